@@ -1,0 +1,452 @@
+//! Every change to an incident is an [`Action`] applied by the pure [`apply`]:
+//! it checks who may do it and whether the incident's state allows it, then
+//! changes the incident and appends what happened to the timeline.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::lifecycle::{TransitionError, check_transition};
+use super::wire::PatchRequest;
+use super::{EventKind, IncidentDetail, Phase, Responder, ResponderState, Role, Status, TimelineEvent};
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_TEXT: usize = 10_000;
+pub const MAX_SHORT: usize = 100;
+
+/// What a token allows. The order matters: each role can do all the lower ones can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorRole {
+    Viewer,
+    Responder,
+    Commander,
+}
+
+impl ActorRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Viewer => "viewer",
+            Self::Responder => "responder",
+            Self::Commander => "commander",
+        }
+    }
+}
+
+impl fmt::Display for ActorRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ActorRole {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "viewer" => Ok(Self::Viewer),
+            "responder" => Ok(Self::Responder),
+            "commander" => Ok(Self::Commander),
+            _ => Err(format!("unknown role `{s}` (viewer, responder, commander)")),
+        }
+    }
+}
+
+/// Who is acting: the name and role of the token used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub handle: String,
+    pub role: ActorRole,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ResponderAction {
+    Page {
+        handle: String,
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default = "default_role")]
+        role: Role,
+    },
+    Acknowledge { handle: String },
+    Join { handle: String },
+    Leave { handle: String },
+    AssignRole { handle: String, role: Role },
+}
+
+fn default_role() -> Role {
+    Role::SubjectMatterExpert
+}
+
+impl ResponderAction {
+    pub fn handle(&self) -> &str {
+        match self {
+            Self::Page { handle, .. }
+            | Self::Acknowledge { handle }
+            | Self::Join { handle }
+            | Self::Leave { handle }
+            | Self::AssignRole { handle, .. } => handle,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Transition { to: Status, force: bool, reason: Option<String> },
+    Patch(PatchRequest),
+    Note { text: String },
+    Responder(ResponderAction),
+    Checklist { phase: Phase, item: usize, done: bool },
+    StakeholderUpdate { text: String },
+    /// Recorded by integrations (the Alertmanager receiver).
+    Alert { alert: String, firing: bool, detail: Option<String> },
+}
+
+impl Action {
+    /// The least role that may take this action as `actor`.
+    pub fn required_role(&self, actor_handle: &str) -> ActorRole {
+        match self {
+            Self::Note { .. } | Self::Checklist { .. } => ActorRole::Responder,
+            Self::Responder(
+                ResponderAction::Acknowledge { handle } | ResponderAction::Join { handle } | ResponderAction::Leave { handle },
+            ) if handle == actor_handle => ActorRole::Responder,
+            _ => ActorRole::Commander,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// The actor's role does not allow the action.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request itself is wrong whatever the incident's state.
+    #[error("{0}")]
+    Invalid(String),
+    /// The incident's current state does not allow the action.
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("{0}")]
+    Conflict(String),
+}
+
+pub(crate) fn check_text(field: &str, text: &str, max: usize) -> Result<(), DomainError> {
+    if text.trim().is_empty() {
+        return Err(DomainError::Invalid(format!("`{field}` must not be empty")));
+    }
+    let n = text.chars().count();
+    if n > max {
+        return Err(DomainError::Invalid(format!("`{field}` is {n} characters; the limit is {max}")));
+    }
+    Ok(())
+}
+
+/// Applies `action` to the incident, as `actor`, at `now`. On success the
+/// incident's version is bumped and the timeline has the new events; on error
+/// nothing was changed.
+pub fn apply(detail: &mut IncidentDetail, action: Action, actor: &Actor, now: DateTime<Utc>) -> Result<(), DomainError> {
+    let needed = action.required_role(&actor.handle);
+    if actor.role < needed {
+        return Err(DomainError::Forbidden(format!(
+            "a {} token cannot do this; it needs the {needed} role",
+            actor.role
+        )));
+    }
+    let events = plan(detail, action, actor, now)?;
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut seq = detail.timeline.last().map_or(0, |e| e.seq);
+    for kind in events {
+        seq += 1;
+        detail.timeline.push(TimelineEvent { seq, at: now, author: actor.handle.clone(), kind });
+    }
+    detail.incident.version += 1;
+    detail.incident.updated_at = now;
+    Ok(())
+}
+
+/// Makes the change and returns the timeline events it records. Validation
+/// happens before any mutation so an error leaves `detail` untouched.
+fn plan(detail: &mut IncidentDetail, action: Action, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<EventKind>, DomainError> {
+    let inc = &mut detail.incident;
+    match action {
+        Action::Transition { to, force, reason } => {
+            let open = inc
+                .status
+                .phase()
+                .and_then(|p| detail.checklists.iter().find(|c| c.phase == p))
+                .map(|c| c.open_items())
+                .unwrap_or_default();
+            let reason = reason.filter(|r| !r.trim().is_empty());
+            if let Some(r) = &reason {
+                check_text("reason", r, MAX_TEXT)?;
+            }
+            let t = check_transition(inc.status, to, &open, force, reason.as_deref())?;
+            inc.status = to;
+            inc.status_times.insert(to, now);
+            if t.forced_past.is_empty() {
+                Ok(vec![EventKind::StatusChanged { from: t.from, to: t.to, reason }])
+            } else {
+                Ok(vec![EventKind::ForcedTransition {
+                    from: t.from,
+                    to: t.to,
+                    reason: reason.unwrap_or_default(),
+                    open_items: t.forced_past,
+                }])
+            }
+        }
+        Action::Patch(p) => patch(detail, p, now),
+        Action::Note { text } => {
+            check_text("text", &text, MAX_TEXT)?;
+            Ok(vec![EventKind::Note { text }])
+        }
+        Action::StakeholderUpdate { text } => {
+            check_text("text", &text, MAX_TEXT)?;
+            inc.last_stakeholder_update_at = Some(now);
+            Ok(vec![EventKind::StakeholderUpdate { text }])
+        }
+        Action::Checklist { phase, item, done } => {
+            let list = detail
+                .checklists
+                .iter_mut()
+                .find(|c| c.phase == phase)
+                .ok_or_else(|| DomainError::Invalid(format!("this incident has no {phase} checklist")))?;
+            let len = list.items.len();
+            let it = list.items.get_mut(item).ok_or_else(|| {
+                DomainError::Invalid(format!("the {phase} checklist has {len} items; there is no item {item}"))
+            })?;
+            if it.is_done() == done {
+                let state = if done { "done" } else { "open" };
+                return Err(DomainError::Conflict(format!("`{}` is already {state}", it.text)));
+            }
+            if done {
+                it.done_by = Some(actor.handle.clone());
+                it.done_at = Some(now);
+            } else {
+                it.done_by = None;
+                it.done_at = None;
+            }
+            Ok(vec![EventKind::ChecklistItem { phase, item: it.text.clone(), done }])
+        }
+        Action::Responder(ra) => responder(detail, ra, now),
+        Action::Alert { alert, firing, detail: d } => {
+            check_text("alert", &alert, MAX_TEXT)?;
+            Ok(vec![EventKind::AlertReceived { alert, firing, detail: d }])
+        }
+    }
+}
+
+fn patch(detail: &mut IncidentDetail, p: PatchRequest, now: DateTime<Utc>) -> Result<Vec<EventKind>, DomainError> {
+    if let Some(t) = &p.title {
+        check_text("title", t, MAX_TITLE)?;
+    }
+    if let Some(s) = &p.service {
+        check_text("service", s, MAX_SHORT)?;
+    }
+    if let Some(s) = &p.summary
+        && s.chars().count() > MAX_TEXT
+    {
+        return Err(DomainError::Invalid(format!("`summary` is longer than {MAX_TEXT} characters")));
+    }
+    if let Some(Some(c)) = &p.commander {
+        check_text("commander", c, MAX_SHORT)?;
+    }
+    let inc = &mut detail.incident;
+    let mut events = Vec::new();
+    let mut edited = Vec::new();
+    if let Some(sev) = p.severity
+        && sev != inc.severity
+    {
+        events.push(EventKind::SeverityChanged { from: inc.severity, to: sev });
+        inc.severity = sev;
+    }
+    if let Some(t) = p.title
+        && t != inc.title
+    {
+        inc.title = t;
+        edited.push("title".to_string());
+    }
+    if let Some(s) = p.summary
+        && s != inc.summary
+    {
+        inc.summary = s;
+        edited.push("summary".to_string());
+    }
+    if let Some(s) = p.service
+        && s != inc.service
+    {
+        inc.service = s;
+        edited.push("service".to_string());
+    }
+    if let Some(t) = p.tags
+        && t != inc.tags
+    {
+        inc.tags = t;
+        edited.push("tags".to_string());
+    }
+    if let Some(c) = p.commander
+        && c != inc.commander
+    {
+        match c {
+            Some(handle) => events.extend(assign_role(detail, &handle, Role::IncidentCommander, now)),
+            None => {
+                detail.incident.commander = None;
+                edited.push("commander".to_string());
+            }
+        }
+    }
+    if !edited.is_empty() {
+        events.push(EventKind::FieldsEdited { fields: edited });
+    }
+    Ok(events)
+}
+
+fn responder(detail: &mut IncidentDetail, ra: ResponderAction, now: DateTime<Utc>) -> Result<Vec<EventKind>, DomainError> {
+    check_text("handle", ra.handle(), MAX_SHORT)?;
+    let pos = detail.responders.iter().position(|r| r.handle == ra.handle());
+    let missing = |h: &str| DomainError::Invalid(format!("`{h}` is not a responder on this incident; page them first"));
+    let set_state = |detail: &mut IncidentDetail, i: usize, state: ResponderState| {
+        let r = &mut detail.responders[i];
+        if r.state == state {
+            return Err(DomainError::Conflict(format!("{} is already {state}", r.handle)));
+        }
+        r.state = state;
+        r.since = now;
+        Ok(vec![EventKind::Responder { handle: r.handle.clone(), state, role: r.role }])
+    };
+    match ra {
+        ResponderAction::Page { handle, name, role } => {
+            if let Some(n) = &name {
+                check_text("name", n, MAX_SHORT)?;
+            }
+            match pos {
+                Some(i) if detail.responders[i].state != ResponderState::Left => {
+                    Err(DomainError::Conflict(format!("{handle} is already on this incident")))
+                }
+                Some(i) => {
+                    let r = &mut detail.responders[i];
+                    r.state = ResponderState::Paged;
+                    r.role = role;
+                    r.since = now;
+                    Ok(vec![EventKind::Responder { handle, state: ResponderState::Paged, role }])
+                }
+                None => {
+                    let name = name.unwrap_or_else(|| handle.clone());
+                    detail.responders.push(Responder { handle: handle.clone(), name, role, state: ResponderState::Paged, since: now });
+                    let mut ev = vec![EventKind::Responder { handle: handle.clone(), state: ResponderState::Paged, role }];
+                    if role == Role::IncidentCommander {
+                        ev.extend(assign_role(detail, &handle, role, now));
+                    }
+                    Ok(ev)
+                }
+            }
+        }
+        ResponderAction::Acknowledge { handle } => set_state(detail, pos.ok_or_else(|| missing(&handle))?, ResponderState::Acknowledged),
+        ResponderAction::Join { handle } => match pos {
+            Some(i) => set_state(detail, i, ResponderState::Joined),
+            // Joining unpaged is normal: people walk into a war room.
+            None => {
+                detail.responders.push(Responder {
+                    handle: handle.clone(),
+                    name: handle.clone(),
+                    role: Role::SubjectMatterExpert,
+                    state: ResponderState::Joined,
+                    since: now,
+                });
+                Ok(vec![EventKind::Responder { handle, state: ResponderState::Joined, role: Role::SubjectMatterExpert }])
+            }
+        },
+        ResponderAction::Leave { handle } => set_state(detail, pos.ok_or_else(|| missing(&handle))?, ResponderState::Left),
+        ResponderAction::AssignRole { handle, role } => {
+            pos.ok_or_else(|| missing(&handle))?;
+            Ok(assign_role(detail, &handle, role, now))
+        }
+    }
+}
+
+/// Gives `handle` the role. There is one incident commander at a time, so a
+/// new IC hands the previous one the subject-matter-expert role; the incident's
+/// `commander` field always names the responder holding the IC role.
+fn assign_role(detail: &mut IncidentDetail, handle: &str, role: Role, now: DateTime<Utc>) -> Vec<EventKind> {
+    let mut events = Vec::new();
+    if role == Role::IncidentCommander {
+        for r in detail.responders.iter_mut() {
+            if r.role == Role::IncidentCommander && r.handle != handle {
+                r.role = Role::SubjectMatterExpert;
+                events.push(EventKind::RoleAssigned { handle: r.handle.clone(), role: r.role });
+            }
+        }
+        detail.incident.commander = Some(handle.to_string());
+    } else if detail.incident.commander.as_deref() == Some(handle) {
+        detail.incident.commander = None;
+    }
+    match detail.responders.iter_mut().find(|r| r.handle == handle) {
+        Some(r) if r.role == role => {}
+        Some(r) => {
+            r.role = role;
+            events.push(EventKind::RoleAssigned { handle: handle.to_string(), role });
+        }
+        None => {
+            detail.responders.push(Responder {
+                handle: handle.to_string(),
+                name: handle.to_string(),
+                role,
+                state: ResponderState::Joined,
+                since: now,
+            });
+            events.push(EventKind::RoleAssigned { handle: handle.to_string(), role });
+        }
+    }
+    events
+}
+
+/// A new incident from a declare request, with checklists from `runbook`.
+pub fn declare(
+    id: super::IncidentId,
+    req: super::wire::DeclareRequest,
+    actor: &Actor,
+    checklists: Vec<super::Checklist>,
+    now: DateTime<Utc>,
+) -> Result<IncidentDetail, DomainError> {
+    if actor.role < ActorRole::Commander {
+        return Err(DomainError::Forbidden(format!("a {} token cannot declare incidents; it needs the commander role", actor.role)));
+    }
+    check_text("title", &req.title, MAX_TITLE)?;
+    check_text("service", &req.service, MAX_SHORT)?;
+    if req.summary.chars().count() > MAX_TEXT {
+        return Err(DomainError::Invalid(format!("`summary` is longer than {MAX_TEXT} characters")));
+    }
+    let commander = req.commander.filter(|c| !c.trim().is_empty()).unwrap_or_else(|| actor.handle.clone());
+    check_text("commander", &commander, MAX_SHORT)?;
+    let incident = super::Incident {
+        id,
+        title: req.title.clone(),
+        summary: req.summary,
+        service: req.service,
+        severity: req.severity,
+        status: Status::Triggered,
+        commander: Some(commander.clone()),
+        tags: req.tags,
+        declared_at: now,
+        updated_at: now,
+        status_times: [(Status::Triggered, now)].into_iter().collect(),
+        last_stakeholder_update_at: None,
+        version: 1,
+    };
+    let responders = vec![Responder {
+        handle: commander.clone(),
+        name: commander,
+        role: Role::IncidentCommander,
+        state: ResponderState::Joined,
+        since: now,
+    }];
+    let timeline = vec![TimelineEvent {
+        seq: 1,
+        at: now,
+        author: actor.handle.clone(),
+        kind: EventKind::Declared { title: req.title, severity: req.severity },
+    }];
+    Ok(IncidentDetail { incident, timeline, responders, checklists })
+}

@@ -1,0 +1,123 @@
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::{Checklist, Responder, Severity, Status, TimelineEvent};
+
+/// A short id a person can type under stress: `INC-42`. `42` and `inc-42` are
+/// accepted as the same id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IncidentId(pub u64);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not an incident id (expected INC-<number>)")]
+pub struct ParseIdError(pub String);
+
+impl fmt::Display for IncidentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "INC-{}", self.0)
+    }
+}
+
+impl FromStr for IncidentId {
+    type Err = ParseIdError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        let digits = t
+            .get(..4)
+            .filter(|p| p.eq_ignore_ascii_case("inc-"))
+            .map_or(t, |_| &t[4..]);
+        digits.parse::<u64>().map(IncidentId).map_err(|_| ParseIdError(s.chars().take(40).collect()))
+    }
+}
+
+impl Serialize for IncidentId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for IncidentId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: IncidentId,
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    pub service: String,
+    pub severity: Severity,
+    pub status: Status,
+    /// Handle of the incident commander, if one is assigned.
+    #[serde(default)]
+    pub commander: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub declared_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// When the incident entered each status it has been in (the latest time
+    /// for a status it re-entered after a reopen).
+    #[serde(default)]
+    pub status_times: BTreeMap<Status, DateTime<Utc>>,
+    /// When stakeholders were last told how things stand.
+    #[serde(default)]
+    pub last_stakeholder_update_at: Option<DateTime<Utc>>,
+    /// Bumped on every change; the value `If-Match` compares against.
+    pub version: u64,
+}
+
+impl Incident {
+    /// How long the incident has been open (or was open, once resolved).
+    pub fn age(&self, now: DateTime<Utc>) -> chrono::Duration {
+        let end = if self.status.is_active() {
+            now
+        } else {
+            self.status_times.get(&Status::Resolved).copied().unwrap_or(now)
+        };
+        end - self.declared_at
+    }
+}
+
+/// Everything about one incident: what the detail endpoint returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentDetail {
+    pub incident: Incident,
+    pub timeline: Vec<TimelineEvent>,
+    pub responders: Vec<Responder>,
+    pub checklists: Vec<Checklist>,
+}
+
+impl IncidentDetail {
+    /// The checklist of the phase the incident is in now.
+    pub fn current_checklist(&self) -> Option<&Checklist> {
+        let phase = self.incident.status.phase()?;
+        self.checklists.iter().find(|c| c.phase == phase)
+    }
+
+    pub fn checklist(&self, phase: super::Phase) -> Option<&Checklist> {
+        self.checklists.iter().find(|c| c.phase == phase)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_parse_in_the_forms_people_type() {
+        assert_eq!("INC-42".parse(), Ok(IncidentId(42)));
+        assert_eq!("inc-7".parse(), Ok(IncidentId(7)));
+        assert_eq!(" 9 ".parse(), Ok(IncidentId(9)));
+        assert!("INC-".parse::<IncidentId>().is_err());
+        assert!("drop table".parse::<IncidentId>().is_err());
+        assert_eq!(IncidentId(42).to_string(), "INC-42");
+    }
+}

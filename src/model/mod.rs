@@ -1,0 +1,23 @@
+//! The incident domain: pure data and rules, no IO.
+//!
+//! These serde types are also the wire types of the HTTP API, so the server and
+//! every client share one definition and cannot drift apart.
+
+mod action;
+mod checklist;
+mod incident;
+mod lifecycle;
+mod responder;
+mod runbook;
+mod severity;
+mod timeline;
+pub mod wire;
+
+pub use action::{Action, Actor, ActorRole, DomainError, MAX_TEXT, MAX_TITLE, ResponderAction, apply, declare};
+pub use checklist::{Checklist, ChecklistItem, Phase};
+pub use incident::{Incident, IncidentDetail, IncidentId, ParseIdError};
+pub use lifecycle::{Status, Transition, TransitionError, check_transition};
+pub use responder::{Responder, ResponderState, Role};
+pub use runbook::{Runbook, RunbookError, RunbookSet};
+pub use severity::Severity;
+pub use timeline::{EventKind, TimelineEvent};

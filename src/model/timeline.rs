@@ -1,0 +1,85 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Phase, ResponderState, Role, Severity, Status};
+
+/// One entry of an incident's append-only timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    /// Position in the incident's timeline, from 1.
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    Declared { title: String, severity: Severity },
+    StatusChanged { from: Status, to: Status, #[serde(default, skip_serializing_if = "Option::is_none")] reason: Option<String> },
+    ForcedTransition { from: Status, to: Status, reason: String, open_items: Vec<String> },
+    SeverityChanged { from: Severity, to: Severity },
+    FieldsEdited { fields: Vec<String> },
+    Note { text: String },
+    Responder { handle: String, state: ResponderState, role: Role },
+    RoleAssigned { handle: String, role: Role },
+    ChecklistItem { phase: Phase, item: String, done: bool },
+    StakeholderUpdate { text: String },
+    AlertReceived {
+        alert: String,
+        firing: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    },
+}
+
+impl EventKind {
+    /// A one-line description for timelines and exports.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Declared { title, severity } => format!("declared {severity}: {title}"),
+            Self::StatusChanged { from, to, reason } => match reason {
+                Some(r) => format!("status {from} -> {to} ({r})"),
+                None => format!("status {from} -> {to}"),
+            },
+            Self::ForcedTransition { from, to, reason, open_items } => format!(
+                "FORCED {from} -> {to}: {reason} (left open: {})",
+                open_items.join("; ")
+            ),
+            Self::SeverityChanged { from, to } => format!("severity {from} -> {to}"),
+            Self::FieldsEdited { fields } => format!("edited {}", fields.join(", ")),
+            Self::Note { text } => text.clone(),
+            Self::Responder { handle, state, role } => format!("{handle} {state} ({})", role.short()),
+            Self::RoleAssigned { handle, role } => format!("{handle} is now {role}"),
+            Self::ChecklistItem { phase, item, done } => {
+                format!("{} [{phase}] {item}", if *done { "done" } else { "undone" })
+            }
+            Self::StakeholderUpdate { text } => format!("stakeholder update: {text}"),
+            Self::AlertReceived { alert, firing, detail } => {
+                let state = if *firing { "FIRING" } else { "resolved" };
+                match detail {
+                    Some(d) => format!("alert {state}: {alert} - {d}"),
+                    None => format!("alert {state}: {alert}"),
+                }
+            }
+        }
+    }
+
+    /// The short tag shown before an entry.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Self::Declared { .. } => "declare",
+            Self::StatusChanged { .. } => "status",
+            Self::ForcedTransition { .. } => "FORCED",
+            Self::SeverityChanged { .. } => "sev",
+            Self::FieldsEdited { .. } => "edit",
+            Self::Note { .. } => "note",
+            Self::Responder { .. } | Self::RoleAssigned { .. } => "people",
+            Self::ChecklistItem { .. } => "check",
+            Self::StakeholderUpdate { .. } => "update",
+            Self::AlertReceived { .. } => "alert",
+        }
+    }
+}
