@@ -1,1 +1,9 @@
+//! warroom: a terminal war-room console for incident response, and the
+//! reference incident API server it talks to by default.
+
+pub mod cli;
+pub mod commands;
 pub mod model;
+pub mod paths;
+pub mod server;
+pub mod text;

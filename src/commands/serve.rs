@@ -1,0 +1,70 @@
+use std::net::SocketAddr;
+
+use crate::cli::ServeArgs;
+use crate::paths;
+use crate::server::config::{ServerFileConfig, load_runbooks};
+use crate::server::{self, AuthConfig, DbLocation, ServerOptions};
+
+const DEFAULT_LISTEN: &str = "127.0.0.1:7878";
+
+pub fn run(args: ServeArgs) -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warroom=info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let file = match &args.config {
+        Some(p) => ServerFileConfig::load(p)?,
+        None => ServerFileConfig::default(),
+    };
+    let listen: SocketAddr = match (args.listen, &file.listen) {
+        (Some(l), _) => l,
+        (None, Some(l)) => l.parse().map_err(|e| format!("config `listen = \"{l}\"`: {e}"))?,
+        (None, None) => DEFAULT_LISTEN.parse().expect("valid default"),
+    };
+    let db = if args.demo {
+        DbLocation::Memory
+    } else {
+        let path = args.db.or(file.db).unwrap_or_else(paths::default_db);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        DbLocation::File(path)
+    };
+    let runbooks = load_runbooks(file.runbooks.as_deref())?;
+    let mut auth = AuthConfig::tokens_only();
+    auth.no_auth = args.no_auth;
+    if args.no_auth {
+        eprintln!("warroom: WARNING: --no-auth: every request on {listen} acts as a commander with no token. Loopback only; never on a shared host.");
+    }
+    if args.demo {
+        eprintln!("warroom: DEMO server: in-memory database seeded with a simulated outage; nothing is kept.");
+    }
+    let rt = super::runtime()?;
+    rt.block_on(async move {
+        let mut running = server::start(ServerOptions { listen, db: db.clone(), runbooks, auth, demo: args.demo })
+            .await
+            .map_err(|e| e.to_string())?;
+        match &db {
+            DbLocation::File(p) => eprintln!("warroom: serving on http://{} (database {})", running.addr, p.display()),
+            DbLocation::Memory => eprintln!("warroom: serving on http://{} (in-memory database)", running.addr),
+        }
+        let stop = running.shutdown_sender();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            if let Some(tx) = stop {
+                let _ = tx.send(());
+            }
+        });
+        running.wait().await;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).expect("signal handlers install on unix");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}

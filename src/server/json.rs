@@ -1,0 +1,96 @@
+//! JSON bodies in and out, with the error answers a script author needs:
+//! which field, what was wrong, and the right status code.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use super::error::ApiError;
+
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// Decodes a request body. Broken JSON is a 400; well-formed JSON of the wrong
+/// shape (unknown field, bad enum value, missing field) is a 422 naming the
+/// field; a body over the limit is a 413.
+pub fn decode<T: DeserializeOwned>(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<(T, Bytes), ApiError> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("the request body is over the {MAX_BODY}-byte limit"))
+        } else {
+            ApiError::bad_request(format!("could not read the request body: {}", e.body_text()))
+        }
+    })?;
+    if let Some(ct) = headers.get(header::CONTENT_TYPE)
+        && !ct.to_str().unwrap_or("").to_ascii_lowercase().starts_with("application/json")
+    {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "the request body must be JSON (Content-Type: application/json)",
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(&body);
+    let value = serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let at = if path == "." { String::new() } else { format!(" at `{path}`") };
+        match inner.classify() {
+            serde_json::error::Category::Data => ApiError::unprocessable(format!("invalid request{at}: {inner}")),
+            serde_json::error::Category::Eof => ApiError::bad_request(format!("the JSON body ended early: {inner}")),
+            _ => ApiError::bad_request(format!("the body is not valid JSON: {inner}")),
+        }
+    })?;
+    Ok((value, body))
+}
+
+/// A strong ETag from the exact bytes we send.
+pub fn etag_of(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    format!("\"{}\"", hex::encode(&digest[..16]))
+}
+
+fn matches_if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag))
+}
+
+/// A JSON answer with an ETag, or 304 when the client already has it.
+pub fn cached_json<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
+    let body = serde_json::to_vec(value).expect("API types always serialise");
+    let etag = etag_of(&body);
+    let etag_header = HeaderValue::from_str(&etag).expect("hex is a valid header");
+    if matches_if_none_match(headers, &etag) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_header)]).into_response();
+    }
+    (StatusCode::OK, [(header::ETAG, etag_header), (header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body)
+        .into_response()
+}
+
+/// The version named by `If-Match` (`7` or `"7"`), if the header is present.
+pub fn if_match_version(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
+    let Some(v) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let s = v.to_str().unwrap_or("").trim();
+    let s = s.strip_prefix("W/").unwrap_or(s).trim_matches('"');
+    s.parse::<u64>()
+        .map(Some)
+        .map_err(|_| ApiError::bad_request("If-Match must be the incident's version number, e.g. If-Match: \"7\""))
+}
+
+pub fn request_hash(method: &str, path: &str, body: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(method.as_bytes());
+    h.update([0]);
+    h.update(path.as_bytes());
+    h.update([0]);
+    h.update(body);
+    hex::encode(h.finalize())
+}

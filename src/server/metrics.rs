@@ -1,0 +1,85 @@
+//! Prometheus text-format metrics: requests by route and status, a latency
+//! histogram per route, and active incidents by severity (read at scrape time).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+
+const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0];
+
+#[derive(Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    sum: f64,
+    total: u64,
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
+    latency: Mutex<BTreeMap<String, Histogram>>,
+}
+
+impl Metrics {
+    fn record(&self, route: &str, method: &str, status: u16, secs: f64) {
+        *self.requests.lock().unwrap_or_else(|e| e.into_inner()).entry((route.into(), method.into(), status)).or_default() += 1;
+        let mut lat = self.latency.lock().unwrap_or_else(|e| e.into_inner());
+        let h = lat.entry(route.into()).or_default();
+        for (i, b) in BUCKETS.iter().enumerate() {
+            if secs <= *b {
+                h.counts[i] += 1;
+            }
+        }
+        h.sum += secs;
+        h.total += 1;
+    }
+
+    pub fn render(&self, active: &[(crate::model::Severity, u64)]) -> String {
+        let mut out = String::new();
+        out.push_str("# HELP warroom_http_requests_total HTTP requests by route, method and status.\n");
+        out.push_str("# TYPE warroom_http_requests_total counter\n");
+        for ((route, method, status), n) in self.requests.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            let _ = writeln!(out, "warroom_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}");
+        }
+        out.push_str("# HELP warroom_http_request_duration_seconds Request latency by route.\n");
+        out.push_str("# TYPE warroom_http_request_duration_seconds histogram\n");
+        for (route, h) in self.latency.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            for (i, b) in BUCKETS.iter().enumerate() {
+                let _ = writeln!(out, "warroom_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {}", h.counts[i]);
+            }
+            let _ = writeln!(out, "warroom_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}", h.total);
+            let _ = writeln!(out, "warroom_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
+            let _ = writeln!(out, "warroom_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.total);
+        }
+        out.push_str("# HELP warroom_active_incidents Active incidents by severity.\n");
+        out.push_str("# TYPE warroom_active_incidents gauge\n");
+        for sev in crate::model::Severity::ALL {
+            let n = active.iter().find(|(s, _)| *s == sev).map_or(0, |(_, n)| *n);
+            let _ = writeln!(out, "warroom_active_incidents{{severity=\"{sev}\"}} {n}");
+        }
+        out
+    }
+}
+
+pub async fn track(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    // The route template, not the path: `/incidents/{id}`, so ids do not
+    // explode the label set.
+    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
+    let method = req.method().to_string();
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    app.metrics.record(&route, &method, resp.status().as_u16(), start.elapsed().as_secs_f64());
+    resp
+}
+
+pub async fn scrape(State(app): State<AppState>) -> Response {
+    let active = app.store.active_by_severity().unwrap_or_default();
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render(&active)).into_response()
+}

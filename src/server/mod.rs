@@ -1,0 +1,157 @@
+//! The reference incident API server (`warroom serve`), also run in-process
+//! as the console's embedded backend.
+
+mod api;
+pub mod auth;
+pub mod config;
+pub mod demo;
+mod error;
+mod json;
+mod metrics;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use auth::AuthConfig;
+use metrics::Metrics;
+pub use store::Store;
+
+use crate::model::RunbookSet;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<Store>,
+    pub auth: AuthConfig,
+    pub metrics: Arc<Metrics>,
+    pub runbooks: Arc<RunbookSet>,
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/incidents", get(api::list).post(api::declare_incident))
+        .route("/incidents/{id}", get(api::detail).patch(api::patch_incident))
+        .route("/incidents/{id}/transition", post(api::transition))
+        .route("/incidents/{id}/notes", post(api::note))
+        .route("/incidents/{id}/responders", post(api::responder))
+        .route("/incidents/{id}/checklist", post(api::checklist))
+        .route("/incidents/{id}/updates", post(api::stakeholder_update))
+        .route("/changes", get(api::changes))
+        .route("/whoami", get(api::whoami));
+    let sec = |name: HeaderName, value: &'static str| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/metrics", get(metrics::scrape))
+        .fallback(|| async { error::ApiError::not_found("no such endpoint; the API lives under /api/v1 (see docs/api.md)") })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(DefaultBodyLimit::max(json::MAX_BODY))
+        .layer(sec(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(sec(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(sec(header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'"))
+        .layer(sec(header::REFERRER_POLICY, "no-referrer"))
+        // Responses carry ETags; clients must revalidate rather than reuse.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .with_state(state)
+}
+
+#[derive(Debug, Clone)]
+pub enum DbLocation {
+    File(PathBuf),
+    Memory,
+}
+
+pub struct ServerOptions {
+    pub listen: SocketAddr,
+    pub db: DbLocation,
+    pub runbooks: RunbookSet,
+    pub auth: AuthConfig,
+    /// Seed the demo outage and keep it live.
+    pub demo: bool,
+}
+
+/// A server running in this process.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub store: Arc<Store>,
+    shutdown: Option<oneshot::Sender<()>>,
+    join: JoinHandle<()>,
+}
+
+impl RunningServer {
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.join).await;
+    }
+
+    /// Waits until the server ends (on its own shutdown signal).
+    pub async fn wait(mut self) {
+        let _ = (&mut self.join).await;
+    }
+
+    pub fn shutdown_sender(&mut self) -> Option<oneshot::Sender<()>> {
+        self.shutdown.take()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database {path}: {source}")]
+    Db { path: String, source: store::StoreError },
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("--no-auth is only allowed on a loopback address, not {0}")]
+    NoAuthNotLoopback(SocketAddr),
+}
+
+pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
+    if opts.auth.no_auth && !opts.listen.ip().is_loopback() {
+        return Err(StartError::NoAuthNotLoopback(opts.listen));
+    }
+    let store = match &opts.db {
+        DbLocation::File(p) => Store::open(p).map_err(|source| StartError::Db { path: p.display().to_string(), source })?,
+        DbLocation::Memory => Store::open_in_memory().map_err(|source| StartError::Db { path: ":memory:".into(), source })?,
+    };
+    let store = Arc::new(store);
+    let runbooks = Arc::new(opts.runbooks);
+    let demo_task = if opts.demo {
+        demo::seed(&store, &runbooks).map_err(|source| StartError::Db { path: "demo".into(), source })?;
+        Some(tokio::spawn(demo::run_live(store.clone())))
+    } else {
+        None
+    };
+    let state = AppState { store: store.clone(), auth: opts.auth, metrics: Arc::default(), runbooks };
+    let listener = TcpListener::bind(opts.listen).await.map_err(|source| StartError::Listen { addr: opts.listen, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: opts.listen, source })?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let join = tokio::spawn(async move {
+        let served = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = rx.await;
+        });
+        if let Err(e) = served.await {
+            tracing::error!(error = %e, "server stopped");
+        }
+        if let Some(t) = demo_task {
+            t.abort();
+        }
+    });
+    tracing::info!(%addr, "warroom server listening");
+    Ok(RunningServer { addr, store, shutdown: Some(tx), join })
+}

@@ -1,0 +1,69 @@
+//! Embedded schema migrations, applied in order and tracked in SQLite's own
+//! `user_version`, so a server binary upgrades its database on start.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: incidents, their timelines, tokens, idempotency records, revision.
+    r#"
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('revision', 0);
+
+    -- The incident, its responders and checklists are small and always read
+    -- together, so they are stored as JSON next to the columns we filter on.
+    CREATE TABLE incidents (
+        id          INTEGER PRIMARY KEY,
+        status      TEXT NOT NULL,
+        severity    TEXT NOT NULL,
+        service     TEXT NOT NULL,
+        active      INTEGER NOT NULL,
+        rev         INTEGER NOT NULL,
+        alert_group TEXT,
+        incident    TEXT NOT NULL,
+        responders  TEXT NOT NULL,
+        checklists  TEXT NOT NULL
+    );
+    CREATE INDEX incidents_rev ON incidents (rev);
+    CREATE INDEX incidents_active ON incidents (active, severity);
+    CREATE INDEX incidents_alert_group ON incidents (alert_group) WHERE alert_group IS NOT NULL;
+
+    -- Append-only: rows are inserted, never updated.
+    CREATE TABLE timeline (
+        incident_id INTEGER NOT NULL REFERENCES incidents (id),
+        seq         INTEGER NOT NULL,
+        event       TEXT NOT NULL,
+        PRIMARY KEY (incident_id, seq)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE tokens (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL,
+        hash       TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+
+    CREATE TABLE idempotency (
+        principal    TEXT NOT NULL,
+        key          TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        status       INTEGER NOT NULL,
+        body         TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        PRIMARY KEY (principal, key)
+    );
+    CREATE INDEX idempotency_created ON idempotency (created_at);
+    "#,
+];
+
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

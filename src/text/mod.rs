@@ -1,0 +1,190 @@
+//! Text that came from outside (a backend, an alert, a person) on its way to
+//! a terminal. Every such string passes through [`clean`] once, when it is
+//! decoded; widths are measured in terminal cells with `unicode-width`.
+
+use std::borrow::Cow;
+
+use unicode_width::UnicodeWidthChar;
+
+/// The longest string kept from a backend, in characters. Longer ones are cut
+/// with an ellipsis: nothing on a screen needs more, and it bounds memory.
+pub const MAX_FIELD: usize = 20_000;
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+fn needs_cleaning(s: &str, keep_newlines: bool) -> bool {
+    s.chars().any(|c| (c.is_control() && !(keep_newlines && c == '\n')) || is_bidi_control(c)) || s.len() > MAX_FIELD
+}
+
+/// Makes `s` safe to draw: no byte of it can act as a terminal control.
+///
+/// - ESC and the whole sequence it starts (CSI, OSC, DCS, SOS, PM, APC) are
+///   shown as a visible marker (`\e[31m`, `\e]…`) instead of being sent;
+/// - other C0 controls and DEL are shown in caret form (`^G`), C1 controls
+///   as `\x9b`; a tab becomes a space;
+/// - bidi overrides and isolates are shown as `<U+202E>`, so text cannot be
+///   made to read backwards;
+/// - newlines are kept only when `keep_newlines` (multi-line notes), else
+///   shown as a space;
+/// - anything over [`MAX_FIELD`] characters is cut with `…`.
+pub fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if !needs_cleaning(s, keep_newlines) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    let mut count = 0usize;
+    while let Some(c) = chars.next() {
+        count += 1;
+        if count > MAX_FIELD {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\n' if keep_newlines => out.push('\n'),
+            '\n' | '\t' => out.push(' '),
+            '\u{1b}' => match chars.peek().copied() {
+                Some('[') => {
+                    chars.next();
+                    out.push_str("\\e[");
+                    // Parameters and intermediates, then one final byte.
+                    while let Some(&n) = chars.peek() {
+                        if ('\u{20}'..='\u{3f}').contains(&n) {
+                            out.push(n);
+                            chars.next();
+                        } else {
+                            if ('\u{40}'..='\u{7e}').contains(&n) {
+                                out.push(n);
+                                chars.next();
+                            }
+                            break;
+                        }
+                    }
+                }
+                Some(k @ (']' | 'P' | 'X' | '^' | '_')) => {
+                    chars.next();
+                    out.push_str("\\e");
+                    out.push(k);
+                    out.push('…');
+                    // The body (a title, a clipboard payload) is dropped up to
+                    // its terminator: BEL, ST (ESC \) or C1 ST.
+                    while let Some(n) = chars.next() {
+                        match n {
+                            '\u{7}' | '\u{9c}' => break,
+                            '\u{1b}' => {
+                                if chars.peek() == Some(&'\\') {
+                                    chars.next();
+                                }
+                                break;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => out.push_str("\\e"),
+            },
+            '\u{7f}' => out.push_str("^?"),
+            c if (c as u32) < 0x20 => {
+                out.push('^');
+                out.push(char::from(b'@' + c as u8));
+            }
+            c if ('\u{80}'..='\u{9f}').contains(&c) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if is_bidi_control(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Cleans in place, keeping the allocation when nothing needed cleaning.
+pub fn clean_in_place(s: &mut String, keep_newlines: bool) {
+    if let Cow::Owned(o) = clean(s, keep_newlines) {
+        *s = o;
+    }
+}
+
+/// Display width in terminal cells (wide CJK = 2, combining = 0).
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Cut to at most `max` cells, ending in `…` when something was cut.
+pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// One line of at most `max` cells: cleaned, newlines shown as spaces.
+pub fn one_line(s: &str, max: usize) -> String {
+    fit(&clean(s, false), max).into_owned()
+}
+
+/// Pads with spaces to exactly `w` cells (after fitting), for table columns
+/// printed outside the TUI.
+pub fn pad(s: &str, w: usize) -> String {
+    let f = fit(s, w);
+    let n = width(&f);
+    format!("{f}{}", " ".repeat(w.saturating_sub(n)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed_untouched() {
+        assert!(matches!(clean("db-01 is down: 50% errors ✓ 東京", false), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escape_sequences_are_shown_not_sent() {
+        assert_eq!(clean("\u{1b}[2J\u{1b}[31mred", false), "\\e[2J\\e[31mred");
+        assert_eq!(clean("a\u{1b}]0;pwned\u{7}b", false), "a\\e]…b");
+        assert_eq!(clean("a\u{1b}]52;c;SGVsbG8=\u{1b}\\b", false), "a\\e]…b");
+        assert_eq!(clean("x\u{1b}Pq#0;1\u{1b}\\y", false), "x\\eP…y");
+        assert_eq!(clean("\u{9b}31m", false), "\\x9b31m");
+    }
+
+    #[test]
+    fn controls_bidi_and_newlines() {
+        assert_eq!(clean("ding\u{7}\r\0", false), "ding^G^M^@");
+        assert_eq!(clean("abc\u{202E}fed", false), "abc<U+202E>fed");
+        assert_eq!(clean("one\ntwo\tthree", false), "one two three");
+        assert_eq!(clean("one\ntwo", true), "one\ntwo");
+    }
+
+    #[test]
+    fn overlong_strings_are_cut_with_an_ellipsis() {
+        let long = "x".repeat(MAX_FIELD + 10);
+        let c = clean(&long, false);
+        assert_eq!(c.chars().count(), MAX_FIELD + 1);
+        assert!(c.ends_with('…'));
+    }
+
+    #[test]
+    fn fit_measures_wide_and_zero_width_characters() {
+        assert_eq!(width("東京"), 4);
+        assert_eq!(width("e\u{301}"), 1);
+        assert_eq!(fit("東京都庁", 5), "東京…");
+        assert_eq!(width(&fit("東京都庁", 5)), 5);
+        assert_eq!(pad("ab", 4), "ab  ");
+    }
+}
