@@ -139,6 +139,10 @@ async fn write_incident<T: DeserializeOwned>(
     let key = idempotency_key(headers)?;
     let (req, raw) = decode::<T>(headers, body)?;
     let action = to_action(req);
+    // The precise rule (a responder may change only their own state) is
+    // decided before anything about the incident, so a caller who may not
+    // act never learns its version.
+    who.require(action.required_role(&who.0.handle))?;
     let path = format!("/incidents/{id}");
     let hash = request_hash(method.as_str(), &format!("{path}/{}", action_name(&action)), &raw);
     let scope = who.idempotency_scope();
