@@ -1,0 +1,59 @@
+//! The one sanitizing step: everything decoded from a backend passes here
+//! before any view sees it (see `crate::text::clean`).
+
+use crate::model::{EventKind, Incident, IncidentDetail};
+use crate::text::clean_in_place;
+
+pub fn clean_incident(i: &mut Incident) {
+    clean_in_place(&mut i.title, false);
+    clean_in_place(&mut i.summary, true);
+    clean_in_place(&mut i.service, false);
+    if let Some(c) = i.commander.as_mut() {
+        clean_in_place(c, false);
+    }
+    for t in &mut i.tags {
+        clean_in_place(t, false);
+    }
+}
+
+pub fn clean_detail(d: &mut IncidentDetail) {
+    clean_incident(&mut d.incident);
+    for r in &mut d.responders {
+        clean_in_place(&mut r.handle, false);
+        clean_in_place(&mut r.name, false);
+    }
+    for c in &mut d.checklists {
+        for it in &mut c.items {
+            clean_in_place(&mut it.text, false);
+            if let Some(b) = it.done_by.as_mut() {
+                clean_in_place(b, false);
+            }
+        }
+    }
+    for e in &mut d.timeline {
+        clean_in_place(&mut e.author, false);
+        match &mut e.kind {
+            EventKind::Declared { title, .. } => clean_in_place(title, false),
+            EventKind::StatusChanged { reason, .. } => {
+                if let Some(r) = reason.as_mut() {
+                    clean_in_place(r, false);
+                }
+            }
+            EventKind::ForcedTransition { reason, open_items, .. } => {
+                clean_in_place(reason, false);
+                open_items.iter_mut().for_each(|s| clean_in_place(s, false));
+            }
+            EventKind::FieldsEdited { fields } => fields.iter_mut().for_each(|s| clean_in_place(s, false)),
+            EventKind::Note { text } | EventKind::StakeholderUpdate { text } => clean_in_place(text, true),
+            EventKind::Responder { handle, .. } | EventKind::RoleAssigned { handle, .. } => clean_in_place(handle, false),
+            EventKind::ChecklistItem { item, .. } => clean_in_place(item, false),
+            EventKind::AlertReceived { alert, detail, .. } => {
+                clean_in_place(alert, false);
+                if let Some(d) = detail.as_mut() {
+                    clean_in_place(d, false);
+                }
+            }
+            EventKind::SeverityChanged { .. } => {}
+        }
+    }
+}
