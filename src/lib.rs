@@ -2,9 +2,11 @@
 //! reference incident API server it talks to by default.
 
 pub mod cli;
+pub mod client;
 pub mod commands;
+pub mod config;
 pub mod model;
 pub mod paths;
 pub mod server;
 pub mod text;
-pub mod client;
+pub mod tui;

@@ -23,7 +23,9 @@ pub fn data_dir() -> PathBuf {
 
 /// `~/.local/state/warroom`: logs, the outbox, note drafts.
 pub fn state_dir() -> PathBuf {
-    dirs().and_then(|d| d.state_dir().map(|p| p.to_path_buf())).unwrap_or_else(|| data_dir().join("state"))
+    dirs()
+        .and_then(|d| d.state_dir().map(|p| p.to_path_buf()))
+        .unwrap_or_else(|| data_dir().join("state"))
 }
 
 pub fn default_db() -> PathBuf {

@@ -9,14 +9,31 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 fn timeline_kinds(detail: &Value) -> Vec<String> {
-    detail["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect()
+    detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect()
 }
 
 async fn tick_all(t: &TestServer, id: &str, phase: &str) {
     let (_, d) = t.get(&format!("/incidents/{id}"), &t.commander).await;
-    let list = d["checklists"].as_array().unwrap().iter().find(|c| c["phase"] == phase).unwrap().clone();
+    let list = d["checklists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["phase"] == phase)
+        .unwrap()
+        .clone();
     for (i, _) in list["items"].as_array().unwrap().iter().enumerate() {
-        let (s, b) = t.post(&format!("/incidents/{id}/checklist"), &t.responder, json!({"phase": phase, "item": i, "done": true})).await;
+        let (s, b) = t
+            .post(
+                &format!("/incidents/{id}/checklist"),
+                &t.responder,
+                json!({"phase": phase, "item": i, "done": true}),
+            )
+            .await;
         assert_eq!(s, 200, "{b}");
     }
 }
@@ -38,13 +55,28 @@ async fn the_whole_lifecycle_step_by_step() {
         if let Some(phase) = phase_done_first {
             tick_all(&t, &id, phase).await;
         }
-        let (s, d) = t.post(&format!("/incidents/{id}/transition"), &t.commander, json!({"to": to})).await;
+        let (s, d) = t
+            .post(
+                &format!("/incidents/{id}/transition"),
+                &t.commander,
+                json!({"to": to}),
+            )
+            .await;
         assert_eq!(s, 200, "to {to}: {d}");
         assert_eq!(d["incident"]["status"], to);
-        assert!(d["incident"]["status_times"][to].is_string(), "{to} is timestamped");
+        assert!(
+            d["incident"]["status_times"][to].is_string(),
+            "{to} is timestamped"
+        );
     }
     // Closed is final.
-    let (s, e) = t.post(&format!("/incidents/{id}/transition"), &t.commander, json!({"to": "investigating", "reason": "x"})).await;
+    let (s, e) = t
+        .post(
+            &format!("/incidents/{id}/transition"),
+            &t.commander,
+            json!({"to": "investigating", "reason": "x"}),
+        )
+        .await;
     assert_eq!(s, 409);
     assert!(e["error"]["message"].as_str().unwrap().contains("closed"));
     // Closed incidents leave the default list but show with all=true.
@@ -58,24 +90,64 @@ async fn the_whole_lifecycle_step_by_step() {
 async fn invalid_steps_are_refused_with_the_reason_and_force_is_recorded() {
     let t = TestServer::start().await;
     let id = t.declare("Latency", "SEV2").await;
-    let (s, e) = t.post(&format!("/incidents/{id}/transition"), &t.commander, json!({"to": "resolved"})).await;
+    let (s, e) = t
+        .post(
+            &format!("/incidents/{id}/transition"),
+            &t.commander,
+            json!({"to": "resolved"}),
+        )
+        .await;
     assert_eq!(s, 409);
     assert_eq!(e["error"]["code"], "invalid_transition");
-    assert_eq!(e["error"]["message"], "cannot skip from triggered to resolved: the next step is acknowledged");
+    assert_eq!(
+        e["error"]["message"],
+        "cannot skip from triggered to resolved: the next step is acknowledged"
+    );
 
     for to in ["acknowledged", "investigating"] {
-        assert_eq!(t.post(&format!("/incidents/{id}/transition"), &t.commander, json!({"to": to})).await.0, 200);
+        assert_eq!(
+            t.post(
+                &format!("/incidents/{id}/transition"),
+                &t.commander,
+                json!({"to": to})
+            )
+            .await
+            .0,
+            200
+        );
     }
     // Open investigation items block leaving the phase...
-    let (s, e) = t.post(&format!("/incidents/{id}/transition"), &t.commander, json!({"to": "identified"})).await;
+    let (s, e) = t
+        .post(
+            &format!("/incidents/{id}/transition"),
+            &t.commander,
+            json!({"to": "identified"}),
+        )
+        .await;
     assert_eq!(s, 409);
-    assert!(e["error"]["message"].as_str().unwrap().contains("open item"), "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("open item"),
+        "{e}"
+    );
     // ...a force without a reason is refused...
-    let (s, _) = t.post(&format!("/incidents/{id}/transition"), &t.commander, json!({"to": "identified", "force": true})).await;
+    let (s, _) = t
+        .post(
+            &format!("/incidents/{id}/transition"),
+            &t.commander,
+            json!({"to": "identified", "force": true}),
+        )
+        .await;
     assert_eq!(s, 409);
     // ...and a force with a reason goes through and is on the timeline.
     let (s, d) = t
-        .post(&format!("/incidents/{id}/transition"), &t.commander, json!({"to": "identified", "force": true, "reason": "bridge is up, skipping"}))
+        .post(
+            &format!("/incidents/{id}/transition"),
+            &t.commander,
+            json!({"to": "identified", "force": true, "reason": "bridge is up, skipping"}),
+        )
         .await;
     assert_eq!(s, 200, "{d}");
     let last = d["timeline"].as_array().unwrap().last().unwrap().clone();
@@ -93,13 +165,32 @@ async fn etags_answer_304_and_change_with_the_data() {
         let r = t.req(Method::GET, &path, &t.viewer).send().await.unwrap();
         assert_eq!(r.status(), 200);
         let etag = r.headers()["etag"].to_str().unwrap().to_string();
-        assert!(etag.starts_with('"') && !etag.starts_with("W/"), "strong etag: {etag}");
-        let r = t.req(Method::GET, &path, &t.viewer).header("if-none-match", &etag).send().await.unwrap();
+        assert!(
+            etag.starts_with('"') && !etag.starts_with("W/"),
+            "strong etag: {etag}"
+        );
+        let r = t
+            .req(Method::GET, &path, &t.viewer)
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 304);
         assert!(r.bytes().await.unwrap().is_empty());
-        let (s, _) = t.post(&format!("/incidents/{id}/notes"), &t.responder, json!({"text": format!("note for {path}")})).await;
+        let (s, _) = t
+            .post(
+                &format!("/incidents/{id}/notes"),
+                &t.responder,
+                json!({"text": format!("note for {path}")}),
+            )
+            .await;
         assert_eq!(s, 200);
-        let r = t.req(Method::GET, &path, &t.viewer).header("if-none-match", &etag).send().await.unwrap();
+        let r = t
+            .req(Method::GET, &path, &t.viewer)
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
         // A note bumps the incident's version, which both views carry.
         assert_eq!(r.status(), 200);
         assert_ne!(r.headers()["etag"].to_str().unwrap(), etag);
@@ -116,8 +207,14 @@ async fn the_change_feed_answers_fast_after_a_write_and_waits_otherwise() {
 
     // Nothing new: the poll holds for the wait.
     let start = Instant::now();
-    let (_, c) = t.get(&format!("/changes?since={rev}&wait=1"), &t.viewer).await;
-    assert!(start.elapsed() >= Duration::from_millis(900), "waited {:?}", start.elapsed());
+    let (_, c) = t
+        .get(&format!("/changes?since={rev}&wait=1"), &t.viewer)
+        .await;
+    assert!(
+        start.elapsed() >= Duration::from_millis(900),
+        "waited {:?}",
+        start.elapsed()
+    );
     assert_eq!(c["changed"], json!([]));
     assert_eq!(c["revision"].as_u64().unwrap(), rev);
 
@@ -133,11 +230,20 @@ async fn the_change_feed_answers_fast_after_a_write_and_waits_otherwise() {
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
     let wrote = Instant::now();
-    let (s, _) = t.post(&format!("/incidents/{id}/notes"), &t.responder, json!({"text": "consumer lag 2M"})).await;
+    let (s, _) = t
+        .post(
+            &format!("/incidents/{id}/notes"),
+            &t.responder,
+            json!({"text": "consumer lag 2M"}),
+        )
+        .await;
     assert_eq!(s, 200);
     let (answered, c) = poll.await.unwrap();
     let latency = answered.saturating_duration_since(wrote);
-    assert!(latency < Duration::from_millis(100), "change feed took {latency:?}");
+    assert!(
+        latency < Duration::from_millis(100),
+        "change feed took {latency:?}"
+    );
     assert_eq!(c["changed"], json!([id]));
     assert!(c["revision"].as_u64().unwrap() > rev);
 }
@@ -147,10 +253,14 @@ async fn an_idempotent_retry_changes_nothing_twice() {
     let t = TestServer::start().await;
     let id = t.declare("DNS", "SEV2").await;
     let send = || {
-        t.req(Method::POST, &format!("/incidents/{id}/notes"), &t.responder)
-            .header("idempotency-key", "note-123")
-            .json(&json!({"text": "resolver restarted"}))
-            .send()
+        t.req(
+            Method::POST,
+            &format!("/incidents/{id}/notes"),
+            &t.responder,
+        )
+        .header("idempotency-key", "note-123")
+        .json(&json!({"text": "resolver restarted"}))
+        .send()
     };
     let first = send().await.unwrap();
     assert_eq!(first.status(), 200);
@@ -161,11 +271,18 @@ async fn an_idempotent_retry_changes_nothing_twice() {
     let second_body: Value = second.json().await.unwrap();
     assert_eq!(first_body, second_body);
     let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
-    assert_eq!(timeline_kinds(&d).iter().filter(|k| *k == "note").count(), 1);
+    assert_eq!(
+        timeline_kinds(&d).iter().filter(|k| *k == "note").count(),
+        1
+    );
 
     // Same key, different request: refused, not silently replayed.
     let r = t
-        .req(Method::POST, &format!("/incidents/{id}/notes"), &t.responder)
+        .req(
+            Method::POST,
+            &format!("/incidents/{id}/notes"),
+            &t.responder,
+        )
         .header("idempotency-key", "note-123")
         .json(&json!({"text": "something else"}))
         .send()
@@ -193,7 +310,10 @@ async fn a_stale_if_match_gets_412_and_a_current_one_applies() {
     let t = TestServer::start().await;
     let id = t.declare("Payments", "SEV2").await;
     let patch = |version: &str, body: Value| {
-        t.req(Method::PATCH, &format!("/incidents/{id}"), &t.commander).header("if-match", version.to_string()).json(&body).send()
+        t.req(Method::PATCH, &format!("/incidents/{id}"), &t.commander)
+            .header("if-match", version.to_string())
+            .json(&body)
+            .send()
     };
     let r = patch("\"1\"", json!({"severity": "SEV1"})).await.unwrap();
     assert_eq!(r.status(), 200);
@@ -207,7 +327,12 @@ async fn a_stale_if_match_gets_412_and_a_current_one_applies() {
     let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
     assert_eq!(d["incident"]["title"], "Payments");
     // PATCH without If-Match is refused outright.
-    let r = t.req(Method::PATCH, &format!("/incidents/{id}"), &t.commander).json(&json!({"title": "x"})).send().await.unwrap();
+    let r = t
+        .req(Method::PATCH, &format!("/incidents/{id}"), &t.commander)
+        .json(&json!({"title": "x"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 428);
 }
 
@@ -216,31 +341,97 @@ async fn bad_input_gets_clear_4xx_answers() {
     let t = TestServer::start().await;
     let id = t.declare("Input", "SEV3").await;
     let raw = |path: String, body: &'static str| {
-        t.req(Method::POST, &path, &t.commander).header("content-type", "application/json").body(body).send()
+        t.req(Method::POST, &path, &t.commander)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
     };
     let cases: Vec<(String, &str, u16, &str)> = vec![
-        (format!("/incidents/{id}/notes"), "{\"text\": ", 400, "ended early"),
-        (format!("/incidents/{id}/notes"), "not json", 400, "not valid JSON"),
-        (format!("/incidents/{id}/notes"), "{\"text\": \"x\", \"colour\": 1}", 422, "colour"),
-        (format!("/incidents/{id}/transition"), "{\"to\": \"fixed\"}", 422, "fixed"),
-        ("/incidents".into(), "{\"title\": \"t\", \"service\": \"s\", \"severity\": \"SEV9\"}", 422, "SEV9"),
-        ("/incidents".into(), "{\"title\": \"t\", \"severity\": \"SEV1\"}", 422, "service"),
-        (format!("/incidents/{id}/notes"), "{\"text\": \"   \"}", 422, "must not be empty"),
-        (format!("/incidents/{id}/checklist"), "{\"phase\": \"containment\", \"item\": 99, \"done\": true}", 422, "no item 99"),
-        ("/incidents/INC-999/notes".into(), "{\"text\": \"x\"}", 404, "INC-999"),
-        ("/incidents/%1b%5b2J/notes".into(), "{\"text\": \"x\"}", 404, "not an incident id"),
+        (
+            format!("/incidents/{id}/notes"),
+            "{\"text\": ",
+            400,
+            "ended early",
+        ),
+        (
+            format!("/incidents/{id}/notes"),
+            "not json",
+            400,
+            "not valid JSON",
+        ),
+        (
+            format!("/incidents/{id}/notes"),
+            "{\"text\": \"x\", \"colour\": 1}",
+            422,
+            "colour",
+        ),
+        (
+            format!("/incidents/{id}/transition"),
+            "{\"to\": \"fixed\"}",
+            422,
+            "fixed",
+        ),
+        (
+            "/incidents".into(),
+            "{\"title\": \"t\", \"service\": \"s\", \"severity\": \"SEV9\"}",
+            422,
+            "SEV9",
+        ),
+        (
+            "/incidents".into(),
+            "{\"title\": \"t\", \"severity\": \"SEV1\"}",
+            422,
+            "service",
+        ),
+        (
+            format!("/incidents/{id}/notes"),
+            "{\"text\": \"   \"}",
+            422,
+            "must not be empty",
+        ),
+        (
+            format!("/incidents/{id}/checklist"),
+            "{\"phase\": \"containment\", \"item\": 99, \"done\": true}",
+            422,
+            "no item 99",
+        ),
+        (
+            "/incidents/INC-999/notes".into(),
+            "{\"text\": \"x\"}",
+            404,
+            "INC-999",
+        ),
+        (
+            "/incidents/%1b%5b2J/notes".into(),
+            "{\"text\": \"x\"}",
+            404,
+            "not an incident id",
+        ),
     ];
     for (path, body, status, needle) in cases {
         let r = raw(path.clone(), body).await.unwrap();
         assert_eq!(r.status().as_u16(), status, "{path} {body}");
         let e: Value = r.json().await.unwrap();
         let msg = e["error"]["message"].as_str().unwrap_or_default();
-        assert!(msg.contains(needle), "{path} {body}: `{msg}` lacks `{needle}`");
+        assert!(
+            msg.contains(needle),
+            "{path} {body}: `{msg}` lacks `{needle}`"
+        );
         assert!(e["error"]["code"].is_string());
     }
     // An oversized body is a 413, not a crash.
     let big = format!("{{\"text\": \"{}\"}}", "x".repeat(100_000));
-    let r = t.req(Method::POST, &format!("/incidents/{id}/notes"), &t.commander).header("content-type", "application/json").body(big).send().await.unwrap();
+    let r = t
+        .req(
+            Method::POST,
+            &format!("/incidents/{id}/notes"),
+            &t.commander,
+        )
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 413);
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["error"]["code"], "body_too_large");
@@ -260,23 +451,66 @@ async fn tokens_gate_routes_by_role() {
     let r = t.http.get(t.url("/incidents")).send().await.unwrap();
     assert_eq!(r.status(), 401);
     assert!(r.headers().contains_key("www-authenticate"));
-    let r = t.http.get(t.url("/incidents")).header("authorization", "Basic abc").send().await.unwrap();
+    let r = t
+        .http
+        .get(t.url("/incidents"))
+        .header("authorization", "Basic abc")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
     let (s, e) = t.get("/incidents", "wr_notarealtoken").await;
     assert_eq!(s, 401);
-    assert!(!e.to_string().contains("wr_notarealtoken"), "the token is never echoed");
+    assert!(
+        !e.to_string().contains("wr_notarealtoken"),
+        "the token is never echoed"
+    );
 
     let writes: Vec<(Method, String, Value)> = vec![
-        (Method::POST, "/incidents".into(), json!({"title": "t", "service": "s", "severity": "SEV3"})),
-        (Method::PATCH, format!("/incidents/{id}"), json!({"title": "t2"})),
-        (Method::POST, format!("/incidents/{id}/transition"), json!({"to": "acknowledged"})),
-        (Method::POST, format!("/incidents/{id}/notes"), json!({"text": "n"})),
-        (Method::POST, format!("/incidents/{id}/responders"), json!({"action": "page", "handle": "carol"})),
-        (Method::POST, format!("/incidents/{id}/checklist"), json!({"phase": "investigation", "item": 0, "done": true})),
-        (Method::POST, format!("/incidents/{id}/updates"), json!({"text": "u"})),
+        (
+            Method::POST,
+            "/incidents".into(),
+            json!({"title": "t", "service": "s", "severity": "SEV3"}),
+        ),
+        (
+            Method::PATCH,
+            format!("/incidents/{id}"),
+            json!({"title": "t2"}),
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{id}/transition"),
+            json!({"to": "acknowledged"}),
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{id}/notes"),
+            json!({"text": "n"}),
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{id}/responders"),
+            json!({"action": "page", "handle": "carol"}),
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{id}/checklist"),
+            json!({"phase": "investigation", "item": 0, "done": true}),
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{id}/updates"),
+            json!({"text": "u"}),
+        ),
     ];
     for (m, path, body) in &writes {
-        let r = t.req(m.clone(), path, &t.viewer).header("if-match", "1").json(body).send().await.unwrap();
+        let r = t
+            .req(m.clone(), path, &t.viewer)
+            .header("if-match", "1")
+            .json(body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 403, "viewer {m} {path}");
     }
     let commander_only = ["/incidents", "/transition", "/responders", "/updates"];
@@ -286,7 +520,8 @@ async fn tokens_gate_routes_by_role() {
             req = req.header("if-match", "1");
         }
         let r = req.send().await.unwrap();
-        let expect_forbidden = *m == Method::PATCH || commander_only.iter().any(|s| path.ends_with(s));
+        let expect_forbidden =
+            *m == Method::PATCH || commander_only.iter().any(|s| path.ends_with(s));
         if expect_forbidden {
             assert_eq!(r.status(), 403, "responder {m} {path}");
         } else {
@@ -294,9 +529,21 @@ async fn tokens_gate_routes_by_role() {
         }
     }
     // A responder may change their own responder state only.
-    let (s, _) = t.post(&format!("/incidents/{id}/responders"), &t.responder, json!({"action": "join", "handle": "bob"})).await;
+    let (s, _) = t
+        .post(
+            &format!("/incidents/{id}/responders"),
+            &t.responder,
+            json!({"action": "join", "handle": "bob"}),
+        )
+        .await;
     assert_eq!(s, 200);
-    let (s, _) = t.post(&format!("/incidents/{id}/responders"), &t.responder, json!({"action": "leave", "handle": "alice"})).await;
+    let (s, _) = t
+        .post(
+            &format!("/incidents/{id}/responders"),
+            &t.responder,
+            json!({"action": "leave", "handle": "alice"}),
+        )
+        .await;
     assert_eq!(s, 403);
     // Revoked tokens stop working.
     t.server.store.revoke_token("noc-board").unwrap();
@@ -310,13 +557,33 @@ async fn a_restarted_server_has_every_acknowledged_write() {
     let id = t.declare("Durable", "SEV2").await;
     let mut acked = 0;
     for i in 0..20 {
-        let (s, _) = t.post(&format!("/incidents/{id}/notes"), &t.commander, json!({"text": format!("note {i}")})).await;
+        let (s, _) = t
+            .post(
+                &format!("/incidents/{id}/notes"),
+                &t.commander,
+                json!({"text": format!("note {i}")}),
+            )
+            .await;
         if s == 200 {
             acked += 1;
         }
     }
-    assert_eq!(t.post(&format!("/incidents/{id}/transition"), &t.commander, json!({"to": "acknowledged"})).await.0, 200);
-    let TestServer { server, dir, commander, .. } = t;
+    assert_eq!(
+        t.post(
+            &format!("/incidents/{id}/transition"),
+            &t.commander,
+            json!({"to": "acknowledged"})
+        )
+        .await
+        .0,
+        200
+    );
+    let TestServer {
+        server,
+        dir,
+        commander,
+        ..
+    } = t;
     server.stop().await;
 
     let again = warroom::server::start(warroom::server::ServerOptions {
@@ -337,7 +604,10 @@ async fn a_restarted_server_has_every_acknowledged_write() {
     assert_eq!(r.status(), 200, "tokens survive a restart too");
     let d: Value = r.json().await.unwrap();
     assert_eq!(d["incident"]["status"], "acknowledged");
-    assert_eq!(timeline_kinds(&d).iter().filter(|k| *k == "note").count(), acked);
+    assert_eq!(
+        timeline_kinds(&d).iter().filter(|k| *k == "note").count(),
+        acked
+    );
     assert_eq!(acked, 20);
 }
 
@@ -345,10 +615,28 @@ async fn a_restarted_server_has_every_acknowledged_write() {
 async fn health_and_metrics() {
     let t = TestServer::start().await;
     t.declare("One", "SEV1").await;
-    let r = t.http.get(format!("{}/healthz", t.server.base_url())).send().await.unwrap();
+    let r = t
+        .http
+        .get(format!("{}/healthz", t.server.base_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
-    let m = t.http.get(format!("{}/metrics", t.server.base_url())).send().await.unwrap().text().await.unwrap();
-    assert!(m.contains("warroom_active_incidents{severity=\"SEV1\"} 1"), "{m}");
+    let m = t
+        .http
+        .get(format!("{}/metrics", t.server.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        m.contains("warroom_active_incidents{severity=\"SEV1\"} 1"),
+        "{m}"
+    );
     assert!(m.contains("warroom_http_requests_total{route=\"/api/v1/incidents\",method=\"POST\",status=\"201\"} 1"), "{m}");
-    assert!(m.contains("warroom_http_request_duration_seconds_bucket{route=\"/api/v1/incidents\",le=\"+Inf\"}"));
+    assert!(m.contains(
+        "warroom_http_request_duration_seconds_bucket{route=\"/api/v1/incidents\",le=\"+Inf\"}"
+    ));
 }

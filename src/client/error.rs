@@ -9,7 +9,11 @@ pub enum ClientError {
     #[error("the backend did not answer in time")]
     Timeout,
     #[error("{message} ({status} {code})")]
-    Api { status: u16, code: String, message: String },
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+    },
     #[error("the backend is rate limiting; retry in {}s", .retry_after.as_secs())]
     RateLimited { retry_after: Duration },
     #[error("the backend sent an unusable answer: {0}")]
@@ -20,14 +24,23 @@ impl ClientError {
     /// Worth retrying the same request later (the outbox keeps it).
     pub fn is_transient(&self) -> bool {
         match self {
-            Self::Unreachable(_) | Self::Timeout | Self::RateLimited { .. } | Self::BadResponse(_) => true,
+            Self::Unreachable(_)
+            | Self::Timeout
+            | Self::RateLimited { .. }
+            | Self::BadResponse(_) => true,
             Self::Api { status, .. } => *status >= 500 || *status == 408,
         }
     }
 
     /// Someone else changed the incident first.
     pub fn is_conflict(&self) -> bool {
-        matches!(self, Self::Api { status: 409 | 412, .. })
+        matches!(
+            self,
+            Self::Api {
+                status: 409 | 412,
+                ..
+            }
+        )
     }
 
     pub fn retry_after(&self) -> Option<Duration> {

@@ -31,19 +31,32 @@ struct Http {
 }
 
 /// Builds the reader and writer for a warroom server at `base`.
-pub fn connect(base: &str, token: Option<Token>, ca_cert: Option<&Path>) -> Result<(Reader, Writer), String> {
+pub fn connect(
+    base: &str,
+    token: Option<Token>,
+    ca_cert: Option<&Path>,
+) -> Result<(Reader, Writer), String> {
     let base = base.trim_end_matches('/').to_string();
-    let url = reqwest::Url::parse(&base).map_err(|e| format!("`{}` is not a URL: {e}", one_line(&base, 80)))?;
+    let url = reqwest::Url::parse(&base)
+        .map_err(|e| format!("`{}` is not a URL: {e}", one_line(&base, 80)))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("`{}` must start with http:// or https://", one_line(&base, 80)));
+        return Err(format!(
+            "`{}` must start with http:// or https://",
+            one_line(&base, 80)
+        ));
     }
     let mut b = reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .user_agent(concat!("warroom/", env!("CARGO_PKG_VERSION")));
     if let Some(path) = ca_cert {
-        let pem = std::fs::read(path).map_err(|e| format!("cannot read --ca-cert {}: {e}", path.display()))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem)
-            .map_err(|e| format!("--ca-cert {} is not a PEM certificate bundle: {e}", path.display()))?;
+        let pem = std::fs::read(path)
+            .map_err(|e| format!("cannot read --ca-cert {}: {e}", path.display()))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            format!(
+                "--ca-cert {} is not a PEM certificate bundle: {e}",
+                path.display()
+            )
+        })?;
         if certs.is_empty() {
             return Err(format!("--ca-cert {} holds no certificate", path.display()));
         }
@@ -52,18 +65,28 @@ pub fn connect(base: &str, token: Option<Token>, ca_cert: Option<&Path>) -> Resu
         }
     }
     let client = b.build().map_err(|e| format!("cannot set up HTTPS: {e}"))?;
-    let http = Http { client, base, token };
+    let http = Http {
+        client,
+        base,
+        token,
+    };
     Ok((Reader { http: http.clone() }, Writer { http }))
 }
 
 async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, ClientError> {
     if resp.content_length().is_some_and(|n| n as usize > MAX_BODY) {
-        return Err(ClientError::BadResponse(format!("the answer is over {} MiB", MAX_BODY >> 20)));
+        return Err(ClientError::BadResponse(format!(
+            "the answer is over {} MiB",
+            MAX_BODY >> 20
+        )));
     }
     let mut out = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(transport)? {
         if out.len() + chunk.len() > MAX_BODY {
-            return Err(ClientError::BadResponse(format!("the answer is over {} MiB", MAX_BODY >> 20)));
+            return Err(ClientError::BadResponse(format!(
+                "the answer is over {} MiB",
+                MAX_BODY >> 20
+            )));
         }
         out.extend_from_slice(&chunk);
     }
@@ -93,17 +116,28 @@ fn retry_after(resp: &reqwest::Response) -> Duration {
         .get(header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|s| s.trim().parse::<u64>().ok())
-        .map_or(Duration::from_secs(5), |s| Duration::from_secs(s.clamp(1, 300)))
+        .map_or(Duration::from_secs(5), |s| {
+            Duration::from_secs(s.clamp(1, 300))
+        })
 }
 
 async fn error_from(resp: reqwest::Response) -> ClientError {
     let status = resp.status();
-    if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE && resp.headers().contains_key(header::RETRY_AFTER) {
-        return ClientError::RateLimited { retry_after: retry_after(&resp) };
+    if status == StatusCode::TOO_MANY_REQUESTS
+        || status == StatusCode::SERVICE_UNAVAILABLE
+            && resp.headers().contains_key(header::RETRY_AFTER)
+    {
+        return ClientError::RateLimited {
+            retry_after: retry_after(&resp),
+        };
     }
     let body = read_capped(resp).await.unwrap_or_default();
     match serde_json::from_slice::<ErrorBody>(&body) {
-        Ok(e) => ClientError::Api { status: status.as_u16(), code: one_line(&e.error.code, 40), message: one_line(&e.error.message, 500) },
+        Ok(e) => ClientError::Api {
+            status: status.as_u16(),
+            code: one_line(&e.error.code, 40),
+            message: one_line(&e.error.message, 500),
+        },
         Err(_) => ClientError::Api {
             status: status.as_u16(),
             code: "http".into(),
@@ -116,21 +150,37 @@ fn decode<T: DeserializeOwned>(resp_ct: Option<String>, body: &[u8]) -> Result<T
     if let Some(ct) = resp_ct
         && !ct.to_ascii_lowercase().starts_with("application/json")
     {
-        return Err(ClientError::BadResponse(format!("expected JSON, got {}", one_line(&ct, 60))));
+        return Err(ClientError::BadResponse(format!(
+            "expected JSON, got {}",
+            one_line(&ct, 60)
+        )));
     }
-    serde_json::from_slice(body).map_err(|e| ClientError::BadResponse(format!("the JSON does not match the API: {}", one_line(&e.to_string(), 160))))
+    serde_json::from_slice(body).map_err(|e| {
+        ClientError::BadResponse(format!(
+            "the JSON does not match the API: {}",
+            one_line(&e.to_string(), 160)
+        ))
+    })
 }
 
 impl Http {
     fn request(&self, method: Method, path: &str, timeout: Duration) -> reqwest::RequestBuilder {
-        let mut r = self.client.request(method, format!("{}/api/v1{path}", self.base)).timeout(timeout);
+        let mut r = self
+            .client
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .timeout(timeout);
         if let Some(t) = &self.token {
             r = r.bearer_auth(t.expose());
         }
         r
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str, etag: Option<&str>, timeout: Duration) -> Result<Fetched<T>, ClientError> {
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Fetched<T>, ClientError> {
         let mut r = self.request(Method::GET, path, timeout);
         if let Some(e) = etag {
             r = r.header(header::IF_NONE_MATCH, e);
@@ -142,10 +192,21 @@ impl Http {
         if !resp.status().is_success() {
             return Err(error_from(resp).await);
         }
-        let etag = resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let ct = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let etag = resp
+            .headers()
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let ct = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let body = read_capped(resp).await?;
-        Ok(Fetched::Fresh { value: decode(ct, &body)?, etag })
+        Ok(Fetched::Fresh {
+            value: decode(ct, &body)?,
+            etag,
+        })
     }
 }
 
@@ -159,17 +220,35 @@ impl Reader {
         &self.http.base
     }
 
-    pub async fn list(&self, all: bool, etag: Option<&str>) -> Result<Fetched<ListResponse>, ClientError> {
-        let path = if all { "/incidents?all=true" } else { "/incidents" };
-        let mut f = self.http.get::<ListResponse>(path, etag, REQUEST_TIMEOUT).await?;
+    pub async fn list(
+        &self,
+        all: bool,
+        etag: Option<&str>,
+    ) -> Result<Fetched<ListResponse>, ClientError> {
+        let path = if all {
+            "/incidents?all=true"
+        } else {
+            "/incidents"
+        };
+        let mut f = self
+            .http
+            .get::<ListResponse>(path, etag, REQUEST_TIMEOUT)
+            .await?;
         if let Fetched::Fresh { value, .. } = &mut f {
             value.incidents.iter_mut().for_each(clean_incident);
         }
         Ok(f)
     }
 
-    pub async fn detail(&self, id: IncidentId, etag: Option<&str>) -> Result<Fetched<IncidentDetail>, ClientError> {
-        let mut f = self.http.get::<IncidentDetail>(&format!("/incidents/{id}"), etag, REQUEST_TIMEOUT).await?;
+    pub async fn detail(
+        &self,
+        id: IncidentId,
+        etag: Option<&str>,
+    ) -> Result<Fetched<IncidentDetail>, ClientError> {
+        let mut f = self
+            .http
+            .get::<IncidentDetail>(&format!("/incidents/{id}"), etag, REQUEST_TIMEOUT)
+            .await?;
         if let Fetched::Fresh { value, .. } = &mut f {
             clean_detail(value);
         }
@@ -177,9 +256,17 @@ impl Reader {
     }
 
     /// Long-polls the change feed for up to `wait`.
-    pub async fn changes(&self, since: u64, wait: Duration) -> Result<ChangesResponse, ClientError> {
+    pub async fn changes(
+        &self,
+        since: u64,
+        wait: Duration,
+    ) -> Result<ChangesResponse, ClientError> {
         let path = format!("/changes?since={since}&wait={}", wait.as_secs());
-        match self.http.get::<ChangesResponse>(&path, None, wait + REQUEST_TIMEOUT).await? {
+        match self
+            .http
+            .get::<ChangesResponse>(&path, None, wait + REQUEST_TIMEOUT)
+            .await?
+        {
             Fetched::Fresh { value, .. } => Ok(value),
             Fetched::NotModified => Err(ClientError::BadResponse("304 on the change feed".into())),
         }
@@ -192,7 +279,11 @@ impl Reader {
             handle: String,
             role: ActorRole,
         }
-        match self.http.get::<Who>("/whoami", None, REQUEST_TIMEOUT).await? {
+        match self
+            .http
+            .get::<Who>("/whoami", None, REQUEST_TIMEOUT)
+            .await?
+        {
             Fetched::Fresh { value, .. } => Ok((one_line(&value.handle, 60), value.role)),
             Fetched::NotModified => Err(ClientError::BadResponse("304 on whoami".into())),
         }
@@ -209,16 +300,56 @@ impl Writer {
     /// [`Write`] is applied at most once by the server.
     pub async fn send(&self, w: &Write) -> Result<IncidentDetail, ClientError> {
         let (method, path, body, if_match) = match &w.op {
-            WriteOp::Declare { body } => (Method::POST, "/incidents".to_string(), serde_json::to_value(body), None),
-            WriteOp::Patch { id, if_match, body } => (Method::PATCH, format!("/incidents/{id}"), serde_json::to_value(body), Some(*if_match)),
-            WriteOp::Transition { id, body } => (Method::POST, format!("/incidents/{id}/transition"), serde_json::to_value(body), None),
-            WriteOp::Note { id, body } => (Method::POST, format!("/incidents/{id}/notes"), serde_json::to_value(body), None),
-            WriteOp::StakeholderUpdate { id, body } => (Method::POST, format!("/incidents/{id}/updates"), serde_json::to_value(body), None),
-            WriteOp::Responder { id, body } => (Method::POST, format!("/incidents/{id}/responders"), serde_json::to_value(body), None),
-            WriteOp::Checklist { id, body } => (Method::POST, format!("/incidents/{id}/checklist"), serde_json::to_value(body), None),
+            WriteOp::Declare { body } => (
+                Method::POST,
+                "/incidents".to_string(),
+                serde_json::to_value(body),
+                None,
+            ),
+            WriteOp::Patch { id, if_match, body } => (
+                Method::PATCH,
+                format!("/incidents/{id}"),
+                serde_json::to_value(body),
+                Some(*if_match),
+            ),
+            WriteOp::Transition { id, body } => (
+                Method::POST,
+                format!("/incidents/{id}/transition"),
+                serde_json::to_value(body),
+                None,
+            ),
+            WriteOp::Note { id, body } => (
+                Method::POST,
+                format!("/incidents/{id}/notes"),
+                serde_json::to_value(body),
+                None,
+            ),
+            WriteOp::StakeholderUpdate { id, body } => (
+                Method::POST,
+                format!("/incidents/{id}/updates"),
+                serde_json::to_value(body),
+                None,
+            ),
+            WriteOp::Responder { id, body } => (
+                Method::POST,
+                format!("/incidents/{id}/responders"),
+                serde_json::to_value(body),
+                None,
+            ),
+            WriteOp::Checklist { id, body } => (
+                Method::POST,
+                format!("/incidents/{id}/checklist"),
+                serde_json::to_value(body),
+                None,
+            ),
         };
-        let body = body.map_err(|e| ClientError::BadResponse(format!("cannot encode the request: {e}")))?;
-        let mut r = self.http.request(method, &path, REQUEST_TIMEOUT).header("idempotency-key", &w.key).json(&body);
+        let body =
+            body.map_err(|e| ClientError::BadResponse(format!("cannot encode the request: {e}")))?;
+        let mut r = self
+            .http
+            .request(method, &path, REQUEST_TIMEOUT)
+            .header("idempotency-key", &w.key)
+            .json(&body);
         if let Some(v) = if_match {
             r = r.header(header::IF_MATCH, format!("\"{v}\""));
         }
@@ -226,7 +357,11 @@ impl Writer {
         if !resp.status().is_success() {
             return Err(error_from(resp).await);
         }
-        let ct = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let ct = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let body = read_capped(resp).await?;
         let mut d: IncidentDetail = decode(ct, &body)?;
         clean_detail(&mut d);

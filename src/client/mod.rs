@@ -4,6 +4,7 @@
 
 mod error;
 mod http;
+pub mod outbox;
 pub mod poller;
 mod sanitize;
 pub mod sender;
@@ -16,7 +17,9 @@ pub use token::{Token, TokenSource, load_token};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::wire::{ChecklistRequest, DeclareRequest, PatchRequest, TextRequest, TransitionRequest};
+use crate::model::wire::{
+    ChecklistRequest, DeclareRequest, PatchRequest, TextRequest, TransitionRequest,
+};
 use crate::model::{IncidentId, ResponderAction};
 
 /// What a backend can do; the console hides or greys out the rest and says why.
@@ -50,13 +53,34 @@ impl Capabilities {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum WriteOp {
-    Declare { body: DeclareRequest },
-    Patch { id: IncidentId, if_match: u64, body: PatchRequest },
-    Transition { id: IncidentId, body: TransitionRequest },
-    Note { id: IncidentId, body: TextRequest },
-    StakeholderUpdate { id: IncidentId, body: TextRequest },
-    Responder { id: IncidentId, body: ResponderAction },
-    Checklist { id: IncidentId, body: ChecklistRequest },
+    Declare {
+        body: DeclareRequest,
+    },
+    Patch {
+        id: IncidentId,
+        if_match: u64,
+        body: PatchRequest,
+    },
+    Transition {
+        id: IncidentId,
+        body: TransitionRequest,
+    },
+    Note {
+        id: IncidentId,
+        body: TextRequest,
+    },
+    StakeholderUpdate {
+        id: IncidentId,
+        body: TextRequest,
+    },
+    Responder {
+        id: IncidentId,
+        body: ResponderAction,
+    },
+    Checklist {
+        id: IncidentId,
+        body: ChecklistRequest,
+    },
 }
 
 impl WriteOp {
@@ -82,19 +106,34 @@ impl WriteOp {
                 None => "edit fields".into(),
             },
             Self::Transition { body, .. } => {
-                format!("{}status -> {}", if body.force { "FORCE " } else { "" }, body.to)
+                format!(
+                    "{}status -> {}",
+                    if body.force { "FORCE " } else { "" },
+                    body.to
+                )
             }
             Self::Note { body, .. } => format!("note: {}", short(&body.text)),
-            Self::StakeholderUpdate { body, .. } => format!("stakeholder update: {}", short(&body.text)),
+            Self::StakeholderUpdate { body, .. } => {
+                format!("stakeholder update: {}", short(&body.text))
+            }
             Self::Responder { body, .. } => match body {
-                ResponderAction::Page { handle, role, .. } => format!("page {handle} as {}", role.short()),
-                ResponderAction::AssignRole { handle, role } => format!("{handle} -> {}", role.short()),
+                ResponderAction::Page { handle, role, .. } => {
+                    format!("page {handle} as {}", role.short())
+                }
+                ResponderAction::AssignRole { handle, role } => {
+                    format!("{handle} -> {}", role.short())
+                }
                 ResponderAction::Acknowledge { handle } => format!("{handle} acknowledges"),
                 ResponderAction::Join { handle } => format!("{handle} joins"),
                 ResponderAction::Leave { handle } => format!("{handle} leaves"),
             },
             Self::Checklist { body, .. } => {
-                format!("{} {} item {}", if body.done { "tick" } else { "untick" }, body.phase, body.item + 1)
+                format!(
+                    "{} {} item {}",
+                    if body.done { "tick" } else { "untick" },
+                    body.phase,
+                    body.item + 1
+                )
             }
         }
     }

@@ -39,13 +39,21 @@ pub fn clean_detail(d: &mut IncidentDetail) {
                     clean_in_place(r, false);
                 }
             }
-            EventKind::ForcedTransition { reason, open_items, .. } => {
+            EventKind::ForcedTransition {
+                reason, open_items, ..
+            } => {
                 clean_in_place(reason, false);
                 open_items.iter_mut().for_each(|s| clean_in_place(s, false));
             }
-            EventKind::FieldsEdited { fields } => fields.iter_mut().for_each(|s| clean_in_place(s, false)),
-            EventKind::Note { text } | EventKind::StakeholderUpdate { text } => clean_in_place(text, true),
-            EventKind::Responder { handle, .. } | EventKind::RoleAssigned { handle, .. } => clean_in_place(handle, false),
+            EventKind::FieldsEdited { fields } => {
+                fields.iter_mut().for_each(|s| clean_in_place(s, false))
+            }
+            EventKind::Note { text } | EventKind::StakeholderUpdate { text } => {
+                clean_in_place(text, true)
+            }
+            EventKind::Responder { handle, .. } | EventKind::RoleAssigned { handle, .. } => {
+                clean_in_place(handle, false)
+            }
             EventKind::ChecklistItem { item, .. } => clean_in_place(item, false),
             EventKind::AlertReceived { alert, detail, .. } => {
                 clean_in_place(alert, false);

@@ -35,7 +35,8 @@ pub enum TokenSource {
 /// a world-readable file is already leaked.
 pub fn load_token(path: &Path) -> Result<Token, String> {
     use std::os::unix::fs::PermissionsExt;
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read the token file {}: {e}", path.display()))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read the token file {}: {e}", path.display()))?;
     let mode = meta.permissions().mode();
     if mode & 0o077 != 0 {
         return Err(format!(
@@ -45,7 +46,8 @@ pub fn load_token(path: &Path) -> Result<Token, String> {
             path.display()
         ));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the token file {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the token file {}: {e}", path.display()))?;
     let t = text.trim();
     if t.is_empty() {
         return Err(format!("the token file {} is empty", path.display()));

@@ -1,6 +1,9 @@
 //! One function per CLI command: builds what the command needs from the
 //! parsed arguments and runs it. The exit code says whether it worked.
 
+mod backend;
+mod console;
+mod quick;
 mod serve;
 mod token;
 
@@ -12,9 +15,11 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve(args)) => serve::run(args),
         Some(Command::Token { command, db }) => token::run(command, db),
-        Some(Command::Console(_)) | Some(Command::Demo { .. }) | Some(Command::List { .. }) | Some(Command::Show { .. }) | None => {
-            Err("this command is being built".to_string())
-        }
+        Some(Command::Console(args)) => console::run(args),
+        None => console::run(cli.console),
+        Some(Command::Demo { theme }) => console::demo(theme.or(cli.console.theme)),
+        Some(Command::List { backend, all, json }) => quick::list(backend, all, json),
+        Some(Command::Show { id, backend, json }) => quick::show(&id, backend, json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -26,5 +31,8 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("cannot start the async runtime: {e}"))
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
 }

@@ -9,7 +9,10 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:7878";
 
 pub fn run(args: ServeArgs) -> Result<(), String> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warroom=info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warroom=info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let file = match &args.config {
@@ -18,7 +21,9 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     };
     let listen: SocketAddr = match (args.listen, &file.listen) {
         (Some(l), _) => l,
-        (None, Some(l)) => l.parse().map_err(|e| format!("config `listen = \"{l}\"`: {e}"))?,
+        (None, Some(l)) => l
+            .parse()
+            .map_err(|e| format!("config `listen = \"{l}\"`: {e}"))?,
         (None, None) => DEFAULT_LISTEN.parse().expect("valid default"),
     };
     let db = if args.demo {
@@ -26,7 +31,8 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     } else {
         let path = args.db.or(file.db).unwrap_or_else(paths::default_db);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         DbLocation::File(path)
     };
@@ -34,19 +40,36 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     let mut auth = AuthConfig::tokens_only();
     auth.no_auth = args.no_auth;
     if args.no_auth {
-        eprintln!("warroom: WARNING: --no-auth: every request on {listen} acts as a commander with no token. Loopback only; never on a shared host.");
+        eprintln!(
+            "warroom: WARNING: --no-auth: every request on {listen} acts as a commander with no token. Loopback only; never on a shared host."
+        );
     }
     if args.demo {
-        eprintln!("warroom: DEMO server: in-memory database seeded with a simulated outage; nothing is kept.");
+        eprintln!(
+            "warroom: DEMO server: in-memory database seeded with a simulated outage; nothing is kept."
+        );
     }
     let rt = super::runtime()?;
     rt.block_on(async move {
-        let mut running = server::start(ServerOptions { listen, db: db.clone(), runbooks, auth, demo: args.demo })
-            .await
-            .map_err(|e| e.to_string())?;
+        let mut running = server::start(ServerOptions {
+            listen,
+            db: db.clone(),
+            runbooks,
+            auth,
+            demo: args.demo,
+        })
+        .await
+        .map_err(|e| e.to_string())?;
         match &db {
-            DbLocation::File(p) => eprintln!("warroom: serving on http://{} (database {})", running.addr, p.display()),
-            DbLocation::Memory => eprintln!("warroom: serving on http://{} (in-memory database)", running.addr),
+            DbLocation::File(p) => eprintln!(
+                "warroom: serving on http://{} (database {})",
+                running.addr,
+                p.display()
+            ),
+            DbLocation::Memory => eprintln!(
+                "warroom: serving on http://{} (in-memory database)",
+                running.addr
+            ),
         }
         let stop = running.shutdown_sender();
         tokio::spawn(async move {

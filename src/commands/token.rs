@@ -7,7 +7,8 @@ use crate::server::Store;
 pub fn run(cmd: TokenCommand, db: Option<PathBuf>) -> Result<(), String> {
     let path = db.unwrap_or_else(paths::default_db);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let store = Store::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     match cmd {
@@ -15,14 +16,22 @@ pub fn run(cmd: TokenCommand, db: Option<PathBuf>) -> Result<(), String> {
             if name.trim().is_empty() || name.len() > 100 || name.chars().any(char::is_control) {
                 return Err("--name must be 1 to 100 printable characters".into());
             }
-            let (info, token) = store.create_token(name.trim(), role).map_err(|e| e.to_string())?;
+            let (info, token) = store
+                .create_token(name.trim(), role)
+                .map_err(|e| e.to_string())?;
             // The token goes to stdout alone so `> file` captures just it.
             println!("{token}");
-            eprintln!("created token #{} for {} ({}); it is shown only this once", info.id, info.name, info.role);
+            eprintln!(
+                "created token #{} for {} ({}); it is shown only this once",
+                info.id, info.name, info.role
+            );
         }
         TokenCommand::List => {
             let tokens = store.list_tokens().map_err(|e| e.to_string())?;
-            println!("{:<4} {:<24} {:<10} {:<26} REVOKED", "ID", "NAME", "ROLE", "CREATED");
+            println!(
+                "{:<4} {:<24} {:<10} {:<26} REVOKED",
+                "ID", "NAME", "ROLE", "CREATED"
+            );
             for t in tokens {
                 println!(
                     "{:<4} {:<24} {:<10} {:<26} {}",
@@ -34,10 +43,17 @@ pub fn run(cmd: TokenCommand, db: Option<PathBuf>) -> Result<(), String> {
                 );
             }
         }
-        TokenCommand::Revoke { id_or_name } => match store.revoke_token(&id_or_name).map_err(|e| e.to_string())? {
-            0 => return Err(format!("no live token has the id or name `{}`", crate::text::one_line(&id_or_name, 40))),
-            n => eprintln!("revoked {n} token(s)"),
-        },
+        TokenCommand::Revoke { id_or_name } => {
+            match store.revoke_token(&id_or_name).map_err(|e| e.to_string())? {
+                0 => {
+                    return Err(format!(
+                        "no live token has the id or name `{}`",
+                        crate::text::one_line(&id_or_name, 40)
+                    ));
+                }
+                n => eprintln!("revoked {n} token(s)"),
+            }
+        }
     }
     Ok(())
 }

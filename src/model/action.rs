@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{TransitionError, check_transition};
 use super::wire::PatchRequest;
-use super::{EventKind, IncidentDetail, Phase, Responder, ResponderState, Role, Status, TimelineEvent};
+use super::{
+    EventKind, IncidentDetail, Phase, Responder, ResponderState, Role, Status, TimelineEvent,
+};
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_TEXT: usize = 10_000;
@@ -69,10 +71,19 @@ pub enum ResponderAction {
         #[serde(default = "default_role")]
         role: Role,
     },
-    Acknowledge { handle: String },
-    Join { handle: String },
-    Leave { handle: String },
-    AssignRole { handle: String, role: Role },
+    Acknowledge {
+        handle: String,
+    },
+    Join {
+        handle: String,
+    },
+    Leave {
+        handle: String,
+    },
+    AssignRole {
+        handle: String,
+        role: Role,
+    },
 }
 
 fn default_role() -> Role {
@@ -93,14 +104,30 @@ impl ResponderAction {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Transition { to: Status, force: bool, reason: Option<String> },
+    Transition {
+        to: Status,
+        force: bool,
+        reason: Option<String>,
+    },
     Patch(PatchRequest),
-    Note { text: String },
+    Note {
+        text: String,
+    },
     Responder(ResponderAction),
-    Checklist { phase: Phase, item: usize, done: bool },
-    StakeholderUpdate { text: String },
+    Checklist {
+        phase: Phase,
+        item: usize,
+        done: bool,
+    },
+    StakeholderUpdate {
+        text: String,
+    },
     /// Recorded by integrations (the Alertmanager receiver).
-    Alert { alert: String, firing: bool, detail: Option<String> },
+    Alert {
+        alert: String,
+        firing: bool,
+        detail: Option<String>,
+    },
 }
 
 impl Action {
@@ -109,7 +136,9 @@ impl Action {
         match self {
             Self::Note { .. } | Self::Checklist { .. } => ActorRole::Responder,
             Self::Responder(
-                ResponderAction::Acknowledge { handle } | ResponderAction::Join { handle } | ResponderAction::Leave { handle },
+                ResponderAction::Acknowledge { handle }
+                | ResponderAction::Join { handle }
+                | ResponderAction::Leave { handle },
             ) if handle == actor_handle => ActorRole::Responder,
             _ => ActorRole::Commander,
         }
@@ -137,7 +166,9 @@ pub(crate) fn check_text(field: &str, text: &str, max: usize) -> Result<(), Doma
     }
     let n = text.chars().count();
     if n > max {
-        return Err(DomainError::Invalid(format!("`{field}` is {n} characters; the limit is {max}")));
+        return Err(DomainError::Invalid(format!(
+            "`{field}` is {n} characters; the limit is {max}"
+        )));
     }
     Ok(())
 }
@@ -145,7 +176,12 @@ pub(crate) fn check_text(field: &str, text: &str, max: usize) -> Result<(), Doma
 /// Applies `action` to the incident, as `actor`, at `now`. On success the
 /// incident's version is bumped and the timeline has the new events; on error
 /// nothing was changed.
-pub fn apply(detail: &mut IncidentDetail, action: Action, actor: &Actor, now: DateTime<Utc>) -> Result<(), DomainError> {
+pub fn apply(
+    detail: &mut IncidentDetail,
+    action: Action,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
     let needed = action.required_role(&actor.handle);
     if actor.role < needed {
         return Err(DomainError::Forbidden(format!(
@@ -157,10 +193,14 @@ pub fn apply(detail: &mut IncidentDetail, action: Action, actor: &Actor, now: Da
     if events.is_empty() {
         return Ok(());
     }
-    let mut seq = detail.timeline.last().map_or(0, |e| e.seq);
-    for kind in events {
-        seq += 1;
-        detail.timeline.push(TimelineEvent { seq, at: now, author: actor.handle.clone(), kind });
+    let first = detail.timeline.last().map_or(0, |e| e.seq) + 1;
+    for (seq, kind) in (first..).zip(events) {
+        detail.timeline.push(TimelineEvent {
+            seq,
+            at: now,
+            author: actor.handle.clone(),
+            kind,
+        });
     }
     detail.incident.version += 1;
     detail.incident.updated_at = now;
@@ -169,7 +209,12 @@ pub fn apply(detail: &mut IncidentDetail, action: Action, actor: &Actor, now: Da
 
 /// Makes the change and returns the timeline events it records. Validation
 /// happens before any mutation so an error leaves `detail` untouched.
-fn plan(detail: &mut IncidentDetail, action: Action, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<EventKind>, DomainError> {
+fn plan(
+    detail: &mut IncidentDetail,
+    action: Action,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<EventKind>, DomainError> {
     let inc = &mut detail.incident;
     match action {
         Action::Transition { to, force, reason } => {
@@ -187,7 +232,11 @@ fn plan(detail: &mut IncidentDetail, action: Action, actor: &Actor, now: DateTim
             inc.status = to;
             inc.status_times.insert(to, now);
             if t.forced_past.is_empty() {
-                Ok(vec![EventKind::StatusChanged { from: t.from, to: t.to, reason }])
+                Ok(vec![EventKind::StatusChanged {
+                    from: t.from,
+                    to: t.to,
+                    reason,
+                }])
             } else {
                 Ok(vec![EventKind::ForcedTransition {
                     from: t.from,
@@ -212,14 +261,21 @@ fn plan(detail: &mut IncidentDetail, action: Action, actor: &Actor, now: DateTim
                 .checklists
                 .iter_mut()
                 .find(|c| c.phase == phase)
-                .ok_or_else(|| DomainError::Invalid(format!("this incident has no {phase} checklist")))?;
+                .ok_or_else(|| {
+                    DomainError::Invalid(format!("this incident has no {phase} checklist"))
+                })?;
             let len = list.items.len();
             let it = list.items.get_mut(item).ok_or_else(|| {
-                DomainError::Invalid(format!("the {phase} checklist has {len} items; there is no item {item}"))
+                DomainError::Invalid(format!(
+                    "the {phase} checklist has {len} items; there is no item {item}"
+                ))
             })?;
             if it.is_done() == done {
                 let state = if done { "done" } else { "open" };
-                return Err(DomainError::Conflict(format!("`{}` is already {state}", it.text)));
+                return Err(DomainError::Conflict(format!(
+                    "`{}` is already {state}",
+                    it.text
+                )));
             }
             if done {
                 it.done_by = Some(actor.handle.clone());
@@ -228,17 +284,33 @@ fn plan(detail: &mut IncidentDetail, action: Action, actor: &Actor, now: DateTim
                 it.done_by = None;
                 it.done_at = None;
             }
-            Ok(vec![EventKind::ChecklistItem { phase, item: it.text.clone(), done }])
+            Ok(vec![EventKind::ChecklistItem {
+                phase,
+                item: it.text.clone(),
+                done,
+            }])
         }
         Action::Responder(ra) => responder(detail, ra, now),
-        Action::Alert { alert, firing, detail: d } => {
+        Action::Alert {
+            alert,
+            firing,
+            detail: d,
+        } => {
             check_text("alert", &alert, MAX_TEXT)?;
-            Ok(vec![EventKind::AlertReceived { alert, firing, detail: d }])
+            Ok(vec![EventKind::AlertReceived {
+                alert,
+                firing,
+                detail: d,
+            }])
         }
     }
 }
 
-fn patch(detail: &mut IncidentDetail, p: PatchRequest, now: DateTime<Utc>) -> Result<Vec<EventKind>, DomainError> {
+fn patch(
+    detail: &mut IncidentDetail,
+    p: PatchRequest,
+    now: DateTime<Utc>,
+) -> Result<Vec<EventKind>, DomainError> {
     if let Some(t) = &p.title {
         check_text("title", t, MAX_TITLE)?;
     }
@@ -248,7 +320,9 @@ fn patch(detail: &mut IncidentDetail, p: PatchRequest, now: DateTime<Utc>) -> Re
     if let Some(s) = &p.summary
         && s.chars().count() > MAX_TEXT
     {
-        return Err(DomainError::Invalid(format!("`summary` is longer than {MAX_TEXT} characters")));
+        return Err(DomainError::Invalid(format!(
+            "`summary` is longer than {MAX_TEXT} characters"
+        )));
     }
     if let Some(Some(c)) = &p.commander {
         check_text("commander", c, MAX_SHORT)?;
@@ -259,7 +333,10 @@ fn patch(detail: &mut IncidentDetail, p: PatchRequest, now: DateTime<Utc>) -> Re
     if let Some(sev) = p.severity
         && sev != inc.severity
     {
-        events.push(EventKind::SeverityChanged { from: inc.severity, to: sev });
+        events.push(EventKind::SeverityChanged {
+            from: inc.severity,
+            to: sev,
+        });
         inc.severity = sev;
     }
     if let Some(t) = p.title
@@ -290,7 +367,9 @@ fn patch(detail: &mut IncidentDetail, p: PatchRequest, now: DateTime<Utc>) -> Re
         && c != inc.commander
     {
         match c {
-            Some(handle) => events.extend(assign_role(detail, &handle, Role::IncidentCommander, now)),
+            Some(handle) => {
+                events.extend(assign_role(detail, &handle, Role::IncidentCommander, now))
+            }
             None => {
                 detail.incident.commander = None;
                 edited.push("commander".to_string());
@@ -303,18 +382,36 @@ fn patch(detail: &mut IncidentDetail, p: PatchRequest, now: DateTime<Utc>) -> Re
     Ok(events)
 }
 
-fn responder(detail: &mut IncidentDetail, ra: ResponderAction, now: DateTime<Utc>) -> Result<Vec<EventKind>, DomainError> {
+fn responder(
+    detail: &mut IncidentDetail,
+    ra: ResponderAction,
+    now: DateTime<Utc>,
+) -> Result<Vec<EventKind>, DomainError> {
     check_text("handle", ra.handle(), MAX_SHORT)?;
-    let pos = detail.responders.iter().position(|r| r.handle == ra.handle());
-    let missing = |h: &str| DomainError::Invalid(format!("`{h}` is not a responder on this incident; page them first"));
+    let pos = detail
+        .responders
+        .iter()
+        .position(|r| r.handle == ra.handle());
+    let missing = |h: &str| {
+        DomainError::Invalid(format!(
+            "`{h}` is not a responder on this incident; page them first"
+        ))
+    };
     let set_state = |detail: &mut IncidentDetail, i: usize, state: ResponderState| {
         let r = &mut detail.responders[i];
         if r.state == state {
-            return Err(DomainError::Conflict(format!("{} is already {state}", r.handle)));
+            return Err(DomainError::Conflict(format!(
+                "{} is already {state}",
+                r.handle
+            )));
         }
         r.state = state;
         r.since = now;
-        Ok(vec![EventKind::Responder { handle: r.handle.clone(), state, role: r.role }])
+        Ok(vec![EventKind::Responder {
+            handle: r.handle.clone(),
+            state,
+            role: r.role,
+        }])
     };
     match ra {
         ResponderAction::Page { handle, name, role } => {
@@ -322,20 +419,34 @@ fn responder(detail: &mut IncidentDetail, ra: ResponderAction, now: DateTime<Utc
                 check_text("name", n, MAX_SHORT)?;
             }
             match pos {
-                Some(i) if detail.responders[i].state != ResponderState::Left => {
-                    Err(DomainError::Conflict(format!("{handle} is already on this incident")))
-                }
+                Some(i) if detail.responders[i].state != ResponderState::Left => Err(
+                    DomainError::Conflict(format!("{handle} is already on this incident")),
+                ),
                 Some(i) => {
                     let r = &mut detail.responders[i];
                     r.state = ResponderState::Paged;
                     r.role = role;
                     r.since = now;
-                    Ok(vec![EventKind::Responder { handle, state: ResponderState::Paged, role }])
+                    Ok(vec![EventKind::Responder {
+                        handle,
+                        state: ResponderState::Paged,
+                        role,
+                    }])
                 }
                 None => {
                     let name = name.unwrap_or_else(|| handle.clone());
-                    detail.responders.push(Responder { handle: handle.clone(), name, role, state: ResponderState::Paged, since: now });
-                    let mut ev = vec![EventKind::Responder { handle: handle.clone(), state: ResponderState::Paged, role }];
+                    detail.responders.push(Responder {
+                        handle: handle.clone(),
+                        name,
+                        role,
+                        state: ResponderState::Paged,
+                        since: now,
+                    });
+                    let mut ev = vec![EventKind::Responder {
+                        handle: handle.clone(),
+                        state: ResponderState::Paged,
+                        role,
+                    }];
                     if role == Role::IncidentCommander {
                         ev.extend(assign_role(detail, &handle, role, now));
                     }
@@ -343,7 +454,11 @@ fn responder(detail: &mut IncidentDetail, ra: ResponderAction, now: DateTime<Utc
                 }
             }
         }
-        ResponderAction::Acknowledge { handle } => set_state(detail, pos.ok_or_else(|| missing(&handle))?, ResponderState::Acknowledged),
+        ResponderAction::Acknowledge { handle } => set_state(
+            detail,
+            pos.ok_or_else(|| missing(&handle))?,
+            ResponderState::Acknowledged,
+        ),
         ResponderAction::Join { handle } => match pos {
             Some(i) => set_state(detail, i, ResponderState::Joined),
             // Joining unpaged is normal: people walk into a war room.
@@ -355,10 +470,18 @@ fn responder(detail: &mut IncidentDetail, ra: ResponderAction, now: DateTime<Utc
                     state: ResponderState::Joined,
                     since: now,
                 });
-                Ok(vec![EventKind::Responder { handle, state: ResponderState::Joined, role: Role::SubjectMatterExpert }])
+                Ok(vec![EventKind::Responder {
+                    handle,
+                    state: ResponderState::Joined,
+                    role: Role::SubjectMatterExpert,
+                }])
             }
         },
-        ResponderAction::Leave { handle } => set_state(detail, pos.ok_or_else(|| missing(&handle))?, ResponderState::Left),
+        ResponderAction::Leave { handle } => set_state(
+            detail,
+            pos.ok_or_else(|| missing(&handle))?,
+            ResponderState::Left,
+        ),
         ResponderAction::AssignRole { handle, role } => {
             pos.ok_or_else(|| missing(&handle))?;
             Ok(assign_role(detail, &handle, role, now))
@@ -369,13 +492,21 @@ fn responder(detail: &mut IncidentDetail, ra: ResponderAction, now: DateTime<Utc
 /// Gives `handle` the role. There is one incident commander at a time, so a
 /// new IC hands the previous one the subject-matter-expert role; the incident's
 /// `commander` field always names the responder holding the IC role.
-fn assign_role(detail: &mut IncidentDetail, handle: &str, role: Role, now: DateTime<Utc>) -> Vec<EventKind> {
+fn assign_role(
+    detail: &mut IncidentDetail,
+    handle: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Vec<EventKind> {
     let mut events = Vec::new();
     if role == Role::IncidentCommander {
         for r in detail.responders.iter_mut() {
             if r.role == Role::IncidentCommander && r.handle != handle {
                 r.role = Role::SubjectMatterExpert;
-                events.push(EventKind::RoleAssigned { handle: r.handle.clone(), role: r.role });
+                events.push(EventKind::RoleAssigned {
+                    handle: r.handle.clone(),
+                    role: r.role,
+                });
             }
         }
         detail.incident.commander = Some(handle.to_string());
@@ -386,7 +517,10 @@ fn assign_role(detail: &mut IncidentDetail, handle: &str, role: Role, now: DateT
         Some(r) if r.role == role => {}
         Some(r) => {
             r.role = role;
-            events.push(EventKind::RoleAssigned { handle: handle.to_string(), role });
+            events.push(EventKind::RoleAssigned {
+                handle: handle.to_string(),
+                role,
+            });
         }
         None => {
             detail.responders.push(Responder {
@@ -396,7 +530,10 @@ fn assign_role(detail: &mut IncidentDetail, handle: &str, role: Role, now: DateT
                 state: ResponderState::Joined,
                 since: now,
             });
-            events.push(EventKind::RoleAssigned { handle: handle.to_string(), role });
+            events.push(EventKind::RoleAssigned {
+                handle: handle.to_string(),
+                role,
+            });
         }
     }
     events
@@ -411,14 +548,22 @@ pub fn declare(
     now: DateTime<Utc>,
 ) -> Result<IncidentDetail, DomainError> {
     if actor.role < ActorRole::Commander {
-        return Err(DomainError::Forbidden(format!("a {} token cannot declare incidents; it needs the commander role", actor.role)));
+        return Err(DomainError::Forbidden(format!(
+            "a {} token cannot declare incidents; it needs the commander role",
+            actor.role
+        )));
     }
     check_text("title", &req.title, MAX_TITLE)?;
     check_text("service", &req.service, MAX_SHORT)?;
     if req.summary.chars().count() > MAX_TEXT {
-        return Err(DomainError::Invalid(format!("`summary` is longer than {MAX_TEXT} characters")));
+        return Err(DomainError::Invalid(format!(
+            "`summary` is longer than {MAX_TEXT} characters"
+        )));
     }
-    let commander = req.commander.filter(|c| !c.trim().is_empty()).unwrap_or_else(|| actor.handle.clone());
+    let commander = req
+        .commander
+        .filter(|c| !c.trim().is_empty())
+        .unwrap_or_else(|| actor.handle.clone());
     check_text("commander", &commander, MAX_SHORT)?;
     let incident = super::Incident {
         id,
@@ -446,7 +591,15 @@ pub fn declare(
         seq: 1,
         at: now,
         author: actor.handle.clone(),
-        kind: EventKind::Declared { title: req.title, severity: req.severity },
+        kind: EventKind::Declared {
+            title: req.title,
+            severity: req.severity,
+        },
     }];
-    Ok(IncidentDetail { incident, timeline, responders, checklists })
+    Ok(IncidentDetail {
+        incident,
+        timeline,
+        responders,
+        checklists,
+    })
 }

@@ -62,7 +62,11 @@ pub struct ChecklistItem {
 
 impl ChecklistItem {
     pub fn new(text: impl Into<String>) -> Self {
-        Self { text: text.into(), done_by: None, done_at: None }
+        Self {
+            text: text.into(),
+            done_by: None,
+            done_at: None,
+        }
     }
 
     pub fn is_done(&self) -> bool {
@@ -78,11 +82,18 @@ pub struct Checklist {
 
 impl Checklist {
     pub fn open_items(&self) -> Vec<String> {
-        self.items.iter().filter(|i| !i.is_done()).map(|i| i.text.clone()).collect()
+        self.items
+            .iter()
+            .filter(|i| !i.is_done())
+            .map(|i| i.text.clone())
+            .collect()
     }
 
     /// (done, total), for progress bars.
     pub fn progress(&self) -> (usize, usize) {
-        (self.items.iter().filter(|i| i.is_done()).count(), self.items.len())
+        (
+            self.items.iter().filter(|i| i.is_done()).count(),
+            self.items.len(),
+        )
     }
 }

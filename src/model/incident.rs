@@ -30,7 +30,10 @@ impl FromStr for IncidentId {
             .get(..4)
             .filter(|p| p.eq_ignore_ascii_case("inc-"))
             .map_or(t, |_| &t[4..]);
-        digits.parse::<u64>().map(IncidentId).map_err(|_| ParseIdError(s.chars().take(40).collect()))
+        digits
+            .parse::<u64>()
+            .map(IncidentId)
+            .map_err(|_| ParseIdError(s.chars().take(40).collect()))
     }
 }
 
@@ -80,7 +83,10 @@ impl Incident {
         let end = if self.status.is_active() {
             now
         } else {
-            self.status_times.get(&Status::Resolved).copied().unwrap_or(now)
+            self.status_times
+                .get(&Status::Resolved)
+                .copied()
+                .unwrap_or(now)
         };
         end - self.declared_at
     }

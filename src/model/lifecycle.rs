@@ -61,7 +61,9 @@ impl Status {
     /// status; `None` for a closed incident.
     pub fn phase(self) -> Option<Phase> {
         match self {
-            Self::Triggered | Self::Acknowledged | Self::Investigating => Some(Phase::Investigation),
+            Self::Triggered | Self::Acknowledged | Self::Investigating => {
+                Some(Phase::Investigation)
+            }
             Self::Identified => Some(Phase::Containment),
             Self::Contained => Some(Phase::Resolution),
             Self::Resolved => Some(Phase::Verification),
@@ -84,7 +86,12 @@ impl FromStr for Status {
         Self::ALL
             .into_iter()
             .find(|st| st.as_str() == t)
-            .ok_or_else(|| format!("unknown status `{s}` (expected one of: {})", Self::ALL.map(|s| s.as_str()).join(", ")))
+            .ok_or_else(|| {
+                format!(
+                    "unknown status `{s}` (expected one of: {})",
+                    Self::ALL.map(|s| s.as_str()).join(", ")
+                )
+            })
     }
 }
 
@@ -105,7 +112,11 @@ pub enum TransitionError {
     #[error("the incident is closed; declare a new incident instead of reopening it")]
     Closed,
     #[error("cannot skip from {from} to {to}: the next step is {next}")]
-    Skip { from: Status, to: Status, next: Status },
+    Skip {
+        from: Status,
+        to: Status,
+        next: Status,
+    },
     #[error("cannot move back from {from} to {to}: only a reopen to investigating is allowed")]
     Backwards { from: Status, to: Status },
     #[error("a reopen needs a reason")]
@@ -145,7 +156,11 @@ pub fn check_transition(
         if !has_reason {
             return Err(TransitionError::ReopenWithoutReason);
         }
-        return Ok(Transition { from, to, forced_past: Vec::new() });
+        return Ok(Transition {
+            from,
+            to,
+            forced_past: Vec::new(),
+        });
     }
     let next = from.next().expect("only closed has no next, handled above");
     if to != next {
@@ -162,9 +177,17 @@ pub fn check_transition(
         if !has_reason {
             return Err(TransitionError::ForceWithoutReason);
         }
-        return Ok(Transition { from, to, forced_past: open_items.to_vec() });
+        return Ok(Transition {
+            from,
+            to,
+            forced_past: open_items.to_vec(),
+        });
     }
-    Ok(Transition { from, to, forced_past: Vec::new() })
+    Ok(Transition {
+        from,
+        to,
+        forced_past: Vec::new(),
+    })
 }
 
 #[cfg(test)]
@@ -181,31 +204,61 @@ mod tests {
 
     #[test]
     fn skipping_is_refused_naming_the_next_step() {
-        let e = check_transition(Status::Investigating, Status::Resolved, &[], false, None).unwrap_err();
-        assert_eq!(e.to_string(), "cannot skip from investigating to resolved: the next step is identified");
+        let e = check_transition(Status::Investigating, Status::Resolved, &[], false, None)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cannot skip from investigating to resolved: the next step is identified"
+        );
     }
 
     #[test]
     fn open_items_block_leaving_the_phase_unless_forced_with_a_reason() {
         let open = vec!["Roll back".to_string()];
-        let e = check_transition(Status::Identified, Status::Contained, &open, false, None).unwrap_err();
+        let e = check_transition(Status::Identified, Status::Contained, &open, false, None)
+            .unwrap_err();
         assert!(matches!(e, TransitionError::OpenItems { .. }));
         assert!(e.to_string().contains("Roll back"));
-        let e = check_transition(Status::Identified, Status::Contained, &open, true, Some("  ")).unwrap_err();
+        let e = check_transition(
+            Status::Identified,
+            Status::Contained,
+            &open,
+            true,
+            Some("  "),
+        )
+        .unwrap_err();
         assert_eq!(e, TransitionError::ForceWithoutReason);
-        let t = check_transition(Status::Identified, Status::Contained, &open, true, Some("traffic drained")).unwrap();
+        let t = check_transition(
+            Status::Identified,
+            Status::Contained,
+            &open,
+            true,
+            Some("traffic drained"),
+        )
+        .unwrap();
         assert_eq!(t.forced_past, open);
     }
 
     #[test]
     fn steps_within_one_phase_ignore_the_checklist() {
         let open = vec!["Page owner".to_string()];
-        assert!(check_transition(Status::Triggered, Status::Acknowledged, &open, false, None).is_ok());
+        assert!(
+            check_transition(Status::Triggered, Status::Acknowledged, &open, false, None).is_ok()
+        );
     }
 
     #[test]
     fn reopen_only_to_investigating_with_a_reason_and_never_from_closed() {
-        assert!(check_transition(Status::Resolved, Status::Investigating, &[], false, Some("errors are back")).is_ok());
+        assert!(
+            check_transition(
+                Status::Resolved,
+                Status::Investigating,
+                &[],
+                false,
+                Some("errors are back")
+            )
+            .is_ok()
+        );
         assert_eq!(
             check_transition(Status::Resolved, Status::Investigating, &[], false, None),
             Err(TransitionError::ReopenWithoutReason)
@@ -214,7 +267,13 @@ mod tests {
             check_transition(Status::Contained, Status::Identified, &[], false, Some("x")),
             Err(TransitionError::Backwards { .. })
         ));
-        assert_eq!(check_transition(Status::Closed, Status::Investigating, &[], false, Some("x")), Err(TransitionError::Closed));
-        assert_eq!(check_transition(Status::Contained, Status::Contained, &[], false, None), Err(TransitionError::Unchanged(Status::Contained)));
+        assert_eq!(
+            check_transition(Status::Closed, Status::Investigating, &[], false, Some("x")),
+            Err(TransitionError::Closed)
+        );
+        assert_eq!(
+            check_transition(Status::Contained, Status::Contained, &[], false, None),
+            Err(TransitionError::Unchanged(Status::Contained))
+        );
     }
 }

@@ -13,7 +13,9 @@ mod severity;
 mod timeline;
 pub mod wire;
 
-pub use action::{Action, Actor, ActorRole, DomainError, MAX_TEXT, MAX_TITLE, ResponderAction, apply, declare};
+pub use action::{
+    Action, Actor, ActorRole, DomainError, MAX_TEXT, MAX_TITLE, ResponderAction, apply, declare,
+};
 pub use checklist::{Checklist, ChecklistItem, Phase};
 pub use incident::{Incident, IncidentDetail, IncidentId, ParseIdError};
 pub use lifecycle::{Status, Transition, TransitionError, check_transition};

@@ -37,9 +37,15 @@ pub struct RunbookError {
 
 impl Runbook {
     pub fn parse(source_name: &str, text: &str) -> Result<Runbook, RunbookError> {
-        let rb: Runbook = toml::from_str(text).map_err(|e| RunbookError { source_name: source_name.into(), message: e.to_string() })?;
+        let rb: Runbook = toml::from_str(text).map_err(|e| RunbookError {
+            source_name: source_name.into(),
+            message: e.to_string(),
+        })?;
         if rb.name.trim().is_empty() {
-            return Err(RunbookError { source_name: source_name.into(), message: "`name` must not be empty".into() });
+            return Err(RunbookError {
+                source_name: source_name.into(),
+                message: "`name` must not be empty".into(),
+            });
         }
         Ok(rb)
     }
@@ -58,7 +64,10 @@ impl Runbook {
     pub fn checklists(&self) -> Vec<Checklist> {
         Phase::ALL
             .into_iter()
-            .map(|phase| Checklist { phase, items: self.items(phase).iter().map(ChecklistItem::new).collect() })
+            .map(|phase| Checklist {
+                phase,
+                items: self.items(phase).iter().map(ChecklistItem::new).collect(),
+            })
             .collect()
     }
 }
@@ -73,7 +82,8 @@ pub struct RunbookSet {
 impl Default for RunbookSet {
     fn default() -> Self {
         Self {
-            default: Runbook::parse("default.toml (built in)", DEFAULT_RUNBOOK).expect("the built-in runbook parses"),
+            default: Runbook::parse("default.toml (built in)", DEFAULT_RUNBOOK)
+                .expect("the built-in runbook parses"),
             extra: Vec::new(),
         }
     }
@@ -90,7 +100,9 @@ impl RunbookSet {
     }
 
     pub fn by_name(&self, name: &str) -> Option<&Runbook> {
-        std::iter::once(&self.default).chain(&self.extra).find(|r| r.name == name)
+        std::iter::once(&self.default)
+            .chain(&self.extra)
+            .find(|r| r.name == name)
     }
 
     /// The runbook whose `services` lists this service, else the default.
@@ -102,7 +114,10 @@ impl RunbookSet {
     }
 
     pub fn names(&self) -> Vec<&str> {
-        std::iter::once(&self.default).chain(&self.extra).map(|r| r.name.as_str()).collect()
+        std::iter::once(&self.default)
+            .chain(&self.extra)
+            .map(|r| r.name.as_str())
+            .collect()
     }
 }
 
@@ -121,7 +136,11 @@ mod tests {
 
     #[test]
     fn a_service_runbook_wins_over_the_default() {
-        let rb = Runbook::parse("t", "name = \"db\"\nservices = [\"postgres\"]\ncontainment = [\"Fail over\"]").unwrap();
+        let rb = Runbook::parse(
+            "t",
+            "name = \"db\"\nservices = [\"postgres\"]\ncontainment = [\"Fail over\"]",
+        )
+        .unwrap();
         let set = RunbookSet::default().with(rb);
         assert_eq!(set.for_service("Postgres").name, "db");
         assert_eq!(set.for_service("checkout").name, "default");

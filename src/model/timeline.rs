@@ -17,16 +17,49 @@ pub struct TimelineEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
-    Declared { title: String, severity: Severity },
-    StatusChanged { from: Status, to: Status, #[serde(default, skip_serializing_if = "Option::is_none")] reason: Option<String> },
-    ForcedTransition { from: Status, to: Status, reason: String, open_items: Vec<String> },
-    SeverityChanged { from: Severity, to: Severity },
-    FieldsEdited { fields: Vec<String> },
-    Note { text: String },
-    Responder { handle: String, state: ResponderState, role: Role },
-    RoleAssigned { handle: String, role: Role },
-    ChecklistItem { phase: Phase, item: String, done: bool },
-    StakeholderUpdate { text: String },
+    Declared {
+        title: String,
+        severity: Severity,
+    },
+    StatusChanged {
+        from: Status,
+        to: Status,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    ForcedTransition {
+        from: Status,
+        to: Status,
+        reason: String,
+        open_items: Vec<String>,
+    },
+    SeverityChanged {
+        from: Severity,
+        to: Severity,
+    },
+    FieldsEdited {
+        fields: Vec<String>,
+    },
+    Note {
+        text: String,
+    },
+    Responder {
+        handle: String,
+        state: ResponderState,
+        role: Role,
+    },
+    RoleAssigned {
+        handle: String,
+        role: Role,
+    },
+    ChecklistItem {
+        phase: Phase,
+        item: String,
+        done: bool,
+    },
+    StakeholderUpdate {
+        text: String,
+    },
     AlertReceived {
         alert: String,
         firing: bool,
@@ -44,20 +77,33 @@ impl EventKind {
                 Some(r) => format!("status {from} -> {to} ({r})"),
                 None => format!("status {from} -> {to}"),
             },
-            Self::ForcedTransition { from, to, reason, open_items } => format!(
+            Self::ForcedTransition {
+                from,
+                to,
+                reason,
+                open_items,
+            } => format!(
                 "FORCED {from} -> {to}: {reason} (left open: {})",
                 open_items.join("; ")
             ),
             Self::SeverityChanged { from, to } => format!("severity {from} -> {to}"),
             Self::FieldsEdited { fields } => format!("edited {}", fields.join(", ")),
             Self::Note { text } => text.clone(),
-            Self::Responder { handle, state, role } => format!("{handle} {state} ({})", role.short()),
+            Self::Responder {
+                handle,
+                state,
+                role,
+            } => format!("{handle} {state} ({})", role.short()),
             Self::RoleAssigned { handle, role } => format!("{handle} is now {role}"),
             Self::ChecklistItem { phase, item, done } => {
                 format!("{} [{phase}] {item}", if *done { "done" } else { "undone" })
             }
             Self::StakeholderUpdate { text } => format!("stakeholder update: {text}"),
-            Self::AlertReceived { alert, firing, detail } => {
+            Self::AlertReceived {
+                alert,
+                firing,
+                detail,
+            } => {
                 let state = if *firing { "FIRING" } else { "resolved" };
                 match detail {
                     Some(d) => format!("alert {state}: {alert} - {d}"),

@@ -61,7 +61,11 @@ pub struct AuthConfig {
 
 impl AuthConfig {
     pub fn tokens_only() -> Self {
-        Self { no_auth: false, session: None, limiter: Arc::default() }
+        Self {
+            no_auth: false,
+            session: None,
+            limiter: Arc::default(),
+        }
     }
 }
 
@@ -74,7 +78,10 @@ impl Principal {
         if self.0.role >= role {
             Ok(())
         } else {
-            Err(ApiError::forbidden(format!("a {} token cannot do this; it needs the {role} role", self.0.role)))
+            Err(ApiError::forbidden(format!(
+                "a {} token cannot do this; it needs the {role} role",
+                self.0.role
+            )))
         }
     }
 
@@ -85,16 +92,25 @@ impl Principal {
 }
 
 pub fn local_user() -> String {
-    std::env::var("USER").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "local".to_string())
+    std::env::var("USER")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "local".to_string())
 }
 
 impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let auth = &state.auth;
         if auth.no_auth {
-            return Ok(Principal(Actor { handle: local_user(), role: ActorRole::Commander }));
+            return Ok(Principal(Actor {
+                handle: local_user(),
+                role: ActorRole::Commander,
+            }));
         }
         let addr = parts
             .extensions
@@ -102,7 +118,11 @@ impl FromRequestParts<AppState> for Principal {
             .map(|c| c.0.ip())
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
         if let Some(wait) = auth.limiter.blocked(addr) {
-            let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_failures", "too many failed authentication attempts from this address; wait and retry");
+            let mut e = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_failures",
+                "too many failed authentication attempts from this address; wait and retry",
+            );
             e.retry_after = Some(wait);
             return Err(e);
         }
@@ -111,10 +131,16 @@ impl FromRequestParts<AppState> for Principal {
             ApiError::unauthorized(msg)
         };
         let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
-            return Err(fail("this server needs a token: send Authorization: Bearer <token>"));
+            return Err(fail(
+                "this server needs a token: send Authorization: Bearer <token>",
+            ));
         };
         let header = header.to_str().unwrap_or("");
-        let Some(token) = header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()) else {
+        let Some(token) = header
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        else {
             return Err(fail("the Authorization header must be `Bearer <token>`"));
         };
         let hash = hash_token(token);
@@ -125,7 +151,10 @@ impl FromRequestParts<AppState> for Principal {
         }
         // Never echo the token: the message names no part of it.
         match state.store.find_token(&hash)? {
-            Some(t) => Ok(Principal(Actor { handle: t.name, role: t.role })),
+            Some(t) => Ok(Principal(Actor {
+                handle: t.name,
+                role: t.role,
+            })),
             None => Err(fail("the token is unknown or revoked")),
         }
     }

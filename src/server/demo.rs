@@ -9,13 +9,19 @@ use chrono::{DateTime, Utc};
 
 use super::store::{self, Result, Store};
 use crate::model::wire::{DeclareRequest, PatchRequest};
-use crate::model::{Action, Actor, ActorRole, IncidentDetail, Phase, ResponderAction, Role, RunbookSet, Severity, Status, apply, declare};
+use crate::model::{
+    Action, Actor, ActorRole, IncidentDetail, Phase, ResponderAction, Role, RunbookSet, Severity,
+    Status, apply, declare,
+};
 
 /// How often the live script adds an event.
 pub const LIVE_EVERY: Duration = Duration::from_secs(4);
 
 fn who(handle: &str) -> Actor {
-    Actor { handle: handle.to_string(), role: ActorRole::Commander }
+    Actor {
+        handle: handle.to_string(),
+        role: ActorRole::Commander,
+    }
 }
 
 /// Builds one incident's history step by step through the same `apply` the
@@ -26,10 +32,25 @@ struct Story {
 }
 
 impl Story {
-    fn declare(store: &Store, rb: &RunbookSet, ago_min: i64, by: &str, title: &str, service: &str, sev: Severity) -> Result<Story> {
+    fn declare(
+        store: &Store,
+        rb: &RunbookSet,
+        ago_min: i64,
+        by: &str,
+        title: &str,
+        service: &str,
+        sev: Severity,
+    ) -> Result<Story> {
         let start = Utc::now() - chrono::Duration::minutes(ago_min);
         let checklists = rb.for_service(service).checklists();
-        let req = DeclareRequest { title: title.into(), service: service.into(), severity: sev, summary: String::new(), commander: None, tags: vec![] };
+        let req = DeclareRequest {
+            title: title.into(),
+            service: service.into(),
+            severity: sev,
+            summary: String::new(),
+            commander: None,
+            tags: vec![],
+        };
         let mut declared = None;
         store.write(None, |tx| {
             let d = declare(store::next_id(tx)?, req, &who(by), checklists, start)?;
@@ -50,7 +71,15 @@ impl Story {
     }
 
     fn step(&mut self, min: i64, by: &str, to: Status) -> &mut Self {
-        self.at(min, by, Action::Transition { to, force: false, reason: None })
+        self.at(
+            min,
+            by,
+            Action::Transition {
+                to,
+                force: false,
+                reason: None,
+            },
+        )
     }
 
     fn note(&mut self, min: i64, by: &str, text: &str) -> &mut Self {
@@ -58,11 +87,27 @@ impl Story {
     }
 
     fn alert(&mut self, min: i64, alert: &str, firing: bool, detail: &str) -> &mut Self {
-        self.at(min, "alertmanager", Action::Alert { alert: alert.into(), firing, detail: Some(detail.into()) })
+        self.at(
+            min,
+            "alertmanager",
+            Action::Alert {
+                alert: alert.into(),
+                firing,
+                detail: Some(detail.into()),
+            },
+        )
     }
 
     fn page(&mut self, min: i64, handle: &str, name: &str, role: Role) -> &mut Self {
-        self.at(min, "alice", Action::Responder(ResponderAction::Page { handle: handle.into(), name: Some(name.into()), role }))
+        self.at(
+            min,
+            "alice",
+            Action::Responder(ResponderAction::Page {
+                handle: handle.into(),
+                name: Some(name.into()),
+                role,
+            }),
+        )
     }
 
     fn people(&mut self, min: i64, by: &str, ra: ResponderAction) -> &mut Self {
@@ -71,7 +116,15 @@ impl Story {
 
     fn tick(&mut self, min: i64, by: &str, phase: Phase, items: &[usize]) -> &mut Self {
         for &item in items {
-            self.at(min, by, Action::Checklist { phase, item, done: true });
+            self.at(
+                min,
+                by,
+                Action::Checklist {
+                    phase,
+                    item,
+                    done: true,
+                },
+            );
         }
         self
     }
@@ -91,16 +144,36 @@ pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
     use ResponderAction::*;
     // Past weeks, closed: for history and the list's `all` view.
     for (weeks, title, service, sev) in [
-        (3, "Login failures after IdP certificate rotation", "auth", Severity::Sev2),
-        (2, "Orders stuck in pending: queue consumer crash loop", "orders", Severity::Sev1),
-        (1, "Elevated 404s on product images (CDN purge)", "cdn", Severity::Sev4),
+        (
+            3,
+            "Login failures after IdP certificate rotation",
+            "auth",
+            Severity::Sev2,
+        ),
+        (
+            2,
+            "Orders stuck in pending: queue consumer crash loop",
+            "orders",
+            Severity::Sev1,
+        ),
+        (
+            1,
+            "Elevated 404s on product images (CDN purge)",
+            "cdn",
+            Severity::Sev4,
+        ),
     ] {
         let mut s = Story::declare(store, rb, weeks * 7 * 24 * 60, "alice", title, service, sev)?;
         let mut m = 2;
         for to in Status::ALL.into_iter().skip(1) {
             if let Some(phase) = s.d.incident.status.phase() {
                 let open: Vec<usize> = s.d.checklist(phase).map_or(vec![], |c| {
-                    c.items.iter().enumerate().filter(|(_, it)| !it.is_done()).map(|(i, _)| i).collect()
+                    c.items
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, it)| !it.is_done())
+                        .map(|(i, _)| i)
+                        .collect()
                 });
                 s.tick(m, "alice", phase, &open);
             }
@@ -110,47 +183,150 @@ pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
         s.replace(store)?;
     }
 
-    let mut s = Story::declare(store, rb, 64, "alice", "Checkout API returning 502s for 38% of requests", "checkout", Severity::Sev2)?;
-    s.alert(0, "CheckoutHighErrorRate", true, "5xx ratio 0.38 > 0.05 for 5m")
-        .alert(1, "CheckoutLatencyP99", true, "p99 4.2s > 1.5s")
-        .step(2, "alice", Status::Acknowledged)
-        .at(3, "alice", Action::Patch(PatchRequest { severity: Some(Severity::Sev1), ..Default::default() }))
-        .page(4, "priya", "Priya Raman", Role::CommunicationsLead)
-        .page(4, "marco", "Marco Bianchi", Role::OperationsLead)
-        .page(5, "sam", "Sam Okafor", Role::Scribe)
-        .people(6, "priya", Acknowledge { handle: "priya".into() })
-        .people(7, "marco", Join { handle: "marco".into() })
-        .people(9, "sam", Join { handle: "sam".into() })
-        .step(8, "alice", Status::Investigating)
-        .tick(10, "sam", Phase::Investigation, &[0, 1])
-        .note(12, "marco", "Error spike starts 14:02 UTC, matches deploy checkout-api v2024.11.3 (canary 100%)")
-        .at(14, "priya", Action::StakeholderUpdate { text: "Checkout degraded for ~40% of users. Team engaged, next update in 30 min.".into() })
-        .tick(15, "alice", Phase::Investigation, &[2, 3])
-        .note(18, "marco", "Connection pool to payments-db exhausted: 500/500 in use, waits > 3s")
-        .alert(20, "PaymentsDBConnectionsSaturated", true, "pool usage 100% for 10m")
-        .step(24, "alice", Status::Identified)
-        .note(26, "alice", "Hypothesis: v2024.11.3 removed pool timeout; rolling back")
-        .tick(30, "marco", Phase::Containment, &[1])
-        .note(35, "marco", "Rollback 40% done; error ratio down to 0.21")
-        .tick(40, "alice", Phase::Containment, &[2])
-        .people(38, "alice", Page { handle: "dana".into(), name: Some("Dana Li".into()), role: Role::SubjectMatterExpert })
-        .alert(44, "CheckoutLatencyP99", false, "p99 back under 1.5s")
-        .at(45, "priya", Action::StakeholderUpdate { text: "Rollback in progress; error rate falling. Next update 15:15 UTC.".into() })
-        .note(52, "sam", "Payments team confirms no double charges in the window");
+    let mut s = Story::declare(
+        store,
+        rb,
+        64,
+        "alice",
+        "Checkout API returning 502s for 38% of requests",
+        "checkout",
+        Severity::Sev2,
+    )?;
+    s.alert(
+        0,
+        "CheckoutHighErrorRate",
+        true,
+        "5xx ratio 0.38 > 0.05 for 5m",
+    )
+    .alert(1, "CheckoutLatencyP99", true, "p99 4.2s > 1.5s")
+    .step(2, "alice", Status::Acknowledged)
+    .at(
+        3,
+        "alice",
+        Action::Patch(PatchRequest {
+            severity: Some(Severity::Sev1),
+            ..Default::default()
+        }),
+    )
+    .page(4, "priya", "Priya Raman", Role::CommunicationsLead)
+    .page(4, "marco", "Marco Bianchi", Role::OperationsLead)
+    .page(5, "sam", "Sam Okafor", Role::Scribe)
+    .people(
+        6,
+        "priya",
+        Acknowledge {
+            handle: "priya".into(),
+        },
+    )
+    .people(
+        7,
+        "marco",
+        Join {
+            handle: "marco".into(),
+        },
+    )
+    .step(8, "alice", Status::Investigating)
+    .people(
+        9,
+        "sam",
+        Join {
+            handle: "sam".into(),
+        },
+    )
+    .tick(10, "sam", Phase::Investigation, &[0, 1])
+    .note(
+        12,
+        "marco",
+        "Error spike starts 14:02 UTC, matches deploy checkout-api v2024.11.3 (canary 100%)",
+    )
+    .at(
+        14,
+        "priya",
+        Action::StakeholderUpdate {
+            text: "Checkout degraded for ~40% of users. Team engaged, next update in 30 min."
+                .into(),
+        },
+    )
+    .tick(15, "alice", Phase::Investigation, &[2, 3])
+    .note(
+        18,
+        "marco",
+        "Connection pool to payments-db exhausted: 500/500 in use, waits > 3s",
+    )
+    .alert(
+        20,
+        "PaymentsDBConnectionsSaturated",
+        true,
+        "pool usage 100% for 10m",
+    )
+    .step(24, "alice", Status::Identified)
+    .note(
+        26,
+        "alice",
+        "Hypothesis: v2024.11.3 removed pool timeout; rolling back",
+    )
+    .tick(30, "marco", Phase::Containment, &[1])
+    .note(35, "marco", "Rollback 40% done; error ratio down to 0.21")
+    .people(
+        38,
+        "alice",
+        Page {
+            handle: "dana".into(),
+            name: Some("Dana Li".into()),
+            role: Role::SubjectMatterExpert,
+        },
+    )
+    .tick(40, "alice", Phase::Containment, &[2])
+    .alert(44, "CheckoutLatencyP99", false, "p99 back under 1.5s")
+    .at(
+        45,
+        "priya",
+        Action::StakeholderUpdate {
+            text: "Rollback in progress; error rate falling. Next update 15:15 UTC.".into(),
+        },
+    )
+    .note(
+        52,
+        "sam",
+        "Payments team confirms no double charges in the window",
+    );
     s.replace(store)?;
 
-    let mut s = Story::declare(store, rb, 25, "jules", "Search p99 latency above 2s in eu-west", "search", Severity::Sev2)?;
+    let mut s = Story::declare(
+        store,
+        rb,
+        25,
+        "jules",
+        "Search p99 latency above 2s in eu-west",
+        "search",
+        Severity::Sev2,
+    )?;
     s.alert(0, "SearchLatencyP99", true, "p99 2.4s > 2s in eu-west-1")
         .step(3, "jules", Status::Acknowledged)
         .step(5, "jules", Status::Investigating)
         .page(6, "kim", "Kim Novak", Role::SubjectMatterExpert)
-        .note(11, "jules", "Shard rebalancing started 20 min ago; hot shard es-data-7 at 95% CPU")
+        .note(
+            11,
+            "jules",
+            "Shard rebalancing started 20 min ago; hot shard es-data-7 at 95% CPU",
+        )
         .tick(12, "jules", Phase::Investigation, &[0]);
     s.replace(store)?;
 
-    let mut s = Story::declare(store, rb, 180, "ops-bot", "TLS certificate for api.example.com expires in 5 days", "edge", Severity::Sev3)?;
-    s.step(30, "ops-bot", Status::Acknowledged)
-        .note(31, "ops-bot", "cert-manager renewal failing: ACME DNS-01 challenge timeout");
+    let mut s = Story::declare(
+        store,
+        rb,
+        180,
+        "ops-bot",
+        "TLS certificate for api.example.com expires in 5 days",
+        "edge",
+        Severity::Sev3,
+    )?;
+    s.step(30, "ops-bot", Status::Acknowledged).note(
+        31,
+        "ops-bot",
+        "cert-manager renewal failing: ACME DNS-01 challenge timeout",
+    );
     s.replace(store)?;
     Ok(())
 }
@@ -158,21 +334,76 @@ pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
 /// What the live script does next, in a loop.
 fn script() -> Vec<(&'static str, Action)> {
     let note = |t: &str| Action::Note { text: t.into() };
-    let alert = |a: &str, f: bool, d: &str| Action::Alert { alert: a.into(), firing: f, detail: Some(d.into()) };
+    let alert = |a: &str, f: bool, d: &str| Action::Alert {
+        alert: a.into(),
+        firing: f,
+        detail: Some(d.into()),
+    };
     vec![
-        ("alertmanager", alert("CheckoutHighErrorRate", true, "5xx ratio 0.12 > 0.05 for 5m")),
+        (
+            "alertmanager",
+            alert(
+                "CheckoutHighErrorRate",
+                true,
+                "5xx ratio 0.12 > 0.05 for 5m",
+            ),
+        ),
         ("marco", note("Rollback 70% done; pool usage 60%")),
-        ("dana", Action::Responder(ResponderAction::Acknowledge { handle: "dana".into() })),
-        ("alertmanager", alert("PaymentsDBConnectionsSaturated", false, "pool usage 58%")),
-        ("sam", note("Support reports checkout working for EU customers again")),
-        ("dana", Action::Responder(ResponderAction::Join { handle: "dana".into() })),
-        ("alertmanager", alert("CheckoutHighErrorRate", false, "5xx ratio 0.03")),
+        (
+            "dana",
+            Action::Responder(ResponderAction::Acknowledge {
+                handle: "dana".into(),
+            }),
+        ),
+        (
+            "alertmanager",
+            alert("PaymentsDBConnectionsSaturated", false, "pool usage 58%"),
+        ),
+        (
+            "sam",
+            note("Support reports checkout working for EU customers again"),
+        ),
+        (
+            "dana",
+            Action::Responder(ResponderAction::Join {
+                handle: "dana".into(),
+            }),
+        ),
+        (
+            "alertmanager",
+            alert("CheckoutHighErrorRate", false, "5xx ratio 0.03"),
+        ),
         ("marco", note("Rollback complete on all 48 pods")),
-        ("alertmanager", alert("CheckoutLatencyP99", true, "p99 1.9s > 1.5s (cache warming)")),
-        ("dana", note("Pool timeout restored to 2s in the v2024.11.4 branch; PR up for review")),
-        ("alertmanager", alert("CheckoutLatencyP99", false, "p99 0.8s")),
-        ("dana", Action::Responder(ResponderAction::Leave { handle: "dana".into() })),
-        ("alice", Action::Responder(ResponderAction::Page { handle: "dana".into(), name: Some("Dana Li".into()), role: Role::SubjectMatterExpert })),
+        (
+            "alertmanager",
+            alert(
+                "CheckoutLatencyP99",
+                true,
+                "p99 1.9s > 1.5s (cache warming)",
+            ),
+        ),
+        (
+            "dana",
+            note("Pool timeout restored to 2s in the v2024.11.4 branch; PR up for review"),
+        ),
+        (
+            "alertmanager",
+            alert("CheckoutLatencyP99", false, "p99 0.8s"),
+        ),
+        (
+            "dana",
+            Action::Responder(ResponderAction::Leave {
+                handle: "dana".into(),
+            }),
+        ),
+        (
+            "alice",
+            Action::Responder(ResponderAction::Page {
+                handle: "dana".into(),
+                name: Some("Dana Li".into()),
+                role: Role::SubjectMatterExpert,
+            }),
+        ),
     ]
 }
 
@@ -184,8 +415,16 @@ pub async fn run_live(store: Arc<Store>) {
     every.tick().await;
     loop {
         every.tick().await;
-        let Ok((_, active)) = store.list(&store::ListFilter::default()) else { continue };
-        let Some(target) = active.iter().min_by_key(|inc| (inc.severity, inc.id)).map(|inc| inc.id) else { continue };
+        let Ok((_, active)) = store.list(&store::ListFilter::default()) else {
+            continue;
+        };
+        let Some(target) = active
+            .iter()
+            .min_by_key(|inc| (inc.severity, inc.id))
+            .map(|inc| inc.id)
+        else {
+            continue;
+        };
         let (by, action) = steps[i % steps.len()].clone();
         i += 1;
         let actor = who(by);

@@ -16,7 +16,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), retry_after: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -46,16 +51,30 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(_) => ApiError::not_found(e.to_string()),
             StoreError::Domain(DomainError::Forbidden(m)) => ApiError::forbidden(m),
             StoreError::Domain(DomainError::Invalid(m)) => ApiError::unprocessable(m),
-            StoreError::Domain(DomainError::Conflict(m)) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            StoreError::Domain(DomainError::Conflict(m)) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", m)
+            }
             StoreError::Domain(DomainError::Transition(t)) => {
                 ApiError::new(StatusCode::CONFLICT, "invalid_transition", t.to_string())
             }
-            StoreError::Stale { .. } => ApiError::new(StatusCode::PRECONDITION_FAILED, "stale_version", e.to_string()),
-            StoreError::KeyReused => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", e.to_string()),
+            StoreError::Stale { .. } => ApiError::new(
+                StatusCode::PRECONDITION_FAILED,
+                "stale_version",
+                e.to_string(),
+            ),
+            StoreError::KeyReused => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                e.to_string(),
+            ),
             StoreError::Db(_) | StoreError::Corrupt(_) => {
                 // The details may name files and queries: log them, answer plainly.
                 tracing::error!(error = %e, "store failure");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server could not complete the request; see its log")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the server could not complete the request; see its log",
+                )
             }
         }
     }
@@ -63,13 +82,22 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { code: self.code.to_string(), message: self.message } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+            },
+        };
         let mut resp = (self.status, axum::Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"warroom\""));
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"warroom\""),
+            );
         }
         if let Some(secs) = self.retry_after {
-            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         resp
     }

@@ -16,16 +16,30 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// Decodes a request body. Broken JSON is a 400; well-formed JSON of the wrong
 /// shape (unknown field, bad enum value, missing field) is a 422 naming the
 /// field; a body over the limit is a 413.
-pub fn decode<T: DeserializeOwned>(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<(T, Bytes), ApiError> {
+pub fn decode<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(T, Bytes), ApiError> {
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("the request body is over the {MAX_BODY}-byte limit"))
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("the request body is over the {MAX_BODY}-byte limit"),
+            )
         } else {
-            ApiError::bad_request(format!("could not read the request body: {}", e.body_text()))
+            ApiError::bad_request(format!(
+                "could not read the request body: {}",
+                e.body_text()
+            ))
         }
     })?;
     if let Some(ct) = headers.get(header::CONTENT_TYPE)
-        && !ct.to_str().unwrap_or("").to_ascii_lowercase().starts_with("application/json")
+        && !ct
+            .to_str()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+            .starts_with("application/json")
     {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -37,10 +51,18 @@ pub fn decode<T: DeserializeOwned>(headers: &HeaderMap, body: Result<Bytes, Byte
     let value = serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let at = if path == "." { String::new() } else { format!(" at `{path}`") };
+        let at = if path == "." {
+            String::new()
+        } else {
+            format!(" at `{path}`")
+        };
         match inner.classify() {
-            serde_json::error::Category::Data => ApiError::unprocessable(format!("invalid request{at}: {inner}")),
-            serde_json::error::Category::Eof => ApiError::bad_request(format!("the JSON body ended early: {inner}")),
+            serde_json::error::Category::Data => {
+                ApiError::unprocessable(format!("invalid request{at}: {inner}"))
+            }
+            serde_json::error::Category::Eof => {
+                ApiError::bad_request(format!("the JSON body ended early: {inner}"))
+            }
             _ => ApiError::bad_request(format!("the body is not valid JSON: {inner}")),
         }
     })?;
@@ -71,18 +93,32 @@ pub fn cached_json<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
     if matches_if_none_match(headers, &etag) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_header)]).into_response();
     }
-    (StatusCode::OK, [(header::ETAG, etag_header), (header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body)
+    (
+        StatusCode::OK,
+        [
+            (header::ETAG, etag_header),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+        ],
+        body,
+    )
         .into_response()
 }
 
 /// The version named by `If-Match` (`7` or `"7"`), if the header is present.
 pub fn if_match_version(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
-    let Some(v) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
     let s = v.to_str().unwrap_or("").trim();
     let s = s.strip_prefix("W/").unwrap_or(s).trim_matches('"');
-    s.parse::<u64>()
-        .map(Some)
-        .map_err(|_| ApiError::bad_request("If-Match must be the incident's version number, e.g. If-Match: \"7\""))
+    s.parse::<u64>().map(Some).map_err(|_| {
+        ApiError::bad_request(
+            "If-Match must be the incident's version number, e.g. If-Match: \"7\"",
+        )
+    })
 }
 
 pub fn request_hash(method: &str, path: &str, body: &[u8]) -> String {

@@ -29,7 +29,12 @@ pub struct Metrics {
 
 impl Metrics {
     fn record(&self, route: &str, method: &str, status: u16, secs: f64) {
-        *self.requests.lock().unwrap_or_else(|e| e.into_inner()).entry((route.into(), method.into(), status)).or_default() += 1;
+        *self
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((route.into(), method.into(), status))
+            .or_default() += 1;
         let mut lat = self.latency.lock().unwrap_or_else(|e| e.into_inner());
         let h = lat.entry(route.into()).or_default();
         for (i, b) in BUCKETS.iter().enumerate() {
@@ -43,25 +48,59 @@ impl Metrics {
 
     pub fn render(&self, active: &[(crate::model::Severity, u64)]) -> String {
         let mut out = String::new();
-        out.push_str("# HELP warroom_http_requests_total HTTP requests by route, method and status.\n");
+        out.push_str(
+            "# HELP warroom_http_requests_total HTTP requests by route, method and status.\n",
+        );
         out.push_str("# TYPE warroom_http_requests_total counter\n");
-        for ((route, method, status), n) in self.requests.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            let _ = writeln!(out, "warroom_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}");
+        for ((route, method, status), n) in self
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            let _ = writeln!(
+                out,
+                "warroom_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
+            );
         }
         out.push_str("# HELP warroom_http_request_duration_seconds Request latency by route.\n");
         out.push_str("# TYPE warroom_http_request_duration_seconds histogram\n");
-        for (route, h) in self.latency.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        for (route, h) in self
+            .latency
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
             for (i, b) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(out, "warroom_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {}", h.counts[i]);
+                let _ = writeln!(
+                    out,
+                    "warroom_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {}",
+                    h.counts[i]
+                );
             }
-            let _ = writeln!(out, "warroom_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}", h.total);
-            let _ = writeln!(out, "warroom_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
-            let _ = writeln!(out, "warroom_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.total);
+            let _ = writeln!(
+                out,
+                "warroom_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                h.total
+            );
+            let _ = writeln!(
+                out,
+                "warroom_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "warroom_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                h.total
+            );
         }
         out.push_str("# HELP warroom_active_incidents Active incidents by severity.\n");
         out.push_str("# TYPE warroom_active_incidents gauge\n");
         for sev in crate::model::Severity::ALL {
-            let n = active.iter().find(|(s, _)| *s == sev).map_or(0, |(_, n)| *n);
+            let n = active
+                .iter()
+                .find(|(s, _)| *s == sev)
+                .map_or(0, |(_, n)| *n);
             let _ = writeln!(out, "warroom_active_incidents{{severity=\"{sev}\"}} {n}");
         }
         out
@@ -71,15 +110,30 @@ impl Metrics {
 pub async fn track(State(app): State<AppState>, req: Request, next: Next) -> Response {
     // The route template, not the path: `/incidents/{id}`, so ids do not
     // explode the label set.
-    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
     let method = req.method().to_string();
     let start = Instant::now();
     let resp = next.run(req).await;
-    app.metrics.record(&route, &method, resp.status().as_u16(), start.elapsed().as_secs_f64());
+    app.metrics.record(
+        &route,
+        &method,
+        resp.status().as_u16(),
+        start.elapsed().as_secs_f64(),
+    );
     resp
 }
 
 pub async fn scrape(State(app): State<AppState>) -> Response {
     let active = app.store.active_by_severity().unwrap_or_default();
-    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render(&active)).into_response()
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        app.metrics.render(&active),
+    )
+        .into_response()
 }

@@ -40,7 +40,10 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/incidents", get(api::list).post(api::declare_incident))
-        .route("/incidents/{id}", get(api::detail).patch(api::patch_incident))
+        .route(
+            "/incidents/{id}",
+            get(api::detail).patch(api::patch_incident),
+        )
         .route("/incidents/{id}/transition", post(api::transition))
         .route("/incidents/{id}/notes", post(api::note))
         .route("/incidents/{id}/responders", post(api::responder))
@@ -48,20 +51,35 @@ pub fn router(state: AppState) -> Router {
         .route("/incidents/{id}/updates", post(api::stakeholder_update))
         .route("/changes", get(api::changes))
         .route("/whoami", get(api::whoami));
-    let sec = |name: HeaderName, value: &'static str| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
+    let sec = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
     Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/metrics", get(metrics::scrape))
-        .fallback(|| async { error::ApiError::not_found("no such endpoint; the API lives under /api/v1 (see docs/api.md)") })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .fallback(|| async {
+            error::ApiError::not_found(
+                "no such endpoint; the API lives under /api/v1 (see docs/api.md)",
+            )
+        })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(DefaultBodyLimit::max(json::MAX_BODY))
         .layer(sec(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(sec(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(sec(header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'"))
+        .layer(sec(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'",
+        ))
         .layer(sec(header::REFERRER_POLICY, "no-referrer"))
         // Responses carry ETags; clients must revalidate rather than reuse.
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
         .with_state(state)
 }
 
@@ -113,9 +131,15 @@ impl RunningServer {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot open the database {path}: {source}")]
-    Db { path: String, source: store::StoreError },
+    Db {
+        path: String,
+        source: store::StoreError,
+    },
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: SocketAddr, source: std::io::Error },
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("--no-auth is only allowed on a loopback address, not {0}")]
     NoAuthNotLoopback(SocketAddr),
 }
@@ -125,20 +149,42 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         return Err(StartError::NoAuthNotLoopback(opts.listen));
     }
     let store = match &opts.db {
-        DbLocation::File(p) => Store::open(p).map_err(|source| StartError::Db { path: p.display().to_string(), source })?,
-        DbLocation::Memory => Store::open_in_memory().map_err(|source| StartError::Db { path: ":memory:".into(), source })?,
+        DbLocation::File(p) => Store::open(p).map_err(|source| StartError::Db {
+            path: p.display().to_string(),
+            source,
+        })?,
+        DbLocation::Memory => Store::open_in_memory().map_err(|source| StartError::Db {
+            path: ":memory:".into(),
+            source,
+        })?,
     };
     let store = Arc::new(store);
     let runbooks = Arc::new(opts.runbooks);
     let demo_task = if opts.demo {
-        demo::seed(&store, &runbooks).map_err(|source| StartError::Db { path: "demo".into(), source })?;
+        demo::seed(&store, &runbooks).map_err(|source| StartError::Db {
+            path: "demo".into(),
+            source,
+        })?;
         Some(tokio::spawn(demo::run_live(store.clone())))
     } else {
         None
     };
-    let state = AppState { store: store.clone(), auth: opts.auth, metrics: Arc::default(), runbooks };
-    let listener = TcpListener::bind(opts.listen).await.map_err(|source| StartError::Listen { addr: opts.listen, source })?;
-    let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: opts.listen, source })?;
+    let state = AppState {
+        store: store.clone(),
+        auth: opts.auth,
+        metrics: Arc::default(),
+        runbooks,
+    };
+    let listener = TcpListener::bind(opts.listen)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: opts.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen {
+        addr: opts.listen,
+        source,
+    })?;
     let (tx, rx) = oneshot::channel::<()>();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let join = tokio::spawn(async move {
@@ -153,5 +199,10 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         }
     });
     tracing::info!(%addr, "warroom server listening");
-    Ok(RunningServer { addr, store, shutdown: Some(tx), join })
+    Ok(RunningServer {
+        addr,
+        store,
+        shutdown: Some(tx),
+        join,
+    })
 }

@@ -15,7 +15,9 @@ fn is_bidi_control(c: char) -> bool {
 }
 
 fn needs_cleaning(s: &str, keep_newlines: bool) -> bool {
-    s.chars().any(|c| (c.is_control() && !(keep_newlines && c == '\n')) || is_bidi_control(c)) || s.len() > MAX_FIELD
+    s.chars()
+        .any(|c| (c.is_control() && !(keep_newlines && c == '\n')) || is_bidi_control(c))
+        || s.len() > MAX_FIELD
 }
 
 /// Makes `s` safe to draw: no byte of it can act as a terminal control.
@@ -90,7 +92,9 @@ pub fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
                 out.push('^');
                 out.push(char::from(b'@' + c as u8));
             }
-            c if ('\u{80}'..='\u{9f}').contains(&c) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if ('\u{80}'..='\u{9f}').contains(&c) => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c if is_bidi_control(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
             c => out.push(c),
         }
@@ -151,7 +155,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed_untouched() {
-        assert!(matches!(clean("db-01 is down: 50% errors ✓ 東京", false), Cow::Borrowed(_)));
+        assert!(matches!(
+            clean("db-01 is down: 50% errors ✓ 東京", false),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -33,10 +33,26 @@ impl TestServer {
         })
         .await
         .unwrap();
-        let (_, commander) = server.store.create_token("alice", ActorRole::Commander).unwrap();
-        let (_, responder) = server.store.create_token("bob", ActorRole::Responder).unwrap();
-        let (_, viewer) = server.store.create_token("noc-board", ActorRole::Viewer).unwrap();
-        TestServer { server, dir, commander, responder, viewer, http: reqwest::Client::new() }
+        let (_, commander) = server
+            .store
+            .create_token("alice", ActorRole::Commander)
+            .unwrap();
+        let (_, responder) = server
+            .store
+            .create_token("bob", ActorRole::Responder)
+            .unwrap();
+        let (_, viewer) = server
+            .store
+            .create_token("noc-board", ActorRole::Viewer)
+            .unwrap();
+        TestServer {
+            server,
+            dir,
+            commander,
+            responder,
+            viewer,
+            http: reqwest::Client::new(),
+        }
     }
 
     pub fn db_path(dir: &tempfile::TempDir) -> PathBuf {
@@ -52,13 +68,22 @@ impl TestServer {
     }
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> (u16, Value) {
-        let r = self.req(reqwest::Method::POST, path, token).json(&body).send().await.unwrap();
+        let r = self
+            .req(reqwest::Method::POST, path, token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn get(&self, path: &str, token: &str) -> (u16, Value) {
-        let r = self.req(reqwest::Method::GET, path, token).send().await.unwrap();
+        let r = self
+            .req(reqwest::Method::GET, path, token)
+            .send()
+            .await
+            .unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
@@ -66,7 +91,11 @@ impl TestServer {
     /// Declares an incident as the commander and returns its id.
     pub async fn declare(&self, title: &str, sev: &str) -> String {
         let (s, body) = self
-            .post("/incidents", &self.commander, json!({"title": title, "service": "checkout", "severity": sev}))
+            .post(
+                "/incidents",
+                &self.commander,
+                json!({"title": title, "service": "checkout", "severity": sev}),
+            )
             .await;
         assert_eq!(s, 201, "{body}");
         body["incident"]["id"].as_str().unwrap().to_string()

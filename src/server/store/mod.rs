@@ -78,9 +78,15 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn)?;
-        let rev: i64 = conn.query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| r.get(0))?;
+        let rev: i64 =
+            conn.query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| {
+                r.get(0)
+            })?;
         let (tx, _) = watch::channel(rev as u64);
-        Ok(Store { conn: Mutex::new(conn), revision: tx })
+        Ok(Store {
+            conn: Mutex::new(conn),
+            revision: tx,
+        })
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -120,7 +126,9 @@ impl Store {
         }
         sql.push_str(" ORDER BY severity, id");
         let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, String>(0))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            r.get::<_, String>(0)
+        })?;
         let mut out = Vec::new();
         for row in rows {
             out.push(serde_json::from_str(&row?)?);
@@ -137,7 +145,8 @@ impl Store {
     pub fn changes_since(&self, since: u64) -> Result<(u64, Vec<IncidentId>)> {
         let conn = self.lock();
         let rev = read_revision(&conn)?;
-        let mut stmt = conn.prepare_cached("SELECT id FROM incidents WHERE rev > ?1 ORDER BY rev")?;
+        let mut stmt =
+            conn.prepare_cached("SELECT id FROM incidents WHERE rev > ?1 ORDER BY rev")?;
         // A client ahead of us talks to a server whose database was replaced:
         // tell it everything changed so it refetches.
         let since = if since > rev { 0 } else { since };
@@ -150,7 +159,9 @@ impl Store {
 
     pub fn active_by_severity(&self) -> Result<Vec<(Severity, u64)>> {
         let conn = self.lock();
-        let mut stmt = conn.prepare_cached("SELECT severity, COUNT(*) FROM incidents WHERE active = 1 GROUP BY severity")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT severity, COUNT(*) FROM incidents WHERE active = 1 GROUP BY severity",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
@@ -184,7 +195,11 @@ impl Store {
                 if hash != req_hash {
                     return Err(StoreError::KeyReused);
                 }
-                return Ok(Stored { status, body, replayed: true });
+                return Ok(Stored {
+                    status,
+                    body,
+                    replayed: true,
+                });
             }
         }
         let (status, body) = op(&tx)?;
@@ -205,7 +220,11 @@ impl Store {
             *r = rev;
             changed
         });
-        Ok(Stored { status, body, replayed: false })
+        Ok(Stored {
+            status,
+            body,
+            replayed: false,
+        })
     }
 
     /// Runs `f` on a connection outside the write path (token admin).
@@ -215,7 +234,11 @@ impl Store {
 }
 
 fn read_revision(conn: &Connection) -> Result<u64> {
-    Ok(conn.query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| r.get::<_, i64>(0))? as u64)
+    Ok(
+        conn.query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| {
+            r.get::<_, i64>(0)
+        })? as u64,
+    )
 }
 
 pub fn load(conn: &Connection, id: IncidentId) -> Result<IncidentDetail> {
@@ -227,7 +250,8 @@ pub fn load(conn: &Connection, id: IncidentId) -> Result<IncidentDetail> {
         )
         .optional()?;
     let (inc, resp, checks) = row.ok_or(StoreError::NotFound(id))?;
-    let mut stmt = conn.prepare_cached("SELECT event FROM timeline WHERE incident_id = ?1 ORDER BY seq")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT event FROM timeline WHERE incident_id = ?1 ORDER BY seq")?;
     let timeline = stmt
         .query_map([id.0 as i64], |r| r.get::<_, String>(0))?
         .map(|r| Ok(serde_json::from_str::<TimelineEvent>(&r?)?))
@@ -241,11 +265,20 @@ pub fn load(conn: &Connection, id: IncidentId) -> Result<IncidentDetail> {
 }
 
 fn bump_revision(tx: &Transaction<'_>) -> Result<u64> {
-    Ok(tx.query_row("UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value", [], |r| r.get::<_, i64>(0))? as u64)
+    Ok(tx.query_row(
+        "UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? as u64)
 }
 
 /// Saves an incident and the timeline events after `known_seq`.
-pub fn save(tx: &Transaction<'_>, d: &IncidentDetail, known_seq: u64, alert_group: Option<&str>) -> Result<()> {
+pub fn save(
+    tx: &Transaction<'_>,
+    d: &IncidentDetail,
+    known_seq: u64,
+    alert_group: Option<&str>,
+) -> Result<()> {
     let rev = bump_revision(tx)?;
     let inc = &d.incident;
     tx.execute(
@@ -266,9 +299,14 @@ pub fn save(tx: &Transaction<'_>, d: &IncidentDetail, known_seq: u64, alert_grou
             serde_json::to_string(&d.checklists)?,
         ],
     )?;
-    let mut stmt = tx.prepare_cached("INSERT INTO timeline (incident_id, seq, event) VALUES (?1, ?2, ?3)")?;
+    let mut stmt =
+        tx.prepare_cached("INSERT INTO timeline (incident_id, seq, event) VALUES (?1, ?2, ?3)")?;
     for ev in d.timeline.iter().filter(|e| e.seq > known_seq) {
-        stmt.execute(params![inc.id.0 as i64, ev.seq as i64, serde_json::to_string(ev)?])?;
+        stmt.execute(params![
+            inc.id.0 as i64,
+            ev.seq as i64,
+            serde_json::to_string(ev)?
+        ])?;
     }
     Ok(())
 }
@@ -290,7 +328,10 @@ pub fn update(
     if let Some(expected) = expected_version
         && expected != d.incident.version
     {
-        return Err(StoreError::Stale { expected, current: d.incident.version });
+        return Err(StoreError::Stale {
+            expected,
+            current: d.incident.version,
+        });
     }
     let known = d.timeline.last().map_or(0, |e| e.seq);
     let before = d.incident.version;

@@ -41,12 +41,22 @@ impl Store {
             )?;
             Ok(c.last_insert_rowid())
         })?;
-        Ok((TokenInfo { id, name: name.to_string(), role, created_at, revoked_at: None }, token))
+        Ok((
+            TokenInfo {
+                id,
+                name: name.to_string(),
+                role,
+                created_at,
+                revoked_at: None,
+            },
+            token,
+        ))
     }
 
     pub fn list_tokens(&self) -> Result<Vec<TokenInfo>> {
         self.with_conn(|c| {
-            let mut stmt = c.prepare("SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY id")?;
+            let mut stmt =
+                c.prepare("SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY id")?;
             let rows = stmt.query_map([], |r| {
                 Ok(TokenInfo {
                     id: r.get(0)?,
@@ -65,8 +75,14 @@ impl Store {
         let now = Utc::now().to_rfc3339();
         self.with_conn(|c| {
             let n = match id_or_name.parse::<i64>() {
-                Ok(id) => c.execute("UPDATE tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL", params![now, id])?,
-                Err(_) => c.execute("UPDATE tokens SET revoked_at = ?1 WHERE name = ?2 AND revoked_at IS NULL", params![now, id_or_name])?,
+                Ok(id) => c.execute(
+                    "UPDATE tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
+                    params![now, id],
+                )?,
+                Err(_) => c.execute(
+                    "UPDATE tokens SET revoked_at = ?1 WHERE name = ?2 AND revoked_at IS NULL",
+                    params![now, id_or_name],
+                )?,
             };
             Ok(n)
         })

@@ -1,0 +1,149 @@
+//! The durable outbox: every write is on disk, fsynced, before it is sent,
+//! and leaves only when the server has answered it (delivered or refused).
+//! One file per write, named so the directory lists in send order; writing
+//! a file is atomic (temp file, fsync, rename, fsync the directory), so a
+//! crash at any point leaves either the whole write or none of it.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::Write;
+
+pub struct Outbox {
+    dir: PathBuf,
+}
+
+impl Outbox {
+    /// The outbox for one backend (`scope` is e.g. a hash of its URL, so
+    /// writes queued for one server are never sent to another).
+    pub fn open(root: &Path, scope: &str) -> std::io::Result<Outbox> {
+        let dir = root.join(scope);
+        fs::create_dir_all(&dir)?;
+        Ok(Outbox { dir })
+    }
+
+    fn files(&self) -> std::io::Result<Vec<PathBuf>> {
+        let mut v: Vec<PathBuf> = fs::read_dir(&self.dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        v.sort();
+        Ok(v)
+    }
+
+    /// Queues a write durably. Returns once it is on disk.
+    pub fn push(&self, w: &Write) -> std::io::Result<()> {
+        let seq = self
+            .files()?
+            .last()
+            .and_then(|p| {
+                p.file_name()?
+                    .to_str()?
+                    .split('-')
+                    .next()?
+                    .parse::<u64>()
+                    .ok()
+            })
+            .map_or(1, |n| n + 1);
+        let name = format!("{seq:020}-{}.json", w.key);
+        let tmp = self.dir.join(format!(".{name}.tmp"));
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(&serde_json::to_vec(w).map_err(std::io::Error::other)?)?;
+        f.sync_all()?;
+        fs::rename(&tmp, self.dir.join(&name))?;
+        fs::File::open(&self.dir)?.sync_all()?;
+        Ok(())
+    }
+
+    /// Removes a write once the server has answered it.
+    pub fn remove(&self, key: &str) -> std::io::Result<()> {
+        for p in self.files()? {
+            if p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(&format!("-{key}.json")))
+            {
+                fs::remove_file(&p)?;
+                fs::File::open(&self.dir)?.sync_all()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The writes still queued, oldest first. A file that cannot be read
+    /// back is kept aside (renamed `.bad`) and reported, never deleted.
+    pub fn pending(&self) -> (Vec<Write>, Vec<String>) {
+        let mut ok = Vec::new();
+        let mut bad = Vec::new();
+        for p in self.files().unwrap_or_default() {
+            match fs::read(&p)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Write>(&b).ok())
+            {
+                Some(w) => ok.push(w),
+                None => {
+                    let _ = fs::rename(&p, p.with_extension("bad"));
+                    bad.push(p.display().to_string());
+                }
+            }
+        }
+        (ok, bad)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::WriteOp;
+    use crate::model::IncidentId;
+    use crate::model::wire::TextRequest;
+
+    fn note(text: &str) -> Write {
+        Write::new(WriteOp::Note {
+            id: IncidentId(1),
+            body: TextRequest { text: text.into() },
+        })
+    }
+
+    #[test]
+    fn writes_come_back_in_order_until_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let ob = Outbox::open(dir.path(), "s").unwrap();
+        let ws: Vec<Write> = (0..12).map(|i| note(&format!("n{i}"))).collect();
+        for w in &ws {
+            ob.push(w).unwrap();
+        }
+        ob.remove(&ws[3].key).unwrap();
+        let again = Outbox::open(dir.path(), "s").unwrap();
+        let (pending, bad) = again.pending();
+        assert!(bad.is_empty());
+        let expect: Vec<&Write> = ws
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 3)
+            .map(|(_, w)| w)
+            .collect();
+        assert_eq!(pending.iter().collect::<Vec<_>>(), expect);
+    }
+
+    #[test]
+    fn a_corrupt_entry_is_set_aside_not_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let ob = Outbox::open(dir.path(), "s").unwrap();
+        ob.push(&note("good")).unwrap();
+        std::fs::write(
+            dir.path().join("s").join("00000000000000000099-x.json"),
+            b"{trunc",
+        )
+        .unwrap();
+        let (pending, bad) = ob.pending();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(bad.len(), 1);
+        assert!(
+            dir.path()
+                .join("s")
+                .join("00000000000000000099-x.bad")
+                .exists()
+        );
+    }
+}

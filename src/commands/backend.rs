@@ -1,0 +1,135 @@
+//! Deciding which backend a command talks to: `--api`, `--profile`, the
+//! config's default profile, or, with nothing configured, an embedded
+//! server on loopback with a database in the XDG data dir.
+
+use sha2::{Digest, Sha256};
+
+use crate::cli::BackendArgs;
+use crate::client::{self, Reader, Token, Writer};
+use crate::config::{Config, expand_home};
+use crate::model::{Actor, ActorRole};
+use crate::server::{
+    self, AuthConfig, DbLocation, RunningServer, ServerOptions, auth::local_user,
+    store::generate_token, store::hash_token,
+};
+
+pub struct Connected {
+    pub label: String,
+    pub reader: Reader,
+    pub writer: Writer,
+    /// Separates each backend's outbox and drafts.
+    pub scope: String,
+    /// The in-process server, when we started one; dropped with us.
+    pub embedded: Option<RunningServer>,
+}
+
+fn scope_of(url: &str) -> String {
+    hex::encode(&Sha256::digest(url.as_bytes())[..6])
+}
+
+fn env_token(var: &str) -> Option<Token> {
+    std::env::var(var)
+        .ok()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .map(Token::new)
+}
+
+/// Starts an in-process server on a free loopback port with a token that
+/// exists only in memory, and connects to it.
+pub async fn embedded(db: DbLocation, demo: bool, label: &str) -> Result<Connected, String> {
+    let token = generate_token();
+    let auth = AuthConfig {
+        no_auth: false,
+        session: Some((
+            hash_token(&token),
+            Actor {
+                handle: local_user(),
+                role: ActorRole::Commander,
+            },
+        )),
+        limiter: Default::default(),
+    };
+    let scope = match &db {
+        DbLocation::File(p) => scope_of(&p.display().to_string()),
+        DbLocation::Memory => format!("demo-{}", std::process::id()),
+    };
+    let srv = server::start(ServerOptions {
+        listen: "127.0.0.1:0".parse().expect("valid"),
+        db,
+        runbooks: crate::model::RunbookSet::default(),
+        auth,
+        demo,
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    let (reader, writer) = client::connect(&srv.base_url(), Some(Token::new(token)), None)?;
+    Ok(Connected {
+        label: format!("{label} {}", srv.addr),
+        reader,
+        writer,
+        scope,
+        embedded: Some(srv),
+    })
+}
+
+pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, String> {
+    if let Some(url) = &args.api {
+        let token = match &args.token_file {
+            Some(p) => Some(client::load_token(p)?),
+            None => env_token("WARROOM_TOKEN"),
+        };
+        let (reader, writer) = client::connect(url, token, args.ca_cert.as_deref())?;
+        return Ok(Connected {
+            label: crate::text::one_line(url, 50),
+            reader,
+            writer,
+            scope: scope_of(url),
+            embedded: None,
+        });
+    }
+    let profile_name = args
+        .profile
+        .clone()
+        .or_else(|| config.default_profile.clone());
+    if let Some(name) = profile_name {
+        let p = config.profiles.get(&name).ok_or_else(|| {
+            format!(
+                "no profile `{name}` in {} (have: {})",
+                Config::path().display(),
+                config
+                    .profiles
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        let token = match (&args.token_file, &p.token_file, &p.token_env) {
+            (Some(f), _, _) => Some(client::load_token(f)?),
+            (None, Some(f), _) => Some(client::load_token(&expand_home(f))?),
+            (None, None, Some(var)) => {
+                Some(env_token(var).ok_or_else(|| format!("profile `{name}`: ${var} is not set"))?)
+            }
+            (None, None, None) => env_token("WARROOM_TOKEN"),
+        };
+        let ca = args
+            .ca_cert
+            .clone()
+            .or_else(|| p.ca_cert.as_deref().map(expand_home));
+        let (reader, writer) = client::connect(&p.url, token, ca.as_deref())?;
+        return Ok(Connected {
+            label: format!("{name} {}", crate::text::one_line(&p.url, 40)),
+            reader,
+            writer,
+            scope: scope_of(&p.url),
+            embedded: None,
+        });
+    }
+    let db = crate::paths::default_db();
+    if let Some(dir) = db.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    embedded(DbLocation::File(db), false, "local").await
+}

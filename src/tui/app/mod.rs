@@ -1,0 +1,253 @@
+//! The console's state and its one way to change: [`update`], pure and
+//! unit-tested. Views only read an `App`; tasks only send it `Msg`s.
+
+mod overlay;
+pub mod update;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+pub use overlay::{
+    Chooser, ChooserKind, Confirm, DeclareForm, EditorKind, Flash, Overlay, Palette, ResponderForm,
+};
+pub use update::update;
+
+use super::keymap::Pane;
+use crate::client::poller::Feed;
+use crate::client::sender::Delivery;
+use crate::client::{Capabilities, ClientError, Write};
+use crate::model::{ActorRole, Incident, IncidentDetail, IncidentId, Severity, Status};
+
+/// Everything that can happen to the console.
+#[derive(Debug)]
+pub enum Msg {
+    Key(ratatui::crossterm::event::KeyEvent),
+    Paste(String),
+    /// The clock's second changed.
+    Tick(DateTime<Utc>),
+    Resize(u16, u16),
+    Feed(Feed),
+    Delivery(Delivery),
+    Whoami(Result<(String, ActorRole), ClientError>),
+    /// Writes found in the outbox at start, not yet delivered.
+    Restored(Vec<Write>),
+}
+
+/// Side effects `update` asks for; the runtime carries them out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Send(Write),
+    /// Discard a queued write that has not been delivered.
+    Discard(String),
+    /// The incidents whose details the poller should keep fresh.
+    Watch(Vec<IncidentId>),
+    SaveDraft {
+        key: DraftKey,
+        text: String,
+    },
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DraftKind {
+    Note,
+    Update,
+}
+
+/// Drafts are kept per incident and kind, and on disk as they are typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DraftKey {
+    pub id: IncidentId,
+    pub kind: DraftKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeMode {
+    Relative,
+    Absolute,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub text: String,
+    pub severity: Option<Severity>,
+    pub status: Option<Status>,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty() && self.severity.is_none() && self.status.is_none()
+    }
+
+    fn admits(&self, i: &Incident) -> bool {
+        if self.severity.is_some_and(|s| s != i.severity)
+            || self.status.is_some_and(|s| s != i.status)
+        {
+            return false;
+        }
+        if self.text.is_empty() {
+            return true;
+        }
+        let needle = self.text.to_lowercase();
+        [
+            i.title.as_str(),
+            i.service.as_str(),
+            i.commander.as_deref().unwrap_or(""),
+        ]
+        .iter()
+        .any(|h| h.to_lowercase().contains(&needle))
+            || i.id.to_string().to_lowercase().contains(&needle)
+    }
+}
+
+/// How the connection to the backend stands.
+#[derive(Debug, Clone, Default)]
+pub struct Conn {
+    /// When the backend last answered.
+    pub last_ok: Option<DateTime<Utc>>,
+    /// The current failure, while it lasts.
+    pub error: Option<String>,
+}
+
+/// A write sent but not yet confirmed by the server.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub write: Write,
+    pub what: String,
+    pub attempt: u32,
+    pub last_error: Option<String>,
+}
+
+pub struct App {
+    pub backend: String,
+    pub caps: Capabilities,
+    pub me: Option<(String, ActorRole)>,
+    pub incidents: Vec<Incident>,
+    /// Indexes into `incidents` that pass the filter, in display order.
+    pub visible: Vec<usize>,
+    pub details: HashMap<IncidentId, IncidentDetail>,
+    pub selected: Option<IncidentId>,
+    pub filter: Filter,
+    pub focus: Pane,
+    /// The detail pane shown in the compact layout.
+    pub detail_pane: Pane,
+    /// Events scrolled back from the newest; 0 follows new events.
+    pub timeline_back: usize,
+    pub checklist_cursor: usize,
+    pub responder_cursor: usize,
+    pub time_mode: TimeMode,
+    pub overlay: Option<Overlay>,
+    pub flash: Option<Flash>,
+    pub pending: Vec<Pending>,
+    pub drafts: HashMap<DraftKey, String>,
+    pub conn: Conn,
+    pub now: DateTime<Utc>,
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+/// From this width on, every pane is on screen at once.
+pub const WIDE: u16 = 120;
+
+impl App {
+    pub fn new(backend: impl Into<String>, caps: Capabilities, now: DateTime<Utc>) -> App {
+        App {
+            backend: backend.into(),
+            caps,
+            me: None,
+            incidents: Vec::new(),
+            visible: Vec::new(),
+            details: HashMap::new(),
+            selected: None,
+            filter: Filter::default(),
+            focus: Pane::List,
+            detail_pane: Pane::Timeline,
+            timeline_back: 0,
+            checklist_cursor: 0,
+            responder_cursor: 0,
+            time_mode: TimeMode::Relative,
+            overlay: None,
+            flash: None,
+            pending: Vec::new(),
+            drafts: HashMap::new(),
+            conn: Conn::default(),
+            now,
+            size: (80, 24),
+            quit: false,
+        }
+    }
+
+    pub fn is_wide(&self) -> bool {
+        self.size.0 >= WIDE
+    }
+
+    pub fn selected_incident(&self) -> Option<&Incident> {
+        let id = self.selected?;
+        self.incidents.iter().find(|i| i.id == id)
+    }
+
+    pub fn selected_detail(&self) -> Option<&IncidentDetail> {
+        self.details.get(&self.selected?)
+    }
+
+    /// Position of the selection among the visible incidents.
+    pub fn selected_index(&self) -> Option<usize> {
+        let id = self.selected?;
+        self.visible
+            .iter()
+            .position(|&i| self.incidents[i].id == id)
+    }
+
+    pub fn pending_for(&self, id: IncidentId) -> impl Iterator<Item = &Pending> {
+        self.pending
+            .iter()
+            .filter(move |p| p.write.op.incident() == Some(id))
+    }
+
+    /// Stale: the backend is failing, or has not answered for three of
+    /// its long-poll periods.
+    pub fn stale_for(&self) -> Option<chrono::Duration> {
+        let age = self.conn.last_ok.map(|t| self.now - t);
+        let too_old = age.is_some_and(|a| a > chrono::Duration::seconds(35));
+        if self.conn.error.is_some() || too_old {
+            Some(age.unwrap_or_default())
+        } else {
+            None
+        }
+    }
+
+    pub fn has_unsent_drafts(&self) -> bool {
+        self.drafts.values().any(|d| !d.trim().is_empty())
+    }
+
+    /// Sorts and filters after the data or the filter changed, keeping the
+    /// selection on the same incident when it is still there.
+    fn refilter(&mut self) -> Vec<Command> {
+        self.incidents.sort_by(|a, b| {
+            a.severity
+                .cmp(&b.severity)
+                .then(a.declared_at.cmp(&b.declared_at))
+                .then(a.id.cmp(&b.id))
+        });
+        self.visible = (0..self.incidents.len())
+            .filter(|&i| self.filter.admits(&self.incidents[i]))
+            .collect();
+        let keep = self
+            .selected
+            .filter(|id| self.visible.iter().any(|&i| self.incidents[i].id == *id));
+        let next = keep.or_else(|| self.visible.first().map(|&i| self.incidents[i].id));
+        self.select(next)
+    }
+
+    fn select(&mut self, id: Option<IncidentId>) -> Vec<Command> {
+        if id == self.selected {
+            return Vec::new();
+        }
+        self.selected = id;
+        self.timeline_back = 0;
+        self.checklist_cursor = 0;
+        self.responder_cursor = 0;
+        vec![Command::Watch(id.into_iter().collect())]
+    }
+}

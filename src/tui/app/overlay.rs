@@ -1,0 +1,137 @@
+//! Overlays: whatever sits on top of the panes and takes the keys first.
+
+use tui_textarea::TextArea;
+
+use super::DraftKey;
+use crate::client::Write;
+use crate::model::{IncidentId, Role, Severity, Status};
+
+// One overlay exists at a time and it lives in the App, not in a collection:
+// boxing the larger variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Overlay {
+    Help,
+    Palette(Palette),
+    /// The `/` filter line; the list narrows as you type.
+    FilterInput(TextArea<'static>),
+    Chooser(Chooser),
+    Confirm(Confirm),
+    Editor {
+        kind: EditorKind,
+        text: TextArea<'static>,
+    },
+    Declare(DeclareForm),
+    Responder(ResponderForm),
+    /// Pending writes (`:outbox`): select and `d` to discard.
+    Outbox {
+        cursor: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditorKind {
+    Note(DraftKey),
+    Update(DraftKey),
+    /// The reason for a forced transition or a reopen.
+    Reason {
+        id: IncidentId,
+        to: Status,
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    Advance {
+        id: IncidentId,
+        from: Status,
+        to: Status,
+        open: Vec<String>,
+    },
+    RaiseToSev1 {
+        id: IncidentId,
+        version: u64,
+    },
+    QuitWithDrafts,
+}
+
+pub struct Palette {
+    pub input: TextArea<'static>,
+    pub cursor: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChooserKind {
+    Filter,
+}
+
+pub struct Chooser {
+    pub kind: ChooserKind,
+    pub options: Vec<(String, FilterChoice)>,
+    pub cursor: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterChoice {
+    Clear,
+    Severity(Severity),
+    Status(Status),
+}
+
+pub struct DeclareForm {
+    pub title: TextArea<'static>,
+    pub service: TextArea<'static>,
+    pub severity: Severity,
+    /// 0 title, 1 service, 2 severity.
+    pub field: usize,
+}
+
+pub struct ResponderForm {
+    pub id: IncidentId,
+    pub handle: TextArea<'static>,
+    pub role: Role,
+    /// 0 handle, 1 role.
+    pub field: usize,
+}
+
+/// A message on top of everything until dismissed. A refused write keeps
+/// the write so the IC can retry it on fresh state or drop it.
+#[derive(Debug, Clone)]
+pub struct Flash {
+    pub title: String,
+    pub text: String,
+    pub error: bool,
+    pub retry: Option<Write>,
+}
+
+impl Flash {
+    pub fn info(title: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            text: text.into(),
+            error: false,
+            retry: None,
+        }
+    }
+
+    pub fn error(title: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            text: text.into(),
+            error: true,
+            retry: None,
+        }
+    }
+}
+
+pub fn line_input(initial: &str, placeholder: &str) -> TextArea<'static> {
+    let mut t = TextArea::new(vec![initial.to_string()]);
+    t.move_cursor(tui_textarea::CursorMove::End);
+    t.set_placeholder_text(placeholder.to_string());
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t
+}
+
+pub fn text_of(t: &TextArea<'_>) -> String {
+    t.lines().join("\n")
+}

@@ -1,0 +1,994 @@
+//! `update`: the only place the console's state changes.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_textarea::TextArea;
+
+use super::overlay::{FilterChoice, line_input, text_of};
+use super::{
+    App, Chooser, ChooserKind, Command, Confirm, DeclareForm, DraftKey, DraftKind, EditorKind,
+    Flash, Msg, Overlay, Palette, Pending, ResponderForm, TimeMode,
+};
+use crate::client::poller::Feed;
+use crate::client::sender::Delivery;
+use crate::client::{Write, WriteOp};
+use crate::model::wire::{
+    ChecklistRequest, DeclareRequest, PatchRequest, TextRequest, TransitionRequest,
+};
+use crate::model::{ActorRole, IncidentId, ResponderAction, Role, Severity, Status};
+use crate::tui::keymap::{self, Act, BINDINGS, Pane};
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::Tick(now) => {
+            app.now = now;
+            Vec::new()
+        }
+        Msg::Resize(w, h) => {
+            app.size = (w, h);
+            Vec::new()
+        }
+        Msg::Feed(f) => feed(app, f),
+        Msg::Delivery(d) => delivery(app, d),
+        Msg::Whoami(Ok(me)) => {
+            app.me = Some(me);
+            Vec::new()
+        }
+        Msg::Whoami(Err(e)) => {
+            app.conn.error = Some(e.to_string());
+            Vec::new()
+        }
+        Msg::Restored(writes) => {
+            for w in writes {
+                app.pending.push(Pending {
+                    what: w.op.describe(),
+                    write: w,
+                    attempt: 0,
+                    last_error: None,
+                });
+            }
+            Vec::new()
+        }
+        Msg::Paste(text) => paste(app, &text),
+        Msg::Key(k) => key(app, k),
+    }
+}
+
+fn feed(app: &mut App, f: Feed) -> Vec<Command> {
+    match f {
+        Feed::List { incidents, at } => {
+            app.conn.last_ok = Some(at);
+            app.conn.error = None;
+            app.incidents = incidents;
+            let known: Vec<IncidentId> = app.incidents.iter().map(|i| i.id).collect();
+            app.details.retain(|id, _| known.contains(id));
+            app.refilter()
+        }
+        Feed::Detail { detail, at } => {
+            app.conn.last_ok = Some(at);
+            app.conn.error = None;
+            let id = detail.incident.id;
+            if let Some(old) = app.details.get(&id)
+                && app.selected == Some(id)
+                && app.timeline_back > 0
+            {
+                // Keep the scrolled-back view on the same events.
+                app.timeline_back += detail.timeline.len().saturating_sub(old.timeline.len());
+            }
+            // The list row follows the freshest copy too.
+            if let Some(row) = app.incidents.iter_mut().find(|i| i.id == id) {
+                *row = detail.incident.clone();
+            }
+            app.details.insert(id, *detail);
+            Vec::new()
+        }
+        Feed::Alive(at) => {
+            app.conn.last_ok = Some(at);
+            app.conn.error = None;
+            Vec::new()
+        }
+        Feed::Failed { error, .. } => {
+            app.conn.error = Some(error.to_string());
+            Vec::new()
+        }
+    }
+}
+
+fn delivery(app: &mut App, d: Delivery) -> Vec<Command> {
+    match d {
+        Delivery::Delivered { key, detail } => {
+            let was_declare = app
+                .pending
+                .iter()
+                .any(|p| p.write.key == key && matches!(p.write.op, WriteOp::Declare { .. }));
+            app.pending.retain(|p| p.write.key != key);
+            let id = detail.incident.id;
+            match app.incidents.iter_mut().find(|i| i.id == id) {
+                Some(row) => *row = detail.incident.clone(),
+                None => app.incidents.push(detail.incident.clone()),
+            }
+            app.details.insert(id, *detail);
+            let mut cmds = app.refilter();
+            if was_declare {
+                cmds.extend(app.select(Some(id)));
+            }
+            cmds
+        }
+        Delivery::Retrying {
+            key,
+            attempt,
+            error,
+        } => {
+            if let Some(p) = app.pending.iter_mut().find(|p| p.write.key == key) {
+                p.attempt = attempt;
+                p.last_error = Some(error.to_string());
+            }
+            Vec::new()
+        }
+        Delivery::Refused { key, error } => {
+            let Some(pos) = app.pending.iter().position(|p| p.write.key == key) else {
+                return Vec::new();
+            };
+            let p = app.pending.remove(pos);
+            let mut flash = if error.is_conflict() {
+                Flash::error(
+                    "Conflict: someone changed the incident first",
+                    format!(
+                        "{}\n\nYour action: {}\n\nr: retry it on the fresh state   d / Esc: discard it",
+                        error, p.what
+                    ),
+                )
+            } else {
+                Flash::error(
+                    "The server refused the action",
+                    format!("{}\n\nYour action: {}", error, p.what),
+                )
+            };
+            if error.is_conflict() {
+                flash.retry = Some(p.write);
+            }
+            app.flash = Some(flash);
+            Vec::new()
+        }
+    }
+}
+
+fn paste(app: &mut App, text: &str) -> Vec<Command> {
+    let clean = crate::text::clean(text, true).into_owned();
+    match &mut app.overlay {
+        Some(Overlay::Editor { text: t, kind }) => {
+            t.insert_str(&clean);
+            let kind = kind.clone();
+            save_draft(app, &kind)
+        }
+        Some(Overlay::FilterInput(t)) => {
+            t.insert_str(clean.replace('\n', " "));
+            app.filter.text = text_of(t);
+            app.refilter()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
+    if k.kind == ratatui::crossterm::event::KeyEventKind::Release {
+        return Vec::new();
+    }
+    if app.flash.is_some() {
+        return flash_key(app, k);
+    }
+    if app.overlay.is_some() {
+        return overlay_key(app, k);
+    }
+    if k.code == KeyCode::Esc && !app.filter.is_empty() {
+        app.filter = Default::default();
+        return app.refilter();
+    }
+    match keymap::lookup(&k, app.focus) {
+        Some(act) => run(app, act),
+        None => Vec::new(),
+    }
+}
+
+fn flash_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
+    let retry = app.flash.as_ref().and_then(|f| f.retry.clone());
+    match (k.code, retry) {
+        (KeyCode::Char('r'), Some(w)) => {
+            app.flash = None;
+            // Re-base on the state we now hold: a severity change carries the
+            // incident's current version. A new key: it is a new request.
+            let op = match w.op {
+                WriteOp::Patch { id, body, .. } => {
+                    let version = app
+                        .details
+                        .get(&id)
+                        .map(|d| d.incident.version)
+                        .or_else(|| app.incidents.iter().find(|i| i.id == id).map(|i| i.version))
+                        .unwrap_or(0);
+                    WriteOp::Patch {
+                        id,
+                        if_match: version,
+                        body,
+                    }
+                }
+                op => op,
+            };
+            send(app, op)
+        }
+        (KeyCode::Esc | KeyCode::Enter | KeyCode::Char('d') | KeyCode::Char('q'), _) => {
+            app.flash = None;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Runs an action named by a key or the palette.
+pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
+    let b = keymap::binding(act);
+    if b.writes
+        && let Some(why) = write_blocked(app, act)
+    {
+        app.flash = Some(Flash::info(format!("{} is not available", b.command), why));
+        return Vec::new();
+    }
+    match act {
+        Act::Up => move_by(app, -1),
+        Act::Down => move_by(app, 1),
+        Act::PageUp => move_by(app, -(page(app) as isize)),
+        Act::PageDown => move_by(app, page(app) as isize),
+        Act::Top => move_by(app, isize::MIN / 2),
+        Act::Bottom => move_by(app, isize::MAX / 2),
+        Act::FocusNext | Act::FocusPrev => {
+            let order = Pane::ORDER;
+            let i = order.iter().position(|p| *p == app.focus).unwrap_or(0);
+            let n = order.len();
+            let j = if act == Act::FocusNext {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            app.focus = order[j];
+            if app.focus != Pane::List {
+                app.detail_pane = app.focus;
+            }
+            Vec::new()
+        }
+        Act::ToggleTime => {
+            app.time_mode = match app.time_mode {
+                TimeMode::Relative => TimeMode::Absolute,
+                TimeMode::Absolute => TimeMode::Relative,
+            };
+            Vec::new()
+        }
+        Act::Help => {
+            app.overlay = Some(Overlay::Help);
+            Vec::new()
+        }
+        Act::Quit => {
+            if app.has_unsent_drafts() {
+                app.overlay = Some(Overlay::Confirm(Confirm::QuitWithDrafts));
+                Vec::new()
+            } else {
+                app.quit = true;
+                vec![Command::Quit]
+            }
+        }
+        Act::Palette => {
+            app.overlay = Some(Overlay::Palette(Palette {
+                input: line_input("", "command or incident id"),
+                cursor: 0,
+            }));
+            Vec::new()
+        }
+        Act::Filter => {
+            app.overlay = Some(Overlay::FilterInput(line_input(
+                &app.filter.text,
+                "title, service, IC or id",
+            )));
+            Vec::new()
+        }
+        Act::FilterPick => {
+            let mut options = vec![("all incidents (clear)".to_string(), FilterChoice::Clear)];
+            options.extend(Severity::ALL.map(|s| {
+                (
+                    format!("severity {s} ({})", s.label()),
+                    FilterChoice::Severity(s),
+                )
+            }));
+            options.extend(
+                Status::ALL
+                    .into_iter()
+                    .filter(|s| s.is_active())
+                    .map(|s| (format!("status {s}"), FilterChoice::Status(s))),
+            );
+            app.overlay = Some(Overlay::Chooser(Chooser {
+                kind: ChooserKind::Filter,
+                options,
+                cursor: 0,
+            }));
+            Vec::new()
+        }
+        Act::Declare => {
+            app.overlay = Some(Overlay::Declare(DeclareForm {
+                title: line_input("", "what is broken, for whom"),
+                service: line_input("", "service"),
+                severity: Severity::Sev3,
+                field: 0,
+            }));
+            Vec::new()
+        }
+        _ => incident_act(app, act),
+    }
+}
+
+/// Why a write action cannot run now, if it cannot.
+fn write_blocked(app: &App, act: Act) -> Option<String> {
+    let caps = app.caps;
+    let (allowed, what) = match act {
+        Act::Acknowledge | Act::Advance => (caps.lifecycle, "change the incident's status"),
+        Act::SevUp | Act::SevDown => (caps.severity, "change severity"),
+        Act::Toggle => (caps.checklists, "keep checklists"),
+        Act::Note => (caps.notes, "take notes"),
+        Act::Update => (caps.stakeholder_updates, "post stakeholder updates"),
+        Act::Responder => (caps.responders, "page responders or assign roles"),
+        Act::Declare => (caps.declare, "declare incidents"),
+        _ => (true, ""),
+    };
+    if !allowed {
+        return Some(format!("This backend ({}) cannot {what}.", app.backend));
+    }
+    let needed = match act {
+        Act::Toggle | Act::Note => ActorRole::Responder,
+        _ => ActorRole::Commander,
+    };
+    match &app.me {
+        Some((_, role)) if *role < needed => Some(format!(
+            "Your token has the {role} role; this needs {needed}."
+        )),
+        _ => None,
+    }
+}
+
+fn page(app: &App) -> usize {
+    (app.size.1 as usize / 3).max(3)
+}
+
+fn move_by(app: &mut App, delta: isize) -> Vec<Command> {
+    let clamp = |cur: usize, len: usize| -> usize {
+        if len == 0 {
+            return 0;
+        }
+        (cur as isize)
+            .saturating_add(delta)
+            .clamp(0, len as isize - 1) as usize
+    };
+    match app.focus {
+        Pane::List => {
+            let Some(cur) = app.selected_index().or(if app.visible.is_empty() {
+                None
+            } else {
+                Some(0)
+            }) else {
+                return Vec::new();
+            };
+            let next = clamp(cur, app.visible.len());
+            let id = app.incidents[app.visible[next]].id;
+            app.select(Some(id))
+        }
+        Pane::Timeline => {
+            let len = app.selected_detail().map_or(0, |d| d.timeline.len());
+            // Down moves towards the newest event, so it reduces `back`.
+            let back = (app.timeline_back as isize)
+                .saturating_sub(delta)
+                .clamp(0, len.saturating_sub(1) as isize);
+            app.timeline_back = back as usize;
+            Vec::new()
+        }
+        Pane::Checklist => {
+            let len = app
+                .selected_detail()
+                .and_then(|d| d.current_checklist())
+                .map_or(0, |c| c.items.len());
+            app.checklist_cursor = clamp(app.checklist_cursor, len);
+            Vec::new()
+        }
+        Pane::Responders => {
+            let len = app.selected_detail().map_or(0, |d| d.responders.len());
+            app.responder_cursor = clamp(app.responder_cursor, len);
+            Vec::new()
+        }
+    }
+}
+
+fn send(app: &mut App, op: WriteOp) -> Vec<Command> {
+    let w = Write::new(op);
+    app.pending.push(Pending {
+        what: w.op.describe(),
+        write: w.clone(),
+        attempt: 0,
+        last_error: None,
+    });
+    vec![Command::Send(w)]
+}
+
+fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
+    let Some(inc) = app.selected_incident().cloned() else {
+        app.flash = Some(Flash::info(
+            "No incident selected",
+            "Select an incident in the list first (j/k), or declare one with D.",
+        ));
+        return Vec::new();
+    };
+    let id = inc.id;
+    match act {
+        Act::Acknowledge => {
+            if inc.status != Status::Triggered {
+                app.flash = Some(Flash::info(
+                    "Already acknowledged",
+                    format!("{id} is {}.", inc.status),
+                ));
+                return Vec::new();
+            }
+            send(
+                app,
+                WriteOp::Transition {
+                    id,
+                    body: TransitionRequest {
+                        to: Status::Acknowledged,
+                        force: false,
+                        reason: None,
+                    },
+                },
+            )
+        }
+        Act::Advance => {
+            let Some(to) = inc.status.next() else {
+                app.flash = Some(Flash::info(
+                    "Nothing to advance",
+                    format!("{id} is closed."),
+                ));
+                return Vec::new();
+            };
+            let open = if inc.status.phase() != to.phase() {
+                app.details
+                    .get(&id)
+                    .and_then(|d| d.current_checklist())
+                    .map(|c| c.open_items())
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            app.overlay = Some(Overlay::Confirm(Confirm::Advance {
+                id,
+                from: inc.status,
+                to,
+                open,
+            }));
+            Vec::new()
+        }
+        Act::SevUp => match inc.severity.raised() {
+            None => {
+                app.flash = Some(Flash::info(
+                    "Already SEV1",
+                    format!("{id} is at the highest severity."),
+                ));
+                Vec::new()
+            }
+            Some(Severity::Sev1) => {
+                app.overlay = Some(Overlay::Confirm(Confirm::RaiseToSev1 {
+                    id,
+                    version: inc.version,
+                }));
+                Vec::new()
+            }
+            Some(s) => send(
+                app,
+                WriteOp::Patch {
+                    id,
+                    if_match: inc.version,
+                    body: PatchRequest {
+                        severity: Some(s),
+                        ..Default::default()
+                    },
+                },
+            ),
+        },
+        Act::SevDown => match inc.severity.lowered() {
+            None => {
+                app.flash = Some(Flash::info(
+                    "Already SEV5",
+                    format!("{id} is at the lowest severity."),
+                ));
+                Vec::new()
+            }
+            Some(s) => send(
+                app,
+                WriteOp::Patch {
+                    id,
+                    if_match: inc.version,
+                    body: PatchRequest {
+                        severity: Some(s),
+                        ..Default::default()
+                    },
+                },
+            ),
+        },
+        Act::Toggle => {
+            let Some(list) = app.details.get(&id).and_then(|d| d.current_checklist()) else {
+                return Vec::new();
+            };
+            let Some(item) = list.items.get(app.checklist_cursor) else {
+                return Vec::new();
+            };
+            let body = ChecklistRequest {
+                phase: list.phase,
+                item: app.checklist_cursor,
+                done: !item.is_done(),
+            };
+            send(app, WriteOp::Checklist { id, body })
+        }
+        Act::Note | Act::Update => {
+            let kind = if act == Act::Note {
+                DraftKind::Note
+            } else {
+                DraftKind::Update
+            };
+            let key = DraftKey { id, kind };
+            let draft = app.drafts.get(&key).cloned().unwrap_or_default();
+            let mut text = TextArea::new(draft.lines().map(str::to_string).collect::<Vec<_>>());
+            text.move_cursor(tui_textarea::CursorMove::Bottom);
+            text.move_cursor(tui_textarea::CursorMove::End);
+            let kind = if act == Act::Note {
+                EditorKind::Note(key)
+            } else {
+                EditorKind::Update(key)
+            };
+            app.overlay = Some(Overlay::Editor { kind, text });
+            Vec::new()
+        }
+        Act::Responder => {
+            let handle = if app.focus == Pane::Responders {
+                app.details
+                    .get(&id)
+                    .and_then(|d| d.responders.get(app.responder_cursor))
+                    .map(|r| r.handle.clone())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let role = app
+                .details
+                .get(&id)
+                .and_then(|d| d.responders.iter().find(|r| r.handle == handle))
+                .map_or(Role::SubjectMatterExpert, |r| r.role);
+            app.overlay = Some(Overlay::Responder(ResponderForm {
+                id,
+                handle: line_input(&handle, "handle, e.g. dana"),
+                role,
+                field: if handle.is_empty() { 0 } else { 1 },
+            }));
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn save_draft(app: &mut App, kind: &EditorKind) -> Vec<Command> {
+    let (EditorKind::Note(key) | EditorKind::Update(key)) = kind else {
+        return Vec::new();
+    };
+    let Some(Overlay::Editor { text, .. }) = &app.overlay else {
+        return Vec::new();
+    };
+    let t = text_of(text);
+    app.drafts.insert(*key, t.clone());
+    vec![Command::SaveDraft { key: *key, text: t }]
+}
+
+fn is_ctrl(k: &KeyEvent, c: char) -> bool {
+    k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char(c)
+}
+
+fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
+    let overlay = app.overlay.take().expect("checked by caller");
+    match overlay {
+        Overlay::Help => {
+            if !matches!(
+                k.code,
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter
+            ) {
+                app.overlay = Some(Overlay::Help);
+            }
+            Vec::new()
+        }
+        Overlay::Outbox { mut cursor } => {
+            match k.code {
+                KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),
+                KeyCode::Down | KeyCode::Char('j') => {
+                    cursor = (cursor + 1).min(app.pending.len().saturating_sub(1))
+                }
+                KeyCode::Up | KeyCode::Char('k') => cursor = cursor.saturating_sub(1),
+                KeyCode::Char('d') if cursor < app.pending.len() => {
+                    let p = app.pending.remove(cursor);
+                    cursor = cursor.min(app.pending.len().saturating_sub(1));
+                    app.overlay = Some(Overlay::Outbox { cursor });
+                    return vec![Command::Discard(p.write.key)];
+                }
+                _ => {}
+            }
+            app.overlay = Some(Overlay::Outbox { cursor });
+            Vec::new()
+        }
+        Overlay::Confirm(c) => confirm_key(app, c, k),
+        Overlay::FilterInput(mut t) => match k.code {
+            KeyCode::Esc => {
+                app.filter.text.clear();
+                app.refilter()
+            }
+            KeyCode::Enter => Vec::new(),
+            _ => {
+                t.input(k);
+                app.filter.text = text_of(&t).replace('\n', " ");
+                app.overlay = Some(Overlay::FilterInput(t));
+                app.refilter()
+            }
+        },
+        Overlay::Chooser(mut ch) => match k.code {
+            KeyCode::Esc | KeyCode::Char('q') => Vec::new(),
+            KeyCode::Down | KeyCode::Char('j') => {
+                ch.cursor = (ch.cursor + 1).min(ch.options.len() - 1);
+                app.overlay = Some(Overlay::Chooser(ch));
+                Vec::new()
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                ch.cursor = ch.cursor.saturating_sub(1);
+                app.overlay = Some(Overlay::Chooser(ch));
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                match ch.options[ch.cursor].1 {
+                    FilterChoice::Clear => {
+                        app.filter.severity = None;
+                        app.filter.status = None;
+                    }
+                    FilterChoice::Severity(s) => app.filter.severity = Some(s),
+                    FilterChoice::Status(s) => app.filter.status = Some(s),
+                }
+                app.refilter()
+            }
+            _ => {
+                app.overlay = Some(Overlay::Chooser(ch));
+                Vec::new()
+            }
+        },
+        Overlay::Editor { kind, mut text } => {
+            if k.code == KeyCode::Esc {
+                // The draft stays, in memory and on disk, for next time.
+                return Vec::new();
+            }
+            if is_ctrl(&k, 's') {
+                let body = text_of(&text).trim().to_string();
+                if body.is_empty() {
+                    app.overlay = Some(Overlay::Editor { kind, text });
+                    return Vec::new();
+                }
+                return submit_editor(app, kind, body);
+            }
+            text.input(k);
+            app.overlay = Some(Overlay::Editor {
+                kind: kind.clone(),
+                text,
+            });
+            save_draft(app, &kind)
+        }
+        Overlay::Palette(p) => palette_key(app, p, k),
+        Overlay::Declare(f) => declare_key(app, f, k),
+        Overlay::Responder(f) => responder_key(app, f, k),
+    }
+}
+
+fn submit_editor(app: &mut App, kind: EditorKind, body: String) -> Vec<Command> {
+    match kind {
+        EditorKind::Note(key) | EditorKind::Update(key) => {
+            app.drafts.remove(&key);
+            let mut cmds = vec![Command::SaveDraft {
+                key,
+                text: String::new(),
+            }];
+            let op = if matches!(kind, EditorKind::Note(_)) {
+                WriteOp::Note {
+                    id: key.id,
+                    body: TextRequest { text: body },
+                }
+            } else {
+                WriteOp::StakeholderUpdate {
+                    id: key.id,
+                    body: TextRequest { text: body },
+                }
+            };
+            cmds.extend(send(app, op));
+            cmds
+        }
+        EditorKind::Reason { id, to, force } => send(
+            app,
+            WriteOp::Transition {
+                id,
+                body: TransitionRequest {
+                    to,
+                    force,
+                    reason: Some(body),
+                },
+            },
+        ),
+    }
+}
+
+fn reason_editor(app: &mut App, id: IncidentId, to: Status, force: bool) {
+    let mut text = TextArea::default();
+    text.set_placeholder_text(if force {
+        "why it is safe to leave these items open"
+    } else {
+        "why the incident is reopened"
+    });
+    app.overlay = Some(Overlay::Editor {
+        kind: EditorKind::Reason { id, to, force },
+        text,
+    });
+}
+
+fn confirm_key(app: &mut App, c: Confirm, k: KeyEvent) -> Vec<Command> {
+    let yes = matches!(k.code, KeyCode::Enter | KeyCode::Char('y'));
+    if matches!(k.code, KeyCode::Esc | KeyCode::Char('n')) {
+        return Vec::new();
+    }
+    match c {
+        Confirm::Advance {
+            id, to, ref open, ..
+        } => {
+            if open.is_empty() && yes {
+                return send(
+                    app,
+                    WriteOp::Transition {
+                        id,
+                        body: TransitionRequest {
+                            to,
+                            force: false,
+                            reason: None,
+                        },
+                    },
+                );
+            }
+            if !open.is_empty() && k.code == KeyCode::Char('f') {
+                reason_editor(app, id, to, true);
+                return Vec::new();
+            }
+            app.overlay = Some(Overlay::Confirm(c));
+            Vec::new()
+        }
+        Confirm::RaiseToSev1 { id, version } => {
+            if yes {
+                return send(
+                    app,
+                    WriteOp::Patch {
+                        id,
+                        if_match: version,
+                        body: PatchRequest {
+                            severity: Some(Severity::Sev1),
+                            ..Default::default()
+                        },
+                    },
+                );
+            }
+            app.overlay = Some(Overlay::Confirm(c));
+            Vec::new()
+        }
+        Confirm::QuitWithDrafts => {
+            if yes {
+                app.quit = true;
+                return vec![Command::Quit];
+            }
+            app.overlay = Some(Overlay::Confirm(c));
+            Vec::new()
+        }
+    }
+}
+
+/// Palette entries matching what was typed: every bound action by its
+/// command name, plus `outbox`, `reopen` and incident ids.
+pub fn palette_matches(input: &str) -> Vec<(&'static str, &'static str)> {
+    let q = input.trim().to_lowercase();
+    let extra: [(&'static str, &'static str); 2] = [
+        ("outbox", "pending actions: list, discard"),
+        ("reopen", "reopen a resolved incident to investigating"),
+    ];
+    BINDINGS
+        .iter()
+        .map(|b| (b.command, b.help))
+        .chain(extra)
+        .filter(|(name, help)| {
+            q.is_empty() || name.contains(&q) || help.to_lowercase().contains(&q)
+        })
+        .collect()
+}
+
+fn palette_key(app: &mut App, mut p: Palette, k: KeyEvent) -> Vec<Command> {
+    let typed = text_of(&p.input);
+    let matches = palette_matches(&typed);
+    match k.code {
+        KeyCode::Esc => Vec::new(),
+        KeyCode::Down => {
+            p.cursor = (p.cursor + 1).min(matches.len().saturating_sub(1));
+            app.overlay = Some(Overlay::Palette(p));
+            Vec::new()
+        }
+        KeyCode::Up => {
+            p.cursor = p.cursor.saturating_sub(1);
+            app.overlay = Some(Overlay::Palette(p));
+            Vec::new()
+        }
+        KeyCode::Tab => {
+            if let Some((name, _)) = matches.get(p.cursor) {
+                p.input = line_input(name, "");
+                p.cursor = 0;
+            }
+            app.overlay = Some(Overlay::Palette(p));
+            Vec::new()
+        }
+        KeyCode::Enter => {
+            // An incident id jumps to it.
+            if let Ok(id) = typed.trim().parse::<IncidentId>() {
+                if app.incidents.iter().any(|i| i.id == id) {
+                    app.filter = Default::default();
+                    app.focus = Pane::List;
+                    let mut cmds = app.refilter();
+                    cmds.extend(app.select(Some(id)));
+                    return cmds;
+                }
+                app.flash = Some(Flash::info(
+                    "No such incident",
+                    format!("{id} is not in the active list."),
+                ));
+                return Vec::new();
+            }
+            let exact = matches
+                .iter()
+                .find(|(n, _)| *n == typed.trim())
+                .or(matches.get(p.cursor));
+            match exact.map(|(n, _)| *n) {
+                Some("outbox") => {
+                    app.overlay = Some(Overlay::Outbox { cursor: 0 });
+                    Vec::new()
+                }
+                Some("reopen") => match app.selected_incident().cloned() {
+                    Some(inc)
+                        if inc.status >= Status::Identified && inc.status != Status::Closed =>
+                    {
+                        if let Some(why) = write_blocked(app, Act::Advance) {
+                            app.flash = Some(Flash::info("reopen is not available", why));
+                        } else {
+                            reason_editor(app, inc.id, Status::Investigating, false);
+                        }
+                        Vec::new()
+                    }
+                    _ => {
+                        app.flash = Some(Flash::info(
+                            "Cannot reopen",
+                            "Only an identified, contained, resolved or verified incident can be reopened.",
+                        ));
+                        Vec::new()
+                    }
+                },
+                Some(name) => match BINDINGS.iter().find(|b| b.command == name) {
+                    Some(b) => run(app, b.act),
+                    None => Vec::new(),
+                },
+                None => {
+                    app.flash = Some(Flash::info(
+                        "Unknown command",
+                        format!(
+                            "`{}` matches nothing; Tab completes, ? lists keys.",
+                            crate::text::one_line(&typed, 40)
+                        ),
+                    ));
+                    Vec::new()
+                }
+            }
+        }
+        _ => {
+            p.input.input(k);
+            p.cursor = 0;
+            app.overlay = Some(Overlay::Palette(p));
+            Vec::new()
+        }
+    }
+}
+
+fn declare_key(app: &mut App, mut f: DeclareForm, k: KeyEvent) -> Vec<Command> {
+    match k.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Tab | KeyCode::Down => f.field = (f.field + 1) % 3,
+        KeyCode::BackTab | KeyCode::Up => f.field = (f.field + 2) % 3,
+        KeyCode::Left if f.field == 2 => f.severity = f.severity.raised().unwrap_or(Severity::Sev1),
+        KeyCode::Right if f.field == 2 => {
+            f.severity = f.severity.lowered().unwrap_or(Severity::Sev5)
+        }
+        KeyCode::Char(c @ '1'..='5') if f.field == 2 => {
+            f.severity = c.to_string().parse().unwrap_or(f.severity)
+        }
+        KeyCode::Enter => {
+            let title = text_of(&f.title).trim().to_string();
+            let service = text_of(&f.service).trim().to_string();
+            if title.is_empty() || service.is_empty() {
+                f.field = if title.is_empty() { 0 } else { 1 };
+                app.overlay = Some(Overlay::Declare(f));
+                return Vec::new();
+            }
+            let body = DeclareRequest {
+                title,
+                service,
+                severity: f.severity,
+                summary: String::new(),
+                commander: None,
+                tags: vec![],
+            };
+            return send(app, WriteOp::Declare { body });
+        }
+        _ => match f.field {
+            0 => {
+                f.title.input(k);
+            }
+            1 => {
+                f.service.input(k);
+            }
+            _ => {}
+        },
+    }
+    app.overlay = Some(Overlay::Declare(f));
+    Vec::new()
+}
+
+fn responder_key(app: &mut App, mut f: ResponderForm, k: KeyEvent) -> Vec<Command> {
+    let roles = Role::ALL;
+    let ri = roles.iter().position(|r| *r == f.role).unwrap_or(0);
+    match k.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Tab | KeyCode::Down | KeyCode::BackTab | KeyCode::Up => f.field = 1 - f.field,
+        KeyCode::Left | KeyCode::Char('h') if f.field == 1 => {
+            f.role = roles[(ri + roles.len() - 1) % roles.len()]
+        }
+        KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') if f.field == 1 => {
+            f.role = roles[(ri + 1) % roles.len()]
+        }
+        KeyCode::Enter => {
+            let handle = text_of(&f.handle).trim().to_string();
+            if handle.is_empty() {
+                f.field = 0;
+                app.overlay = Some(Overlay::Responder(f));
+                return Vec::new();
+            }
+            let known = app
+                .details
+                .get(&f.id)
+                .and_then(|d| d.responders.iter().find(|r| r.handle == handle))
+                .map(|r| r.state);
+            let body = match known {
+                Some(s) if s != crate::model::ResponderState::Left => ResponderAction::AssignRole {
+                    handle,
+                    role: f.role,
+                },
+                _ => ResponderAction::Page {
+                    handle,
+                    name: None,
+                    role: f.role,
+                },
+            };
+            return send(app, WriteOp::Responder { id: f.id, body });
+        }
+        _ if f.field == 0 => {
+            f.handle.input(k);
+        }
+        _ => {}
+    }
+    app.overlay = Some(Overlay::Responder(f));
+    Vec::new()
+}

@@ -1,0 +1,168 @@
+//! The console's event loop: one `tokio::select!` over terminal events,
+//! backend messages, deliveries, the clock and signals. It draws only when
+//! something changed, at most once per frame interval.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use futures::StreamExt;
+use ratatui::crossterm::event::{Event, EventStream};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{mpsc, watch};
+
+use super::app::{App, Command, Msg, update};
+use super::drafts::Drafts;
+use super::terminal::TerminalGuard;
+use super::theme::Theme;
+use super::view;
+use crate::client::outbox::Outbox;
+use crate::client::poller::{self, PollConfig};
+use crate::client::{Capabilities, Reader, Writer, sender};
+
+pub struct ConsoleSetup {
+    /// What the header says we are connected to.
+    pub label: String,
+    pub reader: Reader,
+    pub writer: Writer,
+    pub caps: Capabilities,
+    pub theme: Theme,
+    /// Where this backend's outbox and drafts live.
+    pub state_dir: PathBuf,
+}
+
+/// Bursts of messages (a refetch, a paste) are drawn once.
+const MIN_FRAME: Duration = Duration::from_millis(16);
+
+pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
+    let outbox = Arc::new(Outbox::open(&setup.state_dir, "outbox").map_err(|e| {
+        format!(
+            "cannot open the outbox in {}: {e}",
+            setup.state_dir.display()
+        )
+    })?);
+    let drafts = Drafts::open(setup.state_dir.join("drafts"));
+    let mut app = App::new(setup.label, setup.caps, Utc::now());
+    app.drafts = drafts.load_all();
+
+    let (feed_tx, mut feed_rx) = mpsc::channel(64);
+    let (wanted_tx, wanted_rx) = watch::channel(Vec::new());
+    tokio::spawn(poller::run(
+        setup.reader.clone(),
+        PollConfig::default(),
+        wanted_rx,
+        feed_tx,
+    ));
+
+    let (write_tx, write_rx) = mpsc::channel(1024);
+    let (deliv_tx, mut deliv_rx) = mpsc::channel(64);
+    let ob = outbox.clone();
+    tokio::spawn(sender::run(setup.writer, write_rx, deliv_tx, move |key| {
+        if let Err(e) = ob.remove(key) {
+            tracing::error!(error = %e, "cannot remove a delivered write from the outbox");
+        }
+    }));
+    // Writes left from the last run go first, in their order.
+    let (restored, bad) = outbox.pending();
+    for w in &restored {
+        let _ = write_tx.send(w.clone()).await;
+    }
+    update(&mut app, Msg::Restored(restored));
+    if !bad.is_empty() {
+        app.flash = Some(super::app::Flash::error(
+            "Unreadable outbox entries",
+            format!("Set aside, not sent: {}", bad.join(", ")),
+        ));
+    }
+    let (who_tx, mut who_rx) = mpsc::channel(1);
+    let reader = setup.reader.clone();
+    tokio::spawn(async move {
+        let _ = who_tx.send(reader.whoami().await).await;
+    });
+
+    let mut guard = TerminalGuard::enter().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let size = guard.terminal.size().map_err(|e| e.to_string())?;
+    update(&mut app, Msg::Resize(size.width, size.height));
+    let mut events = EventStream::new();
+    let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
+    let mut clock = tokio::time::interval(Duration::from_secs(1));
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut dirty = true;
+    let mut last_draw = tokio::time::Instant::now() - MIN_FRAME;
+
+    loop {
+        if dirty {
+            let wait = MIN_FRAME.saturating_sub(last_draw.elapsed());
+            if wait.is_zero() {
+                guard
+                    .terminal
+                    .draw(|f| view::draw(&app, &setup.theme, f))
+                    .map_err(|e| format!("cannot draw: {e}"))?;
+                last_draw = tokio::time::Instant::now();
+                dirty = false;
+            }
+        }
+        let frame_due = tokio::time::sleep(if dirty {
+            MIN_FRAME.saturating_sub(last_draw.elapsed())
+        } else {
+            Duration::from_secs(3600)
+        });
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => Msg::Key(k),
+                Some(Ok(Event::Paste(s))) => Msg::Paste(s),
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(_)) => continue,
+                // The terminal is gone (SSH dropped): stop; drafts and the
+                // outbox are already on disk.
+                Some(Err(_)) | None => break,
+            },
+            Some(f) = feed_rx.recv() => Msg::Feed(f),
+            Some(d) = deliv_rx.recv() => Msg::Delivery(d),
+            Some(w) = who_rx.recv() => Msg::Whoami(w),
+            _ = clock.tick() => Msg::Tick(Utc::now()),
+            _ = frame_due, if dirty => continue,
+            _ = term.recv() => break,
+            _ = hup.recv() => break,
+        };
+        dirty = true;
+        for cmd in update(&mut app, msg) {
+            match cmd {
+                Command::Send(w) => {
+                    // On disk first: if we die now, the next start sends it.
+                    if let Err(e) = outbox.push(&w) {
+                        tracing::error!(error = %e, "outbox write failed");
+                        app.flash = Some(super::app::Flash::error(
+                            "Cannot queue the action",
+                            format!(
+                                "The outbox could not be written: {e}. The action was not sent."
+                            ),
+                        ));
+                        app.pending.retain(|p| p.write.key != w.key);
+                        continue;
+                    }
+                    let _ = write_tx.send(w).await;
+                }
+                Command::Discard(key) => {
+                    let _ = outbox.remove(&key);
+                }
+                Command::Watch(ids) => {
+                    let _ = wanted_tx.send(ids);
+                }
+                Command::SaveDraft { key, text } => {
+                    if let Err(e) = drafts.save(&key, &text) {
+                        tracing::warn!(error = %e, "cannot save draft");
+                    }
+                }
+                Command::Quit => {}
+            }
+        }
+        if app.quit {
+            break;
+        }
+    }
+    drop(guard);
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! The console and the wallboard: terminal views over the same client layer.
+
+pub mod app;
+pub mod console;
+mod drafts;
+pub mod keymap;
+mod terminal;
+pub mod theme;
+pub mod view;

@@ -1,0 +1,292 @@
+//! Themes are data: TOML files naming a style per role. The built-ins are
+//! compiled in; a user's `~/.config/warroom/themes/NAME.toml` wins over a
+//! built-in of the same name, and any theme may inherit from a `parent`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use ratatui::style::{Color, Modifier, Style};
+use serde::Deserialize;
+
+use crate::model::Severity;
+
+const BUILT_IN: &[(&str, &str)] = &[
+    ("default", include_str!("../../themes/default.toml")),
+    ("light", include_str!("../../themes/light.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
+    ("mono", include_str!("../../themes/mono.toml")),
+];
+
+/// What a style is for. Views ask for a role, never for a colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Text,
+    Muted,
+    Title,
+    Border,
+    BorderFocus,
+    Selected,
+    Key,
+    Sev1,
+    Sev2,
+    Sev3,
+    Sev4,
+    Sev5,
+    Status,
+    Ok,
+    Warn,
+    Error,
+    Stale,
+    Pending,
+    Forced,
+    Alert,
+    Done,
+    Header,
+}
+
+impl Role {
+    const ALL: [(Role, &'static str); 22] = [
+        (Role::Text, "text"),
+        (Role::Muted, "muted"),
+        (Role::Title, "title"),
+        (Role::Border, "border"),
+        (Role::BorderFocus, "border_focus"),
+        (Role::Selected, "selected"),
+        (Role::Key, "key"),
+        (Role::Sev1, "sev1"),
+        (Role::Sev2, "sev2"),
+        (Role::Sev3, "sev3"),
+        (Role::Sev4, "sev4"),
+        (Role::Sev5, "sev5"),
+        (Role::Status, "status"),
+        (Role::Ok, "ok"),
+        (Role::Warn, "warn"),
+        (Role::Error, "error"),
+        (Role::Stale, "stale"),
+        (Role::Pending, "pending"),
+        (Role::Forced, "forced"),
+        (Role::Alert, "alert"),
+        (Role::Done, "done"),
+        (Role::Header, "header"),
+    ];
+
+    fn from_name(name: &str) -> Option<Role> {
+        Self::ALL.iter().find(|(_, n)| *n == name).map(|(r, _)| *r)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub name: String,
+    styles: HashMap<Role, Style>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeFile {
+    name: String,
+    #[serde(default)]
+    parent: Option<String>,
+    /// Strip every colour (monochrome): only modifiers remain.
+    #[serde(default)]
+    mono: bool,
+    #[serde(default)]
+    styles: HashMap<String, StyleSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StyleSpec {
+    fg: Option<String>,
+    bg: Option<String>,
+    #[serde(default)]
+    mods: Vec<String>,
+}
+
+fn parse_color(s: &str) -> Result<Color, String> {
+    s.parse::<Color>()
+        .map_err(|_| format!("`{s}` is not a colour"))
+}
+
+fn parse_mod(s: &str) -> Result<Modifier, String> {
+    Ok(match s {
+        "bold" => Modifier::BOLD,
+        "dim" => Modifier::DIM,
+        "italic" => Modifier::ITALIC,
+        "underlined" => Modifier::UNDERLINED,
+        "reversed" => Modifier::REVERSED,
+        "crossed_out" => Modifier::CROSSED_OUT,
+        _ => {
+            return Err(format!(
+                "`{s}` is not a modifier (bold, dim, italic, underlined, reversed, crossed_out)"
+            ));
+        }
+    })
+}
+
+impl Theme {
+    pub fn style(&self, role: Role) -> Style {
+        self.styles.get(&role).copied().unwrap_or_default()
+    }
+
+    pub fn sev(&self, s: Severity) -> Style {
+        self.style(match s {
+            Severity::Sev1 => Role::Sev1,
+            Severity::Sev2 => Role::Sev2,
+            Severity::Sev3 => Role::Sev3,
+            Severity::Sev4 => Role::Sev4,
+            Severity::Sev5 => Role::Sev5,
+        })
+    }
+
+    pub fn built_in_names() -> Vec<&'static str> {
+        BUILT_IN.iter().map(|(n, _)| *n).collect()
+    }
+
+    /// Loads a theme by name: the user's folder first, then the built-ins.
+    /// `no_color` (the NO_COLOR convention) strips every colour.
+    pub fn load(name: &str, user_dir: Option<&Path>, no_color: bool) -> Result<Theme, String> {
+        let mut t = Self::load_chain(name, user_dir, 0)?;
+        if no_color {
+            t.strip_colors();
+        }
+        Ok(t)
+    }
+
+    fn source(name: &str, user_dir: Option<&Path>) -> Result<(String, String), String> {
+        if let Some(dir) = user_dir {
+            let p = dir.join(format!("{name}.toml"));
+            if p.is_file() {
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| format!("cannot read theme {}: {e}", p.display()))?;
+                return Ok((p.display().to_string(), text));
+            }
+        }
+        BUILT_IN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(n, t)| (format!("built-in theme {n}"), t.to_string()))
+            .ok_or_else(|| {
+                format!(
+                    "no theme named `{name}` (built in: {})",
+                    Self::built_in_names().join(", ")
+                )
+            })
+    }
+
+    fn load_chain(name: &str, user_dir: Option<&Path>, depth: usize) -> Result<Theme, String> {
+        if depth > 8 {
+            return Err(format!("theme `{name}`: parent chain too deep (a loop?)"));
+        }
+        let (origin, text) = Self::source(name, user_dir)?;
+        let file: ThemeFile = toml::from_str(&text).map_err(|e| format!("{origin}: {e}"))?;
+        let mut theme = match &file.parent {
+            Some(p) if p != name => Self::load_chain(p, user_dir, depth + 1)?,
+            Some(p) => Self::load_chain(p, None, depth + 1)?,
+            None => Theme {
+                name: file.name.clone(),
+                styles: HashMap::new(),
+            },
+        };
+        theme.name = file.name;
+        for (role_name, spec) in file.styles {
+            let role = Role::from_name(&role_name)
+                .ok_or_else(|| format!("{origin}: unknown style role `{role_name}`"))?;
+            let mut style = Style::default();
+            if let Some(fg) = &spec.fg {
+                style = style
+                    .fg(parse_color(fg).map_err(|e| format!("{origin}: {role_name}.fg: {e}"))?);
+            }
+            if let Some(bg) = &spec.bg {
+                style = style
+                    .bg(parse_color(bg).map_err(|e| format!("{origin}: {role_name}.bg: {e}"))?);
+            }
+            for m in &spec.mods {
+                style = style.add_modifier(
+                    parse_mod(m).map_err(|e| format!("{origin}: {role_name}.mods: {e}"))?,
+                );
+            }
+            theme.styles.insert(role, style);
+        }
+        if file.mono {
+            theme.strip_colors();
+        }
+        Ok(theme)
+    }
+
+    fn strip_colors(&mut self) {
+        for s in self.styles.values_mut() {
+            s.fg = None;
+            s.bg = None;
+        }
+        // Colour carried meaning; keep it readable without: severities and
+        // alarms get modifiers the mono theme uses.
+        let mono = Self::load_chain("mono", None, 0).expect("the mono theme parses");
+        for (role, style) in &mono.styles {
+            let s = self.styles.entry(*role).or_default();
+            s.add_modifier = style.add_modifier;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_theme_parses_and_styles_every_role() {
+        for name in Theme::built_in_names() {
+            let t = Theme::load(name, None, false).unwrap_or_else(|e| panic!("{name}: {e}"));
+            for (role, rname) in Role::ALL {
+                assert!(
+                    t.styles.contains_key(&role),
+                    "{name} has no style for {rname}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_color_strips_colours_but_keeps_emphasis() {
+        let t = Theme::load("default", None, true).unwrap();
+        assert!(t.styles.values().all(|s| s.fg.is_none() && s.bg.is_none()));
+        assert!(
+            t.style(Role::Stale)
+                .add_modifier
+                .contains(Modifier::REVERSED)
+        );
+    }
+
+    #[test]
+    fn a_user_theme_inherits_and_errors_name_the_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mine.toml"),
+            "name = \"mine\"\nparent = \"default\"\n[styles]\ntitle = { fg = \"#ff8800\" }",
+        )
+        .unwrap();
+        let t = Theme::load("mine", Some(dir.path()), false).unwrap();
+        assert_eq!(t.style(Role::Title).fg, Some(Color::Rgb(0xff, 0x88, 0)));
+        assert_eq!(
+            t.style(Role::Sev1),
+            Theme::load("default", None, false)
+                .unwrap()
+                .style(Role::Sev1)
+        );
+        std::fs::write(
+            dir.path().join("bad.toml"),
+            "name = \"bad\"\n[styles]\ntitel = { fg = \"red\" }",
+        )
+        .unwrap();
+        let e = Theme::load("bad", Some(dir.path()), false).unwrap_err();
+        assert!(e.contains("titel"), "{e}");
+        assert!(
+            Theme::load("nope", None, false)
+                .unwrap_err()
+                .contains("built in")
+        );
+    }
+}

@@ -1,0 +1,115 @@
+//! The header: where we are connected, whether the data is live, what is
+//! burning, who we are, and the time. When the backend fails it grows a
+//! second line nobody can miss.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::fmt::age;
+use crate::model::Severity;
+use crate::text::one_line;
+use crate::tui::app::App;
+use crate::tui::theme::{Role, Theme};
+
+pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    let head = theme.style(Role::Header);
+    // Segments in order of importance; the least important are dropped
+    // first when the terminal is narrow. The clock and the live state stay.
+    let mut live = Vec::new();
+    match (app.stale_for(), app.conn.last_ok) {
+        (None, Some(t)) => live.push(Span::styled(
+            format!("● live {} ", age(app.now - t)),
+            theme.style(Role::Ok),
+        )),
+        (None, None) => live.push(Span::styled("○ connecting ", theme.style(Role::Warn))),
+        (Some(_), _) => live.push(Span::styled("✖ STALE ", theme.style(Role::Stale))),
+    }
+    let mut counts = Vec::new();
+    for sev in Severity::ALL {
+        let n = app
+            .incidents
+            .iter()
+            .filter(|i| i.severity == sev && i.status.is_active())
+            .count();
+        if n > 0 {
+            counts.push(Span::styled(format!(" {sev} {n} "), theme.sev(sev)));
+            counts.push(Span::raw(" "));
+        }
+    }
+    if counts.is_empty() && app.conn.last_ok.is_some() {
+        counts.push(Span::styled("no active incidents ", theme.style(Role::Ok)));
+    }
+    let me = app
+        .me
+        .as_ref()
+        .map(|(who, role)| {
+            vec![Span::styled(
+                format!("{} ({role}) ", one_line(who, 16)),
+                theme.style(Role::Muted),
+            )]
+        })
+        .unwrap_or_default();
+    let backend = vec![Span::styled(
+        format!("{} ", one_line(&app.backend, 40)),
+        theme.style(Role::Title),
+    )];
+    let clock = app.now.format(" %H:%M:%S UTC ").to_string();
+    // (drop order, spans) in display order: the higher the number, the
+    // sooner it goes. Where we are connected and whether it is live stay.
+    let mut segments = vec![
+        (4, vec![Span::styled(" warroom ", head), Span::raw(" ")]),
+        (0, backend),
+        (0, live),
+        (2, counts),
+        (3, me),
+    ];
+    let width = |segs: &[(u8, Vec<Span>)]| {
+        segs.iter()
+            .flat_map(|(_, s)| s)
+            .map(|s| s.width())
+            .sum::<usize>()
+    };
+    while width(&segments) + clock.len() > area.width as usize {
+        match segments
+            .iter()
+            .enumerate()
+            .filter(|(_, (p, _))| *p > 0)
+            .max_by_key(|(_, (p, _))| *p)
+        {
+            Some((i, _)) => {
+                segments.remove(i);
+            }
+            None => break,
+        }
+    }
+    let mut spans: Vec<Span> = segments.into_iter().flat_map(|(_, s)| s).collect();
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let pad = (area.width as usize).saturating_sub(used + clock.len());
+    spans.push(Span::raw(" ".repeat(pad)));
+    spans.push(Span::styled(clock, head));
+    let mut lines = vec![Line::from(spans)];
+    if let Some(stale) = app.stale_for() {
+        let why = app
+            .conn
+            .error
+            .as_deref()
+            .unwrap_or("no answer from the backend");
+        let since = match app.conn.last_ok {
+            Some(t) => format!(
+                "data is {} old (last good {})",
+                age(stale),
+                t.format("%H:%M:%S")
+            ),
+            None => "no data received yet".to_string(),
+        };
+        let text = format!(" STALE: {since} · {} · retrying ", one_line(why, 120));
+        let pad = (area.width as usize).saturating_sub(crate::text::width(&text));
+        lines.push(Line::from(Span::styled(
+            format!("{text}{}", " ".repeat(pad)),
+            theme.style(Role::Stale),
+        )));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}

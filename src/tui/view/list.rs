@@ -1,0 +1,104 @@
+//! The incident list: SEV1 first, then the oldest.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::fmt::age;
+use super::pane_block;
+use crate::text::{fit, pad};
+use crate::tui::app::App;
+use crate::tui::keymap::Pane;
+use crate::tui::theme::{Role, Theme};
+
+/// The first row to show so that `selected` is inside a window of `height`.
+pub fn window_start(selected: usize, len: usize, height: usize) -> usize {
+    if height == 0 || len <= height {
+        return 0;
+    }
+    selected.saturating_sub(height - 1).min(len - height)
+}
+
+pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    let title = Line::from(vec![
+        Span::styled(" Incidents ", theme.style(Role::Title)),
+        Span::styled(
+            format!("{}/{} ", app.visible.len(), app.incidents.len()),
+            theme.style(Role::Muted),
+        ),
+    ]);
+    let block = pane_block(app, theme, Pane::List, title);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let h = inner.height as usize;
+    let w = inner.width as usize;
+    if app.visible.is_empty() {
+        let msg = if app.incidents.is_empty() {
+            " No active incidents. D declares one."
+        } else {
+            " Nothing matches the filter (Esc clears)."
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(msg, theme.style(Role::Muted))),
+            inner,
+        );
+        return;
+    }
+    let sel = app.selected_index().unwrap_or(0);
+    let start = window_start(sel, app.visible.len(), h);
+    // Fixed columns, then the title takes what is left.
+    let wide = w >= 100;
+    let ic_w = if wide { 12 } else { 8 };
+    let fixed = 6 + 1 + 8 + 14 + 7 + ic_w + 1;
+    let title_w = w.saturating_sub(fixed);
+    let lines: Vec<Line> = app.visible[start..(start + h).min(app.visible.len())]
+        .iter()
+        .map(|&i| {
+            let inc = &app.incidents[i];
+            let selected = app.selected == Some(inc.id);
+            let base = if selected {
+                theme.style(Role::Selected)
+            } else {
+                theme.style(Role::Text)
+            };
+            let pending = app.pending_for(inc.id).count();
+            let mut title = inc.title.clone();
+            if pending > 0 {
+                title = format!("⧗{pending} {title}");
+            }
+            Line::from(vec![
+                Span::styled(format!(" {} ", inc.severity), theme.sev(inc.severity)),
+                Span::styled(" ", base),
+                Span::styled(pad(&inc.id.to_string(), 8), base),
+                Span::styled(
+                    pad(inc.status.as_str(), 14),
+                    if selected {
+                        base
+                    } else {
+                        theme.style(Role::Status)
+                    },
+                ),
+                Span::styled(pad(&age(inc.age(app.now)), 7), base),
+                Span::styled(pad(inc.commander.as_deref().unwrap_or("-"), ic_w), base),
+                Span::styled(" ", base),
+                Span::styled(pad(&fit(&title, title_w), title_w), base),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window_start;
+
+    #[test]
+    fn the_window_keeps_the_selection_visible() {
+        assert_eq!(window_start(0, 100, 10), 0);
+        assert_eq!(window_start(9, 100, 10), 0);
+        assert_eq!(window_start(10, 100, 10), 1);
+        assert_eq!(window_start(99, 100, 10), 90);
+        assert_eq!(window_start(5, 3, 10), 0);
+    }
+}

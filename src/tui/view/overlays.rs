@@ -1,0 +1,486 @@
+//! Everything drawn on top of the panes: help, palette, dialogs, editors.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use tui_textarea::TextArea;
+
+use crate::model::Role as ResponderRole;
+use crate::text::{fit, one_line, pad};
+use crate::tui::app::update::palette_matches;
+use crate::tui::app::{App, Confirm, EditorKind, Overlay};
+use crate::tui::keymap::BINDINGS;
+use crate::tui::theme::{Role, Theme};
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn popup<'a>(theme: &Theme, f: &mut Frame, area: Rect, title: &str) -> (Rect, Block<'a>) {
+    f.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_style(theme.style(Role::BorderFocus))
+        .title(Span::styled(format!(" {title} "), theme.style(Role::Title)));
+    (block.inner(area), block)
+}
+
+fn hint<'a>(theme: &Theme, pairs: &[(&str, &str)]) -> Line<'a> {
+    let mut spans = Vec::new();
+    for (k, what) in pairs {
+        spans.push(Span::styled(format!(" {k}"), theme.style(Role::Key)));
+        spans.push(Span::styled(format!(" {what} "), theme.style(Role::Muted)));
+    }
+    Line::from(spans)
+}
+
+pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    match &app.overlay {
+        None => {}
+        Some(Overlay::Help) => help(app, theme, f, area),
+        Some(Overlay::Palette(p)) => palette(theme, f, area, &p.input, p.cursor),
+        Some(Overlay::FilterInput(t)) => {
+            let r = Rect {
+                x: area.x,
+                y: area.bottom().saturating_sub(3),
+                width: area.width,
+                height: 3.min(area.height),
+            };
+            input_box(theme, f, r, t, "Filter (Enter keeps, Esc clears)");
+        }
+        Some(Overlay::Chooser(ch)) => {
+            let r = centered(area, 44, ch.options.len() as u16 + 2);
+            let (inner, block) = popup(theme, f, r, "Filter by");
+            f.render_widget(block, r);
+            let lines: Vec<Line> = ch
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, (label, _))| {
+                    let st = if i == ch.cursor {
+                        theme.style(Role::Selected)
+                    } else {
+                        theme.style(Role::Text)
+                    };
+                    Line::from(Span::styled(
+                        pad(&format!(" {label}"), inner.width as usize),
+                        st,
+                    ))
+                })
+                .collect();
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Some(Overlay::Confirm(c)) => confirm(app, theme, f, area, c),
+        Some(Overlay::Editor { kind, text }) => editor(app, theme, f, area, kind, text),
+        Some(Overlay::Declare(form)) => {
+            let r = centered(area, 70, 11);
+            let (inner, block) = popup(theme, f, r, "Declare an incident");
+            f.render_widget(block, r);
+            let [t, s, sev, _, h] = Layout::vertical([
+                Constraint::Length(3),
+                Constraint::Length(3),
+                Constraint::Length(1),
+                Constraint::Min(0),
+                Constraint::Length(1),
+            ])
+            .areas(inner);
+            field(theme, f, t, &form.title, "Title", form.field == 0);
+            field(theme, f, s, &form.service, "Service", form.field == 1);
+            let sel = form.field == 2;
+            f.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled(
+                        " Severity  ",
+                        if sel {
+                            theme.style(Role::BorderFocus)
+                        } else {
+                            theme.style(Role::Muted)
+                        },
+                    ),
+                    Span::styled(format!(" ◂ {} ▸ ", form.severity), theme.sev(form.severity)),
+                    Span::styled(
+                        format!("  {}", form.severity.label()),
+                        theme.style(Role::Muted),
+                    ),
+                ])),
+                sev,
+            );
+            f.render_widget(
+                Paragraph::new(hint(
+                    theme,
+                    &[
+                        ("Tab", "next field"),
+                        ("←/→ 1-5", "severity"),
+                        ("Enter", "declare"),
+                        ("Esc", "cancel"),
+                    ],
+                )),
+                h,
+            );
+        }
+        Some(Overlay::Responder(form)) => {
+            let r = centered(area, 64, 8);
+            let (inner, block) = popup(theme, f, r, &format!("Page or assign · {}", form.id));
+            f.render_widget(block, r);
+            let [t, role, _, h] = Layout::vertical([
+                Constraint::Length(3),
+                Constraint::Length(1),
+                Constraint::Min(0),
+                Constraint::Length(1),
+            ])
+            .areas(inner);
+            field(theme, f, t, &form.handle, "Handle", form.field == 0);
+            let sel = form.field == 1;
+            let mut spans = vec![Span::styled(
+                " Role  ",
+                if sel {
+                    theme.style(Role::BorderFocus)
+                } else {
+                    theme.style(Role::Muted)
+                },
+            )];
+            for r in ResponderRole::ALL {
+                let st = if r == form.role {
+                    theme.style(Role::Selected)
+                } else {
+                    theme.style(Role::Muted)
+                };
+                spans.push(Span::styled(format!(" {} ", r.short()), st));
+            }
+            f.render_widget(Paragraph::new(Line::from(spans)), role);
+            f.render_widget(
+                Paragraph::new(hint(
+                    theme,
+                    &[
+                        ("Tab", "field"),
+                        ("←/→", "role"),
+                        ("Enter", "page / assign"),
+                        ("Esc", "cancel"),
+                    ],
+                )),
+                h,
+            );
+        }
+        Some(Overlay::Outbox { cursor }) => {
+            let r = centered(area, 90, (app.pending.len() as u16 + 4).max(6));
+            let (inner, block) = popup(
+                theme,
+                f,
+                r,
+                &format!("Outbox · {} pending", app.pending.len()),
+            );
+            f.render_widget(block, r);
+            let mut lines: Vec<Line> = app
+                .pending
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let st = if i == *cursor {
+                        theme.style(Role::Selected)
+                    } else {
+                        theme.style(Role::Pending)
+                    };
+                    let inc = p
+                        .write
+                        .op
+                        .incident()
+                        .map_or("new".to_string(), |id| id.to_string());
+                    let err = p
+                        .last_error
+                        .as_deref()
+                        .map(|e| format!(" · try {}: {}", p.attempt, one_line(e, 50)))
+                        .unwrap_or_default();
+                    Line::from(Span::styled(
+                        pad(&format!(" {inc:<8} {}{err}", p.what), inner.width as usize),
+                        st,
+                    ))
+                })
+                .collect();
+            if lines.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    " Nothing pending: every action was delivered.",
+                    theme.style(Role::Ok),
+                )));
+            }
+            lines.push(hint(
+                theme,
+                &[("j/k", "select"), ("d", "discard"), ("Esc", "close")],
+            ));
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+    }
+    if let Some(fl) = &app.flash {
+        let lines = fl.text.lines().count() as u16;
+        let r = centered(area, 72, lines + 5);
+        let (inner, block) = popup(theme, f, r, &fl.title);
+        let block = if fl.error {
+            block.border_style(theme.style(Role::Error))
+        } else {
+            block
+        };
+        f.render_widget(block, r);
+        let mut text: Vec<Line> = fl.text.lines().map(|l| Line::from(l.to_string())).collect();
+        text.push(Line::default());
+        text.push(if fl.retry.is_some() {
+            hint(theme, &[("r", "retry"), ("d/Esc", "discard")])
+        } else {
+            hint(theme, &[("Esc/Enter", "dismiss")])
+        });
+        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+    }
+}
+
+fn field(
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+    t: &TextArea<'static>,
+    label: &str,
+    focused: bool,
+) {
+    let mut t = t.clone();
+    t.set_block(
+        Block::bordered()
+            .title(format!(" {label} "))
+            .border_style(theme.style(if focused {
+                Role::BorderFocus
+            } else {
+                Role::Border
+            })),
+    );
+    if !focused {
+        t.set_cursor_style(ratatui::style::Style::default());
+    }
+    f.render_widget(&t, area);
+}
+
+fn input_box(theme: &Theme, f: &mut Frame, area: Rect, t: &TextArea<'static>, title: &str) {
+    f.render_widget(Clear, area);
+    field(theme, f, area, t, title, true);
+}
+
+fn help(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    let h = (BINDINGS.len() as u16 + 6).min(area.height);
+    let r = centered(area, 76, h);
+    let (inner, block) = popup(theme, f, r, "Keys");
+    f.render_widget(block, r);
+    let mut lines: Vec<Line> = BINDINGS
+        .iter()
+        .map(|b| {
+            let mut spans = vec![
+                Span::styled(pad(&format!(" {}", b.label), 8), theme.style(Role::Key)),
+                Span::raw(b.help),
+            ];
+            if !b.panes.is_empty() {
+                spans.push(Span::styled(
+                    format!(
+                        "  ({})",
+                        b.panes
+                            .iter()
+                            .map(|p| p.title())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    theme.style(Role::Muted),
+                ));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    lines.push(Line::from(Span::styled(
+        " Esc      close dialogs and overlays; clears the filter",
+        theme.style(Role::Muted),
+    )));
+    lines.push(Line::from(Span::styled(
+        " :outbox  pending actions    :reopen  reopen to investigating    :INC-7  jump",
+        theme.style(Role::Muted),
+    )));
+    let _ = app;
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn palette(theme: &Theme, f: &mut Frame, area: Rect, input: &TextArea<'static>, cursor: usize) {
+    let typed = input.lines().join("");
+    let matches = palette_matches(&typed);
+    let list_h = matches.len().min(12) as u16;
+    let r = centered(area, 70, list_h + 5);
+    let (inner, block) = popup(theme, f, r, "Command");
+    f.render_widget(block, r);
+    let [i, l, h] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    field(theme, f, i, input, ":", true);
+    let start = super::list::window_start(cursor, matches.len(), l.height as usize);
+    let lines: Vec<Line> = matches
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(l.height as usize)
+        .map(|(n, (name, help))| {
+            let st = if n == cursor {
+                theme.style(Role::Selected)
+            } else {
+                theme.style(Role::Text)
+            };
+            Line::from(vec![
+                Span::styled(pad(&format!(" {name}"), 14), st),
+                Span::styled(
+                    fit(help, l.width.saturating_sub(14) as usize).into_owned(),
+                    if n == cursor {
+                        st
+                    } else {
+                        theme.style(Role::Muted)
+                    },
+                ),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), l);
+    f.render_widget(
+        Paragraph::new(hint(
+            theme,
+            &[
+                ("Tab", "complete"),
+                ("↑/↓", "choose"),
+                ("Enter", "run"),
+                ("Esc", "close"),
+            ],
+        )),
+        h,
+    );
+}
+
+fn confirm(app: &App, theme: &Theme, f: &mut Frame, area: Rect, c: &Confirm) {
+    match c {
+        Confirm::Advance { id, from, to, open } => {
+            let r = centered(area, 72, open.len() as u16 + 7);
+            let (inner, block) = popup(theme, f, r, &format!("Advance {id}"));
+            f.render_widget(block, r);
+            let mut lines = vec![Line::from(vec![
+                Span::raw(" Move "),
+                Span::styled(from.as_str(), theme.style(Role::Status)),
+                Span::raw(" → "),
+                Span::styled(to.as_str(), theme.style(Role::Status)),
+                Span::raw("?"),
+            ])];
+            if open.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    " The checklist of this phase is complete.",
+                    theme.style(Role::Ok),
+                )));
+                lines.push(Line::default());
+                lines.push(hint(theme, &[("Enter/y", "advance"), ("Esc/n", "cancel")]));
+            } else {
+                lines.push(Line::from(Span::styled(
+                    format!(" {} open item(s) in this phase:", open.len()),
+                    theme.style(Role::Warn),
+                )));
+                for item in open {
+                    lines.push(Line::from(format!(
+                        "   [ ] {}",
+                        one_line(item, inner.width as usize - 8)
+                    )));
+                }
+                lines.push(Line::default());
+                lines.push(hint(
+                    theme,
+                    &[("f", "force with a reason (recorded)"), ("Esc/n", "cancel")],
+                ));
+            }
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Confirm::RaiseToSev1 { id, .. } => {
+            let r = centered(area, 60, 6);
+            let (inner, block) = popup(theme, f, r, "Raise to SEV1");
+            f.render_widget(block.border_style(theme.style(Role::Error)), r);
+            let title = app
+                .incidents
+                .iter()
+                .find(|i| i.id == *id)
+                .map(|i| one_line(&i.title, 40))
+                .unwrap_or_default();
+            let lines = vec![
+                Line::from(vec![
+                    Span::raw(format!(" Raise {id} to ")),
+                    Span::styled(" SEV1 ", theme.sev(crate::model::Severity::Sev1)),
+                    Span::raw(" (critical)?"),
+                ]),
+                Line::from(Span::styled(format!(" {title}"), theme.style(Role::Muted))),
+                Line::default(),
+                hint(theme, &[("Enter/y", "raise"), ("Esc/n", "cancel")]),
+            ];
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Confirm::QuitWithDrafts => {
+            let r = centered(area, 60, 6);
+            let (inner, block) = popup(theme, f, r, "Quit?");
+            f.render_widget(block, r);
+            let lines = vec![
+                Line::from(" You have unsent drafts. They are saved and will be"),
+                Line::from(" there when you reopen the note editor."),
+                Line::default(),
+                hint(theme, &[("y", "quit"), ("Esc/n", "stay")]),
+            ];
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+    }
+}
+
+fn editor(
+    app: &App,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+    kind: &EditorKind,
+    text: &TextArea<'static>,
+) {
+    let (title, help) = match kind {
+        EditorKind::Note(k) => (
+            format!("Note on {}", k.id),
+            "Ctrl-S posts · Esc closes and keeps the draft",
+        ),
+        EditorKind::Update(k) => (
+            format!("Stakeholder update on {}", k.id),
+            "Ctrl-S posts · Esc closes and keeps the draft",
+        ),
+        EditorKind::Reason {
+            id,
+            to,
+            force: true,
+        } => (
+            format!("Force {id} to {to}: why?"),
+            "Ctrl-S forces (recorded on the timeline) · Esc cancels",
+        ),
+        EditorKind::Reason { id, .. } => {
+            (format!("Reopen {id}: why?"), "Ctrl-S reopens · Esc cancels")
+        }
+    };
+    let w = (area.width * 4 / 5).max(40);
+    let h = (area.height * 3 / 5).max(8);
+    let r = centered(area, w, h);
+    f.render_widget(Clear, r);
+    let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(r);
+    let mut t = text.clone();
+    t.set_block(
+        Block::bordered()
+            .border_style(theme.style(Role::BorderFocus))
+            .title(Span::styled(format!(" {title} "), theme.style(Role::Title))),
+    );
+    f.render_widget(&t, top);
+    f.render_widget(
+        Paragraph::new(Span::styled(format!(" {help}"), theme.style(Role::Muted)))
+            .style(theme.style(Role::Text)),
+        bottom,
+    );
+    let _ = app;
+}

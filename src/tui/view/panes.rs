@@ -1,0 +1,235 @@
+//! The detail panes of the selected incident: timeline, responders and
+//! the checklist of the current phase.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::fmt::{age, when};
+use super::list::window_start;
+use super::pane_block;
+use crate::model::{EventKind, IncidentDetail, ResponderState};
+use crate::text::{fit, one_line, pad};
+use crate::tui::app::App;
+use crate::tui::keymap::Pane;
+use crate::tui::theme::{Role, Theme};
+
+fn title<'a>(theme: &Theme, name: &str, extra: String) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!(" {name} "), theme.style(Role::Title)),
+        Span::styled(extra, theme.style(Role::Muted)),
+    ])
+}
+
+/// Draws the block; returns the inner area and the detail, if loaded.
+fn frame_pane<'a>(
+    app: &'a App,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+    pane: Pane,
+    extra: String,
+) -> (Rect, Option<&'a IncidentDetail>) {
+    let block = pane_block(app, theme, pane, title(theme, pane.title(), extra));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let d = app.selected_detail();
+    if d.is_none() {
+        let msg = match app.selected {
+            Some(id) => format!(" loading {id}…"),
+            None => " no incident selected".to_string(),
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(msg, theme.style(Role::Muted))),
+            inner,
+        );
+    }
+    (inner, d)
+}
+
+fn event_style(theme: &Theme, k: &EventKind) -> Style {
+    match k {
+        EventKind::ForcedTransition { .. } => theme.style(Role::Forced),
+        EventKind::AlertReceived { firing: true, .. } => theme.style(Role::Alert),
+        EventKind::AlertReceived { firing: false, .. } => theme.style(Role::Ok),
+        EventKind::StatusChanged { .. }
+        | EventKind::SeverityChanged { .. }
+        | EventKind::Declared { .. } => theme.style(Role::Status),
+        EventKind::StakeholderUpdate { .. } => theme.style(Role::Title),
+        EventKind::ChecklistItem { .. } => theme.style(Role::Done),
+        _ => theme.style(Role::Text),
+    }
+}
+
+pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    let extra = match app.selected_detail() {
+        Some(d) if app.timeline_back > 0 => format!(
+            "{} · {} newer below (G follows) ",
+            d.incident.id, app.timeline_back
+        ),
+        Some(d) => format!(
+            "{} · {} events · following ",
+            d.incident.id,
+            d.timeline.len()
+        ),
+        None => String::new(),
+    };
+    let (inner, Some(d)) = frame_pane(app, theme, f, area, Pane::Timeline, extra) else {
+        return;
+    };
+    let h = inner.height as usize;
+    let w = inner.width as usize;
+    let pending: Vec<_> = app.pending_for(d.incident.id).collect();
+    let pending_rows = if app.timeline_back == 0 {
+        pending.len().min(h / 2)
+    } else {
+        0
+    };
+    let rows = h - pending_rows;
+    let end = d.timeline.len().saturating_sub(app.timeline_back);
+    let start = end.saturating_sub(rows);
+    let time_w = 10;
+    let who_w = if w >= 70 { 10 } else { 7 };
+    let tag_w = 8;
+    let text_w = w.saturating_sub(time_w + who_w + tag_w + 2);
+    let mut lines: Vec<Line> = d.timeline[start..end]
+        .iter()
+        .map(|e| {
+            let style = event_style(theme, &e.kind);
+            Line::from(vec![
+                Span::styled(
+                    pad(&when(e.at, app.now, app.time_mode), time_w),
+                    theme.style(Role::Muted),
+                ),
+                Span::styled(pad(&e.author, who_w), theme.style(Role::Text)),
+                Span::raw(" "),
+                Span::styled(pad(e.kind.tag(), tag_w), style),
+                Span::raw(" "),
+                Span::styled(
+                    fit(&one_line(&e.kind.describe(), 4000), text_w).into_owned(),
+                    style,
+                ),
+            ])
+        })
+        .collect();
+    for p in pending.iter().take(pending_rows) {
+        let state = match (&p.last_error, p.attempt) {
+            (Some(e), n) => format!(" (try {n}: {})", one_line(e, 60)),
+            (None, _) => " (sending)".to_string(),
+        };
+        lines.push(Line::from(Span::styled(
+            fit(&format!("⧗ pending  {}{state}", p.what), w).into_owned(),
+            theme.style(Role::Pending),
+        )));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn responders(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    let extra = app.selected_detail().map_or(String::new(), |d| {
+        let on = d
+            .responders
+            .iter()
+            .filter(|r| r.state != ResponderState::Left)
+            .count();
+        format!("{on} on the incident ")
+    });
+    let (inner, Some(d)) = frame_pane(app, theme, f, area, Pane::Responders, extra) else {
+        return;
+    };
+    let h = inner.height as usize;
+    let w = inner.width as usize;
+    let focused = app.focus == Pane::Responders;
+    let start = window_start(app.responder_cursor, d.responders.len(), h);
+    let name_w = w.saturating_sub(7 + 13 + 8).max(6);
+    let lines: Vec<Line> = d.responders[start..(start + h).min(d.responders.len())]
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let sel = focused && start + i == app.responder_cursor;
+            let base = if sel {
+                theme.style(Role::Selected)
+            } else {
+                theme.style(Role::Text)
+            };
+            let state_style = match r.state {
+                ResponderState::Paged => theme.style(Role::Warn),
+                ResponderState::Left => theme.style(Role::Muted),
+                _ => theme.style(Role::Ok),
+            };
+            let who = if r.name != r.handle {
+                format!("{} ({})", r.name, r.handle)
+            } else {
+                r.handle.clone()
+            };
+            Line::from(vec![
+                Span::styled(pad(r.role.short(), 7), base),
+                Span::styled(pad(&who, name_w), base),
+                Span::styled(
+                    pad(r.state.as_str(), 13),
+                    if sel { base } else { state_style },
+                ),
+                Span::styled(
+                    pad(&age(app.now - r.since), 7),
+                    if sel { base } else { theme.style(Role::Muted) },
+                ),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn checklist(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    let extra = match app.selected_detail().and_then(|d| d.current_checklist()) {
+        Some(c) => {
+            let (done, total) = c.progress();
+            format!("{} {done}/{total} ", c.phase)
+        }
+        None => String::new(),
+    };
+    let (inner, Some(d)) = frame_pane(app, theme, f, area, Pane::Checklist, extra) else {
+        return;
+    };
+    let Some(list) = d.current_checklist() else {
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                " closed: no open phase",
+                theme.style(Role::Muted),
+            )),
+            inner,
+        );
+        return;
+    };
+    let h = inner.height as usize;
+    let w = inner.width as usize;
+    let focused = app.focus == Pane::Checklist;
+    let start = window_start(app.checklist_cursor, list.items.len(), h);
+    let lines: Vec<Line> = list.items[start..(start + h).min(list.items.len())]
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            let sel = focused && start + i == app.checklist_cursor;
+            let who = match (&it.done_by, it.done_at) {
+                (Some(b), Some(t)) => format!(" {} {}", b, when(t, app.now, app.time_mode)),
+                _ => String::new(),
+            };
+            let mark = if it.is_done() { "[x] " } else { "[ ] " };
+            let style = if sel {
+                theme.style(Role::Selected)
+            } else if it.is_done() {
+                theme.style(Role::Done)
+            } else {
+                theme.style(Role::Text)
+            };
+            let text_w = w.saturating_sub(4 + crate::text::width(&who));
+            Line::from(vec![
+                Span::styled(mark, style),
+                Span::styled(pad(&it.text, text_w), style),
+                Span::styled(who, if sel { style } else { theme.style(Role::Muted) }),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}
