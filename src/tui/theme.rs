@@ -152,6 +152,12 @@ impl Theme {
         let mut t = Self::load_chain(name, user_dir, 0)?;
         if no_color {
             t.strip_colors();
+            // Colour carried meaning; keep it readable without: take the
+            // emphasis (bold, reverse…) the mono theme gives each role.
+            let mono = Self::load_chain("mono", None, 0)?;
+            for (role, style) in &mono.styles {
+                t.styles.entry(*role).or_default().add_modifier = style.add_modifier;
+            }
         }
         Ok(t)
     }
@@ -221,13 +227,6 @@ impl Theme {
         for s in self.styles.values_mut() {
             s.fg = None;
             s.bg = None;
-        }
-        // Colour carried meaning; keep it readable without: severities and
-        // alarms get modifiers the mono theme uses.
-        let mono = Self::load_chain("mono", None, 0).expect("the mono theme parses");
-        for (role, style) in &mono.styles {
-            let s = self.styles.entry(*role).or_default();
-            s.add_modifier = style.add_modifier;
         }
     }
 }
