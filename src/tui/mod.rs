@@ -3,6 +3,7 @@
 pub mod app;
 pub mod console;
 mod drafts;
+pub mod fixtures;
 pub mod keymap;
 mod terminal;
 pub mod theme;

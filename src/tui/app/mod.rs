@@ -2,6 +2,7 @@
 //! unit-tested. Views only read an `App`; tasks only send it `Msg`s.
 
 mod overlay;
+pub mod overlay_keys;
 pub mod update;
 
 use std::collections::HashMap;
@@ -251,3 +252,6 @@ impl App {
         vec![Command::Watch(id.into_iter().collect())]
     }
 }
+
+#[cfg(test)]
+mod tests;

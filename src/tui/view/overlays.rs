@@ -8,7 +8,7 @@ use tui_textarea::TextArea;
 
 use crate::model::Role as ResponderRole;
 use crate::text::{fit, one_line, pad};
-use crate::tui::app::update::palette_matches;
+use crate::tui::app::overlay_keys::palette_matches;
 use crate::tui::app::{App, Confirm, EditorKind, Overlay};
 use crate::tui::keymap::BINDINGS;
 use crate::tui::theme::{Role, Theme};

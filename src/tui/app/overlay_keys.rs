@@ -1,0 +1,435 @@
+//! Keys while an overlay (dialog, editor, form, palette) is open.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_textarea::TextArea;
+
+use super::overlay::{FilterChoice, line_input, text_of};
+use super::update::{run, save_draft, send, write_blocked};
+use super::{
+    App, Command, Confirm, DeclareForm, EditorKind, Flash, Overlay, Palette, ResponderForm,
+};
+use crate::client::WriteOp;
+use crate::model::wire::{DeclareRequest, PatchRequest, TextRequest, TransitionRequest};
+use crate::model::{IncidentId, ResponderAction, Role, Severity, Status};
+use crate::tui::keymap::{Act, BINDINGS, Pane};
+
+fn is_ctrl(k: &KeyEvent, c: char) -> bool {
+    k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char(c)
+}
+
+pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
+    let overlay = app.overlay.take().expect("checked by caller");
+    match overlay {
+        Overlay::Help => {
+            if !matches!(
+                k.code,
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter
+            ) {
+                app.overlay = Some(Overlay::Help);
+            }
+            Vec::new()
+        }
+        Overlay::Outbox { mut cursor } => {
+            match k.code {
+                KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),
+                KeyCode::Down | KeyCode::Char('j') => {
+                    cursor = (cursor + 1).min(app.pending.len().saturating_sub(1))
+                }
+                KeyCode::Up | KeyCode::Char('k') => cursor = cursor.saturating_sub(1),
+                KeyCode::Char('d') if cursor < app.pending.len() => {
+                    let p = app.pending.remove(cursor);
+                    cursor = cursor.min(app.pending.len().saturating_sub(1));
+                    app.overlay = Some(Overlay::Outbox { cursor });
+                    return vec![Command::Discard(p.write.key)];
+                }
+                _ => {}
+            }
+            app.overlay = Some(Overlay::Outbox { cursor });
+            Vec::new()
+        }
+        Overlay::Confirm(c) => confirm_key(app, c, k),
+        Overlay::FilterInput(mut t) => match k.code {
+            KeyCode::Esc => {
+                app.filter.text.clear();
+                app.refilter()
+            }
+            KeyCode::Enter => Vec::new(),
+            _ => {
+                t.input(k);
+                app.filter.text = text_of(&t).replace('\n', " ");
+                app.overlay = Some(Overlay::FilterInput(t));
+                app.refilter()
+            }
+        },
+        Overlay::Chooser(mut ch) => match k.code {
+            KeyCode::Esc | KeyCode::Char('q') => Vec::new(),
+            KeyCode::Down | KeyCode::Char('j') => {
+                ch.cursor = (ch.cursor + 1).min(ch.options.len() - 1);
+                app.overlay = Some(Overlay::Chooser(ch));
+                Vec::new()
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                ch.cursor = ch.cursor.saturating_sub(1);
+                app.overlay = Some(Overlay::Chooser(ch));
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                match ch.options[ch.cursor].1 {
+                    FilterChoice::Clear => {
+                        app.filter.severity = None;
+                        app.filter.status = None;
+                    }
+                    FilterChoice::Severity(s) => app.filter.severity = Some(s),
+                    FilterChoice::Status(s) => app.filter.status = Some(s),
+                }
+                app.refilter()
+            }
+            _ => {
+                app.overlay = Some(Overlay::Chooser(ch));
+                Vec::new()
+            }
+        },
+        Overlay::Editor { kind, mut text } => {
+            if k.code == KeyCode::Esc {
+                // The draft stays, in memory and on disk, for next time.
+                return Vec::new();
+            }
+            if is_ctrl(&k, 's') {
+                let body = text_of(&text).trim().to_string();
+                if body.is_empty() {
+                    app.overlay = Some(Overlay::Editor { kind, text });
+                    return Vec::new();
+                }
+                return submit_editor(app, kind, body);
+            }
+            text.input(k);
+            app.overlay = Some(Overlay::Editor {
+                kind: kind.clone(),
+                text,
+            });
+            save_draft(app, &kind)
+        }
+        Overlay::Palette(p) => palette_key(app, p, k),
+        Overlay::Declare(f) => declare_key(app, f, k),
+        Overlay::Responder(f) => responder_key(app, f, k),
+    }
+}
+
+fn submit_editor(app: &mut App, kind: EditorKind, body: String) -> Vec<Command> {
+    match kind {
+        EditorKind::Note(key) | EditorKind::Update(key) => {
+            app.drafts.remove(&key);
+            let mut cmds = vec![Command::SaveDraft {
+                key,
+                text: String::new(),
+            }];
+            let op = if matches!(kind, EditorKind::Note(_)) {
+                WriteOp::Note {
+                    id: key.id,
+                    body: TextRequest { text: body },
+                }
+            } else {
+                WriteOp::StakeholderUpdate {
+                    id: key.id,
+                    body: TextRequest { text: body },
+                }
+            };
+            cmds.extend(send(app, op));
+            cmds
+        }
+        EditorKind::Reason { id, to, force } => send(
+            app,
+            WriteOp::Transition {
+                id,
+                body: TransitionRequest {
+                    to,
+                    force,
+                    reason: Some(body),
+                },
+            },
+        ),
+    }
+}
+
+fn reason_editor(app: &mut App, id: IncidentId, to: Status, force: bool) {
+    let mut text = TextArea::default();
+    text.set_placeholder_text(if force {
+        "why it is safe to leave these items open"
+    } else {
+        "why the incident is reopened"
+    });
+    app.overlay = Some(Overlay::Editor {
+        kind: EditorKind::Reason { id, to, force },
+        text,
+    });
+}
+
+fn confirm_key(app: &mut App, c: Confirm, k: KeyEvent) -> Vec<Command> {
+    let yes = matches!(k.code, KeyCode::Enter | KeyCode::Char('y'));
+    if matches!(k.code, KeyCode::Esc | KeyCode::Char('n')) {
+        return Vec::new();
+    }
+    match c {
+        Confirm::Advance {
+            id, to, ref open, ..
+        } => {
+            if open.is_empty() && yes {
+                return send(
+                    app,
+                    WriteOp::Transition {
+                        id,
+                        body: TransitionRequest {
+                            to,
+                            force: false,
+                            reason: None,
+                        },
+                    },
+                );
+            }
+            if !open.is_empty() && k.code == KeyCode::Char('f') {
+                reason_editor(app, id, to, true);
+                return Vec::new();
+            }
+            app.overlay = Some(Overlay::Confirm(c));
+            Vec::new()
+        }
+        Confirm::RaiseToSev1 { id, version } => {
+            if yes {
+                return send(
+                    app,
+                    WriteOp::Patch {
+                        id,
+                        if_match: version,
+                        body: PatchRequest {
+                            severity: Some(Severity::Sev1),
+                            ..Default::default()
+                        },
+                    },
+                );
+            }
+            app.overlay = Some(Overlay::Confirm(c));
+            Vec::new()
+        }
+        Confirm::QuitWithDrafts => {
+            if yes {
+                app.quit = true;
+                return vec![Command::Quit];
+            }
+            app.overlay = Some(Overlay::Confirm(c));
+            Vec::new()
+        }
+    }
+}
+
+/// Palette entries matching what was typed: every bound action by its
+/// command name, plus `outbox`, `reopen` and incident ids.
+pub fn palette_matches(input: &str) -> Vec<(&'static str, &'static str)> {
+    let q = input.trim().to_lowercase();
+    let extra: [(&'static str, &'static str); 2] = [
+        ("outbox", "pending actions: list, discard"),
+        ("reopen", "reopen a resolved incident to investigating"),
+    ];
+    // Names that start with what was typed first, then names containing
+    // it, then descriptions mentioning it: Tab completes the likeliest.
+    let rank = |name: &str, help: &str| -> Option<u8> {
+        if name.starts_with(&q) {
+            Some(0)
+        } else if name.contains(&q) {
+            Some(1)
+        } else if help.to_lowercase().contains(&q) {
+            Some(2)
+        } else {
+            None
+        }
+    };
+    let mut found: Vec<(u8, (&'static str, &'static str))> = BINDINGS
+        .iter()
+        .map(|b| (b.command, b.help))
+        .chain(extra)
+        .filter_map(|(name, help)| rank(name, help).map(|r| (r, (name, help))))
+        .collect();
+    found.sort_by_key(|(r, _)| *r);
+    found.into_iter().map(|(_, m)| m).collect()
+}
+
+fn palette_key(app: &mut App, mut p: Palette, k: KeyEvent) -> Vec<Command> {
+    let typed = text_of(&p.input);
+    let matches = palette_matches(&typed);
+    match k.code {
+        KeyCode::Esc => Vec::new(),
+        KeyCode::Down => {
+            p.cursor = (p.cursor + 1).min(matches.len().saturating_sub(1));
+            app.overlay = Some(Overlay::Palette(p));
+            Vec::new()
+        }
+        KeyCode::Up => {
+            p.cursor = p.cursor.saturating_sub(1);
+            app.overlay = Some(Overlay::Palette(p));
+            Vec::new()
+        }
+        KeyCode::Tab => {
+            if let Some((name, _)) = matches.get(p.cursor) {
+                p.input = line_input(name, "");
+                p.cursor = 0;
+            }
+            app.overlay = Some(Overlay::Palette(p));
+            Vec::new()
+        }
+        KeyCode::Enter => {
+            // An incident id jumps to it.
+            if let Ok(id) = typed.trim().parse::<IncidentId>() {
+                if app.incidents.iter().any(|i| i.id == id) {
+                    app.filter = Default::default();
+                    app.focus = Pane::List;
+                    let mut cmds = app.refilter();
+                    cmds.extend(app.select(Some(id)));
+                    return cmds;
+                }
+                app.flash = Some(Flash::info(
+                    "No such incident",
+                    format!("{id} is not in the active list."),
+                ));
+                return Vec::new();
+            }
+            let exact = matches
+                .iter()
+                .find(|(n, _)| *n == typed.trim())
+                .or(matches.get(p.cursor));
+            match exact.map(|(n, _)| *n) {
+                Some("outbox") => {
+                    app.overlay = Some(Overlay::Outbox { cursor: 0 });
+                    Vec::new()
+                }
+                Some("reopen") => match app.selected_incident().cloned() {
+                    Some(inc)
+                        if inc.status >= Status::Identified && inc.status != Status::Closed =>
+                    {
+                        if let Some(why) = write_blocked(app, Act::Advance) {
+                            app.flash = Some(Flash::info("reopen is not available", why));
+                        } else {
+                            reason_editor(app, inc.id, Status::Investigating, false);
+                        }
+                        Vec::new()
+                    }
+                    _ => {
+                        app.flash = Some(Flash::info(
+                            "Cannot reopen",
+                            "Only an identified, contained, resolved or verified incident can be reopened.",
+                        ));
+                        Vec::new()
+                    }
+                },
+                Some(name) => match BINDINGS.iter().find(|b| b.command == name) {
+                    Some(b) => run(app, b.act),
+                    None => Vec::new(),
+                },
+                None => {
+                    app.flash = Some(Flash::info(
+                        "Unknown command",
+                        format!(
+                            "`{}` matches nothing; Tab completes, ? lists keys.",
+                            crate::text::one_line(&typed, 40)
+                        ),
+                    ));
+                    Vec::new()
+                }
+            }
+        }
+        _ => {
+            p.input.input(k);
+            p.cursor = 0;
+            app.overlay = Some(Overlay::Palette(p));
+            Vec::new()
+        }
+    }
+}
+
+fn declare_key(app: &mut App, mut f: DeclareForm, k: KeyEvent) -> Vec<Command> {
+    match k.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Tab | KeyCode::Down => f.field = (f.field + 1) % 3,
+        KeyCode::BackTab | KeyCode::Up => f.field = (f.field + 2) % 3,
+        KeyCode::Left if f.field == 2 => f.severity = f.severity.raised().unwrap_or(Severity::Sev1),
+        KeyCode::Right if f.field == 2 => {
+            f.severity = f.severity.lowered().unwrap_or(Severity::Sev5)
+        }
+        KeyCode::Char(c @ '1'..='5') if f.field == 2 => {
+            f.severity = c.to_string().parse().unwrap_or(f.severity)
+        }
+        KeyCode::Enter => {
+            let title = text_of(&f.title).trim().to_string();
+            let service = text_of(&f.service).trim().to_string();
+            if title.is_empty() || service.is_empty() {
+                f.field = if title.is_empty() { 0 } else { 1 };
+                app.overlay = Some(Overlay::Declare(f));
+                return Vec::new();
+            }
+            let body = DeclareRequest {
+                title,
+                service,
+                severity: f.severity,
+                summary: String::new(),
+                commander: None,
+                tags: vec![],
+            };
+            return send(app, WriteOp::Declare { body });
+        }
+        _ => match f.field {
+            0 => {
+                f.title.input(k);
+            }
+            1 => {
+                f.service.input(k);
+            }
+            _ => {}
+        },
+    }
+    app.overlay = Some(Overlay::Declare(f));
+    Vec::new()
+}
+
+fn responder_key(app: &mut App, mut f: ResponderForm, k: KeyEvent) -> Vec<Command> {
+    let roles = Role::ALL;
+    let ri = roles.iter().position(|r| *r == f.role).unwrap_or(0);
+    match k.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Tab | KeyCode::Down | KeyCode::BackTab | KeyCode::Up => f.field = 1 - f.field,
+        KeyCode::Left | KeyCode::Char('h') if f.field == 1 => {
+            f.role = roles[(ri + roles.len() - 1) % roles.len()]
+        }
+        KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') if f.field == 1 => {
+            f.role = roles[(ri + 1) % roles.len()]
+        }
+        KeyCode::Enter => {
+            let handle = text_of(&f.handle).trim().to_string();
+            if handle.is_empty() {
+                f.field = 0;
+                app.overlay = Some(Overlay::Responder(f));
+                return Vec::new();
+            }
+            let known = app
+                .details
+                .get(&f.id)
+                .and_then(|d| d.responders.iter().find(|r| r.handle == handle))
+                .map(|r| r.state);
+            let body = match known {
+                Some(s) if s != crate::model::ResponderState::Left => ResponderAction::AssignRole {
+                    handle,
+                    role: f.role,
+                },
+                _ => ResponderAction::Page {
+                    handle,
+                    name: None,
+                    role: f.role,
+                },
+            };
+            return send(app, WriteOp::Responder { id: f.id, body });
+        }
+        _ if f.field == 0 => {
+            f.handle.input(k);
+        }
+        _ => {}
+    }
+    app.overlay = Some(Overlay::Responder(f));
+    Vec::new()
+}

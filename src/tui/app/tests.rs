@@ -1,0 +1,490 @@
+//! `update` is pure: each key is checked by what it does to the state and
+//! which commands it asks for.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::client::WriteOp;
+use crate::client::sender::Delivery;
+use crate::model::{ResponderAction, Role};
+use crate::tui::fixtures::sample_app;
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Command> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ch(app: &mut App, c: char) -> Vec<Command> {
+    key(app, KeyCode::Char(c))
+}
+
+fn typ(app: &mut App, s: &str) {
+    for c in s.chars() {
+        ch(app, c);
+    }
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Command> {
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+fn sent(cmds: &[Command]) -> Vec<&WriteOp> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Command::Send(w) => Some(&w.op),
+            _ => None,
+        })
+        .collect()
+}
+
+fn sel(app: &App) -> IncidentId {
+    app.selected.unwrap()
+}
+
+#[test]
+fn list_is_sev1_first_and_j_k_move_the_selection_and_ask_for_its_detail() {
+    let mut app = sample_app(80, 24);
+    let ids: Vec<_> = app
+        .visible
+        .iter()
+        .map(|&i| app.incidents[i].severity)
+        .collect();
+    assert_eq!(ids, vec![Severity::Sev1, Severity::Sev2, Severity::Sev3]);
+    assert_eq!(sel(&app), IncidentId(4));
+    let cmds = ch(&mut app, 'j');
+    assert_eq!(sel(&app), IncidentId(5));
+    assert_eq!(cmds, vec![Command::Watch(vec![IncidentId(5)])]);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(sel(&app), IncidentId(6), "stops at the end");
+    ch(&mut app, 'k');
+    assert_eq!(sel(&app), IncidentId(5));
+    ch(&mut app, 'g');
+    assert_eq!(sel(&app), IncidentId(4));
+}
+
+#[test]
+fn tab_cycles_focus_and_the_compact_detail_pane_follows() {
+    let mut app = sample_app(80, 24);
+    assert_eq!(app.focus, Pane::List);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(
+        (app.focus, app.detail_pane),
+        (Pane::Timeline, Pane::Timeline)
+    );
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(
+        (app.focus, app.detail_pane),
+        (Pane::Responders, Pane::Responders)
+    );
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Pane::Checklist);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Pane::List);
+    assert_eq!(
+        app.detail_pane,
+        Pane::Checklist,
+        "the list keeps the last detail pane on screen"
+    );
+    key(&mut app, KeyCode::BackTab);
+    assert_eq!(app.focus, Pane::Checklist);
+}
+
+#[test]
+fn the_timeline_follows_until_scrolled_back_and_keeps_its_place_on_new_events() {
+    let mut app = sample_app(80, 24);
+    key(&mut app, KeyCode::Tab);
+    ch(&mut app, 'k');
+    ch(&mut app, 'k');
+    assert_eq!(app.timeline_back, 2);
+    let mut d = app.details[&IncidentId(4)].clone();
+    let actor = crate::model::Actor {
+        handle: "x".into(),
+        role: ActorRole::Commander,
+    };
+    crate::model::apply(
+        &mut d,
+        crate::model::Action::Note { text: "new".into() },
+        &actor,
+        app.now,
+    )
+    .unwrap();
+    update(
+        &mut app,
+        Msg::Feed(Feed::Detail {
+            detail: Box::new(d),
+            at: crate::tui::fixtures::clock(),
+        }),
+    );
+    assert_eq!(app.timeline_back, 3, "still looking at the same events");
+    ch(&mut app, 'G');
+    assert_eq!(app.timeline_back, 0, "G follows again");
+}
+
+#[test]
+fn a_acknowledges_only_a_triggered_incident() {
+    let mut app = sample_app(80, 24);
+    let cmds = ch(&mut app, 'a');
+    assert!(sent(&cmds).is_empty());
+    assert!(app.flash.as_ref().unwrap().title.contains("Already"));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.flash.is_none());
+    let triggered =
+        crate::tui::fixtures::incident(9, "New", "api", Severity::Sev2, 1, Status::Triggered, 0);
+    let mut app = crate::tui::fixtures::app_with(vec![triggered], 80, 24);
+    let cmds = ch(&mut app, 'a');
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Transition { body, .. }] if body.to == Status::Acknowledged && !body.force)
+    );
+    assert_eq!(
+        app.pending.len(),
+        1,
+        "marked pending until the server confirms"
+    );
+}
+
+#[test]
+fn n_confirms_lists_open_items_and_forces_only_with_a_reason() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, 'n');
+    let Some(Overlay::Confirm(Confirm::Advance { to, open, .. })) = &app.overlay else {
+        panic!("no confirm")
+    };
+    assert_eq!(*to, Status::Contained);
+    assert_eq!(open.len(), 2, "{open:?}");
+    // Enter alone cannot advance past open items.
+    assert!(sent(&key(&mut app, KeyCode::Enter)).is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    ch(&mut app, 'f');
+    assert!(matches!(
+        &app.overlay,
+        Some(Overlay::Editor {
+            kind: EditorKind::Reason { force: true, .. },
+            ..
+        })
+    ));
+    assert!(
+        sent(&ctrl(&mut app, 's')).is_empty(),
+        "an empty reason is not sent"
+    );
+    typ(&mut app, "traffic drained to eu-west");
+    let cmds = ctrl(&mut app, 's');
+    let ops = sent(&cmds);
+    let [WriteOp::Transition { body, .. }] = &ops[..] else {
+        panic!("{ops:?}")
+    };
+    assert!(body.force && body.to == Status::Contained);
+    assert_eq!(body.reason.as_deref(), Some("traffic drained to eu-west"));
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn n_with_a_complete_phase_advances_on_enter_and_esc_cancels() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, 'j'); // INC-5, investigating, next is identified (leaves investigation)
+    ch(&mut app, 'j'); // INC-6, acknowledged -> investigating stays in the phase
+    ch(&mut app, 'n');
+    assert!(
+        matches!(&app.overlay, Some(Overlay::Confirm(Confirm::Advance { open, .. })) if open.is_empty())
+    );
+    key(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    ch(&mut app, 'n');
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Transition { body, .. }] if body.to == Status::Investigating)
+    );
+}
+
+#[test]
+fn s_raises_and_asks_before_sev1_and_capital_s_lowers_with_the_version() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, 'j');
+    let v = app.selected_incident().unwrap().version;
+    // SEV2 -> SEV1 asks first.
+    assert!(sent(&ch(&mut app, 's')).is_empty());
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Confirm(Confirm::RaiseToSev1 { .. }))
+    ));
+    let cmds = ch(&mut app, 'y');
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Patch { if_match, body, .. }] if *if_match == v && body.severity == Some(Severity::Sev1))
+    );
+    let cmds = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
+    );
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Patch { body, .. }] if body.severity == Some(Severity::Sev3))
+    );
+}
+
+#[test]
+fn space_ticks_and_unticks_the_item_under_the_cursor_in_the_checklist_pane() {
+    let mut app = sample_app(80, 24);
+    assert!(
+        sent(&ch(&mut app, ' ')).is_empty(),
+        "space does nothing in the list"
+    );
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    let cmds = ch(&mut app, ' ');
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Checklist { body, .. }] if body.item == 0 && body.done)
+    );
+    ch(&mut app, 'j');
+    let cmds = ch(&mut app, ' ');
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Checklist { body, .. }] if body.item == 1 && !body.done),
+        "item 1 is done: untick"
+    );
+}
+
+#[test]
+fn i_writes_a_note_saving_the_draft_as_typed_and_esc_keeps_it() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, 'i');
+    let cmds = ch(&mut app, 'R');
+    assert!(matches!(&cmds[..], [Command::SaveDraft { text, .. }] if text == "R"));
+    typ(&mut app, "ollback");
+    key(&mut app, KeyCode::Enter);
+    typ(&mut app, "done");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    assert!(app.has_unsent_drafts());
+    // Reopening brings the draft back; Ctrl-S posts it and clears it.
+    ch(&mut app, 'i');
+    let cmds = ctrl(&mut app, 's');
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Note { body, .. }] if body.text == "Rollback\ndone")
+    );
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::SaveDraft { text, .. } if text.is_empty()))
+    );
+    assert!(!app.has_unsent_drafts());
+}
+
+#[test]
+fn u_posts_a_stakeholder_update() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, 'u');
+    typ(&mut app, "Next update 15:00");
+    let cmds = ctrl(&mut app, 's');
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::StakeholderUpdate { body, .. }] if body.text == "Next update 15:00")
+    );
+}
+
+#[test]
+fn r_pages_a_new_responder_or_assigns_a_role_to_a_known_one() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, 'r');
+    typ(&mut app, "dana");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Right);
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Responder { body: ResponderAction::Page { handle, role, .. }, .. }] if handle == "dana" && *role == Role::IncidentCommander)
+    );
+    // From the responders pane the form starts on the selected responder.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    ch(&mut app, 'j'); // priya
+    ch(&mut app, 'r');
+    key(&mut app, KeyCode::Right);
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Responder { body: ResponderAction::AssignRole { handle, role }, .. }] if handle == "priya" && *role == Role::OperationsLead)
+    );
+}
+
+#[test]
+fn capital_d_declares_and_the_new_incident_is_selected_once_confirmed() {
+    let mut app = sample_app(80, 24);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::SHIFT)),
+    );
+    typ(&mut app, "Login errors");
+    assert!(
+        sent(&key(&mut app, KeyCode::Enter)).is_empty(),
+        "service is required"
+    );
+    typ(&mut app, "auth");
+    key(&mut app, KeyCode::Tab);
+    ch(&mut app, '2');
+    let cmds = key(&mut app, KeyCode::Enter);
+    let ops = sent(&cmds);
+    let [WriteOp::Declare { body }] = &ops[..] else {
+        panic!("{ops:?}")
+    };
+    assert_eq!(
+        (body.title.as_str(), body.service.as_str(), body.severity),
+        ("Login errors", "auth", Severity::Sev2)
+    );
+    let Command::Send(w) = &cmds[0] else {
+        unreachable!()
+    };
+    let detail = crate::tui::fixtures::incident(
+        7,
+        "Login errors",
+        "auth",
+        Severity::Sev2,
+        0,
+        Status::Triggered,
+        0,
+    );
+    let cmds = update(
+        &mut app,
+        Msg::Delivery(Delivery::Delivered {
+            key: w.key.clone(),
+            detail: Box::new(detail),
+        }),
+    );
+    assert_eq!(app.selected, Some(IncidentId(7)));
+    assert!(cmds.contains(&Command::Watch(vec![IncidentId(7)])));
+    assert!(app.pending.is_empty());
+}
+
+#[test]
+fn the_palette_completes_runs_actions_and_jumps_to_ids() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, ':');
+    typ(&mut app, "he");
+    key(&mut app, KeyCode::Tab);
+    let Some(Overlay::Palette(p)) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(overlay::text_of(&p.input), "help");
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Help)));
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, ':');
+    typ(&mut app, "inc-6");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(sel(&app), IncidentId(6));
+    ch(&mut app, ':');
+    typ(&mut app, "outbox");
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Outbox { .. })));
+}
+
+#[test]
+fn slash_filters_as_you_type_f_filters_by_severity_and_esc_clears() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, '/');
+    typ(&mut app, "search");
+    assert_eq!(app.visible.len(), 1);
+    assert_eq!(
+        sel(&app),
+        IncidentId(5),
+        "the selection moves to what is visible"
+    );
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.visible.len(), 3);
+    ch(&mut app, 'f');
+    ch(&mut app, 'j');
+    key(&mut app, KeyCode::Enter); // severity SEV1
+    assert_eq!(app.filter.severity, Some(Severity::Sev1));
+    assert_eq!(app.visible.len(), 1);
+}
+
+#[test]
+fn t_toggles_time_and_question_mark_opens_help() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, 't');
+    assert_eq!(app.time_mode, TimeMode::Absolute);
+    ch(&mut app, 't');
+    assert_eq!(app.time_mode, TimeMode::Relative);
+    ch(&mut app, '?');
+    assert!(matches!(app.overlay, Some(Overlay::Help)));
+}
+
+#[test]
+fn q_quits_at_once_or_asks_when_a_draft_is_unsent() {
+    let mut app = sample_app(80, 24);
+    assert_eq!(ch(&mut app, 'q'), vec![Command::Quit]);
+    let mut app = sample_app(80, 24);
+    ch(&mut app, 'i');
+    typ(&mut app, "half a thought");
+    key(&mut app, KeyCode::Esc);
+    assert!(ch(&mut app, 'q').is_empty());
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Confirm(Confirm::QuitWithDrafts))
+    ));
+    assert_eq!(ch(&mut app, 'y'), vec![Command::Quit]);
+}
+
+#[test]
+fn a_viewer_is_told_why_writes_are_unavailable() {
+    let mut app = sample_app(80, 24);
+    app.me = Some(("noc".into(), ActorRole::Viewer));
+    assert!(sent(&ch(&mut app, 'i')).is_empty());
+    assert!(app.overlay.is_none());
+    assert!(app.flash.as_ref().unwrap().text.contains("viewer"));
+}
+
+#[test]
+fn a_conflict_is_shown_and_can_be_retried_on_fresh_state_or_discarded() {
+    let mut app = sample_app(80, 24);
+    let cmds = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
+    );
+    let Command::Send(w) = &cmds[0] else { panic!() };
+    let err = crate::client::ClientError::Api {
+        status: 412,
+        code: "stale_version".into(),
+        message: "the incident is at version 99".into(),
+    };
+    update(
+        &mut app,
+        Msg::Delivery(Delivery::Refused {
+            key: w.key.clone(),
+            error: err,
+        }),
+    );
+    assert!(app.pending.is_empty());
+    let flash = app.flash.as_ref().unwrap();
+    assert!(flash.title.contains("Conflict") && flash.text.contains("version 99"));
+    let cmds = ch(&mut app, 'r');
+    let ops = sent(&cmds);
+    assert!(matches!(ops[..], [WriteOp::Patch { .. }]));
+    let Command::Send(again) = &cmds[0] else {
+        unreachable!()
+    };
+    assert_ne!(again.key, w.key, "a retry on fresh state is a new request");
+}
+
+#[test]
+fn failures_make_the_data_stale_and_an_answer_clears_it() {
+    let mut app = sample_app(80, 24);
+    assert!(app.stale_for().is_none());
+    update(
+        &mut app,
+        Msg::Feed(Feed::Failed {
+            error: crate::client::ClientError::Timeout,
+            at: crate::tui::fixtures::clock(),
+        }),
+    );
+    assert!(app.stale_for().is_some());
+    assert_eq!(app.incidents.len(), 3, "last good data stays");
+    update(
+        &mut app,
+        Msg::Feed(Feed::Alive(crate::tui::fixtures::clock())),
+    );
+    assert!(app.stale_for().is_none());
+    // Silence for three poll periods is stale too.
+    update(
+        &mut app,
+        Msg::Tick(crate::tui::fixtures::clock() + chrono::Duration::seconds(40)),
+    );
+    assert!(app.stale_for().is_some());
+}

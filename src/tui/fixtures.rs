@@ -1,0 +1,226 @@
+//! Fixed, deterministic console state for tests and benchmarks: the same
+//! incidents at the same clock every time, built through the model's own
+//! `declare` and `apply` so they obey every rule real data does.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use super::app::App;
+use crate::client::Capabilities;
+use crate::model::wire::DeclareRequest;
+use crate::model::{
+    Action, Actor, ActorRole, IncidentDetail, IncidentId, Phase, ResponderAction, Role, RunbookSet,
+    Severity, Status, apply, declare,
+};
+
+pub fn clock() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 14, 30, 0)
+        .single()
+        .expect("valid date")
+}
+
+fn actor(h: &str) -> Actor {
+    Actor {
+        handle: h.into(),
+        role: ActorRole::Commander,
+    }
+}
+
+/// One incident declared `ago` minutes before [`clock`], with `notes` notes.
+pub fn incident(
+    id: u64,
+    title: &str,
+    service: &str,
+    sev: Severity,
+    ago: i64,
+    status: Status,
+    notes: usize,
+) -> IncidentDetail {
+    let start = clock() - Duration::minutes(ago);
+    let req = DeclareRequest {
+        title: title.into(),
+        service: service.into(),
+        severity: sev,
+        summary: String::new(),
+        commander: None,
+        tags: vec![],
+    };
+    let mut d = declare(
+        IncidentId(id),
+        req,
+        &actor("alice"),
+        RunbookSet::default().for_service(service).checklists(),
+        start,
+    )
+    .expect("valid");
+    let mut t = start;
+    let mut step = |d: &mut IncidentDetail, by: &str, a: Action| {
+        t += Duration::seconds(30);
+        apply(d, a, &actor(by), t).expect("fixture step is valid");
+    };
+    step(
+        &mut d,
+        "alice",
+        Action::Responder(ResponderAction::Page {
+            handle: "priya".into(),
+            name: Some("Priya Raman".into()),
+            role: Role::CommunicationsLead,
+        }),
+    );
+    step(
+        &mut d,
+        "priya",
+        Action::Responder(ResponderAction::Acknowledge {
+            handle: "priya".into(),
+        }),
+    );
+    step(
+        &mut d,
+        "alice",
+        Action::Responder(ResponderAction::Page {
+            handle: "marco".into(),
+            name: None,
+            role: Role::OperationsLead,
+        }),
+    );
+    step(
+        &mut d,
+        "alertmanager",
+        Action::Alert {
+            alert: format!("{service}HighErrorRate"),
+            firing: true,
+            detail: Some("5xx ratio 0.38".into()),
+        },
+    );
+    while d.incident.status < status {
+        let phase = d.incident.status.phase();
+        let next = d.incident.status.next().expect("not closed");
+        if phase != next.phase() {
+            let open: Vec<usize> = phase
+                .and_then(|p| d.checklist(p))
+                .map(|c| {
+                    c.items
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, i)| !i.is_done())
+                        .map(|(i, _)| i)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let p = phase.expect("not closed");
+            for i in open.into_iter().take(2) {
+                step(
+                    &mut d,
+                    "marco",
+                    Action::Checklist {
+                        phase: p,
+                        item: i,
+                        done: true,
+                    },
+                );
+            }
+            step(
+                &mut d,
+                "alice",
+                Action::Transition {
+                    to: next,
+                    force: true,
+                    reason: Some("fixture".into()),
+                },
+            );
+        } else {
+            step(
+                &mut d,
+                "alice",
+                Action::Transition {
+                    to: next,
+                    force: false,
+                    reason: None,
+                },
+            );
+        }
+    }
+    for n in 0..notes {
+        step(
+            &mut d,
+            if n % 2 == 0 { "marco" } else { "priya" },
+            Action::Note {
+                text: format!("Observation {n}: pool usage {}%", 40 + n % 60),
+            },
+        );
+    }
+    if d.incident.status == Status::Identified {
+        step(
+            &mut d,
+            "marco",
+            Action::Checklist {
+                phase: Phase::Containment,
+                item: 1,
+                done: true,
+            },
+        );
+    }
+    d
+}
+
+/// The console as the snapshot tests see it: three active incidents, the
+/// SEV1 selected with its detail loaded, connected a few seconds ago.
+pub fn sample_app(width: u16, height: u16) -> App {
+    let details = vec![
+        incident(
+            4,
+            "Checkout API returning 502s for 38% of requests",
+            "checkout",
+            Severity::Sev1,
+            64,
+            Status::Identified,
+            6,
+        ),
+        incident(
+            5,
+            "Search p99 latency above 2s in eu-west",
+            "search",
+            Severity::Sev2,
+            25,
+            Status::Investigating,
+            2,
+        ),
+        incident(
+            6,
+            "TLS certificate for api.example.com expires in 5 days",
+            "edge",
+            Severity::Sev3,
+            180,
+            Status::Acknowledged,
+            1,
+        ),
+    ];
+    app_with(details, width, height)
+}
+
+pub fn app_with(details: Vec<IncidentDetail>, width: u16, height: u16) -> App {
+    let mut app = App::new(
+        "prod https://warroom.example.com",
+        Capabilities::WARROOM,
+        clock(),
+    );
+    app.me = Some(("alice".into(), ActorRole::Commander));
+    app.size = (width, height);
+    let incidents = details.iter().map(|d| d.incident.clone()).collect();
+    super::app::update(
+        &mut app,
+        super::app::Msg::Feed(crate::client::poller::Feed::List {
+            incidents,
+            at: clock() - Duration::seconds(3),
+        }),
+    );
+    for d in details {
+        super::app::update(
+            &mut app,
+            super::app::Msg::Feed(crate::client::poller::Feed::Detail {
+                detail: Box::new(d),
+                at: clock() - Duration::seconds(3),
+            }),
+        );
+    }
+    app
+}
