@@ -1,0 +1,177 @@
+//! Every pane and overlay of the console, drawn on ratatui's TestBackend at
+//! 80x24 and 160x48 from fixed data and a fixed clock.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use warroom::client::ClientError;
+use warroom::client::poller::Feed;
+use warroom::tui::app::{App, Msg, update};
+use warroom::tui::fixtures::{clock, sample_app};
+use warroom::tui::theme::Theme;
+use warroom::tui::view;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn render(app: &App) -> Terminal<TestBackend> {
+    let theme = Theme::load("default", None, false).unwrap();
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    t.draw(|f| view::draw(app, &theme, f)).unwrap();
+    t
+}
+
+fn keys(app: &mut App, ks: &[KeyCode]) {
+    for k in ks {
+        let mods = match k {
+            KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+            _ => KeyModifiers::NONE,
+        };
+        update(app, Msg::Key(KeyEvent::new(*k, mods)));
+    }
+}
+
+fn text(app: &mut App, s: &str) {
+    keys(app, &s.chars().map(KeyCode::Char).collect::<Vec<_>>());
+}
+
+fn snap(name: &str, setup: impl Fn(&mut App)) {
+    for (w, h) in SIZES {
+        let mut app = sample_app(w, h);
+        setup(&mut app);
+        let t = render(&app);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), t.backend());
+    }
+}
+
+#[test]
+fn main_screen_with_the_timeline() {
+    snap("main_timeline", |_| {});
+}
+
+#[test]
+fn responders_pane() {
+    snap("responders", |app| keys(app, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Char('j')]));
+}
+
+#[test]
+fn checklist_pane() {
+    snap("checklist", |app| keys(app, &[KeyCode::BackTab, KeyCode::Char('j')]));
+}
+
+#[test]
+fn timeline_scrolled_back_with_absolute_times() {
+    snap("timeline_scrolled", |app| keys(app, &[KeyCode::Tab, KeyCode::Char('k'), KeyCode::Char('k'), KeyCode::Char('t')]));
+}
+
+#[test]
+fn help_overlay() {
+    snap("help", |app| keys(app, &[KeyCode::Char('?')]));
+}
+
+#[test]
+fn palette_overlay() {
+    snap("palette", |app| {
+        keys(app, &[KeyCode::Char(':')]);
+        text(app, "se");
+    });
+}
+
+#[test]
+fn advance_confirmation_with_open_items() {
+    snap("confirm_advance", |app| keys(app, &[KeyCode::Char('n')]));
+}
+
+#[test]
+fn force_reason_editor() {
+    snap("force_reason", |app| {
+        keys(app, &[KeyCode::Char('n'), KeyCode::Char('f')]);
+        text(app, "traffic drained");
+    });
+}
+
+#[test]
+fn note_editor_with_a_draft() {
+    snap("note_editor", |app| {
+        keys(app, &[KeyCode::Char('i')]);
+        text(app, "Rollback 70% done");
+        keys(app, &[KeyCode::Enter]);
+        text(app, "pool usage 60%");
+    });
+}
+
+#[test]
+fn declare_form() {
+    snap("declare", |app| {
+        keys(app, &[KeyCode::Char('D')]);
+        text(app, "Login errors for SSO users");
+        keys(app, &[KeyCode::Tab]);
+        text(app, "auth");
+    });
+}
+
+#[test]
+fn responder_form() {
+    snap("responder_form", |app| {
+        keys(app, &[KeyCode::Char('r')]);
+        text(app, "dana");
+        keys(app, &[KeyCode::Tab]);
+    });
+}
+
+#[test]
+fn raise_to_sev1_confirmation() {
+    snap("confirm_sev1", |app| keys(app, &[KeyCode::Char('j'), KeyCode::Char('s')]));
+}
+
+#[test]
+fn filter_line_and_severity_chooser() {
+    snap("filter_text", |app| {
+        keys(app, &[KeyCode::Char('/')]);
+        text(app, "search");
+    });
+    snap("filter_chooser", |app| keys(app, &[KeyCode::Char('f')]));
+}
+
+#[test]
+fn pending_actions_and_the_outbox() {
+    snap("pending", |app| {
+        keys(app, &[KeyCode::Char('i')]);
+        text(app, "queued while the server is down");
+        update(app, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    });
+    snap("outbox", |app| {
+        keys(app, &[KeyCode::Char('i')]);
+        text(app, "queued note");
+        update(app, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+        keys(app, &[KeyCode::Char(':')]);
+        text(app, "outbox");
+        keys(app, &[KeyCode::Enter]);
+    });
+}
+
+#[test]
+fn error_message_from_the_server() {
+    snap("flash_error", |app| {
+        app.flash = Some(warroom::tui::app::Flash::error(
+            "The server refused the action",
+            "the incident is closed; declare a new incident instead of reopening it (409 invalid_transition)\n\nYour action: note: late note",
+        ));
+    });
+}
+
+#[test]
+fn stale_banner_when_the_backend_fails() {
+    snap("stale", |app| {
+        update(app, Msg::Feed(Feed::Failed { error: ClientError::Unreachable("Connection refused (os error 111)".into()), at: clock() }));
+        update(app, Msg::Tick(clock() + chrono::Duration::seconds(95)));
+    });
+}
+
+#[test]
+fn empty_war_room() {
+    for (w, h) in SIZES {
+        let mut app = warroom::tui::fixtures::app_with(vec![], w, h);
+        app.now = clock();
+        insta::assert_snapshot!(format!("empty_{w}x{h}"), render(&app).backend());
+    }
+}
