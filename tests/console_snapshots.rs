@@ -50,17 +50,31 @@ fn main_screen_with_the_timeline() {
 
 #[test]
 fn responders_pane() {
-    snap("responders", |app| keys(app, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Char('j')]));
+    snap("responders", |app| {
+        keys(app, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Char('j')])
+    });
 }
 
 #[test]
 fn checklist_pane() {
-    snap("checklist", |app| keys(app, &[KeyCode::BackTab, KeyCode::Char('j')]));
+    snap("checklist", |app| {
+        keys(app, &[KeyCode::BackTab, KeyCode::Char('j')])
+    });
 }
 
 #[test]
 fn timeline_scrolled_back_with_absolute_times() {
-    snap("timeline_scrolled", |app| keys(app, &[KeyCode::Tab, KeyCode::Char('k'), KeyCode::Char('k'), KeyCode::Char('t')]));
+    snap("timeline_scrolled", |app| {
+        keys(
+            app,
+            &[
+                KeyCode::Tab,
+                KeyCode::Char('k'),
+                KeyCode::Char('k'),
+                KeyCode::Char('t'),
+            ],
+        )
+    });
 }
 
 #[test]
@@ -120,7 +134,9 @@ fn responder_form() {
 
 #[test]
 fn raise_to_sev1_confirmation() {
-    snap("confirm_sev1", |app| keys(app, &[KeyCode::Char('j'), KeyCode::Char('s')]));
+    snap("confirm_sev1", |app| {
+        keys(app, &[KeyCode::Char('j'), KeyCode::Char('s')])
+    });
 }
 
 #[test]
@@ -137,12 +153,18 @@ fn pending_actions_and_the_outbox() {
     snap("pending", |app| {
         keys(app, &[KeyCode::Char('i')]);
         text(app, "queued while the server is down");
-        update(app, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+        update(
+            app,
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        );
     });
     snap("outbox", |app| {
         keys(app, &[KeyCode::Char('i')]);
         text(app, "queued note");
-        update(app, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+        update(
+            app,
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        );
         keys(app, &[KeyCode::Char(':')]);
         text(app, "outbox");
         keys(app, &[KeyCode::Enter]);
@@ -162,7 +184,13 @@ fn error_message_from_the_server() {
 #[test]
 fn stale_banner_when_the_backend_fails() {
     snap("stale", |app| {
-        update(app, Msg::Feed(Feed::Failed { error: ClientError::Unreachable("Connection refused (os error 111)".into()), at: clock() }));
+        update(
+            app,
+            Msg::Feed(Feed::Failed {
+                error: ClientError::Unreachable("Connection refused (os error 111)".into()),
+                at: clock(),
+            }),
+        );
         update(app, Msg::Tick(clock() + chrono::Duration::seconds(95)));
     });
 }

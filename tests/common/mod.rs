@@ -1,6 +1,8 @@
 //! A real warroom server on a loopback port with a temporary database.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::path::PathBuf;
 
 use serde_json::{Value, json};

@@ -1,0 +1,194 @@
+//! The console as a user drives it: the real binary in a pseudo-terminal,
+//! against a real `warroom serve` process on loopback.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::pty::Screen;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_warroom");
+const T: Duration = Duration::from_secs(20);
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn serve(port: u16, db: &std::path::Path) -> Child {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+        .arg(db)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return child;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the server did not start on {port}");
+}
+
+fn token(db: &std::path::Path, role: &str, name: &str) -> String {
+    let out = Command::new(BIN)
+        .args(["token", "create", "--role", role, "--name", name, "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn detail(port: u16, tok: &str, id: &str) -> Value {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let r = reqwest::Client::new()
+            .get(format!("http://127.0.0.1:{port}/api/v1/incidents/{id}"))
+            .bearer_auth(tok)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        r.json().await.unwrap()
+    })
+}
+
+#[test]
+fn an_ic_runs_an_incident_from_the_keyboard_and_survives_a_server_outage() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let port = free_port();
+    let tok = token(&db, "commander", "ic-e2e");
+    let tok_file = dir.path().join("token");
+    std::fs::write(&tok_file, &tok).unwrap();
+    std::fs::set_permissions(&tok_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut server = serve(port, &db);
+
+    let url = format!("http://127.0.0.1:{port}");
+    let mut s = Screen::spawn(
+        &["--api", &url, "--token-file", tok_file.to_str().unwrap()],
+        dir.path(),
+        120,
+        40,
+    );
+    s.wait_text("● live", T);
+    s.wait_text("No active incidents", T);
+
+    // Declare.
+    s.send("D");
+    s.wait_text("Declare an incident", T);
+    s.send("E2E checkout outage");
+    s.send("\t");
+    s.send("checkout");
+    s.send("\r");
+    s.wait_for("the new incident in the list", T, |t| {
+        t.contains("INC-1") && t.contains("triggered")
+    });
+
+    // Acknowledge.
+    s.send("a");
+    s.wait_for("acknowledged", T, |t| {
+        t.contains("INC-1") && t.contains("acknowledged") && !t.contains("pending")
+    });
+
+    // Advance within the investigation phase (no open items to force).
+    s.send("n");
+    s.wait_text("Advance INC-1", T);
+    s.send("\r");
+    s.wait_for("investigating", T, |t| t.contains("investigating"));
+
+    // Tick the first checklist item.
+    s.send("\t\t\t");
+    s.send(" ");
+    s.wait_text("investigation 1/4", T);
+
+    // A note.
+    s.send("i");
+    s.wait_text("Note on INC-1", T);
+    s.send("Rolled back checkout-api to v41");
+    s.send("\x13"); // Ctrl-S
+    s.wait_text("Rolled back checkout-api to v41", T);
+
+    // Advance to contained, forcing past the open items of two phases.
+    for (to, reason) in [
+        ("identified", "bridge already open, moving on"),
+        ("contained", "traffic drained to eu-west"),
+    ] {
+        s.send("n");
+        s.wait_text("open item(s)", T);
+        s.send("f");
+        s.wait_text("why?", T);
+        s.send(reason);
+        s.send("\x13");
+        s.wait_for(to, T, |t| t.contains(to) && t.contains("FORCED"));
+    }
+    s.wait_text("resolution 0/2", T);
+
+    // What the server stored.
+    let d = detail(port, &tok, "INC-1");
+    assert_eq!(d["incident"]["status"], "contained");
+    assert_eq!(d["incident"]["title"], "E2E checkout outage");
+    let kinds: Vec<&str> = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "forced_transition").count(),
+        2,
+        "{kinds:?}"
+    );
+    assert_eq!(kinds.iter().filter(|k| **k == "note").count(), 1);
+    let inv = d["checklists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["phase"] == "investigation")
+        .unwrap();
+    assert_eq!(inv["items"][0]["done_by"], "ic-e2e");
+    let forced = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|e| e["kind"] == "forced_transition")
+        .unwrap();
+    assert_eq!(forced["reason"], "traffic drained to eu-west");
+
+    // The server goes away: the console says STALE and keeps the data.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    s.wait_text("STALE", T);
+    assert!(
+        s.text().contains("E2E checkout outage"),
+        "last good data stays on screen"
+    );
+
+    // It comes back: the console recovers by itself.
+    let mut server = serve(port, &db);
+    s.wait_for("recovery", Duration::from_secs(45), |t| {
+        !t.contains("STALE") && t.contains("● live")
+    });
+
+    s.send("q");
+    let status = s.child.wait().unwrap();
+    assert!(status.success(), "clean exit");
+    server.kill().unwrap();
+    let _ = server.wait();
+}
