@@ -126,12 +126,8 @@ impl FromRequestParts<AppState> for Principal {
             e.retry_after = Some(wait);
             return Err(e);
         }
-        let fail = |msg: &str| {
-            auth.limiter.record_failure(addr);
-            ApiError::unauthorized(msg)
-        };
         let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
-            return Err(fail(
+            return Err(ApiError::unauthorized(
                 "this server needs a token: send Authorization: Bearer <token>",
             ));
         };
@@ -141,7 +137,9 @@ impl FromRequestParts<AppState> for Principal {
             .map(str::trim)
             .filter(|t| !t.is_empty())
         else {
-            return Err(fail("the Authorization header must be `Bearer <token>`"));
+            return Err(ApiError::unauthorized(
+                "the Authorization header must be `Bearer <token>`",
+            ));
         };
         let hash = hash_token(token);
         if let Some((session_hash, actor)) = &auth.session
@@ -155,7 +153,11 @@ impl FromRequestParts<AppState> for Principal {
                 handle: t.name,
                 role: t.role,
             })),
-            None => Err(fail("the token is unknown or revoked")),
+            // Only a wrong token counts as a guess towards the limit.
+            None => {
+                auth.limiter.record_failure(addr);
+                Err(ApiError::unauthorized("the token is unknown or revoked"))
+            }
         }
     }
 }
