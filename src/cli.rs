@@ -34,6 +34,16 @@ pub enum Command {
         #[arg(long)]
         theme: Option<String>,
     },
+    /// Read-only rotating display for NOC screens (give it a viewer token).
+    Wallboard {
+        /// How long each incident card shows (SEV1 cards twice as long).
+        #[arg(long, default_value = "20s", value_parser = parse_duration)]
+        rotate: std::time::Duration,
+        #[command(flatten)]
+        backend: BackendArgs,
+        #[arg(long)]
+        theme: Option<String>,
+    },
     /// The reference incident API server.
     Serve(ServeArgs),
     /// Manage API tokens in a server's database.
@@ -127,4 +137,25 @@ pub enum TokenCommand {
 
 fn parse_role(s: &str) -> Result<ActorRole, String> {
     s.parse()
+}
+
+/// `20s`, `2m`, `90` (seconds): how long each wallboard card shows.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let (num, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => t.split_at(i),
+        None => (t, "s"),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 20s or 2m"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n * 60,
+        _ => return Err(format!("`{s}`: use s or m, e.g. 20s or 2m")),
+    };
+    if !(3..=3600).contains(&secs) {
+        return Err(format!("`{s}`: rotation must be between 3s and 60m"));
+    }
+    Ok(std::time::Duration::from_secs(secs))
 }

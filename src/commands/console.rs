@@ -77,3 +77,34 @@ async fn open(c: Connected, theme: Theme) -> Result<(), String> {
     }
     r
 }
+
+pub fn wallboard(
+    rotate: std::time::Duration,
+    args: crate::cli::BackendArgs,
+    theme_flag: Option<String>,
+) -> Result<(), String> {
+    let config = Config::load(&Config::path())?;
+    let theme = load_theme(theme_flag.as_deref(), &config)?;
+    log_to_file()?;
+    super::runtime()?.block_on(async {
+        let c = backend::resolve(&args, &config).await?;
+        // Only the reader goes in: the wallboard cannot hold a writer.
+        let Connected {
+            label,
+            reader,
+            embedded,
+            ..
+        } = c;
+        let r = crate::tui::wallboard::run::run(crate::tui::wallboard::run::WallboardSetup {
+            label,
+            reader,
+            theme,
+            rotate,
+        })
+        .await;
+        if let Some(s) = embedded {
+            s.stop().await;
+        }
+        r
+    })
+}

@@ -5,6 +5,7 @@ pub mod console;
 mod drafts;
 pub mod fixtures;
 pub mod keymap;
-mod terminal;
+pub(crate) mod terminal;
 pub mod theme;
 pub mod view;
+pub mod wallboard;
