@@ -192,3 +192,143 @@ fn an_ic_runs_an_incident_from_the_keyboard_and_survives_a_server_outage() {
     server.kill().unwrap();
     let _ = server.wait();
 }
+
+/// Forwards to `upstream`, holding every write for a while, so a burst of
+/// writes is still in flight when the console is killed.
+async fn slow_proxy(upstream: String, delay: Duration) -> String {
+    use axum::response::IntoResponse;
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let upstream = upstream.clone();
+        async move {
+            let (parts, body) = req.into_parts();
+            if parts.method != axum::http::Method::GET {
+                tokio::time::sleep(delay).await;
+            }
+            let body = axum::body::to_bytes(body, 1 << 20)
+                .await
+                .unwrap_or_default();
+            let pq = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.to_string())
+                .unwrap_or_default();
+            let mut r = reqwest::Client::new()
+                .request(parts.method, format!("{upstream}{pq}"))
+                .body(body);
+            for (k, v) in parts.headers.iter() {
+                if k != "host" {
+                    r = r.header(k, v);
+                }
+            }
+            match r.send().await {
+                Ok(resp) => {
+                    let status = resp.status();
+                    let mut h = axum::http::HeaderMap::new();
+                    for k in ["etag", "content-type", "idempotent-replayed"] {
+                        if let Some(v) = resp.headers().get(k) {
+                            h.insert(k, v.clone());
+                        }
+                    }
+                    (status, h, resp.bytes().await.unwrap_or_default()).into_response()
+                }
+                Err(_) => axum::http::StatusCode::BAD_GATEWAY.into_response(),
+            }
+        }
+    });
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+fn outbox_entries(home: &std::path::Path) -> usize {
+    let mut n = 0;
+    let state = home.join("state").join("warroom");
+    for scope in std::fs::read_dir(&state).into_iter().flatten().flatten() {
+        let ob = scope.path().join("outbox");
+        n += std::fs::read_dir(ob)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .count();
+    }
+    n
+}
+
+#[test]
+fn a_console_killed_mid_burst_loses_nothing_and_doubles_nothing() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let t = rt.block_on(common::TestServer::start());
+    let id = rt.block_on(t.declare("Burst", "SEV2"));
+    let url = rt.block_on(slow_proxy(t.server.base_url(), Duration::from_millis(250)));
+    let home = tempfile::tempdir().unwrap();
+    let tok_file = home.path().join("token");
+    std::fs::write(&tok_file, &t.commander).unwrap();
+    std::fs::set_permissions(&tok_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let args = [
+        "--api",
+        url.as_str(),
+        "--token-file",
+        tok_file.to_str().unwrap(),
+    ];
+
+    let mut s = Screen::spawn(&args, home.path(), 120, 40);
+    s.wait_text("Burst", T);
+    let sent: Vec<String> = (0..20).map(|i| format!("burst note {i:02}")).collect();
+    for text in &sent {
+        s.send(&format!("i{text}\x13"));
+    }
+    s.wait_text("burst note 19", T);
+    let queued = outbox_entries(home.path());
+    let pid = s.child.process_id().unwrap();
+    let killed = Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let _ = s.child.wait();
+    drop(s);
+    let delivered_before = rt.block_on(async { stored_notes(&t, &id).await.len() });
+    assert!(
+        queued > 0,
+        "the kill landed mid-burst: {queued} writes were still queued"
+    );
+    println!(
+        "FIGURES console-kill-9: sent {} delivered before the kill {delivered_before}, queued {queued}",
+        sent.len()
+    );
+
+    // Restart: the outbox is replayed; the server applies each key once.
+    let s = Screen::spawn(&args, home.path(), 120, 40);
+    s.wait_text("Burst", T);
+    let start = std::time::Instant::now();
+    let stored = loop {
+        let stored = rt.block_on(stored_notes(&t, &id));
+        if stored.len() >= sent.len() && outbox_entries(home.path()) == 0
+            || start.elapsed() > Duration::from_secs(30)
+        {
+            break stored;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let dup = stored.len().saturating_sub(sent.len());
+    let lost = sent.iter().filter(|n| !stored.contains(n)).count();
+    println!(
+        "FIGURES console-kill-9: after restart stored {} duplicated {dup} lost {lost}",
+        stored.len()
+    );
+    assert_eq!(stored, sent, "every note exactly once, in order");
+    drop(s);
+}
+
+async fn stored_notes(t: &common::TestServer, id: &str) -> Vec<String> {
+    let (_, d) = t.get(&format!("/incidents/{id}"), &t.commander).await;
+    d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .map(|e| e["text"].as_str().unwrap().to_string())
+        .collect()
+}

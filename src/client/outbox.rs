@@ -70,6 +70,17 @@ impl Outbox {
         Ok(())
     }
 
+    /// Whether a write is still queued (not answered, not discarded).
+    pub fn contains(&self, key: &str) -> bool {
+        self.files().is_ok_and(|f| {
+            f.iter().any(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(&format!("-{key}.json")))
+            })
+        })
+    }
+
     /// The writes still queued, oldest first. A file that cannot be read
     /// back is kept aside (renamed `.bad`) and reported, never deleted.
     pub fn pending(&self) -> (Vec<Write>, Vec<String>) {

@@ -57,12 +57,12 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
 
     let (write_tx, write_rx) = mpsc::channel(1024);
     let (deliv_tx, mut deliv_rx) = mpsc::channel(64);
-    let ob = outbox.clone();
-    tokio::spawn(sender::run(setup.writer, write_rx, deliv_tx, move |key| {
-        if let Err(e) = ob.remove(key) {
-            tracing::error!(error = %e, "cannot remove a delivered write from the outbox");
-        }
-    }));
+    tokio::spawn(sender::run(
+        setup.writer,
+        outbox.clone(),
+        write_rx,
+        deliv_tx,
+    ));
     // Writes left from the last run go first, in their order.
     let (restored, bad) = outbox.pending();
     for w in &restored {

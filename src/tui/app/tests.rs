@@ -454,6 +454,11 @@ fn a_conflict_is_shown_and_can_be_retried_on_fresh_state_or_discarded() {
     assert!(app.pending.is_empty());
     let flash = app.flash.as_ref().unwrap();
     assert!(flash.title.contains("Conflict") && flash.text.contains("version 99"));
+    assert!(
+        flash.text.contains("Latest by others") && flash.text.contains("marco"),
+        "says what changed: {}",
+        flash.text
+    );
     let cmds = ch(&mut app, 'r');
     let ops = sent(&cmds);
     assert!(matches!(ops[..], [WriteOp::Patch { .. }]));

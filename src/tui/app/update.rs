@@ -131,8 +131,10 @@ fn delivery(app: &mut App, d: Delivery) -> Vec<Command> {
                 Flash::error(
                     "Conflict: someone changed the incident first",
                     format!(
-                        "{}\n\nYour action: {}\n\nr: retry it on the fresh state   d / Esc: discard it",
-                        error, p.what
+                        "{}\n\nYour action: {}\n{}\nr: retry it on the fresh state   d / Esc: discard it",
+                        error,
+                        p.what,
+                        recent_changes(app, p.write.op.incident())
                     ),
                 )
             } else {
@@ -581,4 +583,39 @@ pub(super) fn save_draft(app: &mut App, kind: &EditorKind) -> Vec<Command> {
     let t = text_of(text);
     app.drafts.insert(*key, t.clone());
     vec![Command::SaveDraft { key: *key, text: t }]
+}
+
+/// What others did to the incident lately, for a conflict message: the
+/// newest timeline entries not written by us.
+fn recent_changes(app: &App, id: Option<IncidentId>) -> String {
+    let Some(d) = id.and_then(|id| app.details.get(&id)) else {
+        return String::new();
+    };
+    let me = app.me.as_ref().map(|(h, _)| h.as_str());
+    let theirs: Vec<String> = d
+        .timeline
+        .iter()
+        .rev()
+        .filter(|e| Some(e.author.as_str()) != me)
+        .take(3)
+        .map(|e| {
+            format!(
+                "  {} {}: {}",
+                e.at.format("%H:%M:%S"),
+                e.author,
+                crate::text::one_line(&e.kind.describe(), 60)
+            )
+        })
+        .collect();
+    if theirs.is_empty() {
+        return String::new();
+    }
+    format!(
+        "Now {} is {} at {} (version {}). Latest by others:\n{}\n",
+        d.incident.id,
+        d.incident.status,
+        d.incident.severity,
+        d.incident.version,
+        theirs.into_iter().rev().collect::<Vec<_>>().join("\n")
+    )
 }
