@@ -81,7 +81,10 @@ async fn declare(url: &str, tok: &str) -> String {
         }))
         .await
         .unwrap();
-    d.incident.id.to_string()
+    d.expect("warroom answers with the incident")
+        .incident
+        .id
+        .to_string()
 }
 
 #[tokio::test]

@@ -18,6 +18,8 @@ pub enum ClientError {
     RateLimited { retry_after: Duration },
     #[error("the backend sent an unusable answer: {0}")]
     BadResponse(String),
+    #[error("this backend cannot do that: {0}")]
+    Unsupported(String),
 }
 
 impl ClientError {
@@ -29,6 +31,7 @@ impl ClientError {
             | Self::RateLimited { .. }
             | Self::BadResponse(_) => true,
             Self::Api { status, .. } => *status >= 500 || *status == 408,
+            Self::Unsupported(_) => false,
         }
     }
 

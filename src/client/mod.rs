@@ -1,6 +1,8 @@
 //! Talking to backends. The console and wallboard never do HTTP themselves:
 //! they get a [`Reader`] (and the console a [`Writer`]) whose results come
 //! back to them as messages from the tasks in [`poller`] and [`sender`].
+//! Each backend kind (warroom's own API, Alertmanager, PagerDuty) is one
+//! implementation of [`ReadBackend`] and [`WriteBackend`].
 
 mod error;
 mod http;
@@ -9,42 +11,191 @@ pub mod poller;
 mod sanitize;
 pub mod sender;
 mod token;
+mod warroom;
 
-pub use error::ClientError;
-pub use http::{Fetched, Reader, Writer, connect};
-pub use sanitize::{clean_detail, clean_incident};
-pub use token::{Token, TokenSource, load_token};
+use std::sync::Arc;
+use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+pub use error::ClientError;
+pub use http::MAX_BODY;
+pub use sanitize::{clean_detail, clean_incident};
+pub use token::{Token, TokenSource, load_token};
+pub use warroom::WarroomBackend;
+
 use crate::model::wire::{
-    ChecklistRequest, DeclareRequest, PatchRequest, TextRequest, TransitionRequest,
+    ChangesResponse, ChecklistRequest, DeclareRequest, ListResponse, PatchRequest, TextRequest,
+    TransitionRequest,
 };
-use crate::model::{IncidentId, ResponderAction};
+use crate::model::{ActorRole, IncidentDetail, IncidentId, ResponderAction};
+
+pub enum Fetched<T> {
+    Fresh { value: T, etag: Option<String> },
+    NotModified,
+}
+
+/// Reading from a backend. Every string in what it returns has been
+/// through the sanitizing step.
+pub trait ReadBackend: Send + Sync {
+    fn capabilities(&self) -> Capabilities;
+    fn list<'a>(
+        &'a self,
+        all: bool,
+        etag: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Fetched<ListResponse>, ClientError>>;
+    fn detail<'a>(
+        &'a self,
+        id: IncidentId,
+        etag: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Fetched<IncidentDetail>, ClientError>>;
+    /// Waits up to `wait` for something to change after `since`. Backends
+    /// without a change feed just wait, so the caller polls at that pace.
+    fn changes(
+        &self,
+        since: u64,
+        wait: Duration,
+    ) -> BoxFuture<'_, Result<ChangesResponse, ClientError>>;
+    fn whoami(&self) -> BoxFuture<'_, Result<(String, ActorRole), ClientError>>;
+    /// Silences (Alertmanager only).
+    fn silences(&self) -> BoxFuture<'_, Result<Vec<SilenceInfo>, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("silences".into())) })
+    }
+}
+
+/// Changing things on a backend. The answer is the incident as it is now,
+/// when the backend can say.
+pub trait WriteBackend: Send + Sync {
+    fn send<'a>(
+        &'a self,
+        w: &'a Write,
+    ) -> BoxFuture<'a, Result<Option<IncidentDetail>, ClientError>>;
+}
+
+/// The read side of a backend: all a wallboard gets. It has no way to write.
+#[derive(Clone)]
+pub struct Reader(Arc<dyn ReadBackend>);
+
+impl Reader {
+    pub fn new(b: Arc<dyn ReadBackend>) -> Self {
+        Self(b)
+    }
+
+    pub fn capabilities(&self) -> Capabilities {
+        self.0.capabilities()
+    }
+
+    pub async fn list(
+        &self,
+        all: bool,
+        etag: Option<&str>,
+    ) -> Result<Fetched<ListResponse>, ClientError> {
+        self.0.list(all, etag).await
+    }
+
+    pub async fn detail(
+        &self,
+        id: IncidentId,
+        etag: Option<&str>,
+    ) -> Result<Fetched<IncidentDetail>, ClientError> {
+        self.0.detail(id, etag).await
+    }
+
+    pub async fn changes(
+        &self,
+        since: u64,
+        wait: Duration,
+    ) -> Result<ChangesResponse, ClientError> {
+        self.0.changes(since, wait).await
+    }
+
+    pub async fn whoami(&self) -> Result<(String, ActorRole), ClientError> {
+        self.0.whoami().await
+    }
+
+    pub async fn silences(&self) -> Result<Vec<SilenceInfo>, ClientError> {
+        self.0.silences().await
+    }
+}
+
+#[derive(Clone)]
+pub struct Writer(Arc<dyn WriteBackend>);
+
+impl Writer {
+    pub fn new(b: Arc<dyn WriteBackend>) -> Self {
+        Self(b)
+    }
+
+    /// Sends one write with its idempotency key.
+    pub async fn send(&self, w: &Write) -> Result<Option<IncidentDetail>, ClientError> {
+        self.0.send(w).await
+    }
+}
+
+/// Builds the reader and writer for a warroom server at `base`.
+pub fn connect(
+    base: &str,
+    token: Option<Token>,
+    ca_cert: Option<&std::path::Path>,
+) -> Result<(Reader, Writer), String> {
+    let base = http::check_url(base)?;
+    let b = Arc::new(WarroomBackend::new(
+        http::build_client(ca_cert)?,
+        base,
+        token,
+    ));
+    Ok((Reader::new(b.clone()), Writer::new(b)))
+}
+
+/// An Alertmanager silence, as the console lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SilenceInfo {
+    pub id: String,
+    pub matchers: String,
+    pub comment: String,
+    pub created_by: String,
+    pub ends_at: DateTime<Utc>,
+    pub state: String,
+}
 
 /// What a backend can do; the console hides or greys out the rest and says why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
+    /// The backend's name, for "not on X" explanations.
+    pub name: &'static str,
     pub declare: bool,
+    /// Acknowledging (the first step of any lifecycle).
+    pub acknowledge: bool,
+    /// The full lifecycle with phases and forced transitions.
     pub lifecycle: bool,
+    /// A one-step resolve (PagerDuty); warroom resolves through the lifecycle.
+    pub resolve: bool,
     pub severity: bool,
     pub notes: bool,
     pub checklists: bool,
     pub responders: bool,
     pub stakeholder_updates: bool,
+    /// Alertmanager silences as containment.
+    pub silence: bool,
     /// Pushes changes (long-poll) instead of being polled.
     pub change_feed: bool,
 }
 
 impl Capabilities {
     pub const WARROOM: Capabilities = Capabilities {
+        name: "warroom",
         declare: true,
+        acknowledge: true,
         lifecycle: true,
+        resolve: false,
         severity: true,
         notes: true,
         checklists: true,
         responders: true,
         stakeholder_updates: true,
+        silence: false,
         change_feed: true,
     };
 }
@@ -81,18 +232,33 @@ pub enum WriteOp {
         id: IncidentId,
         body: ChecklistRequest,
     },
+    /// One-step resolve (PagerDuty).
+    Resolve {
+        id: IncidentId,
+    },
+    /// Silence the alert group behind an incident (Alertmanager).
+    Silence {
+        id: IncidentId,
+        comment: String,
+        minutes: u32,
+    },
+    ExpireSilence {
+        silence_id: String,
+    },
 }
 
 impl WriteOp {
     pub fn incident(&self) -> Option<IncidentId> {
         match self {
-            Self::Declare { .. } => None,
+            Self::Declare { .. } | Self::ExpireSilence { .. } => None,
             Self::Patch { id, .. }
             | Self::Transition { id, .. }
             | Self::Note { id, .. }
             | Self::StakeholderUpdate { id, .. }
             | Self::Responder { id, .. }
-            | Self::Checklist { id, .. } => Some(*id),
+            | Self::Checklist { id, .. }
+            | Self::Resolve { id }
+            | Self::Silence { id, .. } => Some(*id),
         }
     }
 
@@ -127,6 +293,11 @@ impl WriteOp {
                 ResponderAction::Join { handle } => format!("{handle} joins"),
                 ResponderAction::Leave { handle } => format!("{handle} leaves"),
             },
+            Self::Resolve { .. } => "resolve".into(),
+            Self::Silence {
+                comment, minutes, ..
+            } => format!("silence {minutes}m: {}", short(comment)),
+            Self::ExpireSilence { silence_id } => format!("expire silence {}", short(silence_id)),
             Self::Checklist { body, .. } => {
                 format!(
                     "{} {} item {}",

@@ -17,7 +17,7 @@ use crate::model::IncidentDetail;
 pub enum Delivery {
     Delivered {
         key: String,
-        detail: Box<IncidentDetail>,
+        detail: Option<Box<IncidentDetail>>,
     },
     /// Not delivered yet; will be tried again.
     Retrying {
@@ -51,7 +51,7 @@ pub async fn run(
                     let _ = tx
                         .send(Delivery::Delivered {
                             key: w.key.clone(),
-                            detail: Box::new(detail),
+                            detail: detail.map(Box::new),
                         })
                         .await;
                 }

@@ -1,5 +1,4 @@
 use crate::cli::ConsoleArgs;
-use crate::client::Capabilities;
 use crate::config::Config;
 use crate::server::DbLocation;
 use crate::tui::console::{self, ConsoleSetup};
@@ -63,11 +62,12 @@ pub fn demo(theme_flag: Option<String>) -> Result<(), String> {
 
 async fn open(c: Connected, theme: Theme) -> Result<(), String> {
     let state_dir = crate::paths::state_dir().join(&c.scope);
+    let caps = c.reader.capabilities();
     let r = console::run(ConsoleSetup {
         label: c.label,
         reader: c.reader,
         writer: c.writer,
-        caps: Capabilities::WARROOM,
+        caps,
         theme,
         state_dir,
     })

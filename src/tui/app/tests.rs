@@ -343,7 +343,7 @@ fn capital_d_declares_and_the_new_incident_is_selected_once_confirmed() {
         &mut app,
         Msg::Delivery(Delivery::Delivered {
             key: w.key.clone(),
-            detail: Box::new(detail),
+            detail: Some(Box::new(detail)),
         }),
     );
     assert_eq!(app.selected, Some(IncidentId(7)));

@@ -99,6 +99,10 @@ fn delivery(app: &mut App, d: Delivery) -> Vec<Command> {
                 .iter()
                 .any(|p| p.write.key == key && matches!(p.write.op, WriteOp::Declare { .. }));
             app.pending.retain(|p| p.write.key != key);
+            // Some backends confirm without the incident; the poller brings it.
+            let Some(detail) = detail else {
+                return Vec::new();
+            };
             let id = detail.incident.id;
             match app.incidents.iter_mut().find(|i| i.id == id) {
                 Some(row) => *row = detail.incident.clone(),
