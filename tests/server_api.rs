@@ -591,6 +591,7 @@ async fn a_restarted_server_has_every_acknowledged_write() {
         db: warroom::server::DbLocation::File(TestServer::db_path(&dir)),
         runbooks: warroom::model::RunbookSet::default(),
         auth: warroom::server::AuthConfig::tokens_only(),
+        classifier: Default::default(),
         demo: false,
     })
     .await

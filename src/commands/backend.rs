@@ -59,6 +59,7 @@ pub async fn embedded(db: DbLocation, demo: bool, label: &str) -> Result<Connect
         db,
         runbooks: crate::model::RunbookSet::default(),
         auth,
+        classifier: Default::default(),
         demo,
     })
     .await

@@ -56,6 +56,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             db: db.clone(),
             runbooks,
             auth,
+            classifier: file.alertmanager.clone(),
             demo: args.demo,
         })
         .await

@@ -21,6 +21,9 @@ pub const MAX_SHORT: usize = 100;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActorRole {
+    /// A machine that only delivers alerts (the Alertmanager webhook). It
+    /// can read nothing and change nothing else.
+    Integration,
     Viewer,
     Responder,
     Commander,
@@ -29,6 +32,7 @@ pub enum ActorRole {
 impl ActorRole {
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Integration => "integration",
             Self::Viewer => "viewer",
             Self::Responder => "responder",
             Self::Commander => "commander",
@@ -46,10 +50,13 @@ impl std::str::FromStr for ActorRole {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
+            "integration" => Ok(Self::Integration),
             "viewer" => Ok(Self::Viewer),
             "responder" => Ok(Self::Responder),
             "commander" => Ok(Self::Commander),
-            _ => Err(format!("unknown role `{s}` (viewer, responder, commander)")),
+            _ => Err(format!(
+                "unknown role `{s}` (viewer, responder, commander, integration)"
+            )),
         }
     }
 }
@@ -547,7 +554,8 @@ pub fn declare(
     checklists: Vec<super::Checklist>,
     now: DateTime<Utc>,
 ) -> Result<IncidentDetail, DomainError> {
-    if actor.role < ActorRole::Commander {
+    let integration = actor.role == ActorRole::Integration;
+    if actor.role < ActorRole::Commander && !integration {
         return Err(DomainError::Forbidden(format!(
             "a {} token cannot declare incidents; it needs the commander role",
             actor.role
@@ -560,11 +568,16 @@ pub fn declare(
             "`summary` is longer than {MAX_TEXT} characters"
         )));
     }
-    let commander = req
-        .commander
-        .filter(|c| !c.trim().is_empty())
-        .unwrap_or_else(|| actor.handle.clone());
-    check_text("commander", &commander, MAX_SHORT)?;
+    // A person who declares is the IC until they hand over; an integration
+    // opens the incident with nobody in charge, for a person to take.
+    let commander = match req.commander.filter(|c| !c.trim().is_empty()) {
+        Some(c) => Some(c),
+        None if integration => None,
+        None => Some(actor.handle.clone()),
+    };
+    if let Some(c) = &commander {
+        check_text("commander", c, MAX_SHORT)?;
+    }
     let incident = super::Incident {
         id,
         title: req.title.clone(),
@@ -572,7 +585,7 @@ pub fn declare(
         service: req.service,
         severity: req.severity,
         status: Status::Triggered,
-        commander: Some(commander.clone()),
+        commander: commander.clone(),
         tags: req.tags,
         declared_at: now,
         updated_at: now,
@@ -580,13 +593,16 @@ pub fn declare(
         last_stakeholder_update_at: None,
         version: 1,
     };
-    let responders = vec![Responder {
-        handle: commander.clone(),
-        name: commander,
-        role: Role::IncidentCommander,
-        state: ResponderState::Joined,
-        since: now,
-    }];
+    let responders = commander
+        .map(|c| Responder {
+            handle: c.clone(),
+            name: c,
+            role: Role::IncidentCommander,
+            state: ResponderState::Joined,
+            since: now,
+        })
+        .into_iter()
+        .collect();
     let timeline = vec![TimelineEvent {
         seq: 1,
         at: now,

@@ -56,10 +56,11 @@ fn known_params(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), Api
 
 pub async fn list(
     State(app): State<AppState>,
-    _who: Principal,
+    who: Principal,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
+    who.require(ActorRole::Viewer)?;
     known_params(&q, &["status", "severity", "service", "all"])?;
     let all = match q.get("all").map(String::as_str) {
         None | Some("false") | Some("0") => false,
@@ -88,19 +89,21 @@ pub async fn list(
 
 pub async fn detail(
     State(app): State<AppState>,
-    _who: Principal,
+    who: Principal,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    who.require(ActorRole::Viewer)?;
     let d = app.store.detail(parse_id(&id)?)?;
     Ok(cached_json(&headers, &d))
 }
 
 pub async fn changes(
     State(app): State<AppState>,
-    _who: Principal,
+    who: Principal,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
+    who.require(ActorRole::Viewer)?;
     known_params(&q, &["since", "wait"])?;
     let num = |name: &str| -> Result<u64, ApiError> {
         q.get(name)

@@ -13,6 +13,9 @@ pub struct ServerFileConfig {
     pub db: Option<PathBuf>,
     /// A folder of runbook templates (`*.toml`).
     pub runbooks: Option<PathBuf>,
+    /// Classification rules for the Alertmanager receiver.
+    #[serde(default)]
+    pub alertmanager: super::integrations::classify::Classifier,
 }
 
 impl ServerFileConfig {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 mod error;
+pub mod integrations;
 mod json;
 mod metrics;
 pub mod store;
@@ -35,6 +36,7 @@ pub struct AppState {
     pub auth: AuthConfig,
     pub metrics: Arc<Metrics>,
     pub runbooks: Arc<RunbookSet>,
+    pub classifier: Arc<integrations::classify::Classifier>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -50,7 +52,12 @@ pub fn router(state: AppState) -> Router {
         .route("/incidents/{id}/checklist", post(api::checklist))
         .route("/incidents/{id}/updates", post(api::stakeholder_update))
         .route("/changes", get(api::changes))
-        .route("/whoami", get(api::whoami));
+        .route("/whoami", get(api::whoami))
+        .route(
+            "/integrations/alertmanager",
+            // A large alert group is bigger than a note: allow 1 MiB here.
+            post(integrations::alertmanager::receive).layer(DefaultBodyLimit::max(1024 * 1024)),
+        );
     let sec = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
     };
@@ -94,6 +101,7 @@ pub struct ServerOptions {
     pub db: DbLocation,
     pub runbooks: RunbookSet,
     pub auth: AuthConfig,
+    pub classifier: integrations::classify::Classifier,
     /// Seed the demo outage and keep it live.
     pub demo: bool,
 }
@@ -174,6 +182,7 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         auth: opts.auth,
         metrics: Arc::default(),
         runbooks,
+        classifier: Arc::new(opts.classifier),
     };
     let listener = TcpListener::bind(opts.listen)
         .await

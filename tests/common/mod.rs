@@ -32,6 +32,7 @@ impl TestServer {
             db: DbLocation::File(Self::db_path(&dir)),
             runbooks: RunbookSet::default(),
             auth: AuthConfig::tokens_only(),
+            classifier: Default::default(),
             demo: false,
         })
         .await

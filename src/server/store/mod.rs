@@ -342,11 +342,12 @@ pub fn update(
     Ok(d)
 }
 
-/// The open incident that an alert group feeds, if any.
+/// The active incident that an alert group feeds, if any. A resolved one
+/// is not joined: alerts firing again after a resolve are a new incident.
 pub fn incident_for_alert_group(tx: &Transaction<'_>, group: &str) -> Result<Option<IncidentId>> {
     Ok(tx
         .query_row(
-            "SELECT id FROM incidents WHERE alert_group = ?1 AND status != 'closed' ORDER BY id DESC LIMIT 1",
+            "SELECT id FROM incidents WHERE alert_group = ?1 AND active = 1 ORDER BY id DESC LIMIT 1",
             [group],
             |r| r.get::<_, i64>(0),
         )

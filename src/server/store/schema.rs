@@ -55,6 +55,17 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX idempotency_created ON idempotency (created_at);
     "#,
+    // 2: the state of each alert an integration reported, so repeated
+    // notifications are recorded once (deduplicated by fingerprint).
+    r#"
+    CREATE TABLE alerts (
+        incident_id INTEGER NOT NULL REFERENCES incidents (id),
+        fingerprint TEXT NOT NULL,
+        firing      INTEGER NOT NULL,
+        updated_at  TEXT NOT NULL,
+        PRIMARY KEY (incident_id, fingerprint)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

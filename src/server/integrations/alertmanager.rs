@@ -1,0 +1,235 @@
+//! The Alertmanager webhook receiver (`POST /api/v1/integrations/alertmanager`,
+//! payload version 4). A firing group opens an incident, or joins the active
+//! incident of the same group key; each alert's firing and resolving is
+//! recorded once (by fingerprint, so Alertmanager's repeated notifications
+//! add nothing); when every alert of the group has resolved that is noted,
+//! but the incident stays open until a person resolves it.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use rusqlite::{OptionalExtension, params};
+use serde::Deserialize;
+
+use crate::model::wire::DeclareRequest;
+use crate::model::{Action, Actor, ActorRole, IncidentDetail, apply, declare};
+use crate::server::AppState;
+use crate::server::auth::Principal;
+use crate::server::error::ApiError;
+use crate::server::json::decode;
+use crate::server::store::{self, StoreError};
+
+/// Alertmanager's webhook body. Decoded leniently (unknown fields are
+/// fine): newer Alertmanagers add fields.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Notification {
+    pub version: String,
+    pub group_key: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub group_labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub common_labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub common_annotations: BTreeMap<String, String>,
+    #[serde(default)]
+    pub truncated_alerts: u64,
+    pub alerts: Vec<Alert>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Alert {
+    pub status: String,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+    pub fingerprint: String,
+}
+
+impl Alert {
+    fn firing(&self) -> bool {
+        self.status == "firing"
+    }
+
+    /// `CheckoutHighErrorRate instance=web-3 job=checkout`: the name and a
+    /// few telling labels.
+    fn describe(&self) -> String {
+        let name = self
+            .labels
+            .get("alertname")
+            .cloned()
+            .unwrap_or_else(|| self.fingerprint.clone());
+        let extra: Vec<String> = self
+            .labels
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "alertname" | "severity"))
+            .take(3)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if extra.is_empty() {
+            name
+        } else {
+            format!("{name} {}", extra.join(" "))
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        self.annotations
+            .get("summary")
+            .or_else(|| self.annotations.get("description"))
+            .cloned()
+    }
+}
+
+fn title_of(n: &Notification, service: &str) -> String {
+    if let Some(s) = n.common_annotations.get("summary") {
+        return s.clone();
+    }
+    let name = n
+        .common_labels
+        .get("alertname")
+        .or_else(|| n.alerts.first().and_then(|a| a.labels.get("alertname")));
+    match name {
+        Some(a) => format!("{a} on {service}"),
+        None => format!(
+            "Alerts for {}",
+            n.group_labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn check(n: &Notification) -> Result<(), ApiError> {
+    if n.version != "4" {
+        return Err(ApiError::unprocessable(format!(
+            "webhook payload version `{}` is not supported (expected 4)",
+            crate::text::one_line(&n.version, 20)
+        )));
+    }
+    if n.group_key.trim().is_empty() {
+        return Err(ApiError::unprocessable("`groupKey` must not be empty"));
+    }
+    if let Some(a) = n.alerts.iter().find(|a| a.fingerprint.trim().is_empty()) {
+        return Err(ApiError::unprocessable(format!(
+            "an alert has no fingerprint ({})",
+            crate::text::one_line(&a.describe(), 60)
+        )));
+    }
+    if let Some(a) = n
+        .alerts
+        .iter()
+        .find(|a| !matches!(a.status.as_str(), "firing" | "resolved"))
+    {
+        return Err(ApiError::unprocessable(format!(
+            "alert status `{}` is not firing or resolved",
+            crate::text::one_line(&a.status, 20)
+        )));
+    }
+    Ok(())
+}
+
+pub async fn receive(
+    State(app): State<AppState>,
+    who: Principal,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    if !matches!(who.0.role, ActorRole::Integration | ActorRole::Commander) {
+        return Err(ApiError::forbidden(format!(
+            "a {} token cannot deliver alerts; create one with `warroom token create --role integration --name alertmanager`",
+            who.0.role
+        )));
+    }
+    let (n, _) = decode::<Notification>(&headers, body)?;
+    check(&n)?;
+    // The integration acts through the same rules as a person; it is
+    // trusted with these alert and declare actions only.
+    let actor = Actor {
+        handle: who.0.handle.clone(),
+        role: ActorRole::Commander,
+    };
+    let integration = Actor {
+        handle: who.0.handle.clone(),
+        role: ActorRole::Integration,
+    };
+    let class = app.classifier.classify(if n.common_labels.is_empty() {
+        &n.group_labels
+    } else {
+        &n.common_labels
+    });
+    let runbook = class
+        .runbook
+        .as_deref()
+        .and_then(|r| app.runbooks.by_name(r))
+        .unwrap_or_else(|| app.runbooks.for_service(&class.service))
+        .clone();
+    let stored = app.store.write(None, |tx| {
+        let now = Utc::now();
+        let (mut d, known, opened): (IncidentDetail, u64, bool) = match store::incident_for_alert_group(tx, &n.group_key)? {
+            Some(id) => {
+                let d = store::load(tx, id)?;
+                let known = d.timeline.last().map_or(0, |e| e.seq);
+                (d, known, false)
+            }
+            None if n.alerts.iter().any(Alert::firing) => {
+                let req = DeclareRequest {
+                    title: crate::text::one_line(&title_of(&n, &class.service), crate::model::MAX_TITLE),
+                    service: class.service.clone(),
+                    severity: class.severity,
+                    summary: n.common_annotations.get("description").cloned().unwrap_or_default(),
+                    commander: None,
+                    tags: vec!["alertmanager".into()],
+                };
+                let d = declare(store::next_id(tx)?, req, &integration, runbook.checklists(), now)?;
+                // Stored at once: the alert rows below refer to it.
+                store::save(tx, &d, 0, Some(&n.group_key))?;
+                (d, 1, true)
+            }
+            None => return Ok((200, serde_json::json!({"incident": null, "recorded": 0, "note": "nothing firing and no active incident for this group"}).to_string())),
+        };
+        let id = d.incident.id;
+        let mut recorded = 0;
+        let mut resolved_now = false;
+        for a in &n.alerts {
+            let prev: Option<bool> = tx
+                .query_row("SELECT firing FROM alerts WHERE incident_id = ?1 AND fingerprint = ?2", params![id.0 as i64, a.fingerprint], |r| r.get(0))
+                .optional()?;
+            if prev == Some(a.firing()) {
+                continue;
+            }
+            apply(&mut d, Action::Alert { alert: a.describe(), firing: a.firing(), detail: a.detail() }, &actor, now)?;
+            tx.execute(
+                "INSERT INTO alerts (incident_id, fingerprint, firing, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (incident_id, fingerprint) DO UPDATE SET firing = ?3, updated_at = ?4",
+                params![id.0 as i64, a.fingerprint, a.firing(), now.to_rfc3339()],
+            )?;
+            recorded += 1;
+            resolved_now |= !a.firing();
+        }
+        let still_firing: i64 = tx.query_row("SELECT COUNT(*) FROM alerts WHERE incident_id = ?1 AND firing = 1", [id.0 as i64], |r| r.get(0))?;
+        if resolved_now && still_firing == 0 {
+            let text = "All alerts of this group have resolved. The incident stays open until a person resolves it.".to_string();
+            apply(&mut d, Action::Note { text }, &actor, now)?;
+        }
+        if recorded > 0 {
+            store::save(tx, &d, known, Some(&n.group_key))?;
+        }
+        Ok((200, serde_json::json!({"incident": id, "opened": opened, "recorded": recorded, "truncated_alerts": n.truncated_alerts}).to_string()))
+    });
+    let stored = stored.map_err(|e: StoreError| ApiError::from(e))?;
+    let v: serde_json::Value = serde_json::from_str(&stored.body).unwrap_or_default();
+    Ok(Json(v).into_response())
+}

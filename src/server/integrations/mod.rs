@@ -1,0 +1,4 @@
+//! Systems that feed incidents into the server.
+
+pub mod alertmanager;
+pub mod classify;

@@ -1,0 +1,264 @@
+//! The Alertmanager receiver, fed payloads shaped as Alertmanager v0.25's
+//! documented webhook body (version 4; ../shared/specs/alertmanager-v0.25.0-webhook.md).
+
+mod common;
+
+use common::TestServer;
+use serde_json::{Value, json};
+use warroom::model::ActorRole;
+
+fn alert(status: &str, name: &str, instance: &str, fp: &str) -> Value {
+    json!({
+        "status": status,
+        "labels": {"alertname": name, "instance": instance, "job": "checkout", "severity": "critical"},
+        "annotations": {"summary": format!("{name} on {instance}")},
+        "startsAt": "2026-11-25T10:00:00Z",
+        "endsAt": if status == "firing" { "0001-01-01T00:00:00Z" } else { "2026-11-25T10:20:00Z" },
+        "generatorURL": "http://prometheus:9090/graph?g0.expr=up",
+        "fingerprint": fp
+    })
+}
+
+fn payload(status: &str, alerts: Vec<Value>) -> Value {
+    json!({
+        "version": "4",
+        "groupKey": "{}:{alertname=\"CheckoutHighErrorRate\"}",
+        "truncatedAlerts": 0,
+        "status": status,
+        "receiver": "warroom",
+        "groupLabels": {"alertname": "CheckoutHighErrorRate"},
+        "commonLabels": {"alertname": "CheckoutHighErrorRate", "job": "checkout", "severity": "critical"},
+        "commonAnnotations": {},
+        "externalURL": "http://alertmanager:9093",
+        "alerts": alerts
+    })
+}
+
+const HOOK: &str = "/integrations/alertmanager";
+
+#[tokio::test]
+async fn a_firing_group_opens_one_incident_and_alerts_are_recorded_once() {
+    let t = TestServer::start().await;
+    let (_, am) = t
+        .server
+        .store
+        .create_token("alertmanager", ActorRole::Integration)
+        .unwrap();
+    let firing = payload(
+        "firing",
+        vec![
+            alert("firing", "CheckoutHighErrorRate", "web-1", "aaa1"),
+            alert("firing", "CheckoutHighErrorRate", "web-2", "aaa2"),
+        ],
+    );
+    let (s, r) = t.post(HOOK, &am, firing.clone()).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["opened"], true);
+    assert_eq!(r["recorded"], 2);
+    let id = r["incident"].as_str().unwrap().to_string();
+    // Alertmanager repeats the notification: nothing new is recorded.
+    let (_, r) = t.post(HOOK, &am, firing).await;
+    assert_eq!(
+        (
+            r["opened"].clone(),
+            r["recorded"].clone(),
+            r["incident"].as_str().unwrap()
+        ),
+        (json!(false), json!(0), id.as_str())
+    );
+
+    let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
+    let inc = &d["incident"];
+    assert_eq!(inc["severity"], "SEV1", "critical maps to SEV1");
+    assert_eq!(inc["service"], "checkout", "from the job label");
+    assert_eq!(inc["title"], "CheckoutHighErrorRate on checkout");
+    assert_eq!(
+        inc["commander"],
+        Value::Null,
+        "an integration does not make itself IC"
+    );
+    let alerts: Vec<&Value> = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "alert_received")
+        .collect();
+    assert_eq!(alerts.len(), 2);
+    assert!(
+        alerts[0]["alert"]
+            .as_str()
+            .unwrap()
+            .contains("instance=web-1")
+    );
+    assert_eq!(alerts[0]["author"], "alertmanager");
+
+    // One resolves, then the other: each recorded once; then a note, and
+    // the incident stays active.
+    let (_, r) = t
+        .post(
+            HOOK,
+            &am,
+            payload(
+                "firing",
+                vec![
+                    alert("resolved", "CheckoutHighErrorRate", "web-1", "aaa1"),
+                    alert("firing", "CheckoutHighErrorRate", "web-2", "aaa2"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(r["recorded"], 1);
+    let (_, r) = t
+        .post(
+            HOOK,
+            &am,
+            payload(
+                "resolved",
+                vec![
+                    alert("resolved", "CheckoutHighErrorRate", "web-1", "aaa1"),
+                    alert("resolved", "CheckoutHighErrorRate", "web-2", "aaa2"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(r["recorded"], 1);
+    let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
+    assert_eq!(
+        d["incident"]["status"], "triggered",
+        "resolved alerts do not resolve the incident"
+    );
+    let notes: Vec<&Value> = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .collect();
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("All alerts of this group have resolved")
+    );
+    // Firing again joins the same active incident.
+    let (_, r) = t
+        .post(
+            HOOK,
+            &am,
+            payload(
+                "firing",
+                vec![alert("firing", "CheckoutHighErrorRate", "web-1", "aaa1")],
+            ),
+        )
+        .await;
+    assert_eq!(
+        (r["incident"].as_str().unwrap(), r["opened"].clone()),
+        (id.as_str(), json!(false))
+    );
+}
+
+#[tokio::test]
+async fn classification_rules_from_the_server_config_pick_severity_service_and_runbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let classifier: warroom::server::integrations::classify::Classifier =
+        toml::from_str("[[rules]]\nlabels = { job = \"checkout\" }\nseverity = \"SEV2\"\nservice = \"payments\"\nrunbook = \"payments\"").unwrap();
+    let rb = warroom::model::Runbook::parse(
+        "p",
+        "name = \"payments\"\ncontainment = [\"Fail over payments-db\"]",
+    )
+    .unwrap();
+    let server = warroom::server::start(warroom::server::ServerOptions {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        db: warroom::server::DbLocation::File(dir.path().join("db")),
+        runbooks: warroom::model::RunbookSet::default().with(rb),
+        auth: warroom::server::AuthConfig::tokens_only(),
+        classifier,
+        demo: false,
+    })
+    .await
+    .unwrap();
+    let (_, am) = server
+        .store
+        .create_token("am", ActorRole::Integration)
+        .unwrap();
+    let http = reqwest::Client::new();
+    let r: Value = http
+        .post(format!(
+            "{}/api/v1/integrations/alertmanager",
+            server.base_url()
+        ))
+        .bearer_auth(&am)
+        .json(&payload(
+            "firing",
+            vec![alert("firing", "CheckoutHighErrorRate", "web-1", "f1")],
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = r["incident"].as_str().unwrap();
+    let d = server.store.detail(id.parse().unwrap()).unwrap();
+    assert_eq!(d.incident.severity, warroom::model::Severity::Sev2);
+    assert_eq!(d.incident.service, "payments");
+    let containment = d.checklist(warroom::model::Phase::Containment).unwrap();
+    assert_eq!(
+        containment.items[0].text, "Fail over payments-db",
+        "the rule's runbook"
+    );
+}
+
+#[tokio::test]
+async fn the_receiver_takes_only_integration_or_commander_tokens_and_checks_the_payload() {
+    let t = TestServer::start().await;
+    let (_, am) = t
+        .server
+        .store
+        .create_token("alertmanager", ActorRole::Integration)
+        .unwrap();
+    let ok = payload("firing", vec![alert("firing", "X", "h", "f")]);
+    assert_eq!(t.post(HOOK, &t.viewer, ok.clone()).await.0, 403);
+    assert_eq!(t.post(HOOK, &t.responder, ok.clone()).await.0, 403);
+    assert_eq!(t.post(HOOK, &t.commander, ok).await.0, 200);
+    // The integration token can do nothing else, not even read.
+    assert_eq!(t.get("/incidents", &am).await.0, 403);
+    assert_eq!(
+        t.post(
+            "/incidents",
+            &am,
+            json!({"title": "t", "service": "s", "severity": "SEV1"})
+        )
+        .await
+        .0,
+        403
+    );
+    // Bad payloads are refused with the reason.
+    let mut v3 = payload("firing", vec![alert("firing", "X", "h", "f")]);
+    v3["version"] = json!("3");
+    let (s, e) = t.post(HOOK, &am, v3).await;
+    assert_eq!(s, 422);
+    assert!(e["error"]["message"].as_str().unwrap().contains("version"));
+    let mut bad = payload("firing", vec![alert("firing", "X", "h", "f")]);
+    bad["alerts"][0]["status"] = json!("exploding");
+    assert_eq!(t.post(HOOK, &am, bad).await.0, 422);
+    let (s, _) = t.post(HOOK, &am, json!({"version": "4"})).await;
+    assert_eq!(s, 422, "missing groupKey and alerts");
+    // Nothing firing and no incident: nothing is opened.
+    let (s, r) = t
+        .post(
+            HOOK,
+            &am,
+            payload("resolved", vec![alert("resolved", "Y", "h", "zz")])
+                .as_object()
+                .map(|o| {
+                    let mut o = o.clone();
+                    o.insert("groupKey".into(), json!("other-group"));
+                    Value::Object(o)
+                })
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(r["incident"], Value::Null);
+}
