@@ -9,6 +9,17 @@
 //! url = "https://warroom.example.com"
 //! token_file = "~/.config/warroom/prod.token"   # or token_env = "PROD_TOKEN"
 //! ca_cert = "/etc/ssl/private-ca.pem"           # optional, a private CA
+//!
+//! [profiles.alerts]
+//! kind = "alertmanager"
+//! url = "http://alertmanager:9093"
+//! user = "alice"                                # silences are created by
+//!
+//! [profiles.pd]
+//! kind = "pagerduty"
+//! url = "https://api.pagerduty.com"
+//! token_env = "PAGERDUTY_TOKEN"
+//! user = "alice@example.com"                    # the From header for writes
 //! ```
 
 use std::collections::BTreeMap;
@@ -30,6 +41,8 @@ pub struct Config {
 pub enum BackendKind {
     #[default]
     Warroom,
+    Alertmanager,
+    Pagerduty,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -42,6 +55,13 @@ pub struct Profile {
     /// Name of an environment variable holding the token.
     pub token_env: Option<String>,
     pub ca_cert: Option<PathBuf>,
+    /// Alertmanager: who silences are created by (default: $USER).
+    /// PagerDuty: the `From` email every write must carry.
+    pub user: Option<String>,
+    /// PagerDuty: the Accept header (default
+    /// `application/vnd.pagerduty+json;version=2`); some mocks want
+    /// `application/json`.
+    pub accept: Option<String>,
 }
 
 impl Config {

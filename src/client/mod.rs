@@ -4,9 +4,11 @@
 //! Each backend kind (warroom's own API, Alertmanager, PagerDuty) is one
 //! implementation of [`ReadBackend`] and [`WriteBackend`].
 
+pub mod alertmanager;
 mod error;
 mod http;
 pub mod outbox;
+pub mod pagerduty;
 pub mod poller;
 mod sanitize;
 pub mod sender;

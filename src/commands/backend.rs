@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cli::BackendArgs;
 use crate::client::{self, Reader, Token, Writer};
-use crate::config::{Config, expand_home};
+use crate::config::{BackendKind, Config, expand_home};
 use crate::model::{Actor, ActorRole};
 use crate::server::{
     self, AuthConfig, DbLocation, RunningServer, ServerOptions, auth::local_user,
@@ -118,7 +118,28 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, S
             .ca_cert
             .clone()
             .or_else(|| p.ca_cert.as_deref().map(expand_home));
-        let (reader, writer) = client::connect(&p.url, token, ca.as_deref())?;
+        let (reader, writer) = match p.kind {
+            BackendKind::Warroom => client::connect(&p.url, token, ca.as_deref())?,
+            BackendKind::Alertmanager => client::alertmanager::connect(
+                &p.url,
+                token,
+                ca.as_deref(),
+                p.user.as_deref().unwrap_or(&local_user()),
+            )?,
+            BackendKind::Pagerduty => {
+                let token = token.ok_or_else(|| {
+                    format!("profile `{name}`: PagerDuty needs a token (token_file or token_env)")
+                })?;
+                let from = p.user.clone().ok_or_else(|| format!("profile `{name}`: PagerDuty needs `user = \"you@example.com\"` for the From header"))?;
+                client::pagerduty::connect(
+                    &p.url,
+                    token,
+                    ca.as_deref(),
+                    &from,
+                    p.accept.as_deref(),
+                )?
+            }
+        };
         return Ok(Connected {
             label: format!("{name} {}", crate::text::one_line(&p.url, 40)),
             reader,

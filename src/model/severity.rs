@@ -58,6 +58,22 @@ impl Severity {
     }
 }
 
+impl Severity {
+    /// The severity an alert's `severity` label stands for: critical →
+    /// SEV1, error/high → SEV2, warning → SEV3, low → SEV4, info → SEV5;
+    /// anything else, or no label, SEV3.
+    pub fn from_alert_label(v: Option<&str>) -> Severity {
+        match v.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+            Some("critical" | "page" | "sev1" | "p1") => Severity::Sev1,
+            Some("error" | "high" | "major" | "sev2" | "p2") => Severity::Sev2,
+            Some("warning" | "warn" | "medium" | "sev3" | "p3") => Severity::Sev3,
+            Some("low" | "minor" | "sev4" | "p4") => Severity::Sev4,
+            Some("info" | "informational" | "none" | "sev5" | "p5") => Severity::Sev5,
+            _ => Severity::Sev3,
+        }
+    }
+}
+
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

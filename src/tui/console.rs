@@ -75,6 +75,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
             format!("Set aside, not sent: {}", bad.join(", ")),
         ));
     }
+    let (silences_tx, mut silences_rx) = mpsc::channel(4);
     let (who_tx, mut who_rx) = mpsc::channel(1);
     let reader = setup.reader.clone();
     tokio::spawn(async move {
@@ -122,6 +123,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
             Some(f) = feed_rx.recv() => Msg::Feed(f),
             Some(d) = deliv_rx.recv() => Msg::Delivery(d),
             Some(w) = who_rx.recv() => Msg::Whoami(w),
+            Some(s) = silences_rx.recv() => Msg::Silences(s),
             _ = clock.tick() => Msg::Tick(Utc::now()),
             _ = frame_due, if dirty => continue,
             _ = term.recv() => break,
@@ -155,6 +157,12 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
                     if let Err(e) = drafts.save(&key, &text) {
                         tracing::warn!(error = %e, "cannot save draft");
                     }
+                }
+                Command::FetchSilences => {
+                    let (reader, tx) = (setup.reader.clone(), silences_tx.clone());
+                    tokio::spawn(async move {
+                        let _ = tx.send(reader.silences().await).await;
+                    });
                 }
                 Command::Quit => {}
             }

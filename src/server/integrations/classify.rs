@@ -44,17 +44,6 @@ pub struct Class {
     pub runbook: Option<String>,
 }
 
-pub fn severity_from_label(v: Option<&str>) -> Severity {
-    match v.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
-        Some("critical" | "page" | "sev1" | "p1") => Severity::Sev1,
-        Some("error" | "high" | "major" | "sev2" | "p2") => Severity::Sev2,
-        Some("warning" | "warn" | "medium" | "sev3" | "p3") => Severity::Sev3,
-        Some("low" | "minor" | "sev4" | "p4") => Severity::Sev4,
-        Some("info" | "informational" | "none" | "sev5" | "p5") => Severity::Sev5,
-        _ => Severity::Sev3,
-    }
-}
-
 impl Classifier {
     pub fn classify(&self, labels: &BTreeMap<String, String>) -> Class {
         let rule = self
@@ -67,9 +56,9 @@ impl Classifier {
             .cloned()
             .unwrap_or_else(|| "unknown".to_string());
         Class {
-            severity: rule
-                .and_then(|r| r.severity)
-                .unwrap_or_else(|| severity_from_label(labels.get("severity").map(String::as_str))),
+            severity: rule.and_then(|r| r.severity).unwrap_or_else(|| {
+                Severity::from_alert_label(labels.get("severity").map(String::as_str))
+            }),
             service: rule
                 .and_then(|r| r.service.clone())
                 .unwrap_or(default_service),

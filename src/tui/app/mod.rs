@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 
 pub use overlay::{
     Chooser, ChooserKind, Confirm, DeclareForm, EditorKind, Flash, Overlay, Palette, ResponderForm,
+    SILENCE_MINUTES, SilenceForm,
 };
 pub use update::update;
 
@@ -33,6 +34,7 @@ pub enum Msg {
     Whoami(Result<(String, ActorRole), ClientError>),
     /// Writes found in the outbox at start, not yet delivered.
     Restored(Vec<Write>),
+    Silences(Result<Vec<crate::client::SilenceInfo>, ClientError>),
 }
 
 /// Side effects `update` asks for; the runtime carries them out.
@@ -47,6 +49,8 @@ pub enum Command {
         key: DraftKey,
         text: String,
     },
+    /// Read the backend's silences (for `:silences`).
+    FetchSilences,
     Quit,
 }
 

@@ -10,7 +10,10 @@ use crate::model::{IncidentId, Role, Severity, Status};
 // boxing the larger variants would buy nothing.
 #[allow(clippy::large_enum_variant)]
 pub enum Overlay {
-    Help,
+    /// The key list, scrolled down by `scroll` lines on small screens.
+    Help {
+        scroll: usize,
+    },
     Palette(Palette),
     /// The `/` filter line; the list narrows as you type.
     FilterInput(TextArea<'static>),
@@ -26,6 +29,22 @@ pub enum Overlay {
     Outbox {
         cursor: usize,
     },
+    Silence(SilenceForm),
+    /// `:silences`: `None` while loading.
+    Silences {
+        list: Option<Result<Vec<crate::client::SilenceInfo>, String>>,
+        cursor: usize,
+    },
+}
+
+/// Durations a silence can be given, in minutes.
+pub const SILENCE_MINUTES: [u32; 6] = [15, 30, 60, 120, 240, 1440];
+
+pub struct SilenceForm {
+    pub id: IncidentId,
+    pub comment: TextArea<'static>,
+    /// Index into [`SILENCE_MINUTES`].
+    pub duration: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

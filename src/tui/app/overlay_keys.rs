@@ -4,7 +4,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_textarea::TextArea;
 
 use super::overlay::{FilterChoice, line_input, text_of};
-use super::update::{run, save_draft, send, write_blocked};
+use super::update::{run, save_draft, send, unavailable};
 use super::{
     App, Command, Confirm, DeclareForm, EditorKind, Flash, Overlay, Palette, ResponderForm,
 };
@@ -20,13 +20,18 @@ fn is_ctrl(k: &KeyEvent, c: char) -> bool {
 pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     let overlay = app.overlay.take().expect("checked by caller");
     match overlay {
-        Overlay::Help => {
-            if !matches!(
-                k.code,
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter
-            ) {
-                app.overlay = Some(Overlay::Help);
-            }
+        Overlay::Help { scroll } => {
+            let scroll = match k.code {
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
+                    return Vec::new();
+                }
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => scroll + 1,
+                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => scroll.saturating_sub(1),
+                _ => scroll,
+            };
+            app.overlay = Some(Overlay::Help {
+                scroll: scroll.min(BINDINGS.len()),
+            });
             Vec::new()
         }
         Overlay::Outbox { mut cursor } => {
@@ -108,6 +113,44 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
                 text,
             });
             save_draft(app, &kind)
+        }
+        Overlay::Silence(f) => silence_key(app, f, k),
+        Overlay::Silences { list, mut cursor } => {
+            let n = list
+                .as_ref()
+                .and_then(|l| l.as_ref().ok())
+                .map_or(0, Vec::len);
+            match k.code {
+                KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),
+                KeyCode::Down | KeyCode::Char('j') => {
+                    cursor = (cursor + 1).min(n.saturating_sub(1))
+                }
+                KeyCode::Up | KeyCode::Char('k') => cursor = cursor.saturating_sub(1),
+                KeyCode::Char('r') => {
+                    app.overlay = Some(Overlay::Silences {
+                        list: None,
+                        cursor: 0,
+                    });
+                    return vec![Command::FetchSilences];
+                }
+                KeyCode::Char('d') => {
+                    let target = list
+                        .as_ref()
+                        .and_then(|l| l.as_ref().ok())
+                        .and_then(|l| l.get(cursor))
+                        .filter(|s| s.state != "expired")
+                        .map(|s| s.id.clone());
+                    if let Some(silence_id) = target {
+                        app.overlay = Some(Overlay::Silences { list, cursor });
+                        let mut cmds = send(app, WriteOp::ExpireSilence { silence_id });
+                        cmds.push(Command::FetchSilences);
+                        return cmds;
+                    }
+                }
+                _ => {}
+            }
+            app.overlay = Some(Overlay::Silences { list, cursor });
+            Vec::new()
         }
         Overlay::Palette(p) => palette_key(app, p, k),
         Overlay::Declare(f) => declare_key(app, f, k),
@@ -304,7 +347,7 @@ fn palette_key(app: &mut App, mut p: Palette, k: KeyEvent) -> Vec<Command> {
                     Some(inc)
                         if inc.status >= Status::Identified && inc.status != Status::Closed =>
                     {
-                        if let Some(why) = write_blocked(app, Act::Advance) {
+                        if let Some(why) = unavailable(app, Act::Advance) {
                             app.flash = Some(Flash::info("reopen is not available", why));
                         } else {
                             reason_editor(app, inc.id, Status::Investigating, false);
@@ -431,5 +474,34 @@ fn responder_key(app: &mut App, mut f: ResponderForm, k: KeyEvent) -> Vec<Comman
         _ => {}
     }
     app.overlay = Some(Overlay::Responder(f));
+    Vec::new()
+}
+
+fn silence_key(app: &mut App, mut f: super::SilenceForm, k: KeyEvent) -> Vec<Command> {
+    let n = super::SILENCE_MINUTES.len();
+    match k.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Up => f.duration = (f.duration + 1).min(n - 1),
+        KeyCode::Down => f.duration = f.duration.saturating_sub(1),
+        KeyCode::Enter => {
+            let comment = text_of(&f.comment).trim().to_string();
+            if comment.is_empty() {
+                app.overlay = Some(Overlay::Silence(f));
+                return Vec::new();
+            }
+            return send(
+                app,
+                WriteOp::Silence {
+                    id: f.id,
+                    comment,
+                    minutes: super::SILENCE_MINUTES[f.duration],
+                },
+            );
+        }
+        _ => {
+            f.comment.input(k);
+        }
+    }
+    app.overlay = Some(Overlay::Silence(f));
     Vec::new()
 }

@@ -362,7 +362,7 @@ fn the_palette_completes_runs_actions_and_jumps_to_ids() {
     };
     assert_eq!(overlay::text_of(&p.input), "help");
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::Help)));
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
     key(&mut app, KeyCode::Esc);
     ch(&mut app, ':');
     typ(&mut app, "inc-6");
@@ -403,7 +403,7 @@ fn t_toggles_time_and_question_mark_opens_help() {
     ch(&mut app, 't');
     assert_eq!(app.time_mode, TimeMode::Relative);
     ch(&mut app, '?');
-    assert!(matches!(app.overlay, Some(Overlay::Help)));
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
 }
 
 #[test]

@@ -46,6 +46,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
+        Msg::Silences(r) => {
+            if let Some(Overlay::Silences { list, cursor }) = &mut app.overlay {
+                *list = Some(r.map_err(|e| e.to_string()));
+                *cursor = 0;
+            }
+            Vec::new()
+        }
         Msg::Paste(text) => paste(app, &text),
         Msg::Key(k) => key(app, k),
     }
@@ -228,10 +235,8 @@ fn flash_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
 
 /// Runs an action named by a key or the palette.
 pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
-    let b = keymap::binding(act);
-    if b.writes
-        && let Some(why) = write_blocked(app, act)
-    {
+    if let Some(why) = unavailable(app, act) {
+        let b = keymap::binding(act);
         app.flash = Some(Flash::info(format!("{} is not available", b.command), why));
         return Vec::new();
     }
@@ -265,7 +270,7 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
             Vec::new()
         }
         Act::Help => {
-            app.overlay = Some(Overlay::Help);
+            app.overlay = Some(Overlay::Help { scroll: 0 });
             Vec::new()
         }
         Act::Quit => {
@@ -321,15 +326,33 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
             }));
             Vec::new()
         }
+        Act::Silences => {
+            app.overlay = Some(Overlay::Silences {
+                list: None,
+                cursor: 0,
+            });
+            vec![Command::FetchSilences]
+        }
         _ => incident_act(app, act),
     }
 }
 
 /// Why a write action cannot run now, if it cannot.
-pub(super) fn write_blocked(app: &App, act: Act) -> Option<String> {
+/// Why an action cannot run here, if it cannot: the backend cannot do it,
+/// or the token's role does not allow it. Help and palette show the same.
+pub fn unavailable(app: &App, act: Act) -> Option<String> {
     let caps = app.caps;
     let (allowed, what) = match act {
-        Act::Acknowledge | Act::Advance => (caps.lifecycle, "change the incident's status"),
+        Act::Acknowledge => (caps.acknowledge, "acknowledge incidents"),
+        Act::Advance => (
+            caps.lifecycle,
+            "step through the incident lifecycle (it has no phases)",
+        ),
+        Act::Resolve => (
+            caps.resolve,
+            "resolve in one step; advance through the phases with n",
+        ),
+        Act::Silence | Act::Silences => (caps.silence, "silence alerts"),
         Act::SevUp | Act::SevDown => (caps.severity, "change severity"),
         Act::Toggle => (caps.checklists, "keep checklists"),
         Act::Note => (caps.notes, "take notes"),
@@ -339,7 +362,10 @@ pub(super) fn write_blocked(app: &App, act: Act) -> Option<String> {
         _ => (true, ""),
     };
     if !allowed {
-        return Some(format!("This backend ({}) cannot {what}.", app.backend));
+        return Some(format!("{} cannot {what}.", caps.name));
+    }
+    if !keymap::binding(act).writes {
+        return None;
     }
     let needed = match act {
         Act::Toggle | Act::Note => ActorRole::Responder,
@@ -548,6 +574,26 @@ fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
                 EditorKind::Update(key)
             };
             app.overlay = Some(Overlay::Editor { kind, text });
+            Vec::new()
+        }
+        Act::Resolve => {
+            if !inc.status.is_active() {
+                app.flash = Some(Flash::info(
+                    "Already resolved",
+                    format!("{id} is {}.", inc.status),
+                ));
+                return Vec::new();
+            }
+            send(app, WriteOp::Resolve { id })
+        }
+        Act::Silence => {
+            let mut comment = line_input("", "why: e.g. rollback in progress, known cause");
+            comment.set_cursor_line_style(ratatui::style::Style::default());
+            app.overlay = Some(Overlay::Silence(super::SilenceForm {
+                id,
+                comment,
+                duration: 2,
+            }));
             Vec::new()
         }
         Act::Responder => {

@@ -44,7 +44,7 @@ fn hint<'a>(theme: &Theme, pairs: &[(&str, &str)]) -> Line<'a> {
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     match &app.overlay {
         None => {}
-        Some(Overlay::Help) => help(app, theme, f, area),
+        Some(Overlay::Help { scroll }) => help(app, theme, f, area, *scroll),
         Some(Overlay::Palette(p)) => palette(theme, f, area, &p.input, p.cursor),
         Some(Overlay::FilterInput(t)) => {
             let r = Rect {
@@ -168,6 +168,102 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 h,
             );
         }
+        Some(Overlay::Silence(form)) => {
+            let r = centered(area, 70, 8);
+            let (inner, block) = popup(theme, f, r, &format!("Silence the alerts of {}", form.id));
+            f.render_widget(block, r);
+            let [c, d, _, h] = Layout::vertical([
+                Constraint::Length(3),
+                Constraint::Length(1),
+                Constraint::Min(0),
+                Constraint::Length(1),
+            ])
+            .areas(inner);
+            field(theme, f, c, &form.comment, "Comment (required)", true);
+            let minutes = crate::tui::app::SILENCE_MINUTES[form.duration];
+            let dur = if minutes >= 60 {
+                format!("{}h", minutes / 60)
+            } else {
+                format!("{minutes}m")
+            };
+            f.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled(" For  ", theme.style(Role::Muted)),
+                    Span::styled(format!(" ▴ {dur} ▾ "), theme.style(Role::Selected)),
+                    Span::styled(
+                        format!(
+                            "  until {}",
+                            (app.now + chrono::Duration::minutes(minutes as i64))
+                                .format("%H:%M UTC")
+                        ),
+                        theme.style(Role::Muted),
+                    ),
+                ])),
+                d,
+            );
+            f.render_widget(
+                Paragraph::new(hint(
+                    theme,
+                    &[("↑/↓", "duration"), ("Enter", "silence"), ("Esc", "cancel")],
+                )),
+                h,
+            );
+        }
+        Some(Overlay::Silences { list, cursor }) => {
+            let rows = list
+                .as_ref()
+                .and_then(|l| l.as_ref().ok())
+                .map_or(1, Vec::len) as u16;
+            let r = centered(area, 100, (rows + 4).clamp(6, area.height));
+            let (inner, block) = popup(theme, f, r, "Silences");
+            f.render_widget(block, r);
+            let mut lines: Vec<Line> = match list {
+                None => vec![Line::from(Span::styled(
+                    " loading…",
+                    theme.style(Role::Muted),
+                ))],
+                Some(Err(e)) => vec![Line::from(Span::styled(
+                    format!(" {}", one_line(e, 90)),
+                    theme.style(Role::Error),
+                ))],
+                Some(Ok(l)) if l.is_empty() => vec![Line::from(Span::styled(
+                    " No silences.",
+                    theme.style(Role::Muted),
+                ))],
+                Some(Ok(l)) => l
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let st = if i == *cursor {
+                            theme.style(Role::Selected)
+                        } else if s.state == "active" {
+                            theme.style(Role::Text)
+                        } else {
+                            theme.style(Role::Muted)
+                        };
+                        let text = format!(
+                            " {:<8} until {}  {}  by {}: {}",
+                            s.state,
+                            s.ends_at.format("%m-%d %H:%M"),
+                            s.matchers,
+                            s.created_by,
+                            s.comment
+                        );
+                        Line::from(Span::styled(pad(&text, inner.width as usize), st))
+                    })
+                    .collect(),
+            };
+            lines.push(hint(
+                theme,
+                &[
+                    ("j/k", "select"),
+                    ("d", "expire"),
+                    ("r", "reload"),
+                    ("Esc", "close"),
+                ],
+            ));
+            f.render_widget(Paragraph::new(lines), inner);
+        }
         Some(Overlay::Outbox { cursor }) => {
             let r = centered(area, 90, (app.pending.len() as u16 + 4).max(6));
             let (inner, block) = popup(
@@ -266,18 +362,36 @@ fn input_box(theme: &Theme, f: &mut Frame, area: Rect, t: &TextArea<'static>, ti
     field(theme, f, area, t, title, true);
 }
 
-fn help(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
-    let h = (BINDINGS.len() as u16 + 6).min(area.height);
-    let r = centered(area, 76, h);
-    let (inner, block) = popup(theme, f, r, "Keys");
+fn help(app: &App, theme: &Theme, f: &mut Frame, area: Rect, scroll: usize) {
+    let h = (BINDINGS.len() as u16 + 4).min(area.height);
+    let r = centered(area, 110, h);
+    let more = BINDINGS.len() + 2 > h.saturating_sub(2) as usize;
+    let (inner, block) = popup(theme, f, r, if more { "Keys (j/k scroll)" } else { "Keys" });
     f.render_widget(block, r);
     let mut lines: Vec<Line> = BINDINGS
         .iter()
         .map(|b| {
+            // Keys this backend or token cannot use are greyed, with why.
+            let why = crate::tui::app::update::unavailable(app, b.act);
+            let help_style = if why.is_some() {
+                theme.style(Role::Muted)
+            } else {
+                theme.style(Role::Text)
+            };
             let mut spans = vec![
-                Span::styled(pad(&format!(" {}", b.label), 8), theme.style(Role::Key)),
-                Span::raw(b.help),
+                Span::styled(
+                    pad(&format!(" {}", b.label), 10),
+                    if why.is_some() {
+                        theme.style(Role::Muted)
+                    } else {
+                        theme.style(Role::Key)
+                    },
+                ),
+                Span::styled(b.help, help_style),
             ];
+            if let Some(w) = why {
+                spans.push(Span::styled(format!("  ✗ {w}"), theme.style(Role::Muted)));
+            }
             if !b.panes.is_empty() {
                 spans.push(Span::styled(
                     format!(
@@ -302,8 +416,8 @@ fn help(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         " :outbox  pending actions    :reopen  reopen to investigating    :INC-7  jump",
         theme.style(Role::Muted),
     )));
-    let _ = app;
-    f.render_widget(Paragraph::new(lines), inner);
+    let scroll = scroll.min(lines.len().saturating_sub(inner.height as usize));
+    f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
 }
 
 fn palette(theme: &Theme, f: &mut Frame, area: Rect, input: &TextArea<'static>, cursor: usize) {

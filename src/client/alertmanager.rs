@@ -1,0 +1,559 @@
+//! Prometheus Alertmanager (API v2) as a console backend: each active alert
+//! group is shown as an incident, its alerts (with labels and annotations)
+//! as the timeline. The one action is containment by silence: a silence on
+//! the group's labels, with the IC's comment and a duration. A group whose
+//! alerts are all silenced or inhibited shows as `contained`.
+//!
+//! Alertmanager groups have no numeric id; this backend numbers them in the
+//! order it first sees them (stable for the session) so they can be typed
+//! as `INC-n` like any incident.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+
+use super::http::{
+    REQUEST_TIMEOUT, build_client, check_url, content_type, decode, error_from, read_capped,
+    transport,
+};
+use super::{
+    Capabilities, ClientError, Fetched, ReadBackend, Reader, SilenceInfo, Token, Write,
+    WriteBackend, WriteOp, Writer, clean_detail, clean_incident,
+};
+use crate::model::wire::{ChangesResponse, ListResponse};
+use crate::model::{
+    ActorRole, EventKind, Incident, IncidentDetail, IncidentId, Severity, Status, TimelineEvent,
+};
+
+pub const CAPABILITIES: Capabilities = Capabilities {
+    name: "Alertmanager",
+    declare: false,
+    acknowledge: false,
+    lifecycle: false,
+    resolve: false,
+    severity: false,
+    notes: false,
+    checklists: false,
+    responders: false,
+    stakeholder_updates: false,
+    silence: true,
+    change_feed: false,
+};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AlertGroup {
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    pub receiver: Receiver,
+    #[serde(default)]
+    pub alerts: Vec<GettableAlert>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Receiver {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GettableAlert {
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+    pub fingerprint: String,
+    pub starts_at: DateTime<Utc>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub status: AlertStatus,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlertStatus {
+    pub state: String,
+    #[serde(default)]
+    pub silenced_by: Vec<String>,
+    #[serde(default)]
+    pub inhibited_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Matcher {
+    pub name: String,
+    pub value: String,
+    pub is_regex: bool,
+    #[serde(default = "yes")]
+    pub is_equal: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PostableSilence {
+    pub matchers: Vec<Matcher>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub created_by: String,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GettableSilence {
+    pub id: String,
+    pub status: SilenceState,
+    pub matchers: Vec<Matcher>,
+    pub ends_at: DateTime<Utc>,
+    #[serde(default)]
+    pub created_by: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SilenceState {
+    pub state: String,
+}
+
+/// The key a group is known by: its receiver and labels.
+fn group_key(g: &AlertGroup) -> String {
+    let labels: Vec<String> = g.labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    format!("{}/{{{}}}", g.receiver.name, labels.join(","))
+}
+
+pub struct AlertmanagerBackend {
+    client: reqwest::Client,
+    base: String,
+    token: Option<Token>,
+    /// Who silences are created by.
+    user: String,
+    state: Mutex<GroupIds>,
+}
+
+#[derive(Default)]
+struct GroupIds {
+    ids: HashMap<String, u64>,
+    /// The last seen group behind each id, for details and silences.
+    groups: HashMap<u64, AlertGroup>,
+}
+
+pub fn connect(
+    base: &str,
+    token: Option<Token>,
+    ca_cert: Option<&std::path::Path>,
+    user: &str,
+) -> Result<(Reader, Writer), String> {
+    let b = Arc::new(AlertmanagerBackend {
+        client: build_client(ca_cert)?,
+        base: check_url(base)?,
+        token,
+        user: user.to_string(),
+        state: Mutex::default(),
+    });
+    Ok((Reader::new(b.clone()), Writer::new(b)))
+}
+
+fn am_error(body: &[u8]) -> Option<(String, String)> {
+    // Alertmanager's errors are a JSON string or plain text.
+    let text = serde_json::from_slice::<String>(body)
+        .ok()
+        .or_else(|| std::str::from_utf8(body).ok().map(str::to_string))?;
+    let text = text.trim().to_string();
+    (!text.is_empty()).then(|| ("alertmanager".to_string(), text))
+}
+
+impl AlertmanagerBackend {
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let mut r = self
+            .client
+            .request(method, format!("{}/api/v2{path}", self.base))
+            .timeout(REQUEST_TIMEOUT);
+        if let Some(t) = &self.token {
+            r = r.bearer_auth(t.expose());
+        }
+        r
+    }
+
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        r: reqwest::RequestBuilder,
+    ) -> Result<T, ClientError> {
+        let resp = r.send().await.map_err(transport)?;
+        if !resp.status().is_success() {
+            return Err(error_from(resp, am_error).await);
+        }
+        let ct = content_type(&resp);
+        let body = read_capped(resp).await?;
+        decode(ct, &body)
+    }
+
+    async fn groups(&self) -> Result<Vec<AlertGroup>, ClientError> {
+        let groups: Vec<AlertGroup> = self
+            .call(self.request(
+                Method::GET,
+                "/alerts/groups?active=true&silenced=true&inhibited=true",
+            ))
+            .await?;
+        Ok(groups
+            .into_iter()
+            .filter(|g| !g.alerts.is_empty())
+            .collect())
+    }
+
+    fn remember(&self, groups: &[AlertGroup]) -> Vec<(u64, AlertGroup)> {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = Vec::new();
+        for g in groups {
+            let key = group_key(g);
+            let next = st.ids.len() as u64 + 1;
+            let id = *st.ids.entry(key).or_insert(next);
+            st.groups.insert(id, g.clone());
+            out.push((id, g.clone()));
+        }
+        out
+    }
+
+    fn group(&self, id: IncidentId) -> Option<AlertGroup> {
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .groups
+            .get(&id.0)
+            .cloned()
+    }
+
+    async fn silence(
+        &self,
+        id: IncidentId,
+        comment: &str,
+        minutes: u32,
+    ) -> Result<Option<IncidentDetail>, ClientError> {
+        let g = self.group(id).ok_or_else(|| {
+            ClientError::Unsupported(format!("{id} is no longer an active alert group"))
+        })?;
+        // The group's own labels identify it; a group on no labels (grouped
+        // by `...`) is matched by each alert's name instead.
+        let labels = if g.labels.is_empty() {
+            g.alerts[0].labels.clone()
+        } else {
+            g.labels.clone()
+        };
+        let now = Utc::now();
+        let body = PostableSilence {
+            matchers: labels
+                .into_iter()
+                .map(|(name, value)| Matcher {
+                    name,
+                    value,
+                    is_regex: false,
+                    is_equal: true,
+                })
+                .collect(),
+            starts_at: now,
+            ends_at: now + chrono::Duration::minutes(minutes as i64),
+            created_by: self.user.clone(),
+            comment: comment.to_string(),
+        };
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Created {
+            #[serde(rename = "silenceID")]
+            _silence_id: String,
+        }
+        let _: Created = self
+            .call(self.request(Method::POST, "/silences").json(&body))
+            .await?;
+        Ok(None)
+    }
+}
+
+/// An alert group as an incident.
+pub fn to_incident(id: u64, g: &AlertGroup) -> Incident {
+    let first = &g.alerts[0];
+    let labels = if g.labels.is_empty() {
+        &first.labels
+    } else {
+        &g.labels
+    };
+    let all = |k: &str| {
+        g.alerts
+            .iter()
+            .find_map(|a| a.labels.get(k))
+            .or_else(|| labels.get(k))
+    };
+    let service = ["service", "job", "alertname"]
+        .iter()
+        .find_map(|k| all(k))
+        .cloned()
+        .unwrap_or_else(|| g.receiver.name.clone());
+    let severity = g
+        .alerts
+        .iter()
+        .map(|a| Severity::from_alert_label(a.labels.get("severity").map(String::as_str)))
+        .min()
+        .unwrap_or(Severity::Sev3);
+    let title = first
+        .annotations
+        .get("summary")
+        .cloned()
+        .unwrap_or_else(|| {
+            let name = all("alertname").cloned().unwrap_or_else(|| "alerts".into());
+            let n = g.alerts.len();
+            if n > 1 {
+                format!("{name} ×{n} on {service}")
+            } else {
+                format!("{name} on {service}")
+            }
+        });
+    let suppressed = g.alerts.iter().all(|a| a.status.state == "suppressed");
+    let declared_at = g
+        .alerts
+        .iter()
+        .map(|a| a.starts_at)
+        .min()
+        .unwrap_or_else(Utc::now);
+    let updated_at = g
+        .alerts
+        .iter()
+        .filter_map(|a| a.updated_at)
+        .max()
+        .unwrap_or(declared_at);
+    let status = if suppressed {
+        Status::Contained
+    } else {
+        Status::Triggered
+    };
+    Incident {
+        id: IncidentId(id),
+        title,
+        summary: first
+            .annotations
+            .get("description")
+            .cloned()
+            .unwrap_or_default(),
+        service,
+        severity,
+        status,
+        commander: None,
+        tags: labels.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        declared_at,
+        updated_at,
+        status_times: [(Status::Triggered, declared_at)].into_iter().collect(),
+        last_stakeholder_update_at: None,
+        version: 1,
+    }
+}
+
+/// The group's alerts as a timeline: each alert with all its labels and
+/// annotations, and a line for each silence or inhibition on it.
+pub fn to_detail(id: u64, g: &AlertGroup) -> IncidentDetail {
+    let mut alerts = g.alerts.clone();
+    alerts.sort_by_key(|a| a.starts_at);
+    let mut timeline = Vec::new();
+    for a in &alerts {
+        let labels: Vec<String> = a.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let annotations: Vec<String> = a
+            .annotations
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        timeline.push(TimelineEvent {
+            seq: timeline.len() as u64 + 1,
+            at: a.starts_at,
+            author: "alertmanager".into(),
+            kind: EventKind::AlertReceived {
+                alert: format!(
+                    "{} {{{}}}",
+                    a.labels.get("alertname").map_or("alert", String::as_str),
+                    labels.join(", ")
+                ),
+                firing: a.status.state != "suppressed",
+                detail: (!annotations.is_empty()).then(|| annotations.join(" · ")),
+            },
+        });
+        for s in &a.status.silenced_by {
+            timeline.push(TimelineEvent {
+                seq: timeline.len() as u64 + 1,
+                at: a.updated_at.unwrap_or(a.starts_at),
+                author: "alertmanager".into(),
+                kind: EventKind::Note {
+                    text: format!("silenced by {s}"),
+                },
+            });
+        }
+        for s in &a.status.inhibited_by {
+            timeline.push(TimelineEvent {
+                seq: timeline.len() as u64 + 1,
+                at: a.updated_at.unwrap_or(a.starts_at),
+                author: "alertmanager".into(),
+                kind: EventKind::Note {
+                    text: format!("inhibited by {s}"),
+                },
+            });
+        }
+    }
+    IncidentDetail {
+        incident: to_incident(id, g),
+        timeline,
+        responders: Vec::new(),
+        checklists: Vec::new(),
+    }
+}
+
+impl ReadBackend for AlertmanagerBackend {
+    fn capabilities(&self) -> Capabilities {
+        CAPABILITIES
+    }
+
+    fn list<'a>(
+        &'a self,
+        _all: bool,
+        _etag: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Fetched<ListResponse>, ClientError>> {
+        async move {
+            let groups = self.groups().await?;
+            let mut incidents: Vec<Incident> = self
+                .remember(&groups)
+                .iter()
+                .map(|(id, g)| to_incident(*id, g))
+                .collect();
+            incidents.iter_mut().for_each(clean_incident);
+            Ok(Fetched::Fresh {
+                value: ListResponse {
+                    revision: 0,
+                    incidents,
+                },
+                etag: None,
+            })
+        }
+        .boxed()
+    }
+
+    fn detail<'a>(
+        &'a self,
+        id: IncidentId,
+        _etag: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Fetched<IncidentDetail>, ClientError>> {
+        async move {
+            let g = self.group(id).ok_or(ClientError::Api {
+                status: 404,
+                code: "not_found".into(),
+                message: format!("{id} is not an active alert group"),
+            })?;
+            let mut d = to_detail(id.0, &g);
+            clean_detail(&mut d);
+            Ok(Fetched::Fresh {
+                value: d,
+                etag: None,
+            })
+        }
+        .boxed()
+    }
+
+    fn changes(
+        &self,
+        since: u64,
+        wait: Duration,
+    ) -> BoxFuture<'_, Result<ChangesResponse, ClientError>> {
+        // No change feed: wait, then the poller reads the groups again.
+        async move {
+            tokio::time::sleep(wait).await;
+            Ok(ChangesResponse {
+                revision: since,
+                changed: Vec::new(),
+            })
+        }
+        .boxed()
+    }
+
+    fn whoami(&self) -> BoxFuture<'_, Result<(String, ActorRole), ClientError>> {
+        let user = self.user.clone();
+        async move { Ok((user, ActorRole::Commander)) }.boxed()
+    }
+
+    fn silences(&self) -> BoxFuture<'_, Result<Vec<SilenceInfo>, ClientError>> {
+        async move {
+            let list: Vec<GettableSilence> =
+                self.call(self.request(Method::GET, "/silences")).await?;
+            let mut out: Vec<SilenceInfo> = list
+                .into_iter()
+                .map(|s| SilenceInfo {
+                    id: crate::text::one_line(&s.id, 64),
+                    matchers: crate::text::one_line(
+                        &s.matchers
+                            .iter()
+                            .map(|m| {
+                                format!(
+                                    "{}{}{}",
+                                    m.name,
+                                    if m.is_equal {
+                                        if m.is_regex { "=~" } else { "=" }
+                                    } else if m.is_regex {
+                                        "!~"
+                                    } else {
+                                        "!="
+                                    },
+                                    m.value
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join(","),
+                        200,
+                    ),
+                    comment: crate::text::one_line(&s.comment, 200),
+                    created_by: crate::text::one_line(&s.created_by, 40),
+                    ends_at: s.ends_at,
+                    state: crate::text::one_line(&s.status.state, 20),
+                })
+                .collect();
+            out.sort_by(|a, b| {
+                (a.state != "active", a.ends_at).cmp(&(b.state != "active", b.ends_at))
+            });
+            Ok(out)
+        }
+        .boxed()
+    }
+}
+
+impl WriteBackend for AlertmanagerBackend {
+    fn send<'a>(
+        &'a self,
+        w: &'a Write,
+    ) -> BoxFuture<'a, Result<Option<IncidentDetail>, ClientError>> {
+        async move {
+            match &w.op {
+                WriteOp::Silence {
+                    id,
+                    comment,
+                    minutes,
+                } => self.silence(*id, comment, *minutes).await,
+                WriteOp::ExpireSilence { silence_id } => {
+                    let resp = self
+                        .request(Method::DELETE, &format!("/silence/{silence_id}"))
+                        .send()
+                        .await
+                        .map_err(transport)?;
+                    if !resp.status().is_success() {
+                        return Err(error_from(resp, am_error).await);
+                    }
+                    Ok(None)
+                }
+                other => Err(ClientError::Unsupported(format!(
+                    "{} (Alertmanager can only silence)",
+                    other.describe()
+                ))),
+            }
+        }
+        .boxed()
+    }
+}

@@ -1,0 +1,574 @@
+//! PagerDuty (REST API v2) as a console backend: triggered and acknowledged
+//! incidents, log entries and notes as the timeline, assignments and
+//! acknowledgements as responders; acknowledge, resolve, reassign and add a
+//! note through the documented endpoints.
+//!
+//! Decoding is lenient on purpose: PagerDuty's own published examples hold
+//! nulls where the schema promises values, and new enum values appear; a
+//! field we cannot read is left empty rather than failing the whole answer.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use reqwest::{Method, header};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::http::{
+    REQUEST_TIMEOUT, build_client, check_url, content_type, decode, error_from, read_capped,
+    transport,
+};
+use super::{
+    Capabilities, ClientError, Fetched, ReadBackend, Reader, Token, Write, WriteBackend, WriteOp,
+    Writer, clean_detail, clean_incident,
+};
+use crate::model::wire::{ChangesResponse, ListResponse};
+use crate::model::{
+    ActorRole, EventKind, Incident, IncidentDetail, IncidentId, ResponderAction, ResponderState,
+    Role, Severity, Status, TimelineEvent,
+};
+
+pub const CAPABILITIES: Capabilities = Capabilities {
+    name: "PagerDuty",
+    declare: false,
+    acknowledge: true,
+    lifecycle: false,
+    resolve: true,
+    severity: false,
+    notes: true,
+    checklists: false,
+    responders: true,
+    stakeholder_updates: false,
+    silence: false,
+    change_feed: false,
+};
+
+pub const DEFAULT_ACCEPT: &str = "application/vnd.pagerduty+json;version=2";
+/// PagerDuty's classic pagination stops at this offset.
+const MAX_OFFSET: u64 = 10_000;
+const PAGE: u64 = 100;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Reference {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PdIncident {
+    pub id: String,
+    pub incident_number: u64,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub urgency: Option<String>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub last_status_change_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub service: Option<Reference>,
+    #[serde(default)]
+    pub priority: Option<Reference>,
+    #[serde(default, deserialize_with = "nullable_vec")]
+    pub assignments: Vec<Assignment>,
+    #[serde(default, deserialize_with = "nullable_vec")]
+    pub acknowledgements: Vec<Acknowledgement>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Assignment {
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub assignee: Option<Reference>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Acknowledgement {
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub acknowledger: Option<Reference>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogEntry {
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub agent: Option<Reference>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Note {
+    #[serde(default)]
+    pub content: String,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub user: Option<Reference>,
+}
+
+fn nullable_vec<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Deserialize)]
+struct Page {
+    #[serde(default)]
+    incidents: Vec<PdIncident>,
+    #[serde(default)]
+    more: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct One {
+    incident: PdIncident,
+}
+
+#[derive(Deserialize)]
+struct LogEntries {
+    #[serde(default)]
+    log_entries: Vec<LogEntry>,
+}
+
+#[derive(Deserialize)]
+struct Notes {
+    #[serde(default)]
+    notes: Vec<Note>,
+}
+
+pub struct PagerDutyBackend {
+    client: reqwest::Client,
+    base: String,
+    token: Token,
+    from: String,
+    accept: String,
+    /// incident_number -> PagerDuty id.
+    ids: Mutex<HashMap<u64, String>>,
+    /// When PagerDuty said the rate-limit window resets, if it is used up.
+    not_before: Mutex<Option<Instant>>,
+}
+
+pub fn connect(
+    base: &str,
+    token: Token,
+    ca_cert: Option<&std::path::Path>,
+    from: &str,
+    accept: Option<&str>,
+) -> Result<(Reader, Writer), String> {
+    let b = Arc::new(PagerDutyBackend {
+        client: build_client(ca_cert)?,
+        base: check_url(base)?,
+        token,
+        from: from.to_string(),
+        accept: accept.unwrap_or(DEFAULT_ACCEPT).to_string(),
+        ids: Mutex::default(),
+        not_before: Mutex::default(),
+    });
+    Ok((Reader::new(b.clone()), Writer::new(b)))
+}
+
+fn pd_error(body: &[u8]) -> Option<(String, String)> {
+    #[derive(Deserialize)]
+    struct E {
+        error: Inner,
+    }
+    #[derive(Deserialize)]
+    struct Inner {
+        #[serde(default)]
+        message: String,
+        #[serde(default)]
+        code: Option<serde_json::Value>,
+        #[serde(default)]
+        errors: Vec<String>,
+    }
+    let e: E = serde_json::from_slice(body).ok()?;
+    let mut msg = e.error.message;
+    if !e.error.errors.is_empty() {
+        msg = format!("{msg}: {}", e.error.errors.join("; "));
+    }
+    Some((
+        e.error
+            .code
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "pagerduty".into()),
+        msg,
+    ))
+}
+
+pub fn severity_of(i: &PdIncident) -> Severity {
+    let p = i
+        .priority
+        .as_ref()
+        .and_then(|p| p.summary.as_deref())
+        .map(|s| s.trim().to_ascii_uppercase());
+    match p.as_deref() {
+        Some("P1") => Severity::Sev1,
+        Some("P2") => Severity::Sev2,
+        Some("P3") => Severity::Sev3,
+        Some("P4") => Severity::Sev4,
+        Some("P5") => Severity::Sev5,
+        _ => match i.urgency.as_deref() {
+            Some("high") => Severity::Sev2,
+            Some("low") => Severity::Sev4,
+            _ => Severity::Sev3,
+        },
+    }
+}
+
+pub fn status_of(i: &PdIncident) -> Status {
+    match i.status.as_deref() {
+        Some("acknowledged") => Status::Acknowledged,
+        Some("resolved") => Status::Resolved,
+        _ => Status::Triggered,
+    }
+}
+
+pub fn to_incident(i: &PdIncident) -> Incident {
+    let status = status_of(i);
+    let mut status_times: std::collections::BTreeMap<Status, DateTime<Utc>> =
+        [(Status::Triggered, i.created_at)].into_iter().collect();
+    if status != Status::Triggered {
+        status_times.insert(status, i.last_status_change_at.unwrap_or(i.created_at));
+    }
+    Incident {
+        id: IncidentId(i.incident_number),
+        title: i
+            .title
+            .clone()
+            .or_else(|| i.summary.clone())
+            .unwrap_or_else(|| format!("PagerDuty incident {}", i.id)),
+        summary: i.description.clone().unwrap_or_default(),
+        service: i
+            .service
+            .as_ref()
+            .and_then(|s| s.summary.clone())
+            .unwrap_or_else(|| "unknown".into()),
+        severity: severity_of(i),
+        status,
+        commander: i
+            .assignments
+            .first()
+            .and_then(|a| a.assignee.as_ref())
+            .and_then(|r| r.summary.clone()),
+        tags: vec![format!("pagerduty:{}", i.id)],
+        declared_at: i.created_at,
+        updated_at: i.updated_at.unwrap_or(i.created_at),
+        status_times,
+        last_stakeholder_update_at: None,
+        version: 1,
+    }
+}
+
+fn who(r: &Option<Reference>) -> String {
+    r.as_ref()
+        .and_then(|r| r.summary.clone().or_else(|| r.id.clone()))
+        .unwrap_or_else(|| "pagerduty".into())
+}
+
+/// Log entries and notes as one timeline, oldest first.
+pub fn to_detail(i: &PdIncident, logs: &[LogEntry], notes: &[Note]) -> IncidentDetail {
+    let mut events: Vec<(DateTime<Utc>, String, EventKind)> = Vec::new();
+    for l in logs {
+        let text = l.summary.clone().unwrap_or_else(|| l.kind.clone());
+        let kind = match l.kind.as_str() {
+            "trigger_log_entry" | "trigger_log_entry_reference" => EventKind::AlertReceived {
+                alert: text,
+                firing: true,
+                detail: None,
+            },
+            "acknowledge_log_entry" => EventKind::StatusChanged {
+                from: Status::Triggered,
+                to: Status::Acknowledged,
+                reason: None,
+            },
+            "resolve_log_entry" => EventKind::StatusChanged {
+                from: Status::Acknowledged,
+                to: Status::Resolved,
+                reason: None,
+            },
+            // Notes come with their full text from the notes endpoint.
+            "annotate_log_entry" => continue,
+            other => EventKind::Note {
+                text: format!("[{}] {text}", other.trim_end_matches("_log_entry")),
+            },
+        };
+        events.push((l.created_at, who(&l.agent), kind));
+    }
+    for n in notes {
+        events.push((
+            n.created_at,
+            who(&n.user),
+            EventKind::Note {
+                text: n.content.clone(),
+            },
+        ));
+    }
+    events.sort_by_key(|(at, _, _)| *at);
+    let timeline = events
+        .into_iter()
+        .enumerate()
+        .map(|(n, (at, author, kind))| TimelineEvent {
+            seq: n as u64 + 1,
+            at,
+            author,
+            kind,
+        })
+        .collect();
+    let mut responders: Vec<crate::model::Responder> = Vec::new();
+    for a in &i.assignments {
+        let name = who(&a.assignee);
+        responders.push(crate::model::Responder {
+            handle: a
+                .assignee
+                .as_ref()
+                .and_then(|r| r.id.clone())
+                .unwrap_or_else(|| name.clone()),
+            name,
+            role: if responders.is_empty() {
+                Role::IncidentCommander
+            } else {
+                Role::SubjectMatterExpert
+            },
+            state: ResponderState::Paged,
+            since: a.at.unwrap_or(i.created_at),
+        });
+    }
+    for ack in &i.acknowledgements {
+        let name = who(&ack.acknowledger);
+        let handle = ack
+            .acknowledger
+            .as_ref()
+            .and_then(|r| r.id.clone())
+            .unwrap_or_else(|| name.clone());
+        match responders.iter_mut().find(|r| r.handle == handle) {
+            Some(r) => {
+                r.state = ResponderState::Acknowledged;
+                r.since = ack.at.unwrap_or(r.since);
+            }
+            None => responders.push(crate::model::Responder {
+                handle,
+                name,
+                role: Role::SubjectMatterExpert,
+                state: ResponderState::Acknowledged,
+                since: ack.at.unwrap_or(i.created_at),
+            }),
+        }
+    }
+    IncidentDetail {
+        incident: to_incident(i),
+        timeline,
+        responders,
+        checklists: Vec::new(),
+    }
+}
+
+impl PagerDutyBackend {
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.base))
+            .timeout(REQUEST_TIMEOUT)
+            .header(
+                header::AUTHORIZATION,
+                format!("Token token={}", self.token.expose()),
+            )
+            .header(header::ACCEPT, &self.accept)
+            .header(header::CONTENT_TYPE, "application/json")
+    }
+
+    /// Sends, first waiting out a used-up rate-limit window, and notes
+    /// the window PagerDuty reports for the next call.
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        r: reqwest::RequestBuilder,
+    ) -> Result<T, ClientError> {
+        let wait = self
+            .not_before
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .map(|t| t.saturating_duration_since(Instant::now()));
+        if let Some(w) = wait.filter(|w| !w.is_zero()) {
+            tokio::time::sleep(w.min(Duration::from_secs(60))).await;
+        }
+        let resp = r.send().await.map_err(transport)?;
+        let remaining = resp
+            .headers()
+            .get("ratelimit-remaining")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if remaining == Some(0) {
+            let reset = super::http::retry_after(resp.headers());
+            *self.not_before.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some(Instant::now() + reset);
+        }
+        if !resp.status().is_success() {
+            return Err(error_from(resp, pd_error).await);
+        }
+        let ct = content_type(&resp);
+        let body = read_capped(resp).await?;
+        decode(ct, &body)
+    }
+
+    fn pd_id(&self, id: IncidentId) -> Result<String, ClientError> {
+        self.ids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id.0)
+            .cloned()
+            .ok_or_else(|| ClientError::Api {
+                status: 404,
+                code: "not_found".into(),
+                message: format!("{id} is not a triggered or acknowledged PagerDuty incident"),
+            })
+    }
+
+    async fn put_incident(
+        &self,
+        id: IncidentId,
+        body: serde_json::Value,
+    ) -> Result<Option<IncidentDetail>, ClientError> {
+        let pd = self.pd_id(id)?;
+        let _: serde_json::Value = self
+            .call(
+                self.request(Method::PUT, &format!("/incidents/{pd}"))
+                    .header("From", &self.from)
+                    .json(&body),
+            )
+            .await?;
+        Ok(None)
+    }
+}
+
+impl ReadBackend for PagerDutyBackend {
+    fn capabilities(&self) -> Capabilities {
+        CAPABILITIES
+    }
+
+    fn list<'a>(
+        &'a self,
+        _all: bool,
+        _etag: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Fetched<ListResponse>, ClientError>> {
+        async move {
+            let mut all = Vec::new();
+            let mut offset = 0;
+            loop {
+                let path = format!("/incidents?statuses[]=triggered&statuses[]=acknowledged&limit={PAGE}&offset={offset}");
+                let page: Page = self.call(self.request(Method::GET, &path)).await?;
+                let n = page.incidents.len() as u64;
+                all.extend(page.incidents);
+                offset += n;
+                if page.more != Some(true) || n == 0 || offset + PAGE > MAX_OFFSET {
+                    break;
+                }
+            }
+            let mut ids = self.ids.lock().unwrap_or_else(|e| e.into_inner());
+            for i in &all {
+                ids.insert(i.incident_number, i.id.clone());
+            }
+            drop(ids);
+            let mut incidents: Vec<Incident> = all.iter().map(to_incident).collect();
+            incidents.iter_mut().for_each(clean_incident);
+            Ok(Fetched::Fresh { value: ListResponse { revision: 0, incidents }, etag: None })
+        }
+        .boxed()
+    }
+
+    fn detail<'a>(
+        &'a self,
+        id: IncidentId,
+        _etag: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Fetched<IncidentDetail>, ClientError>> {
+        async move {
+            let pd = self.pd_id(id)?;
+            let one: One = self
+                .call(self.request(Method::GET, &format!("/incidents/{pd}")))
+                .await?;
+            let logs: LogEntries = self
+                .call(self.request(
+                    Method::GET,
+                    &format!("/incidents/{pd}/log_entries?limit=100"),
+                ))
+                .await?;
+            let notes: Notes = self
+                .call(self.request(Method::GET, &format!("/incidents/{pd}/notes")))
+                .await?;
+            let mut d = to_detail(&one.incident, &logs.log_entries, &notes.notes);
+            clean_detail(&mut d);
+            Ok(Fetched::Fresh {
+                value: d,
+                etag: None,
+            })
+        }
+        .boxed()
+    }
+
+    fn changes(
+        &self,
+        since: u64,
+        wait: Duration,
+    ) -> BoxFuture<'_, Result<ChangesResponse, ClientError>> {
+        async move {
+            tokio::time::sleep(wait).await;
+            Ok(ChangesResponse {
+                revision: since,
+                changed: Vec::new(),
+            })
+        }
+        .boxed()
+    }
+
+    fn whoami(&self) -> BoxFuture<'_, Result<(String, ActorRole), ClientError>> {
+        let from = self.from.clone();
+        async move { Ok((from, ActorRole::Commander)) }.boxed()
+    }
+}
+
+impl WriteBackend for PagerDutyBackend {
+    fn send<'a>(
+        &'a self,
+        w: &'a Write,
+    ) -> BoxFuture<'a, Result<Option<IncidentDetail>, ClientError>> {
+        async move {
+            match &w.op {
+                WriteOp::Transition { id, body } if body.to == Status::Acknowledged => {
+                    self.put_incident(*id, json!({"incident": {"type": "incident_reference", "status": "acknowledged"}})).await
+                }
+                WriteOp::Resolve { id } => self.put_incident(*id, json!({"incident": {"type": "incident_reference", "status": "resolved"}})).await,
+                WriteOp::Responder { id, body: ResponderAction::Page { handle, .. } | ResponderAction::AssignRole { handle, .. } } => {
+                    let assignments = json!([{"assignee": {"id": handle, "type": "user_reference"}}]);
+                    self.put_incident(*id, json!({"incident": {"type": "incident_reference", "assignments": assignments}})).await
+                }
+                WriteOp::Note { id, body } => {
+                    let pd = self.pd_id(*id)?;
+                    let _: serde_json::Value = self
+                        .call(self.request(Method::POST, &format!("/incidents/{pd}/notes")).header("From", &self.from).json(&json!({"note": {"content": body.text}})))
+                        .await?;
+                    Ok(None)
+                }
+                other => Err(ClientError::Unsupported(format!("{} (PagerDuty: acknowledge, resolve, reassign and notes only)", other.describe()))),
+            }
+        }
+        .boxed()
+    }
+}
