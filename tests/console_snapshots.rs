@@ -203,3 +203,20 @@ fn empty_war_room() {
         insta::assert_snapshot!(format!("empty_{w}x{h}"), render(&app).backend());
     }
 }
+
+#[test]
+fn help_on_alertmanager_greys_out_what_it_cannot_do() {
+    snap("help_alertmanager", |app| {
+        app.caps = warroom::client::alertmanager::CAPABILITIES;
+        keys(app, &[KeyCode::Char('?')]);
+    });
+}
+
+#[test]
+fn silence_form() {
+    snap("silence_form", |app| {
+        app.caps = warroom::client::alertmanager::CAPABILITIES;
+        keys(app, &[KeyCode::Char('z')]);
+        text(app, "rolling back checkout-api");
+    });
+}

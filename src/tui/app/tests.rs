@@ -493,3 +493,89 @@ fn failures_make_the_data_stale_and_an_answer_clears_it() {
     );
     assert!(app.stale_for().is_some());
 }
+
+#[test]
+fn on_alertmanager_only_silence_works_and_the_rest_says_why() {
+    let mut app = sample_app(80, 24);
+    app.caps = crate::client::alertmanager::CAPABILITIES;
+    for k in ['a', 'n', 'i', 's'] {
+        assert!(ch(&mut app, k).is_empty(), "{k} sent something");
+        let f = app.flash.take().expect("told why");
+        assert!(f.text.starts_with("Alertmanager cannot"), "{k}: {}", f.text);
+    }
+    ch(&mut app, 'z');
+    assert!(matches!(app.overlay, Some(Overlay::Silence(_))));
+    assert!(
+        sent(&key(&mut app, KeyCode::Enter)).is_empty(),
+        "a silence needs a comment"
+    );
+    typ(&mut app, "rollback in progress");
+    key(&mut app, KeyCode::Up);
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Silence { comment, minutes: 120, .. }] if comment == "rollback in progress")
+    );
+    // :silences loads the list, and d expires the selected one.
+    ch(&mut app, ':');
+    typ(&mut app, "silences");
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert_eq!(cmds, vec![Command::FetchSilences]);
+    let s = crate::client::SilenceInfo {
+        id: "abc".into(),
+        matchers: "alertname=X".into(),
+        comment: "c".into(),
+        created_by: "me".into(),
+        ends_at: app.now,
+        state: "active".into(),
+    };
+    update(&mut app, Msg::Silences(Ok(vec![s])));
+    let cmds = ch(&mut app, 'd');
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::ExpireSilence { silence_id }] if silence_id == "abc")
+    );
+    assert!(cmds.contains(&Command::FetchSilences));
+}
+
+#[test]
+fn on_pagerduty_a_resolves_in_one_step_and_the_lifecycle_keys_explain() {
+    let triggered = crate::tui::fixtures::incident(
+        9,
+        "Disk full",
+        "db",
+        Severity::Sev2,
+        5,
+        Status::Triggered,
+        0,
+    );
+    let mut app = crate::tui::fixtures::app_with(vec![triggered], 80, 24);
+    app.caps = crate::client::pagerduty::CAPABILITIES;
+    assert!(
+        matches!(sent(&ch(&mut app, 'a'))[..], [WriteOp::Transition { body, .. }] if body.to == Status::Acknowledged)
+    );
+    let cmds = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
+    );
+    assert!(matches!(sent(&cmds)[..], [WriteOp::Resolve { id }] if *id == IncidentId(9)));
+    assert!(ch(&mut app, 'n').is_empty());
+    assert!(
+        app.flash
+            .take()
+            .unwrap()
+            .text
+            .contains("PagerDuty cannot step through the incident lifecycle")
+    );
+    // And on warroom, R points to the lifecycle instead.
+    let mut app = sample_app(80, 24);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
+    );
+    assert!(
+        app.flash
+            .take()
+            .unwrap()
+            .text
+            .contains("advance through the phases with n")
+    );
+}

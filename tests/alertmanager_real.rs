@@ -1,0 +1,290 @@
+//! Against the real Prometheus Alertmanager (Debian's
+//! `prometheus-alertmanager`, 0.25): alerts posted to it are delivered by its
+//! webhook to a real warroom server; a silence made through the console's
+//! Alertmanager backend suppresses them in Alertmanager itself.
+//!
+//! When the binary is missing this test fails and says how to install it:
+//! `scripts/test.sh` (the README's test command) and `.ci/run` install it.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::TestServer;
+use common::procs::free_port;
+use serde_json::{Value, json};
+use warroom::client::{Fetched, Write, WriteOp, alertmanager};
+use warroom::model::{ActorRole, Severity, Status};
+
+const AM: &str = "prometheus-alertmanager";
+
+struct Alertmanager {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Alertmanager {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_alertmanager(webhook: &str, token: &str) -> Alertmanager {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {AM}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        found,
+        "{AM} is not installed, so the real-Alertmanager test cannot run. Install it with `apt-get install -y prometheus-alertmanager` \
+         (scripts/test.sh and .ci/run do this)."
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        r#"route:
+  receiver: warroom
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: warroom
+    webhook_configs:
+      - url: "{webhook}"
+        send_resolved: true
+        http_config:
+          authorization:
+            type: Bearer
+            credentials: "{token}"
+"#
+    );
+    let cfg = dir.path().join("alertmanager.yml");
+    std::fs::write(&cfg, config).unwrap();
+    let port = free_port();
+    let mut child = Command::new(AM)
+        .arg(format!("--config.file={}", cfg.display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg("--cluster.listen-address=")
+        .arg(format!(
+            "--storage.path={}",
+            dir.path().join("data").display()
+        ))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let start = Instant::now();
+    loop {
+        if ready(&format!("{url}/-/ready")) {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("Alertmanager did not become ready on {url}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Alertmanager {
+        child,
+        url,
+        _dir: dir,
+    }
+}
+
+/// Readiness probe, without an async runtime in the way.
+fn ready(url: &str) -> bool {
+    use std::io::{Read, Write};
+    let u = url.strip_prefix("http://").unwrap();
+    let (host, path) = u.split_once('/').unwrap();
+    let Ok(mut s) = std::net::TcpStream::connect(host) else {
+        return false;
+    };
+    let _ = write!(s, "GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n");
+    let mut buf = String::new();
+    let _ = s.read_to_string(&mut buf);
+    buf.starts_with("HTTP/1.0 200") || buf.starts_with("HTTP/1.1 200")
+}
+
+async fn wait_for<T>(what: &str, timeout: Duration, mut f: impl AsyncFnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alertmanager_opens_incidents_and_a_console_silence_suppresses_its_alerts() {
+    let t = TestServer::start().await;
+    let (_, am_token) = t
+        .server
+        .store
+        .create_token("alertmanager", ActorRole::Integration)
+        .unwrap();
+    let am = start_alertmanager(
+        &format!("{}/api/v1/integrations/alertmanager", t.server.base_url()),
+        &am_token,
+    );
+    let http = reqwest::Client::new();
+    let alert = |instance: &str| {
+        json!({
+            "labels": {"alertname": "CheckoutHighErrorRate", "service": "checkout", "severity": "critical", "instance": instance},
+            "annotations": {"summary": "5xx ratio above 5%"},
+            "startsAt": chrono::Utc::now().to_rfc3339(),
+        })
+    };
+    let r = http
+        .post(format!("{}/api/v2/alerts", am.url))
+        .json(&json!([alert("web-1"), alert("web-2")]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    // Alertmanager delivers the group to warroom: one incident, two alerts.
+    let id = wait_for(
+        "the webhook to open an incident",
+        Duration::from_secs(30),
+        async || {
+            let (_, l) = t.get("/incidents", &t.viewer).await;
+            l["incidents"]
+                .as_array()
+                .and_then(|a| a.first())
+                .map(|i| i["id"].as_str().unwrap().to_string())
+        },
+    )
+    .await;
+    let d = wait_for(
+        "both alerts on the timeline",
+        Duration::from_secs(30),
+        async || {
+            let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
+            let n = d["timeline"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["kind"] == "alert_received")
+                .count();
+            (n == 2).then_some(d)
+        },
+    )
+    .await;
+    assert_eq!(d["incident"]["severity"], "SEV1");
+    assert_eq!(d["incident"]["service"], "checkout");
+    assert_eq!(d["incident"]["title"], "5xx ratio above 5%");
+
+    // The console on Alertmanager: the group is an incident; silence it.
+    let (reader, writer) = alertmanager::connect(&am.url, None, None, "ic-alice").unwrap();
+    let Fetched::Fresh { value, .. } = reader.list(false, None).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(value.incidents.len(), 1);
+    let group = &value.incidents[0];
+    assert_eq!(
+        (group.severity, group.status),
+        (Severity::Sev1, Status::Triggered)
+    );
+    let Fetched::Fresh { value: detail, .. } = reader.detail(group.id, None).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(detail.timeline.len(), 2, "the alerts are the timeline");
+    assert!(
+        detail.timeline[0].kind.describe().contains("instance=web-"),
+        "labels are shown"
+    );
+    writer
+        .send(&Write::new(WriteOp::Silence {
+            id: group.id,
+            comment: "rolling back checkout-api".into(),
+            minutes: 60,
+        }))
+        .await
+        .unwrap();
+
+    // Alertmanager itself now reports the alerts suppressed by the silence.
+    wait_for(
+        "Alertmanager to suppress the alerts",
+        Duration::from_secs(20),
+        async || {
+            let alerts: Value = http
+                .get(format!("{}/api/v2/alerts", am.url))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let all = alerts.as_array().unwrap();
+            (all.len() == 2
+                && all.iter().all(|a| {
+                    a["status"]["state"] == "suppressed"
+                        && !a["status"]["silencedBy"].as_array().unwrap().is_empty()
+                }))
+            .then_some(())
+        },
+    )
+    .await;
+    let Fetched::Fresh { value, .. } = reader.list(false, None).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        value.incidents[0].status,
+        Status::Contained,
+        "a silenced group shows as contained"
+    );
+    let silences = reader.silences().await.unwrap();
+    let ours = silences
+        .iter()
+        .find(|s| s.comment == "rolling back checkout-api")
+        .expect("the silence is listed");
+    assert_eq!(ours.created_by, "ic-alice");
+    assert_eq!(ours.matchers, "alertname=CheckoutHighErrorRate");
+    // Expire it: the alerts come back.
+    writer
+        .send(&Write::new(WriteOp::ExpireSilence {
+            silence_id: ours.id.clone(),
+        }))
+        .await
+        .unwrap();
+    wait_for(
+        "the alerts to be active again",
+        Duration::from_secs(20),
+        async || {
+            let alerts: Value = http
+                .get(format!("{}/api/v2/alerts", am.url))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            alerts
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|a| a["status"]["state"] == "active")
+                .then_some(())
+        },
+    )
+    .await;
+    assert_eq!(
+        reader
+            .silences()
+            .await
+            .unwrap()
+            .iter()
+            .find(|s| s.id == ours.id)
+            .unwrap()
+            .state,
+        "expired"
+    );
+}
