@@ -4,55 +4,14 @@
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
+use common::procs::{ServerProc, free_port, token};
 use common::pty::Screen;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 const T: Duration = Duration::from_secs(20);
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn serve(port: u16, db: &std::path::Path) -> Child {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
-        .arg(db)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return child;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not start on {port}");
-}
-
-fn token(db: &std::path::Path, role: &str, name: &str) -> String {
-    let out = Command::new(BIN)
-        .args(["token", "create", "--role", role, "--name", name, "--db"])
-        .arg(db)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
 
 fn detail(port: u16, tok: &str, id: &str) -> Value {
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -77,7 +36,7 @@ fn an_ic_runs_an_incident_from_the_keyboard_and_survives_a_server_outage() {
     let tok_file = dir.path().join("token");
     std::fs::write(&tok_file, &tok).unwrap();
     std::fs::set_permissions(&tok_file, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let mut server = serve(port, &db);
+    let server = ServerProc::start(port, &db);
 
     let url = format!("http://127.0.0.1:{port}");
     let mut s = Screen::spawn(
@@ -172,8 +131,7 @@ fn an_ic_runs_an_incident_from_the_keyboard_and_survives_a_server_outage() {
     assert_eq!(forced["reason"], "traffic drained to eu-west");
 
     // The server goes away: the console says STALE and keeps the data.
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill9();
     s.wait_text("STALE", T);
     assert!(
         s.text().contains("E2E checkout outage"),
@@ -181,7 +139,7 @@ fn an_ic_runs_an_incident_from_the_keyboard_and_survives_a_server_outage() {
     );
 
     // It comes back: the console recovers by itself.
-    let mut server = serve(port, &db);
+    let _server = ServerProc::start(port, &db);
     s.wait_for("recovery", Duration::from_secs(45), |t| {
         !t.contains("STALE") && t.contains("● live")
     });
@@ -189,8 +147,6 @@ fn an_ic_runs_an_incident_from_the_keyboard_and_survives_a_server_outage() {
     s.send("q");
     let status = s.child.wait().unwrap();
     assert!(status.success(), "clean exit");
-    server.kill().unwrap();
-    let _ = server.wait();
 }
 
 /// Forwards to `upstream`, holding every write for a while, so a burst of

@@ -465,15 +465,8 @@ impl ReadBackend for AlertmanagerBackend {
         since: u64,
         wait: Duration,
     ) -> BoxFuture<'_, Result<ChangesResponse, ClientError>> {
-        // No change feed: wait, then the poller reads the groups again.
-        async move {
-            tokio::time::sleep(wait).await;
-            Ok(ChangesResponse {
-                revision: since,
-                changed: Vec::new(),
-            })
-        }
-        .boxed()
+        // No change feed: the poller reads everything again each period.
+        super::http::poll_wait(since, wait)
     }
 
     fn whoami(&self) -> BoxFuture<'_, Result<(String, ActorRole), ClientError>> {

@@ -163,3 +163,18 @@ pub fn decode<T: DeserializeOwned>(resp_ct: Option<String>, body: &[u8]) -> Resu
         ))
     })
 }
+
+/// For backends with no change feed: wait one poll period, then report
+/// "nothing known", so the poller reads everything again at that pace.
+pub fn poll_wait(
+    since: u64,
+    wait: std::time::Duration,
+) -> futures::future::BoxFuture<'static, Result<crate::model::wire::ChangesResponse, ClientError>> {
+    Box::pin(async move {
+        tokio::time::sleep(wait).await;
+        Ok(crate::model::wire::ChangesResponse {
+            revision: since,
+            changed: Vec::new(),
+        })
+    })
+}

@@ -9,7 +9,7 @@ use super::{
     App, Command, Confirm, DeclareForm, EditorKind, Flash, Overlay, Palette, ResponderForm,
 };
 use crate::client::WriteOp;
-use crate::model::wire::{DeclareRequest, PatchRequest, TextRequest, TransitionRequest};
+use crate::model::wire::{DeclareRequest, TextRequest, TransitionRequest};
 use crate::model::{IncidentId, ResponderAction, Role, Severity, Status};
 use crate::tui::keymap::{Act, BINDINGS, Pane};
 
@@ -240,14 +240,7 @@ fn confirm_key(app: &mut App, c: Confirm, k: KeyEvent) -> Vec<Command> {
             if yes {
                 return send(
                     app,
-                    WriteOp::Patch {
-                        id,
-                        if_match: version,
-                        body: PatchRequest {
-                            severity: Some(Severity::Sev1),
-                            ..Default::default()
-                        },
-                    },
+                    super::update::severity_change(id, version, Severity::Sev1),
                 );
             }
             app.overlay = Some(Overlay::Confirm(c));

@@ -511,17 +511,7 @@ fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
                 }));
                 Vec::new()
             }
-            Some(s) => send(
-                app,
-                WriteOp::Patch {
-                    id,
-                    if_match: inc.version,
-                    body: PatchRequest {
-                        severity: Some(s),
-                        ..Default::default()
-                    },
-                },
-            ),
+            Some(s) => send(app, severity_change(id, inc.version, s)),
         },
         Act::SevDown => match inc.severity.lowered() {
             None => {
@@ -531,17 +521,7 @@ fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
                 ));
                 Vec::new()
             }
-            Some(s) => send(
-                app,
-                WriteOp::Patch {
-                    id,
-                    if_match: inc.version,
-                    body: PatchRequest {
-                        severity: Some(s),
-                        ..Default::default()
-                    },
-                },
-            ),
+            Some(s) => send(app, severity_change(id, inc.version, s)),
         },
         Act::Toggle => {
             let Some(list) = app.details.get(&id).and_then(|d| d.current_checklist()) else {
@@ -668,4 +648,16 @@ fn recent_changes(app: &App, id: Option<IncidentId>) -> String {
         d.incident.version,
         theirs.into_iter().rev().collect::<Vec<_>>().join("\n")
     )
+}
+
+/// A severity change, based on the version the IC was looking at.
+pub(super) fn severity_change(id: IncidentId, version: u64, to: Severity) -> WriteOp {
+    WriteOp::Patch {
+        id,
+        if_match: version,
+        body: PatchRequest {
+            severity: Some(to),
+            ..Default::default()
+        },
+    }
 }
