@@ -288,3 +288,31 @@ async fn stored_notes(t: &common::TestServer, id: &str) -> Vec<String> {
         .map(|e| e["text"].as_str().unwrap().to_string())
         .collect()
 }
+
+#[test]
+fn the_terminal_is_restored_on_sigterm_and_sighup() {
+    for sig in ["TERM", "HUP"] {
+        let home = tempfile::tempdir().unwrap();
+        // Local mode: nothing configured, an embedded server on loopback.
+        let mut s = Screen::spawn(&[], home.path(), 100, 30);
+        s.wait_text("● live", T);
+        assert!(s.in_tui() && !s.restored());
+        let pid = s.child.process_id().unwrap();
+        assert!(
+            Command::new("kill")
+                .args([&format!("-{sig}"), &pid.to_string()])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let status = s.child.wait().unwrap();
+        assert!(status.success(), "SIG{sig}: a clean exit, not a crash");
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            s.restored(),
+            "SIG{sig}: the terminal is back on the main screen with its cursor"
+        );
+        // Local mode keeps its database in the XDG data dir.
+        assert!(home.path().join("data/warroom/warroom.db").exists());
+    }
+}

@@ -68,6 +68,16 @@ impl Screen {
         self.parser.lock().unwrap().screen().contents()
     }
 
+    /// Whether the terminal is back to normal: main screen, cursor shown.
+    pub fn restored(&self) -> bool {
+        let p = self.parser.lock().unwrap();
+        !p.screen().alternate_screen() && !p.screen().hide_cursor()
+    }
+
+    pub fn in_tui(&self) -> bool {
+        self.parser.lock().unwrap().screen().alternate_screen()
+    }
+
     pub fn send(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).unwrap();
         self.writer.flush().unwrap();
