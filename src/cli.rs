@@ -30,10 +30,7 @@ pub enum Command {
     /// The incident commander's console (the default command).
     Console(ConsoleArgs),
     /// A live simulated outage on an embedded server, with the console on it.
-    Demo {
-        #[arg(long)]
-        theme: Option<String>,
-    },
+    Demo,
     /// Read-only rotating display for NOC screens (give it a viewer token).
     Wallboard {
         /// How long each incident card shows (SEV1 cards twice as long).
@@ -41,8 +38,6 @@ pub enum Command {
         rotate: std::time::Duration,
         #[command(flatten)]
         backend: BackendArgs,
-        #[arg(long)]
-        theme: Option<String>,
     },
     /// The reference incident API server.
     Serve(ServeArgs),

@@ -17,12 +17,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Token { command, db }) => token::run(command, db),
         Some(Command::Console(args)) => console::run(args),
         None => console::run(cli.console),
-        Some(Command::Wallboard {
-            rotate,
-            backend,
-            theme,
-        }) => console::wallboard(rotate, backend, theme.or(cli.console.theme)),
-        Some(Command::Demo { theme }) => console::demo(theme.or(cli.console.theme)),
+        Some(Command::Wallboard { rotate, backend }) => {
+            console::wallboard(rotate, backend, cli.console.theme)
+        }
+        Some(Command::Demo) => console::demo(cli.console.theme),
         Some(Command::List { backend, all, json }) => quick::list(backend, all, json),
         Some(Command::Show { id, backend, json }) => quick::show(&id, backend, json),
     };
