@@ -53,6 +53,13 @@ fn main() {
     println!("frame at 160x48, 10 incidents / 20 events:        {small:.3} ms");
     println!("frame at 160x48, 5000 incidents / 20000 events:   {large:.3} ms");
     println!("ratio large/small: {:.2} (target < 3)", large / small);
+    // `cargo test --all-targets` also runs this, unoptimized, on whatever
+    // else the machine is doing: there it only has to run. The targets are
+    // checked under `cargo bench`.
+    if cfg!(debug_assertions) {
+        println!("(debug build: figures shown, targets not checked)");
+        return;
+    }
     if large / small > 3.0 || large > 2.0 {
         println!("TARGET MISSED");
         std::process::exit(1);

@@ -47,3 +47,42 @@ pub fn load_runbooks(dir: Option<&Path>) -> Result<RunbookSet, String> {
     }
     Ok(set)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runbooks_come_from_the_folder_and_a_broken_one_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("db.toml"),
+            "name = \"db\"\nservices = [\"payments-db\"]\ncontainment = [\"Fail over\"]",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
+        let set = load_runbooks(Some(dir.path())).unwrap();
+        assert_eq!(set.for_service("payments-db").name, "db");
+        assert_eq!(set.names(), vec!["default", "db"]);
+        std::fs::write(dir.path().join("zz-broken.toml"), "name = ").unwrap();
+        let e = load_runbooks(Some(dir.path())).unwrap_err();
+        assert!(e.contains("zz-broken.toml"), "{e}");
+        assert!(
+            load_runbooks(Some(&dir.path().join("missing")))
+                .unwrap_err()
+                .contains("cannot read runbooks folder")
+        );
+    }
+
+    #[test]
+    fn the_server_config_parses_rules_and_refuses_typos() {
+        let c: ServerFileConfig = toml::from_str("listen = \"0.0.0.0:7878\"\n[[alertmanager.rules]]\nlabels = { team = \"x\" }\nseverity = \"SEV2\"").unwrap();
+        assert_eq!(c.alertmanager.rules.len(), 1);
+        assert!(
+            toml::from_str::<ServerFileConfig>("listne = \"x\"")
+                .unwrap_err()
+                .to_string()
+                .contains("listne")
+        );
+    }
+}

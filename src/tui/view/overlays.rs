@@ -78,7 +78,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             f.render_widget(Paragraph::new(lines), inner);
         }
         Some(Overlay::Confirm(c)) => confirm(app, theme, f, area, c),
-        Some(Overlay::Editor { kind, text }) => editor(app, theme, f, area, kind, text),
+        Some(Overlay::Editor { kind, text }) => editor(theme, f, area, kind, text),
         Some(Overlay::Declare(form)) => {
             let r = centered(area, 70, 11);
             let (inner, block) = popup(theme, f, r, "Declare an incident");
@@ -550,14 +550,7 @@ fn confirm(app: &App, theme: &Theme, f: &mut Frame, area: Rect, c: &Confirm) {
     }
 }
 
-fn editor(
-    app: &App,
-    theme: &Theme,
-    f: &mut Frame,
-    area: Rect,
-    kind: &EditorKind,
-    text: &TextArea<'static>,
-) {
+fn editor(theme: &Theme, f: &mut Frame, area: Rect, kind: &EditorKind, text: &TextArea<'static>) {
     let (title, help) = match kind {
         EditorKind::Note(k) => (
             format!("Note on {}", k.id),
@@ -596,5 +589,4 @@ fn editor(
             .style(theme.style(Role::Text)),
         bottom,
     );
-    let _ = app;
 }
