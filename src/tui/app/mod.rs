@@ -131,6 +131,9 @@ pub struct App {
     pub incidents: Vec<Incident>,
     /// Indexes into `incidents` that pass the filter, in display order.
     pub visible: Vec<usize>,
+    /// Active incidents per severity (SEV1 first), counted when the data
+    /// changes so the header does not scan every incident each frame.
+    pub active_by_severity: [usize; 5],
     pub details: HashMap<IncidentId, IncidentDetail>,
     pub selected: Option<IncidentId>,
     pub filter: Filter,
@@ -163,6 +166,7 @@ impl App {
             me: None,
             incidents: Vec::new(),
             visible: Vec::new(),
+            active_by_severity: [0; 5],
             details: HashMap::new(),
             selected: None,
             filter: Filter::default(),
@@ -235,6 +239,10 @@ impl App {
                 .then(a.declared_at.cmp(&b.declared_at))
                 .then(a.id.cmp(&b.id))
         });
+        self.active_by_severity = [0; 5];
+        for i in self.incidents.iter().filter(|i| i.status.is_active()) {
+            self.active_by_severity[i.severity.index()] += 1;
+        }
         self.visible = (0..self.incidents.len())
             .filter(|&i| self.filter.admits(&self.incidents[i]))
             .collect();

@@ -84,7 +84,8 @@ fn feed(app: &mut App, f: Feed) -> Vec<Command> {
                 *row = detail.incident.clone();
             }
             app.details.insert(id, *detail);
-            Vec::new()
+            // Its severity or status may have changed: order and counts too.
+            app.refilter()
         }
         Feed::Alive(at) => {
             app.conn.last_ok = Some(at);

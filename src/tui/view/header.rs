@@ -28,11 +28,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     let mut counts = Vec::new();
     for sev in Severity::ALL {
-        let n = app
-            .incidents
-            .iter()
-            .filter(|i| i.severity == sev && i.status.is_active())
-            .count();
+        let n = app.active_by_severity[sev.index()];
         if n > 0 {
             counts.push(Span::styled(format!(" {sev} {n} "), theme.sev(sev)));
             counts.push(Span::raw(" "));

@@ -25,6 +25,8 @@ pub enum WallMsg {
 
 pub struct Wallboard {
     pub incidents: Vec<Incident>,
+    /// Indexes of the active incidents in `incidents`, in card order.
+    order: Vec<usize>,
     pub details: HashMap<IncidentId, IncidentDetail>,
     pub conn: Conn,
     pub now: DateTime<Utc>,
@@ -55,6 +57,7 @@ impl Wallboard {
     ) -> Self {
         Self {
             incidents: Vec::new(),
+            order: Vec::new(),
             details: HashMap::new(),
             conn: Conn::default(),
             now,
@@ -71,17 +74,22 @@ impl Wallboard {
 
     /// Active incidents in card order: SEV1 first, then the oldest.
     pub fn active(&self) -> Vec<&Incident> {
-        let mut v: Vec<&Incident> = self
-            .incidents
-            .iter()
-            .filter(|i| i.status.is_active())
+        self.order.iter().map(|&i| &self.incidents[i]).collect()
+    }
+
+    /// Recomputes the card order after the data changed, so drawing a
+    /// frame does not sort.
+    fn reorder(&mut self) {
+        let mut order: Vec<usize> = (0..self.incidents.len())
+            .filter(|&i| self.incidents[i].status.is_active())
             .collect();
-        v.sort_by(|a, b| {
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.incidents[a], &self.incidents[b]);
             a.severity
                 .cmp(&b.severity)
                 .then(a.declared_at.cmp(&b.declared_at))
         });
-        v
+        self.order = order;
     }
 
     pub fn current(&self) -> Option<&Incident> {
@@ -158,6 +166,7 @@ pub fn update(w: &mut Wallboard, msg: WallMsg) -> Vec<WallCommand> {
             w.conn.error = None;
             let before: Vec<IncidentId> = w.active().iter().map(|i| i.id).collect();
             w.incidents = incidents;
+            w.reorder();
             let ids: Vec<IncidentId> = w.active().iter().map(|i| i.id).collect();
             w.details.retain(|id, _| ids.contains(id));
             if ids != before {
@@ -173,6 +182,7 @@ pub fn update(w: &mut Wallboard, msg: WallMsg) -> Vec<WallCommand> {
                 *row = detail.incident.clone();
             }
             w.details.insert(detail.incident.id, *detail);
+            w.reorder();
             Vec::new()
         }
         WallMsg::Feed(Feed::Alive(at)) => {
