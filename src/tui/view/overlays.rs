@@ -380,7 +380,7 @@ fn help(app: &App, theme: &Theme, f: &mut Frame, area: Rect, scroll: usize) {
             };
             let mut spans = vec![
                 Span::styled(
-                    pad(&format!(" {}", b.label), 10),
+                    pad(&format!(" {}", b.label), 12),
                     if why.is_some() {
                         theme.style(Role::Muted)
                     } else {
