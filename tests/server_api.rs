@@ -642,3 +642,88 @@ async fn health_and_metrics() {
         "warroom_http_request_duration_seconds_bucket{route=\"/api/v1/incidents\",le=\"+Inf\"}"
     ));
 }
+
+#[tokio::test]
+async fn random_input_never_gets_a_5xx_or_kills_the_server() {
+    use rand::{Rng, SeedableRng};
+    let t = TestServer::start().await;
+    let id = t.declare("Fuzz", "SEV3").await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let routes = [
+        "/incidents".to_string(),
+        format!("/incidents/{id}"),
+        format!("/incidents/{id}/transition"),
+        format!("/incidents/{id}/notes"),
+        format!("/incidents/{id}/responders"),
+        format!("/incidents/{id}/checklist"),
+        format!("/incidents/{id}/updates"),
+        "/integrations/alertmanager".into(),
+    ];
+    let shapes: [&str; 8] = [
+        "{\"to\": 5}",
+        "{\"text\": null}",
+        "[1,2,3]",
+        "{\"action\": \"page\"}",
+        "{\"phase\": \"containment\", \"item\": -1, \"done\": true}",
+        "{\"severity\": {\"$gt\": 1}}",
+        "{\"version\": \"4\", \"groupKey\": 7, \"alerts\": {}}",
+        "\"\\ud800\"",
+    ];
+    let mut sent = 0;
+    for i in 0..400 {
+        let route = &routes[i % routes.len()];
+        let body: Vec<u8> = match i % 3 {
+            0 => (0..rng.random_range(0..300))
+                .map(|_| rng.random::<u8>())
+                .collect(),
+            1 => shapes[rng.random_range(0..shapes.len())]
+                .as_bytes()
+                .to_vec(),
+            _ => {
+                let s: String = (0..rng.random_range(0..80))
+                    .map(|_| rng.random_range(' '..='~'))
+                    .collect();
+                format!("{{\"text\": \"{s}\", \"to\": \"{s}\"}}").into_bytes()
+            }
+        };
+        let method = if route.ends_with(&id) && i % 2 == 0 {
+            Method::PATCH
+        } else {
+            Method::POST
+        };
+        let r = t
+            .req(method, route, &t.commander)
+            .header("content-type", "application/json")
+            .header("if-match", "1")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        assert!(status < 500, "{route}: {status} {text}");
+        if status >= 400 {
+            let e: Value = serde_json::from_str(&text)
+                .unwrap_or_else(|_| panic!("{route}: not an error body: {text}"));
+            assert!(e["error"]["message"].is_string());
+        }
+        sent += 1;
+    }
+    // Odd paths too.
+    for p in [
+        "/incidents/INC-99999999999999999999999",
+        "/incidents/-1",
+        "/incidents/%00",
+        "/changes?since=-1",
+        "/changes?wait=99999999999999999999",
+        "/nope",
+    ] {
+        let r = t.req(Method::GET, p, &t.viewer).send().await.unwrap();
+        assert!(r.status().as_u16() < 500, "{p}: {}", r.status());
+    }
+    assert_eq!(
+        t.get("/incidents", &t.viewer).await.0,
+        200,
+        "still serving after {sent} bad requests"
+    );
+}

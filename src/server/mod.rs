@@ -70,6 +70,13 @@ pub fn router(state: AppState) -> Router {
                 "no such endpoint; the API lives under /api/v1 (see docs/api.md)",
             )
         })
+        .method_not_allowed_fallback(|| async {
+            error::ApiError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this endpoint does not take that method (see docs/api.md)",
+            )
+        })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
