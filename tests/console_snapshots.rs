@@ -220,3 +220,37 @@ fn silence_form() {
         text(app, "rolling back checkout-api");
     });
 }
+
+#[test]
+fn quit_with_an_unsent_draft_asks_first() {
+    snap("confirm_quit", |app| {
+        keys(app, &[KeyCode::Char('i')]);
+        text(app, "half a thought");
+        keys(app, &[KeyCode::Esc, KeyCode::Char('q')]);
+    });
+}
+
+#[test]
+fn silences_list() {
+    snap("silences", |app| {
+        app.caps = warroom::client::alertmanager::CAPABILITIES;
+        keys(app, &[KeyCode::Char(':')]);
+        text(app, "silences");
+        keys(app, &[KeyCode::Enter]);
+        let s = |id: &str, state: &str, comment: &str| warroom::client::SilenceInfo {
+            id: id.into(),
+            matchers: "alertname=CheckoutHighErrorRate".into(),
+            comment: comment.into(),
+            created_by: "alice".into(),
+            ends_at: clock() + chrono::Duration::minutes(45),
+            state: state.into(),
+        };
+        update(
+            app,
+            Msg::Silences(Ok(vec![
+                s("a1", "active", "rolling back checkout-api"),
+                s("b2", "expired", "deploy window"),
+            ])),
+        );
+    });
+}
