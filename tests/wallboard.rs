@@ -17,8 +17,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use warroom::client::ClientError;
 use warroom::client::poller::Feed;
-use warroom::model::{Severity, Status};
-use warroom::tui::fixtures::{clock, incident};
+use warroom::tui::fixtures::{clock, sample_details};
 use warroom::tui::theme::Theme;
 use warroom::tui::wallboard::{WallMsg, Wallboard, update, view};
 
@@ -30,35 +29,7 @@ fn board(with_incidents: bool) -> Wallboard {
         clock(),
     );
     let details = if with_incidents {
-        vec![
-            incident(
-                4,
-                "Checkout API returning 502s for 38% of requests",
-                "checkout",
-                Severity::Sev1,
-                64,
-                Status::Identified,
-                6,
-            ),
-            incident(
-                5,
-                "Search p99 latency above 2s in eu-west",
-                "search",
-                Severity::Sev2,
-                25,
-                Status::Investigating,
-                2,
-            ),
-            incident(
-                6,
-                "TLS certificate for api.example.com expires in 5 days",
-                "edge",
-                Severity::Sev3,
-                180,
-                Status::Acknowledged,
-                1,
-            ),
-        ]
+        sample_details()
     } else {
         vec![]
     };

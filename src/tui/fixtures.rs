@@ -164,8 +164,10 @@ pub fn incident(
 
 /// The console as the snapshot tests see it: three active incidents, the
 /// SEV1 selected with its detail loaded, connected a few seconds ago.
-pub fn sample_app(width: u16, height: u16) -> App {
-    let details = vec![
+/// The three active incidents every console and wallboard test starts
+/// from: a SEV1 being contained, a SEV2 under investigation, a SEV3.
+pub fn sample_details() -> Vec<IncidentDetail> {
+    vec![
         incident(
             4,
             "Checkout API returning 502s for 38% of requests",
@@ -193,7 +195,11 @@ pub fn sample_app(width: u16, height: u16) -> App {
             Status::Acknowledged,
             1,
         ),
-    ];
+    ]
+}
+
+pub fn sample_app(width: u16, height: u16) -> App {
+    let details = sample_details();
     app_with(details, width, height)
 }
 
