@@ -65,8 +65,13 @@ pub struct Profile {
 }
 
 impl Config {
-    pub fn path() -> PathBuf {
-        crate::paths::config_dir().join("config.toml")
+    pub fn path() -> Result<PathBuf, String> {
+        Ok(crate::paths::config_dir()?.join("config.toml"))
+    }
+
+    /// The user's config file, wherever it is.
+    pub fn load_default() -> Result<Config, String> {
+        Self::load(&Self::path()?)
     }
 
     /// Reads the config; a missing file is an empty config, a broken one an

@@ -1,5 +1,10 @@
 //! Where warroom keeps its files, following the XDG base directories
 //! (`XDG_CONFIG_HOME`, `XDG_DATA_HOME`, `XDG_STATE_HOME` are honoured).
+//!
+//! There is deliberately no shared fallback such as `/tmp/warroom`: another
+//! local user could create it first and plant actions for our console to
+//! send. With no home directory we use `$XDG_RUNTIME_DIR` (private to the
+//! user by definition) or refuse, naming the variable to set.
 
 use std::path::PathBuf;
 
@@ -7,27 +12,38 @@ fn dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("", "", "warroom")
 }
 
-fn fallback() -> PathBuf {
-    std::env::temp_dir().join("warroom")
+fn fallback(kind: &str) -> Result<PathBuf, String> {
+    match std::env::var_os("XDG_RUNTIME_DIR").filter(|v| !v.is_empty()) {
+        Some(run) => Ok(PathBuf::from(run).join("warroom").join(kind)),
+        None => Err(format!(
+            "cannot find a private place for warroom's {kind} files: there is no home directory. \
+             Set HOME (or XDG_{}_HOME, or XDG_RUNTIME_DIR)",
+            kind.to_ascii_uppercase()
+        )),
+    }
 }
 
 /// `~/.config/warroom`: config.toml and user themes.
-pub fn config_dir() -> PathBuf {
-    dirs().map_or_else(fallback, |d| d.config_dir().to_path_buf())
+pub fn config_dir() -> Result<PathBuf, String> {
+    dirs().map_or_else(|| fallback("config"), |d| Ok(d.config_dir().to_path_buf()))
 }
 
 /// `~/.local/share/warroom`: the local-mode database.
-pub fn data_dir() -> PathBuf {
-    dirs().map_or_else(fallback, |d| d.data_dir().to_path_buf())
+pub fn data_dir() -> Result<PathBuf, String> {
+    dirs().map_or_else(|| fallback("data"), |d| Ok(d.data_dir().to_path_buf()))
 }
 
 /// `~/.local/state/warroom`: logs, the outbox, note drafts.
-pub fn state_dir() -> PathBuf {
-    dirs()
-        .and_then(|d| d.state_dir().map(|p| p.to_path_buf()))
-        .unwrap_or_else(|| data_dir().join("state"))
+pub fn state_dir() -> Result<PathBuf, String> {
+    match dirs() {
+        Some(d) => Ok(d
+            .state_dir()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_else(|| d.data_dir().join("state"))),
+        None => fallback("state"),
+    }
 }
 
-pub fn default_db() -> PathBuf {
-    data_dir().join("warroom.db")
+pub fn default_db() -> Result<PathBuf, String> {
+    Ok(data_dir()?.join("warroom.db"))
 }

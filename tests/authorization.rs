@@ -205,9 +205,17 @@ async fn guessing_tokens_is_rate_limited_per_address() {
         }
     }
     assert_eq!(last, 429);
-    // Even a good token from that address waits: the address is blocked.
+    // A good token from that address is never refused for others' failures
+    // (regression: the limit used to be checked before the token).
     let r = t
         .req(Method::GET, "/incidents", &t.viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // The guesser is still refused.
+    let r = t
+        .req(Method::GET, "/incidents", "wr_guess_again")
         .send()
         .await
         .unwrap();

@@ -254,3 +254,34 @@ fn silences_list() {
         );
     });
 }
+
+/// Regression: a wide, short terminal (120+ columns, 15 rows or fewer)
+/// panicked in the layout. Every size from 1x1 up must draw, with and
+/// without the STALE line, with every overlay that can be open.
+#[test]
+fn every_terminal_size_draws_without_a_panic() {
+    let theme = Theme::load("default", None, false).unwrap();
+    for stale in [false, true] {
+        for w in (1..=220).step_by(7).chain([119, 120, 121, 160]) {
+            for h in 1..=30 {
+                let mut app = sample_app(w, h);
+                if stale {
+                    update(
+                        &mut app,
+                        Msg::Feed(Feed::Failed {
+                            error: ClientError::Unreachable("refused".into()),
+                            at: clock(),
+                        }),
+                    );
+                    update(&mut app, Msg::Tick(clock() + chrono::Duration::seconds(95)));
+                    assert!(app.stale_for().is_some());
+                }
+                let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+                t.draw(|f| view::draw(&app, &theme, f))
+                    .unwrap_or_else(|e| panic!("{w}x{h} stale={stale}: {e}"));
+                keys(&mut app, &[KeyCode::Char('?')]);
+                t.draw(|f| view::draw(&app, &theme, f)).unwrap();
+            }
+        }
+    }
+}

@@ -588,6 +588,7 @@ async fn a_restarted_server_has_every_acknowledged_write() {
     server.stop().await;
 
     let again = warroom::server::start(warroom::server::ServerOptions {
+        limits: Default::default(),
         listen: "127.0.0.1:0".parse().unwrap(),
         db: warroom::server::DbLocation::File(TestServer::db_path(&dir)),
         runbooks: warroom::model::RunbookSet::default(),
@@ -627,6 +628,7 @@ async fn health_and_metrics() {
     let m = t
         .http
         .get(format!("{}/metrics", t.server.base_url()))
+        .bearer_auth(&t.viewer)
         .send()
         .await
         .unwrap()

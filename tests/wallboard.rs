@@ -243,3 +243,16 @@ async fn every_key_makes_no_write_and_stale_comes_and_goes() {
     let (_, d) = t.get("/incidents/INC-1", &t.commander).await;
     assert_eq!(d["incident"]["version"], 1);
 }
+
+#[test]
+fn the_wallboard_draws_at_every_terminal_size() {
+    let theme = Theme::load("default", None, false).unwrap();
+    let w = board(true);
+    for cols in (1..=220).step_by(9).chain([120, 200]) {
+        for rows in 1..=40 {
+            let mut t = Terminal::new(TestBackend::new(cols, rows)).unwrap();
+            t.draw(|f| view::draw(&w, &theme, f))
+                .unwrap_or_else(|e| panic!("{cols}x{rows}: {e}"));
+        }
+    }
+}

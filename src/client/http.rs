@@ -20,14 +20,39 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 pub fn check_url(base: &str) -> Result<String, String> {
     let base = base.trim_end_matches('/').to_string();
     let url = reqwest::Url::parse(&base)
-        .map_err(|e| format!("`{}` is not a URL: {e}", one_line(&base, 80)))?;
+        .map_err(|e| format!("`{}` is not a URL: {e}", one_line(&redact_url(&base), 80)))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
             "`{}` must start with http:// or https://",
-            one_line(&base, 80)
+            one_line(&redact_url(&base), 80)
         ));
     }
     Ok(base)
+}
+
+/// A URL fit to show or log: any user name and password are removed
+/// (`https://user:secret@host/` becomes `https://host/`).
+pub fn redact_url(s: &str) -> String {
+    if let Ok(mut u) = reqwest::Url::parse(s) {
+        if u.username().is_empty() && u.password().is_none() {
+            return s.to_string();
+        }
+        let _ = u.set_username("");
+        let _ = u.set_password(None);
+        return u.to_string();
+    }
+    // Not parseable: drop whatever stands between `://` and the last `@`
+    // of the authority, which is where credentials would be.
+    match s.split_once("://") {
+        Some((scheme, rest)) => {
+            let end = rest.find('/').unwrap_or(rest.len());
+            match rest[..end].rfind('@') {
+                Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+                None => s.to_string(),
+            }
+        }
+        None => s.to_string(),
+    }
 }
 
 /// A client with timeouts, verifying TLS against the platform's roots and,
@@ -80,8 +105,9 @@ pub fn transport(e: reqwest::Error) -> ClientError {
     if e.is_timeout() {
         return ClientError::Timeout;
     }
-    // reqwest's messages name the URL (never the token, which is a header);
-    // the chain's innermost cause is the useful part.
+    // reqwest's messages name the URL, which may carry a password: drop
+    // it. The chain's innermost cause is the useful part.
+    let e = e.without_url();
     let mut msg = e.to_string();
     let mut src = std::error::Error::source(&e);
     while let Some(s) = src {
@@ -177,4 +203,21 @@ pub fn poll_wait(
             changed: Vec::new(),
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_never_reach_the_screen() {
+        assert_eq!(
+            redact_url("http://user:hunter2@host:8080/api"),
+            "http://host:8080/api"
+        );
+        assert_eq!(redact_url("https://host/x"), "https://host/x");
+        assert_eq!(redact_url("http://u:p@[bad"), "http://[bad");
+        let e = check_url("ftp://u:hunter2@host").unwrap_err();
+        assert!(!e.contains("hunter2"), "{e}");
+    }
 }

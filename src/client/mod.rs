@@ -23,7 +23,7 @@ use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
 pub use error::ClientError;
-pub use http::MAX_BODY;
+pub use http::{MAX_BODY, redact_url};
 pub use sanitize::{clean_detail, clean_incident};
 pub use token::{Token, TokenSource, load_token};
 pub use warroom::WarroomBackend;
@@ -317,11 +317,33 @@ impl WriteOp {
 pub struct Write {
     pub key: String,
     pub op: WriteOp,
+    /// Who queued it: the [`identity`] of the credentials in use then. A
+    /// write is replayed only under the same identity, so a note queued
+    /// with one person's token is never sent (and credited) with another's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued_by: Option<String>,
 }
 
 impl Write {
     pub fn new(op: WriteOp) -> Self {
-        Self { key: new_key(), op }
+        Self {
+            key: new_key(),
+            op,
+            queued_by: None,
+        }
+    }
+}
+
+/// A stable fingerprint of a token, for the outbox: never the token, and
+/// not enough of its hash to test guesses against.
+pub fn identity(token: Option<&Token>) -> String {
+    match token {
+        Some(t) => {
+            use sha2::{Digest, Sha256};
+            let h = Sha256::digest(format!("warroom-outbox-identity\0{}", t.expose()));
+            format!("token:{}", hex::encode(&h[..8]))
+        }
+        None => "anonymous".into(),
     }
 }
 

@@ -5,7 +5,6 @@
 //! crash at any point leaves either the whole write or none of it.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::Write;
@@ -17,15 +16,20 @@ pub struct Outbox {
 impl Outbox {
     /// The outbox for one backend (`scope` is e.g. a hash of its URL, so
     /// writes queued for one server are never sent to another).
-    pub fn open(root: &Path, scope: &str) -> std::io::Result<Outbox> {
+    /// The folder must be ours alone: another user who could write in it
+    /// could plant actions for us to send with our token.
+    pub fn open(root: &Path, scope: &str) -> Result<Outbox, String> {
         let dir = root.join(scope);
-        fs::create_dir_all(&dir)?;
+        crate::private_fs::private_dir(&dir)?;
         Ok(Outbox { dir })
     }
 
     fn files(&self) -> std::io::Result<Vec<PathBuf>> {
         let mut v: Vec<PathBuf> = fs::read_dir(&self.dir)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter_map(|e| e.ok())
+            // Only real files: a planted symlink is not an entry.
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
             .collect();
         v.sort();
@@ -46,13 +50,12 @@ impl Outbox {
                     .ok()
             })
             .map_or(1, |n| n + 1);
+        if !w.key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(std::io::Error::other("an outbox key must be alphanumeric"));
+        }
         let name = format!("{seq:020}-{}.json", w.key);
-        let tmp = self.dir.join(format!(".{name}.tmp"));
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(&serde_json::to_vec(w).map_err(std::io::Error::other)?)?;
-        f.sync_all()?;
-        fs::rename(&tmp, self.dir.join(&name))?;
-        fs::File::open(&self.dir)?.sync_all()?;
+        let body = serde_json::to_vec(w).map_err(std::io::Error::other)?;
+        crate::private_fs::write_atomic(&self.dir, &name, &body, true)?;
         Ok(())
     }
 
@@ -87,7 +90,7 @@ impl Outbox {
         let mut ok = Vec::new();
         let mut bad = Vec::new();
         for p in self.files().unwrap_or_default() {
-            match fs::read(&p)
+            match crate::private_fs::read_regular(&p)
                 .ok()
                 .and_then(|b| serde_json::from_slice::<Write>(&b).ok())
             {

@@ -21,6 +21,8 @@ pub struct Connected {
     pub scope: String,
     /// The in-process server, when we started one; dropped with us.
     pub embedded: Option<RunningServer>,
+    /// Who the credentials are, for the outbox ([`client::identity`]).
+    pub identity: String,
 }
 
 fn scope_of(url: &str) -> String {
@@ -55,6 +57,7 @@ pub async fn embedded(db: DbLocation, demo: bool, label: &str) -> Result<Connect
         DbLocation::Memory => format!("demo-{}", std::process::id()),
     };
     let srv = server::start(ServerOptions {
+        limits: Default::default(),
         listen: "127.0.0.1:0".parse().expect("valid"),
         db,
         runbooks: crate::model::RunbookSet::default(),
@@ -71,6 +74,8 @@ pub async fn embedded(db: DbLocation, demo: bool, label: &str) -> Result<Connect
         writer,
         scope,
         embedded: Some(srv),
+        // The session token is new each run; the person is the same.
+        identity: format!("local:{}", local_user()),
     })
 }
 
@@ -80,13 +85,15 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, S
             Some(p) => Some(client::load_token(p)?),
             None => env_token("WARROOM_TOKEN"),
         };
+        let identity = client::identity(token.as_ref());
         let (reader, writer) = client::connect(url, token, args.ca_cert.as_deref())?;
         return Ok(Connected {
-            label: crate::text::one_line(url, 50),
+            label: crate::text::one_line(&client::redact_url(url), 50),
             reader,
             writer,
             scope: scope_of(url),
             embedded: None,
+            identity,
         });
     }
     let profile_name = args
@@ -97,7 +104,9 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, S
         let p = config.profiles.get(&name).ok_or_else(|| {
             format!(
                 "no profile `{name}` in {} (have: {})",
-                Config::path().display(),
+                Config::path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
                 config
                     .profiles
                     .keys()
@@ -118,6 +127,7 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, S
             .ca_cert
             .clone()
             .or_else(|| p.ca_cert.as_deref().map(expand_home));
+        let identity = client::identity(token.as_ref());
         let (reader, writer) = match p.kind {
             BackendKind::Warroom => client::connect(&p.url, token, ca.as_deref())?,
             BackendKind::Alertmanager => client::alertmanager::connect(
@@ -141,17 +151,20 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, S
             }
         };
         return Ok(Connected {
-            label: format!("{name} {}", crate::text::one_line(&p.url, 40)),
+            label: format!(
+                "{name} {}",
+                crate::text::one_line(&client::redact_url(&p.url), 40)
+            ),
             reader,
             writer,
             scope: scope_of(&p.url),
             embedded: None,
+            identity,
         });
     }
-    let db = crate::paths::default_db();
+    let db = crate::paths::default_db()?;
     if let Some(dir) = db.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        crate::private_fs::private_dir(dir)?;
     }
     embedded(DbLocation::File(db), false, "local").await
 }

@@ -14,36 +14,18 @@ pub fn load_theme(flag: Option<&str>, config: &Config) -> Result<Theme, String> 
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     Theme::load(
         &name,
-        Some(&crate::paths::config_dir().join("themes")),
+        crate::paths::config_dir()
+            .ok()
+            .map(|d| d.join("themes"))
+            .as_deref(),
         no_color,
     )
 }
 
-/// Logs go to a file: nothing may print while the TUI owns the terminal.
-pub fn log_to_file() -> Result<std::path::PathBuf, String> {
-    let dir = crate::paths::state_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let path = dir.join("warroom.log");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|e| format!("cannot open the log {}: {e}", path.display()))?;
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("WARROOM_LOG")
-                .unwrap_or_else(|_| "warroom=info".into()),
-        )
-        .with_writer(std::sync::Mutex::new(file))
-        .with_ansi(false)
-        .try_init();
-    Ok(path)
-}
-
 pub fn run(args: ConsoleArgs) -> Result<(), String> {
-    let config = Config::load(&Config::path())?;
+    let config = Config::load_default()?;
     let theme = load_theme(args.theme.as_deref(), &config)?;
-    log_to_file()?;
+    super::logfile::log_to_file()?;
     super::runtime()?.block_on(async {
         let c = backend::resolve(&args.backend, &config).await?;
         open(c, theme).await
@@ -51,9 +33,9 @@ pub fn run(args: ConsoleArgs) -> Result<(), String> {
 }
 
 pub fn demo(theme_flag: Option<String>) -> Result<(), String> {
-    let config = Config::load(&Config::path())?;
+    let config = Config::load_default()?;
     let theme = load_theme(theme_flag.as_deref(), &config)?;
-    log_to_file()?;
+    super::logfile::log_to_file()?;
     super::runtime()?.block_on(async {
         let c = backend::embedded(DbLocation::Memory, true, "DEMO").await?;
         open(c, theme).await
@@ -61,7 +43,8 @@ pub fn demo(theme_flag: Option<String>) -> Result<(), String> {
 }
 
 async fn open(c: Connected, theme: Theme) -> Result<(), String> {
-    let state_dir = crate::paths::state_dir().join(&c.scope);
+    let state_dir = crate::paths::state_dir()?.join(&c.scope);
+    crate::private_fs::private_dir(&state_dir)?;
     let caps = c.reader.capabilities();
     let r = console::run(ConsoleSetup {
         label: c.label,
@@ -70,6 +53,7 @@ async fn open(c: Connected, theme: Theme) -> Result<(), String> {
         caps,
         theme,
         state_dir,
+        identity: c.identity,
     })
     .await;
     if let Some(s) = c.embedded {
@@ -83,9 +67,9 @@ pub fn wallboard(
     args: crate::cli::BackendArgs,
     theme_flag: Option<String>,
 ) -> Result<(), String> {
-    let config = Config::load(&Config::path())?;
+    let config = Config::load_default()?;
     let theme = load_theme(theme_flag.as_deref(), &config)?;
-    log_to_file()?;
+    super::logfile::log_to_file()?;
     super::runtime()?.block_on(async {
         let c = backend::resolve(&args, &config).await?;
         // Only the reader goes in: the wallboard cannot hold a writer.

@@ -3,6 +3,7 @@
 
 mod backend;
 mod console;
+mod logfile;
 mod quick;
 mod serve;
 mod token;
@@ -12,6 +13,8 @@ use std::process::ExitCode;
 use crate::cli::{Cli, Command};
 
 pub fn run(cli: Cli) -> ExitCode {
+    // Everything we create (database, WAL, outbox, drafts, log) is private.
+    crate::private_fs::restrict_umask();
     let result = match cli.command {
         Some(Command::Serve(args)) => serve::run(args),
         Some(Command::Token { command, db }) => token::run(command, db),

@@ -12,7 +12,7 @@ use crate::tui::view::fmt::age;
 use super::backend;
 
 pub fn list(args: BackendArgs, all: bool, json: bool) -> Result<(), String> {
-    let config = Config::load(&Config::path())?;
+    let config = Config::load_default()?;
     super::runtime()?.block_on(async {
         let c = backend::resolve(&args, &config).await?;
         let r = c.reader.list(all, None).await.map_err(|e| e.to_string());
@@ -60,7 +60,7 @@ pub fn show(id: &str, args: BackendArgs, json: bool) -> Result<(), String> {
     let id: IncidentId = id
         .parse()
         .map_err(|e: crate::model::ParseIdError| e.to_string())?;
-    let config = Config::load(&Config::path())?;
+    let config = Config::load_default()?;
     super::runtime()?.block_on(async {
         let c = backend::resolve(&args, &config).await?;
         let r = c.reader.detail(id, None).await.map_err(|e| e.to_string());

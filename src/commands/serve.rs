@@ -14,6 +14,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
                 .unwrap_or_else(|_| "warroom=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let file = match &args.config {
         Some(p) => ServerFileConfig::load(p)?,
@@ -29,14 +30,27 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     let db = if args.demo {
         DbLocation::Memory
     } else {
-        let path = args.db.or(file.db).unwrap_or_else(paths::default_db);
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let path = match args.db.or(file.db) {
+            Some(p) => p,
+            None => paths::default_db()?,
+        };
+        let db = DbLocation::parse(path)?;
+        if let DbLocation::File(p) = &db {
+            server::prepare_db_dir(p)?;
         }
-        DbLocation::File(path)
+        db
     };
     let runbooks = load_runbooks(file.runbooks.as_deref())?;
+    file.limits.check()?;
+    let fds = server::listener::raise_fd_limit();
+    let limits = file.limits.fitted(fds);
+    if limits.max_connections < file.limits.max_connections {
+        tracing::warn!(
+            fds,
+            max_connections = limits.max_connections,
+            "the open-files limit lowers the connection cap"
+        );
+    }
     let mut auth = AuthConfig::tokens_only();
     auth.no_auth = args.no_auth;
     if args.no_auth {
@@ -58,6 +72,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             auth,
             classifier: file.alertmanager.clone(),
             demo: args.demo,
+            limits,
         })
         .await
         .map_err(|e| e.to_string())?;

@@ -5,10 +5,12 @@ use crate::paths;
 use crate::server::Store;
 
 pub fn run(cmd: TokenCommand, db: Option<PathBuf>) -> Result<(), String> {
-    let path = db.unwrap_or_else(paths::default_db);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = match db {
+        Some(p) => p,
+        None => paths::default_db()?,
+    };
+    if let crate::server::DbLocation::File(p) = crate::server::DbLocation::parse(path.clone())? {
+        crate::server::prepare_db_dir(&p)?;
     }
     let store = Store::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     match cmd {

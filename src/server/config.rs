@@ -16,6 +16,9 @@ pub struct ServerFileConfig {
     /// Classification rules for the Alertmanager receiver.
     #[serde(default)]
     pub alertmanager: super::integrations::classify::Classifier,
+    /// Connection limits (`[limits]`): header-read and idle timeouts, cap.
+    #[serde(default)]
+    pub limits: super::listener::Limits,
 }
 
 impl ServerFileConfig {

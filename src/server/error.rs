@@ -67,7 +67,16 @@ impl From<StoreError> for ApiError {
                 "idempotency_key_reused",
                 e.to_string(),
             ),
-            StoreError::Db(_) | StoreError::Corrupt(_) => {
+            StoreError::Busy => {
+                let mut e = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "the database is busy with another process's write; retry shortly",
+                );
+                e.retry_after = Some(1);
+                e
+            }
+            StoreError::Db(_) | StoreError::Corrupt(_) | StoreError::Open(_) => {
                 // The details may name files and queries: log them, answer plainly.
                 tracing::error!(error = %e, "store failure");
                 ApiError::new(

@@ -20,12 +20,21 @@ pub fn decode<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(T, Bytes), ApiError> {
+    decode_limited(headers, body, MAX_BODY)
+}
+
+/// [`decode`] on a route whose body limit is `limit` bytes (named in the 413).
+pub fn decode_limited<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    limit: usize,
+) -> Result<(T, Bytes), ApiError> {
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "body_too_large",
-                format!("the request body is over the {MAX_BODY}-byte limit"),
+                format!("the request body is over this endpoint's {limit}-byte limit"),
             )
         } else {
             ApiError::bad_request(format!(
@@ -47,8 +56,8 @@ pub fn decode<T: DeserializeOwned>(
             "the request body must be JSON (Content-Type: application/json)",
         ));
     }
-    let de = &mut serde_json::Deserializer::from_slice(&body);
-    let value = serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(&body);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let at = if path == "." {
@@ -66,6 +75,10 @@ pub fn decode<T: DeserializeOwned>(
             _ => ApiError::bad_request(format!("the body is not valid JSON: {inner}")),
         }
     })?;
+    // One JSON value and nothing after it: trailing bytes mean the client
+    // sent something other than what it thinks.
+    de.end()
+        .map_err(|e| ApiError::bad_request(format!("unexpected data after the JSON body: {e}")))?;
     Ok((value, body))
 }
 

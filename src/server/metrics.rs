@@ -1,5 +1,10 @@
 //! Prometheus text-format metrics: requests by route and status, a latency
 //! histogram per route, and active incidents by severity (read at scrape time).
+//!
+//! Every label comes from a closed set (route templates, known methods,
+//! status codes), so no request can add a series: anything else is `other`.
+//! `/metrics` needs a viewer token, since the incident counts are incident
+//! data (Prometheus sends one with `authorization: credentials_file`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -114,26 +119,44 @@ pub async fn track(State(app): State<AppState>, req: Request, next: Next) -> Res
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     let start = Instant::now();
     let resp = next.run(req).await;
     app.metrics.record(
         &route,
-        &method,
+        method,
         resp.status().as_u16(),
         start.elapsed().as_secs_f64(),
     );
     resp
 }
 
-pub async fn scrape(State(app): State<AppState>) -> Response {
+fn method_label(m: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *m {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+pub async fn scrape(
+    State(app): State<AppState>,
+    who: super::auth::Principal,
+) -> Result<Response, super::error::ApiError> {
+    who.require(crate::model::ActorRole::Viewer)?;
     let active = app.store.active_by_severity().unwrap_or_default();
-    (
+    Ok((
         [(
             axum::http::header::CONTENT_TYPE,
             "text/plain; version=0.0.4",
         )],
         app.metrics.render(&active),
     )
-        .into_response()
+        .into_response())
 }

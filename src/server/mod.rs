@@ -8,6 +8,7 @@ pub mod demo;
 mod error;
 pub mod integrations;
 mod json;
+pub mod listener;
 mod metrics;
 pub mod store;
 
@@ -55,8 +56,8 @@ pub fn router(state: AppState) -> Router {
         .route("/whoami", get(api::whoami))
         .route(
             "/integrations/alertmanager",
-            // A large alert group is bigger than a note: allow 1 MiB here.
-            post(integrations::alertmanager::receive).layer(DefaultBodyLimit::max(1024 * 1024)),
+            post(integrations::alertmanager::receive)
+                .layer(DefaultBodyLimit::max(integrations::alertmanager::MAX_BODY)),
         );
     let sec = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
@@ -103,6 +104,39 @@ pub enum DbLocation {
     Memory,
 }
 
+impl DbLocation {
+    /// A `--db` value: a file path is SQLite. A URL (`postgres://…`) names
+    /// an engine this build does not have, and is refused rather than
+    /// taken as a folder name.
+    pub fn parse(p: PathBuf) -> Result<DbLocation, String> {
+        let s = p.to_string_lossy();
+        if let Some(rest) = s.strip_prefix("sqlite://") {
+            return Ok(DbLocation::File(PathBuf::from(rest)));
+        }
+        if let Some((scheme, _)) = s.split_once("://")
+            && !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        {
+            // Only the scheme is echoed: the rest may hold a password.
+            return Err(format!(
+                "--db: `{scheme}://…` is not supported by this build; give the path of a SQLite file"
+            ));
+        }
+        Ok(DbLocation::File(p))
+    }
+}
+
+/// Creates the database's folder (private) when it does not exist yet. An
+/// existing folder is left as the operator made it.
+pub fn prepare_db_dir(db: &std::path::Path) -> Result<(), String> {
+    match db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) if !dir.exists() => crate::private_fs::private_dir(dir),
+        _ => Ok(()),
+    }
+}
+
 pub struct ServerOptions {
     pub listen: SocketAddr,
     pub db: DbLocation,
@@ -111,6 +145,7 @@ pub struct ServerOptions {
     pub classifier: integrations::classify::Classifier,
     /// Seed the demo outage and keep it live.
     pub demo: bool,
+    pub limits: listener::Limits,
 }
 
 /// A server running in this process.
@@ -202,14 +237,10 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         source,
     })?;
     let (tx, rx) = oneshot::channel::<()>();
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(state);
+    let limits = opts.limits;
     let join = tokio::spawn(async move {
-        let served = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = rx.await;
-        });
-        if let Err(e) = served.await {
-            tracing::error!(error = %e, "server stopped");
-        }
+        listener::serve(listener, app, limits, rx).await;
         if let Some(t) = demo_task {
             t.abort();
         }

@@ -30,20 +30,21 @@ pub struct ConsoleSetup {
     pub theme: Theme,
     /// Where this backend's outbox and drafts live.
     pub state_dir: PathBuf,
+    /// Who the credentials in use are, for the outbox.
+    pub identity: String,
 }
 
 /// Bursts of messages (a refetch, a paste) are drawn once.
 const MIN_FRAME: Duration = Duration::from_millis(16);
 
 pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
-    let outbox = Arc::new(Outbox::open(&setup.state_dir, "outbox").map_err(|e| {
-        format!(
-            "cannot open the outbox in {}: {e}",
-            setup.state_dir.display()
-        )
-    })?);
-    let drafts = Drafts::open(setup.state_dir.join("drafts"));
+    let outbox = Arc::new(
+        Outbox::open(&setup.state_dir, "outbox")
+            .map_err(|e| format!("cannot open the outbox: {e}"))?,
+    );
+    let drafts = Drafts::open(setup.state_dir.join("drafts"))?;
     let mut app = App::new(setup.label, setup.caps, Utc::now());
+    app.identity = setup.identity;
     app.drafts = drafts.load_all();
 
     let (feed_tx, mut feed_rx) = mpsc::channel(64);
@@ -63,12 +64,14 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
         write_rx,
         deliv_tx,
     ));
-    // Writes left from the last run go first, in their order.
+    // Writes left from the last run go first, in their order (those queued
+    // under other credentials are held: see Msg::Restored).
     let (restored, bad) = outbox.pending();
-    for w in &restored {
-        let _ = write_tx.send(w.clone()).await;
+    for cmd in update(&mut app, Msg::Restored(restored)) {
+        if let Command::Resend(w) = cmd {
+            let _ = write_tx.send(w).await;
+        }
     }
-    update(&mut app, Msg::Restored(restored));
     if !bad.is_empty() {
         app.flash = Some(super::app::Flash::error(
             "Unreadable outbox entries",
@@ -144,6 +147,16 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
                         ));
                         app.pending.retain(|p| p.write.key != w.key);
                         continue;
+                    }
+                    let _ = write_tx.send(w).await;
+                }
+                Command::Resend(w) => {
+                    let _ = write_tx.send(w).await;
+                }
+                Command::Adopt(w) => {
+                    let queued = outbox.remove(&w.key).and_then(|()| outbox.push(&w));
+                    if let Err(e) = queued {
+                        tracing::error!(error = %e, "cannot re-queue an outbox entry");
                     }
                     let _ = write_tx.send(w).await;
                 }

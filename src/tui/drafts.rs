@@ -12,9 +12,10 @@ pub struct Drafts {
 }
 
 impl Drafts {
-    pub fn open(dir: PathBuf) -> Drafts {
-        let _ = std::fs::create_dir_all(&dir);
-        Drafts { dir }
+    /// The folder must be ours alone (see [`crate::private_fs`]).
+    pub fn open(dir: PathBuf) -> Result<Drafts, String> {
+        crate::private_fs::private_dir(&dir)?;
+        Ok(Drafts { dir })
     }
 
     fn path(&self, key: &DraftKey) -> PathBuf {
@@ -35,9 +36,13 @@ impl Drafts {
                 _ => Ok(()),
             };
         }
-        let tmp = p.with_extension("tmp");
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(tmp, p)
+        // A new private file renamed into place: a symlink planted at the
+        // draft's name is replaced, never followed.
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("draft.txt");
+        crate::private_fs::write_atomic(&self.dir, name, text.as_bytes(), false).map(|_| ())
     }
 
     pub fn load_all(&self) -> HashMap<DraftKey, String> {
@@ -63,7 +68,8 @@ fn parse(p: &Path) -> Option<(DraftKey, String)> {
         _ => return None,
     };
     let id: IncidentId = id.parse().ok()?;
-    Some((DraftKey { id, kind }, std::fs::read_to_string(p).ok()?))
+    let text = crate::private_fs::read_regular(p).ok()?;
+    Some((DraftKey { id, kind }, String::from_utf8(text).ok()?))
 }
 
 #[cfg(test)]
@@ -73,18 +79,30 @@ mod tests {
     #[test]
     fn drafts_survive_a_restart_and_empty_ones_vanish() {
         let dir = tempfile::tempdir().unwrap();
-        let d = Drafts::open(dir.path().to_path_buf());
+        let d = Drafts::open(dir.path().to_path_buf()).unwrap();
         let k = DraftKey {
             id: IncidentId(4),
             kind: DraftKind::Note,
         };
         d.save(&k, "rollback at 40%\nwatching pool").unwrap();
-        let again = Drafts::open(dir.path().to_path_buf()).load_all();
+        let again = Drafts::open(dir.path().to_path_buf()).unwrap().load_all();
         assert_eq!(
             again.get(&k).map(String::as_str),
             Some("rollback at 40%\nwatching pool")
         );
+        // A symlink planted at the draft's name is replaced, not written through.
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep").unwrap();
+        let _ = std::fs::remove_file(dir.path().join("INC-4.note.txt"));
+        std::os::unix::fs::symlink(&victim, dir.path().join("INC-4.note.txt")).unwrap();
+        d.save(&k, "new text").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
         d.save(&k, "").unwrap();
-        assert!(Drafts::open(dir.path().to_path_buf()).load_all().is_empty());
+        assert!(
+            Drafts::open(dir.path().to_path_buf())
+                .unwrap()
+                .load_all()
+                .is_empty()
+        );
     }
 }

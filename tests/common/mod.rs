@@ -27,7 +27,15 @@ impl TestServer {
     }
 
     pub async fn start_in(dir: tempfile::TempDir) -> TestServer {
+        Self::start_with(dir, Default::default()).await
+    }
+
+    pub async fn start_with(
+        dir: tempfile::TempDir,
+        limits: server::listener::Limits,
+    ) -> TestServer {
         let server = server::start(ServerOptions {
+            limits,
             listen: "127.0.0.1:0".parse().unwrap(),
             db: DbLocation::File(Self::db_path(&dir)),
             runbooks: RunbookSet::default(),

@@ -22,7 +22,7 @@ use crate::model::{Action, Actor, ActorRole, IncidentDetail, apply, declare};
 use crate::server::AppState;
 use crate::server::auth::Principal;
 use crate::server::error::ApiError;
-use crate::server::json::decode;
+use crate::server::json::decode_limited;
 use crate::server::store::{self, StoreError};
 
 /// Alertmanager's webhook body. Decoded leniently (unknown fields are
@@ -141,6 +141,9 @@ fn check(n: &Notification) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A large alert group is bigger than a note: this route takes up to 1 MiB.
+pub const MAX_BODY: usize = 1024 * 1024;
+
 pub async fn receive(
     State(app): State<AppState>,
     who: Principal,
@@ -153,7 +156,7 @@ pub async fn receive(
             who.0.role
         )));
     }
-    let (n, _) = decode::<Notification>(&headers, body)?;
+    let (n, _) = decode_limited::<Notification>(&headers, body, MAX_BODY)?;
     check(&n)?;
     // The integration acts through the same rules as a person; it is
     // trusted with these alert and declare actions only.

@@ -26,13 +26,34 @@ pub enum StoreError {
     Stale { expected: u64, current: u64 },
     #[error("this Idempotency-Key was already used for a different request")]
     KeyReused,
+    /// Another process holds the database (a second server on the same
+    /// file) for longer than the busy timeout: worth retrying.
+    #[error("the database is busy (another process is writing to it)")]
+    Busy,
+    #[error("{0}")]
+    Open(String),
     #[error("database error: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
     #[error("stored data is corrupt: {0}")]
     Corrupt(#[from] serde_json::Error),
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy
+            }
+            _ => StoreError::Db(e),
+        }
+    }
+}
+
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// How long a write waits for another process's transaction on the same
+/// file before the request is answered 503 with Retry-After.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What a write answered; kept for idempotent replays.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,8 +80,17 @@ pub struct Store {
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
+        check_writable(path)?;
         let conn = Connection::open(path)?;
-        Self::setup(conn)
+        let store = Self::setup(conn)?;
+        // A database left world-readable by an older version (or created
+        // by hand) holds incident text and token hashes: make it ours only.
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            private_file(Path::new(&p));
+        }
+        Ok(store)
     }
 
     pub fn open_in_memory() -> Result<Store> {
@@ -76,7 +106,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         schema::migrate(&mut conn)?;
         let rev: i64 =
             conn.query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| {
@@ -182,7 +212,10 @@ impl Store {
         F: FnOnce(&Transaction<'_>) -> Result<(u16, String)>,
     {
         let mut conn = self.lock();
-        let tx = conn.transaction()?;
+        // IMMEDIATE takes the write lock up front, so a second process on the
+        // same file makes us wait (busy timeout) instead of failing halfway
+        // when a read transaction cannot be upgraded.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         if let Some((principal, key, req_hash)) = idem {
             let prior: Option<(String, u16, String)> = tx
                 .query_row(
@@ -230,6 +263,62 @@ impl Store {
     /// Runs `f` on a connection outside the write path (token admin).
     pub(crate) fn with_conn<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         f(&self.lock())
+    }
+}
+
+/// Refuses, with the reason in words, a database file (or the folder it
+/// would be created in) this process cannot write: SQLite's own message
+/// ("unable to open database file", or a 500 on the first write to a
+/// read-only file) does not say what to fix.
+fn check_writable(path: &Path) -> Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let can_write = |p: &Path| {
+        let Ok(c) = std::ffi::CString::new(p.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: a valid NUL-terminated path.
+        unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+    };
+    if path.exists() {
+        if !can_write(path) {
+            return Err(StoreError::Open(format!(
+                "cannot write the database {}: permission denied (the file is read-only for this user)",
+                path.display()
+            )));
+        }
+        return Ok(());
+    }
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => d,
+        None => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(StoreError::Open(format!(
+            "cannot create the database {}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    if !can_write(dir) {
+        return Err(StoreError::Open(format!(
+            "cannot create the database {}: permission denied (cannot write in {})",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+fn private_file(p: &Path) {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    // SAFETY: geteuid cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if let Ok(m) = std::fs::symlink_metadata(p)
+        && m.is_file()
+        && m.uid() == me
+        && m.mode() & 0o077 != 0
+    {
+        let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o600));
     }
 }
 

@@ -40,7 +40,13 @@ pub enum Msg {
 /// Side effects `update` asks for; the runtime carries them out.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
+    /// Queue a new write durably, then send it.
     Send(Write),
+    /// Send a write that is already in the outbox (restored at start).
+    Resend(Write),
+    /// Re-queue a write under the current identity (it replaces the entry
+    /// with the same key), then send it.
+    Adopt(Write),
     /// Discard a queued write that has not been delivered.
     Discard(String),
     /// The incidents whose details the poller should keep fresh.
@@ -122,10 +128,16 @@ pub struct Pending {
     pub what: String,
     pub attempt: u32,
     pub last_error: Option<String>,
+    /// Queued under other credentials than the ones in use now: held, not
+    /// sent, until the user sends it as themselves or discards it.
+    pub foreign: bool,
 }
 
 pub struct App {
     pub backend: String,
+    /// Who we are to the outbox ([`crate::client::identity`]); every write
+    /// queued here carries it.
+    pub identity: String,
     pub caps: Capabilities,
     pub me: Option<(String, ActorRole)>,
     pub incidents: Vec<Incident>,
@@ -162,6 +174,7 @@ impl App {
     pub fn new(backend: impl Into<String>, caps: Capabilities, now: DateTime<Utc>) -> App {
         App {
             backend: backend.into(),
+            identity: "anonymous".into(),
             caps,
             me: None,
             incidents: Vec::new(),

@@ -47,6 +47,15 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
                     app.overlay = Some(Overlay::Outbox { cursor });
                     return vec![Command::Discard(p.write.key)];
                 }
+                KeyCode::Char('s') if app.pending.get(cursor).is_some_and(|p| p.foreign) => {
+                    let identity = app.identity.clone();
+                    let p = &mut app.pending[cursor];
+                    p.foreign = false;
+                    p.write.queued_by = Some(identity);
+                    let w = p.write.clone();
+                    app.overlay = Some(Overlay::Outbox { cursor });
+                    return vec![Command::Adopt(w)];
+                }
                 _ => {}
             }
             app.overlay = Some(Overlay::Outbox { cursor });

@@ -459,6 +459,16 @@ fn a_conflict_is_shown_and_can_be_retried_on_fresh_state_or_discarded() {
         "says what changed: {}",
         flash.text
     );
+    // A stray key does not drop the user's action (regression): only `d`.
+    for k in [
+        KeyCode::Esc,
+        KeyCode::Enter,
+        KeyCode::Char('q'),
+        KeyCode::Char('x'),
+    ] {
+        assert!(key(&mut app, k).is_empty());
+        assert!(app.flash.is_some(), "{k:?} must not drop the action");
+    }
     let cmds = ch(&mut app, 'r');
     let ops = sent(&cmds);
     assert!(matches!(ops[..], [WriteOp::Patch { .. }]));
@@ -578,4 +588,53 @@ fn on_pagerduty_a_resolves_in_one_step_and_the_lifecycle_keys_explain() {
             .text
             .contains("advance through the phases with n")
     );
+}
+
+#[test]
+fn writes_queued_under_other_credentials_are_held_until_the_user_decides() {
+    let mut app = sample_app(80, 24);
+    app.identity = "token:me".into();
+    let note = |text: &str, by: Option<&str>| {
+        let mut w = crate::client::Write::new(WriteOp::Note {
+            id: IncidentId(4),
+            body: crate::model::wire::TextRequest { text: text.into() },
+        });
+        w.queued_by = by.map(str::to_string);
+        w
+    };
+    let mine = note("mine", Some("token:me"));
+    let theirs = note("planted", Some("token:someone-else"));
+    let old = note("from an older version", None);
+    let cmds = update(
+        &mut app,
+        Msg::Restored(vec![mine.clone(), theirs.clone(), old.clone()]),
+    );
+    // Only our own write is sent; the others are held and flagged.
+    assert_eq!(cmds, vec![Command::Resend(mine)]);
+    assert_eq!(app.pending.len(), 3);
+    assert!(app.pending[1].foreign && app.pending[2].foreign);
+    assert!(app.flash.as_ref().unwrap().text.contains("held"));
+    key(&mut app, KeyCode::Esc);
+    // New writes carry our identity.
+    ch(&mut app, 'i');
+    typ(&mut app, "fresh");
+    let cmds = ctrl(&mut app, 's');
+    let Some(Command::Send(w)) = cmds.iter().find(|c| matches!(c, Command::Send(_))) else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(w.queued_by.as_deref(), Some("token:me"));
+    // In :outbox, `s` sends a held one as us; it is not sent otherwise.
+    ch(&mut app, ':');
+    typ(&mut app, "outbox");
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, 'j');
+    let cmds = ch(&mut app, 's');
+    let [Command::Adopt(w)] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(w.key, theirs.key);
+    assert_eq!(w.queued_by.as_deref(), Some("token:me"));
+    // `s` on our own (not held) entry does nothing.
+    ch(&mut app, 'k');
+    assert!(ch(&mut app, 's').is_empty());
 }

@@ -36,15 +36,34 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::Restored(writes) => {
+            let mut cmds = Vec::new();
+            let mut held = 0;
             for w in writes {
+                let foreign = w.queued_by.as_deref() != Some(app.identity.as_str());
+                if foreign {
+                    held += 1;
+                } else {
+                    cmds.push(Command::Resend(w.clone()));
+                }
                 app.pending.push(Pending {
                     what: w.op.describe(),
                     write: w,
                     attempt: 0,
                     last_error: None,
+                    foreign,
                 });
             }
-            Vec::new()
+            if held > 0 {
+                app.flash = Some(Flash::error(
+                    "Actions queued by someone else",
+                    format!(
+                        "{held} queued action(s) in the outbox were written with other credentials \
+                         than the ones in use now. They are held, not sent.\n\n\
+                         :outbox lists them: s sends one as you, d discards it."
+                    ),
+                ));
+            }
+            cmds
         }
         Msg::Silences(r) => {
             if let Some(Overlay::Silences { list, cursor }) = &mut app.overlay {
@@ -143,7 +162,7 @@ fn delivery(app: &mut App, d: Delivery) -> Vec<Command> {
                 Flash::error(
                     "Conflict: someone changed the incident first",
                     format!(
-                        "{}\n\nYour action: {}\n{}\nr: retry it on the fresh state   d / Esc: discard it",
+                        "{}\n\nYour action: {}\n{}\nr: retry it on the fresh state   d: discard it",
                         error,
                         p.what,
                         recent_changes(app, p.write.op.incident())
@@ -226,7 +245,12 @@ fn flash_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
             };
             send(app, op)
         }
-        (KeyCode::Esc | KeyCode::Enter | KeyCode::Char('d') | KeyCode::Char('q'), _) => {
+        // A conflict holds the user's action: only its own key drops it.
+        (KeyCode::Char('d'), _) => {
+            app.flash = None;
+            Vec::new()
+        }
+        (KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'), None) => {
             app.flash = None;
             Vec::new()
         }
@@ -432,12 +456,14 @@ fn move_by(app: &mut App, delta: isize) -> Vec<Command> {
 }
 
 pub(super) fn send(app: &mut App, op: WriteOp) -> Vec<Command> {
-    let w = Write::new(op);
+    let mut w = Write::new(op);
+    w.queued_by = Some(app.identity.clone());
     app.pending.push(Pending {
         what: w.op.describe(),
         write: w.clone(),
         attempt: 0,
         last_error: None,
+        foreign: false,
     });
     vec![Command::Send(w)]
 }

@@ -31,7 +31,11 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
     header::draw(app, theme, f, header_area);
     if app.is_wide() {
         // The list is as tall as it needs to be, up to 38% of the screen.
-        let list_h = (app.visible.len() as u16 + 2).clamp(5, body.height * 38 / 100);
+        // `min` then `max`, not `clamp`: on a short terminal 38% of the body
+        // is below the floor, and the list gets the floor.
+        let list_h = (app.visible.len() as u16 + 2)
+            .min(body.height * 38 / 100)
+            .max(5);
         let [top, bottom] =
             Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(body);
         list::draw(app, theme, f, top);

@@ -214,7 +214,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 .as_ref()
                 .and_then(|l| l.as_ref().ok())
                 .map_or(1, Vec::len) as u16;
-            let r = centered(area, 100, (rows + 4).clamp(6, area.height));
+            let r = centered(area, 100, (rows + 4).max(6).min(area.height));
             let (inner, block) = popup(theme, f, r, "Silences");
             f.render_widget(block, r);
             let mut lines: Vec<Line> = match list {
@@ -280,6 +280,8 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 .map(|(i, p)| {
                     let st = if i == *cursor {
                         theme.style(Role::Selected)
+                    } else if p.foreign {
+                        theme.style(Role::Error)
                     } else {
                         theme.style(Role::Pending)
                     };
@@ -288,11 +290,14 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                         .op
                         .incident()
                         .map_or("new".to_string(), |id| id.to_string());
-                    let err = p
-                        .last_error
-                        .as_deref()
-                        .map(|e| format!(" · try {}: {}", p.attempt, one_line(e, 50)))
-                        .unwrap_or_default();
+                    let err = if p.foreign {
+                        " · HELD: queued with other credentials (s: send as you)".to_string()
+                    } else {
+                        p.last_error
+                            .as_deref()
+                            .map(|e| format!(" · try {}: {}", p.attempt, one_line(e, 50)))
+                            .unwrap_or_default()
+                    };
                     Line::from(Span::styled(
                         pad(&format!(" {inc:<8} {}{err}", p.what), inner.width as usize),
                         st,
@@ -305,10 +310,18 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                     theme.style(Role::Ok),
                 )));
             }
-            lines.push(hint(
-                theme,
-                &[("j/k", "select"), ("d", "discard"), ("Esc", "close")],
-            ));
+            let held = app.pending.iter().any(|p| p.foreign);
+            let keys: &[(&str, &str)] = if held {
+                &[
+                    ("j/k", "select"),
+                    ("d", "discard"),
+                    ("s", "send held as you"),
+                    ("Esc", "close"),
+                ]
+            } else {
+                &[("j/k", "select"), ("d", "discard"), ("Esc", "close")]
+            };
+            lines.push(hint(theme, keys));
             f.render_widget(Paragraph::new(lines), inner);
         }
     }
