@@ -13,7 +13,11 @@ fn dirs() -> Option<directories::ProjectDirs> {
 }
 
 fn fallback(kind: &str) -> Result<PathBuf, String> {
-    match std::env::var_os("XDG_RUNTIME_DIR").filter(|v| !v.is_empty()) {
+    fallback_in(std::env::var_os("XDG_RUNTIME_DIR"), kind)
+}
+
+fn fallback_in(runtime: Option<std::ffi::OsString>, kind: &str) -> Result<PathBuf, String> {
+    match runtime.filter(|v| !v.is_empty()) {
         Some(run) => Ok(PathBuf::from(run).join("warroom").join(kind)),
         None => Err(format!(
             "cannot find a private place for warroom's {kind} files: there is no home directory. \
@@ -46,4 +50,20 @@ pub fn state_dir() -> Result<PathBuf, String> {
 
 pub fn default_db() -> Result<PathBuf, String> {
     Ok(data_dir()?.join("warroom.db"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_no_home_there_is_no_shared_tmp_fallback() {
+        let e = fallback_in(None, "state").unwrap_err();
+        assert!(e.contains("HOME") && e.contains("XDG_RUNTIME_DIR"), "{e}");
+        assert!(!e.contains("/tmp"));
+        assert_eq!(
+            fallback_in(Some("/run/user/1000".into()), "state").unwrap(),
+            PathBuf::from("/run/user/1000/warroom/state")
+        );
+    }
 }

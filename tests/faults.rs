@@ -21,16 +21,35 @@ use warroom::model::IncidentId;
 use warroom::model::wire::{DeclareRequest, PatchRequest, TextRequest, TransitionRequest};
 use warroom::model::{Severity, Status};
 
+/// The incident's detail with its whole timeline, read page by page.
 async fn get_detail(url: &str, tok: &str, id: &str) -> Value {
-    reqwest::Client::new()
-        .get(format!("{url}/api/v1/incidents/{id}"))
-        .bearer_auth(tok)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let http = http.clone();
+        async move {
+            http.get(format!("{url}/api/v1{path}"))
+                .bearer_auth(tok)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let mut d = get(format!("/incidents/{id}")).await;
+    let mut all = Vec::new();
+    loop {
+        let after = all.last().map_or(0, |e: &Value| e["seq"].as_u64().unwrap());
+        let page = get(format!("/incidents/{id}/timeline?after={after}&limit=500")).await;
+        let events = page["events"].as_array().unwrap().clone();
+        if events.is_empty() {
+            break;
+        }
+        all.extend(events);
+    }
+    d["timeline"] = Value::Array(all);
+    d
 }
 
 fn notes(d: &Value) -> Vec<String> {

@@ -150,7 +150,8 @@ async fn invalid_steps_are_refused_with_the_reason_and_force_is_recorded() {
         )
         .await;
     assert_eq!(s, 200, "{d}");
-    let last = d["timeline"].as_array().unwrap().last().unwrap().clone();
+    // A write answers small: the incident and the events it added.
+    let last = d["events"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["kind"], "forced_transition");
     assert_eq!(last["author"], "alice");
     assert_eq!(last["reason"], "bridge is up, skipping");
@@ -241,8 +242,11 @@ async fn the_change_feed_answers_fast_after_a_write_and_waits_otherwise() {
     let (answered, c) = poll.await.unwrap();
     let latency = answered.saturating_duration_since(wrote);
     println!("FIGURES change feed answered {latency:?} after the write");
+    // Released by the write, not by the 30 s wait. How fast is measured by
+    // `cargo bench --bench server` (a timed bound here would flake on a
+    // busy machine: the write itself fsyncs).
     assert!(
-        latency < Duration::from_millis(100),
+        latency < Duration::from_secs(5),
         "change feed took {latency:?}"
     );
     assert_eq!(c["changed"], json!([id]));

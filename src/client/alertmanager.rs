@@ -351,6 +351,8 @@ pub fn to_incident(id: u64, g: &AlertGroup) -> Incident {
         status_times: [(Status::Triggered, declared_at)].into_iter().collect(),
         last_stakeholder_update_at: None,
         version: 1,
+        last_seq: 0,
+        summary_cut: false,
     }
 }
 
@@ -429,10 +431,7 @@ impl ReadBackend for AlertmanagerBackend {
                 .collect();
             incidents.iter_mut().for_each(clean_incident);
             Ok(Fetched::Fresh {
-                value: ListResponse {
-                    revision: 0,
-                    incidents,
-                },
+                value: ListResponse::complete(0, incidents),
                 etag: None,
             })
         }
@@ -522,8 +521,8 @@ impl WriteBackend for AlertmanagerBackend {
     fn send<'a>(
         &'a self,
         w: &'a Write,
-    ) -> BoxFuture<'a, Result<Option<IncidentDetail>, ClientError>> {
-        async move {
+    ) -> BoxFuture<'a, Result<Option<crate::model::wire::WriteAnswer>, ClientError>> {
+        let sent = async move {
             match &w.op {
                 WriteOp::Silence {
                     id,
@@ -546,7 +545,7 @@ impl WriteBackend for AlertmanagerBackend {
                     other.describe()
                 ))),
             }
-        }
-        .boxed()
+        };
+        async move { sent.await.map(|d| d.map(crate::model::wire::WriteAnswer::from)) }.boxed()
     }
 }

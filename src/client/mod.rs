@@ -24,15 +24,15 @@ use serde::{Deserialize, Serialize};
 
 pub use error::ClientError;
 pub use http::{MAX_BODY, redact_url};
-pub use sanitize::{clean_detail, clean_incident};
+pub use sanitize::{clean_answer, clean_detail, clean_event, clean_incident};
 pub use token::{Token, TokenSource, load_token};
 pub use warroom::WarroomBackend;
 
 use crate::model::wire::{
     ChangesResponse, ChecklistRequest, DeclareRequest, ListResponse, PatchRequest, TextRequest,
-    TransitionRequest,
+    TimelinePage, TransitionRequest, WriteAnswer,
 };
-use crate::model::{ActorRole, IncidentDetail, IncidentId, ResponderAction};
+use crate::model::{ActorRole, Incident, IncidentDetail, IncidentId, ResponderAction};
 
 pub enum Fetched<T> {
     Fresh { value: T, etag: Option<String> },
@@ -61,19 +61,45 @@ pub trait ReadBackend: Send + Sync {
         wait: Duration,
     ) -> BoxFuture<'_, Result<ChangesResponse, ClientError>>;
     fn whoami(&self) -> BoxFuture<'_, Result<(String, ActorRole), ClientError>>;
+    /// The current summaries of these incidents, whatever their status
+    /// (what the change feed named). Backends without a way to ask for
+    /// some read the whole list and pick.
+    fn summaries<'a>(
+        &'a self,
+        ids: &'a [IncidentId],
+    ) -> BoxFuture<'a, Result<Vec<Incident>, ClientError>> {
+        Box::pin(async move {
+            match self.list(true, None).await? {
+                Fetched::Fresh { value, .. } => Ok(value
+                    .incidents
+                    .into_iter()
+                    .filter(|i| ids.contains(&i.id))
+                    .collect()),
+                Fetched::NotModified => Ok(Vec::new()),
+            }
+        })
+    }
+    /// Events of an incident's timeline before `before` (older pages).
+    fn timeline_before(
+        &self,
+        _id: IncidentId,
+        _before: u64,
+    ) -> BoxFuture<'_, Result<TimelinePage, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("older timeline pages".into())) })
+    }
     /// Silences (Alertmanager only).
     fn silences(&self) -> BoxFuture<'_, Result<Vec<SilenceInfo>, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("silences".into())) })
     }
 }
 
-/// Changing things on a backend. The answer is the incident as it is now,
-/// when the backend can say.
+/// Changing things on a backend. The answer is the incident as it is now
+/// and what the write added, when the backend can say.
 pub trait WriteBackend: Send + Sync {
     fn send<'a>(
         &'a self,
         w: &'a Write,
-    ) -> BoxFuture<'a, Result<Option<IncidentDetail>, ClientError>>;
+    ) -> BoxFuture<'a, Result<Option<WriteAnswer>, ClientError>>;
 }
 
 /// The read side of a backend: all a wallboard gets. It has no way to write.
@@ -117,6 +143,18 @@ impl Reader {
         self.0.whoami().await
     }
 
+    pub async fn summaries(&self, ids: &[IncidentId]) -> Result<Vec<Incident>, ClientError> {
+        self.0.summaries(ids).await
+    }
+
+    pub async fn timeline_before(
+        &self,
+        id: IncidentId,
+        before: u64,
+    ) -> Result<TimelinePage, ClientError> {
+        self.0.timeline_before(id, before).await
+    }
+
     pub async fn silences(&self) -> Result<Vec<SilenceInfo>, ClientError> {
         self.0.silences().await
     }
@@ -131,7 +169,7 @@ impl Writer {
     }
 
     /// Sends one write with its idempotency key.
-    pub async fn send(&self, w: &Write) -> Result<Option<IncidentDetail>, ClientError> {
+    pub async fn send(&self, w: &Write) -> Result<Option<WriteAnswer>, ClientError> {
         self.0.send(w).await
     }
 }

@@ -276,6 +276,8 @@ pub fn to_incident(i: &PdIncident) -> Incident {
         status_times,
         last_stakeholder_update_at: None,
         version: 1,
+        last_seq: 0,
+        summary_cut: false,
     }
 }
 
@@ -489,7 +491,7 @@ impl ReadBackend for PagerDutyBackend {
             drop(ids);
             let mut incidents: Vec<Incident> = all.iter().map(to_incident).collect();
             incidents.iter_mut().for_each(clean_incident);
-            Ok(Fetched::Fresh { value: ListResponse { revision: 0, incidents }, etag: None })
+            Ok(Fetched::Fresh { value: ListResponse::complete(0, incidents), etag: None })
         }
         .boxed()
     }
@@ -542,8 +544,8 @@ impl WriteBackend for PagerDutyBackend {
     fn send<'a>(
         &'a self,
         w: &'a Write,
-    ) -> BoxFuture<'a, Result<Option<IncidentDetail>, ClientError>> {
-        async move {
+    ) -> BoxFuture<'a, Result<Option<crate::model::wire::WriteAnswer>, ClientError>> {
+        let sent = async move {
             match &w.op {
                 WriteOp::Transition { id, body } if body.to == Status::Acknowledged => {
                     self.put_incident(*id, json!({"incident": {"type": "incident_reference", "status": "acknowledged"}})).await
@@ -562,7 +564,7 @@ impl WriteBackend for PagerDutyBackend {
                 }
                 other => Err(ClientError::Unsupported(format!("{} (PagerDuty: acknowledge, resolve, reassign and notes only)", other.describe()))),
             }
-        }
-        .boxed()
+        };
+        async move { sent.await.map(|d| d.map(crate::model::wire::WriteAnswer::from)) }.boxed()
     }
 }

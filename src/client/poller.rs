@@ -1,5 +1,10 @@
 //! The background task that keeps a view's data fresh. It owns its reader
 //! and talks to the UI only through messages: it never touches UI state.
+//!
+//! On a backend with a change feed it reads the whole list once, then asks
+//! only for what the feed names: the summaries of the changed incidents and
+//! the detail of a watched one among them. An empty long-poll costs nothing
+//! more. Backends without a feed are re-read every cycle.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -14,12 +19,30 @@ use crate::model::{Incident, IncidentDetail, IncidentId};
 /// What the poller tells the view.
 #[derive(Debug, Clone)]
 pub enum Feed {
+    /// The whole list (of active incidents): replaces what the view has.
     List {
         incidents: Vec<Incident>,
         at: DateTime<Utc>,
     },
+    /// What one change touched, in one message so one frame shows it all:
+    /// the current summaries of the `changed` incidents (one missing from
+    /// `summaries`, or no longer active, has left the list) and the fresh
+    /// details of those the view watches.
+    Changed {
+        changed: Vec<IncidentId>,
+        summaries: Vec<Incident>,
+        details: Vec<IncidentDetail>,
+        at: DateTime<Utc>,
+    },
     Detail {
         detail: Box<IncidentDetail>,
+        at: DateTime<Utc>,
+    },
+    /// One incident's detail could not be read (too large, refused,
+    /// garbage): an error for that incident only, never for the view.
+    DetailFailed {
+        id: IncidentId,
+        error: ClientError,
         at: DateTime<Utc>,
     },
     /// The backend answered and nothing changed.
@@ -58,29 +81,44 @@ pub fn backoff(failures: u32, max: Duration) -> Duration {
 }
 
 struct State {
-    since: u64,
+    /// The feed position; `None` until the whole list has been read (and
+    /// again after a failure, when the list is re-read to catch up).
+    since: Option<u64>,
     list_etag: Option<String>,
     detail_etags: HashMap<IncidentId, String>,
+    /// The watched ids whose detail the view has been sent.
+    sent: Vec<IncidentId>,
 }
 
 /// Runs until the view goes away (its receiver is dropped). `wanted` names
-/// the incidents whose details the view shows; changing it wakes the poller.
+/// the incidents whose details the view shows; changing it wakes the poller
+/// at once, even from a backoff sleep.
 pub async fn run(
     reader: Reader,
     cfg: PollConfig,
     mut wanted: watch::Receiver<Vec<IncidentId>>,
     tx: mpsc::Sender<Feed>,
 ) {
+    let feed = reader.capabilities().change_feed;
     let mut st = State {
-        since: 0,
+        since: None,
         list_etag: None,
         detail_etags: HashMap::new(),
+        sent: Vec::new(),
     };
     let mut failures = 0u32;
     loop {
-        match cycle(&reader, &cfg, &mut st, &mut wanted, &tx).await {
+        let result = if feed {
+            cycle(&reader, &cfg, &mut st, &mut wanted, &tx).await
+        } else {
+            st.since = None;
+            cycle(&reader, &cfg, &mut st, &mut wanted, &tx).await
+        };
+        match result {
             Ok(()) => failures = 0,
             Err(error) => {
+                // Catch up from the whole list once the backend is back.
+                st.since = None;
                 if tx
                     .send(Feed::Failed {
                         error: error.clone(),
@@ -95,7 +133,12 @@ pub async fn run(
                     .retry_after()
                     .unwrap_or_else(|| backoff(failures, cfg.max_backoff));
                 failures = failures.saturating_add(1);
-                tokio::time::sleep(wait).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    // A new selection is worth a try now.
+                    _ = wanted.changed() => {}
+                    _ = tx.closed() => return,
+                }
             }
         }
         if tx.is_closed() {
@@ -111,52 +154,111 @@ async fn cycle(
     wanted: &mut watch::Receiver<Vec<IncidentId>>,
     tx: &mpsc::Sender<Feed>,
 ) -> Result<(), ClientError> {
-    if let Fetched::Fresh { value, etag } = reader.list(false, st.list_etag.as_deref()).await? {
-        st.list_etag = etag;
-        st.since = value.revision;
-        let _ = tx
-            .send(Feed::List {
-                incidents: value.incidents,
-                at: Utc::now(),
-            })
-            .await;
+    if st.since.is_none() {
+        if let Fetched::Fresh { value, etag } = reader.list(false, st.list_etag.as_deref()).await?
+        {
+            st.list_etag = etag;
+            st.since = Some(value.revision);
+            let _ = tx
+                .send(Feed::List {
+                    incidents: value.incidents,
+                    at: Utc::now(),
+                })
+                .await;
+        } else {
+            st.since = Some(st.since.unwrap_or(0));
+        }
+        st.sent.clear();
     }
+    // Details the view asked for and has not had yet.
     let ids = wanted.borrow_and_update().clone();
     st.detail_etags.retain(|id, _| ids.contains(id));
-    for id in ids {
-        match reader
-            .detail(id, st.detail_etags.get(&id).map(String::as_str))
-            .await
-        {
-            Ok(Fetched::Fresh { value, etag }) => {
-                if let Some(e) = etag {
-                    st.detail_etags.insert(id, e);
-                }
-                let _ = tx
-                    .send(Feed::Detail {
-                        detail: Box::new(value),
-                        at: Utc::now(),
-                    })
-                    .await;
-            }
-            Ok(Fetched::NotModified) => {}
-            // Gone since the list was read: the next list shows it.
-            Err(ClientError::Api { status: 404, .. }) => {}
-            Err(e) => return Err(e),
+    st.sent.retain(|id| ids.contains(id));
+    let todo: Vec<IncidentId> = ids
+        .iter()
+        .filter(|id| !st.sent.contains(id))
+        .copied()
+        .collect();
+    for id in todo {
+        if let Some(d) = fetch_detail(reader, st, id, tx).await? {
+            let _ = tx
+                .send(Feed::Detail {
+                    detail: Box::new(d),
+                    at: Utc::now(),
+                })
+                .await;
         }
+        st.sent.push(id);
     }
     let _ = tx.send(Feed::Alive(Utc::now())).await;
+    let since = st.since.unwrap_or(0);
     tokio::select! {
-        r = reader.changes(st.since, cfg.wait) => {
+        r = reader.changes(since, cfg.wait) => {
             let c = r?;
-            if c.revision != st.since {
-                // Something changed: the next cycle refetches (ETags make
-                // the unchanged parts cost a 304).
-                st.since = c.revision;
+            if !reader.capabilities().change_feed {
+                return Ok(());
             }
+            if c.changed.is_empty() {
+                st.since = Some(c.revision);
+                return Ok(());
+            }
+            let summaries = reader.summaries(&c.changed).await?;
+            let mut details = Vec::new();
+            for id in ids.iter().filter(|id| c.changed.contains(id)) {
+                if let Some(d) = fetch_detail(reader, st, *id, tx).await? {
+                    details.push(d);
+                }
+            }
+            st.since = Some(c.revision);
+            let _ = tx
+                .send(Feed::Changed {
+                    changed: c.changed,
+                    summaries,
+                    details,
+                    at: Utc::now(),
+                })
+                .await;
         }
         _ = wanted.changed() => {}
         _ = tx.closed() => {}
     }
     Ok(())
+}
+
+/// A watched incident's detail (by ETag). Failures that concern only this
+/// incident are reported for it and do not stop the poller; a backend that
+/// cannot be reached at all is an error for the cycle.
+async fn fetch_detail(
+    reader: &Reader,
+    st: &mut State,
+    id: IncidentId,
+    tx: &mpsc::Sender<Feed>,
+) -> Result<Option<IncidentDetail>, ClientError> {
+    match reader
+        .detail(id, st.detail_etags.get(&id).map(String::as_str))
+        .await
+    {
+        Ok(Fetched::Fresh { value, etag }) => {
+            if let Some(e) = etag {
+                st.detail_etags.insert(id, e);
+            }
+            Ok(Some(value))
+        }
+        Ok(Fetched::NotModified) => Ok(None),
+        // Gone since the list was read: the next change says so.
+        Err(ClientError::Api { status: 404, .. }) => Ok(None),
+        Err(e @ (ClientError::Unreachable(_) | ClientError::Timeout)) => Err(e),
+        Err(e @ ClientError::Api { status: 401 | 403 | 429 | 502..=504, .. }) => Err(e),
+        Err(e @ ClientError::RateLimited { .. }) => Err(e),
+        Err(error) => {
+            let _ = tx
+                .send(Feed::DetailFailed {
+                    id,
+                    error,
+                    at: Utc::now(),
+                })
+                .await;
+            Ok(None)
+        }
+    }
 }

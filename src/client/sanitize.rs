@@ -1,7 +1,8 @@
 //! The one sanitizing step: everything decoded from a backend passes here
 //! before any view sees it (see `crate::text::clean`).
 
-use crate::model::{EventKind, Incident, IncidentDetail};
+use crate::model::wire::WriteAnswer;
+use crate::model::{Checklist, EventKind, Incident, IncidentDetail, Responder, TimelineEvent};
 use crate::text::clean_in_place;
 
 pub fn clean_incident(i: &mut Incident) {
@@ -18,11 +19,31 @@ pub fn clean_incident(i: &mut Incident) {
 
 pub fn clean_detail(d: &mut IncidentDetail) {
     clean_incident(&mut d.incident);
-    for r in &mut d.responders {
+    clean_responders(&mut d.responders);
+    clean_checklists(&mut d.checklists);
+    d.timeline.iter_mut().for_each(clean_event);
+}
+
+pub fn clean_answer(a: &mut WriteAnswer) {
+    clean_incident(&mut a.incident);
+    if let Some(r) = a.responders.as_mut() {
+        clean_responders(r);
+    }
+    if let Some(c) = a.checklists.as_mut() {
+        clean_checklists(c);
+    }
+    a.events.iter_mut().for_each(clean_event);
+}
+
+fn clean_responders(rs: &mut [Responder]) {
+    for r in rs {
         clean_in_place(&mut r.handle, false);
         clean_in_place(&mut r.name, false);
     }
-    for c in &mut d.checklists {
+}
+
+fn clean_checklists(cs: &mut [Checklist]) {
+    for c in cs {
         for it in &mut c.items {
             clean_in_place(&mut it.text, false);
             if let Some(b) = it.done_by.as_mut() {
@@ -30,7 +51,10 @@ pub fn clean_detail(d: &mut IncidentDetail) {
             }
         }
     }
-    for e in &mut d.timeline {
+}
+
+pub fn clean_event(e: &mut TimelineEvent) {
+    {
         clean_in_place(&mut e.author, false);
         match &mut e.kind {
             EventKind::Declared { title, .. } => clean_in_place(title, false),

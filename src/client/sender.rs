@@ -13,13 +13,14 @@ use super::poller::backoff;
 use std::collections::HashMap;
 
 use super::{ClientError, Write, WriteOp, Writer};
-use crate::model::{IncidentDetail, IncidentId};
+use crate::model::IncidentId;
+use crate::model::wire::WriteAnswer;
 
 #[derive(Debug, Clone)]
 pub enum Delivery {
     Delivered {
         key: String,
-        detail: Option<Box<IncidentDetail>>,
+        answer: Option<Box<WriteAnswer>>,
     },
     /// Not delivered yet; will be tried again.
     Retrying {
@@ -91,19 +92,19 @@ pub async fn run(
         while outbox.contains(&w.key) {
             attempt += 1;
             let result = writer.send(&own.rebase(&w)).await;
-            if let Ok(Some(d)) = &result {
-                own.delivered(d.incident.id, d.incident.version);
+            if let Ok(Some(a)) = &result {
+                own.delivered(a.incident.id, a.incident.version);
             }
             let settled = !matches!(&result, Err(e) if e.is_transient());
             if settled && let Err(e) = outbox.remove(&w.key) {
                 tracing::error!(error = %e, "cannot remove an answered write from the outbox");
             }
             match result {
-                Ok(detail) => {
+                Ok(answer) => {
                     let _ = tx
                         .send(Delivery::Delivered {
                             key: w.key.clone(),
-                            detail: detail.map(Box::new),
+                            answer: answer.map(Box::new),
                         })
                         .await;
                 }

@@ -10,10 +10,10 @@ use serde::de::DeserializeOwned;
 use super::http::{REQUEST_TIMEOUT, content_type, decode, error_from, read_capped, transport};
 use super::{
     Capabilities, ClientError, Fetched, ReadBackend, Token, Write, WriteBackend, WriteOp,
-    clean_detail, clean_incident,
+    clean_answer, clean_detail, clean_event, clean_incident,
 };
-use crate::model::wire::{ChangesResponse, ErrorBody, ListResponse};
-use crate::model::{ActorRole, IncidentDetail, IncidentId};
+use crate::model::wire::{ChangesResponse, ErrorBody, ListResponse, TimelinePage, WriteAnswer};
+use crate::model::{ActorRole, Incident, IncidentDetail, IncidentId};
 use crate::text::one_line;
 
 pub struct WarroomBackend {
@@ -78,7 +78,7 @@ impl WarroomBackend {
         })
     }
 
-    async fn send_write(&self, w: &Write) -> Result<Option<IncidentDetail>, ClientError> {
+    async fn send_write(&self, w: &Write) -> Result<Option<WriteAnswer>, ClientError> {
         let json = |v: Result<serde_json::Value, serde_json::Error>| {
             v.map_err(|e| ClientError::BadResponse(format!("cannot encode the request: {e}")))
         };
@@ -140,11 +140,15 @@ impl WarroomBackend {
         }
         let ct = content_type(&resp);
         let body = read_capped(resp).await?;
-        let mut d: IncidentDetail = decode(ct, &body)?;
-        clean_detail(&mut d);
-        Ok(Some(d))
+        let mut a: WriteAnswer = decode(ct, &body)?;
+        clean_answer(&mut a);
+        Ok(Some(a))
     }
 }
+
+/// The most list pages one read walks (500 summaries each): a server that
+/// keeps handing out cursors cannot keep us reading for ever.
+const MAX_LIST_PAGES: usize = 200;
 
 impl ReadBackend for WarroomBackend {
     fn capabilities(&self) -> Capabilities {
@@ -160,15 +164,51 @@ impl ReadBackend for WarroomBackend {
             let path = if all {
                 "/incidents?all=true"
             } else {
-                "/incidents"
+                "/incidents?all=false"
             };
-            let mut f = self
+            // The first page decides: unchanged (304) means the whole list is.
+            let (mut whole, etag) = match self
                 .get::<ListResponse>(path, etag, REQUEST_TIMEOUT)
-                .await?;
-            if let Fetched::Fresh { value, .. } = &mut f {
-                value.incidents.iter_mut().for_each(clean_incident);
+                .await?
+            {
+                Fetched::NotModified => return Ok(Fetched::NotModified),
+                Fetched::Fresh { value, etag } => (value, etag),
+            };
+            let mut seen: std::collections::HashSet<IncidentId> =
+                whole.incidents.iter().map(|i| i.id).collect();
+            let mut pages = 1;
+            while let Some(cursor) = whole.next_cursor.take() {
+                pages += 1;
+                if pages > MAX_LIST_PAGES {
+                    return Err(ClientError::BadResponse(format!(
+                        "the list goes on past {MAX_LIST_PAGES} pages"
+                    )));
+                }
+                let next = match self
+                    .get::<ListResponse>(
+                        &format!("{path}&cursor={}", urlencode(&cursor)),
+                        None,
+                        REQUEST_TIMEOUT,
+                    )
+                    .await?
+                {
+                    Fetched::Fresh { value, .. } => value,
+                    Fetched::NotModified => break,
+                };
+                let before = seen.len();
+                for i in next.incidents {
+                    if seen.insert(i.id) {
+                        whole.incidents.push(i);
+                    }
+                }
+                // A page with nothing new is a server going in circles.
+                if seen.len() == before {
+                    break;
+                }
+                whole.next_cursor = next.next_cursor;
             }
-            Ok(f)
+            whole.incidents.iter_mut().for_each(clean_incident);
+            Ok(Fetched::Fresh { value: whole, etag })
         }
         .boxed()
     }
@@ -210,6 +250,48 @@ impl ReadBackend for WarroomBackend {
         .boxed()
     }
 
+    fn summaries<'a>(
+        &'a self,
+        ids: &'a [IncidentId],
+    ) -> BoxFuture<'a, Result<Vec<Incident>, ClientError>> {
+        async move {
+            let mut out = Vec::new();
+            for chunk in ids.chunks(crate::server::store::MAX_PAGE) {
+                let list: Vec<String> = chunk.iter().map(|id| id.0.to_string()).collect();
+                let path = format!("/incidents?ids={}", list.join(","));
+                if let Fetched::Fresh { value, .. } =
+                    self.get::<ListResponse>(&path, None, REQUEST_TIMEOUT).await?
+                {
+                    out.extend(value.incidents.into_iter().filter(|i| chunk.contains(&i.id)));
+                }
+            }
+            out.iter_mut().for_each(clean_incident);
+            Ok(out)
+        }
+        .boxed()
+    }
+
+    fn timeline_before(
+        &self,
+        id: IncidentId,
+        before: u64,
+    ) -> BoxFuture<'_, Result<TimelinePage, ClientError>> {
+        async move {
+            let path = format!("/incidents/{id}/timeline?before={before}");
+            match self.get::<TimelinePage>(&path, None, REQUEST_TIMEOUT).await? {
+                Fetched::Fresh { mut value, .. } => {
+                    // Only what was asked for: a backend that ignores `before`
+                    // must not put newer events into the older page.
+                    value.events.retain(|e| e.seq < before);
+                    value.events.iter_mut().for_each(clean_event);
+                    Ok(value)
+                }
+                Fetched::NotModified => Err(ClientError::BadResponse("304 on a page".into())),
+            }
+        }
+        .boxed()
+    }
+
     fn whoami(&self) -> BoxFuture<'_, Result<(String, ActorRole), ClientError>> {
         async move {
             #[derive(serde::Deserialize)]
@@ -230,7 +312,20 @@ impl WriteBackend for WarroomBackend {
     fn send<'a>(
         &'a self,
         w: &'a Write,
-    ) -> BoxFuture<'a, Result<Option<IncidentDetail>, ClientError>> {
+    ) -> BoxFuture<'a, Result<Option<WriteAnswer>, ClientError>> {
         self.send_write(w).boxed()
     }
+}
+
+/// Percent-encodes a query value (cursors are ours, but a server may send
+/// anything).
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

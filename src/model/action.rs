@@ -16,6 +16,8 @@ use super::{
 pub const MAX_TITLE: usize = 200;
 pub const MAX_TEXT: usize = 10_000;
 pub const MAX_SHORT: usize = 100;
+/// People on one incident, at most.
+pub const MAX_RESPONDERS: usize = 200;
 
 /// What a token allows. The order matters: each role can do all the lower ones can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -243,14 +245,20 @@ pub fn apply(
     if events.is_empty() {
         return Ok(());
     }
-    let first = detail.timeline.last().map_or(0, |e| e.seq) + 1;
-    for (seq, kind) in (first..).zip(events) {
+    // The timeline may hold only the newest events (or none, when a
+    // server appends without reading it): the incident knows the last seq.
+    let last = detail
+        .incident
+        .last_seq
+        .max(detail.timeline.last().map_or(0, |e| e.seq));
+    for (seq, kind) in (last + 1..).zip(events) {
         detail.timeline.push(TimelineEvent {
             seq,
             at: now,
             author: actor.handle.clone(),
             kind,
         });
+        detail.incident.last_seq = seq;
     }
     detail.incident.version += 1;
     detail.incident.updated_at = now;
@@ -445,6 +453,14 @@ fn responder(
         .responders
         .iter()
         .position(|r| r.handle == ra.handle());
+    if pos.is_none()
+        && matches!(ra, ResponderAction::Page { .. } | ResponderAction::Join { .. })
+        && detail.responders.len() >= MAX_RESPONDERS
+    {
+        return Err(DomainError::Invalid(format!(
+            "an incident has at most {MAX_RESPONDERS} responders"
+        )));
+    }
     let missing = |h: &str| {
         DomainError::Invalid(format!(
             "`{h}` is not a responder on this incident; page them first"
@@ -639,6 +655,8 @@ pub fn declare(
         status_times: [(Status::Triggered, now)].into_iter().collect(),
         last_stakeholder_update_at: None,
         version: 1,
+        last_seq: 1,
+        summary_cut: false,
     };
     let responders = commander
         .map(|c| Responder {

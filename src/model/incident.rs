@@ -75,9 +75,33 @@ pub struct Incident {
     pub last_stakeholder_update_at: Option<DateTime<Utc>>,
     /// Bumped on every change; the value `If-Match` compares against.
     pub version: u64,
+    /// The seq of the newest timeline event (events are numbered 1, 2, …
+    /// without gaps), so a reader knows how far behind it is and a writer
+    /// can append without reading the timeline.
+    #[serde(default)]
+    pub last_seq: u64,
+    /// True in list entries and write answers whose summary was cut to
+    /// [`Incident::LIST_SUMMARY`] characters; the detail has it whole.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub summary_cut: bool,
 }
 
 impl Incident {
+    /// Characters of the summary kept in list entries and write answers.
+    pub const LIST_SUMMARY: usize = 280;
+
+    /// The incident as a list entry or write answer: bounded whatever the
+    /// summary's length (the cut is marked by `summary_cut` and `…`).
+    pub fn summarized(&self) -> Incident {
+        let mut s = self.clone();
+        if s.summary.chars().count() > Self::LIST_SUMMARY {
+            s.summary = s.summary.chars().take(Self::LIST_SUMMARY - 1).collect();
+            s.summary.push('…');
+            s.summary_cut = true;
+        }
+        s
+    }
+
     /// How long the incident has been open (or was open, once resolved).
     pub fn age(&self, now: DateTime<Utc>) -> chrono::Duration {
         let end = if self.status.is_active() {
@@ -92,7 +116,9 @@ impl Incident {
     }
 }
 
-/// Everything about one incident: what the detail endpoint returns.
+/// Everything about one incident: what the detail endpoint returns. The
+/// timeline holds the latest page of events only (seqs are contiguous, so
+/// `timeline[0].seq > 1` means older pages exist, read by seq).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncidentDetail {
     pub incident: Incident,

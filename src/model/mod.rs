@@ -14,7 +14,8 @@ mod timeline;
 pub mod wire;
 
 pub use action::{
-    Action, Actor, ActorRole, DomainError, MAX_TEXT, MAX_TITLE, ResponderAction, apply, declare,
+    Action, Actor, ActorRole, DomainError, MAX_RESPONDERS, MAX_SHORT, MAX_TAG, MAX_TAGS, MAX_TEXT,
+    MAX_TITLE, ResponderAction, apply, declare,
 };
 pub use checklist::{Checklist, ChecklistItem, Phase};
 pub use incident::{Incident, IncidentDetail, IncidentId, ParseIdError};

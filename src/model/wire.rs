@@ -4,7 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Incident, IncidentId, Phase, Severity, Status};
+use std::collections::BTreeMap;
+
+use super::{
+    Checklist, Incident, IncidentDetail, IncidentId, Phase, Responder, Severity, Status,
+    TimelineEvent,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -83,10 +88,71 @@ pub struct ChecklistRequest {
     pub done: bool,
 }
 
+/// A page of the incident list: summaries (long text cut), SEV1 first then
+/// oldest. `next_cursor` fetches the next page; `counts` and `total` cover
+/// every page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListResponse {
     pub revision: u64,
     pub incidents: Vec<Incident>,
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+    #[serde(default)]
+    pub counts: BTreeMap<Severity, u64>,
+    #[serde(default)]
+    pub total: u64,
+}
+
+impl ListResponse {
+    /// The whole list in one answer (backends that do not page).
+    pub fn complete(revision: u64, incidents: Vec<Incident>) -> Self {
+        let mut counts = BTreeMap::new();
+        for i in &incidents {
+            *counts.entry(i.severity).or_default() += 1;
+        }
+        Self {
+            revision,
+            total: incidents.len() as u64,
+            incidents,
+            next_cursor: None,
+            counts,
+        }
+    }
+}
+
+/// A page of one incident's timeline (`GET /incidents/{id}/timeline`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelinePage {
+    pub incident: IncidentId,
+    /// The newest seq the incident has now.
+    pub last_seq: u64,
+    pub events: Vec<TimelineEvent>,
+}
+
+/// What a write answers: small whatever the incident's size. The incident
+/// as it is now (its new `version` and `last_seq`), the events this write
+/// added, and the responders or checklists when the write changed them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteAnswer {
+    pub incident: Incident,
+    #[serde(default)]
+    pub events: Vec<TimelineEvent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responders: Option<Vec<Responder>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checklists: Option<Vec<Checklist>>,
+}
+
+impl From<IncidentDetail> for WriteAnswer {
+    /// A whole detail as an answer (backends that answer with everything).
+    fn from(d: IncidentDetail) -> Self {
+        Self {
+            incident: d.incident,
+            events: d.timeline,
+            responders: Some(d.responders),
+            checklists: Some(d.checklists),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

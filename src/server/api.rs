@@ -13,13 +13,17 @@ use chrono::Utc;
 use serde::de::DeserializeOwned;
 
 use super::AppState;
+use sha2::{Digest, Sha256};
 use super::auth::Principal;
 use super::error::ApiError;
-use super::json::{cached_json, decode, if_match_version, request_hash};
-use super::store::{self, ListFilter, Stored};
+use super::json::{
+    decode, if_match_version, json_with_etag, matches_if_none_match, not_modified, request_hash,
+};
+use super::store::{self, ListFilter, Order, Store, Stored};
+use super::blocking;
 use crate::model::wire::{
-    ChangesResponse, ChecklistRequest, DeclareRequest, ListResponse, PatchRequest, TextRequest,
-    TransitionRequest,
+    ChangesResponse, ChecklistRequest, DeclareRequest, PatchRequest, TextRequest,
+    TransitionRequest, WriteAnswer,
 };
 use crate::model::{Action, ActorRole, IncidentId, ResponderAction, apply, declare};
 
@@ -54,6 +58,52 @@ fn known_params(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), Api
     }
 }
 
+/// Query flags as people type them: `true`, `1` or nothing for yes.
+fn flag(q: &HashMap<String, String>, name: &str) -> Result<bool, ApiError> {
+    match q.get(name).map(String::as_str) {
+        None | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") | Some("") => Ok(true),
+        Some(v) => Err(ApiError::bad_request(format!(
+            "query parameter `{name}`: `{v}` is not true or false"
+        ))),
+    }
+}
+
+fn number(q: &HashMap<String, String>, name: &str) -> Result<Option<u64>, ApiError> {
+    q.get(name)
+        .map(|v| {
+            v.parse::<u64>().map_err(|_| {
+                ApiError::bad_request(format!("query parameter `{name}` must be a whole number"))
+            })
+        })
+        .transpose()
+}
+
+fn page_limit(q: &HashMap<String, String>, default: usize) -> Result<usize, ApiError> {
+    match number(q, "limit")? {
+        None => Ok(default),
+        Some(n) if (1..=store::MAX_PAGE as u64).contains(&n) => Ok(n as usize),
+        Some(_) => Err(ApiError::bad_request(format!(
+            "query parameter `limit` must be 1 to {}",
+            store::MAX_PAGE
+        ))),
+    }
+}
+
+/// A stable short hash of the query, so each distinct query has its own ETag.
+fn query_key(q: &HashMap<String, String>) -> String {
+    let mut pairs: Vec<_> = q.iter().collect();
+    pairs.sort();
+    let mut h = Sha256::new();
+    for (k, v) in pairs {
+        h.update(k.as_bytes());
+        h.update([0]);
+        h.update(v.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(&h.finalize()[..8])
+}
+
 pub async fn list(
     State(app): State<AppState>,
     who: Principal,
@@ -61,30 +111,40 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     who.require(ActorRole::Viewer)?;
-    known_params(&q, &["status", "severity", "service", "all"])?;
-    let all = match q.get("all").map(String::as_str) {
-        None | Some("false") | Some("0") => false,
-        Some("true") | Some("1") | Some("") => true,
+    known_params(
+        &q,
+        &["status", "severity", "service", "all", "limit", "cursor", "ids"],
+    )?;
+    let ids = match q.get("ids").filter(|v| !v.is_empty()) {
+        None => None,
         Some(v) => {
-            return Err(ApiError::bad_request(format!(
-                "query parameter `all`: `{v}` is not true or false"
-            )));
+            let ids = v
+                .split(',')
+                .map(|s| s.parse::<IncidentId>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| ApiError::bad_request(format!("query parameter `ids`: {e}")))?;
+            if ids.len() > store::MAX_PAGE {
+                return Err(ApiError::bad_request(format!(
+                    "query parameter `ids`: at most {} ids",
+                    store::MAX_PAGE
+                )));
+            }
+            Some(ids)
         }
     };
     let filter = ListFilter {
-        all,
+        all: flag(&q, "all")?,
         status: param(&q, "status")?,
         severity: param(&q, "severity")?,
         service: q.get("service").filter(|s| !s.is_empty()).cloned(),
+        ids,
+        cursor: q.get("cursor").filter(|s| !s.is_empty()).cloned(),
+        limit: page_limit(&q, store::MAX_PAGE)?,
     };
-    let (revision, incidents) = app.store.list(&filter)?;
-    Ok(cached_json(
-        &headers,
-        &ListResponse {
-            revision,
-            incidents,
-        },
-    ))
+    // The list changes only when the revision does: a client that has this
+    // revision's answer gets a 304 without the database being asked.
+    let etag = format!("\"l{}-{}\"", app.store.revision(), query_key(&q));
+    cached(&app, &headers, etag, move |s| Ok(s.list(&filter)?.to_json())).await
 }
 
 pub async fn detail(
@@ -94,8 +154,64 @@ pub async fn detail(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     who.require(ActorRole::Viewer)?;
-    let d = app.store.detail(parse_id(&id)?)?;
-    Ok(cached_json(&headers, &d))
+    let id = parse_id(&id)?;
+    let Some(rev) = app.store.incident_rev(id) else {
+        return Err(ApiError::not_found(format!("no incident {id}")));
+    };
+    cached(&app, &headers, format!("\"d{}-{rev}\"", id.0), move |s| {
+        s.detail_json(id)
+    })
+    .await
+}
+
+pub async fn timeline(
+    State(app): State<AppState>,
+    who: Principal,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    who.require(ActorRole::Viewer)?;
+    known_params(&q, &["after", "before", "limit"])?;
+    let id = parse_id(&id)?;
+    let order = match (number(&q, "after")?, number(&q, "before")?) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad_request(
+                "give `after` or `before`, not both",
+            ));
+        }
+        (Some(a), None) => Order::After(a),
+        (None, Some(b)) => Order::Before(b),
+        (None, None) => Order::Latest,
+    };
+    let limit = page_limit(&q, store::DETAIL_PAGE)?;
+    let Some(rev) = app.store.incident_rev(id) else {
+        return Err(ApiError::not_found(format!("no incident {id}")));
+    };
+    let etag = format!("\"t{}-{rev}-{}\"", id.0, query_key(&q));
+    cached(&app, &headers, etag, move |s| s.timeline_json(id, order, limit)).await
+}
+
+/// Answers from the ETag alone (304), from the shared body cache, or by
+/// building the body on a blocking thread and caching it.
+async fn cached(
+    app: &AppState,
+    headers: &HeaderMap,
+    etag: String,
+    build: impl FnOnce(&Store) -> store::Result<String> + Send + 'static,
+) -> Result<Response, ApiError> {
+    if matches_if_none_match(headers, &etag) {
+        return Ok(not_modified(&etag));
+    }
+    let body = match app.bodies.get(&etag) {
+        Some(b) => b,
+        None => {
+            let body = Bytes::from(blocking(&app.store, build).await?);
+            app.bodies.put(etag.clone(), body.clone());
+            body
+        }
+    };
+    Ok(json_with_etag(&etag, body))
 }
 
 pub async fn changes(
@@ -105,20 +221,8 @@ pub async fn changes(
 ) -> Result<Response, ApiError> {
     who.require(ActorRole::Viewer)?;
     known_params(&q, &["since", "wait"])?;
-    let num = |name: &str| -> Result<u64, ApiError> {
-        q.get(name)
-            .map(|v| {
-                v.parse::<u64>().map_err(|_| {
-                    ApiError::bad_request(format!(
-                        "query parameter `{name}` must be a whole number"
-                    ))
-                })
-            })
-            .transpose()
-            .map(|v| v.unwrap_or(0))
-    };
-    let since = num("since")?;
-    let wait = Duration::from_secs(num("wait")?.min(MAX_WAIT_SECS));
+    let since = number(&q, "since")?.unwrap_or(0);
+    let wait = Duration::from_secs(number(&q, "wait")?.unwrap_or(0).min(MAX_WAIT_SECS));
     let mut rx = app.store.subscribe();
     let deadline = tokio::time::Instant::now() + wait;
     loop {
@@ -132,7 +236,14 @@ pub async fn changes(
             _ => break,
         }
     }
-    let (revision, changed) = app.store.changes_since(since)?;
+    if app.store.revision() == since {
+        return Ok(Json(ChangesResponse {
+            revision: since,
+            changed: Vec::new(),
+        })
+        .into_response());
+    }
+    let (revision, changed) = blocking(&app.store, move |s| s.changes_since(since)).await?;
     Ok(Json(ChangesResponse { revision, changed }).into_response())
 }
 
@@ -208,13 +319,28 @@ async fn write_incident<T: DeserializeOwned>(
     let hash = request_hash(method, &format!("{path}/{}", action_name(&action)), &raw);
     let scope = who.idempotency_scope();
     let actor = who.0.clone();
-    let stored = app.store.write(
-        key.as_deref().map(|k| (scope.as_str(), k, hash.as_str())),
-        |tx| {
-            let d = store::update(tx, id, expected, |d| apply(d, action, &actor, Utc::now()))?;
-            Ok((200, serde_json::to_string(&d)?))
-        },
-    )?;
+    let (with_responders, with_checklists) = (
+        matches!(action, Action::Responder(_) | Action::Patch(_)),
+        matches!(action, Action::Checklist { .. } | Action::Transition { .. }),
+    );
+    let stored = blocking(&app.store, move |s| {
+        s.write(
+            key.as_deref().map(|k| (scope.as_str(), k, hash.as_str())),
+            |tx| {
+                let d = store::update(tx, id, expected, |d| apply(d, action, &actor, Utc::now()))?;
+                // Small whatever the incident's size: the incident, the events
+                // this write added, and the parts it changed.
+                let answer = WriteAnswer {
+                    incident: d.incident.summarized(),
+                    events: d.timeline,
+                    responders: with_responders.then_some(d.responders),
+                    checklists: with_checklists.then_some(d.checklists),
+                };
+                Ok((200, serde_json::to_string(&answer)?))
+            },
+        )
+    })
+    .await?;
     Ok(stored_response(stored, None))
 }
 
@@ -242,18 +368,22 @@ pub async fn declare_incident(
     let hash = request_hash("POST", "/incidents", &raw);
     let scope = who.idempotency_scope();
     let checklists = app.runbooks.for_service(&req.service).checklists();
-    let stored = app.store.write(
-        key.as_deref().map(|k| (scope.as_str(), k, hash.as_str())),
-        |tx| {
-            let id = store::next_id(tx)?;
-            let d = declare(id, req, &who.0, checklists, Utc::now())?;
-            store::save(tx, &d, 0, None)?;
-            Ok((201, serde_json::to_string(&d)?))
-        },
-    )?;
-    let location = serde_json::from_str::<crate::model::IncidentDetail>(&stored.body)
+    let actor = who.0.clone();
+    let stored = blocking(&app.store, move |s| {
+        s.write(
+            key.as_deref().map(|k| (scope.as_str(), k, hash.as_str())),
+            |tx| {
+                let id = store::next_id(tx)?;
+                let d = declare(id, req, &actor, checklists, Utc::now())?;
+                store::save(tx, &d, 0, None)?;
+                Ok((201, serde_json::to_string(&WriteAnswer::from(d))?))
+            },
+        )
+    })
+    .await?;
+    let location = serde_json::from_str::<WriteAnswer>(&stored.body)
         .ok()
-        .map(|d| format!("/api/v1/incidents/{}", d.incident.id));
+        .map(|a| format!("/api/v1/incidents/{}", a.incident.id));
     Ok(stored_response(stored, location))
 }
 

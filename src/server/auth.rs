@@ -221,7 +221,14 @@ impl FromRequestParts<AppState> for Principal {
             return Ok(Principal(actor.clone()));
         }
         // Never echo the token: the message names no part of it.
-        match state.store.find_token(&hash)? {
+        let found = match state.store.cached_token(&hash) {
+            Some(t) => Some(t),
+            None => {
+                let h = hash.clone();
+                super::blocking(&state.store, move |s| s.find_token(&h)).await?
+            }
+        };
+        match found {
             Some(t) => Ok(Principal(Actor {
                 handle: t.name,
                 role: t.role,

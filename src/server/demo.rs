@@ -415,24 +415,27 @@ pub async fn run_live(store: Arc<Store>) {
     every.tick().await;
     loop {
         every.tick().await;
-        let Ok((_, active)) = store.list(&store::ListFilter::default()) else {
-            continue;
-        };
-        let Some(target) = active
-            .iter()
-            .min_by_key(|inc| (inc.severity, inc.id))
-            .map(|inc| inc.id)
-        else {
-            continue;
-        };
         let (by, action) = steps[i % steps.len()].clone();
         i += 1;
-        let actor = who(by);
-        let r = store.write(None, |tx| {
-            store::update(tx, target, None, |d| apply(d, action, &actor, Utc::now()))?;
-            Ok((200, String::new()))
+        let store = store.clone();
+        // The first page is SEV1-first, oldest first: its head is the worst.
+        let step = tokio::task::spawn_blocking(move || {
+            let page = store.list(&store::ListFilter {
+                limit: 1,
+                ..Default::default()
+            })?;
+            let Some(first) = page.rows.first() else {
+                return Ok(());
+            };
+            let target = serde_json::from_str::<crate::model::Incident>(first)?.id;
+            let actor = who(by);
+            store.write(None, |tx| {
+                store::update(tx, target, None, |d| apply(d, action, &actor, Utc::now()))?;
+                Ok((200, String::new()))
+            })?;
+            Ok::<(), store::StoreError>(())
         });
-        if let Err(e) = r {
+        if let Ok(Err(e)) = step.await {
             tracing::debug!(error = %e, "demo step skipped");
         }
     }

@@ -5,7 +5,6 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
@@ -82,13 +81,7 @@ pub fn decode_limited<T: DeserializeOwned>(
     Ok((value, body))
 }
 
-/// A strong ETag from the exact bytes we send.
-pub fn etag_of(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    format!("\"{}\"", hex::encode(&digest[..16]))
-}
-
-fn matches_if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+pub fn matches_if_none_match(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
@@ -98,18 +91,21 @@ fn matches_if_none_match(headers: &HeaderMap, etag: &str) -> bool {
         .any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag))
 }
 
-/// A JSON answer with an ETag, or 304 when the client already has it.
-pub fn cached_json<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
-    let body = serde_json::to_vec(value).expect("API types always serialise");
-    let etag = etag_of(&body);
-    let etag_header = HeaderValue::from_str(&etag).expect("hex is a valid header");
-    if matches_if_none_match(headers, &etag) {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_header)]).into_response();
-    }
+fn etag_value(etag: &str) -> HeaderValue {
+    // Our ETags are quoted ASCII made by us; a bad one would be a bug.
+    HeaderValue::from_str(etag).unwrap_or_else(|_| HeaderValue::from_static("\"-\""))
+}
+
+pub fn not_modified(etag: &str) -> Response {
+    (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value(etag))]).into_response()
+}
+
+/// A JSON answer carrying its ETag.
+pub fn json_with_etag(etag: &str, body: Bytes) -> Response {
     (
         StatusCode::OK,
         [
-            (header::ETAG, etag_header),
+            (header::ETAG, etag_value(etag)),
             (
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),

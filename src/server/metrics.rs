@@ -150,7 +150,9 @@ pub async fn scrape(
     who: super::auth::Principal,
 ) -> Result<Response, super::error::ApiError> {
     who.require(crate::model::ActorRole::Viewer)?;
-    let active = app.store.active_by_severity().unwrap_or_default();
+    let active = super::blocking(&app.store, |s| s.active_by_severity())
+        .await
+        .unwrap_or_default();
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,

@@ -34,10 +34,64 @@ use crate::model::RunbookSet;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<Store>,
+    /// Answer bodies by ETag, shared by every reader of the same revision.
+    pub bodies: Arc<BodyCache>,
     pub auth: AuthConfig,
     pub metrics: Arc<Metrics>,
     pub runbooks: Arc<RunbookSet>,
     pub classifier: Arc<integrations::classify::Classifier>,
+}
+
+/// Runs a store call on tokio's blocking threads: SQLite work (and its
+/// fsyncs) never holds up the async workers that answer everything else.
+pub async fn blocking<T: Send + 'static>(
+    store: &Arc<Store>,
+    f: impl FnOnce(&Store) -> store::Result<T> + Send + 'static,
+) -> Result<T, error::ApiError> {
+    let store = store.clone();
+    match tokio::task::spawn_blocking(move || f(&store)).await {
+        Ok(r) => r.map_err(error::ApiError::from),
+        Err(e) => {
+            tracing::error!(error = %e, "store task failed");
+            Err(error::ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the server could not complete the request; see its log",
+            ))
+        }
+    }
+}
+
+/// Recently built answer bodies by ETag. Bounded: at most [`BodyCache::MAX`]
+/// entries and [`BodyCache::MAX_BYTES`] bytes; when full it starts over
+/// (the current revision's bodies are rebuilt on the next ask).
+#[derive(Default)]
+pub struct BodyCache {
+    inner: std::sync::Mutex<(std::collections::HashMap<String, axum::body::Bytes>, usize)>,
+}
+
+impl BodyCache {
+    const MAX: usize = 256;
+    const MAX_BYTES: usize = 64 * 1024 * 1024;
+
+    pub fn get(&self, etag: &str) -> Option<axum::body::Bytes> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .get(etag)
+            .cloned()
+    }
+
+    pub fn put(&self, etag: String, body: axum::body::Bytes) {
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if g.0.len() >= Self::MAX || g.1 + body.len() > Self::MAX_BYTES {
+            g.0.clear();
+            g.1 = 0;
+        }
+        g.1 += body.len();
+        g.0.insert(etag, body);
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -47,6 +101,7 @@ pub fn router(state: AppState) -> Router {
             "/incidents/{id}",
             get(api::detail).patch(api::patch_incident),
         )
+        .route("/incidents/{id}/timeline", get(api::timeline))
         .route("/incidents/{id}/transition", post(api::transition))
         .route("/incidents/{id}/notes", post(api::note))
         .route("/incidents/{id}/responders", post(api::responder))
@@ -221,6 +276,7 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
     };
     let state = AppState {
         store: store.clone(),
+        bodies: Arc::default(),
         auth: opts.auth,
         metrics: Arc::default(),
         runbooks,

@@ -141,6 +141,21 @@ pub fn one_line(s: &str, max: usize) -> String {
     fit(&clean(s, false), max).into_owned()
 }
 
+/// Text from an integration cut to at most `max` characters, the cut
+/// marked with how much was left out: an alert is never refused for being
+/// long, and nobody mistakes a cut text for the whole of it.
+pub fn cut_marked(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_string();
+    }
+    let marker = format!("… [cut {} characters]", n - max);
+    let keep = max.saturating_sub(marker.chars().count());
+    let mut out: String = s.chars().take(keep).collect();
+    out.push_str(&marker);
+    out
+}
+
 /// Pads with spaces to exactly `w` cells (after fitting), for table columns
 /// printed outside the TUI.
 pub fn pad(s: &str, w: usize) -> String {

@@ -79,6 +79,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
         ));
     }
     let (silences_tx, mut silences_rx) = mpsc::channel(4);
+    let (older_tx, mut older_rx) = mpsc::channel(4);
     let (who_tx, mut who_rx) = mpsc::channel(1);
     let reader = setup.reader.clone();
     tokio::spawn(async move {
@@ -127,6 +128,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
             Some(d) = deliv_rx.recv() => Msg::Delivery(d),
             Some(w) = who_rx.recv() => Msg::Whoami(w),
             Some(s) = silences_rx.recv() => Msg::Silences(s),
+            Some((id, page)) = older_rx.recv() => Msg::Older(id, page),
             _ = clock.tick() => Msg::Tick(Utc::now()),
             _ = frame_due, if dirty => continue,
             _ = term.recv() => break,
@@ -170,6 +172,12 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
                     if let Err(e) = drafts.save(&key, &text) {
                         tracing::warn!(error = %e, "cannot save draft");
                     }
+                }
+                Command::FetchOlder { id, before } => {
+                    let (reader, tx) = (setup.reader.clone(), older_tx.clone());
+                    tokio::spawn(async move {
+                        let _ = tx.send((id, reader.timeline_before(id, before).await)).await;
+                    });
                 }
                 Command::FetchSilences => {
                     let (reader, tx) = (setup.reader.clone(), silences_tx.clone());

@@ -23,7 +23,7 @@ use crate::server::AppState;
 use crate::server::auth::Principal;
 use crate::server::error::ApiError;
 use crate::server::json::decode_limited;
-use crate::server::store::{self, StoreError};
+use crate::server::store;
 
 /// Alertmanager's webhook body. Decoded leniently (unknown fields are
 /// fine): newer Alertmanagers add fields.
@@ -112,6 +112,41 @@ fn title_of(n: &Notification, service: &str) -> String {
     }
 }
 
+/// Limits on what an alert group stores (characters): longer text is cut
+/// and marked, never refused; over-long keys are replaced by their hash.
+const MAX_KEY: usize = 256;
+const MAX_LABEL: usize = 512;
+const MAX_ANNOTATION: usize = 2_000;
+
+fn short_key(s: &mut String) {
+    if s.len() > MAX_KEY {
+        use sha2::Digest;
+        *s = format!("sha256:{}", hex::encode(sha2::Sha256::digest(s.as_bytes())));
+    }
+}
+
+/// Bounds every text of a notification before anything is stored.
+fn bound(n: &mut Notification) {
+    use crate::text::cut_marked;
+    short_key(&mut n.group_key);
+    let cut_map = |m: &mut BTreeMap<String, String>, max: usize| {
+        let keys: Vec<String> = m.keys().cloned().collect();
+        for k in keys {
+            if let Some(v) = m.remove(&k) {
+                m.insert(cut_marked(&k, 128), cut_marked(&v, max));
+            }
+        }
+    };
+    cut_map(&mut n.group_labels, MAX_LABEL);
+    cut_map(&mut n.common_labels, MAX_LABEL);
+    cut_map(&mut n.common_annotations, crate::model::MAX_TEXT);
+    for a in &mut n.alerts {
+        short_key(&mut a.fingerprint);
+        cut_map(&mut a.labels, MAX_LABEL);
+        cut_map(&mut a.annotations, MAX_ANNOTATION);
+    }
+}
+
 fn check(n: &Notification) -> Result<(), ApiError> {
     if n.version != "4" {
         return Err(ApiError::unprocessable(format!(
@@ -156,8 +191,9 @@ pub async fn receive(
             who.0.role
         )));
     }
-    let (n, _) = decode_limited::<Notification>(&headers, body, MAX_BODY)?;
+    let (mut n, _) = decode_limited::<Notification>(&headers, body, MAX_BODY)?;
     check(&n)?;
+    bound(&mut n);
     // The integration acts through the same rules as a person; it is
     // trusted with these alert and declare actions only.
     let actor = Actor {
@@ -179,18 +215,18 @@ pub async fn receive(
         .and_then(|r| app.runbooks.by_name(r))
         .unwrap_or_else(|| app.runbooks.for_service(&class.service))
         .clone();
-    let stored = app.store.write(None, |tx| {
+    let stored = crate::server::blocking(&app.store, move |store| store.write(None, |tx| {
         let now = Utc::now();
         let (mut d, known, opened): (IncidentDetail, u64, bool) = match store::incident_for_alert_group(tx, &n.group_key)? {
             Some(id) => {
-                let d = store::load(tx, id)?;
-                let known = d.timeline.last().map_or(0, |e| e.seq);
+                let d = store::load_for_write(tx, id)?;
+                let known = d.incident.last_seq;
                 (d, known, false)
             }
             None if n.alerts.iter().any(Alert::firing) => {
                 let req = DeclareRequest {
                     title: crate::text::one_line(&title_of(&n, &class.service), crate::model::MAX_TITLE),
-                    service: class.service.clone(),
+                    service: crate::text::cut_marked(&class.service, crate::model::MAX_SHORT),
                     severity: class.severity,
                     summary: n.common_annotations.get("description").cloned().unwrap_or_default(),
                     commander: None,
@@ -231,8 +267,7 @@ pub async fn receive(
             store::save(tx, &d, known, Some(&n.group_key))?;
         }
         Ok((200, serde_json::json!({"incident": id, "opened": opened, "recorded": recorded, "truncated_alerts": n.truncated_alerts}).to_string()))
-    });
-    let stored = stored.map_err(|e: StoreError| ApiError::from(e))?;
+    })).await?;
     let v: serde_json::Value = serde_json::from_str(&stored.body).unwrap_or_default();
     Ok(Json(v).into_response())
 }

@@ -66,7 +66,28 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (incident_id, fingerprint)
     ) WITHOUT ROWID;
     "#,
+    // 3: bounded reads. Each incident row carries its list entry (long text
+    // cut) and its last timeline seq (filled in by `backfill` below);
+    // indexes for the list's filters and order, and for pruning each
+    // caller's idempotency records.
+    r#"
+    ALTER TABLE incidents ADD COLUMN listing TEXT NOT NULL DEFAULT '';
+    DROP INDEX incidents_active;
+    CREATE INDEX incidents_active ON incidents (active, severity, id);
+    CREATE INDEX incidents_order ON incidents (severity, id);
+    CREATE INDEX incidents_status ON incidents (status, severity, id);
+    CREATE INDEX incidents_service ON incidents (service COLLATE NOCASE, severity, id);
+    CREATE INDEX idempotency_principal ON idempotency (principal, created_at);
+    "#,
 ];
+
+/// Data changes that go with a migration, run in its transaction.
+fn backfill(version: usize, tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    if version == 3 {
+        super::incidents::backfill_last_seq_and_listing(tx)?;
+    }
+    Ok(())
+}
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current: usize =
@@ -74,6 +95,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        backfill(i + 1, &tx)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
     }

@@ -2,6 +2,8 @@
 //! bits, so a fast hash is enough (there is nothing to brute-force), and a
 //! leaked database does not leak working tokens.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use rand::RngCore;
 use rusqlite::{OptionalExtension, params};
@@ -17,6 +19,35 @@ pub struct TokenInfo {
     pub role: ActorRole,
     pub created_at: String,
     pub revoked_at: Option<String>,
+}
+
+/// Live tokens by hash, kept in memory so checking a request's token costs
+/// no database read. Reloaded when older than [`TOKEN_CACHE_TTL`], so a
+/// token revoked by `warroom token revoke` (another process) stops working
+/// within that time; one revoked through this process stops at once.
+#[derive(Default)]
+pub(super) struct TokenCache {
+    loaded: std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<HashMap<String, TokenInfo>>)>>,
+}
+
+pub const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl TokenCache {
+    fn fresh(&self) -> Option<std::sync::Arc<HashMap<String, TokenInfo>>> {
+        let g = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        g.as_ref()
+            .filter(|(at, _)| at.elapsed() < TOKEN_CACHE_TTL)
+            .map(|(_, m)| m.clone())
+    }
+
+    fn set(&self, map: HashMap<String, TokenInfo>) {
+        *self.loaded.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((std::time::Instant::now(), std::sync::Arc::new(map)));
+    }
+
+    fn clear(&self) {
+        *self.loaded.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
 pub fn generate_token() -> String {
@@ -41,6 +72,7 @@ impl Store {
             )?;
             Ok(c.last_insert_rowid())
         })?;
+        self.tokens.clear();
         Ok((
             TokenInfo {
                 id,
@@ -86,25 +118,51 @@ impl Store {
             };
             Ok(n)
         })
+        .inspect(|_| self.tokens.clear())
     }
 
-    /// The live token with this hash, if any.
+    /// The live token with this hash from memory, when the cache is fresh
+    /// and knows it; `None` means "ask [`Store::find_token`]".
+    pub fn cached_token(&self, hash: &str) -> Option<TokenInfo> {
+        self.tokens.fresh()?.get(hash).cloned()
+    }
+
+    /// The live token with this hash, if any (reloading the cache when it
+    /// is old; a token another process created since is read directly).
     pub fn find_token(&self, hash: &str) -> Result<Option<TokenInfo>> {
-        self.with_conn(|c| {
-            Ok(c.query_row(
+        let map = match self.tokens.fresh() {
+            Some(m) => m,
+            None => {
+                let live = self.read(|c| {
+                    let mut stmt = c.prepare_cached(
+                        "SELECT id, name, role, created_at, revoked_at, hash FROM tokens WHERE revoked_at IS NULL",
+                    )?;
+                    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(5)?, token_row(r)?)))?;
+                    Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
+                })?;
+                self.tokens.set(live);
+                self.tokens.fresh().unwrap_or_default()
+            }
+        };
+        if let Some(t) = map.get(hash) {
+            return Ok(Some(t.clone()));
+        }
+        self.read(|c| {
+            Ok(c.prepare_cached(
                 "SELECT id, name, role, created_at, revoked_at FROM tokens WHERE hash = ?1 AND revoked_at IS NULL",
-                [hash],
-                |r| {
-                    Ok(TokenInfo {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        role: r.get::<_, String>(2)?.parse().unwrap_or(ActorRole::Viewer),
-                        created_at: r.get(3)?,
-                        revoked_at: r.get(4)?,
-                    })
-                },
-            )
+            )?
+            .query_row([hash], token_row)
             .optional()?)
         })
     }
+}
+
+fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenInfo> {
+    Ok(TokenInfo {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: r.get::<_, String>(2)?.parse().unwrap_or(ActorRole::Viewer),
+        created_at: r.get(3)?,
+        revoked_at: r.get(4)?,
+    })
 }

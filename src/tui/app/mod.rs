@@ -1,6 +1,7 @@
 //! The console's state and its one way to change: [`update`], pure and
 //! unit-tested. Views only read an `App`; tasks only send it `Msg`s.
 
+mod merge;
 mod overlay;
 pub mod overlay_keys;
 pub mod update;
@@ -35,6 +36,8 @@ pub enum Msg {
     /// Writes found in the outbox at start, not yet delivered.
     Restored(Vec<Write>),
     Silences(Result<Vec<crate::client::SilenceInfo>, ClientError>),
+    /// An older page of a timeline (or why it could not be read).
+    Older(IncidentId, Result<crate::model::wire::TimelinePage, ClientError>),
 }
 
 /// Side effects `update` asks for; the runtime carries them out.
@@ -49,6 +52,8 @@ pub enum Command {
     Adopt(Write),
     /// Discard a queued write that has not been delivered.
     Discard(String),
+    /// Read the timeline page before `before` (the IC scrolled back).
+    FetchOlder { id: IncidentId, before: u64 },
     /// The incidents whose details the poller should keep fresh.
     Watch(Vec<IncidentId>),
     SaveDraft {
@@ -147,6 +152,8 @@ pub struct App {
     /// changes so the header does not scan every incident each frame.
     pub active_by_severity: [usize; 5],
     pub details: HashMap<IncidentId, IncidentDetail>,
+    /// Incidents whose detail the backend could not give, and why.
+    pub detail_errors: HashMap<IncidentId, String>,
     pub selected: Option<IncidentId>,
     pub filter: Filter,
     pub focus: Pane,
@@ -154,6 +161,9 @@ pub struct App {
     pub detail_pane: Pane,
     /// Events scrolled back from the newest; 0 follows new events.
     pub timeline_back: usize,
+    /// An older timeline page being read: the incident and the seq before
+    /// which it reads.
+    pub loading_older: Option<(IncidentId, u64)>,
     pub checklist_cursor: usize,
     pub responder_cursor: usize,
     pub time_mode: TimeMode,
@@ -181,11 +191,13 @@ impl App {
             visible: Vec::new(),
             active_by_severity: [0; 5],
             details: HashMap::new(),
+            detail_errors: HashMap::new(),
             selected: None,
             filter: Filter::default(),
             focus: Pane::List,
             detail_pane: Pane::Timeline,
             timeline_back: 0,
+            loading_older: None,
             checklist_cursor: 0,
             responder_cursor: 0,
             time_mode: TimeMode::Relative,

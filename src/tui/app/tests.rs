@@ -343,7 +343,7 @@ fn capital_d_declares_and_the_new_incident_is_selected_once_confirmed() {
         &mut app,
         Msg::Delivery(Delivery::Delivered {
             key: w.key.clone(),
-            detail: Some(Box::new(detail)),
+            answer: Some(Box::new(detail.into())),
         }),
     );
     assert_eq!(app.selected, Some(IncidentId(7)));

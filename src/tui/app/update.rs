@@ -72,6 +72,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
+        Msg::Older(id, Ok(page)) if page.incident == id => {
+            app.merge_older(page);
+            app.maybe_load_older()
+        }
+        Msg::Older(_, r) => {
+            app.loading_older = None;
+            if let Err(e) = r {
+                app.conn.error = Some(format!("older events: {e}"));
+            }
+            Vec::new()
+        }
         Msg::Paste(text) => paste(app, &text),
         Msg::Key(k) => key(app, k),
     }
@@ -90,21 +101,29 @@ fn feed(app: &mut App, f: Feed) -> Vec<Command> {
         Feed::Detail { detail, at } => {
             app.conn.last_ok = Some(at);
             app.conn.error = None;
-            let id = detail.incident.id;
-            if let Some(old) = app.details.get(&id)
-                && app.selected == Some(id)
-                && app.timeline_back > 0
-            {
-                // Keep the scrolled-back view on the same events.
-                app.timeline_back += detail.timeline.len().saturating_sub(old.timeline.len());
-            }
-            // The list row follows the freshest copy too.
-            if let Some(row) = app.incidents.iter_mut().find(|i| i.id == id) {
-                *row = detail.incident.clone();
-            }
-            app.details.insert(id, *detail);
+            app.merge_detail(*detail);
             // Its severity or status may have changed: order and counts too.
             app.refilter()
+        }
+        Feed::Changed {
+            changed,
+            summaries,
+            details,
+            at,
+        } => {
+            app.conn.last_ok = Some(at);
+            app.conn.error = None;
+            app.merge_summaries(&changed, &summaries);
+            for d in details {
+                app.merge_detail(d);
+            }
+            app.refilter()
+        }
+        Feed::DetailFailed { id, error, at } => {
+            // The backend is fine; this one incident could not be read.
+            app.conn.last_ok = Some(at);
+            app.detail_errors.insert(id, error.to_string());
+            Vec::new()
         }
         Feed::Alive(at) => {
             app.conn.last_ok = Some(at);
@@ -120,22 +139,18 @@ fn feed(app: &mut App, f: Feed) -> Vec<Command> {
 
 fn delivery(app: &mut App, d: Delivery) -> Vec<Command> {
     match d {
-        Delivery::Delivered { key, detail } => {
+        Delivery::Delivered { key, answer } => {
             let was_declare = app
                 .pending
                 .iter()
                 .any(|p| p.write.key == key && matches!(p.write.op, WriteOp::Declare { .. }));
             app.pending.retain(|p| p.write.key != key);
             // Some backends confirm without the incident; the poller brings it.
-            let Some(detail) = detail else {
+            let Some(answer) = answer else {
                 return Vec::new();
             };
-            let id = detail.incident.id;
-            match app.incidents.iter_mut().find(|i| i.id == id) {
-                Some(row) => *row = detail.incident.clone(),
-                None => app.incidents.push(detail.incident.clone()),
-            }
-            app.details.insert(id, *detail);
+            let id = answer.incident.id;
+            app.merge_answer(*answer);
             let mut cmds = app.refilter();
             if was_declare {
                 cmds.extend(app.select(Some(id)));
@@ -437,7 +452,7 @@ fn move_by(app: &mut App, delta: isize) -> Vec<Command> {
                 .saturating_sub(delta)
                 .clamp(0, len.saturating_sub(1) as isize);
             app.timeline_back = back as usize;
-            Vec::new()
+            app.maybe_load_older()
         }
         Pane::Checklist => {
             let len = app

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::fmt::{age, when};
 use super::list::window_start;
@@ -37,12 +37,18 @@ fn frame_pane<'a>(
     f.render_widget(block, area);
     let d = app.selected_detail();
     if d.is_none() {
-        let msg = match app.selected {
-            Some(id) => format!(" loading {id}…"),
-            None => " no incident selected".to_string(),
+        let (msg, role) = match app.selected {
+            Some(id) => match app.detail_errors.get(&id) {
+                Some(e) => (
+                    format!(" cannot read {id}: {}", one_line(e, 200)),
+                    Role::Error,
+                ),
+                None => (format!(" loading {id}…"), Role::Muted),
+            },
+            None => (" no incident selected".to_string(), Role::Muted),
         };
         f.render_widget(
-            Paragraph::new(Span::styled(msg, theme.style(Role::Muted))),
+            Paragraph::new(Span::styled(msg, theme.style(role))).wrap(Wrap { trim: false }),
             inner,
         );
     }
@@ -72,7 +78,9 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         Some(d) => format!(
             "{} · {} events · following ",
             d.incident.id,
-            d.timeline.len()
+            d.incident
+                .last_seq
+                .max(d.timeline.last().map_or(0, |e| e.seq))
         ),
         None => String::new(),
     };
@@ -87,16 +95,26 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     } else {
         0
     };
-    let rows = h - pending_rows;
     let end = d.timeline.len().saturating_sub(app.timeline_back);
+    // At the top of what we hold, with older events on the server: say so.
+    let older = d.timeline.first().is_some_and(|e| e.seq > 1)
+        && end.saturating_sub(h.saturating_sub(pending_rows)) == 0;
+    let rows = h.saturating_sub(pending_rows + usize::from(older));
     let start = end.saturating_sub(rows);
     let time_w = 10;
     let who_w = if w >= 70 { 10 } else { 7 };
     let tag_w = 8;
     let text_w = w.saturating_sub(time_w + who_w + tag_w + 2);
-    let mut lines: Vec<Line> = d.timeline[start..end]
-        .iter()
-        .map(|e| {
+    let mut lines: Vec<Line> = Vec::with_capacity(h);
+    if older && h > 0 {
+        let text = if app.loading_older.is_some_and(|(id, _)| id == d.incident.id) {
+            "⧗ loading older events…"
+        } else {
+            "… older events: k / PgUp loads them"
+        };
+        lines.push(Line::from(Span::styled(text, theme.style(Role::Muted))));
+    }
+    lines.extend(d.timeline[start..end].iter().map(|e| {
             let style = event_style(theme, &e.kind);
             Line::from(vec![
                 Span::styled(
@@ -112,8 +130,7 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                     style,
                 ),
             ])
-        })
-        .collect();
+    }));
     for p in pending.iter().take(pending_rows) {
         let state = match (&p.last_error, p.attempt) {
             (Some(e), n) => format!(" (try {n}: {})", one_line(e, 60)),

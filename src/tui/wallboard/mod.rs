@@ -175,6 +175,36 @@ pub fn update(w: &mut Wallboard, msg: WallMsg) -> Vec<WallCommand> {
                 Vec::new()
             }
         }
+        WallMsg::Feed(Feed::Changed {
+            changed,
+            summaries,
+            details,
+            at,
+        }) => {
+            w.conn.last_ok = Some(at);
+            w.conn.error = None;
+            let before: Vec<IncidentId> = w.active().iter().map(|i| i.id).collect();
+            for id in &changed {
+                w.incidents.retain(|i| i.id != *id);
+            }
+            w.incidents
+                .extend(summaries.into_iter().filter(|s| s.status.is_active()));
+            for d in details {
+                w.details.insert(d.incident.id, d);
+            }
+            w.reorder();
+            let ids: Vec<IncidentId> = w.active().iter().map(|i| i.id).collect();
+            w.details.retain(|id, _| ids.contains(id));
+            if ids != before {
+                vec![WallCommand::Watch(ids)]
+            } else {
+                Vec::new()
+            }
+        }
+        WallMsg::Feed(Feed::DetailFailed { at, .. }) => {
+            w.conn.last_ok = Some(at);
+            Vec::new()
+        }
         WallMsg::Feed(Feed::Detail { detail, at }) => {
             w.conn.last_ok = Some(at);
             w.conn.error = None;

@@ -1,0 +1,461 @@
+//! Incidents and their timelines in SQL. Reads are bounded: the list comes
+//! in pages of summaries, a detail carries only the latest page of events,
+//! older events are read by seq. Writes never read the timeline: the
+//! incident row knows its last seq, and new events are appended.
+//!
+//! Rows hold JSON we wrote ourselves, so answers are assembled from the
+//! stored text without parsing it again.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
+
+use super::{Result, Store, StoreError, read_revision};
+use crate::model::{
+    DomainError, Incident, IncidentDetail, IncidentId, Severity, Status,
+};
+
+/// The most summaries or events one answer carries.
+pub const MAX_PAGE: usize = 500;
+/// Events in an incident's detail: the newest ones.
+pub const DETAIL_PAGE: usize = 200;
+
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Include resolved, verified and closed incidents.
+    pub all: bool,
+    pub status: Option<Status>,
+    pub severity: Option<Severity>,
+    pub service: Option<String>,
+    /// Exactly these incidents, whatever their status (a client refreshing
+    /// what the change feed named).
+    pub ids: Option<Vec<IncidentId>>,
+    /// Continue after this cursor (from the previous page).
+    pub cursor: Option<String>,
+    /// Page size, 1 to [`MAX_PAGE`].
+    pub limit: usize,
+}
+
+/// One page of the list, as stored JSON.
+pub struct ListPage {
+    pub revision: u64,
+    pub rows: Vec<String>,
+    pub next_cursor: Option<String>,
+    /// How many incidents match the filter, per severity (all pages).
+    pub counts: Vec<(Severity, u64)>,
+}
+
+impl ListPage {
+    /// The answer body: `{"revision", "incidents", "next_cursor", "counts", "total"}`.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(self.rows.iter().map(|r| r.len() + 1).sum::<usize>() + 200);
+        let _ = write!(out, "{{\"revision\":{},\"incidents\":[", self.revision);
+        join_into(&mut out, &self.rows);
+        out.push_str("],\"next_cursor\":");
+        match &self.next_cursor {
+            Some(c) => out.push_str(&serde_json::Value::from(c.as_str()).to_string()),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"counts\":{");
+        for (i, (sev, n)) in self.counts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "\"{sev}\":{n}");
+        }
+        let total: u64 = self.counts.iter().map(|(_, n)| n).sum();
+        let _ = write!(out, "}},\"total\":{total}}}");
+        out
+    }
+}
+
+fn join_into(out: &mut String, rows: &[String]) {
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(r);
+    }
+}
+
+/// Which events of a timeline to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// The newest.
+    Latest,
+    /// Events with seq greater than this, oldest first.
+    After(u64),
+    /// Events with seq less than this (the page just before it).
+    Before(u64),
+}
+
+fn cursor_of(sev: &str, id: i64) -> String {
+    format!("{sev}.{id}")
+}
+
+fn parse_cursor(c: &str) -> Result<(String, i64)> {
+    let bad = || {
+        StoreError::Domain(DomainError::Invalid(
+            "`cursor` is not one this server gave out".into(),
+        ))
+    };
+    let (sev, id) = c.split_once('.').ok_or_else(bad)?;
+    let sev: Severity = sev.parse().map_err(|_| bad())?;
+    Ok((sev.as_str().to_string(), id.parse().map_err(|_| bad())?))
+}
+
+impl Store {
+    /// A page of incident summaries, SEV1 first then oldest, and the counts.
+    pub fn list(&self, f: &ListFilter) -> Result<ListPage> {
+        let limit = f.limit.clamp(1, MAX_PAGE);
+        self.read(|conn| {
+            let revision = read_revision(conn)?;
+            let mut wh = String::from(" WHERE 1=1");
+            let mut args: Vec<rusqlite::types::Value> = Vec::new();
+            if let Some(ids) = &f.ids {
+                wh.push_str(" AND id IN (");
+                for (i, id) in ids.iter().take(MAX_PAGE).enumerate() {
+                    wh.push_str(if i == 0 { "?" } else { ",?" });
+                    args.push((id.0 as i64).into());
+                }
+                if ids.is_empty() {
+                    wh.push_str("NULL");
+                }
+                wh.push(')');
+            } else if !f.all && f.status.is_none() {
+                wh.push_str(" AND active = 1");
+            }
+            if let Some(s) = f.status {
+                wh.push_str(" AND status = ?");
+                args.push(s.as_str().to_string().into());
+            }
+            if let Some(s) = f.severity {
+                wh.push_str(" AND severity = ?");
+                args.push(s.as_str().to_string().into());
+            }
+            if let Some(s) = &f.service {
+                wh.push_str(" AND service = ? COLLATE NOCASE");
+                args.push(s.clone().into());
+            }
+            let mut counts = Vec::new();
+            {
+                let sql = format!("SELECT severity, COUNT(*) FROM incidents{wh} GROUP BY severity");
+                let mut stmt = conn.prepare_cached(&sql)?;
+                let mut rows = stmt.query(params_from_iter(args.iter()))?;
+                while let Some(r) = rows.next()? {
+                    if let Ok(sev) = r.get::<_, String>(0)?.parse::<Severity>() {
+                        counts.push((sev, r.get::<_, i64>(1)? as u64));
+                    }
+                }
+                counts.sort();
+            }
+            let mut page_wh = wh;
+            if let Some(c) = &f.cursor {
+                let (sev, id) = parse_cursor(c)?;
+                page_wh.push_str(" AND (severity > ? OR (severity = ? AND id > ?))");
+                args.push(sev.clone().into());
+                args.push(sev.into());
+                args.push(id.into());
+            }
+            let sql = format!(
+                "SELECT listing, severity, id FROM incidents{page_wh} ORDER BY severity, id LIMIT {}",
+                limit + 1
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(params_from_iter(args.iter()))?;
+            let mut out = Vec::new();
+            let mut last = None;
+            let mut more = false;
+            while let Some(r) = rows.next()? {
+                if out.len() == limit {
+                    more = true;
+                    break;
+                }
+                out.push(r.get::<_, String>(0)?);
+                last = Some((r.get::<_, String>(1)?, r.get::<_, i64>(2)?));
+            }
+            Ok(ListPage {
+                revision,
+                rows: out,
+                next_cursor: more.then(|| last.map(|(s, i)| cursor_of(&s, i))).flatten(),
+                counts,
+            })
+        })
+    }
+
+    /// Every incident matching the filter, parsed (for in-process callers
+    /// such as the demo; bounded by the caller's filter).
+    pub fn list_all(&self, f: &ListFilter) -> Result<(u64, Vec<Incident>)> {
+        let mut f = f.clone();
+        f.limit = MAX_PAGE;
+        let mut out = Vec::new();
+        loop {
+            let page = self.list(&f)?;
+            for r in &page.rows {
+                out.push(serde_json::from_str(r)?);
+            }
+            match page.next_cursor {
+                Some(c) => f.cursor = Some(c),
+                None => return Ok((page.revision, out)),
+            }
+        }
+    }
+
+    /// The detail answer: the incident, responders, checklists and the
+    /// latest [`DETAIL_PAGE`] events, as JSON.
+    pub fn detail_json(&self, id: IncidentId) -> Result<String> {
+        self.read(|conn| {
+            let (inc, resp, checks) = conn
+                .prepare_cached(
+                    "SELECT incident, responders, checklists FROM incidents WHERE id = ?1",
+                )?
+                .query_row([id.0 as i64], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })
+                .optional()?
+                .ok_or(StoreError::NotFound(id))?;
+            let events = events(conn, id, Order::Latest, DETAIL_PAGE)?;
+            let mut out = String::with_capacity(
+                inc.len() + resp.len() + checks.len() + events.iter().map(|e| e.len() + 1).sum::<usize>() + 64,
+            );
+            let _ = write!(out, "{{\"incident\":{inc},\"timeline\":[");
+            join_into(&mut out, &events);
+            let _ = write!(out, "],\"responders\":{resp},\"checklists\":{checks}}}");
+            Ok(out)
+        })
+    }
+
+    pub fn detail(&self, id: IncidentId) -> Result<IncidentDetail> {
+        Ok(serde_json::from_str(&self.detail_json(id)?)?)
+    }
+
+    /// A page of an incident's timeline, as JSON:
+    /// `{"incident", "last_seq", "events"}`.
+    pub fn timeline_json(&self, id: IncidentId, order: Order, limit: usize) -> Result<String> {
+        self.read(|conn| {
+            let inc: String = conn
+                .prepare_cached("SELECT incident FROM incidents WHERE id = ?1")?
+                .query_row([id.0 as i64], |r| r.get(0))
+                .optional()?
+                .ok_or(StoreError::NotFound(id))?;
+            let last_seq = serde_json::from_str::<Incident>(&inc)?.last_seq;
+            let evs = events(conn, id, order, limit.clamp(1, MAX_PAGE))?;
+            let mut out = format!("{{\"incident\":\"{id}\",\"last_seq\":{last_seq},\"events\":[");
+            join_into(&mut out, &evs);
+            out.push_str("]}");
+            Ok(out)
+        })
+    }
+
+    /// Incidents changed after revision `since`, and the current revision.
+    pub fn changes_since(&self, since: u64) -> Result<(u64, Vec<IncidentId>)> {
+        self.read(|conn| {
+            let rev = read_revision(conn)?;
+            // A client ahead of us talks to a server whose database was
+            // replaced: tell it everything changed so it refetches.
+            let since = if since > rev { 0 } else { since };
+            let ids = changed_since(conn, since)?.into_iter().map(|(id, _)| id).collect();
+            Ok((rev, ids))
+        })
+    }
+
+    pub fn active_by_severity(&self) -> Result<Vec<(Severity, u64)>> {
+        let page = self.list(&ListFilter {
+            limit: 1,
+            ..Default::default()
+        })?;
+        Ok(page.counts)
+    }
+}
+
+/// Stored events of one incident in seq order, as JSON.
+fn events(conn: &Connection, id: IncidentId, order: Order, limit: usize) -> Result<Vec<String>> {
+    let (sql, bound) = match order {
+        Order::Latest => (
+            "SELECT event FROM (SELECT seq, event FROM timeline WHERE incident_id = ?1
+             ORDER BY seq DESC LIMIT ?2) ORDER BY seq",
+            None,
+        ),
+        Order::After(s) => (
+            "SELECT event FROM timeline WHERE incident_id = ?1 AND seq > ?3 ORDER BY seq LIMIT ?2",
+            Some(s),
+        ),
+        Order::Before(s) => (
+            "SELECT event FROM (SELECT seq, event FROM timeline WHERE incident_id = ?1 AND seq < ?3
+             ORDER BY seq DESC LIMIT ?2) ORDER BY seq",
+            Some(s),
+        ),
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = match bound {
+        None => stmt
+            .query_map(params![id.0 as i64, limit as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?,
+        Some(s) => stmt
+            .query_map(params![id.0 as i64, limit as i64, s as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?,
+    };
+    Ok(rows)
+}
+
+/// Incidents whose row changed after revision `since`, with their revision.
+pub(super) fn changed_since(conn: &Connection, since: u64) -> Result<Vec<(IncidentId, u64)>> {
+    let mut stmt = conn.prepare_cached("SELECT id, rev FROM incidents WHERE rev > ?1 ORDER BY rev")?;
+    let rows = stmt.query_map([since as i64], |r| {
+        Ok((IncidentId(r.get::<_, i64>(0)? as u64), r.get::<_, i64>(1)? as u64))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub(super) fn all_revs(conn: &Connection) -> Result<HashMap<IncidentId, u64>> {
+    Ok(changed_since(conn, 0)?.into_iter().collect())
+}
+
+/// The incident as a list entry: long text cut (and marked), the rest as is.
+pub fn listing(inc: &Incident) -> Result<String> {
+    Ok(serde_json::to_string(&inc.summarized())?)
+}
+
+/// The incident, responders and checklists, without the timeline: all a
+/// write needs (the incident's `last_seq` says where new events go).
+pub fn load_for_write(conn: &Connection, id: IncidentId) -> Result<IncidentDetail> {
+    let (inc, resp, checks) = conn
+        .prepare_cached("SELECT incident, responders, checklists FROM incidents WHERE id = ?1")?
+        .query_row([id.0 as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .optional()?
+        .ok_or(StoreError::NotFound(id))?;
+    Ok(IncidentDetail {
+        incident: serde_json::from_str(&inc)?,
+        responders: serde_json::from_str(&resp)?,
+        checklists: serde_json::from_str(&checks)?,
+        timeline: Vec::new(),
+    })
+}
+
+fn bump_revision(tx: &Transaction<'_>) -> Result<u64> {
+    Ok(tx
+        .prepare_cached("UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value")?
+        .query_row([], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// Saves an incident and the timeline events after `known_seq`.
+pub fn save(
+    tx: &Transaction<'_>,
+    d: &IncidentDetail,
+    known_seq: u64,
+    alert_group: Option<&str>,
+) -> Result<()> {
+    let rev = bump_revision(tx)?;
+    let inc = &d.incident;
+    tx.prepare_cached(
+        "INSERT INTO incidents (id, status, severity, service, active, rev, alert_group, incident, responders, checklists, listing)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (id) DO UPDATE SET status = ?2, severity = ?3, service = ?4, active = ?5, rev = ?6,
+           alert_group = COALESCE(?7, alert_group), incident = ?8, responders = ?9, checklists = ?10, listing = ?11",
+    )?
+    .execute(params![
+        inc.id.0 as i64,
+        inc.status.as_str(),
+        inc.severity.as_str(),
+        inc.service,
+        inc.status.is_active(),
+        rev as i64,
+        alert_group,
+        serde_json::to_string(inc)?,
+        serde_json::to_string(&d.responders)?,
+        serde_json::to_string(&d.checklists)?,
+        listing(inc)?,
+    ])?;
+    let mut stmt =
+        tx.prepare_cached("INSERT INTO timeline (incident_id, seq, event) VALUES (?1, ?2, ?3)")?;
+    for ev in d.timeline.iter().filter(|e| e.seq > known_seq) {
+        stmt.execute(params![
+            inc.id.0 as i64,
+            ev.seq as i64,
+            serde_json::to_string(ev)?
+        ])?;
+    }
+    Ok(())
+}
+
+pub fn next_id(tx: &Transaction<'_>) -> Result<IncidentId> {
+    let max: Option<i64> = tx.query_row("SELECT MAX(id) FROM incidents", [], |r| r.get(0))?;
+    Ok(IncidentId(max.unwrap_or(0) as u64 + 1))
+}
+
+/// Loads, changes and saves one incident inside `tx`. `expected_version`
+/// is the client's `If-Match`; a mismatch is refused before anything runs.
+/// The returned detail's timeline holds only the events this change added.
+pub fn update(
+    tx: &Transaction<'_>,
+    id: IncidentId,
+    expected_version: Option<u64>,
+    f: impl FnOnce(&mut IncidentDetail) -> std::result::Result<(), DomainError>,
+) -> Result<IncidentDetail> {
+    let mut d = load_for_write(tx, id)?;
+    if let Some(expected) = expected_version
+        && expected != d.incident.version
+    {
+        return Err(StoreError::Stale {
+            expected,
+            current: d.incident.version,
+        });
+    }
+    let known = d.incident.last_seq;
+    let before = d.incident.version;
+    f(&mut d)?;
+    if d.incident.version != before {
+        save(tx, &d, known, None)?;
+    }
+    Ok(d)
+}
+
+/// The active incident that an alert group feeds, if any. A resolved one
+/// is not joined: alerts firing again after a resolve are a new incident.
+pub fn incident_for_alert_group(tx: &Transaction<'_>, group: &str) -> Result<Option<IncidentId>> {
+    Ok(tx
+        .query_row(
+            "SELECT id FROM incidents WHERE alert_group = ?1 AND active = 1 ORDER BY id DESC LIMIT 1",
+            [group],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+        .map(|id| IncidentId(id as u64)))
+}
+
+/// Migration step: every incident gets its `last_seq` and list entry.
+pub(super) fn backfill_last_seq_and_listing(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let rows: Vec<(i64, String)> = tx
+        .prepare("SELECT id, incident FROM incidents")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, json) in rows {
+        let Ok(mut inc) = serde_json::from_str::<Incident>(&json) else {
+            continue;
+        };
+        inc.last_seq = tx.query_row(
+            "SELECT COALESCE(MAX(seq), 0) FROM timeline WHERE incident_id = ?1",
+            [id],
+            |r| r.get::<_, i64>(0),
+        )? as u64;
+        let (Ok(full), Ok(list)) = (serde_json::to_string(&inc), listing(&inc)) else {
+            continue;
+        };
+        tx.execute(
+            "UPDATE incidents SET incident = ?1, listing = ?2 WHERE id = ?3",
+            params![full, list, id],
+        )?;
+    }
+    Ok(())
+}
