@@ -16,7 +16,10 @@ use crate::model::ActorRole;
         With no command, opens the console. With nothing configured it starts an embedded \
         server on loopback with a database in your XDG data dir, so `warroom` alone is a \
         working war room. `warroom demo` runs a live simulated outage.",
-    after_help = "Keys in the console: press ? for the full list."
+    after_help = "Keys in the console: press ? for the full list.\n\n\
+        Exit codes: 0 ok, 1 other failure, 2 usage, 3 not found, 4 auth refused, \
+        5 backend unreachable or timed out, 6 conflict (changed by someone else, or the \
+        incident's state refuses it)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -56,6 +59,7 @@ pub enum Command {
         /// Include resolved and closed incidents.
         #[arg(long)]
         all: bool,
+        /// Print the incidents as JSON (an array of incident summaries).
         #[arg(long)]
         json: bool,
     },
@@ -65,9 +69,136 @@ pub enum Command {
         id: String,
         #[command(flatten)]
         backend: BackendArgs,
+        /// Print the incident's detail as JSON.
         #[arg(long)]
         json: bool,
     },
+    /// Acknowledge an incident (warroom, PagerDuty).
+    Ack {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Add a note to an incident's timeline (`-` reads the text from stdin).
+    Note {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// The note; `-` reads it from standard input.
+        text: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Post a stakeholder status update (`-` reads the text from stdin).
+    Update {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// The update; `-` reads it from standard input.
+        text: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Advance an incident to the next phase of its lifecycle.
+    Advance {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// Leave the phase although checklist items are open (needs --reason).
+        #[arg(long)]
+        force: bool,
+        /// Why: recorded on the timeline (required with --force).
+        #[arg(long)]
+        reason: Option<String>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Set an incident's severity (SEV1 to SEV5).
+    Severity {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// The new severity: SEV1 (critical) to SEV5 (informational).
+        severity: crate::model::Severity,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Declare a new incident (you become its commander).
+    Declare {
+        /// A short title, e.g. "Checkout API returning 502s".
+        #[arg(long)]
+        title: String,
+        /// The affected service, e.g. checkout.
+        #[arg(long)]
+        service: String,
+        /// SEV1 (critical) to SEV5 (informational).
+        #[arg(long)]
+        severity: crate::model::Severity,
+        /// What is happening and who is affected.
+        #[arg(long, default_value = "")]
+        summary: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Resolve an incident in one step (PagerDuty).
+    Resolve {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Silence the alert group behind an incident (Alertmanager).
+    Silence {
+        /// The incident id, e.g. INC-3.
+        id: String,
+        /// How long: 30m, 2h (1 minute to 7 days).
+        #[arg(long, value_parser = parse_silence)]
+        duration: u32,
+        /// Why, for the next person who finds the silence.
+        #[arg(long)]
+        comment: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Print a shell completion script: `warroom completions bash > ~/.local/share/bash-completion/completions/warroom`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `warroom man > ~/.local/share/man/man1/warroom.1`.
+    Man,
+}
+
+/// Flags every write command takes.
+#[derive(Debug, Clone, Args, Default)]
+pub struct WriteFlags {
+    #[command(flatten)]
+    pub backend: BackendArgs,
+    /// Print the result (the backend's answer) as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Print the exact request that would be sent, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `30m`, `2h`, `1d`, `90` (minutes): a silence's length, in minutes.
+pub fn parse_silence(s: &str) -> Result<u32, String> {
+    let t = s.trim();
+    let (num, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => t.split_at(i),
+        None => (t, "m"),
+    };
+    let n: u32 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 30m or 2h"))?;
+    let minutes = match unit {
+        "m" => n,
+        "h" => n.saturating_mul(60),
+        "d" => n.saturating_mul(24 * 60),
+        _ => return Err(format!("`{s}`: use m, h or d, e.g. 30m or 2h")),
+    };
+    if !(1..=7 * 24 * 60).contains(&minutes) {
+        return Err(format!("`{s}`: a silence lasts 1 minute to 7 days"));
+    }
+    Ok(minutes)
 }
 
 #[derive(Debug, Clone, Args, Default)]
@@ -97,8 +228,8 @@ pub struct ConsoleArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long)]
+    /// Address to listen on: HOST:PORT, HOST, :PORT or localhost (default 127.0.0.1:7878).
+    #[arg(long, value_parser = parse_listen)]
     pub listen: Option<SocketAddr>,
     /// SQLite database file (default: ~/.local/share/warroom/warroom.db).
     #[arg(long)]
@@ -118,6 +249,7 @@ pub struct ServeArgs {
 pub enum TokenCommand {
     /// Create a token and print it once.
     Create {
+        /// What the token may do: viewer, responder, commander, or integration (alerts only).
         #[arg(long, value_parser = parse_role)]
         role: ActorRole,
         /// Who or what holds it: a person's handle or e.g. noc-board.
@@ -125,13 +257,51 @@ pub enum TokenCommand {
         name: String,
     },
     /// List tokens (never the tokens themselves).
-    List,
+    List {
+        /// Print the tokens' records as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Revoke a token by id or name.
-    Revoke { id_or_name: String },
+    Revoke {
+        /// The token's id (from `token list`) or its name.
+        id_or_name: String,
+    },
 }
 
 fn parse_role(s: &str) -> Result<ActorRole, String> {
     s.parse()
+}
+
+/// The port `warroom serve` listens on when none is given.
+pub const DEFAULT_PORT: u16 = 7878;
+
+/// `HOST:PORT`, `HOST` (port 7878), `:PORT` (loopback) or `localhost[:PORT]`;
+/// IPv6 as `[::1]:7878` or `::1`.
+pub fn parse_listen(s: &str) -> Result<SocketAddr, String> {
+    use std::net::{IpAddr, Ipv4Addr};
+    let t = s.trim();
+    let bad =
+        || format!("`{s}` is not an address to listen on: use HOST:PORT, HOST, :PORT or localhost");
+    let port = |p: &str| p.parse::<u16>().map_err(|_| bad());
+    if let Ok(a) = t.parse::<SocketAddr>() {
+        return Ok(a);
+    }
+    if let Ok(ip) = t.trim_matches(|c| c == '[' || c == ']').parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, DEFAULT_PORT));
+    }
+    let loopback = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    if let Some(p) = t.strip_prefix(':') {
+        return Ok(SocketAddr::new(loopback, port(p)?));
+    }
+    let (host, p) = match t.rsplit_once(':') {
+        Some((h, p)) => (h, port(p)?),
+        None => (t, DEFAULT_PORT),
+    };
+    if host.eq_ignore_ascii_case("localhost") {
+        return Ok(SocketAddr::new(loopback, p));
+    }
+    Err(bad())
 }
 
 /// `20s`, `2m`, `90` (seconds): how long each wallboard card shows.
@@ -153,4 +323,54 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         return Err(format!("`{s}`: rotation must be between 3s and 60m"));
     }
     Ok(std::time::Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_flag_and_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for a in cmd.get_arguments() {
+                let id = a.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if a.get_help().is_none() && a.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "warroom", &mut missing);
+        assert!(missing.is_empty(), "no help: {missing:?}");
+    }
+
+    #[test]
+    fn listen_takes_the_forms_people_type() {
+        let p = |s| parse_listen(s).unwrap().to_string();
+        assert_eq!(p("127.0.0.1"), "127.0.0.1:7878");
+        assert_eq!(p("0.0.0.0:9000"), "0.0.0.0:9000");
+        assert_eq!(p(":8080"), "127.0.0.1:8080");
+        assert_eq!(p("localhost"), "127.0.0.1:7878");
+        assert_eq!(p("localhost:7803"), "127.0.0.1:7803");
+        assert_eq!(p("::1"), "[::1]:7878");
+        assert_eq!(p("[::1]:80"), "[::1]:80");
+        assert!(parse_listen("example.com:80").is_err());
+        assert!(parse_listen(":99999").is_err());
+    }
+
+    #[test]
+    fn silence_durations() {
+        assert_eq!(parse_silence("30m"), Ok(30));
+        assert_eq!(parse_silence("2h"), Ok(120));
+        assert_eq!(parse_silence("45"), Ok(45));
+        assert!(parse_silence("8d").is_err());
+        assert!(parse_silence("0m").is_err());
+    }
 }

@@ -42,7 +42,13 @@ fn seed_incidents(s: &Store, n: usize) -> IncidentId {
                 commander: None,
                 tags: vec![],
             };
-            let d = declare(id, req, &alice(), RunbookSet::default().for_service("x").checklists(), Utc::now())?;
+            let d = declare(
+                id,
+                req,
+                &alice(),
+                RunbookSet::default().for_service("x").checklists(),
+                Utc::now(),
+            )?;
             save(tx, &d, 0, None)?;
         }
         Ok((200, String::new()))
@@ -57,7 +63,14 @@ fn seed_events(s: &Store, id: IncidentId, n: usize) {
         let mut d = load_for_write(tx, id)?;
         let known = d.incident.last_seq;
         for i in 0..n {
-            apply(&mut d, Action::Note { text: format!("note {i}") }, &alice(), Utc::now())?;
+            apply(
+                &mut d,
+                Action::Note {
+                    text: format!("note {i}"),
+                },
+                &alice(),
+                Utc::now(),
+            )?;
         }
         save(tx, &d, known, None)?;
         Ok((200, String::new()))
@@ -83,7 +96,10 @@ async fn timeline_pages_cover_every_event_once_both_ways() {
     loop {
         let after = seen.last().copied().unwrap_or(0);
         let (s, p) = t
-            .get(&format!("/incidents/{id}/timeline?after={after}&limit=500"), &t.viewer)
+            .get(
+                &format!("/incidents/{id}/timeline?after={after}&limit=500"),
+                &t.viewer,
+            )
             .await;
         assert_eq!(s, 200, "{p}");
         let evs = p["events"].as_array().unwrap();
@@ -99,7 +115,10 @@ async fn timeline_pages_cover_every_event_once_both_ways() {
     let mut before = total + 1;
     loop {
         let (_, p) = t
-            .get(&format!("/incidents/{id}/timeline?before={before}&limit=333"), &t.viewer)
+            .get(
+                &format!("/incidents/{id}/timeline?before={before}&limit=333"),
+                &t.viewer,
+            )
             .await;
         let evs = p["events"].as_array().unwrap();
         if evs.is_empty() {
@@ -113,7 +132,9 @@ async fn timeline_pages_cover_every_event_once_both_ways() {
     assert_eq!(back, (1..=total).collect::<Vec<_>>());
     // Bad paging is a 400 with the reason.
     for q in ["after=1&before=5", "limit=0", "limit=501", "after=x"] {
-        let (s, b) = t.get(&format!("/incidents/{id}/timeline?{q}"), &t.viewer).await;
+        let (s, b) = t
+            .get(&format!("/incidents/{id}/timeline?{q}"), &t.viewer)
+            .await;
         assert_eq!(s, 400, "{q}: {b}");
     }
 }
@@ -124,10 +145,14 @@ async fn a_write_to_a_huge_incident_answers_small_and_replays() {
     let id = seed_incidents(&t.server.store, 1);
     seed_events(&t.server.store, id, 20_000);
     let send = || {
-        t.req(Method::POST, &format!("/incidents/{id}/notes"), &t.responder)
-            .header("idempotency-key", "k-big-1")
-            .json(&json!({"text": "still here"}))
-            .send()
+        t.req(
+            Method::POST,
+            &format!("/incidents/{id}/notes"),
+            &t.responder,
+        )
+        .header("idempotency-key", "k-big-1")
+        .json(&json!({"text": "still here"}))
+        .send()
     };
     let r = send().await.unwrap();
     assert_eq!(r.status(), 200);
@@ -139,11 +164,19 @@ async fn a_write_to_a_huge_incident_answers_small_and_replays() {
     assert_eq!(a["incident"]["last_seq"], 20_002);
     let r = send().await.unwrap();
     assert_eq!(r.headers()["idempotent-replayed"], "true");
-    assert_eq!(r.bytes().await.unwrap(), first, "a retry gets the first answer");
+    assert_eq!(
+        r.bytes().await.unwrap(),
+        first,
+        "a retry gets the first answer"
+    );
     let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
     assert_eq!(d["incident"]["last_seq"], 20_002, "applied once");
     // The detail of the huge incident stays small.
-    let r = t.req(Method::GET, &format!("/incidents/{id}"), &t.viewer).send().await.unwrap();
+    let r = t
+        .req(Method::GET, &format!("/incidents/{id}"), &t.viewer)
+        .send()
+        .await
+        .unwrap();
     assert!(r.bytes().await.unwrap().len() < 256 * 1024);
 }
 
@@ -165,7 +198,10 @@ async fn a_list_of_ten_thousand_pages_completely() {
         assert_eq!(p["total"], 10_000);
         assert_eq!(p["counts"]["SEV1"], 2_000);
         for i in p["incidents"].as_array().unwrap() {
-            assert!(ids.insert(i["id"].as_str().unwrap().to_string()), "twice: {i}");
+            assert!(
+                ids.insert(i["id"].as_str().unwrap().to_string()),
+                "twice: {i}"
+            );
             // List entries carry bounded text.
             assert!(i["summary"].as_str().unwrap().chars().count() <= 280);
             if i["title"] == "incident 0" {
@@ -180,15 +216,23 @@ async fn a_list_of_ten_thousand_pages_completely() {
     assert_eq!(ids.len(), 10_000);
     assert_eq!(pages, 20);
     // The client reads it whole, as `warroom list` and the console do.
-    let (reader, _) =
-        warroom::client::connect(&t.server.base_url(), Some(warroom::client::Token::new(t.viewer.clone())), None)
-            .unwrap();
-    let warroom::client::Fetched::Fresh { value, .. } = reader.list(false, None).await.unwrap() else {
+    let (reader, _) = warroom::client::connect(
+        &t.server.base_url(),
+        Some(warroom::client::Token::new(t.viewer.clone())),
+        None,
+    )
+    .unwrap();
+    let warroom::client::Fetched::Fresh { value, .. } = reader.list(false, None).await.unwrap()
+    else {
         panic!("a first read is fresh")
     };
     assert_eq!(value.incidents.len(), 10_000);
     // Revalidation costs a 304 at the same revision.
-    let r = t.req(Method::GET, "/incidents?limit=500", &t.viewer).send().await.unwrap();
+    let r = t
+        .req(Method::GET, "/incidents?limit=500", &t.viewer)
+        .send()
+        .await
+        .unwrap();
     let etag = r.headers()["etag"].to_str().unwrap().to_string();
     let r = t
         .req(Method::GET, "/incidents?limit=500", &t.viewer)
@@ -288,5 +332,8 @@ fn the_console_reads_a_ten_thousand_event_incident_page_by_page() {
         });
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(presses >= 40, "read in pages of 200, not at once ({presses})");
+    assert!(
+        presses >= 40,
+        "read in pages of 200, not at once ({presses})"
+    );
 }

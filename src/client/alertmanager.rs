@@ -23,8 +23,8 @@ use super::http::{
     transport,
 };
 use super::{
-    Capabilities, ClientError, Fetched, ReadBackend, Reader, SilenceInfo, Token, Write,
-    WriteBackend, WriteOp, Writer, clean_detail, clean_incident,
+    Capabilities, ClientError, Fetched, PlannedRequest, ReadBackend, Reader, SilenceInfo, Token,
+    Write, WriteBackend, WriteOp, Writer, clean_detail, clean_incident,
 };
 use crate::model::wire::{ChangesResponse, ListResponse};
 use crate::model::{
@@ -232,14 +232,18 @@ impl AlertmanagerBackend {
             .cloned()
     }
 
-    async fn silence(
+    /// The silence a `z` on this incident creates: the group's own labels
+    /// as equality matchers, from now for `minutes`.
+    pub fn silence_for(
         &self,
         id: IncidentId,
         comment: &str,
         minutes: u32,
-    ) -> Result<Option<IncidentDetail>, ClientError> {
-        let g = self.group(id).ok_or_else(|| {
-            ClientError::Unsupported(format!("{id} is no longer an active alert group"))
+    ) -> Result<PostableSilence, ClientError> {
+        let g = self.group(id).ok_or_else(|| ClientError::Api {
+            status: 404,
+            code: "not_found".into(),
+            message: format!("{id} is no longer an active alert group"),
         })?;
         // The group's own labels identify it; a group on no labels (grouped
         // by `...`) is matched by each alert's name instead.
@@ -249,7 +253,7 @@ impl AlertmanagerBackend {
             g.labels.clone()
         };
         let now = Utc::now();
-        let body = PostableSilence {
+        Ok(PostableSilence {
             matchers: labels
                 .into_iter()
                 .map(|(name, value)| Matcher {
@@ -263,7 +267,48 @@ impl AlertmanagerBackend {
             ends_at: now + chrono::Duration::minutes(minutes as i64),
             created_by: self.user.clone(),
             comment: comment.to_string(),
+        })
+    }
+
+    fn plan_write(&self, w: &Write) -> Result<PlannedRequest, ClientError> {
+        let (method, path, body) = match &w.op {
+            WriteOp::Silence {
+                id,
+                comment,
+                minutes,
+            } => (
+                Method::POST,
+                "/silences".to_string(),
+                Some(
+                    serde_json::to_value(self.silence_for(*id, comment, *minutes)?)
+                        .map_err(|e| ClientError::BadResponse(e.to_string()))?,
+                ),
+            ),
+            WriteOp::ExpireSilence { silence_id } => {
+                (Method::DELETE, format!("/silence/{silence_id}"), None)
+            }
+            other => {
+                return Err(ClientError::Unsupported(format!(
+                    "{} (Alertmanager can only silence)",
+                    other.describe()
+                )));
+            }
         };
+        Ok(PlannedRequest {
+            method: method.to_string(),
+            url: format!("{}/api/v2{path}", self.base),
+            headers: Vec::new(),
+            body,
+        })
+    }
+
+    async fn silence(
+        &self,
+        id: IncidentId,
+        comment: &str,
+        minutes: u32,
+    ) -> Result<Option<IncidentDetail>, ClientError> {
+        let body = self.silence_for(id, comment, minutes)?;
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Created {
@@ -518,6 +563,10 @@ impl ReadBackend for AlertmanagerBackend {
 }
 
 impl WriteBackend for AlertmanagerBackend {
+    fn plan(&self, w: &Write) -> Result<PlannedRequest, ClientError> {
+        self.plan_write(w)
+    }
+
     fn send<'a>(
         &'a self,
         w: &'a Write,
@@ -546,6 +595,10 @@ impl WriteBackend for AlertmanagerBackend {
                 ))),
             }
         };
-        async move { sent.await.map(|d| d.map(crate::model::wire::WriteAnswer::from)) }.boxed()
+        async move {
+            sent.await
+                .map(|d| d.map(crate::model::wire::WriteAnswer::from))
+        }
+        .boxed()
     }
 }

@@ -117,6 +117,14 @@ pub fn transport(e: reqwest::Error) -> ClientError {
     if e.is_decode() || e.is_body() {
         return ClientError::BadResponse(one_line(&msg, 200));
     }
+    // rustls meeting a plain-HTTP server: say what to change.
+    if msg.contains("InvalidContentType") || msg.contains("corrupt message") {
+        return ClientError::Unreachable(
+            "the server does not speak TLS on that port: use http:// instead of https:// \
+             (or put TLS in front of it)"
+                .into(),
+        );
+    }
     ClientError::Unreachable(one_line(&msg, 200))
 }
 

@@ -96,10 +96,9 @@ pub trait ReadBackend: Send + Sync {
 /// Changing things on a backend. The answer is the incident as it is now
 /// and what the write added, when the backend can say.
 pub trait WriteBackend: Send + Sync {
-    fn send<'a>(
-        &'a self,
-        w: &'a Write,
-    ) -> BoxFuture<'a, Result<Option<WriteAnswer>, ClientError>>;
+    /// The request a write becomes, for `--dry-run` (the token is never in it).
+    fn plan(&self, w: &Write) -> Result<PlannedRequest, ClientError>;
+    fn send<'a>(&'a self, w: &'a Write) -> BoxFuture<'a, Result<Option<WriteAnswer>, ClientError>>;
 }
 
 /// The read side of a backend: all a wallboard gets. It has no way to write.
@@ -168,6 +167,10 @@ impl Writer {
         Self(b)
     }
 
+    pub fn plan(&self, w: &Write) -> Result<PlannedRequest, ClientError> {
+        self.0.plan(w)
+    }
+
     /// Sends one write with its idempotency key.
     pub async fn send(&self, w: &Write) -> Result<Option<WriteAnswer>, ClientError> {
         self.0.send(w).await
@@ -180,13 +183,42 @@ pub fn connect(
     token: Option<Token>,
     ca_cert: Option<&std::path::Path>,
 ) -> Result<(Reader, Writer), String> {
-    let base = http::check_url(base)?;
+    // People paste the API's own URL: `…/api/v1` and `…/api/v1/` mean the server.
+    let trimmed = base.trim().trim_end_matches('/');
+    let base = http::check_url(trimmed.strip_suffix("/api/v1").unwrap_or(trimmed))?;
     let b = Arc::new(WarroomBackend::new(
         http::build_client(ca_cert)?,
         base,
         token,
     ));
     Ok((Reader::new(b.clone()), Writer::new(b)))
+}
+
+/// A write as the HTTP request it becomes: what `--dry-run` prints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedRequest {
+    pub method: String,
+    pub url: String,
+    /// Every header we would send, except `Authorization`.
+    pub headers: Vec<(String, String)>,
+    pub body: Option<serde_json::Value>,
+}
+
+impl PlannedRequest {
+    /// As a person reads an HTTP request.
+    pub fn display(&self) -> String {
+        let mut s = format!("{} {}\n", self.method, self.url);
+        s.push_str("Authorization: Bearer <token, not shown>\n");
+        for (k, v) in &self.headers {
+            s.push_str(&format!("{k}: {v}\n"));
+        }
+        if let Some(b) = &self.body {
+            s.push_str("Content-Type: application/json\n\n");
+            s.push_str(&serde_json::to_string_pretty(b).unwrap_or_default());
+            s.push('\n');
+        }
+        s
+    }
 }
 
 /// An Alertmanager silence, as the console lists it.

@@ -23,8 +23,8 @@ use super::http::{
     transport,
 };
 use super::{
-    Capabilities, ClientError, Fetched, ReadBackend, Reader, Token, Write, WriteBackend, WriteOp,
-    Writer, clean_detail, clean_incident,
+    Capabilities, ClientError, Fetched, PlannedRequest, ReadBackend, Reader, Token, Write,
+    WriteBackend, WriteOp, Writer, clean_detail, clean_incident,
 };
 use crate::model::wire::{ChangesResponse, ListResponse};
 use crate::model::{
@@ -443,22 +443,6 @@ impl PagerDutyBackend {
                 message: format!("{id} is not a triggered or acknowledged PagerDuty incident"),
             })
     }
-
-    async fn put_incident(
-        &self,
-        id: IncidentId,
-        body: serde_json::Value,
-    ) -> Result<Option<IncidentDetail>, ClientError> {
-        let pd = self.pd_id(id)?;
-        let _: serde_json::Value = self
-            .call(
-                self.request(Method::PUT, &format!("/incidents/{pd}"))
-                    .header("From", &self.from)
-                    .json(&body),
-            )
-            .await?;
-        Ok(None)
-    }
 }
 
 impl ReadBackend for PagerDutyBackend {
@@ -540,31 +524,92 @@ impl ReadBackend for PagerDutyBackend {
     }
 }
 
+impl PagerDutyBackend {
+    /// The request a write becomes: PagerDuty acknowledges, resolves and
+    /// reassigns with a PUT on the incident, and takes notes.
+    fn plan_write(&self, w: &Write) -> Result<PlannedRequest, ClientError> {
+        let put = |id: IncidentId, incident: serde_json::Value| -> Result<_, ClientError> {
+            Ok((
+                Method::PUT,
+                format!("/incidents/{}", self.pd_id(id)?),
+                json!({ "incident": incident }),
+            ))
+        };
+        let reference = |extra: serde_json::Value| {
+            let mut v = json!({"type": "incident_reference"});
+            if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {
+                o.extend(e.clone());
+            }
+            v
+        };
+        let (method, path, body) = match &w.op {
+            WriteOp::Transition { id, body } if body.to == Status::Acknowledged => {
+                put(*id, reference(json!({"status": "acknowledged"})))?
+            }
+            WriteOp::Resolve { id } => put(*id, reference(json!({"status": "resolved"})))?,
+            WriteOp::Responder {
+                id,
+                body:
+                    ResponderAction::Page { handle, .. } | ResponderAction::AssignRole { handle, .. },
+            } => put(
+                *id,
+                reference(
+                    json!({"assignments": [{"assignee": {"id": handle, "type": "user_reference"}}]}),
+                ),
+            )?,
+            WriteOp::Note { id, body } => (
+                Method::POST,
+                format!("/incidents/{}/notes", self.pd_id(*id)?),
+                json!({"note": {"content": body.text}}),
+            ),
+            other => {
+                return Err(ClientError::Unsupported(format!(
+                    "{} (PagerDuty: acknowledge, resolve, reassign and notes only)",
+                    other.describe()
+                )));
+            }
+        };
+        Ok(PlannedRequest {
+            method: method.to_string(),
+            url: format!("{}{path}", self.base),
+            headers: vec![
+                ("Accept".into(), self.accept.clone()),
+                ("From".into(), self.from.clone()),
+            ],
+            body: Some(body),
+        })
+    }
+}
+
 impl WriteBackend for PagerDutyBackend {
+    fn plan(&self, w: &Write) -> Result<PlannedRequest, ClientError> {
+        self.plan_write(w)
+    }
+
     fn send<'a>(
         &'a self,
         w: &'a Write,
     ) -> BoxFuture<'a, Result<Option<crate::model::wire::WriteAnswer>, ClientError>> {
-        let sent = async move {
-            match &w.op {
-                WriteOp::Transition { id, body } if body.to == Status::Acknowledged => {
-                    self.put_incident(*id, json!({"incident": {"type": "incident_reference", "status": "acknowledged"}})).await
-                }
-                WriteOp::Resolve { id } => self.put_incident(*id, json!({"incident": {"type": "incident_reference", "status": "resolved"}})).await,
-                WriteOp::Responder { id, body: ResponderAction::Page { handle, .. } | ResponderAction::AssignRole { handle, .. } } => {
-                    let assignments = json!([{"assignee": {"id": handle, "type": "user_reference"}}]);
-                    self.put_incident(*id, json!({"incident": {"type": "incident_reference", "assignments": assignments}})).await
-                }
-                WriteOp::Note { id, body } => {
-                    let pd = self.pd_id(*id)?;
-                    let _: serde_json::Value = self
-                        .call(self.request(Method::POST, &format!("/incidents/{pd}/notes")).header("From", &self.from).json(&json!({"note": {"content": body.text}})))
-                        .await?;
-                    Ok(None)
-                }
-                other => Err(ClientError::Unsupported(format!("{} (PagerDuty: acknowledge, resolve, reassign and notes only)", other.describe()))),
-            }
-        };
-        async move { sent.await.map(|d| d.map(crate::model::wire::WriteAnswer::from)) }.boxed()
+        async move {
+            let plan = self.plan_write(w)?;
+            let method = Method::from_bytes(plan.method.as_bytes())
+                .map_err(|e| ClientError::BadResponse(e.to_string()))?;
+            let path = plan
+                .url
+                .strip_prefix(&self.base)
+                .unwrap_or(&plan.url)
+                .to_string();
+            let _: serde_json::Value = self
+                .call(
+                    self.request(method, &path)
+                        .header("From", &self.from)
+                        .json(&plan.body),
+                )
+                .await?;
+            // PagerDuty answers with its own shapes; the poller brings the
+            // incident as it is now.
+            Ok(None)
+        }
+        .boxed()
     }
 }

@@ -81,9 +81,11 @@ pub fn backoff(failures: u32, max: Duration) -> Duration {
 }
 
 struct State {
-    /// The feed position; `None` until the whole list has been read (and
-    /// again after a failure, when the list is re-read to catch up).
-    since: Option<u64>,
+    /// The feed position.
+    since: u64,
+    /// Read the whole list (at start, after a failure to catch up, and
+    /// every cycle on a backend without a change feed).
+    need_list: bool,
     list_etag: Option<String>,
     detail_etags: HashMap<IncidentId, String>,
     /// The watched ids whose detail the view has been sent.
@@ -101,24 +103,22 @@ pub async fn run(
 ) {
     let feed = reader.capabilities().change_feed;
     let mut st = State {
-        since: None,
+        since: 0,
+        need_list: true,
         list_etag: None,
         detail_etags: HashMap::new(),
         sent: Vec::new(),
     };
     let mut failures = 0u32;
     loop {
-        let result = if feed {
-            cycle(&reader, &cfg, &mut st, &mut wanted, &tx).await
-        } else {
-            st.since = None;
-            cycle(&reader, &cfg, &mut st, &mut wanted, &tx).await
-        };
+        st.need_list |= !feed;
+        let result = cycle(&reader, &cfg, &mut st, &mut wanted, &tx).await;
         match result {
             Ok(()) => failures = 0,
             Err(error) => {
-                // Catch up from the whole list once the backend is back.
-                st.since = None;
+                // Catch up from the whole list once the backend is back
+                // (a 304 if nothing changed meanwhile).
+                st.need_list = true;
                 if tx
                     .send(Feed::Failed {
                         error: error.clone(),
@@ -154,20 +154,18 @@ async fn cycle(
     wanted: &mut watch::Receiver<Vec<IncidentId>>,
     tx: &mpsc::Sender<Feed>,
 ) -> Result<(), ClientError> {
-    if st.since.is_none() {
-        if let Fetched::Fresh { value, etag } = reader.list(false, st.list_etag.as_deref()).await?
-        {
+    if st.need_list {
+        if let Fetched::Fresh { value, etag } = reader.list(false, st.list_etag.as_deref()).await? {
             st.list_etag = etag;
-            st.since = Some(value.revision);
+            st.since = value.revision;
             let _ = tx
                 .send(Feed::List {
                     incidents: value.incidents,
                     at: Utc::now(),
                 })
                 .await;
-        } else {
-            st.since = Some(st.since.unwrap_or(0));
         }
+        st.need_list = false;
         st.sent.clear();
     }
     // Details the view asked for and has not had yet.
@@ -191,7 +189,7 @@ async fn cycle(
         st.sent.push(id);
     }
     let _ = tx.send(Feed::Alive(Utc::now())).await;
-    let since = st.since.unwrap_or(0);
+    let since = st.since;
     tokio::select! {
         r = reader.changes(since, cfg.wait) => {
             let c = r?;
@@ -199,7 +197,7 @@ async fn cycle(
                 return Ok(());
             }
             if c.changed.is_empty() {
-                st.since = Some(c.revision);
+                st.since = c.revision;
                 return Ok(());
             }
             let summaries = reader.summaries(&c.changed).await?;
@@ -209,7 +207,7 @@ async fn cycle(
                     details.push(d);
                 }
             }
-            st.since = Some(c.revision);
+            st.since = c.revision;
             let _ = tx
                 .send(Feed::Changed {
                     changed: c.changed,
@@ -248,7 +246,12 @@ async fn fetch_detail(
         // Gone since the list was read: the next change says so.
         Err(ClientError::Api { status: 404, .. }) => Ok(None),
         Err(e @ (ClientError::Unreachable(_) | ClientError::Timeout)) => Err(e),
-        Err(e @ ClientError::Api { status: 401 | 403 | 429 | 502..=504, .. }) => Err(e),
+        Err(
+            e @ ClientError::Api {
+                status: 401 | 403 | 429 | 502..=504,
+                ..
+            },
+        ) => Err(e),
         Err(e @ ClientError::RateLimited { .. }) => Err(e),
         Err(error) => {
             let _ = tx

@@ -9,8 +9,8 @@ use serde::de::DeserializeOwned;
 
 use super::http::{REQUEST_TIMEOUT, content_type, decode, error_from, read_capped, transport};
 use super::{
-    Capabilities, ClientError, Fetched, ReadBackend, Token, Write, WriteBackend, WriteOp,
-    clean_answer, clean_detail, clean_event, clean_incident,
+    Capabilities, ClientError, Fetched, PlannedRequest, ReadBackend, Token, Write, WriteBackend,
+    WriteOp, clean_answer, clean_detail, clean_event, clean_incident,
 };
 use crate::model::wire::{ChangesResponse, ErrorBody, ListResponse, TimelinePage, WriteAnswer};
 use crate::model::{ActorRole, Incident, IncidentDetail, IncidentId};
@@ -78,7 +78,7 @@ impl WarroomBackend {
         })
     }
 
-    async fn send_write(&self, w: &Write) -> Result<Option<WriteAnswer>, ClientError> {
+    fn plan_write(&self, w: &Write) -> Result<PlannedRequest, ClientError> {
         let json = |v: Result<serde_json::Value, serde_json::Error>| {
             v.map_err(|e| ClientError::BadResponse(format!("cannot encode the request: {e}")))
         };
@@ -127,12 +127,32 @@ impl WarroomBackend {
             ),
             other => return Err(ClientError::Unsupported(other.describe())),
         };
-        let mut r = self
-            .request(method, &path, REQUEST_TIMEOUT)
-            .header("idempotency-key", &w.key)
-            .json(&body);
+        let mut headers = vec![("Idempotency-Key".to_string(), w.key.clone())];
         if let Some(v) = if_match {
-            r = r.header(header::IF_MATCH, format!("\"{v}\""));
+            headers.push(("If-Match".to_string(), format!("\"{v}\"")));
+        }
+        Ok(PlannedRequest {
+            method: method.to_string(),
+            url: format!("{}/api/v1{path}", self.base),
+            headers,
+            body: Some(body),
+        })
+    }
+
+    async fn send_write(&self, w: &Write) -> Result<Option<WriteAnswer>, ClientError> {
+        let plan = self.plan_write(w)?;
+        let method = Method::from_bytes(plan.method.as_bytes())
+            .map_err(|e| ClientError::BadResponse(e.to_string()))?;
+        let mut r = self
+            .client
+            .request(method, &plan.url)
+            .timeout(REQUEST_TIMEOUT)
+            .json(&plan.body);
+        if let Some(t) = &self.token {
+            r = r.bearer_auth(t.expose());
+        }
+        for (k, v) in &plan.headers {
+            r = r.header(k, v);
         }
         let resp = r.send().await.map_err(transport)?;
         if !resp.status().is_success() {
@@ -259,10 +279,16 @@ impl ReadBackend for WarroomBackend {
             for chunk in ids.chunks(crate::server::store::MAX_PAGE) {
                 let list: Vec<String> = chunk.iter().map(|id| id.0.to_string()).collect();
                 let path = format!("/incidents?ids={}", list.join(","));
-                if let Fetched::Fresh { value, .. } =
-                    self.get::<ListResponse>(&path, None, REQUEST_TIMEOUT).await?
+                if let Fetched::Fresh { value, .. } = self
+                    .get::<ListResponse>(&path, None, REQUEST_TIMEOUT)
+                    .await?
                 {
-                    out.extend(value.incidents.into_iter().filter(|i| chunk.contains(&i.id)));
+                    out.extend(
+                        value
+                            .incidents
+                            .into_iter()
+                            .filter(|i| chunk.contains(&i.id)),
+                    );
                 }
             }
             out.iter_mut().for_each(clean_incident);
@@ -278,7 +304,10 @@ impl ReadBackend for WarroomBackend {
     ) -> BoxFuture<'_, Result<TimelinePage, ClientError>> {
         async move {
             let path = format!("/incidents/{id}/timeline?before={before}");
-            match self.get::<TimelinePage>(&path, None, REQUEST_TIMEOUT).await? {
+            match self
+                .get::<TimelinePage>(&path, None, REQUEST_TIMEOUT)
+                .await?
+            {
                 Fetched::Fresh { mut value, .. } => {
                     // Only what was asked for: a backend that ignores `before`
                     // must not put newer events into the older page.
@@ -309,10 +338,11 @@ impl ReadBackend for WarroomBackend {
 }
 
 impl WriteBackend for WarroomBackend {
-    fn send<'a>(
-        &'a self,
-        w: &'a Write,
-    ) -> BoxFuture<'a, Result<Option<WriteAnswer>, ClientError>> {
+    fn plan(&self, w: &Write) -> Result<PlannedRequest, ClientError> {
+        self.plan_write(w)
+    }
+
+    fn send<'a>(&'a self, w: &'a Write) -> BoxFuture<'a, Result<Option<WriteAnswer>, ClientError>> {
         self.send_write(w).boxed()
     }
 }

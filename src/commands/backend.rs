@@ -100,6 +100,10 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, S
         .profile
         .clone()
         .or_else(|| config.default_profile.clone());
+    if profile_name.is_none() && args.token_file.is_some() {
+        // A token with nowhere to send it is a mistake, not local mode.
+        return Err("--token-file needs a server: give --api URL (or --profile NAME)".to_string());
+    }
     if let Some(name) = profile_name {
         let p = config.profiles.get(&name).ok_or_else(|| {
             format!(

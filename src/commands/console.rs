@@ -5,6 +5,21 @@ use crate::tui::console::{self, ConsoleSetup};
 use crate::tui::theme::Theme;
 
 use super::backend::{self, Connected};
+use super::outcome::CliError;
+
+/// The full-screen views need a terminal on both ends; without one (a
+/// command run over `ssh host warroom`, a cron job) say what to do instead
+/// of failing deep inside the terminal library.
+fn need_terminal(what: &str) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(CliError::usage(format!(
+        "`warroom {what}` needs a terminal, and this has none. Over SSH use `ssh -t host warroom`; \
+         from a script use `warroom list`, `warroom show` or the write commands (see --help)"
+    )))
+}
 
 pub fn load_theme(flag: Option<&str>, config: &Config) -> Result<Theme, String> {
     let name = flag
@@ -22,24 +37,28 @@ pub fn load_theme(flag: Option<&str>, config: &Config) -> Result<Theme, String> 
     )
 }
 
-pub fn run(args: ConsoleArgs) -> Result<(), String> {
+pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
+    need_terminal("console")?;
     let config = Config::load_default()?;
     let theme = load_theme(args.theme.as_deref(), &config)?;
     super::logfile::log_to_file()?;
     super::runtime()?.block_on(async {
         let c = backend::resolve(&args.backend, &config).await?;
         open(c, theme).await
-    })
+    })?;
+    Ok(())
 }
 
-pub fn demo(theme_flag: Option<String>) -> Result<(), String> {
+pub fn demo(theme_flag: Option<String>) -> Result<(), CliError> {
+    need_terminal("demo")?;
     let config = Config::load_default()?;
     let theme = load_theme(theme_flag.as_deref(), &config)?;
     super::logfile::log_to_file()?;
     super::runtime()?.block_on(async {
         let c = backend::embedded(DbLocation::Memory, true, "DEMO").await?;
         open(c, theme).await
-    })
+    })?;
+    Ok(())
 }
 
 async fn open(c: Connected, theme: Theme) -> Result<(), String> {
@@ -66,7 +85,8 @@ pub fn wallboard(
     rotate: std::time::Duration,
     args: crate::cli::BackendArgs,
     theme_flag: Option<String>,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
+    need_terminal("wallboard")?;
     let config = Config::load_default()?;
     let theme = load_theme(theme_flag.as_deref(), &config)?;
     super::logfile::log_to_file()?;
@@ -90,5 +110,6 @@ pub fn wallboard(
             s.stop().await;
         }
         r
-    })
+    })?;
+    Ok(())
 }

@@ -4,34 +4,128 @@
 mod backend;
 mod console;
 mod logfile;
+pub mod outcome;
 mod quick;
 mod serve;
 mod token;
+mod write;
 
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
+use outcome::CliError;
 
 pub fn run(cli: Cli) -> ExitCode {
     // Everything we create (database, WAL, outbox, drafts, log) is private.
     crate::private_fs::restrict_umask();
-    let result = match cli.command {
-        Some(Command::Serve(args)) => serve::run(args),
-        Some(Command::Token { command, db }) => token::run(command, db),
+    outcome::finish(dispatch(cli))
+}
+
+fn dispatch(cli: Cli) -> Result<(), CliError> {
+    use write::Intent;
+    let global = cli.console.clone();
+    let refuse_backend = |what: &str| -> Result<(), CliError> {
+        let b = &global.backend;
+        let given: Vec<&str> = [
+            (b.api.is_some(), "--api"),
+            (b.token_file.is_some(), "--token-file"),
+            (b.profile.is_some(), "--profile"),
+            (b.ca_cert.is_some(), "--ca-cert"),
+        ]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect();
+        if given.is_empty() {
+            Ok(())
+        } else {
+            Err(CliError::usage(format!(
+                "`warroom {what}` does not use {}",
+                given.join(", ")
+            )))
+        }
+    };
+    match cli.command {
+        Some(Command::Serve(args)) => {
+            refuse_backend("serve")?;
+            serve::run(args).map_err(CliError::from)
+        }
+        Some(Command::Token { command, db }) => {
+            refuse_backend("token")?;
+            token::run(command, db).map_err(CliError::from)
+        }
         Some(Command::Console(args)) => console::run(args),
         None => console::run(cli.console),
         Some(Command::Wallboard { rotate, backend }) => {
             console::wallboard(rotate, backend, cli.console.theme)
         }
-        Some(Command::Demo) => console::demo(cli.console.theme),
+        Some(Command::Demo) => {
+            refuse_backend("demo (it runs its own embedded server)")?;
+            console::demo(cli.console.theme)
+        }
         Some(Command::List { backend, all, json }) => quick::list(backend, all, json),
         Some(Command::Show { id, backend, json }) => quick::show(&id, backend, json),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(msg) => {
-            eprintln!("warroom: {msg}");
-            ExitCode::FAILURE
+        Some(Command::Ack { id, write }) => write::run(Intent::Ack(id), write),
+        Some(Command::Note { id, text, write }) => write::run(Intent::Note(id, text), write),
+        Some(Command::Update { id, text, write }) => write::run(Intent::Update(id, text), write),
+        Some(Command::Advance {
+            id,
+            force,
+            reason,
+            write,
+        }) => write::run(Intent::Advance { id, force, reason }, write),
+        Some(Command::Severity {
+            id,
+            severity,
+            write,
+        }) => write::run(Intent::Severity(id, severity), write),
+        Some(Command::Declare {
+            title,
+            service,
+            severity,
+            summary,
+            write,
+        }) => write::run(
+            Intent::Declare(crate::model::wire::DeclareRequest {
+                title,
+                service,
+                severity,
+                summary,
+                commander: None,
+                tags: Vec::new(),
+            }),
+            write,
+        ),
+        Some(Command::Resolve { id, write }) => write::run(Intent::Resolve(id), write),
+        Some(Command::Silence {
+            id,
+            duration,
+            comment,
+            write,
+        }) => write::run(
+            Intent::Silence {
+                id,
+                minutes: duration,
+                comment,
+            },
+            write,
+        ),
+        Some(Command::Completions { shell }) => {
+            refuse_backend("completions")?;
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "warroom", &mut buf);
+            outcome::out(String::from_utf8_lossy(&buf).trim_end());
+            Ok(())
+        }
+        Some(Command::Man) => {
+            refuse_backend("man")?;
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut buf)
+                .map_err(|e| e.to_string())?;
+            outcome::out(String::from_utf8_lossy(&buf).trim_end());
+            Ok(())
         }
     }
 }

@@ -10,36 +10,35 @@ use crate::text::{one_line, pad};
 use crate::tui::view::fmt::age;
 
 use super::backend;
+use super::outcome::{CliError, out};
 
-pub fn list(args: BackendArgs, all: bool, json: bool) -> Result<(), String> {
+pub fn list(args: BackendArgs, all: bool, json: bool) -> Result<(), CliError> {
     let config = Config::load_default()?;
     super::runtime()?.block_on(async {
         let c = backend::resolve(&args, &config).await?;
-        let r = c.reader.list(all, None).await.map_err(|e| e.to_string());
+        let r = c.reader.list(all, None).await;
         if let Some(s) = c.embedded {
             s.stop().await;
         }
         let Fetched::Fresh { value, .. } = r? else {
-            return Err("unexpected 304".into());
+            return Err(CliError::from("unexpected 304"));
         };
         if json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value.incidents).map_err(|e| e.to_string())?
-            );
+            out(serde_json::to_string_pretty(&value.incidents)
+                .map_err(|e| CliError::from(e.to_string()))?);
             return Ok(());
         }
         let now = chrono::Utc::now();
-        println!(
+        out(format!(
             "{} {} {} {} {} TITLE",
             pad("SEV", 5),
             pad("ID", 8),
             pad("STATUS", 13),
             pad("AGE", 7),
             pad("IC", 12)
-        );
+        ));
         for i in &value.incidents {
-            println!(
+            out(format!(
                 "{} {} {} {} {} {}",
                 pad(i.severity.as_str(), 5),
                 pad(&i.id.to_string(), 8),
@@ -47,7 +46,7 @@ pub fn list(args: BackendArgs, all: bool, json: bool) -> Result<(), String> {
                 pad(&age(i.age(now)), 7),
                 pad(i.commander.as_deref().unwrap_or("-"), 12),
                 one_line(&i.title, 100)
-            );
+            ));
         }
         if value.incidents.is_empty() {
             eprintln!("no {}incidents", if all { "" } else { "active " });
@@ -56,54 +55,60 @@ pub fn list(args: BackendArgs, all: bool, json: bool) -> Result<(), String> {
     })
 }
 
-pub fn show(id: &str, args: BackendArgs, json: bool) -> Result<(), String> {
+pub fn show(id: &str, args: BackendArgs, json: bool) -> Result<(), CliError> {
     let id: IncidentId = id
         .parse()
-        .map_err(|e: crate::model::ParseIdError| e.to_string())?;
+        .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))?;
     let config = Config::load_default()?;
     super::runtime()?.block_on(async {
         let c = backend::resolve(&args, &config).await?;
-        let r = c.reader.detail(id, None).await.map_err(|e| e.to_string());
+        let r = c.reader.detail(id, None).await;
         if let Some(s) = c.embedded {
             s.stop().await;
         }
         let Fetched::Fresh { value: d, .. } = r? else {
-            return Err("unexpected 304".into());
+            return Err(CliError::from("unexpected 304"));
         };
         if json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&d).map_err(|e| e.to_string())?
-            );
+            out(serde_json::to_string_pretty(&d).map_err(|e| CliError::from(e.to_string()))?);
             return Ok(());
         }
         let i = &d.incident;
         let now = chrono::Utc::now();
-        println!("{} {} {}", i.id, i.severity, one_line(&i.title, 200));
-        println!("status     {} (open {})", i.status, age(i.age(now)));
-        println!("service    {}", one_line(&i.service, 80));
-        println!(
+        out(format!(
+            "{} {} {}",
+            i.id,
+            i.severity,
+            one_line(&i.title, 200)
+        ));
+        out(format!(
+            "status     {} (open {})",
+            i.status,
+            age(i.age(now))
+        ));
+        out(format!("service    {}", one_line(&i.service, 80)));
+        out(format!(
             "commander  {}",
             i.commander
                 .as_deref()
                 .map_or("-".into(), |c| one_line(c, 60))
-        );
+        ));
         if !i.summary.is_empty() {
-            println!("summary    {}", one_line(&i.summary, 400));
+            out(format!("summary    {}", one_line(&i.summary, 400)));
         }
-        println!("\nresponders");
+        out("\nresponders");
         for r in &d.responders {
-            println!(
+            out(format!(
                 "  {} {} {} ({} ago)",
                 pad(r.role.short(), 7),
                 pad(&r.handle, 16),
                 pad(r.state.as_str(), 13),
                 age(now - r.since)
-            );
+            ));
         }
         if let Some(c) = d.current_checklist() {
             let (done, total) = c.progress();
-            println!("\nchecklist: {} {done}/{total}", c.phase);
+            out(format!("\nchecklist: {} {done}/{total}", c.phase));
             for it in &c.items {
                 let mark = if it.is_done() { "[x]" } else { "[ ]" };
                 let by = it
@@ -111,18 +116,18 @@ pub fn show(id: &str, args: BackendArgs, json: bool) -> Result<(), String> {
                     .as_deref()
                     .map(|b| format!(" ({})", one_line(b, 20)))
                     .unwrap_or_default();
-                println!("  {mark} {}{by}", one_line(&it.text, 100));
+                out(format!("  {mark} {}{by}", one_line(&it.text, 100)));
             }
         }
-        println!("\ntimeline");
+        out("\ntimeline");
         for e in &d.timeline {
-            println!(
+            out(format!(
                 "  {} {} {} {}",
                 e.at.format("%Y-%m-%d %H:%M:%S"),
                 pad(&e.author, 12),
                 pad(e.kind.tag(), 8),
                 one_line(&e.kind.describe(), 300)
-            );
+            ));
         }
         Ok(())
     })

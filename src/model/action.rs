@@ -454,7 +454,10 @@ fn responder(
         .iter()
         .position(|r| r.handle == ra.handle());
     if pos.is_none()
-        && matches!(ra, ResponderAction::Page { .. } | ResponderAction::Join { .. })
+        && matches!(
+            ra,
+            ResponderAction::Page { .. } | ResponderAction::Join { .. }
+        )
         && detail.responders.len() >= MAX_RESPONDERS
     {
         return Err(DomainError::Invalid(format!(

@@ -13,19 +13,19 @@ use chrono::Utc;
 use serde::de::DeserializeOwned;
 
 use super::AppState;
-use sha2::{Digest, Sha256};
 use super::auth::Principal;
+use super::blocking;
 use super::error::ApiError;
 use super::json::{
     decode, if_match_version, json_with_etag, matches_if_none_match, not_modified, request_hash,
 };
 use super::store::{self, ListFilter, Order, Store, Stored};
-use super::blocking;
 use crate::model::wire::{
     ChangesResponse, ChecklistRequest, DeclareRequest, PatchRequest, TextRequest,
     TransitionRequest, WriteAnswer,
 };
 use crate::model::{Action, ActorRole, IncidentId, ResponderAction, apply, declare};
+use sha2::{Digest, Sha256};
 
 /// The longest a change-feed request may wait.
 pub const MAX_WAIT_SECS: u64 = 60;
@@ -113,7 +113,9 @@ pub async fn list(
     who.require(ActorRole::Viewer)?;
     known_params(
         &q,
-        &["status", "severity", "service", "all", "limit", "cursor", "ids"],
+        &[
+            "status", "severity", "service", "all", "limit", "cursor", "ids",
+        ],
     )?;
     let ids = match q.get("ids").filter(|v| !v.is_empty()) {
         None => None,
@@ -144,7 +146,10 @@ pub async fn list(
     // The list changes only when the revision does: a client that has this
     // revision's answer gets a 304 without the database being asked.
     let etag = format!("\"l{}-{}\"", app.store.revision(), query_key(&q));
-    cached(&app, &headers, etag, move |s| Ok(s.list(&filter)?.to_json())).await
+    cached(&app, &headers, etag, move |s| {
+        Ok(s.list(&filter)?.to_json())
+    })
+    .await
 }
 
 pub async fn detail(
@@ -176,9 +181,7 @@ pub async fn timeline(
     let id = parse_id(&id)?;
     let order = match (number(&q, "after")?, number(&q, "before")?) {
         (Some(_), Some(_)) => {
-            return Err(ApiError::bad_request(
-                "give `after` or `before`, not both",
-            ));
+            return Err(ApiError::bad_request("give `after` or `before`, not both"));
         }
         (Some(a), None) => Order::After(a),
         (None, Some(b)) => Order::Before(b),
@@ -189,7 +192,10 @@ pub async fn timeline(
         return Err(ApiError::not_found(format!("no incident {id}")));
     };
     let etag = format!("\"t{}-{rev}-{}\"", id.0, query_key(&q));
-    cached(&app, &headers, etag, move |s| s.timeline_json(id, order, limit)).await
+    cached(&app, &headers, etag, move |s| {
+        s.timeline_json(id, order, limit)
+    })
+    .await
 }
 
 /// Answers from the ETag alone (304), from the shared body cache, or by

@@ -176,7 +176,9 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
                 Command::FetchOlder { id, before } => {
                     let (reader, tx) = (setup.reader.clone(), older_tx.clone());
                     tokio::spawn(async move {
-                        let _ = tx.send((id, reader.timeline_before(id, before).await)).await;
+                        let _ = tx
+                            .send((id, reader.timeline_before(id, before).await))
+                            .await;
                     });
                 }
                 Command::FetchSilences => {

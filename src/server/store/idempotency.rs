@@ -50,7 +50,14 @@ pub fn record(
         "INSERT INTO idempotency (principal, key, request_hash, status, body, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![principal, key, req_hash, status, body, now.to_rfc3339()])?;
+    .execute(params![
+        principal,
+        key,
+        req_hash,
+        status,
+        body,
+        now.to_rfc3339()
+    ])?;
     // Both deletes walk an index and touch only what they remove.
     tx.prepare_cached("DELETE FROM idempotency WHERE created_at < ?1")?
         .execute([(now - KEEP).to_rfc3339()])?;

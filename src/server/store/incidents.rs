@@ -12,9 +12,7 @@ use std::fmt::Write as _;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 
 use super::{Result, Store, StoreError, read_revision};
-use crate::model::{
-    DomainError, Incident, IncidentDetail, IncidentId, Severity, Status,
-};
+use crate::model::{DomainError, Incident, IncidentDetail, IncidentId, Severity, Status};
 
 /// The most summaries or events one answer carries.
 pub const MAX_PAGE: usize = 500;
@@ -49,7 +47,8 @@ pub struct ListPage {
 impl ListPage {
     /// The answer body: `{"revision", "incidents", "next_cursor", "counts", "total"}`.
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(self.rows.iter().map(|r| r.len() + 1).sum::<usize>() + 200);
+        let mut out =
+            String::with_capacity(self.rows.iter().map(|r| r.len() + 1).sum::<usize>() + 200);
         let _ = write!(out, "{{\"revision\":{},\"incidents\":[", self.revision);
         join_into(&mut out, &self.rows);
         out.push_str("],\"next_cursor\":");
@@ -221,7 +220,11 @@ impl Store {
                 .ok_or(StoreError::NotFound(id))?;
             let events = events(conn, id, Order::Latest, DETAIL_PAGE)?;
             let mut out = String::with_capacity(
-                inc.len() + resp.len() + checks.len() + events.iter().map(|e| e.len() + 1).sum::<usize>() + 64,
+                inc.len()
+                    + resp.len()
+                    + checks.len()
+                    + events.iter().map(|e| e.len() + 1).sum::<usize>()
+                    + 64,
             );
             let _ = write!(out, "{{\"incident\":{inc},\"timeline\":[");
             join_into(&mut out, &events);
@@ -259,7 +262,10 @@ impl Store {
             // A client ahead of us talks to a server whose database was
             // replaced: tell it everything changed so it refetches.
             let since = if since > rev { 0 } else { since };
-            let ids = changed_since(conn, since)?.into_iter().map(|(id, _)| id).collect();
+            let ids = changed_since(conn, since)?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
             Ok((rev, ids))
         })
     }
@@ -305,9 +311,13 @@ fn events(conn: &Connection, id: IncidentId, order: Order, limit: usize) -> Resu
 
 /// Incidents whose row changed after revision `since`, with their revision.
 pub(super) fn changed_since(conn: &Connection, since: u64) -> Result<Vec<(IncidentId, u64)>> {
-    let mut stmt = conn.prepare_cached("SELECT id, rev FROM incidents WHERE rev > ?1 ORDER BY rev")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, rev FROM incidents WHERE rev > ?1 ORDER BY rev")?;
     let rows = stmt.query_map([since as i64], |r| {
-        Ok((IncidentId(r.get::<_, i64>(0)? as u64), r.get::<_, i64>(1)? as u64))
+        Ok((
+            IncidentId(r.get::<_, i64>(0)? as u64),
+            r.get::<_, i64>(1)? as u64,
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

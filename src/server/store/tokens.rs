@@ -25,9 +25,14 @@ pub struct TokenInfo {
 /// no database read. Reloaded when older than [`TOKEN_CACHE_TTL`], so a
 /// token revoked by `warroom token revoke` (another process) stops working
 /// within that time; one revoked through this process stops at once.
+type Loaded = Option<(
+    std::time::Instant,
+    std::sync::Arc<HashMap<String, TokenInfo>>,
+)>;
+
 #[derive(Default)]
 pub(super) struct TokenCache {
-    loaded: std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<HashMap<String, TokenInfo>>)>>,
+    loaded: std::sync::Mutex<Loaded>,
 }
 
 pub const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);

@@ -37,7 +37,10 @@ pub enum Msg {
     Restored(Vec<Write>),
     Silences(Result<Vec<crate::client::SilenceInfo>, ClientError>),
     /// An older page of a timeline (or why it could not be read).
-    Older(IncidentId, Result<crate::model::wire::TimelinePage, ClientError>),
+    Older(
+        IncidentId,
+        Result<crate::model::wire::TimelinePage, ClientError>,
+    ),
 }
 
 /// Side effects `update` asks for; the runtime carries them out.
@@ -53,7 +56,10 @@ pub enum Command {
     /// Discard a queued write that has not been delivered.
     Discard(String),
     /// Read the timeline page before `before` (the IC scrolled back).
-    FetchOlder { id: IncidentId, before: u64 },
+    FetchOlder {
+        id: IncidentId,
+        before: u64,
+    },
     /// The incidents whose details the poller should keep fresh.
     Watch(Vec<IncidentId>),
     SaveDraft {

@@ -115,21 +115,21 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         lines.push(Line::from(Span::styled(text, theme.style(Role::Muted))));
     }
     lines.extend(d.timeline[start..end].iter().map(|e| {
-            let style = event_style(theme, &e.kind);
-            Line::from(vec![
-                Span::styled(
-                    pad(&when(e.at, app.now, app.time_mode), time_w),
-                    theme.style(Role::Muted),
-                ),
-                Span::styled(pad(&e.author, who_w), theme.style(Role::Text)),
-                Span::raw(" "),
-                Span::styled(pad(e.kind.tag(), tag_w), style),
-                Span::raw(" "),
-                Span::styled(
-                    fit(&one_line(&e.kind.describe(), 4000), text_w).into_owned(),
-                    style,
-                ),
-            ])
+        let style = event_style(theme, &e.kind);
+        Line::from(vec![
+            Span::styled(
+                pad(&when(e.at, app.now, app.time_mode), time_w),
+                theme.style(Role::Muted),
+            ),
+            Span::styled(pad(&e.author, who_w), theme.style(Role::Text)),
+            Span::raw(" "),
+            Span::styled(pad(e.kind.tag(), tag_w), style),
+            Span::raw(" "),
+            Span::styled(
+                fit(&one_line(&e.kind.describe(), 4000), text_w).into_owned(),
+                style,
+            ),
+        ])
     }));
     for p in pending.iter().take(pending_rows) {
         let state = match (&p.last_error, p.attempt) {

@@ -1,0 +1,262 @@
+//! The console as a whole process in a real pseudo-terminal, against a
+//! server on loopback (`cargo bench --bench console`), at 10 and at 10,000
+//! incidents:
+//!
+//! - start → first frame, and → the incident list on screen;
+//! - change → visible: a note written over the API until its text is on
+//!   the console's screen (p50, p95; targets ≤ 40 ms at 10, ≤ 60 ms at 10k);
+//! - idle for 60 s: requests to the server per minute (target ≤ 7 with the
+//!   10 s long-poll), CPU used, bytes written to the terminal;
+//! - the console's memory (RSS) with the incidents loaded.
+//!
+//! Under `cargo test` it runs briefly on small data, to prove it works.
+
+use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use serde_json::json;
+use warroom::model::wire::DeclareRequest;
+use warroom::model::{Actor, ActorRole, RunbookSet, Severity, declare};
+use warroom::server::store::{next_id, save};
+use warroom::server::{self, AuthConfig, DbLocation, ServerOptions, Store};
+
+fn seed(s: &Store, n: usize) {
+    let who = Actor {
+        handle: "alice".into(),
+        role: ActorRole::Commander,
+    };
+    s.write(None, |tx| {
+        for i in 0..n {
+            let req = DeclareRequest {
+                title: format!("incident {i}"),
+                service: format!("svc-{}", i % 37),
+                severity: Severity::ALL[i % 5],
+                summary: String::new(),
+                commander: None,
+                tags: vec![],
+            };
+            let d = declare(
+                next_id(tx)?,
+                req,
+                &who,
+                RunbookSet::default().for_service("x").checklists(),
+                Utc::now(),
+            )?;
+            save(tx, &d, 0, None)?;
+        }
+        Ok((200, String::new()))
+    })
+    .unwrap();
+}
+
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Requests the server counted (all routes), from /metrics.
+async fn requests(http: &reqwest::Client, base: &str, tok: &str) -> u64 {
+    let m = http
+        .get(format!("{base}/metrics"))
+        .bearer_auth(tok)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    m.lines()
+        .filter(|l| l.starts_with("warroom_http_requests_total{") && !l.contains("/metrics"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
+}
+
+fn proc_field(pid: u32, file: &str, key: &str) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/{file}")).ok()?;
+    s.lines()
+        .find(|l| l.starts_with(key))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// User + system CPU seconds of a process.
+fn cpu_secs(pid: u32) -> f64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = s.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // SAFETY: sysconf has no memory effects.
+    ticks / unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64
+}
+
+async fn run(incidents: usize, full: bool) -> Vec<String> {
+    let mut missed = Vec::new();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bench.db");
+    {
+        let s = Store::open(&db).unwrap();
+        seed(&s, incidents);
+    }
+    let srv = server::start(ServerOptions {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        db: DbLocation::File(db.clone()),
+        runbooks: RunbookSet::default(),
+        auth: AuthConfig::tokens_only(),
+        classifier: Default::default(),
+        demo: false,
+        limits: Default::default(),
+    })
+    .await
+    .unwrap();
+    let (_, tok) = srv
+        .store
+        .create_token("bench", ActorRole::Commander)
+        .unwrap();
+    let tok_file = dir.path().join("token");
+    std::fs::write(&tok_file, &tok).unwrap();
+    std::fs::set_permissions(&tok_file, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let base = srv.base_url();
+    let http = reqwest::Client::new();
+
+    let pty = native_pty_system();
+    let pair = pty
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_warroom"));
+    cmd.args(["--api", &base, "--token-file", tok_file.to_str().unwrap()]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("HOME", dir.path());
+    cmd.env("XDG_STATE_HOME", dir.path().join("state"));
+    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
+    let started = Instant::now();
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    let pid = child.process_id().unwrap();
+    drop(pair.slave);
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(
+        40u16.try_into().unwrap(),
+        120u16.try_into().unwrap(),
+        0,
+    )));
+    let bytes = Arc::new(AtomicU64::new(0));
+    let first_output = Arc::new(Mutex::new(None::<Instant>));
+    {
+        let (p, b, f) = (parser.clone(), bytes.clone(), first_output.clone());
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 16384];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                f.lock().unwrap().get_or_insert_with(Instant::now);
+                b.fetch_add(n as u64, Ordering::Relaxed);
+                p.lock().unwrap().process(&buf[..n]);
+            }
+        });
+    }
+    let screen = || parser.lock().unwrap().screen().contents();
+    let wait_for = |needle: &str, limit: Duration| -> Option<Instant> {
+        let t = Instant::now();
+        while t.elapsed() < limit {
+            if screen().contains(needle) {
+                return Some(Instant::now());
+            }
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        None
+    };
+    let listed = tokio::task::block_in_place(|| wait_for("INC-1 ", Duration::from_secs(30)))
+        .unwrap_or_else(|| panic!("the list never showed; the screen:\n{}", screen()));
+    let first = first_output.lock().unwrap().expect("output");
+    println!(
+        "[{incidents} incidents] start -> first frame {:.0} ms, -> list on screen {:.0} ms",
+        (first - started).as_secs_f64() * 1000.0,
+        (listed - started).as_secs_f64() * 1000.0
+    );
+    tokio::task::block_in_place(|| wait_for("● live", Duration::from_secs(10)));
+    std::thread::sleep(Duration::from_millis(500));
+
+    // Change -> visible.
+    let mut lat = Vec::new();
+    for i in 0..if full { 40 } else { 5 } {
+        let mark = format!("mark-{incidents}-{i}");
+        let t = Instant::now();
+        let r = http
+            .post(format!("{base}/api/v1/incidents/INC-1/notes"))
+            .bearer_auth(&tok)
+            .json(&json!({ "text": mark }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let seen = tokio::task::block_in_place(|| wait_for(&mark, Duration::from_secs(10)))
+            .expect("the note on screen");
+        lat.push((seen - t).as_secs_f64() * 1000.0);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let p50 = percentile(&mut lat, 0.5);
+    let p95 = percentile(&mut lat, 0.95);
+    let target = if incidents > 1000 { 60.0 } else { 40.0 };
+    println!(
+        "[{incidents} incidents] change -> visible on screen: p50 {p50:.1} ms, p95 {p95:.1} ms (target p95 <= {target})"
+    );
+    if p95 > target {
+        missed.push(format!("change->visible p95 at {incidents}"));
+    }
+
+    // Idle.
+    let idle = Duration::from_secs(if full { 60 } else { 3 });
+    let r0 = requests(&http, &base, &tok).await;
+    let c0 = cpu_secs(pid);
+    let b0 = bytes.load(Ordering::Relaxed);
+    tokio::time::sleep(idle).await;
+    let per_min = (requests(&http, &base, &tok).await - r0) as f64 * 60.0 / idle.as_secs_f64();
+    let cpu = (cpu_secs(pid) - c0) / idle.as_secs_f64() * 100.0;
+    let written = bytes.load(Ordering::Relaxed) - b0;
+    println!(
+        "[{incidents} incidents] idle {}s: {per_min:.1} requests/min (target <= 7), CPU {cpu:.2}% of a core, {written} bytes to the terminal",
+        idle.as_secs()
+    );
+    if per_min > 7.0 {
+        missed.push(format!("idle requests at {incidents}"));
+    }
+    let rss = proc_field(pid, "status", "VmRSS:").unwrap_or(0);
+    println!(
+        "[{incidents} incidents] console RSS {:.1} MiB",
+        rss as f64 / 1024.0
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    srv.stop().await;
+    missed
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut missed = rt.block_on(run(10, full));
+    missed.extend(rt.block_on(run(if full { 10_000 } else { 200 }, full)));
+    if !full || cfg!(debug_assertions) {
+        println!("(smoke run: figures shown, targets not checked)");
+        return;
+    }
+    if !missed.is_empty() {
+        println!("TARGET MISSED: {}", missed.join(", "));
+        std::process::exit(1);
+    }
+}

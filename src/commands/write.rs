@@ -1,0 +1,210 @@
+//! The console's actions as commands for scripts: `ack`, `note`, `update`,
+//! `advance`, `severity`, `declare`, `resolve`, `silence`. They go through
+//! the same client as the console (idempotency keys, sanitizing, If-Match),
+//! print the backend's answer (`--json`) or a line, or with `--dry-run` the
+//! exact request and nothing is sent.
+
+use std::io::Read as _;
+use std::time::Duration;
+
+use crate::cli::WriteFlags;
+use crate::client::{ClientError, Fetched, Reader, Write, WriteOp, Writer};
+use crate::config::Config;
+use crate::model::wire::{DeclareRequest, PatchRequest, TextRequest, TransitionRequest};
+use crate::model::{IncidentId, Severity, Status};
+
+use super::backend;
+use super::outcome::{CliError, Exit, out};
+
+/// What a write command asks for, before the backend is known.
+pub enum Intent {
+    Ack(String),
+    Note(String, String),
+    Update(String, String),
+    Advance {
+        id: String,
+        force: bool,
+        reason: Option<String>,
+    },
+    Severity(String, Severity),
+    Declare(DeclareRequest),
+    Resolve(String),
+    Silence {
+        id: String,
+        minutes: u32,
+        comment: String,
+    },
+}
+
+fn parse_id(s: &str) -> Result<IncidentId, CliError> {
+    s.parse()
+        .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))
+}
+
+/// `-` is standard input (a note piped from a script).
+fn text_arg(s: String) -> Result<String, CliError> {
+    if s != "-" {
+        return Ok(s);
+    }
+    let mut t = String::new();
+    std::io::stdin()
+        .take(crate::model::MAX_TEXT as u64 * 4 + 1)
+        .read_to_string(&mut t)
+        .map_err(|e| CliError::usage(format!("cannot read the text from standard input: {e}")))?;
+    Ok(t.trim_end_matches('\n').to_string())
+}
+
+/// The incident as the backend has it now (for the version a change is
+/// based on, and the step after its status).
+async fn current(reader: &Reader, id: IncidentId) -> Result<crate::model::Incident, CliError> {
+    match reader.detail(id, None).await? {
+        Fetched::Fresh { value, .. } => Ok(value.incident),
+        Fetched::NotModified => Err("the backend answered 304 to a plain read".into()),
+    }
+}
+
+async fn op_for(intent: Intent, reader: &Reader) -> Result<WriteOp, CliError> {
+    Ok(match intent {
+        Intent::Ack(id) => WriteOp::Transition {
+            id: parse_id(&id)?,
+            body: TransitionRequest {
+                to: Status::Acknowledged,
+                force: false,
+                reason: None,
+            },
+        },
+        Intent::Note(id, text) => WriteOp::Note {
+            id: parse_id(&id)?,
+            body: TextRequest {
+                text: text_arg(text)?,
+            },
+        },
+        Intent::Update(id, text) => WriteOp::StakeholderUpdate {
+            id: parse_id(&id)?,
+            body: TextRequest {
+                text: text_arg(text)?,
+            },
+        },
+        Intent::Advance { id, force, reason } => {
+            if force && reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                return Err(CliError::usage(
+                    "--force needs --reason (it is recorded on the timeline)",
+                ));
+            }
+            let id = parse_id(&id)?;
+            let inc = current(reader, id).await?;
+            let to = inc.status.next().ok_or_else(|| {
+                CliError::new(
+                    Exit::Conflict,
+                    format!("{id} is {}: there is no next phase", inc.status),
+                )
+            })?;
+            WriteOp::Transition {
+                id,
+                body: TransitionRequest { to, force, reason },
+            }
+        }
+        Intent::Severity(id, severity) => {
+            let id = parse_id(&id)?;
+            let inc = current(reader, id).await?;
+            WriteOp::Patch {
+                id,
+                if_match: inc.version,
+                body: PatchRequest {
+                    severity: Some(severity),
+                    ..Default::default()
+                },
+            }
+        }
+        Intent::Declare(body) => WriteOp::Declare { body },
+        Intent::Resolve(id) => WriteOp::Resolve { id: parse_id(&id)? },
+        Intent::Silence {
+            id,
+            minutes,
+            comment,
+        } => WriteOp::Silence {
+            id: parse_id(&id)?,
+            comment,
+            minutes,
+        },
+    })
+}
+
+/// Sends with the write's one idempotency key, retrying what may succeed
+/// later (the backend is down, slow, or rate limiting) a few times.
+async fn deliver(
+    writer: &Writer,
+    w: &Write,
+) -> Result<Option<crate::model::wire::WriteAnswer>, ClientError> {
+    let mut attempt = 0;
+    loop {
+        match writer.send(w).await {
+            Err(e) if e.is_transient() && attempt < 3 => {
+                attempt += 1;
+                let wait = e
+                    .retry_after()
+                    .unwrap_or_else(|| Duration::from_millis(500 << attempt))
+                    .min(Duration::from_secs(10));
+                tokio::time::sleep(wait).await;
+            }
+            r => return r,
+        }
+    }
+}
+
+pub fn run(intent: Intent, flags: WriteFlags) -> Result<(), CliError> {
+    let config = Config::load_default()?;
+    super::runtime()?.block_on(async {
+        let c = backend::resolve(&flags.backend, &config).await?;
+        let r = act(intent, &flags, &c.reader, &c.writer).await;
+        if let Some(s) = c.embedded {
+            s.stop().await;
+        }
+        r
+    })
+}
+
+async fn act(
+    intent: Intent,
+    flags: &WriteFlags,
+    reader: &Reader,
+    writer: &Writer,
+) -> Result<(), CliError> {
+    let caps = reader.capabilities();
+    if !caps.change_feed {
+        // Alertmanager and PagerDuty map our ids from their list: read it.
+        reader.list(false, None).await?;
+    }
+    let op = op_for(intent, reader).await?;
+    let w = Write::new(op);
+    if flags.dry_run {
+        let plan = writer.plan(&w)?;
+        if flags.json {
+            out(serde_json::to_string_pretty(&plan).map_err(|e| e.to_string())?);
+        } else {
+            out(plan.display().trim_end());
+        }
+        return Ok(());
+    }
+    let answer = deliver(writer, &w).await?;
+    if flags.json {
+        let v = match &answer {
+            Some(a) => serde_json::to_value(a).map_err(|e| e.to_string())?,
+            None => serde_json::json!({"ok": true, "what": w.op.describe()}),
+        };
+        out(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+        return Ok(());
+    }
+    match answer {
+        Some(a) => out(format!(
+            "{} {} {} (version {}): {}",
+            a.incident.id,
+            a.incident.severity,
+            a.incident.status,
+            a.incident.version,
+            w.op.describe()
+        )),
+        None => out(format!("done: {}", w.op.describe())),
+    }
+    Ok(())
+}

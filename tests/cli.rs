@@ -1,0 +1,412 @@
+//! The command line as a script uses it: write commands against a real
+//! `warroom serve`, exit codes, pipes, dry runs, and the help.
+
+mod common;
+
+use std::io::Write as _;
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Output, Stdio};
+
+use common::procs::{BIN, ServerProc, free_port, token};
+use serde_json::Value;
+
+struct Env {
+    dir: tempfile::TempDir,
+    server: ServerProc,
+    tok_file: std::path::PathBuf,
+}
+
+fn env() -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let tok = token(&db, "commander", "script");
+    let tok_file = dir.path().join("token");
+    std::fs::write(&tok_file, &tok).unwrap();
+    std::fs::set_permissions(&tok_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let server = ServerProc::start(free_port(), &db);
+    Env {
+        dir,
+        server,
+        tok_file,
+    }
+}
+
+impl Env {
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .args(["--api", &self.server.url(), "--token-file"])
+            .arg(&self.tok_file)
+            .env("HOME", self.dir.path())
+            .env("XDG_STATE_HOME", self.dir.path().join("state"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env_remove("WARROOM_TOKEN")
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let o = self.run(args);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_slice(&o.stdout).unwrap()
+    }
+
+    fn incident(&self, id: &str) -> Value {
+        self.json(&["show", id, "--json"])
+    }
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn every_write_command_on_a_real_server() {
+    let e = env();
+    let a = e.json(&[
+        "declare",
+        "--title",
+        "Checkout 502s",
+        "--service",
+        "checkout",
+        "--severity",
+        "SEV2",
+        "--summary",
+        "EU only",
+        "--json",
+    ]);
+    let id = a["incident"]["id"].as_str().unwrap().to_string();
+    assert_eq!(a["incident"]["summary"], "EU only");
+
+    let a = e.json(&["ack", &id, "--json"]);
+    assert_eq!(a["incident"]["status"], "acknowledged");
+
+    let a = e.json(&["note", &id, "pool at 41%", "--json"]);
+    assert_eq!(a["events"][0]["text"], "pool at 41%");
+
+    // A note from standard input.
+    let mut c = e.cmd(&["note", &id, "-"]);
+    c.stdin(Stdio::piped()).stdout(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"line one\nline two\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&id));
+
+    let a = e.json(&["update", &id, "Mitigation under way", "--json"]);
+    assert_eq!(a["events"][0]["kind"], "stakeholder_update");
+
+    let a = e.json(&["advance", &id, "--json"]);
+    assert_eq!(a["incident"]["status"], "investigating");
+    // Leaving investigation with open items needs --force and a reason.
+    let o = e.run(&["advance", &id]);
+    assert_eq!(code(&o), 6, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("open"));
+    let o = e.run(&["advance", &id, "--force"]);
+    assert_eq!(code(&o), 2, "--force without --reason");
+    let a = e.json(&[
+        "advance",
+        &id,
+        "--force",
+        "--reason",
+        "bridge decided",
+        "--json",
+    ]);
+    assert_eq!(a["incident"]["status"], "identified");
+    assert_eq!(a["events"][0]["kind"], "forced_transition");
+
+    let a = e.json(&["severity", &id, "SEV1", "--json"]);
+    assert_eq!(a["incident"]["severity"], "SEV1");
+
+    // What the server stored.
+    let d = e.incident(&id);
+    assert_eq!(d["incident"]["severity"], "SEV1");
+    assert_eq!(d["incident"]["status"], "identified");
+    let texts: Vec<&str> = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|ev| ev["text"].as_str())
+        .collect();
+    assert!(texts.contains(&"line one\nline two"), "{texts:?}");
+
+    // Not on this backend: refused by name, nothing sent.
+    let o = e.run(&["resolve", &id]);
+    assert_ne!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("resolve"));
+}
+
+#[test]
+fn a_dry_run_prints_the_exact_request_and_sends_nothing() {
+    let e = env();
+    let a = e.json(&[
+        "declare",
+        "--title",
+        "t",
+        "--service",
+        "s",
+        "--severity",
+        "SEV3",
+        "--json",
+    ]);
+    let id = a["incident"]["id"].as_str().unwrap().to_string();
+    let before = e.incident(&id)["incident"]["version"].clone();
+    for args in [
+        vec!["ack", &id, "--dry-run"],
+        vec!["note", &id, "hello", "--dry-run"],
+        vec!["severity", &id, "SEV1", "--dry-run"],
+        vec!["advance", &id, "--dry-run"],
+    ] {
+        let o = e.run(&args);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains(&format!("/api/v1/incidents/{id}")), "{text}");
+        assert!(text.contains("Idempotency-Key:"), "{text}");
+        let secret = std::fs::read_to_string(&e.tok_file).unwrap();
+        assert!(!text.contains(secret.trim()), "the token is never printed");
+    }
+    let o = e.run(&["severity", &id, "SEV1", "--dry-run"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.starts_with("PATCH ") && text.contains("If-Match: \""),
+        "{text}"
+    );
+    let o = e.run(&["note", &id, "hello", "--dry-run", "--json"]);
+    let plan: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(plan["method"], "POST");
+    assert_eq!(plan["body"]["text"], "hello");
+    assert_eq!(
+        e.incident(&id)["incident"]["version"],
+        before,
+        "nothing was sent"
+    );
+}
+
+#[test]
+fn exit_codes_tell_a_script_what_went_wrong() {
+    let e = env();
+    // Not found.
+    let o = e.run(&["show", "INC-999"]);
+    assert_eq!(code(&o), 3, "{}", String::from_utf8_lossy(&o.stderr));
+    let o = e.run(&["note", "INC-999", "x"]);
+    assert_eq!(code(&o), 3);
+    // Usage.
+    assert_eq!(code(&e.run(&["show", "not-an-id"])), 2);
+    assert_eq!(code(&e.run(&["severity", "INC-1", "SEV9"])), 2);
+    // Conflict: the incident's state refuses it.
+    let a = e.json(&[
+        "declare",
+        "--title",
+        "t",
+        "--service",
+        "s",
+        "--severity",
+        "SEV3",
+        "--json",
+    ]);
+    let id = a["incident"]["id"].as_str().unwrap().to_string();
+    assert_eq!(code(&e.run(&["ack", &id])), 0);
+    assert_eq!(code(&e.run(&["ack", &id])), 6);
+    // Auth refused.
+    let bad = e.dir.path().join("bad-token");
+    std::fs::write(&bad, "wr_not_a_real_token").unwrap();
+    std::fs::set_permissions(&bad, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = Command::new(BIN)
+        .args(["list", "--api", &e.server.url(), "--token-file"])
+        .arg(&bad)
+        .env("HOME", e.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 4, "{}", String::from_utf8_lossy(&o.stderr));
+    // Unreachable.
+    let o = Command::new(BIN)
+        .args([
+            "list",
+            "--api",
+            &format!("http://127.0.0.1:{}", free_port()),
+            "--token-file",
+        ])
+        .arg(&e.tok_file)
+        .env("HOME", e.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 5, "{}", String::from_utf8_lossy(&o.stderr));
+    // An API URL pasted with its /api/v1 works.
+    let o = Command::new(BIN)
+        .args([
+            "list",
+            "--api",
+            &format!("{}/api/v1/", e.server.url()),
+            "--token-file",
+        ])
+        .arg(&e.tok_file)
+        .env("HOME", e.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    {
+        // Enough incidents that the output outgrows the pipe's buffer.
+        let s = warroom::server::Store::open(&db).unwrap();
+        s.write(None, |tx| {
+            for i in 0..3_000 {
+                let req = warroom::model::wire::DeclareRequest {
+                    title: format!("incident number {i} with a title long enough to fill a line"),
+                    service: "svc".into(),
+                    severity: warroom::model::Severity::Sev3,
+                    summary: String::new(),
+                    commander: None,
+                    tags: vec![],
+                };
+                let who = warroom::model::Actor {
+                    handle: "a".into(),
+                    role: warroom::model::ActorRole::Commander,
+                };
+                let d = warroom::model::declare(
+                    warroom::server::store::next_id(tx)?,
+                    req,
+                    &who,
+                    vec![],
+                    chrono::Utc::now(),
+                )?;
+                warroom::server::store::save(tx, &d, 0, None)?;
+            }
+            Ok((200, String::new()))
+        })
+        .unwrap();
+    }
+    let tok = token(&db, "viewer", "pipe");
+    let tok_file = dir.path().join("token");
+    std::fs::write(&tok_file, &tok).unwrap();
+    std::fs::set_permissions(&tok_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let server = ServerProc::start(free_port(), &db);
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; '{BIN}' list --api {} --token-file '{}' | head -1",
+            server.url(),
+            tok_file.display()
+        ))
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+    assert!(o.status.success(), "exit {:?}: {err}", o.status.code());
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("SEV"));
+}
+
+#[test]
+fn flags_a_command_does_not_use_are_refused() {
+    let o = Command::new(BIN)
+        .args(["demo", "--api", "http://x", "--profile", "nosuch"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--api") && err.contains("--profile"), "{err}");
+    // A token file with nowhere to send it is a mistake, not local mode.
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(BIN)
+        .args(["list", "--token-file", "/nonexistent"])
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_ne!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--api"));
+}
+
+#[test]
+fn the_console_without_a_terminal_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(BIN)
+        .arg("demo")
+        .env("HOME", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ssh -t"));
+}
+
+#[test]
+fn completions_and_the_man_page_are_generated() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = Command::new(BIN)
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            text.contains("warroom") && text.contains("silence"),
+            "{shell}"
+        );
+    }
+    let o = Command::new(BIN).arg("man").output().unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains(".TH") && text.contains("warroom"));
+}
+
+#[test]
+fn tokens_are_unique_by_name_and_listed_in_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    token(&db, "viewer", "noc-board");
+    let o = Command::new(BIN)
+        .args([
+            "token",
+            "create",
+            "--role",
+            "viewer",
+            "--name",
+            "noc-board",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_ne!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already named"));
+    token(&db, "commander", "a-much-longer-name-for-alice");
+    let o = Command::new(BIN)
+        .args(["token", "list", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let col = |l: &str| {
+        l.find("viewer")
+            .or_else(|| l.find("commander"))
+            .or_else(|| l.find("ROLE"))
+    };
+    assert_eq!(col(lines[0]), col(lines[1]));
+    assert_eq!(col(lines[1]), col(lines[2]), "{text}");
+}
