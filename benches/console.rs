@@ -121,7 +121,11 @@ async fn run(incidents: usize, full: bool) -> Vec<String> {
         .unwrap();
     let tok_file = dir.path().join("token");
     std::fs::write(&tok_file, &tok).unwrap();
-    std::fs::set_permissions(&tok_file, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(
+        &tok_file,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
     let base = srv.base_url();
     let http = reqwest::Client::new();
 

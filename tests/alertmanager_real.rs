@@ -241,6 +241,34 @@ async fn alertmanager_opens_incidents_and_a_console_silence_suppresses_its_alert
         Status::Contained,
         "a silenced group shows as contained"
     );
+    // The timeline says it in Alertmanager's states: each alert became
+    // active, then was suppressed by this silence (who and why), in time
+    // order; nothing claims the alerts resolved.
+    let Fetched::Fresh { value: detail, .. } = reader.detail(group.id, None).await.unwrap() else {
+        panic!()
+    };
+    let lines: Vec<String> = detail.timeline.iter().map(|e| e.kind.describe()).collect();
+    assert!(lines.iter().all(|l| !l.contains("resolved")), "{lines:?}");
+    let suppressed: Vec<&String> = lines.iter().filter(|l| l.contains("SUPPRESSED")).collect();
+    assert_eq!(suppressed.len(), 2, "{lines:?}");
+    assert!(
+        suppressed
+            .iter()
+            .all(|l| l.contains("silenced by ic-alice: rolling back checkout-api")),
+        "{lines:?}"
+    );
+    assert!(
+        detail
+            .timeline
+            .windows(2)
+            .all(|w| w[0].at <= w[1].at && w[0].seq < w[1].seq)
+    );
+    // A separate command (no list read first) shows the same group.
+    let (fresh, _) = alertmanager::connect(&am.url, None, None, "ic-alice").unwrap();
+    assert!(matches!(
+        fresh.detail(group.id, None).await.unwrap(),
+        Fetched::Fresh { .. }
+    ));
     let silences = reader.silences().await.unwrap();
     let ours = silences
         .iter()

@@ -393,3 +393,110 @@ async fn writes_that_pagerduty_cannot_do_are_refused_locally() {
         "nothing was sent"
     );
 }
+
+/// A backend that lies the way mocks and proxies do: `more: true` on every
+/// page, `statuses[]` ignored (a resolved incident among the open ones),
+/// and any incident fetched by number.
+async fn liar(spec: Value) -> Fake {
+    let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+    let log = seen.clone();
+    let spec = Arc::new(spec);
+    let app = axum::Router::new().fallback(move |req: Request| {
+        let (log, spec) = (log.clone(), spec.clone());
+        async move {
+            log.lock().unwrap().push(Seen {
+                method: req.method().to_string(),
+                path: req.uri().path().to_string(),
+                query: req.uri().query().unwrap_or("").to_string(),
+                headers: vec![],
+                body: None,
+            });
+            let path = req.uri().path().to_string();
+            let ok = |v: Value| {
+                (
+                    StatusCode::OK,
+                    [("content-type", "application/json")],
+                    v.to_string(),
+                )
+                    .into_response()
+            };
+            if path == "/incidents" {
+                let mut page = example(&spec, "/incidents", "get", Some("200"));
+                let mut open = page["incidents"][0].clone();
+                open["status"] = json!("triggered");
+                let mut resolved = open.clone();
+                resolved["id"] = json!("PRESOLVED");
+                resolved["incident_number"] = json!(77);
+                resolved["status"] = json!("resolved");
+                page["incidents"] = json!([open, resolved]);
+                page["more"] = json!(true);
+                return ok(page);
+            }
+            if path == "/users" {
+                return ok(example(&spec, "/users", "get", Some("200")));
+            }
+            if path.ends_with("/log_entries") {
+                return ok(example(
+                    &spec,
+                    "/incidents/{id}/log_entries",
+                    "get",
+                    Some("200"),
+                ));
+            }
+            if path.ends_with("/notes") {
+                return ok(example(&spec, "/incidents/{id}/notes", "get", Some("200")));
+            }
+            ok(example(&spec, "/incidents/{id}", "get", Some("200")))
+        }
+    });
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    Fake {
+        url: format!("http://{addr}"),
+        seen,
+    }
+}
+
+#[tokio::test]
+async fn more_for_ever_and_ignored_filters_do_not_fool_the_list() {
+    let f = liar(spec()).await;
+    let (reader, _) = connect(&f);
+    let started = Instant::now();
+    let Fetched::Fresh { value, .. } = reader.list(false, None).await.unwrap() else {
+        panic!()
+    };
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let pages = f
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|s| s.path == "/incidents")
+        .count();
+    assert_eq!(pages, 2, "a page with nothing new ends the walk");
+    let ids: Vec<IncidentId> = value.incidents.iter().map(|i| i.id).collect();
+    assert_eq!(
+        ids,
+        vec![IncidentId(1234)],
+        "once each, and not the resolved one"
+    );
+}
+
+#[tokio::test]
+async fn any_incident_can_be_shown_and_users_are_looked_up() {
+    let f = liar(spec()).await;
+    let (reader, _) = connect(&f);
+    // No list first (a separate `warroom show` process): fetched by number.
+    let Fetched::Fresh { value, .. } = reader.detail(IncidentId(1234), None).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(value.incident.id, IncidentId(1234));
+    let seen = f.seen.lock().unwrap().clone();
+    assert_eq!(seen[0].path, "/incidents/1234");
+    let users = reader.users("ea").await.unwrap();
+    assert!(!users.is_empty());
+    assert!(users.iter().all(|u| !u.id.is_empty()));
+    let q = &f.seen.lock().unwrap().last().unwrap().query.clone();
+    assert!(q.contains("query=ea"), "{q}");
+}

@@ -44,6 +44,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     stakeholder_updates: false,
     silence: true,
     change_feed: false,
+    user_directory: false,
 };
 
 #[derive(Debug, Clone, Deserialize)]
@@ -403,54 +404,91 @@ pub fn to_incident(id: u64, g: &AlertGroup) -> Incident {
 
 /// The group's alerts as a timeline: each alert with all its labels and
 /// annotations, and a line for each silence or inhibition on it.
-pub fn to_detail(id: u64, g: &AlertGroup) -> IncidentDetail {
-    let mut alerts = g.alerts.clone();
-    alerts.sort_by_key(|a| a.starts_at);
-    let mut timeline = Vec::new();
-    for a in &alerts {
+/// Why Alertmanager holds an alert back, in words: each silence by whom and
+/// why (from `silences`, by id), or the inhibition.
+fn suppression(a: &GettableAlert, silences: &HashMap<String, (String, String)>) -> Option<String> {
+    let mut why: Vec<String> = a
+        .status
+        .silenced_by
+        .iter()
+        .map(|id| match silences.get(id) {
+            Some((by, comment)) => format!("silenced by {by}: {comment}"),
+            None => format!("silenced (silence {id})"),
+        })
+        .collect();
+    if !a.status.inhibited_by.is_empty() {
+        why.push(format!(
+            "inhibited by {} other alert(s)",
+            a.status.inhibited_by.len()
+        ));
+    }
+    (a.status.state == "suppressed" || !why.is_empty()).then(|| {
+        if why.is_empty() {
+            "suppressed".to_string()
+        } else {
+            why.join("; ")
+        }
+    })
+}
+
+/// An alert group's timeline in Alertmanager's own states, oldest first:
+/// each alert became active at its start; one that is suppressed (by a
+/// silence or an inhibition) says so, with who silenced it and why.
+pub fn to_detail(
+    id: u64,
+    g: &AlertGroup,
+    silences: &HashMap<String, (String, String)>,
+) -> IncidentDetail {
+    let mut events: Vec<(DateTime<Utc>, EventKind)> = Vec::new();
+    for a in &g.alerts {
         let labels: Vec<String> = a.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let annotations: Vec<String> = a
             .annotations
             .iter()
             .map(|(k, v)| format!("{k}: {v}"))
             .collect();
-        timeline.push(TimelineEvent {
-            seq: timeline.len() as u64 + 1,
-            at: a.starts_at,
-            author: "alertmanager".into(),
-            kind: EventKind::AlertReceived {
-                alert: format!(
-                    "{} {{{}}}",
-                    a.labels.get("alertname").map_or("alert", String::as_str),
-                    labels.join(", ")
-                ),
-                firing: a.status.state != "suppressed",
-                detail: (!annotations.is_empty()).then(|| annotations.join(" · ")),
+        let alert = format!(
+            "{} {{{}}}",
+            a.labels.get("alertname").map_or("alert", String::as_str),
+            labels.join(", ")
+        );
+        let detail = (!annotations.is_empty()).then(|| annotations.join(" · "));
+        events.push((
+            a.starts_at,
+            EventKind::AlertReceived {
+                alert: alert.clone(),
+                firing: true,
+                detail: detail.clone(),
+                suppressed: None,
             },
-        });
-        for s in &a.status.silenced_by {
-            timeline.push(TimelineEvent {
-                seq: timeline.len() as u64 + 1,
-                at: a.updated_at.unwrap_or(a.starts_at),
-                author: "alertmanager".into(),
-                kind: EventKind::Note {
-                    text: format!("silenced by {s}"),
+        ));
+        if let Some(why) = suppression(a, silences) {
+            events.push((
+                a.updated_at.unwrap_or(a.starts_at).max(a.starts_at),
+                EventKind::AlertReceived {
+                    alert,
+                    firing: true,
+                    detail: None,
+                    suppressed: Some(why),
                 },
-            });
-        }
-        for s in &a.status.inhibited_by {
-            timeline.push(TimelineEvent {
-                seq: timeline.len() as u64 + 1,
-                at: a.updated_at.unwrap_or(a.starts_at),
-                author: "alertmanager".into(),
-                kind: EventKind::Note {
-                    text: format!("inhibited by {s}"),
-                },
-            });
+            ));
         }
     }
+    events.sort_by_key(|(at, _)| *at);
+    let timeline: Vec<TimelineEvent> = events
+        .into_iter()
+        .enumerate()
+        .map(|(i, (at, kind))| TimelineEvent {
+            seq: i as u64 + 1,
+            at,
+            author: "alertmanager".into(),
+            kind,
+        })
+        .collect();
+    let mut incident = to_incident(id, g);
+    incident.last_seq = timeline.len() as u64;
     IncidentDetail {
-        incident: to_incident(id, g),
+        incident,
         timeline,
         responders: Vec::new(),
         checklists: Vec::new(),
@@ -489,12 +527,29 @@ impl ReadBackend for AlertmanagerBackend {
         _etag: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Fetched<IncidentDetail>, ClientError>> {
         async move {
-            let g = self.group(id).ok_or(ClientError::Api {
-                status: 404,
-                code: "not_found".into(),
-                message: format!("{id} is not an active alert group"),
-            })?;
-            let mut d = to_detail(id.0, &g);
+            // A command run on its own (`warroom show INC-2`) has not read
+            // the groups yet: read them, which numbers them as `list` does.
+            let g = match self.group(id) {
+                Some(g) => g,
+                None => {
+                    let groups = self.groups().await?;
+                    self.remember(&groups);
+                    self.group(id).ok_or(ClientError::Api {
+                        status: 404,
+                        code: "not_found".into(),
+                        message: format!("{id} is not an active alert group"),
+                    })?
+                }
+            };
+            let list: Vec<GettableSilence> = self
+                .call(self.request(Method::GET, "/silences"))
+                .await
+                .unwrap_or_default();
+            let silences = list
+                .into_iter()
+                .map(|s| (s.id, (s.created_by, s.comment)))
+                .collect();
+            let mut d = to_detail(id.0, &g, &silences);
             clean_detail(&mut d);
             Ok(Fetched::Fresh {
                 value: d,

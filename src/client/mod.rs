@@ -87,6 +87,10 @@ pub trait ReadBackend: Send + Sync {
     ) -> BoxFuture<'_, Result<TimelinePage, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("older timeline pages".into())) })
     }
+    /// Users whose name or email matches (PagerDuty's directory).
+    fn users<'a>(&'a self, _query: &'a str) -> BoxFuture<'a, Result<Vec<UserMatch>, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("a user directory".into())) })
+    }
     /// Silences (Alertmanager only).
     fn silences(&self) -> BoxFuture<'_, Result<Vec<SilenceInfo>, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("silences".into())) })
@@ -152,6 +156,10 @@ impl Reader {
         before: u64,
     ) -> Result<TimelinePage, ClientError> {
         self.0.timeline_before(id, before).await
+    }
+
+    pub async fn users(&self, query: &str) -> Result<Vec<UserMatch>, ClientError> {
+        self.0.users(query).await
     }
 
     pub async fn silences(&self) -> Result<Vec<SilenceInfo>, ClientError> {
@@ -253,6 +261,17 @@ pub struct Capabilities {
     pub silence: bool,
     /// Pushes changes (long-poll) instead of being polled.
     pub change_feed: bool,
+    /// People are the backend's users, found by name (PagerDuty): the
+    /// responder dialog searches them and sends their ids.
+    pub user_directory: bool,
+}
+
+/// A person in a backend's user directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserMatch {
+    pub id: String,
+    pub name: String,
+    pub email: String,
 }
 
 impl Capabilities {
@@ -269,6 +288,7 @@ impl Capabilities {
         stakeholder_updates: true,
         silence: false,
         change_feed: true,
+        user_directory: false,
     };
 }
 

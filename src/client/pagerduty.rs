@@ -45,6 +45,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     stakeholder_updates: false,
     silence: false,
     change_feed: false,
+    user_directory: true,
 };
 
 pub const DEFAULT_ACCEPT: &str = "application/vnd.pagerduty+json;version=2";
@@ -297,6 +298,7 @@ pub fn to_detail(i: &PdIncident, logs: &[LogEntry], notes: &[Note]) -> IncidentD
                 alert: text,
                 firing: true,
                 detail: None,
+                suppressed: None,
             },
             "acknowledge_log_entry" => EventKind::StatusChanged {
                 from: Status::Triggered,
@@ -452,21 +454,44 @@ impl ReadBackend for PagerDutyBackend {
 
     fn list<'a>(
         &'a self,
-        _all: bool,
+        include_resolved: bool,
         _etag: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Fetched<ListResponse>, ClientError>> {
         async move {
-            let mut all = Vec::new();
+            let statuses = if include_resolved {
+                "statuses[]=triggered&statuses[]=acknowledged&statuses[]=resolved"
+            } else {
+                "statuses[]=triggered&statuses[]=acknowledged"
+            };
+            let mut all: Vec<PdIncident> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             let mut offset = 0;
             loop {
-                let path = format!("/incidents?statuses[]=triggered&statuses[]=acknowledged&limit={PAGE}&offset={offset}");
+                let path = format!("/incidents?{statuses}&limit={PAGE}&offset={offset}");
                 let page: Page = self.call(self.request(Method::GET, &path)).await?;
                 let n = page.incidents.len() as u64;
-                all.extend(page.incidents);
+                // `more` is the backend's word; a page with nothing we have
+                // not seen ends the walk whatever it says (mocks and proxies
+                // answer `more: true` for ever).
+                let before = seen.len();
+                for i in page.incidents {
+                    if seen.insert(i.id.clone()) {
+                        all.push(i);
+                    }
+                }
                 offset += n;
-                if page.more != Some(true) || n == 0 || offset + PAGE > MAX_OFFSET {
+                if page.more != Some(true)
+                    || n == 0
+                    || seen.len() == before
+                    || offset + PAGE > MAX_OFFSET
+                {
                     break;
                 }
+            }
+            // A backend that ignores `statuses[]` must not show a resolved
+            // incident as open.
+            if !include_resolved {
+                all.retain(|i| i.status.as_deref() != Some("resolved"));
             }
             let mut ids = self.ids.lock().unwrap_or_else(|e| e.into_inner());
             for i in &all {
@@ -475,7 +500,10 @@ impl ReadBackend for PagerDutyBackend {
             drop(ids);
             let mut incidents: Vec<Incident> = all.iter().map(to_incident).collect();
             incidents.iter_mut().for_each(clean_incident);
-            Ok(Fetched::Fresh { value: ListResponse::complete(0, incidents), etag: None })
+            Ok(Fetched::Fresh {
+                value: ListResponse::complete(0, incidents),
+                etag: None,
+            })
         }
         .boxed()
     }
@@ -486,10 +514,17 @@ impl ReadBackend for PagerDutyBackend {
         _etag: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Fetched<IncidentDetail>, ClientError>> {
         async move {
-            let pd = self.pd_id(id)?;
+            // PagerDuty takes the incident number too, so any incident can
+            // be shown, not only the open ones the list mapped.
+            let key = self.pd_id(id).unwrap_or_else(|_| id.0.to_string());
             let one: One = self
-                .call(self.request(Method::GET, &format!("/incidents/{pd}")))
+                .call(self.request(Method::GET, &format!("/incidents/{key}")))
                 .await?;
+            let pd = one.incident.id.clone();
+            self.ids
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(one.incident.incident_number, pd.clone());
             let logs: LogEntries = self
                 .call(self.request(
                     Method::GET,
@@ -516,6 +551,44 @@ impl ReadBackend for PagerDutyBackend {
     ) -> BoxFuture<'_, Result<ChangesResponse, ClientError>> {
         // No change feed: the poller reads everything again each period.
         super::http::poll_wait(since, wait)
+    }
+
+    fn users<'a>(
+        &'a self,
+        query: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<super::UserMatch>, ClientError>> {
+        async move {
+            #[derive(Deserialize)]
+            struct User {
+                id: String,
+                #[serde(default)]
+                name: String,
+                #[serde(default)]
+                email: String,
+            }
+            #[derive(Deserialize)]
+            struct Users {
+                users: Vec<User>,
+            }
+            let q: String = query.chars().take(100).collect();
+            let list: Users = self
+                .call(
+                    self.request(Method::GET, "/users")
+                        .query(&[("query", q.as_str()), ("limit", "10")]),
+                )
+                .await?;
+            Ok(list
+                .users
+                .into_iter()
+                .take(10)
+                .map(|u| super::UserMatch {
+                    id: crate::text::one_line(&u.id, 40),
+                    name: crate::text::one_line(&u.name, 60),
+                    email: crate::text::one_line(&u.email, 80),
+                })
+                .collect())
+        }
+        .boxed()
     }
 
     fn whoami(&self) -> BoxFuture<'_, Result<(String, ActorRole), ClientError>> {

@@ -79,9 +79,14 @@ pub fn clean_event(e: &mut TimelineEvent) {
                 clean_in_place(handle, false)
             }
             EventKind::ChecklistItem { item, .. } => clean_in_place(item, false),
-            EventKind::AlertReceived { alert, detail, .. } => {
+            EventKind::AlertReceived {
+                alert,
+                detail,
+                suppressed,
+                ..
+            } => {
                 clean_in_place(alert, false);
-                if let Some(d) = detail.as_mut() {
+                for d in [detail, suppressed].into_iter().flatten() {
                     clean_in_place(d, false);
                 }
             }

@@ -359,6 +359,7 @@ fn plan(
                 alert,
                 firing,
                 detail: d,
+                suppressed: None,
             }])
         }
     }

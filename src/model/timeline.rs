@@ -65,6 +65,10 @@ pub enum EventKind {
         firing: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         detail: Option<String>,
+        /// Still firing but not notifying: why (a silence, by whom and
+        /// why, or an inhibition), as Alertmanager reports it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        suppressed: Option<String>,
     },
 }
 
@@ -103,8 +107,13 @@ impl EventKind {
                 alert,
                 firing,
                 detail,
+                suppressed,
             } => {
-                let state = if *firing { "FIRING" } else { "resolved" };
+                let state = match (firing, suppressed) {
+                    (true, Some(why)) => format!("SUPPRESSED ({why})"),
+                    (true, None) => "FIRING".to_string(),
+                    (false, _) => "resolved".to_string(),
+                };
                 match detail {
                     Some(d) => format!("alert {state}: {alert} - {d}"),
                     None => format!("alert {state}: {alert}"),

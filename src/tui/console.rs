@@ -80,6 +80,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
     }
     let (silences_tx, mut silences_rx) = mpsc::channel(4);
     let (older_tx, mut older_rx) = mpsc::channel(4);
+    let (users_tx, mut users_rx) = mpsc::channel(4);
     let (who_tx, mut who_rx) = mpsc::channel(1);
     let reader = setup.reader.clone();
     tokio::spawn(async move {
@@ -129,6 +130,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
             Some(w) = who_rx.recv() => Msg::Whoami(w),
             Some(s) = silences_rx.recv() => Msg::Silences(s),
             Some((id, page)) = older_rx.recv() => Msg::Older(id, page),
+            Some((q, users)) = users_rx.recv() => Msg::Users(q, users),
             _ = clock.tick() => Msg::Tick(Utc::now()),
             _ = frame_due, if dirty => continue,
             _ = term.recv() => break,
@@ -172,6 +174,13 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
                     if let Err(e) = drafts.save(&key, &text) {
                         tracing::warn!(error = %e, "cannot save draft");
                     }
+                }
+                Command::SearchUsers(q) => {
+                    let (reader, tx) = (setup.reader.clone(), users_tx.clone());
+                    tokio::spawn(async move {
+                        let r = reader.users(&q).await;
+                        let _ = tx.send((q, r)).await;
+                    });
                 }
                 Command::FetchOlder { id, before } => {
                     let (reader, tx) = (setup.reader.clone(), older_tx.clone());

@@ -36,6 +36,9 @@ pub enum Msg {
     /// Writes found in the outbox at start, not yet delivered.
     Restored(Vec<Write>),
     Silences(Result<Vec<crate::client::SilenceInfo>, ClientError>),
+    /// Users matching what was typed in the responder dialog (the query,
+    /// then the answer).
+    Users(String, Result<Vec<crate::client::UserMatch>, ClientError>),
     /// An older page of a timeline (or why it could not be read).
     Older(
         IncidentId,
@@ -55,6 +58,8 @@ pub enum Command {
     Adopt(Write),
     /// Discard a queued write that has not been delivered.
     Discard(String),
+    /// Search the backend's user directory (PagerDuty).
+    SearchUsers(String),
     /// Read the timeline page before `before` (the IC scrolled back).
     FetchOlder {
         id: IncidentId,

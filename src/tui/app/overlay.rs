@@ -111,6 +111,10 @@ pub struct ResponderForm {
     pub role: Role,
     /// 0 handle, 1 role.
     pub field: usize,
+    /// On a backend with a user directory: the users matching the text,
+    /// and the one picked (Enter sends its id).
+    pub matches: Vec<crate::client::UserMatch>,
+    pub pick: usize,
 }
 
 /// A message on top of everything until dismissed. A refused write keeps

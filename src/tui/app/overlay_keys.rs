@@ -433,7 +433,69 @@ fn declare_key(app: &mut App, mut f: DeclareForm, k: KeyEvent) -> Vec<Command> {
     Vec::new()
 }
 
+/// The responder dialog on a backend whose people are its users
+/// (PagerDuty): type a name, pick a match, Enter assigns by the user's id.
+fn directory_key(app: &mut App, mut f: ResponderForm, k: KeyEvent) -> Vec<Command> {
+    match k.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Down | KeyCode::Tab if !f.matches.is_empty() => {
+            f.pick = (f.pick + 1) % f.matches.len()
+        }
+        KeyCode::Up | KeyCode::BackTab if !f.matches.is_empty() => {
+            f.pick = (f.pick + f.matches.len() - 1) % f.matches.len()
+        }
+        KeyCode::Enter => {
+            let Some(u) = f.matches.get(f.pick).cloned() else {
+                // Nothing picked: a user id typed as is still works.
+                let typed = text_of(&f.handle).trim().to_string();
+                if typed.is_empty() || typed.contains(char::is_whitespace) {
+                    app.overlay = Some(Overlay::Responder(f));
+                    return Vec::new();
+                }
+                return send(
+                    app,
+                    WriteOp::Responder {
+                        id: f.id,
+                        body: ResponderAction::AssignRole {
+                            handle: typed,
+                            role: f.role,
+                        },
+                    },
+                );
+            };
+            return send(
+                app,
+                WriteOp::Responder {
+                    id: f.id,
+                    body: ResponderAction::Page {
+                        handle: u.id,
+                        name: Some(u.name),
+                        role: f.role,
+                    },
+                },
+            );
+        }
+        _ => {
+            f.handle.input(k);
+            let q = text_of(&f.handle).trim().to_string();
+            f.matches.clear();
+            f.pick = 0;
+            app.overlay = Some(Overlay::Responder(f));
+            return if q.chars().count() >= 2 {
+                vec![Command::SearchUsers(q)]
+            } else {
+                Vec::new()
+            };
+        }
+    }
+    app.overlay = Some(Overlay::Responder(f));
+    Vec::new()
+}
+
 fn responder_key(app: &mut App, mut f: ResponderForm, k: KeyEvent) -> Vec<Command> {
+    if app.caps.user_directory {
+        return directory_key(app, f, k);
+    }
     let roles = Role::ALL;
     let ri = roles.iter().position(|r| *r == f.role).unwrap_or(0);
     match k.code {

@@ -638,3 +638,45 @@ fn writes_queued_under_other_credentials_are_held_until_the_user_decides() {
     ch(&mut app, 'k');
     assert!(ch(&mut app, 's').is_empty());
 }
+
+#[test]
+fn on_pagerduty_the_responder_dialog_finds_users_and_sends_their_id() {
+    let mut app = sample_app(80, 24);
+    app.caps = crate::client::pagerduty::CAPABILITIES;
+    ch(&mut app, 'r');
+    assert!(matches!(app.overlay, Some(Overlay::Responder(_))));
+    assert!(ch(&mut app, 'd').is_empty(), "one letter does not search");
+    let cmds = ch(&mut app, 'a');
+    assert_eq!(cmds, vec![Command::SearchUsers("da".into())]);
+    let user = |id: &str, name: &str| crate::client::UserMatch {
+        id: id.into(),
+        name: name.into(),
+        email: format!("{}@example.com", name.to_lowercase()),
+    };
+    // A late answer to an older query is ignored.
+    update(
+        &mut app,
+        Msg::Users("d".into(), Ok(vec![user("PSTALE", "Old")])),
+    );
+    update(
+        &mut app,
+        Msg::Users(
+            "da".into(),
+            Ok(vec![user("PDANA01", "Dana"), user("PDAVE02", "Dave")]),
+        ),
+    );
+    let Some(Overlay::Responder(f)) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(f.matches.len(), 2);
+    key(&mut app, KeyCode::Down);
+    let cmds = key(&mut app, KeyCode::Enter);
+    let ops = sent(&cmds);
+    let [WriteOp::Responder { body, .. }] = &ops[..] else {
+        panic!("{cmds:?}")
+    };
+    assert!(
+        matches!(body, ResponderAction::Page { handle, .. } if handle == "PDAVE02"),
+        "{body:?}"
+    );
+}

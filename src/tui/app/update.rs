@@ -65,6 +65,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             }
             cmds
         }
+        Msg::Users(query, r) => {
+            if let Some(Overlay::Responder(f)) = &mut app.overlay {
+                // Only the answer to what is typed now: answers arrive late.
+                if text_of(&f.handle).trim() == query {
+                    match r {
+                        Ok(m) => {
+                            f.matches = m;
+                            f.pick = 0;
+                        }
+                        Err(e) => app.conn.error = Some(format!("user search: {e}")),
+                    }
+                }
+            }
+            Vec::new()
+        }
         Msg::Silences(r) => {
             if let Some(Overlay::Silences { list, cursor }) = &mut app.overlay {
                 *list = Some(r.map_err(|e| e.to_string()));
@@ -633,11 +648,19 @@ fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
                 .get(&id)
                 .and_then(|d| d.responders.iter().find(|r| r.handle == handle))
                 .map_or(Role::SubjectMatterExpert, |r| r.role);
+            let directory = app.caps.user_directory;
+            let hint = if directory {
+                "name or email: matching users are listed"
+            } else {
+                "handle, e.g. dana"
+            };
             app.overlay = Some(Overlay::Responder(ResponderForm {
                 id,
-                handle: line_input(&handle, "handle, e.g. dana"),
+                handle: line_input(&handle, hint),
                 role,
-                field: if handle.is_empty() { 0 } else { 1 },
+                field: if handle.is_empty() || directory { 0 } else { 1 },
+                matches: Vec::new(),
+                pick: 0,
             }));
             Vec::new()
         }

@@ -125,6 +125,58 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 h,
             );
         }
+        Some(Overlay::Responder(form)) if app.caps.user_directory => {
+            let rows = form.matches.len().min(6) as u16;
+            let r = centered(area, 72, 7 + rows);
+            let (inner, block) = popup(
+                theme,
+                f,
+                r,
+                &format!("Assign · {} · {} users", form.id, app.caps.name),
+            );
+            f.render_widget(block, r);
+            let [t, list, h] = Layout::vertical([
+                Constraint::Length(3),
+                Constraint::Min(0),
+                Constraint::Length(1),
+            ])
+            .areas(inner);
+            field(theme, f, t, &form.handle, "User", true);
+            let mut lines: Vec<Line> = form
+                .matches
+                .iter()
+                .take(6)
+                .enumerate()
+                .map(|(i, u)| {
+                    let st = if i == form.pick {
+                        theme.style(Role::Selected)
+                    } else {
+                        theme.style(Role::Text)
+                    };
+                    Line::from(Span::styled(
+                        pad(
+                            &format!(" {}  {}  ({})", u.name, u.email, u.id),
+                            list.width as usize,
+                        ),
+                        st,
+                    ))
+                })
+                .collect();
+            if lines.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    " type 2+ letters of a name or email",
+                    theme.style(Role::Muted),
+                )));
+            }
+            f.render_widget(Paragraph::new(lines), list);
+            f.render_widget(
+                Paragraph::new(hint(
+                    theme,
+                    &[("↑/↓", "pick"), ("Enter", "assign"), ("Esc", "cancel")],
+                )),
+                h,
+            );
+        }
         Some(Overlay::Responder(form)) => {
             let r = centered(area, 64, 8);
             let (inner, block) = popup(theme, f, r, &format!("Page or assign · {}", form.id));
@@ -169,16 +221,49 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             );
         }
         Some(Overlay::Silence(form)) => {
-            let r = centered(area, 70, 8);
+            // The exact matchers the silence gets: the alert group's labels,
+            // which the Alertmanager backend gives an incident as its tags.
+            let matchers: Vec<String> = app
+                .incidents
+                .iter()
+                .find(|i| i.id == form.id)
+                .map(|i| {
+                    i.tags
+                        .iter()
+                        .filter_map(|t| t.split_once('='))
+                        .map(|(k, v)| format!("{k}=\"{v}\""))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let m_rows = (matchers.len() as u16).clamp(1, 4);
+            let r = centered(area, 76, 9 + m_rows);
             let (inner, block) = popup(theme, f, r, &format!("Silence the alerts of {}", form.id));
             f.render_widget(block, r);
-            let [c, d, _, h] = Layout::vertical([
+            let [c, d, m, _, h] = Layout::vertical([
                 Constraint::Length(3),
                 Constraint::Length(1),
+                Constraint::Length(m_rows + 1),
                 Constraint::Min(0),
                 Constraint::Length(1),
             ])
             .areas(inner);
+            let mut mlines = vec![Line::from(Span::styled(
+                " Matchers (every alert with all of these labels is silenced):",
+                theme.style(Role::Muted),
+            ))];
+            if matchers.is_empty() {
+                mlines.push(Line::from(Span::styled(
+                    "   the group's labels (not known yet)",
+                    theme.style(Role::Muted),
+                )));
+            }
+            for chunk in matchers.chunks(3).take(m_rows as usize) {
+                mlines.push(Line::from(Span::styled(
+                    fit(&format!("   {}", chunk.join(", ")), m.width as usize).into_owned(),
+                    theme.style(Role::Text),
+                )));
+            }
+            f.render_widget(Paragraph::new(mlines), m);
             field(theme, f, c, &form.comment, "Comment (required)", true);
             let minutes = crate::tui::app::SILENCE_MINUTES[form.duration];
             let dur = if minutes >= 60 {
@@ -194,7 +279,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                         format!(
                             "  until {}",
                             (app.now + chrono::Duration::minutes(minutes as i64))
-                                .format("%H:%M UTC")
+                                .format("%a %d %b %H:%M UTC")
                         ),
                         theme.style(Role::Muted),
                     ),

@@ -58,6 +58,10 @@ fn frame_pane<'a>(
 fn event_style(theme: &Theme, k: &EventKind) -> Style {
     match k {
         EventKind::ForcedTransition { .. } => theme.style(Role::Forced),
+        EventKind::AlertReceived {
+            suppressed: Some(_),
+            ..
+        } => theme.style(Role::Muted),
         EventKind::AlertReceived { firing: true, .. } => theme.style(Role::Alert),
         EventKind::AlertReceived { firing: false, .. } => theme.style(Role::Ok),
         EventKind::StatusChanged { .. }
@@ -210,11 +214,17 @@ pub fn checklist(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         return;
     };
     let Some(list) = d.current_checklist() else {
+        // Say what is true: a backend without checklists has none, and an
+        // incident past its last phase has no open one.
+        let why = if !app.caps.checklists {
+            format!(" {} has no checklists", app.caps.name)
+        } else if d.incident.status.phase().is_none() {
+            format!(" {}: no open phase", d.incident.status)
+        } else {
+            " no checklist for this phase".to_string()
+        };
         f.render_widget(
-            Paragraph::new(Span::styled(
-                " closed: no open phase",
-                theme.style(Role::Muted),
-            )),
+            Paragraph::new(Span::styled(why, theme.style(Role::Muted))),
             inner,
         );
         return;
