@@ -2,6 +2,8 @@
 //!
 //! ```toml
 //! theme = "default"          # optional
+//! bell = true                # ring the bell for a new SEV1/SEV2 (default true)
+//! title = true               # open SEV1 count in the terminal title (default true)
 //! default_profile = "prod"   # optional; used when no --api/--profile is given
 //!
 //! [profiles.prod]
@@ -31,6 +33,10 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub theme: Option<String>,
+    /// Ring the terminal bell when a new SEV1/SEV2 appears (default on).
+    pub bell: Option<bool>,
+    /// Show the count of open SEV1s in the terminal's title (default on).
+    pub title: Option<bool>,
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,

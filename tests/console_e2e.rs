@@ -316,3 +316,82 @@ fn the_terminal_is_restored_on_sigterm_and_sighup() {
         assert!(home.path().join("data/warroom/warroom.db").exists());
     }
 }
+
+fn status(port: u16, tok: &str, id: &str) -> String {
+    detail(port, tok, id)["incident"]["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The whole lifecycle from the keyboard, to closed, with the server's
+/// stored status checked at each step; then the closed incident is opened
+/// by id and refuses writes.
+#[test]
+fn an_ic_steps_an_incident_to_closed_and_reopens_it_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let port = free_port();
+    let tok = token(&db, "commander", "ic-life");
+    let tok_file = dir.path().join("token");
+    std::fs::write(&tok_file, &tok).unwrap();
+    std::fs::set_permissions(&tok_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let _server = ServerProc::start(port, &db);
+    let url = format!("http://127.0.0.1:{port}");
+    let mut s = Screen::spawn(
+        &["--api", &url, "--token-file", tok_file.to_str().unwrap()],
+        dir.path(),
+        120,
+        40,
+    );
+    s.wait_text("● live", T);
+    s.send("D");
+    s.wait_text("Declare an incident", T);
+    s.send("Lifecycle drill");
+    s.send("\t");
+    s.send("payments");
+    s.send("\r");
+    s.wait_for("the incident", T, |t| {
+        t.contains("INC-1") && t.contains("triggered")
+    });
+    s.send("a");
+    s.wait_for("acknowledged", T, |_| {
+        status(port, &tok, "INC-1") == "acknowledged"
+    });
+    for to in [
+        "investigating",
+        "identified",
+        "contained",
+        "resolved",
+        "verified",
+        "closed",
+    ] {
+        s.send("n");
+        s.wait_for("the advance dialog", T, |t| t.contains("Advance INC-1"));
+        if s.text().contains("open item(s)") {
+            s.send("f");
+            s.wait_text("why?", T);
+            s.send(&format!("drill: skipping to {to}"));
+            s.send("\x13");
+        } else {
+            s.send("\r");
+        }
+        s.wait_for(to, T, |_| status(port, &tok, "INC-1") == to);
+        if to != "closed" {
+            // Resolved and verified incidents stay in the IC's list.
+            s.wait_for("the row", T, |t| t.contains("INC-1") && t.contains(to));
+        }
+    }
+    // Closed: gone from the list, and opened again by id, read-only.
+    s.wait_for("the selection kept on it", T, |t| {
+        t.contains("not in this list")
+    });
+    s.send(":");
+    s.send("INC-1");
+    s.send("\r");
+    s.wait_text("Lifecycle drill", T);
+    s.send("i");
+    s.wait_text("read-only", T);
+    let d = detail(port, &tok, "INC-1");
+    assert_eq!(d["incident"]["status"], "closed");
+}

@@ -285,3 +285,59 @@ fn every_terminal_size_draws_without_a_panic() {
         }
     }
 }
+
+fn screen_text(app: &App) -> String {
+    let t = render(app);
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn before_the_first_answer_the_list_says_loading_not_empty() {
+    let mut app = App::new("prod", warroom::client::Capabilities::WARROOM, clock());
+    update(&mut app, Msg::Resize(80, 24));
+    let s = screen_text(&app);
+    assert!(s.contains("Loading incidents"), "{s}");
+    assert!(!s.contains("No active incidents"));
+}
+
+#[test]
+fn a_refused_token_shows_the_auth_banner_with_the_fix() {
+    let mut app = App::new("prod", warroom::client::Capabilities::WARROOM, clock());
+    update(&mut app, Msg::Resize(160, 48));
+    update(
+        &mut app,
+        Msg::Feed(Feed::Failed {
+            error: ClientError::Api {
+                status: 401,
+                code: "unauthorized".into(),
+                message: "the token is unknown or revoked".into(),
+            },
+            at: clock(),
+        }),
+    );
+    let s = screen_text(&app);
+    assert!(
+        s.contains("AUTH REFUSED") && s.contains("WARROOM_TOKEN"),
+        "{s}"
+    );
+    assert!(s.contains("--token-file"));
+    assert!(!s.contains("No active incidents"));
+}
+
+#[test]
+fn long_ids_do_not_run_into_the_status_column() {
+    let mut details = warroom::tui::fixtures::sample_details();
+    details[0].incident.id = warroom::model::IncidentId(1201);
+    let app = warroom::tui::fixtures::app_with(details, 80, 24);
+    let s = screen_text(&app);
+    assert!(s.contains("INC-1201 "), "{s}");
+    assert!(!s.contains("INC-1201identified"));
+}

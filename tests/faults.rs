@@ -463,6 +463,7 @@ async fn the_console_state_keeps_its_last_good_data_through_garbage() {
         PollConfig {
             wait: Duration::from_secs(1),
             max_backoff: Duration::from_secs(1),
+            open_list: false,
         },
         wrx,
         tx,

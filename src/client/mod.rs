@@ -61,6 +61,14 @@ pub trait ReadBackend: Send + Sync {
         wait: Duration,
     ) -> BoxFuture<'_, Result<ChangesResponse, ClientError>>;
     fn whoami(&self) -> BoxFuture<'_, Result<(String, ActorRole), ClientError>>;
+    /// Every incident not closed (active, resolved, verified): the IC's
+    /// list. Backends without the later phases give their active list.
+    fn list_open<'a>(
+        &'a self,
+        etag: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Fetched<ListResponse>, ClientError>> {
+        self.list(false, etag)
+    }
     /// The current summaries of these incidents, whatever their status
     /// (what the change feed named). Backends without a way to ask for
     /// some read the whole list and pick.
@@ -144,6 +152,13 @@ impl Reader {
 
     pub async fn whoami(&self) -> Result<(String, ActorRole), ClientError> {
         self.0.whoami().await
+    }
+
+    pub async fn list_open(
+        &self,
+        etag: Option<&str>,
+    ) -> Result<Fetched<ListResponse>, ClientError> {
+        self.0.list_open(etag).await
     }
 
     pub async fn summaries(&self, ids: &[IncidentId]) -> Result<Vec<Incident>, ClientError> {

@@ -59,6 +59,9 @@ pub struct PollConfig {
     /// "stale" is a multiple of this.
     pub wait: Duration,
     pub max_backoff: Duration,
+    /// Read every incident not closed (the console: resolved and verified
+    /// ones still need the IC), not only the active ones (the wallboard).
+    pub open_list: bool,
 }
 
 impl Default for PollConfig {
@@ -66,6 +69,7 @@ impl Default for PollConfig {
         Self {
             wait: Duration::from_secs(10),
             max_backoff: Duration::from_secs(30),
+            open_list: false,
         }
     }
 }
@@ -155,7 +159,13 @@ async fn cycle(
     tx: &mpsc::Sender<Feed>,
 ) -> Result<(), ClientError> {
     if st.need_list {
-        if let Fetched::Fresh { value, etag } = reader.list(false, st.list_etag.as_deref()).await? {
+        let etag = st.list_etag.as_deref();
+        let list = if cfg.open_list {
+            reader.list_open(etag).await?
+        } else {
+            reader.list(false, etag).await?
+        };
+        if let Fetched::Fresh { value, etag } = list {
             st.list_etag = etag;
             st.since = value.revision;
             let _ = tx
@@ -243,8 +253,6 @@ async fn fetch_detail(
             Ok(Some(value))
         }
         Ok(Fetched::NotModified) => Ok(None),
-        // Gone since the list was read: the next change says so.
-        Err(ClientError::Api { status: 404, .. }) => Ok(None),
         Err(e @ (ClientError::Unreachable(_) | ClientError::Timeout)) => Err(e),
         Err(
             e @ ClientError::Api {

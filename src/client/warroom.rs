@@ -166,26 +166,16 @@ impl WarroomBackend {
     }
 }
 
-/// The most list pages one read walks (500 summaries each): a server that
-/// keeps handing out cursors cannot keep us reading for ever.
-const MAX_LIST_PAGES: usize = 200;
-
-impl ReadBackend for WarroomBackend {
-    fn capabilities(&self) -> Capabilities {
-        Capabilities::WARROOM
-    }
-
-    fn list<'a>(
+impl WarroomBackend {
+    /// Reads a whole list (`scope` active, open or all) page by page.
+    fn list_path<'a>(
         &'a self,
-        all: bool,
+        scope: &'a str,
         etag: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Fetched<ListResponse>, ClientError>> {
         async move {
-            let path = if all {
-                "/incidents?all=true"
-            } else {
-                "/incidents?all=false"
-            };
+            let path = format!("/incidents?scope={scope}");
+            let path = path.as_str();
             // The first page decides: unchanged (304) means the whole list is.
             let (mut whole, etag) = match self
                 .get::<ListResponse>(path, etag, REQUEST_TIMEOUT)
@@ -231,6 +221,31 @@ impl ReadBackend for WarroomBackend {
             Ok(Fetched::Fresh { value: whole, etag })
         }
         .boxed()
+    }
+}
+
+/// The most list pages one read walks (500 summaries each): a server that
+/// keeps handing out cursors cannot keep us reading for ever.
+const MAX_LIST_PAGES: usize = 200;
+
+impl ReadBackend for WarroomBackend {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::WARROOM
+    }
+
+    fn list<'a>(
+        &'a self,
+        all: bool,
+        etag: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Fetched<ListResponse>, ClientError>> {
+        self.list_path(if all { "all" } else { "active" }, etag)
+    }
+
+    fn list_open<'a>(
+        &'a self,
+        etag: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Fetched<ListResponse>, ClientError>> {
+        self.list_path("open", etag)
     }
 
     fn detail<'a>(

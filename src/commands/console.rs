@@ -44,7 +44,7 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
     super::logfile::log_to_file()?;
     super::runtime()?.block_on(async {
         let c = backend::resolve(&args.backend, &config).await?;
-        open(c, theme).await
+        open(c, theme, &config).await
     })?;
     Ok(())
 }
@@ -56,12 +56,12 @@ pub fn demo(theme_flag: Option<String>) -> Result<(), CliError> {
     super::logfile::log_to_file()?;
     super::runtime()?.block_on(async {
         let c = backend::embedded(DbLocation::Memory, true, "DEMO").await?;
-        open(c, theme).await
+        open(c, theme, &config).await
     })?;
     Ok(())
 }
 
-async fn open(c: Connected, theme: Theme) -> Result<(), String> {
+async fn open(c: Connected, theme: Theme, config: &Config) -> Result<(), String> {
     let state_dir = crate::paths::state_dir()?.join(&c.scope);
     crate::private_fs::private_dir(&state_dir)?;
     let caps = c.reader.capabilities();
@@ -73,6 +73,8 @@ async fn open(c: Connected, theme: Theme) -> Result<(), String> {
         theme,
         state_dir,
         identity: c.identity,
+        bell: config.bell.unwrap_or(true),
+        title: config.title.unwrap_or(true),
     })
     .await;
     if let Some(s) = c.embedded {

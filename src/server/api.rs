@@ -114,7 +114,7 @@ pub async fn list(
     known_params(
         &q,
         &[
-            "status", "severity", "service", "all", "limit", "cursor", "ids",
+            "status", "severity", "service", "all", "scope", "limit", "cursor", "ids",
         ],
     )?;
     let ids = match q.get("ids").filter(|v| !v.is_empty()) {
@@ -134,8 +134,20 @@ pub async fn list(
             Some(ids)
         }
     };
+    let (all, open) = match q.get("scope").map(String::as_str) {
+        None | Some("") => (flag(&q, "all")?, false),
+        Some("active") => (false, false),
+        Some("open") => (false, true),
+        Some("all") => (true, false),
+        Some(v) => {
+            return Err(ApiError::bad_request(format!(
+                "query parameter `scope`: `{v}` is not active, open or all"
+            )));
+        }
+    };
     let filter = ListFilter {
-        all: flag(&q, "all")?,
+        all,
+        open,
         status: param(&q, "status")?,
         severity: param(&q, "severity")?,
         service: q.get("service").filter(|s| !s.is_empty()).cloned(),

@@ -32,6 +32,9 @@ pub struct ConsoleSetup {
     pub state_dir: PathBuf,
     /// Who the credentials in use are, for the outbox.
     pub identity: String,
+    /// Ring the bell / set the terminal title for new SEV1/SEV2 incidents.
+    pub bell: bool,
+    pub title: bool,
 }
 
 /// Bursts of messages (a refetch, a paste) are drawn once.
@@ -45,13 +48,18 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
     let drafts = Drafts::open(setup.state_dir.join("drafts"))?;
     let mut app = App::new(setup.label, setup.caps, Utc::now());
     app.identity = setup.identity;
+    app.attention.bell = setup.bell;
+    app.attention.title = setup.title;
     app.drafts = drafts.load_all();
 
     let (feed_tx, mut feed_rx) = mpsc::channel(64);
     let (wanted_tx, wanted_rx) = watch::channel(Vec::new());
     tokio::spawn(poller::run(
         setup.reader.clone(),
-        PollConfig::default(),
+        PollConfig {
+            open_list: true,
+            ..PollConfig::default()
+        },
         wanted_rx,
         feed_tx,
     ));
@@ -197,6 +205,18 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
                     });
                 }
                 Command::Quit => {}
+                Command::Bell => {
+                    use std::io::Write as _;
+                    let out = guard.terminal.backend_mut();
+                    let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+                }
+                Command::Title(t) => {
+                    // Our own words and numbers only; nothing from a backend.
+                    let _ = ratatui::crossterm::execute!(
+                        guard.terminal.backend_mut(),
+                        ratatui::crossterm::terminal::SetTitle(t)
+                    );
+                }
             }
         }
         if app.quit {

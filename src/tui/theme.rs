@@ -87,7 +87,9 @@ pub struct Theme {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ThemeFile {
-    name: String,
+    /// Optional: a theme is named by its file.
+    #[serde(default)]
+    name: Option<String>,
     #[serde(default)]
     parent: Option<String>,
     /// Strip every colour (monochrome): only modifiers remain.
@@ -189,15 +191,21 @@ impl Theme {
         }
         let (origin, text) = Self::source(name, user_dir)?;
         let file: ThemeFile = toml::from_str(&text).map_err(|e| format!("{origin}: {e}"))?;
-        let mut theme = match &file.parent {
+        // A theme may set only some roles: the rest come from its parent,
+        // and a theme that names none inherits the built-in default.
+        let parent = file
+            .parent
+            .clone()
+            .or_else(|| (name != "default").then(|| "default".to_string()));
+        let mut theme = match &parent {
             Some(p) if p != name => Self::load_chain(p, user_dir, depth + 1)?,
             Some(p) => Self::load_chain(p, None, depth + 1)?,
             None => Theme {
-                name: file.name.clone(),
+                name: name.to_string(),
                 styles: HashMap::new(),
             },
         };
-        theme.name = file.name;
+        theme.name = file.name.unwrap_or_else(|| name.to_string());
         for (role_name, spec) in file.styles {
             let role = Role::from_name(&role_name)
                 .ok_or_else(|| format!("{origin}: unknown style role `{role_name}`"))?;
@@ -286,6 +294,30 @@ mod tests {
             Theme::load("nope", None, false)
                 .unwrap_err()
                 .contains("built in")
+        );
+    }
+}
+
+#[cfg(test)]
+mod partial_theme_tests {
+    use super::*;
+
+    #[test]
+    fn a_theme_may_set_only_some_roles_and_need_not_name_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mine.toml"),
+            "[styles]\nsev1 = { fg = \"magenta\", mods = [\"bold\"] }\n",
+        )
+        .unwrap();
+        let t = Theme::load("mine", Some(dir.path()), false).unwrap();
+        assert_eq!(t.name, "mine");
+        let base = Theme::load("default", None, false).unwrap();
+        assert_ne!(t.style(Role::Sev1), base.style(Role::Sev1));
+        assert_eq!(
+            t.style(Role::Selected),
+            base.style(Role::Selected),
+            "the rest inherited"
         );
     }
 }

@@ -23,6 +23,9 @@ pub const DETAIL_PAGE: usize = 200;
 pub struct ListFilter {
     /// Include resolved, verified and closed incidents.
     pub all: bool,
+    /// Every incident not closed: active, resolved and verified (what an
+    /// IC steps through to the end).
+    pub open: bool,
     pub status: Option<Status>,
     pub severity: Option<Severity>,
     pub service: Option<String>,
@@ -122,6 +125,8 @@ impl Store {
                     wh.push_str("NULL");
                 }
                 wh.push(')');
+            } else if f.open && f.status.is_none() {
+                wh.push_str(" AND status != 'closed'");
             } else if !f.all && f.status.is_none() {
                 wh.push_str(" AND active = 1");
             }

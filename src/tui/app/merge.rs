@@ -5,7 +5,7 @@
 
 use super::{App, Command};
 use crate::model::wire::{TimelinePage, WriteAnswer};
-use crate::model::{Incident, IncidentDetail, IncidentId, TimelineEvent};
+use crate::model::{Incident, IncidentDetail, IncidentId, Status, TimelineEvent};
 
 /// Events kept in memory per incident; older ones are dropped (and read
 /// again if the IC scrolls back that far).
@@ -18,7 +18,7 @@ impl App {
     fn upsert_row(&mut self, inc: &Incident) {
         match self.incidents.iter_mut().find(|i| i.id == inc.id) {
             Some(row) => *row = inc.clone(),
-            None if inc.status.is_active() => self.incidents.push(inc.clone()),
+            None if inc.status != Status::Closed => self.incidents.push(inc.clone()),
             None => {}
         }
     }
@@ -36,7 +36,7 @@ impl App {
     pub(super) fn merge_summaries(&mut self, changed: &[IncidentId], summaries: &[Incident]) {
         for id in changed {
             match summaries.iter().find(|s| s.id == *id) {
-                Some(s) if s.status.is_active() => self.upsert_row(s),
+                Some(s) if s.status != Status::Closed => self.upsert_row(s),
                 _ => {
                     self.incidents.retain(|i| i.id != *id);
                     if self.selected != Some(*id) {

@@ -1,6 +1,7 @@
 //! The console's state and its one way to change: [`update`], pure and
 //! unit-tested. Views only read an `App`; tasks only send it `Msg`s.
 
+mod attention;
 mod merge;
 mod overlay;
 pub mod overlay_keys;
@@ -58,6 +59,10 @@ pub enum Command {
     Adopt(Write),
     /// Discard a queued write that has not been delivered.
     Discard(String),
+    /// Ring the terminal bell (a new SEV1/SEV2).
+    Bell,
+    /// Set the terminal's title (our own words and counts only).
+    Title(String),
     /// Search the backend's user directory (PagerDuty).
     SearchUsers(String),
     /// Read the timeline page before `before` (the IC scrolled back).
@@ -135,6 +140,9 @@ pub struct Conn {
     pub last_ok: Option<DateTime<Utc>>,
     /// The current failure, while it lasts.
     pub error: Option<String>,
+    /// The backend refused our credentials (401/403): nothing it says can
+    /// be trusted to be complete, and the fix is on our side.
+    pub auth_refused: bool,
 }
 
 /// A write sent but not yet confirmed by the server.
@@ -154,6 +162,7 @@ pub struct App {
     /// Who we are to the outbox ([`crate::client::identity`]); every write
     /// queued here carries it.
     pub identity: String,
+    pub attention: attention::Attention,
     pub caps: Capabilities,
     pub me: Option<(String, ActorRole)>,
     pub incidents: Vec<Incident>,
@@ -196,6 +205,7 @@ impl App {
         App {
             backend: backend.into(),
             identity: "anonymous".into(),
+            attention: Default::default(),
             caps,
             me: None,
             incidents: Vec::new(),
@@ -227,9 +237,21 @@ impl App {
         self.size.0 >= WIDE
     }
 
+    /// The incident being looked at: from the list, or from its detail
+    /// when it has left the list (resolved elsewhere, opened by id).
     pub fn selected_incident(&self) -> Option<&Incident> {
         let id = self.selected?;
-        self.incidents.iter().find(|i| i.id == id)
+        self.incidents
+            .iter()
+            .find(|i| i.id == id)
+            .or_else(|| self.details.get(&id).map(|d| &d.incident))
+    }
+
+    /// The selected incident is not among the rows shown (it left the list
+    /// or was opened by id): the list says so, and keys still act on it,
+    /// never on whatever row took its place.
+    pub fn selection_off_list(&self) -> bool {
+        self.selected.is_some() && self.selected_index().is_none()
     }
 
     pub fn selected_detail(&self) -> Option<&IncidentDetail> {
@@ -269,9 +291,12 @@ impl App {
     /// Sorts and filters after the data or the filter changed, keeping the
     /// selection on the same incident when it is still there.
     fn refilter(&mut self) -> Vec<Command> {
+        // Active incidents first (SEV1 first, then the oldest), then the
+        // resolved and verified ones still to be finished.
         self.incidents.sort_by(|a, b| {
-            a.severity
-                .cmp(&b.severity)
+            (!a.status.is_active())
+                .cmp(&!b.status.is_active())
+                .then(a.severity.cmp(&b.severity))
                 .then(a.declared_at.cmp(&b.declared_at))
                 .then(a.id.cmp(&b.id))
         });
@@ -282,11 +307,32 @@ impl App {
         self.visible = (0..self.incidents.len())
             .filter(|&i| self.filter.admits(&self.incidents[i]))
             .collect();
-        let keep = self
+        // Selection is by incident, never by row: data changing under the
+        // IC never moves it (see `refilter_for_filter` for the IC's own
+        // filtering).
+        let next = self
             .selected
-            .filter(|id| self.visible.iter().any(|&i| self.incidents[i].id == *id));
-        let next = keep.or_else(|| self.visible.first().map(|&i| self.incidents[i].id));
-        self.select(next)
+            .or_else(|| self.visible.first().map(|&i| self.incidents[i].id));
+        let mut cmds = self.select(next);
+        cmds.extend(self.attend());
+        cmds
+    }
+
+    /// After the IC changed the filter: the selection moves to the first
+    /// match when the selected incident no longer matches.
+    fn refilter_for_filter(&mut self) -> Vec<Command> {
+        if self.selected.is_some_and(|id| {
+            !self
+                .visible_after_filter()
+                .any(|i| self.incidents[i].id == id)
+        }) {
+            self.selected = None;
+        }
+        self.refilter()
+    }
+
+    fn visible_after_filter(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.incidents.len()).filter(|&i| self.filter.admits(&self.incidents[i]))
     }
 
     fn select(&mut self, id: Option<IncidentId>) -> Vec<Command> {

@@ -65,14 +65,14 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
         Overlay::FilterInput(mut t) => match k.code {
             KeyCode::Esc => {
                 app.filter.text.clear();
-                app.refilter()
+                app.refilter_for_filter()
             }
             KeyCode::Enter => Vec::new(),
             _ => {
                 t.input(k);
                 app.filter.text = text_of(&t).replace('\n', " ");
                 app.overlay = Some(Overlay::FilterInput(t));
-                app.refilter()
+                app.refilter_for_filter()
             }
         },
         Overlay::Chooser(mut ch) => match k.code {
@@ -96,7 +96,7 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
                     FilterChoice::Severity(s) => app.filter.severity = Some(s),
                     FilterChoice::Status(s) => app.filter.status = Some(s),
                 }
-                app.refilter()
+                app.refilter_for_filter()
             }
             _ => {
                 app.overlay = Some(Overlay::Chooser(ch));
@@ -323,18 +323,13 @@ fn palette_key(app: &mut App, mut p: Palette, k: KeyEvent) -> Vec<Command> {
         KeyCode::Enter => {
             // An incident id jumps to it.
             if let Ok(id) = typed.trim().parse::<IncidentId>() {
-                if app.incidents.iter().any(|i| i.id == id) {
-                    app.filter = Default::default();
-                    app.focus = Pane::List;
-                    let mut cmds = app.refilter();
-                    cmds.extend(app.select(Some(id)));
-                    return cmds;
-                }
-                app.flash = Some(Flash::info(
-                    "No such incident",
-                    format!("{id} is not in the active list."),
-                ));
-                return Vec::new();
+                // Any incident, in the list or not (resolved, closed): its
+                // detail is read by id; a closed one is read-only.
+                app.filter = Default::default();
+                app.focus = Pane::List;
+                let mut cmds = app.refilter_for_filter();
+                cmds.extend(app.select(Some(id)));
+                return cmds;
             }
             let exact = matches
                 .iter()

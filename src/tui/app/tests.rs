@@ -680,3 +680,185 @@ fn on_pagerduty_the_responder_dialog_finds_users_and_sends_their_id() {
         "{body:?}"
     );
 }
+
+fn changed(app: &mut App, inc: crate::model::Incident) -> Vec<Command> {
+    update(
+        app,
+        Msg::Feed(Feed::Changed {
+            changed: vec![inc.id],
+            summaries: vec![inc],
+            details: vec![],
+            at: crate::tui::fixtures::clock(),
+        }),
+    )
+}
+
+#[test]
+fn the_selection_stays_on_its_incident_when_it_leaves_the_list() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, 'j');
+    assert_eq!(sel(&app), IncidentId(5));
+    // Someone closes INC-5 elsewhere: it leaves the list...
+    let mut inc = app.selected_incident().unwrap().clone();
+    inc.status = Status::Closed;
+    changed(&mut app, inc);
+    assert!(!app.incidents.iter().any(|i| i.id == IncidentId(5)));
+    // ...but the console stays on it, says so, and no key acts on another.
+    assert_eq!(sel(&app), IncidentId(5));
+    assert!(app.selection_off_list());
+    assert!(ch(&mut app, 'a').is_empty());
+    assert!(
+        app.flash.as_ref().unwrap().text.contains("INC-5"),
+        "{:?}",
+        app.flash
+    );
+    key(&mut app, KeyCode::Esc);
+    // Resolved (not closed) incidents stay in the list, after the active.
+    let mut inc = app
+        .incidents
+        .iter()
+        .find(|i| i.id == IncidentId(6))
+        .unwrap()
+        .clone();
+    inc.status = Status::Resolved;
+    changed(&mut app, inc);
+    let last = *app.visible.last().unwrap();
+    assert_eq!(app.incidents[last].id, IncidentId(6));
+    // Moving is the IC's choice: j/k pick rows again.
+    ch(&mut app, 'j');
+    assert!(!app.selection_off_list());
+}
+
+#[test]
+fn the_palette_opens_any_incident_by_id() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, ':');
+    typ(&mut app, "INC-99");
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert_eq!(sel(&app), IncidentId(99));
+    assert!(cmds.contains(&Command::Watch(vec![IncidentId(99)])));
+}
+
+#[test]
+fn a_refused_token_is_never_shown_as_an_empty_war_room() {
+    let mut app = App::new(
+        "x",
+        crate::client::Capabilities::WARROOM,
+        crate::tui::fixtures::clock(),
+    );
+    update(
+        &mut app,
+        Msg::Feed(Feed::Failed {
+            error: crate::client::ClientError::Api {
+                status: 401,
+                code: "unauthorized".into(),
+                message: "the token is unknown or revoked".into(),
+            },
+            at: crate::tui::fixtures::clock(),
+        }),
+    );
+    assert!(app.conn.auth_refused);
+    update(
+        &mut app,
+        Msg::Feed(Feed::Alive(crate::tui::fixtures::clock())),
+    );
+    assert!(!app.conn.auth_refused, "a good answer clears it");
+}
+
+#[test]
+fn quitting_with_undelivered_actions_asks_first() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, 'i');
+    typ(&mut app, "on its way");
+    ctrl(&mut app, 's');
+    assert!(!app.pending.is_empty());
+    let cmds = ch(&mut app, 'q');
+    assert!(cmds.is_empty());
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Confirm(Confirm::QuitWithDrafts))
+    ));
+    assert!(!app.quit);
+}
+
+#[test]
+fn a_refused_note_goes_back_into_the_draft() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, 'i');
+    typ(&mut app, "db failover done");
+    let cmds = ctrl(&mut app, 's');
+    let Some(Command::Send(w)) = cmds.iter().find(|c| matches!(c, Command::Send(_))) else {
+        panic!()
+    };
+    let cmds = update(
+        &mut app,
+        Msg::Delivery(Delivery::Refused {
+            key: w.key.clone(),
+            error: crate::client::ClientError::Api {
+                status: 422,
+                code: "invalid".into(),
+                message: "`text` is 10001 characters; the limit is 10000".into(),
+            },
+        }),
+    );
+    let key = DraftKey {
+        id: IncidentId(4),
+        kind: DraftKind::Note,
+    };
+    assert_eq!(
+        app.drafts.get(&key).map(String::as_str),
+        Some("db failover done")
+    );
+    assert!(cmds.iter().any(|c| matches!(c, Command::SaveDraft { .. })));
+    let f = app.flash.as_ref().unwrap();
+    assert!(f.text.contains("10000") && f.text.contains("back in the draft"));
+}
+
+#[test]
+fn a_new_sev1_rings_once_flashes_and_counts_in_the_title() {
+    let mut app = sample_app(120, 40);
+    // The first list is not news.
+    assert!(app.attention.flashing.is_empty());
+    let mut inc = app
+        .incidents
+        .iter()
+        .find(|i| i.id == IncidentId(6))
+        .unwrap()
+        .clone();
+    inc.severity = Severity::Sev1;
+    let cmds = changed(&mut app, inc.clone());
+    assert_eq!(cmds.iter().filter(|c| **c == Command::Bell).count(), 1);
+    assert!(cmds.contains(&Command::Title("warroom · 2 SEV1 open".into())));
+    assert!(app.row_flashing(IncidentId(6)));
+    // The same news again rings nothing.
+    let cmds = changed(&mut app, inc);
+    assert!(!cmds.contains(&Command::Bell));
+    // It can be turned off.
+    app.attention.bell = false;
+    let mut other = app
+        .incidents
+        .iter()
+        .find(|i| i.id == IncidentId(5))
+        .unwrap()
+        .clone();
+    other.severity = Severity::Sev1;
+    assert!(!changed(&mut app, other).contains(&Command::Bell));
+}
+
+#[test]
+fn a_closed_incident_is_read_only_in_the_console() {
+    let mut app = sample_app(80, 24);
+    let mut d = app.details.get(&IncidentId(4)).unwrap().clone();
+    d.incident.status = Status::Closed;
+    update(
+        &mut app,
+        Msg::Feed(Feed::Detail {
+            detail: Box::new(d),
+            at: crate::tui::fixtures::clock(),
+        }),
+    );
+    for c in ['a', 'i', 'n', 's'] {
+        assert!(sent(&ch(&mut app, c)).is_empty(), "{c}");
+        key(&mut app, KeyCode::Esc);
+    }
+}

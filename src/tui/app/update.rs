@@ -32,6 +32,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::Whoami(Err(e)) => {
+            app.conn.auth_refused = matches!(
+                e,
+                crate::client::ClientError::Api {
+                    status: 401 | 403,
+                    ..
+                }
+            );
             app.conn.error = Some(e.to_string());
             Vec::new()
         }
@@ -108,6 +115,7 @@ fn feed(app: &mut App, f: Feed) -> Vec<Command> {
         Feed::List { incidents, at } => {
             app.conn.last_ok = Some(at);
             app.conn.error = None;
+            app.conn.auth_refused = false;
             app.incidents = incidents;
             let known: Vec<IncidentId> = app.incidents.iter().map(|i| i.id).collect();
             app.details.retain(|id, _| known.contains(id));
@@ -116,6 +124,7 @@ fn feed(app: &mut App, f: Feed) -> Vec<Command> {
         Feed::Detail { detail, at } => {
             app.conn.last_ok = Some(at);
             app.conn.error = None;
+            app.conn.auth_refused = false;
             app.merge_detail(*detail);
             // Its severity or status may have changed: order and counts too.
             app.refilter()
@@ -128,6 +137,7 @@ fn feed(app: &mut App, f: Feed) -> Vec<Command> {
         } => {
             app.conn.last_ok = Some(at);
             app.conn.error = None;
+            app.conn.auth_refused = false;
             app.merge_summaries(&changed, &summaries);
             for d in details {
                 app.merge_detail(d);
@@ -143,9 +153,17 @@ fn feed(app: &mut App, f: Feed) -> Vec<Command> {
         Feed::Alive(at) => {
             app.conn.last_ok = Some(at);
             app.conn.error = None;
+            app.conn.auth_refused = false;
             Vec::new()
         }
         Feed::Failed { error, .. } => {
+            app.conn.auth_refused = matches!(
+                error,
+                crate::client::ClientError::Api {
+                    status: 401 | 403,
+                    ..
+                }
+            );
             app.conn.error = Some(error.to_string());
             Vec::new()
         }
@@ -204,11 +222,34 @@ fn delivery(app: &mut App, d: Delivery) -> Vec<Command> {
                     format!("{}\n\nYour action: {}", error, p.what),
                 )
             };
+            // Words someone typed are never lost to a refusal: a refused
+            // note or update goes back into its draft.
+            let mut cmds = Vec::new();
+            let returned = match &p.write.op {
+                WriteOp::Note { id, body } => Some((DraftKind::Note, *id, body.text.clone())),
+                WriteOp::StakeholderUpdate { id, body } => {
+                    Some((DraftKind::Update, *id, body.text.clone()))
+                }
+                _ => None,
+            };
+            if let Some((kind, id, text)) = returned {
+                let key = DraftKey { id, kind };
+                let text = match app.drafts.get(&key) {
+                    Some(d) if !d.trim().is_empty() => format!("{text}\n{d}"),
+                    _ => text,
+                };
+                app.drafts.insert(key, text.clone());
+                cmds.push(Command::SaveDraft { key, text });
+                flash.text.push_str(&format!(
+                    "\n\nYour text is back in the draft: press {} to edit and send it again.",
+                    if kind == DraftKind::Note { "i" } else { "u" }
+                ));
+            }
             if error.is_conflict() {
                 flash.retry = Some(p.write);
             }
             app.flash = Some(flash);
-            Vec::new()
+            cmds
         }
     }
 }
@@ -224,7 +265,7 @@ fn paste(app: &mut App, text: &str) -> Vec<Command> {
         Some(Overlay::FilterInput(t)) => {
             t.insert_str(clean.replace('\n', " "));
             app.filter.text = text_of(t);
-            app.refilter()
+            app.refilter_for_filter()
         }
         _ => Vec::new(),
     }
@@ -242,7 +283,7 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     }
     if k.code == KeyCode::Esc && !app.filter.is_empty() {
         app.filter = Default::default();
-        return app.refilter();
+        return app.refilter_for_filter();
     }
     match keymap::lookup(&k, app.focus) {
         Some(act) => run(app, act),
@@ -329,7 +370,8 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
             Vec::new()
         }
         Act::Quit => {
-            if app.has_unsent_drafts() {
+            // Unsent drafts or undelivered actions: say so before leaving.
+            if app.has_unsent_drafts() || !app.pending.is_empty() {
                 app.overlay = Some(Overlay::Confirm(Confirm::QuitWithDrafts));
                 Vec::new()
             } else {
@@ -421,6 +463,16 @@ pub fn unavailable(app: &App, act: Act) -> Option<String> {
     }
     if !keymap::binding(act).writes {
         return None;
+    }
+    // The server refuses every write to a closed incident; so do we.
+    if act != Act::Declare
+        && let Some(inc) = app.selected_incident()
+        && inc.status == Status::Closed
+    {
+        return Some(format!(
+            "{} is closed: a closed incident is a record and is read-only.",
+            inc.id
+        ));
     }
     let needed = match act {
         Act::Toggle | Act::Note => ActorRole::Responder,

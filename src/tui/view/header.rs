@@ -86,7 +86,17 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     spans.push(Span::raw(" ".repeat(pad)));
     spans.push(Span::styled(clock, head));
     let mut lines = vec![Line::from(spans)];
-    if let Some(stale) = app.stale_for() {
+    if app.conn.auth_refused {
+        // Unmissable, and it says how to fix it: a refused token is never
+        // shown as an empty war room.
+        let text = " AUTH REFUSED: the backend does not accept this token. Set WARROOM_TOKEN, \
+                    pass --token-file FILE, or set token_file in the profile ";
+        let pad = (area.width as usize).saturating_sub(crate::text::width(text));
+        lines.push(Line::from(Span::styled(
+            format!("{text}{}", " ".repeat(pad)),
+            theme.style(Role::Stale),
+        )));
+    } else if let Some(stale) = app.stale_for() {
         let why = app
             .conn
             .error

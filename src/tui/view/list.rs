@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -21,20 +22,40 @@ pub fn window_start(selected: usize, len: usize, height: usize) -> usize {
 }
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
-    let title = Line::from(vec![
+    let mut title = Line::from(vec![
         Span::styled(" Incidents ", theme.style(Role::Title)),
         Span::styled(
             format!("{}/{} ", app.visible.len(), app.incidents.len()),
             theme.style(Role::Muted),
         ),
     ]);
+    if app.selection_off_list()
+        && let Some(id) = app.selected
+    {
+        // Said where the eye is: the panes below show an incident that is
+        // not among these rows, and keys act on it.
+        let status = app
+            .selected_incident()
+            .map_or(String::new(), |i| format!(" ({})", i.status));
+        title.push_span(Span::styled(
+            format!(" showing {id}{status}, not in this list: j/k to move "),
+            theme.style(Role::Warn),
+        ));
+    }
     let block = pane_block(app, theme, Pane::List, title);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let h = inner.height as usize;
     let w = inner.width as usize;
     if app.visible.is_empty() {
-        let msg = if app.incidents.is_empty() {
+        // Only a backend that answered may be said to have nothing.
+        let msg = if app.conn.auth_refused {
+            " Not authorized: the backend refused the token (see the red line above)."
+        } else if app.conn.last_ok.is_none() && app.conn.error.is_some() {
+            " Cannot reach the backend yet; retrying."
+        } else if app.conn.last_ok.is_none() {
+            " Loading incidents…"
+        } else if app.incidents.is_empty() {
             " No active incidents. D declares one."
         } else {
             " Nothing matches the filter (Esc clears)."
@@ -50,15 +71,30 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     // Fixed columns, then the title takes what is left.
     let wide = w >= 100;
     let ic_w = if wide { 12 } else { 8 };
-    let fixed = 6 + 1 + 8 + 14 + 7 + ic_w + 1;
+    // As wide as the longest id on screen plus a space: INC-1201 must not
+    // run into its status.
+    let rows = &app.visible[start..(start + h).min(app.visible.len())];
+    let id_w = rows
+        .iter()
+        .map(|&i| app.incidents[i].id.to_string().len() + 1)
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let fixed = 6 + 1 + id_w + 14 + 7 + ic_w + 1;
     let title_w = w.saturating_sub(fixed);
-    let lines: Vec<Line> = app.visible[start..(start + h).min(app.visible.len())]
+    let lines: Vec<Line> = rows
         .iter()
         .map(|&i| {
             let inc = &app.incidents[i];
             let selected = app.selected == Some(inc.id);
-            let base = if selected {
+            let base = if app.row_flashing(inc.id) {
+                // A new SEV1/SEV2: lit for a few seconds, blinking.
+                theme.style(Role::Alert).add_modifier(Modifier::REVERSED)
+            } else if selected {
                 theme.style(Role::Selected)
+            } else if !inc.status.is_active() {
+                // Resolved and verified: below the active ones, quieter.
+                theme.style(Role::Muted)
             } else {
                 theme.style(Role::Text)
             };
@@ -70,7 +106,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             Line::from(vec![
                 Span::styled(format!(" {} ", inc.severity), theme.sev(inc.severity)),
                 Span::styled(" ", base),
-                Span::styled(pad(&inc.id.to_string(), 8), base),
+                Span::styled(pad(&inc.id.to_string(), id_w), base),
                 Span::styled(
                     pad(inc.status.as_str(), 14),
                     if selected {

@@ -20,7 +20,7 @@ use super::theme::{Role, Theme};
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
     let area = f.area();
-    let stale = app.stale_for().is_some();
+    let stale = app.stale_for().is_some() || app.conn.auth_refused;
     let header_h = if stale { 2 } else { 1 };
     let [header_area, body, footer_area] = Layout::vertical([
         Constraint::Length(header_h),

@@ -586,10 +586,15 @@ fn confirm(app: &App, theme: &Theme, f: &mut Frame, area: Rect, c: &Confirm) {
                 Span::raw("?"),
             ])];
             if open.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    " The checklist of this phase is complete.",
-                    theme.style(Role::Ok),
-                )));
+                // Within one phase its checklist simply carries on; only
+                // leaving the phase needs it done.
+                let text = match (from.phase(), to.phase()) {
+                    (Some(a), Some(b)) if a == b => {
+                        format!(" Still the {a} phase: its checklist carries on.")
+                    }
+                    _ => " The checklist of this phase is complete.".to_string(),
+                };
+                lines.push(Line::from(Span::styled(text, theme.style(Role::Ok))));
                 lines.push(Line::default());
                 lines.push(hint(theme, &[("Enter/y", "advance"), ("Esc/n", "cancel")]));
             } else {
@@ -634,15 +639,28 @@ fn confirm(app: &App, theme: &Theme, f: &mut Frame, area: Rect, c: &Confirm) {
             f.render_widget(Paragraph::new(lines), inner);
         }
         Confirm::QuitWithDrafts => {
-            let r = centered(area, 60, 6);
+            let mut lines = Vec::new();
+            let pending = app.pending.iter().filter(|p| !p.foreign).count();
+            if pending > 0 {
+                lines.push(Line::from(Span::styled(
+                    format!(" {pending} action(s) are not delivered yet. They stay in the outbox"),
+                    theme.style(Role::Warn),
+                )));
+                lines.push(Line::from(
+                    " and are sent when you next open warroom on this backend.",
+                ));
+            }
+            if app.has_unsent_drafts() {
+                lines.push(Line::from(
+                    " You have unsent drafts. They are saved and will be there",
+                ));
+                lines.push(Line::from(" when you reopen the note editor."));
+            }
+            lines.push(Line::default());
+            lines.push(hint(theme, &[("y", "quit"), ("Esc/n", "stay")]));
+            let r = centered(area, 72, lines.len() as u16 + 2);
             let (inner, block) = popup(theme, f, r, "Quit?");
             f.render_widget(block, r);
-            let lines = vec![
-                Line::from(" You have unsent drafts. They are saved and will be"),
-                Line::from(" there when you reopen the note editor."),
-                Line::default(),
-                hint(theme, &[("y", "quit"), ("Esc/n", "stay")]),
-            ];
             f.render_widget(Paragraph::new(lines), inner);
         }
     }

@@ -74,11 +74,15 @@ fn event_style(theme: &Theme, k: &EventKind) -> Style {
 }
 
 pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    // A timeline that fits the pane shows whole whatever `back` says: `k`
+    // must not hide the newest events when there is nothing to scroll.
+    let room = area.height.saturating_sub(2) as usize;
+    let back = match app.selected_detail() {
+        Some(d) if d.timeline.len() > room => app.timeline_back,
+        _ => 0,
+    };
     let extra = match app.selected_detail() {
-        Some(d) if app.timeline_back > 0 => format!(
-            "{} · {} newer below (G follows) ",
-            d.incident.id, app.timeline_back
-        ),
+        Some(d) if back > 0 => format!("{} · {back} newer below (G follows) ", d.incident.id),
         Some(d) => format!(
             "{} · {} events · following ",
             d.incident.id,
@@ -94,12 +98,12 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let h = inner.height as usize;
     let w = inner.width as usize;
     let pending: Vec<_> = app.pending_for(d.incident.id).collect();
-    let pending_rows = if app.timeline_back == 0 {
+    let pending_rows = if back == 0 {
         pending.len().min(h / 2)
     } else {
         0
     };
-    let end = d.timeline.len().saturating_sub(app.timeline_back);
+    let end = d.timeline.len().saturating_sub(back);
     // At the top of what we hold, with older events on the server: say so.
     let older = d.timeline.first().is_some_and(|e| e.seq > 1)
         && end.saturating_sub(h.saturating_sub(pending_rows)) == 0;

@@ -238,7 +238,14 @@ fn incident_card(w: &Wallboard, theme: &Theme, f: &mut Frame, area: Rect) {
             age(inc.age(w.now)),
             theme.style(Role::Text).add_modifier(Modifier::BOLD),
         ),
-        Span::styled("   Stakeholders told ", theme.style(Role::Muted)),
+        Span::styled(
+            if inner.width >= 100 {
+                "   Stakeholders told "
+            } else {
+                "   Told "
+            },
+            theme.style(Role::Muted),
+        ),
         Span::styled(update, update_style),
     ]);
     let title = Paragraph::new(Span::styled(inc.title.clone(), theme.style(Role::Title)))
