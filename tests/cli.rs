@@ -142,6 +142,13 @@ fn every_write_command_on_a_real_server() {
         .filter_map(|ev| ev["text"].as_str())
         .collect();
     assert!(texts.contains(&"line one\nline two"), "{texts:?}");
+    // `show` prints every word: the note's second line too.
+    let o = e.run(&["show", &id]);
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        shown.contains("line one") && shown.contains("line two"),
+        "{shown}"
+    );
 
     // Not on this backend: refused by name, nothing sent.
     let o = e.run(&["resolve", &id]);

@@ -341,3 +341,52 @@ fn long_ids_do_not_run_into_the_status_column() {
     assert!(s.contains("INC-1201 "), "{s}");
     assert!(!s.contains("INC-1201identified"));
 }
+
+#[test]
+fn the_reader_shows_every_line_and_every_label() {
+    use warroom::model::{EventKind, TimelineEvent};
+    let mut details = warroom::tui::fixtures::sample_details();
+    let t = &mut details[0].timeline;
+    let seq = t.last().unwrap().seq;
+    t.push(TimelineEvent {
+        seq: seq + 1,
+        at: clock(),
+        author: "marco".into(),
+        kind: EventKind::Note {
+            text: "first line\nsecond line\nhttps://runbooks.example.com/payments/pool-exhaustion#step-4".into(),
+        },
+    });
+    t.push(TimelineEvent {
+        seq: seq + 2,
+        at: clock(),
+        author: "alertmanager".into(),
+        kind: EventKind::AlertReceived {
+            alert: "PoolSaturated {instance=db-1:5432, job=postgres, service=payments}".into(),
+            firing: true,
+            detail: Some(
+                "summary: pool at 100% · runbook_url: https://runbooks.example.com/x".into(),
+            ),
+            suppressed: None,
+        },
+    });
+    let mut app = warroom::tui::fixtures::app_with(details, 80, 24);
+    let s = screen_text(&app);
+    assert!(s.contains("(+2 lines)"), "the row says more exists: {s}");
+    keys(&mut app, &[KeyCode::Tab, KeyCode::Enter]);
+    let s = screen_text(&app);
+    assert!(
+        s.contains("instance = db-1:5432") && s.contains("service = payments"),
+        "{s}"
+    );
+    assert!(
+        s.contains("runbook_url: https://runbooks.example.com/x"),
+        "{s}"
+    );
+    keys(
+        &mut app,
+        &[KeyCode::Esc, KeyCode::Char('k'), KeyCode::Enter],
+    );
+    let s = screen_text(&app);
+    assert!(s.contains("second line"), "{s}");
+    assert!(s.contains("pool-exhaustion#step-4"), "links in full: {s}");
+}

@@ -63,12 +63,32 @@ pub fn show(id: &str, args: BackendArgs, json: bool) -> Result<(), CliError> {
     super::runtime()?.block_on(async {
         let c = backend::resolve(&args, &config).await?;
         let r = c.reader.detail(id, None).await;
+        // The detail carries the newest page; `show` prints the whole record.
+        let mut timeline = Vec::new();
+        if let Ok(Fetched::Fresh { value, .. }) = &r {
+            timeline = value.timeline.clone();
+            while let Some(first) = timeline.first().map(|e| e.seq).filter(|s| *s > 1) {
+                match c.reader.timeline_before(id, first).await {
+                    Ok(page) if !page.events.is_empty() => {
+                        let mut older: Vec<_> =
+                            page.events.into_iter().filter(|e| e.seq < first).collect();
+                        if older.is_empty() {
+                            break;
+                        }
+                        older.append(&mut timeline);
+                        timeline = older;
+                    }
+                    _ => break,
+                }
+            }
+        }
         if let Some(s) = c.embedded {
             s.stop().await;
         }
-        let Fetched::Fresh { value: d, .. } = r? else {
+        let Fetched::Fresh { value: mut d, .. } = r? else {
             return Err(CliError::from("unexpected 304"));
         };
+        d.timeline = timeline.clone();
         if json {
             out(serde_json::to_string_pretty(&d).map_err(|e| CliError::from(e.to_string()))?);
             return Ok(());
@@ -94,7 +114,12 @@ pub fn show(id: &str, args: BackendArgs, json: bool) -> Result<(), CliError> {
                 .map_or("-".into(), |c| one_line(c, 60))
         ));
         if !i.summary.is_empty() {
-            out(format!("summary    {}", one_line(&i.summary, 400)));
+            for (n, line) in i.summary.lines().enumerate() {
+                out(format!(
+                    "{} {line}",
+                    if n == 0 { "summary   " } else { "          " }
+                ));
+            }
         }
         out("\nresponders");
         for r in &d.responders {
@@ -120,14 +145,21 @@ pub fn show(id: &str, args: BackendArgs, json: bool) -> Result<(), CliError> {
             }
         }
         out("\ntimeline");
-        for e in &d.timeline {
+        for e in &timeline {
+            // Every word: a multi-line note prints whole, its later lines
+            // indented under the first.
+            let text = e.kind.describe();
+            let mut lines = text.lines();
             out(format!(
                 "  {} {} {} {}",
                 e.at.format("%Y-%m-%d %H:%M:%S"),
                 pad(&e.author, 12),
                 pad(e.kind.tag(), 8),
-                one_line(&e.kind.describe(), 300)
+                lines.next().unwrap_or("")
             ));
+            for more in lines {
+                out(format!("{}{more}", " ".repeat(45)));
+            }
         }
         Ok(())
     })

@@ -205,6 +205,16 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
                     });
                 }
                 Command::Quit => {}
+                Command::Copy(text) => {
+                    use std::io::Write as _;
+                    let out = guard.terminal.backend_mut();
+                    let seq = super::clipboard::osc52(&text);
+                    let _ = out.write_all(seq.as_bytes()).and_then(|()| out.flush());
+                    app.flash = Some(super::app::Flash::info(
+                        "Copied",
+                        "Sent to your terminal's clipboard (OSC 52; in tmux: set-clipboard on).",
+                    ));
+                }
                 Command::Bell => {
                     use std::io::Write as _;
                     let out = guard.terminal.backend_mut();

@@ -57,6 +57,8 @@ pub enum Act {
     ToggleTime,
     Help,
     Quit,
+    Read,
+    Copy,
     Resolve,
     Silence,
     Silences,
@@ -113,6 +115,8 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[ch('/')], label: "/", act: Act::Filter, command: "filter", help: "filter incidents by text", panes: &[], writes: false, footer: true },
     Binding { keys: &[ch('f')], label: "f", act: Act::FilterPick, command: "filter-by", help: "filter by severity or status", panes: &[], writes: false, footer: false },
     Binding { keys: &[ch('t')], label: "t", act: Act::ToggleTime, command: "time", help: "relative / absolute times", panes: &[], writes: false, footer: false },
+    Binding { keys: &[(KeyCode::Enter, NONE)], label: "Enter", act: Act::Read, command: "read", help: "read the timeline entry whole (labels, links, every line)", panes: &[Pane::Timeline], writes: false, footer: false },
+    Binding { keys: &[ch('y')], label: "y", act: Act::Copy, command: "copy", help: "copy the incident id (in the reader: the entry) to the clipboard (OSC 52)", panes: &[], writes: false, footer: false },
     Binding { keys: &[ch('?')], label: "?", act: Act::Help, command: "help", help: "this help", panes: &[], writes: false, footer: true },
     Binding { keys: &[ch('q'), (KeyCode::Char('c'), CTRL)], label: "q", act: Act::Quit, command: "quit", help: "quit (asks first if a draft is unsent)", panes: &[], writes: false, footer: true },
 ];

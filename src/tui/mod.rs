@@ -1,6 +1,7 @@
 //! The console and the wallboard: terminal views over the same client layer.
 
 pub mod app;
+mod clipboard;
 pub mod console;
 mod drafts;
 pub mod fixtures;

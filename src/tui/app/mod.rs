@@ -61,6 +61,8 @@ pub enum Command {
     Discard(String),
     /// Ring the terminal bell (a new SEV1/SEV2).
     Bell,
+    /// Put text on the terminal's clipboard (OSC 52), on the IC's request.
+    Copy(String),
     /// Set the terminal's title (our own words and counts only).
     Title(String),
     /// Search the backend's user directory (PagerDuty).
@@ -245,6 +247,17 @@ impl App {
             .iter()
             .find(|i| i.id == id)
             .or_else(|| self.details.get(&id).map(|d| &d.incident))
+    }
+
+    /// The timeline entry under the cursor: the newest one shown (the
+    /// bottom row of the timeline pane).
+    pub fn cursor_event(&self) -> Option<&crate::model::TimelineEvent> {
+        let d = self.selected_detail()?;
+        let i = d
+            .timeline
+            .len()
+            .checked_sub(1 + self.timeline_back.min(d.timeline.len().saturating_sub(1)))?;
+        d.timeline.get(i)
     }
 
     /// The selected incident is not among the rows shown (it left the list

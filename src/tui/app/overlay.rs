@@ -25,6 +25,12 @@ pub enum Overlay {
     },
     Declare(DeclareForm),
     Responder(ResponderForm),
+    /// One timeline entry, whole, scrollable.
+    Reader {
+        id: IncidentId,
+        seq: u64,
+        scroll: u16,
+    },
     /// Pending writes (`:outbox`): select and `d` to discard.
     Outbox {
         cursor: usize,

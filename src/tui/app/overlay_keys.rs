@@ -34,6 +34,32 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
             });
             Vec::new()
         }
+        Overlay::Reader {
+            id,
+            seq,
+            mut scroll,
+        } => {
+            match k.code {
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => return Vec::new(),
+                KeyCode::Down | KeyCode::Char('j') => scroll = scroll.saturating_add(1),
+                KeyCode::Up | KeyCode::Char('k') => scroll = scroll.saturating_sub(1),
+                KeyCode::PageDown | KeyCode::Char(' ') => scroll = scroll.saturating_add(10),
+                KeyCode::PageUp => scroll = scroll.saturating_sub(10),
+                KeyCode::Char('g') => scroll = 0,
+                KeyCode::Char('y') => {
+                    let text = app
+                        .details
+                        .get(&id)
+                        .and_then(|d| d.timeline.iter().find(|e| e.seq == seq))
+                        .map(|e| e.kind.describe());
+                    app.overlay = Some(Overlay::Reader { id, seq, scroll });
+                    return text.map(Command::Copy).into_iter().collect();
+                }
+                _ => {}
+            }
+            app.overlay = Some(Overlay::Reader { id, seq, scroll });
+            Vec::new()
+        }
         Overlay::Outbox { mut cursor } => {
             match k.code {
                 KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),

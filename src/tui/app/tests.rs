@@ -862,3 +862,23 @@ fn a_closed_incident_is_read_only_in_the_console() {
         key(&mut app, KeyCode::Esc);
     }
 }
+
+#[test]
+fn enter_on_the_timeline_reads_the_entry_and_y_copies_only_when_asked() {
+    let mut app = sample_app(80, 24);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Pane::Timeline);
+    let newest = app.selected_detail().unwrap().timeline.last().unwrap().seq;
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Reader { seq, .. }) if seq == newest));
+    let cmds = ch(&mut app, 'y');
+    assert!(matches!(&cmds[..], [Command::Copy(_)]));
+    key(&mut app, KeyCode::Esc);
+    // k moves the cursor back one entry.
+    ch(&mut app, 'k');
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Reader { seq, .. }) if seq == newest - 1));
+    key(&mut app, KeyCode::Esc);
+    // Outside the reader, y copies the incident id.
+    assert_eq!(ch(&mut app, 'y'), vec![Command::Copy("INC-4".into())]);
+}

@@ -358,6 +358,19 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
             }
             Vec::new()
         }
+        Act::Read => {
+            if let Some((id, seq)) = app.cursor_event().map(|e| (app.selected, e.seq))
+                && let Some(id) = id
+            {
+                app.overlay = Some(Overlay::Reader { id, seq, scroll: 0 });
+            }
+            Vec::new()
+        }
+        Act::Copy => match app.selected {
+            // Only on this explicit key: nothing is copied behind the IC's back.
+            Some(id) => vec![Command::Copy(id.to_string())],
+            None => Vec::new(),
+        },
         Act::ToggleTime => {
             app.time_mode = match app.time_mode {
                 TimeMode::Relative => TimeMode::Absolute,

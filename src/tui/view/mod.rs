@@ -7,6 +7,7 @@ mod header;
 mod list;
 mod overlays;
 mod panes;
+mod reader;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

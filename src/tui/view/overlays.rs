@@ -13,7 +13,7 @@ use crate::tui::app::{App, Confirm, EditorKind, Overlay};
 use crate::tui::keymap::BINDINGS;
 use crate::tui::theme::{Role, Theme};
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect {
@@ -24,7 +24,12 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-fn popup<'a>(theme: &Theme, f: &mut Frame, area: Rect, title: &str) -> (Rect, Block<'a>) {
+pub(super) fn popup<'a>(
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+) -> (Rect, Block<'a>) {
     f.render_widget(Clear, area);
     let block = Block::bordered()
         .border_style(theme.style(Role::BorderFocus))
@@ -32,7 +37,7 @@ fn popup<'a>(theme: &Theme, f: &mut Frame, area: Rect, title: &str) -> (Rect, Bl
     (block.inner(area), block)
 }
 
-fn hint<'a>(theme: &Theme, pairs: &[(&str, &str)]) -> Line<'a> {
+pub(super) fn hint<'a>(theme: &Theme, pairs: &[(&str, &str)]) -> Line<'a> {
     let mut spans = Vec::new();
     for (k, what) in pairs {
         spans.push(Span::styled(format!(" {k}"), theme.style(Role::Key)));
@@ -43,6 +48,9 @@ fn hint<'a>(theme: &Theme, pairs: &[(&str, &str)]) -> Line<'a> {
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     match &app.overlay {
+        Some(Overlay::Reader { id, seq, scroll }) => {
+            super::reader::draw(app, theme, f, area, *id, *seq, *scroll)
+        }
         None => {}
         Some(Overlay::Help { scroll }) => help(app, theme, f, area, *scroll),
         Some(Overlay::Palette(p)) => palette(theme, f, area, &p.input, p.cursor),

@@ -122,8 +122,26 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         };
         lines.push(Line::from(Span::styled(text, theme.style(Role::Muted))));
     }
-    lines.extend(d.timeline[start..end].iter().map(|e| {
-        let style = event_style(theme, &e.kind);
+    let cursor_at = end.checked_sub(1);
+    let focused = app.focus == Pane::Timeline;
+    lines.extend(d.timeline[start..end].iter().enumerate().map(|(i, e)| {
+        let mut style = event_style(theme, &e.kind);
+        if focused && cursor_at == Some(start + i) {
+            style = theme.style(Role::Selected);
+        }
+        // A multi-line entry says how much more there is (Enter reads it).
+        let text = e.kind.describe();
+        let more = text.lines().count().saturating_sub(1);
+        let shown = if more > 0 {
+            let marker = format!(" (+{more} lines)");
+            let first = text.lines().next().unwrap_or("");
+            format!(
+                "{}{marker}",
+                fit(&one_line(first, 4000), text_w.saturating_sub(marker.len()))
+            )
+        } else {
+            fit(&one_line(&text, 4000), text_w).into_owned()
+        };
         Line::from(vec![
             Span::styled(
                 pad(&when(e.at, app.now, app.time_mode), time_w),
@@ -133,10 +151,7 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             Span::raw(" "),
             Span::styled(pad(e.kind.tag(), tag_w), style),
             Span::raw(" "),
-            Span::styled(
-                fit(&one_line(&e.kind.describe(), 4000), text_w).into_owned(),
-                style,
-            ),
+            Span::styled(shown, style),
         ])
     }));
     for p in pending.iter().take(pending_rows) {

@@ -1,0 +1,124 @@
+//! The timeline reader: one entry whole, wrapped and scrollable. Notes show
+//! every line; an alert shows each label and annotation on its own line,
+//! links in full.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::overlays::{centered, hint, popup};
+use crate::model::{EventKind, IncidentId, TimelineEvent};
+use crate::tui::app::App;
+use crate::tui::theme::{Role, Theme};
+
+/// The entry as lines of text: a heading, then everything it holds.
+pub fn entry_lines(e: &TimelineEvent) -> Vec<String> {
+    let mut out = vec![
+        format!(
+            "#{}  {}  by {}  ({})",
+            e.seq,
+            e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+            e.author,
+            e.kind.tag()
+        ),
+        String::new(),
+    ];
+    match &e.kind {
+        EventKind::AlertReceived {
+            alert,
+            firing,
+            detail,
+            suppressed,
+        } => {
+            out.push(format!(
+                "Alert {}",
+                match (firing, suppressed) {
+                    (true, Some(_)) => "SUPPRESSED",
+                    (true, None) => "FIRING",
+                    (false, _) => "resolved",
+                }
+            ));
+            // `Name {k=v, k2=v2}` (Alertmanager) or `Name k=v k2=v2`.
+            let (name, rest) = alert.split_once([' ', '{']).unwrap_or((alert.as_str(), ""));
+            out.push(format!("  name: {name}"));
+            let rest = rest.trim().trim_start_matches('{').trim_end_matches('}');
+            for label in rest
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+            {
+                match label.split_once('=') {
+                    Some((k, v)) => out.push(format!("  {k} = {v}")),
+                    None => out.push(format!("  {label}")),
+                }
+            }
+            if let Some(why) = suppressed {
+                out.push(String::new());
+                out.push(format!("Suppressed: {why}"));
+            }
+            if let Some(d) = detail {
+                out.push(String::new());
+                out.push("Annotations".into());
+                for part in d.split(" · ") {
+                    out.push(format!("  {part}"));
+                }
+            }
+        }
+        EventKind::Note { text } | EventKind::StakeholderUpdate { text } => {
+            out.extend(text.lines().map(str::to_string));
+        }
+        other => out.extend(other.describe().lines().map(str::to_string)),
+    }
+    out
+}
+
+pub fn draw(
+    app: &App,
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+    id: IncidentId,
+    seq: u64,
+    scroll: u16,
+) {
+    let r = centered(
+        area,
+        area.width.saturating_sub(4).max(20),
+        area.height.saturating_sub(2).max(6),
+    );
+    let (inner, block) = popup(theme, f, r, &format!("{id} · entry {seq}"));
+    f.render_widget(block, r);
+    let [body, h] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let event = app
+        .details
+        .get(&id)
+        .and_then(|d| d.timeline.iter().find(|e| e.seq == seq));
+    let lines: Vec<Line> = match event {
+        Some(e) => entry_lines(e)
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let role = if i == 0 { Role::Muted } else { Role::Text };
+                Line::from(Span::styled(l, theme.style(role)))
+            })
+            .collect(),
+        None => vec![Line::from(Span::styled(
+            " This entry is no longer loaded.",
+            theme.style(Role::Muted),
+        ))],
+    };
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        body,
+    );
+    f.render_widget(
+        Paragraph::new(hint(
+            theme,
+            &[("j/k PgUp/PgDn", "scroll"), ("y", "copy"), ("Esc", "close")],
+        )),
+        h,
+    );
+}
