@@ -8,6 +8,7 @@ mod checklist;
 mod incident;
 mod lifecycle;
 mod responder;
+mod roster;
 mod runbook;
 mod severity;
 mod timeline;

@@ -1,0 +1,265 @@
+//! Alertmanager's API v2 shapes, and alert groups translated into
+//! warroom's incidents and timelines (pure: no IO here).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    EventKind, Incident, IncidentDetail, IncidentId, Severity, Status, TimelineEvent,
+};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AlertGroup {
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    pub receiver: Receiver,
+    #[serde(default)]
+    pub alerts: Vec<GettableAlert>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Receiver {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GettableAlert {
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+    pub fingerprint: String,
+    pub starts_at: DateTime<Utc>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub status: AlertStatus,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlertStatus {
+    pub state: String,
+    #[serde(default)]
+    pub silenced_by: Vec<String>,
+    #[serde(default)]
+    pub inhibited_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Matcher {
+    pub name: String,
+    pub value: String,
+    pub is_regex: bool,
+    #[serde(default = "yes")]
+    pub is_equal: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PostableSilence {
+    pub matchers: Vec<Matcher>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub created_by: String,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GettableSilence {
+    pub id: String,
+    pub status: SilenceState,
+    pub matchers: Vec<Matcher>,
+    pub ends_at: DateTime<Utc>,
+    #[serde(default)]
+    pub created_by: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SilenceState {
+    pub state: String,
+}
+
+/// An alert group as an incident.
+pub fn to_incident(id: u64, g: &AlertGroup) -> Incident {
+    let first = &g.alerts[0];
+    let labels = if g.labels.is_empty() {
+        &first.labels
+    } else {
+        &g.labels
+    };
+    let all = |k: &str| {
+        g.alerts
+            .iter()
+            .find_map(|a| a.labels.get(k))
+            .or_else(|| labels.get(k))
+    };
+    let service = ["service", "job", "alertname"]
+        .iter()
+        .find_map(|k| all(k))
+        .cloned()
+        .unwrap_or_else(|| g.receiver.name.clone());
+    let severity = g
+        .alerts
+        .iter()
+        .map(|a| Severity::from_alert_label(a.labels.get("severity").map(String::as_str)))
+        .min()
+        .unwrap_or(Severity::Sev3);
+    let title = first
+        .annotations
+        .get("summary")
+        .cloned()
+        .unwrap_or_else(|| {
+            let name = all("alertname").cloned().unwrap_or_else(|| "alerts".into());
+            let n = g.alerts.len();
+            if n > 1 {
+                format!("{name} ×{n} on {service}")
+            } else {
+                format!("{name} on {service}")
+            }
+        });
+    let suppressed = g.alerts.iter().all(|a| a.status.state == "suppressed");
+    let declared_at = g
+        .alerts
+        .iter()
+        .map(|a| a.starts_at)
+        .min()
+        .unwrap_or_else(Utc::now);
+    let updated_at = g
+        .alerts
+        .iter()
+        .filter_map(|a| a.updated_at)
+        .max()
+        .unwrap_or(declared_at);
+    let status = if suppressed {
+        Status::Contained
+    } else {
+        Status::Triggered
+    };
+    Incident {
+        id: IncidentId(id),
+        title,
+        summary: first
+            .annotations
+            .get("description")
+            .cloned()
+            .unwrap_or_default(),
+        service,
+        severity,
+        status,
+        commander: None,
+        tags: labels.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        declared_at,
+        updated_at,
+        status_times: [(Status::Triggered, declared_at)].into_iter().collect(),
+        last_stakeholder_update_at: None,
+        version: 1,
+        last_seq: 0,
+        summary_cut: false,
+    }
+}
+
+/// The group's alerts as a timeline: each alert with all its labels and
+/// annotations, and a line for each silence or inhibition on it.
+/// Why Alertmanager holds an alert back, in words: each silence by whom and
+/// why (from `silences`, by id), or the inhibition.
+pub(super) fn suppression(
+    a: &GettableAlert,
+    silences: &HashMap<String, (String, String)>,
+) -> Option<String> {
+    let mut why: Vec<String> = a
+        .status
+        .silenced_by
+        .iter()
+        .map(|id| match silences.get(id) {
+            Some((by, comment)) => format!("silenced by {by}: {comment}"),
+            None => format!("silenced (silence {id})"),
+        })
+        .collect();
+    if !a.status.inhibited_by.is_empty() {
+        why.push(format!(
+            "inhibited by {} other alert(s)",
+            a.status.inhibited_by.len()
+        ));
+    }
+    (a.status.state == "suppressed" || !why.is_empty()).then(|| {
+        if why.is_empty() {
+            "suppressed".to_string()
+        } else {
+            why.join("; ")
+        }
+    })
+}
+
+/// An alert group's timeline in Alertmanager's own states, oldest first:
+/// each alert became active at its start; one that is suppressed (by a
+/// silence or an inhibition) says so, with who silenced it and why.
+pub fn to_detail(
+    id: u64,
+    g: &AlertGroup,
+    silences: &HashMap<String, (String, String)>,
+) -> IncidentDetail {
+    let mut events: Vec<(DateTime<Utc>, EventKind)> = Vec::new();
+    for a in &g.alerts {
+        let labels: Vec<String> = a.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let annotations: Vec<String> = a
+            .annotations
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        let alert = format!(
+            "{} {{{}}}",
+            a.labels.get("alertname").map_or("alert", String::as_str),
+            labels.join(", ")
+        );
+        let detail = (!annotations.is_empty()).then(|| annotations.join(" · "));
+        events.push((
+            a.starts_at,
+            EventKind::AlertReceived {
+                alert: alert.clone(),
+                firing: true,
+                detail: detail.clone(),
+                suppressed: None,
+            },
+        ));
+        if let Some(why) = suppression(a, silences) {
+            events.push((
+                a.updated_at.unwrap_or(a.starts_at).max(a.starts_at),
+                EventKind::AlertReceived {
+                    alert,
+                    firing: true,
+                    detail: None,
+                    suppressed: Some(why),
+                },
+            ));
+        }
+    }
+    events.sort_by_key(|(at, _)| *at);
+    let timeline: Vec<TimelineEvent> = events
+        .into_iter()
+        .enumerate()
+        .map(|(i, (at, kind))| TimelineEvent {
+            seq: i as u64 + 1,
+            at,
+            author: "alertmanager".into(),
+            kind,
+        })
+        .collect();
+    let mut incident = to_incident(id, g);
+    incident.last_seq = timeline.len() as u64;
+    IncidentDetail {
+        incident,
+        timeline,
+        responders: Vec::new(),
+        checklists: Vec::new(),
+    }
+}

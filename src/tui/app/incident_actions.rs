@@ -1,0 +1,255 @@
+//! What the IC's keys do to the selected incident: each action becomes a
+//! write (queued with the caller's identity) or a dialog that leads to one.
+
+use tui_textarea::TextArea;
+
+use super::overlay::{line_input, text_of};
+use super::{
+    App, Command, Confirm, DraftKey, DraftKind, EditorKind, Flash, Overlay, Pending, ResponderForm,
+};
+use crate::client::{Write, WriteOp};
+use crate::model::wire::{ChecklistRequest, PatchRequest, TransitionRequest};
+use crate::model::{IncidentId, Role, Severity, Status};
+use crate::tui::keymap::{Act, Pane};
+
+pub(super) fn send(app: &mut App, op: WriteOp) -> Vec<Command> {
+    let mut w = Write::new(op);
+    w.queued_by = Some(app.identity.clone());
+    app.pending.push(Pending {
+        what: w.op.describe(),
+        write: w.clone(),
+        attempt: 0,
+        last_error: None,
+        foreign: false,
+    });
+    vec![Command::Send(w)]
+}
+
+pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
+    let Some(inc) = app.selected_incident().cloned() else {
+        app.flash = Some(Flash::info(
+            "No incident selected",
+            "Select an incident in the list first (j/k), or declare one with D.",
+        ));
+        return Vec::new();
+    };
+    let id = inc.id;
+    match act {
+        Act::Acknowledge => {
+            if inc.status != Status::Triggered {
+                app.flash = Some(Flash::info(
+                    "Already acknowledged",
+                    format!("{id} is {}.", inc.status),
+                ));
+                return Vec::new();
+            }
+            send(
+                app,
+                WriteOp::Transition {
+                    id,
+                    body: TransitionRequest {
+                        to: Status::Acknowledged,
+                        force: false,
+                        reason: None,
+                    },
+                },
+            )
+        }
+        Act::Advance => {
+            let Some(to) = inc.status.next() else {
+                app.flash = Some(Flash::info(
+                    "Nothing to advance",
+                    format!("{id} is closed."),
+                ));
+                return Vec::new();
+            };
+            let open = if inc.status.phase() != to.phase() {
+                app.details
+                    .get(&id)
+                    .and_then(|d| d.current_checklist())
+                    .map(|c| c.open_items())
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            app.overlay = Some(Overlay::Confirm(Confirm::Advance {
+                id,
+                from: inc.status,
+                to,
+                open,
+            }));
+            Vec::new()
+        }
+        Act::SevUp => match inc.severity.raised() {
+            None => {
+                app.flash = Some(Flash::info(
+                    "Already SEV1",
+                    format!("{id} is at the highest severity."),
+                ));
+                Vec::new()
+            }
+            Some(Severity::Sev1) => {
+                app.overlay = Some(Overlay::Confirm(Confirm::RaiseToSev1 {
+                    id,
+                    version: inc.version,
+                }));
+                Vec::new()
+            }
+            Some(s) => send(app, severity_change(id, inc.version, s)),
+        },
+        Act::SevDown => match inc.severity.lowered() {
+            None => {
+                app.flash = Some(Flash::info(
+                    "Already SEV5",
+                    format!("{id} is at the lowest severity."),
+                ));
+                Vec::new()
+            }
+            Some(s) => send(app, severity_change(id, inc.version, s)),
+        },
+        Act::Toggle => {
+            let Some(list) = app.details.get(&id).and_then(|d| d.current_checklist()) else {
+                return Vec::new();
+            };
+            let Some(item) = list.items.get(app.checklist_cursor) else {
+                return Vec::new();
+            };
+            let body = ChecklistRequest {
+                phase: list.phase,
+                item: app.checklist_cursor,
+                done: !item.is_done(),
+            };
+            send(app, WriteOp::Checklist { id, body })
+        }
+        Act::Note | Act::Update => {
+            let kind = if act == Act::Note {
+                DraftKind::Note
+            } else {
+                DraftKind::Update
+            };
+            let key = DraftKey { id, kind };
+            let draft = app.drafts.get(&key).cloned().unwrap_or_default();
+            let mut text = TextArea::new(draft.lines().map(str::to_string).collect::<Vec<_>>());
+            text.move_cursor(tui_textarea::CursorMove::Bottom);
+            text.move_cursor(tui_textarea::CursorMove::End);
+            let kind = if act == Act::Note {
+                EditorKind::Note(key)
+            } else {
+                EditorKind::Update(key)
+            };
+            app.overlay = Some(Overlay::Editor { kind, text });
+            Vec::new()
+        }
+        Act::Resolve => {
+            if !inc.status.is_active() {
+                app.flash = Some(Flash::info(
+                    "Already resolved",
+                    format!("{id} is {}.", inc.status),
+                ));
+                return Vec::new();
+            }
+            send(app, WriteOp::Resolve { id })
+        }
+        Act::Silence => {
+            let mut comment = line_input("", "why: e.g. rollback in progress, known cause");
+            comment.set_cursor_line_style(ratatui::style::Style::default());
+            app.overlay = Some(Overlay::Silence(super::SilenceForm {
+                id,
+                comment,
+                duration: 2,
+            }));
+            Vec::new()
+        }
+        Act::Responder => {
+            let handle = if app.focus == Pane::Responders {
+                app.details
+                    .get(&id)
+                    .and_then(|d| d.responders.get(app.responder_cursor))
+                    .map(|r| r.handle.clone())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let role = app
+                .details
+                .get(&id)
+                .and_then(|d| d.responders.iter().find(|r| r.handle == handle))
+                .map_or(Role::SubjectMatterExpert, |r| r.role);
+            let directory = app.caps.user_directory;
+            let hint = if directory {
+                "name or email: matching users are listed"
+            } else {
+                "handle, e.g. dana"
+            };
+            app.overlay = Some(Overlay::Responder(ResponderForm {
+                id,
+                handle: line_input(&handle, hint),
+                role,
+                field: if handle.is_empty() || directory { 0 } else { 1 },
+                matches: Vec::new(),
+                pick: 0,
+            }));
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn save_draft(app: &mut App, kind: &EditorKind) -> Vec<Command> {
+    let (EditorKind::Note(key) | EditorKind::Update(key)) = kind else {
+        return Vec::new();
+    };
+    let Some(Overlay::Editor { text, .. }) = &app.overlay else {
+        return Vec::new();
+    };
+    let t = text_of(text);
+    app.drafts.insert(*key, t.clone());
+    vec![Command::SaveDraft { key: *key, text: t }]
+}
+
+/// What others did to the incident lately, for a conflict message: the
+/// newest timeline entries not written by us.
+pub(super) fn recent_changes(app: &App, id: Option<IncidentId>) -> String {
+    let Some(d) = id.and_then(|id| app.details.get(&id)) else {
+        return String::new();
+    };
+    let me = app.me.as_ref().map(|(h, _)| h.as_str());
+    let theirs: Vec<String> = d
+        .timeline
+        .iter()
+        .rev()
+        .filter(|e| Some(e.author.as_str()) != me)
+        .take(3)
+        .map(|e| {
+            format!(
+                "  {} {}: {}",
+                e.at.format("%H:%M:%S"),
+                e.author,
+                crate::text::one_line(&e.kind.describe(), 60)
+            )
+        })
+        .collect();
+    if theirs.is_empty() {
+        return String::new();
+    }
+    format!(
+        "Now {} is {} at {} (version {}). Latest by others:\n{}\n",
+        d.incident.id,
+        d.incident.status,
+        d.incident.severity,
+        d.incident.version,
+        theirs.into_iter().rev().collect::<Vec<_>>().join("\n")
+    )
+}
+
+/// A severity change, based on the version the IC was looking at.
+pub(super) fn severity_change(id: IncidentId, version: u64, to: Severity) -> WriteOp {
+    WriteOp::Patch {
+        id,
+        if_match: version,
+        body: PatchRequest {
+            severity: Some(to),
+            ..Default::default()
+        },
+    }
+}

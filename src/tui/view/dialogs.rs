@@ -1,0 +1,274 @@
+//! The larger overlays: the help, the palette, confirmations and the text
+//! editor.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use tui_textarea::TextArea;
+
+use super::overlays::{centered, field, hint, popup};
+use crate::text::{fit, one_line, pad};
+use crate::tui::app::overlay_keys::palette_matches;
+use crate::tui::app::{App, Confirm, EditorKind};
+use crate::tui::keymap::BINDINGS;
+use crate::tui::theme::{Role, Theme};
+
+pub(super) fn help(app: &App, theme: &Theme, f: &mut Frame, area: Rect, scroll: usize) {
+    let h = (BINDINGS.len() as u16 + 4).min(area.height);
+    let r = centered(area, 110, h);
+    let more = BINDINGS.len() + 2 > h.saturating_sub(2) as usize;
+    let (inner, block) = popup(theme, f, r, if more { "Keys (j/k scroll)" } else { "Keys" });
+    f.render_widget(block, r);
+    let mut lines: Vec<Line> = BINDINGS
+        .iter()
+        .map(|b| {
+            // Keys this backend or token cannot use are greyed, with why.
+            let why = crate::tui::app::update::unavailable(app, b.act);
+            let help_style = if why.is_some() {
+                theme.style(Role::Muted)
+            } else {
+                theme.style(Role::Text)
+            };
+            let mut spans = vec![
+                Span::styled(
+                    pad(&format!(" {}", b.label), 12),
+                    if why.is_some() {
+                        theme.style(Role::Muted)
+                    } else {
+                        theme.style(Role::Key)
+                    },
+                ),
+                Span::styled(b.help, help_style),
+            ];
+            if let Some(w) = why {
+                spans.push(Span::styled(format!("  ✗ {w}"), theme.style(Role::Muted)));
+            }
+            if !b.panes.is_empty() {
+                spans.push(Span::styled(
+                    format!(
+                        "  ({})",
+                        b.panes
+                            .iter()
+                            .map(|p| p.title())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    theme.style(Role::Muted),
+                ));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    lines.push(Line::from(Span::styled(
+        " Esc      close dialogs and overlays; clears the filter",
+        theme.style(Role::Muted),
+    )));
+    lines.push(Line::from(Span::styled(
+        " :outbox  pending actions    :reopen  reopen to investigating    :INC-7  jump",
+        theme.style(Role::Muted),
+    )));
+    let scroll = scroll.min(lines.len().saturating_sub(inner.height as usize));
+    f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+}
+
+pub(super) fn palette(
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+    input: &TextArea<'static>,
+    cursor: usize,
+) {
+    let typed = input.lines().join("");
+    let matches = palette_matches(&typed);
+    let list_h = matches.len().min(12) as u16;
+    let r = centered(area, 70, list_h + 5);
+    let (inner, block) = popup(theme, f, r, "Command");
+    f.render_widget(block, r);
+    let [i, l, h] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    field(theme, f, i, input, ":", true);
+    let start = super::list::window_start(cursor, matches.len(), l.height as usize);
+    let lines: Vec<Line> = matches
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(l.height as usize)
+        .map(|(n, (name, help))| {
+            let st = if n == cursor {
+                theme.style(Role::Selected)
+            } else {
+                theme.style(Role::Text)
+            };
+            Line::from(vec![
+                Span::styled(pad(&format!(" {name}"), 14), st),
+                Span::styled(
+                    fit(help, l.width.saturating_sub(14) as usize).into_owned(),
+                    if n == cursor {
+                        st
+                    } else {
+                        theme.style(Role::Muted)
+                    },
+                ),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), l);
+    f.render_widget(
+        Paragraph::new(hint(
+            theme,
+            &[
+                ("Tab", "complete"),
+                ("↑/↓", "choose"),
+                ("Enter", "run"),
+                ("Esc", "close"),
+            ],
+        )),
+        h,
+    );
+}
+
+pub(super) fn confirm(app: &App, theme: &Theme, f: &mut Frame, area: Rect, c: &Confirm) {
+    match c {
+        Confirm::Advance { id, from, to, open } => {
+            let r = centered(area, 72, open.len() as u16 + 7);
+            let (inner, block) = popup(theme, f, r, &format!("Advance {id}"));
+            f.render_widget(block, r);
+            let mut lines = vec![Line::from(vec![
+                Span::raw(" Move "),
+                Span::styled(from.as_str(), theme.style(Role::Status)),
+                Span::raw(" → "),
+                Span::styled(to.as_str(), theme.style(Role::Status)),
+                Span::raw("?"),
+            ])];
+            if open.is_empty() {
+                // Within one phase its checklist simply carries on; only
+                // leaving the phase needs it done.
+                let text = match (from.phase(), to.phase()) {
+                    (Some(a), Some(b)) if a == b => {
+                        format!(" Still the {a} phase: its checklist carries on.")
+                    }
+                    _ => " The checklist of this phase is complete.".to_string(),
+                };
+                lines.push(Line::from(Span::styled(text, theme.style(Role::Ok))));
+                lines.push(Line::default());
+                lines.push(hint(theme, &[("Enter/y", "advance"), ("Esc/n", "cancel")]));
+            } else {
+                lines.push(Line::from(Span::styled(
+                    format!(" {} open item(s) in this phase:", open.len()),
+                    theme.style(Role::Warn),
+                )));
+                for item in open {
+                    lines.push(Line::from(format!(
+                        "   [ ] {}",
+                        one_line(item, inner.width as usize - 8)
+                    )));
+                }
+                lines.push(Line::default());
+                lines.push(hint(
+                    theme,
+                    &[("f", "force with a reason (recorded)"), ("Esc/n", "cancel")],
+                ));
+            }
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Confirm::RaiseToSev1 { id, .. } => {
+            let r = centered(area, 60, 6);
+            let (inner, block) = popup(theme, f, r, "Raise to SEV1");
+            f.render_widget(block.border_style(theme.style(Role::Error)), r);
+            let title = app
+                .incidents
+                .iter()
+                .find(|i| i.id == *id)
+                .map(|i| one_line(&i.title, 40))
+                .unwrap_or_default();
+            let lines = vec![
+                Line::from(vec![
+                    Span::raw(format!(" Raise {id} to ")),
+                    Span::styled(" SEV1 ", theme.sev(crate::model::Severity::Sev1)),
+                    Span::raw(" (critical)?"),
+                ]),
+                Line::from(Span::styled(format!(" {title}"), theme.style(Role::Muted))),
+                Line::default(),
+                hint(theme, &[("Enter/y", "raise"), ("Esc/n", "cancel")]),
+            ];
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Confirm::QuitWithDrafts => {
+            let mut lines = Vec::new();
+            let pending = app.pending.iter().filter(|p| !p.foreign).count();
+            if pending > 0 {
+                lines.push(Line::from(Span::styled(
+                    format!(" {pending} action(s) are not delivered yet. They stay in the outbox"),
+                    theme.style(Role::Warn),
+                )));
+                lines.push(Line::from(
+                    " and are sent when you next open warroom on this backend.",
+                ));
+            }
+            if app.has_unsent_drafts() {
+                lines.push(Line::from(
+                    " You have unsent drafts. They are saved and will be there",
+                ));
+                lines.push(Line::from(" when you reopen the note editor."));
+            }
+            lines.push(Line::default());
+            lines.push(hint(theme, &[("y", "quit"), ("Esc/n", "stay")]));
+            let r = centered(area, 72, lines.len() as u16 + 2);
+            let (inner, block) = popup(theme, f, r, "Quit?");
+            f.render_widget(block, r);
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+    }
+}
+
+pub(super) fn editor(
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+    kind: &EditorKind,
+    text: &TextArea<'static>,
+) {
+    let (title, help) = match kind {
+        EditorKind::Note(k) => (
+            format!("Note on {}", k.id),
+            "Ctrl-S posts · Esc closes and keeps the draft",
+        ),
+        EditorKind::Update(k) => (
+            format!("Stakeholder update on {}", k.id),
+            "Ctrl-S posts · Esc closes and keeps the draft",
+        ),
+        EditorKind::Reason {
+            id,
+            to,
+            force: true,
+        } => (
+            format!("Force {id} to {to}: why?"),
+            "Ctrl-S forces (recorded on the timeline) · Esc cancels",
+        ),
+        EditorKind::Reason { id, .. } => {
+            (format!("Reopen {id}: why?"), "Ctrl-S reopens · Esc cancels")
+        }
+    };
+    let w = (area.width * 4 / 5).max(40);
+    let h = (area.height * 3 / 5).max(8);
+    let r = centered(area, w, h);
+    f.render_widget(Clear, r);
+    let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(r);
+    let mut t = text.clone();
+    t.set_block(
+        Block::bordered()
+            .border_style(theme.style(Role::BorderFocus))
+            .title(Span::styled(format!(" {title} "), theme.style(Role::Title))),
+    );
+    f.render_widget(&t, top);
+    f.render_widget(
+        Paragraph::new(Span::styled(format!(" {help}"), theme.style(Role::Muted)))
+            .style(theme.style(Role::Text)),
+        bottom,
+    );
+}
