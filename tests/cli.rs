@@ -7,7 +7,7 @@ use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output, Stdio};
 
-use common::procs::{BIN, ServerProc, free_port, token};
+use common::procs::{BIN, ServerProc, free_port, token, token_file};
 use serde_json::Value;
 
 struct Env {
@@ -19,10 +19,7 @@ struct Env {
 fn env() -> Env {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.db");
-    let tok = token(&db, "commander", "script");
-    let tok_file = dir.path().join("token");
-    std::fs::write(&tok_file, &tok).unwrap();
-    std::fs::set_permissions(&tok_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (_, tok_file) = token_file(dir.path(), &db, "commander", "script");
     let server = ServerProc::start(free_port(), &db);
     Env {
         dir,
@@ -304,10 +301,7 @@ fn a_closed_pipe_ends_quietly() {
         })
         .unwrap();
     }
-    let tok = token(&db, "viewer", "pipe");
-    let tok_file = dir.path().join("token");
-    std::fs::write(&tok_file, &tok).unwrap();
-    std::fs::set_permissions(&tok_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (_, tok_file) = token_file(dir.path(), &db, "viewer", "pipe");
     let server = ServerProc::start(free_port(), &db);
     let o = Command::new("bash")
         .arg("-c")

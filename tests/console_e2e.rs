@@ -7,7 +7,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 use std::time::Duration;
 
-use common::procs::{ServerProc, free_port, token};
+use common::procs::{ServerProc, free_port, token, token_file};
 use common::pty::Screen;
 use serde_json::Value;
 
@@ -332,10 +332,7 @@ fn an_ic_steps_an_incident_to_closed_and_reopens_it_read_only() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.db");
     let port = free_port();
-    let tok = token(&db, "commander", "ic-life");
-    let tok_file = dir.path().join("token");
-    std::fs::write(&tok_file, &tok).unwrap();
-    std::fs::set_permissions(&tok_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (tok, tok_file) = token_file(dir.path(), &db, "commander", "ic-life");
     let _server = ServerProc::start(port, &db);
     let url = format!("http://127.0.0.1:{port}");
     let mut s = Screen::spawn(

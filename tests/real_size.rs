@@ -5,12 +5,11 @@
 mod common;
 
 use std::collections::HashSet;
-use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
 use chrono::Utc;
 use common::TestServer;
-use common::procs::{ServerProc, free_port, token};
+use common::procs::{ServerProc, free_port, token_file};
 use common::pty::Screen;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -300,10 +299,7 @@ fn the_console_reads_a_ten_thousand_event_incident_page_by_page() {
         seed_events(&s, id, 10_000);
     }
     let port = free_port();
-    let tok = token(&db, "viewer", "reader");
-    let tok_file = dir.path().join("token");
-    std::fs::write(&tok_file, &tok).unwrap();
-    std::fs::set_permissions(&tok_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (_, tok_file) = token_file(dir.path(), &db, "viewer", "reader");
     let _server = ServerProc::start(port, &db);
     let url = format!("http://127.0.0.1:{port}");
     let mut s = Screen::spawn(

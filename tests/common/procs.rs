@@ -76,3 +76,14 @@ pub fn token(db: &Path, role: &str, name: &str) -> String {
     );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
+
+/// A token created in `db`, written to a private file in `dir` (as a
+/// `--token-file` wants it). Returns the token and the file.
+pub fn token_file(dir: &Path, db: &Path, role: &str, name: &str) -> (String, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let tok = token(db, role, name);
+    let file = dir.join(format!("{name}.token"));
+    std::fs::write(&file, &tok).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    (tok, file)
+}
