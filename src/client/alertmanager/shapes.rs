@@ -263,3 +263,42 @@ pub fn to_detail(
         checklists: Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alert(state: &str, silenced: &[&str], inhibited: &[&str]) -> GettableAlert {
+        serde_json::from_value(serde_json::json!({
+            "labels": {"alertname": "DiskFull", "instance": "db-1"},
+            "annotations": {},
+            "fingerprint": "f1",
+            "startsAt": "2026-11-25T10:00:00Z",
+            "updatedAt": "2026-11-25T10:05:00Z",
+            "status": {"state": state, "silencedBy": silenced, "inhibitedBy": inhibited}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn suppression_says_who_silenced_and_what_inhibits() {
+        let silences: HashMap<String, (String, String)> = [(
+            "s1".to_string(),
+            ("alice".to_string(), "disk swap".to_string()),
+        )]
+        .into();
+        assert_eq!(suppression(&alert("active", &[], &[]), &silences), None);
+        assert_eq!(
+            suppression(&alert("suppressed", &["s1"], &[]), &silences).as_deref(),
+            Some("silenced by alice: disk swap")
+        );
+        assert_eq!(
+            suppression(&alert("suppressed", &[], &["f9", "f8"]), &silences).as_deref(),
+            Some("inhibited by 2 other alert(s)")
+        );
+        assert_eq!(
+            suppression(&alert("suppressed", &["gone"], &[]), &silences).as_deref(),
+            Some("silenced (silence gone)")
+        );
+    }
+}

@@ -302,3 +302,22 @@ fn read_revision(conn: &Connection) -> Result<u64> {
         })? as u64,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_database_left_readable_by_others_is_made_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("w.db");
+        drop(Store::open(&db).unwrap());
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let _s = Store::open(&db).unwrap();
+        assert_eq!(
+            std::fs::metadata(&db).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+}
