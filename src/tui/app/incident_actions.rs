@@ -105,6 +105,19 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
                 ));
                 Vec::new()
             }
+            // Lowering from SEV1 stands people down: say so and ask.
+            Some(s) if inc.severity == Severity::Sev1 => {
+                app.overlay = Some(Overlay::Confirm(Confirm::Write {
+                    title: format!("Lower {id} from SEV1?"),
+                    text: format!(
+                        "{id} {}\nSEV1 → {s}: the incident stops being critical; pages and \
+                         updates slow down accordingly.",
+                        inc.title
+                    ),
+                    op: severity_change(id, inc.version, s),
+                }));
+                Vec::new()
+            }
             Some(s) => send(app, severity_change(id, inc.version, s)),
         },
         Act::Toggle => {
@@ -148,7 +161,15 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
                 ));
                 return Vec::new();
             }
-            send(app, WriteOp::Resolve { id })
+            app.overlay = Some(Overlay::Confirm(Confirm::Write {
+                title: format!("Resolve {id}?"),
+                text: format!(
+                    "{id} {}\n{} resolves it at once for everyone: it leaves the on-call's list.",
+                    inc.title, app.caps.name
+                ),
+                op: WriteOp::Resolve { id },
+            }));
+            Vec::new()
         }
         Act::Silence => {
             let mut comment = line_input("", "why: e.g. rollback in progress, known cause");

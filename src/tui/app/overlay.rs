@@ -78,6 +78,18 @@ pub enum Confirm {
         version: u64,
     },
     QuitWithDrafts,
+    /// A write that cannot be taken back easily: it is sent only on `y`
+    /// or Enter, after the dialog named the incident and what happens.
+    Write {
+        title: String,
+        text: String,
+        op: crate::client::WriteOp,
+    },
+    /// Dropping a queued action from the outbox: it will never be sent.
+    Discard {
+        key: String,
+        what: String,
+    },
 }
 
 pub struct Palette {

@@ -68,10 +68,17 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
                 }
                 KeyCode::Up | KeyCode::Char('k') => cursor = cursor.saturating_sub(1),
                 KeyCode::Char('d') if cursor < app.pending.len() => {
-                    let p = app.pending.remove(cursor);
-                    cursor = cursor.min(app.pending.len().saturating_sub(1));
-                    app.overlay = Some(Overlay::Outbox { cursor });
-                    return vec![Command::Discard(p.write.key)];
+                    let p = &app.pending[cursor];
+                    let inc = p
+                        .write
+                        .op
+                        .incident()
+                        .map_or("new".into(), |id| id.to_string());
+                    app.overlay = Some(Overlay::Confirm(Confirm::Discard {
+                        key: p.write.key.clone(),
+                        what: format!("{inc}: {}", p.what),
+                    }));
+                    return Vec::new();
                 }
                 KeyCode::Char('s') if app.pending.get(cursor).is_some_and(|p| p.foreign) => {
                     let identity = app.identity.clone();
@@ -175,11 +182,22 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
                         .and_then(|l| l.get(cursor))
                         .filter(|s| s.state != "expired")
                         .map(|s| s.id.clone());
+                    let matchers = list
+                        .as_ref()
+                        .and_then(|l| l.as_ref().ok())
+                        .and_then(|l| l.get(cursor))
+                        .map(|s| s.matchers.clone())
+                        .unwrap_or_default();
                     if let Some(silence_id) = target {
-                        app.overlay = Some(Overlay::Silences { list, cursor });
-                        let mut cmds = send(app, WriteOp::ExpireSilence { silence_id });
-                        cmds.push(Command::FetchSilences);
-                        return cmds;
+                        // Expiring re-enables paging for everything it matched.
+                        app.overlay = Some(Overlay::Confirm(Confirm::Write {
+                            title: "Expire this silence?".into(),
+                            text: format!(
+                                "Alerts matching {matchers} will notify and page again at once."
+                            ),
+                            op: WriteOp::ExpireSilence { silence_id },
+                        }));
+                        return Vec::new();
                     }
                 }
                 _ => {}
@@ -279,6 +297,26 @@ fn confirm_key(app: &mut App, c: Confirm, k: KeyEvent) -> Vec<Command> {
                 );
             }
             app.overlay = Some(Overlay::Confirm(c));
+            Vec::new()
+        }
+        Confirm::Write { title, text, op } => {
+            if yes {
+                let expire = matches!(op, WriteOp::ExpireSilence { .. });
+                let mut cmds = send(app, op);
+                if expire {
+                    cmds.push(Command::FetchSilences);
+                }
+                return cmds;
+            }
+            app.overlay = Some(Overlay::Confirm(Confirm::Write { title, text, op }));
+            Vec::new()
+        }
+        Confirm::Discard { key, what } => {
+            if yes {
+                app.pending.retain(|p| p.write.key != key);
+                return vec![Command::Discard(key)];
+            }
+            app.overlay = Some(Overlay::Confirm(Confirm::Discard { key, what }));
             Vec::new()
         }
         Confirm::QuitWithDrafts => {
@@ -540,18 +578,41 @@ fn responder_key(app: &mut App, mut f: ResponderForm, k: KeyEvent) -> Vec<Comman
                 .get(&f.id)
                 .and_then(|d| d.responders.iter().find(|r| r.handle == handle))
                 .map(|r| r.state);
+            use crate::model::ResponderState;
+            let present = matches!(
+                known,
+                Some(ResponderState::Joined | ResponderState::Acknowledged)
+            );
             let body = match known {
-                Some(s) if s != crate::model::ResponderState::Left => ResponderAction::AssignRole {
-                    handle,
+                Some(s) if s != ResponderState::Left => ResponderAction::AssignRole {
+                    handle: handle.clone(),
                     role: f.role,
                 },
                 _ => ResponderAction::Page {
-                    handle,
+                    handle: handle.clone(),
                     name: None,
                     role: f.role,
                 },
             };
-            return send(app, WriteOp::Responder { id: f.id, body });
+            let op = WriteOp::Responder { id: f.id, body };
+            if f.role == Role::IncidentCommander && !present {
+                // Command goes to someone who has not answered yet: ask.
+                let title = app
+                    .selected_incident()
+                    .map(|i| i.title.clone())
+                    .unwrap_or_default();
+                app.overlay = Some(Overlay::Confirm(Confirm::Write {
+                    title: format!("Make {handle} the IC of {}?", f.id),
+                    text: format!(
+                        "{} {title}\n{handle} has not joined or acknowledged: until they do, \
+                         nobody who is present is in command.",
+                        f.id
+                    ),
+                    op,
+                }));
+                return Vec::new();
+            }
+            return send(app, op);
         }
         _ if f.field == 0 => {
             f.handle.input(k);

@@ -287,7 +287,13 @@ fn r_pages_a_new_responder_or_assigns_a_role_to_a_known_one() {
     typ(&mut app, "dana");
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Right);
-    let cmds = key(&mut app, KeyCode::Enter);
+    // Handing command to someone not present asks first.
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(matches!(
+        &app.overlay,
+        Some(Overlay::Confirm(Confirm::Write { title, .. })) if title.contains("dana") && title.contains("INC-4")
+    ));
+    let cmds = ch(&mut app, 'y');
     assert!(
         matches!(sent(&cmds)[..], [WriteOp::Responder { body: ResponderAction::Page { handle, role, .. }, .. }] if handle == "dana" && *role == Role::IncidentCommander)
     );
@@ -434,10 +440,12 @@ fn a_viewer_is_told_why_writes_are_unavailable() {
 #[test]
 fn a_conflict_is_shown_and_can_be_retried_on_fresh_state_or_discarded() {
     let mut app = sample_app(80, 24);
-    let cmds = update(
+    update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
     );
+    // Lowering from SEV1 asks first.
+    let cmds = ch(&mut app, 'y');
     let Command::Send(w) = &cmds[0] else { panic!() };
     let err = crate::client::ClientError::Api {
         status: 412,
@@ -539,7 +547,13 @@ fn on_alertmanager_only_silence_works_and_the_rest_says_why() {
         state: "active".into(),
     };
     update(&mut app, Msg::Silences(Ok(vec![s])));
-    let cmds = ch(&mut app, 'd');
+    // Expiring re-enables paging: it asks first, naming the matchers.
+    assert!(ch(&mut app, 'd').is_empty());
+    assert!(matches!(
+        &app.overlay,
+        Some(Overlay::Confirm(Confirm::Write { text, .. })) if text.contains("alertname=X")
+    ));
+    let cmds = ch(&mut app, 'y');
     assert!(
         matches!(sent(&cmds)[..], [WriteOp::ExpireSilence { silence_id }] if silence_id == "abc")
     );
@@ -566,6 +580,13 @@ fn on_pagerduty_a_resolves_in_one_step_and_the_lifecycle_keys_explain() {
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
     );
+    // Resolving for everyone asks first, naming the incident.
+    assert!(cmds.is_empty());
+    assert!(matches!(
+        &app.overlay,
+        Some(Overlay::Confirm(Confirm::Write { title, .. })) if title.contains("INC-9")
+    ));
+    let cmds = ch(&mut app, 'y');
     assert!(matches!(sent(&cmds)[..], [WriteOp::Resolve { id }] if *id == IncidentId(9)));
     assert!(ch(&mut app, 'n').is_empty());
     assert!(
@@ -881,4 +902,34 @@ fn enter_on_the_timeline_reads_the_entry_and_y_copies_only_when_asked() {
     key(&mut app, KeyCode::Esc);
     // Outside the reader, y copies the incident id.
     assert_eq!(ch(&mut app, 'y'), vec![Command::Copy("INC-4".into())]);
+}
+
+#[test]
+fn lowering_from_sev1_and_discarding_from_the_outbox_ask_first() {
+    let mut app = sample_app(80, 24);
+    assert_eq!(app.selected_incident().unwrap().severity, Severity::Sev1);
+    let cmds = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
+    );
+    assert!(cmds.is_empty());
+    let Some(Overlay::Confirm(Confirm::Write { title, text, .. })) = &app.overlay else {
+        panic!("{:?}", app.flash)
+    };
+    assert!(title.contains("INC-4") && text.contains("Checkout API"));
+    // Esc keeps SEV1.
+    assert!(key(&mut app, KeyCode::Esc).is_empty());
+    assert!(app.overlay.is_none());
+    // The outbox: `d` asks, `y` discards.
+    ch(&mut app, 'i');
+    typ(&mut app, "queued");
+    ctrl(&mut app, 's');
+    ch(&mut app, ':');
+    typ(&mut app, "outbox");
+    key(&mut app, KeyCode::Enter);
+    assert!(ch(&mut app, 'd').is_empty());
+    assert_eq!(app.pending.len(), 1, "nothing dropped before yes");
+    let cmds = ch(&mut app, 'y');
+    assert!(matches!(&cmds[..], [Command::Discard(_)]));
+    assert!(app.pending.is_empty());
 }

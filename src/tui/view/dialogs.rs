@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use tui_textarea::TextArea;
 
 use super::overlays::{centered, field, hint, popup};
@@ -196,6 +196,36 @@ pub(super) fn confirm(app: &App, theme: &Theme, f: &mut Frame, area: Rect, c: &C
                 Line::default(),
                 hint(theme, &[("Enter/y", "raise"), ("Esc/n", "cancel")]),
             ];
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Confirm::Write { title, text, .. } => {
+            let mut lines: Vec<Line> = text
+                .lines()
+                .map(|l| Line::from(Span::raw(format!(" {l}"))))
+                .collect();
+            lines.push(Line::default());
+            lines.push(hint(
+                theme,
+                &[("y/Enter", "yes, do it"), ("Esc/n", "cancel")],
+            ));
+            let r = centered(area, 76, lines.len() as u16 + 4);
+            let (inner, block) = popup(theme, f, r, title);
+            f.render_widget(block, r);
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+        Confirm::Discard { what, .. } => {
+            let lines = vec![
+                Line::from(Span::styled(
+                    format!(" {}", fit(what, 70)),
+                    theme.style(Role::Pending),
+                )),
+                Line::from(" It leaves the outbox and will never be sent."),
+                Line::default(),
+                hint(theme, &[("y/Enter", "discard"), ("Esc/n", "keep it")]),
+            ];
+            let r = centered(area, 76, 6);
+            let (inner, block) = popup(theme, f, r, "Discard this queued action?");
+            f.render_widget(block, r);
             f.render_widget(Paragraph::new(lines), inner);
         }
         Confirm::QuitWithDrafts => {
