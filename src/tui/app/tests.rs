@@ -477,7 +477,15 @@ fn a_conflict_is_shown_and_can_be_retried_on_fresh_state_or_discarded() {
         assert!(key(&mut app, k).is_empty());
         assert!(app.flash.is_some(), "{k:?} must not drop the action");
     }
-    let cmds = ch(&mut app, 'r');
+    // The retry restates the change absolutely and, since it lowers from
+    // SEV1, asks first.
+    assert!(ch(&mut app, 'r').is_empty());
+    assert!(matches!(
+        &app.overlay,
+        Some(Overlay::Confirm(Confirm::Write { title, text, .. }))
+            if title.contains("set SEV2") && text.contains("it is SEV1 now")
+    ));
+    let cmds = ch(&mut app, 'y');
     let ops = sent(&cmds);
     assert!(matches!(ops[..], [WriteOp::Patch { .. }]));
     let Command::Send(again) = &cmds[0] else {

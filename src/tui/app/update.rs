@@ -301,17 +301,34 @@ fn flash_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
             // incident's current version. A new key: it is a new request.
             let op = match w.op {
                 WriteOp::Patch { id, body, .. } => {
-                    let version = app
+                    let now = app
                         .details
                         .get(&id)
-                        .map(|d| d.incident.version)
-                        .or_else(|| app.incidents.iter().find(|i| i.id == id).map(|i| i.version))
-                        .unwrap_or(0);
-                    WriteOp::Patch {
+                        .map(|d| d.incident.clone())
+                        .or_else(|| app.incidents.iter().find(|i| i.id == id).cloned());
+                    let version = now.as_ref().map_or(0, |i| i.version);
+                    let op = WriteOp::Patch {
                         id,
                         if_match: version,
-                        body,
+                        body: body.clone(),
+                    };
+                    // The retry restates the change against what is true now,
+                    // through the same confirmation a fresh change would get.
+                    if let (Some(to), Some(inc)) = (body.severity, now)
+                        && to != inc.severity
+                        && (to == Severity::Sev1 || inc.severity == Severity::Sev1)
+                    {
+                        app.overlay = Some(Overlay::Confirm(Confirm::Write {
+                            title: format!("Retry on {id}: set {to}?"),
+                            text: format!(
+                                "{id} {}\nSet {to}: it is {} now (someone changed it first).",
+                                inc.title, inc.severity
+                            ),
+                            op,
+                        }));
+                        return Vec::new();
                     }
+                    op
                 }
                 op => op,
             };
