@@ -153,6 +153,55 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
             app.overlay = Some(Overlay::Editor { kind, text });
             Vec::new()
         }
+        Act::Join | Act::TakeCommand => {
+            let Some((me, _)) = app.me.clone() else {
+                app.flash = Some(Flash::info(
+                    "Who are you?",
+                    "The backend has not said who this token belongs to yet; try again in a moment.",
+                ));
+                return Vec::new();
+            };
+            let mine = app
+                .details
+                .get(&id)
+                .and_then(|d| d.responders.iter().find(|r| r.handle == me))
+                .map(|r| r.state);
+            use crate::model::{ResponderAction, ResponderState};
+            if act == Act::TakeCommand {
+                if inc.commander.as_deref() == Some(me.as_str()) {
+                    app.flash = Some(Flash::info(
+                        "Already in command",
+                        format!("You are the IC of {id}."),
+                    ));
+                    return Vec::new();
+                }
+                // The IC is a field of the incident: an edit based on the
+                // version on screen, recorded on the timeline as a role change.
+                return send(
+                    app,
+                    WriteOp::Patch {
+                        id,
+                        if_match: inc.version,
+                        body: PatchRequest {
+                            commander: Some(Some(me)),
+                            ..Default::default()
+                        },
+                    },
+                );
+            }
+            let body = match mine {
+                Some(ResponderState::Paged) => ResponderAction::Acknowledge { handle: me },
+                Some(ResponderState::Joined) => {
+                    app.flash = Some(Flash::info(
+                        "Already here",
+                        format!("You have joined {id}."),
+                    ));
+                    return Vec::new();
+                }
+                _ => ResponderAction::Join { handle: me },
+            };
+            send(app, WriteOp::Responder { id, body })
+        }
         Act::Resolve => {
             if !inc.status.is_active() {
                 app.flash = Some(Flash::info(

@@ -941,3 +941,25 @@ fn lowering_from_sev1_and_discarding_from_the_outbox_ask_first() {
     assert!(matches!(&cmds[..], [Command::Discard(_)]));
     assert!(app.pending.is_empty());
 }
+
+#[test]
+fn capital_a_acknowledges_my_page_and_take_command_makes_me_ic() {
+    let mut app = sample_app(80, 24);
+    app.me = Some(("dana".into(), crate::model::ActorRole::Commander));
+    // dana is not on INC-4: A joins.
+    let cmds = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT)),
+    );
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Responder { body: ResponderAction::Join { handle }, .. }] if handle == "dana"),
+        "{cmds:?}"
+    );
+    ch(&mut app, ':');
+    typ(&mut app, "take-command");
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Patch { body, .. }] if body.commander == Some(Some("dana".into()))),
+        "{cmds:?}"
+    );
+}

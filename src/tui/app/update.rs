@@ -472,6 +472,10 @@ pub fn unavailable(app: &App, act: Act) -> Option<String> {
     let caps = app.caps;
     let (allowed, what) = match act {
         Act::Acknowledge => (caps.acknowledge, "acknowledge incidents"),
+        Act::Join | Act::TakeCommand => (
+            caps.responders && caps.lifecycle,
+            "record who is on the incident",
+        ),
         Act::Advance => (
             caps.lifecycle,
             "step through the incident lifecycle (it has no phases)",
@@ -506,7 +510,7 @@ pub fn unavailable(app: &App, act: Act) -> Option<String> {
         ));
     }
     let needed = match act {
-        Act::Toggle | Act::Note => ActorRole::Responder,
+        Act::Toggle | Act::Note | Act::Join => ActorRole::Responder,
         _ => ActorRole::Commander,
     };
     match &app.me {
