@@ -26,11 +26,14 @@ fn frame_cost(incidents: usize, notes: usize) -> f64 {
         Status::Identified,
         notes,
     )];
+    // The others are small: copy a five-event version, never the big
+    // timeline (copying it 5,000 times took 10 GB).
+    let mut small = details[0].clone();
+    small.timeline.truncate(5);
     for i in 1..incidents {
-        let mut d = details[0].clone();
+        let mut d = small.clone();
         d.incident.id = warroom::model::IncidentId(i as u64 + 1);
         d.incident.severity = Severity::ALL[i % 5];
-        d.timeline.truncate(5);
         details.push(d);
     }
     let app = app_with(details, 160, 48);
