@@ -2,6 +2,7 @@
 //! unit-tested. Views only read an `App`; tasks only send it `Msg`s.
 
 mod attention;
+mod form_keys;
 mod incident_actions;
 mod merge;
 mod overlay;

@@ -1,0 +1,215 @@
+//! Keys in the forms: declare, page/assign (and the user directory's
+//! search), silence.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::overlay::text_of;
+use super::update::send;
+use super::{App, Command, Confirm, DeclareForm, Overlay, ResponderForm};
+use crate::client::WriteOp;
+use crate::model::wire::DeclareRequest;
+use crate::model::{ResponderAction, Role, Severity};
+
+pub(super) fn declare_key(app: &mut App, mut f: DeclareForm, k: KeyEvent) -> Vec<Command> {
+    match k.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Tab | KeyCode::Down => f.field = (f.field + 1) % 3,
+        KeyCode::BackTab | KeyCode::Up => f.field = (f.field + 2) % 3,
+        KeyCode::Left if f.field == 2 => f.severity = f.severity.raised().unwrap_or(Severity::Sev1),
+        KeyCode::Right if f.field == 2 => {
+            f.severity = f.severity.lowered().unwrap_or(Severity::Sev5)
+        }
+        KeyCode::Char(c @ '1'..='5') if f.field == 2 => {
+            f.severity = c.to_string().parse().unwrap_or(f.severity)
+        }
+        KeyCode::Enter => {
+            let title = text_of(&f.title).trim().to_string();
+            let service = text_of(&f.service).trim().to_string();
+            if title.is_empty() || service.is_empty() {
+                f.field = if title.is_empty() { 0 } else { 1 };
+                app.overlay = Some(Overlay::Declare(f));
+                return Vec::new();
+            }
+            let body = DeclareRequest {
+                title,
+                service,
+                severity: f.severity,
+                summary: String::new(),
+                commander: None,
+                tags: vec![],
+            };
+            return send(app, WriteOp::Declare { body });
+        }
+        _ => match f.field {
+            0 => {
+                f.title.input(k);
+            }
+            1 => {
+                f.service.input(k);
+            }
+            _ => {}
+        },
+    }
+    app.overlay = Some(Overlay::Declare(f));
+    Vec::new()
+}
+
+/// The responder dialog on a backend whose people are its users
+/// (PagerDuty): type a name, pick a match, Enter assigns by the user's id.
+fn directory_key(app: &mut App, mut f: ResponderForm, k: KeyEvent) -> Vec<Command> {
+    match k.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Down | KeyCode::Tab if !f.matches.is_empty() => {
+            f.pick = (f.pick + 1) % f.matches.len()
+        }
+        KeyCode::Up | KeyCode::BackTab if !f.matches.is_empty() => {
+            f.pick = (f.pick + f.matches.len() - 1) % f.matches.len()
+        }
+        KeyCode::Enter => {
+            let Some(u) = f.matches.get(f.pick).cloned() else {
+                // Nothing picked: a user id typed as is still works.
+                let typed = text_of(&f.handle).trim().to_string();
+                if typed.is_empty() || typed.contains(char::is_whitespace) {
+                    app.overlay = Some(Overlay::Responder(f));
+                    return Vec::new();
+                }
+                return send(
+                    app,
+                    WriteOp::Responder {
+                        id: f.id,
+                        body: ResponderAction::AssignRole {
+                            handle: typed,
+                            role: f.role,
+                        },
+                    },
+                );
+            };
+            return send(
+                app,
+                WriteOp::Responder {
+                    id: f.id,
+                    body: ResponderAction::Page {
+                        handle: u.id,
+                        name: Some(u.name),
+                        role: f.role,
+                    },
+                },
+            );
+        }
+        _ => {
+            f.handle.input(k);
+            let q = text_of(&f.handle).trim().to_string();
+            f.matches.clear();
+            f.pick = 0;
+            app.overlay = Some(Overlay::Responder(f));
+            return if q.chars().count() >= 2 {
+                vec![Command::SearchUsers(q)]
+            } else {
+                Vec::new()
+            };
+        }
+    }
+    app.overlay = Some(Overlay::Responder(f));
+    Vec::new()
+}
+
+pub(super) fn responder_key(app: &mut App, mut f: ResponderForm, k: KeyEvent) -> Vec<Command> {
+    if app.caps.user_directory {
+        return directory_key(app, f, k);
+    }
+    let roles = Role::ALL;
+    let ri = roles.iter().position(|r| *r == f.role).unwrap_or(0);
+    match k.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Tab | KeyCode::Down | KeyCode::BackTab | KeyCode::Up => f.field = 1 - f.field,
+        KeyCode::Left | KeyCode::Char('h') if f.field == 1 => {
+            f.role = roles[(ri + roles.len() - 1) % roles.len()]
+        }
+        KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') if f.field == 1 => {
+            f.role = roles[(ri + 1) % roles.len()]
+        }
+        KeyCode::Enter => {
+            let handle = text_of(&f.handle).trim().to_string();
+            if handle.is_empty() {
+                f.field = 0;
+                app.overlay = Some(Overlay::Responder(f));
+                return Vec::new();
+            }
+            let known = app
+                .details
+                .get(&f.id)
+                .and_then(|d| d.responders.iter().find(|r| r.handle == handle))
+                .map(|r| r.state);
+            use crate::model::ResponderState;
+            let present = matches!(
+                known,
+                Some(ResponderState::Joined | ResponderState::Acknowledged)
+            );
+            let body = match known {
+                Some(s) if s != ResponderState::Left => ResponderAction::AssignRole {
+                    handle: handle.clone(),
+                    role: f.role,
+                },
+                _ => ResponderAction::Page {
+                    handle: handle.clone(),
+                    name: None,
+                    role: f.role,
+                },
+            };
+            let op = WriteOp::Responder { id: f.id, body };
+            if f.role == Role::IncidentCommander && !present {
+                // Command goes to someone who has not answered yet: ask.
+                let title = app
+                    .selected_incident()
+                    .map(|i| i.title.clone())
+                    .unwrap_or_default();
+                app.overlay = Some(Overlay::Confirm(Confirm::Write {
+                    title: format!("Make {handle} the IC of {}?", f.id),
+                    text: format!(
+                        "{} {title}\n{handle} has not joined or acknowledged: until they do, \
+                         nobody who is present is in command.",
+                        f.id
+                    ),
+                    op,
+                }));
+                return Vec::new();
+            }
+            return send(app, op);
+        }
+        _ if f.field == 0 => {
+            f.handle.input(k);
+        }
+        _ => {}
+    }
+    app.overlay = Some(Overlay::Responder(f));
+    Vec::new()
+}
+
+pub(super) fn silence_key(app: &mut App, mut f: super::SilenceForm, k: KeyEvent) -> Vec<Command> {
+    let n = super::SILENCE_MINUTES.len();
+    match k.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Up => f.duration = (f.duration + 1).min(n - 1),
+        KeyCode::Down => f.duration = f.duration.saturating_sub(1),
+        KeyCode::Enter => {
+            let comment = text_of(&f.comment).trim().to_string();
+            if comment.is_empty() {
+                app.overlay = Some(Overlay::Silence(f));
+                return Vec::new();
+            }
+            return send(
+                app,
+                WriteOp::Silence {
+                    id: f.id,
+                    comment,
+                    minutes: super::SILENCE_MINUTES[f.duration],
+                },
+            );
+        }
+        _ => {
+            f.comment.input(k);
+        }
+    }
+    app.overlay = Some(Overlay::Silence(f));
+    Vec::new()
+}
