@@ -16,47 +16,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use serde_json::json;
-use warroom::model::wire::DeclareRequest;
-use warroom::model::{Actor, ActorRole, RunbookSet, Severity, declare};
-use warroom::server::store::{next_id, save};
-use warroom::server::{self, AuthConfig, DbLocation, ServerOptions, Store};
+mod support;
 
-fn seed(s: &Store, n: usize) {
-    let who = Actor {
-        handle: "alice".into(),
-        role: ActorRole::Commander,
-    };
-    s.write(None, |tx| {
-        for i in 0..n {
-            let req = DeclareRequest {
-                title: format!("incident {i}"),
-                service: format!("svc-{}", i % 37),
-                severity: Severity::ALL[i % 5],
-                summary: String::new(),
-                commander: None,
-                tags: vec![],
-            };
-            let d = declare(
-                next_id(tx)?,
-                req,
-                &who,
-                RunbookSet::default().for_service("x").checklists(),
-                Utc::now(),
-            )?;
-            save(tx, &d, 0, None)?;
-        }
-        Ok((200, String::new()))
-    })
-    .unwrap();
-}
-
-fn percentile(v: &mut [f64], p: f64) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[((v.len() - 1) as f64 * p).round() as usize]
-}
+use support::{percentile, seed_incidents, start};
+use warroom::server::Store;
 
 /// Requests the server counted (all routes), from /metrics.
 async fn requests(http: &reqwest::Client, base: &str, tok: &str) -> u64 {
@@ -102,23 +67,9 @@ async fn run(incidents: usize, full: bool) -> Vec<String> {
     let db = dir.path().join("bench.db");
     {
         let s = Store::open(&db).unwrap();
-        seed(&s, incidents);
+        seed_incidents(&s, incidents);
     }
-    let srv = server::start(ServerOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        db: DbLocation::File(db.clone()),
-        runbooks: RunbookSet::default(),
-        auth: AuthConfig::tokens_only(),
-        classifier: Default::default(),
-        demo: false,
-        limits: Default::default(),
-    })
-    .await
-    .unwrap();
-    let (_, tok) = srv
-        .store
-        .create_token("bench", ActorRole::Commander)
-        .unwrap();
+    let (srv, tok) = start(&db).await;
     let tok_file = dir.path().join("token");
     std::fs::write(&tok_file, &tok).unwrap();
     std::fs::set_permissions(

@@ -21,10 +21,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::Utc;
 use serde_json::json;
-use warroom::model::wire::DeclareRequest;
-use warroom::model::{Action, Actor, ActorRole, RunbookSet, Severity, apply, declare};
-use warroom::server::store::{load_for_write, next_id, save};
-use warroom::server::{self, AuthConfig, DbLocation, RunningServer, ServerOptions, Store};
+use warroom::model::{Action, apply};
+mod support;
+
+use support::{alice, percentile, seed_incidents, start};
+use warroom::server::Store;
+use warroom::server::store::{load_for_write, save};
 
 struct Bench {
     full: bool,
@@ -37,38 +39,6 @@ impl Bench {
             self.missed.push(what.to_string());
         }
     }
-}
-
-fn alice() -> Actor {
-    Actor {
-        handle: "alice".into(),
-        role: ActorRole::Commander,
-    }
-}
-
-fn seed_incidents(s: &Store, n: usize) {
-    s.write(None, |tx| {
-        for i in 0..n {
-            let req = DeclareRequest {
-                title: format!("incident {i}: checkout latency over SLO in eu-west"),
-                service: format!("svc-{}", i % 37),
-                severity: Severity::ALL[i % 5],
-                summary: "Error rate above 5% for 10 minutes.".into(),
-                commander: None,
-                tags: vec![],
-            };
-            let d = declare(
-                next_id(tx)?,
-                req,
-                &alice(),
-                RunbookSet::default().for_service("x").checklists(),
-                Utc::now(),
-            )?;
-            save(tx, &d, 0, None)?;
-        }
-        Ok((200, String::new()))
-    })
-    .unwrap();
 }
 
 fn seed_events(s: &Store, id: u64, n: usize) {
@@ -92,30 +62,6 @@ fn seed_events(s: &Store, id: u64, n: usize) {
         })
         .unwrap();
     }
-}
-
-async fn start(db: &std::path::Path) -> (RunningServer, String) {
-    let srv = server::start(ServerOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        db: DbLocation::File(db.to_path_buf()),
-        runbooks: RunbookSet::default(),
-        auth: AuthConfig::tokens_only(),
-        classifier: Default::default(),
-        demo: false,
-        limits: Default::default(),
-    })
-    .await
-    .unwrap();
-    let (_, tok) = srv
-        .store
-        .create_token("bench", ActorRole::Commander)
-        .unwrap();
-    (srv, tok)
-}
-
-fn percentile(v: &mut [f64], p: f64) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[((v.len() - 1) as f64 * p).round() as usize]
 }
 
 async fn note_ms(http: &reqwest::Client, base: &str, tok: &str, id: u64, n: usize) -> f64 {

@@ -46,7 +46,8 @@ pub fn private_dir(dir: &Path) -> Result<(), String> {
     }
     if meta.uid() != euid() {
         return Err(format!(
-            "{} belongs to another user (uid {}); refusing to use it. Remove it or point XDG_STATE_HOME / XDG_DATA_HOME elsewhere",
+            "{} belongs to another user (uid {}); refusing to use it. \
+             Remove it or point XDG_STATE_HOME / XDG_DATA_HOME elsewhere",
             dir.display(),
             meta.uid()
         ));

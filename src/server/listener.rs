@@ -99,7 +99,10 @@ pub fn raise_fd_limit() -> u64 {
     lim.rlim_cur
 }
 
-const BUSY_BODY: &str = r#"{"error":{"code":"too_many_connections","message":"the server has too many open connections; retry shortly"}}"#;
+const BUSY_BODY: &str = concat!(
+    r#"{"error":{"code":"too_many_connections","#,
+    r#""message":"the server has too many open connections; retry shortly"}}"#
+);
 
 /// Serves `router` on `listener` until `shutdown` fires, then lets the
 /// requests in flight finish.
@@ -163,7 +166,9 @@ pub async fn serve(
 /// the client sent first so it sees the answer rather than a reset.
 async fn refuse(mut stream: TcpStream) {
     let answer = format!(
-        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{BUSY_BODY}",
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n\
+         Content-Type: application/json\r\nConnection: close\r\n\
+         Content-Length: {}\r\n\r\n{BUSY_BODY}",
         BUSY_BODY.len()
     );
     let _ = tokio::time::timeout(Duration::from_secs(1), async {

@@ -1,0 +1,64 @@
+//! What the benchmarks share: a seeded database and a server on loopback.
+#![allow(dead_code)]
+
+use chrono::Utc;
+use warroom::model::wire::DeclareRequest;
+use warroom::model::{Actor, ActorRole, RunbookSet, Severity, declare};
+use warroom::server::store::{next_id, save};
+use warroom::server::{self, AuthConfig, DbLocation, RunningServer, ServerOptions, Store};
+
+pub fn alice() -> Actor {
+    Actor {
+        handle: "alice".into(),
+        role: ActorRole::Commander,
+    }
+}
+
+pub fn seed_incidents(s: &Store, n: usize) {
+    s.write(None, |tx| {
+        for i in 0..n {
+            let req = DeclareRequest {
+                title: format!("incident {i}: checkout latency over SLO in eu-west"),
+                service: format!("svc-{}", i % 37),
+                severity: Severity::ALL[i % 5],
+                summary: "Error rate above 5% for 10 minutes.".into(),
+                commander: None,
+                tags: vec![],
+            };
+            let d = declare(
+                next_id(tx)?,
+                req,
+                &alice(),
+                RunbookSet::default().for_service("x").checklists(),
+                Utc::now(),
+            )?;
+            save(tx, &d, 0, None)?;
+        }
+        Ok((200, String::new()))
+    })
+    .unwrap();
+}
+
+pub async fn start(db: &std::path::Path) -> (RunningServer, String) {
+    let srv = server::start(ServerOptions {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        db: DbLocation::File(db.to_path_buf()),
+        runbooks: RunbookSet::default(),
+        auth: AuthConfig::tokens_only(),
+        classifier: Default::default(),
+        demo: false,
+        limits: Default::default(),
+    })
+    .await
+    .unwrap();
+    let (_, tok) = srv
+        .store
+        .create_token("bench", ActorRole::Commander)
+        .unwrap();
+    (srv, tok)
+}
+
+pub fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
