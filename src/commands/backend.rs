@@ -144,7 +144,12 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, S
                 let token = token.ok_or_else(|| {
                     format!("profile `{name}`: PagerDuty needs a token (token_file or token_env)")
                 })?;
-                let from = p.user.clone().ok_or_else(|| format!("profile `{name}`: PagerDuty needs `user = \"you@example.com\"` for the From header"))?;
+                let from = p.user.clone().ok_or_else(|| {
+                    format!(
+                        "profile `{name}`: PagerDuty needs `user = \"you@example.com\"` \
+                         for the From header"
+                    )
+                })?;
                 client::pagerduty::connect(
                     &p.url,
                     token,

@@ -27,7 +27,8 @@ pub fn run(cmd: TokenCommand, db: Option<PathBuf>) -> Result<(), String> {
                 .any(|t| t.revoked_at.is_none() && t.name == name.trim())
             {
                 return Err(format!(
-                    "a live token is already named `{}`: revoke it first (`warroom token revoke {}`) or pick another name",
+                    "a live token is already named `{}`: revoke it first \
+                     (`warroom token revoke {}`) or pick another name",
                     name.trim(),
                     name.trim()
                 ));

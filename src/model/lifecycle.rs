@@ -121,7 +121,12 @@ pub enum TransitionError {
     Backwards { from: Status, to: Status },
     #[error("a reopen needs a reason")]
     ReopenWithoutReason,
-    #[error("the {phase} checklist has {} open item(s): {}; force the transition with a reason to leave them", open.len(), open.join("; "))]
+    #[error(
+        "the {phase} checklist has {} open item(s): {}; \
+         force the transition with a reason to leave them",
+        open.len(),
+        open.join("; ")
+    )]
     OpenItems { phase: Phase, open: Vec<String> },
     #[error("a forced transition needs a reason")]
     ForceWithoutReason,

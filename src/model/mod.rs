@@ -12,6 +12,7 @@ mod roster;
 mod runbook;
 mod severity;
 mod timeline;
+mod validate;
 pub mod wire;
 
 pub use action::{

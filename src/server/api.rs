@@ -19,13 +19,13 @@ use super::error::ApiError;
 use super::json::{
     decode, if_match_version, json_with_etag, matches_if_none_match, not_modified, request_hash,
 };
+use super::query::{flag, known_params, number, page_limit, param, query_key};
 use super::store::{self, ListFilter, Order, Store, Stored};
 use crate::model::wire::{
     ChangesResponse, ChecklistRequest, DeclareRequest, PatchRequest, TextRequest,
     TransitionRequest, WriteAnswer,
 };
 use crate::model::{Action, ActorRole, IncidentId, ResponderAction, apply, declare};
-use sha2::{Digest, Sha256};
 
 /// The longest a change-feed request may wait.
 pub const MAX_WAIT_SECS: u64 = 60;
@@ -33,75 +33,6 @@ pub const MAX_WAIT_SECS: u64 = 60;
 fn parse_id(raw: &str) -> Result<IncidentId, ApiError> {
     raw.parse()
         .map_err(|e: crate::model::ParseIdError| ApiError::not_found(e.to_string()))
-}
-
-fn param<T: std::str::FromStr<Err = String>>(
-    q: &HashMap<String, String>,
-    name: &str,
-) -> Result<Option<T>, ApiError> {
-    q.get(name)
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            v.parse::<T>()
-                .map_err(|e| ApiError::bad_request(format!("query parameter `{name}`: {e}")))
-        })
-        .transpose()
-}
-
-fn known_params(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
-    match q.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(ApiError::bad_request(format!(
-            "unknown query parameter `{k}` (allowed: {})",
-            allowed.join(", ")
-        ))),
-        None => Ok(()),
-    }
-}
-
-/// Query flags as people type them: `true`, `1` or nothing for yes.
-fn flag(q: &HashMap<String, String>, name: &str) -> Result<bool, ApiError> {
-    match q.get(name).map(String::as_str) {
-        None | Some("false") | Some("0") => Ok(false),
-        Some("true") | Some("1") | Some("") => Ok(true),
-        Some(v) => Err(ApiError::bad_request(format!(
-            "query parameter `{name}`: `{v}` is not true or false"
-        ))),
-    }
-}
-
-fn number(q: &HashMap<String, String>, name: &str) -> Result<Option<u64>, ApiError> {
-    q.get(name)
-        .map(|v| {
-            v.parse::<u64>().map_err(|_| {
-                ApiError::bad_request(format!("query parameter `{name}` must be a whole number"))
-            })
-        })
-        .transpose()
-}
-
-fn page_limit(q: &HashMap<String, String>, default: usize) -> Result<usize, ApiError> {
-    match number(q, "limit")? {
-        None => Ok(default),
-        Some(n) if (1..=store::MAX_PAGE as u64).contains(&n) => Ok(n as usize),
-        Some(_) => Err(ApiError::bad_request(format!(
-            "query parameter `limit` must be 1 to {}",
-            store::MAX_PAGE
-        ))),
-    }
-}
-
-/// A stable short hash of the query, so each distinct query has its own ETag.
-fn query_key(q: &HashMap<String, String>) -> String {
-    let mut pairs: Vec<_> = q.iter().collect();
-    pairs.sort();
-    let mut h = Sha256::new();
-    for (k, v) in pairs {
-        h.update(k.as_bytes());
-        h.update([0]);
-        h.update(v.as_bytes());
-        h.update([0]);
-    }
-    hex::encode(&h.finalize()[..8])
 }
 
 pub async fn list(

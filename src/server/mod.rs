@@ -10,6 +10,7 @@ pub mod integrations;
 mod json;
 pub mod listener;
 mod metrics;
+mod query;
 pub mod store;
 
 use std::net::SocketAddr;

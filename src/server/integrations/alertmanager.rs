@@ -187,7 +187,8 @@ pub async fn receive(
 ) -> Result<Response, ApiError> {
     if !matches!(who.0.role, ActorRole::Integration | ActorRole::Commander) {
         return Err(ApiError::forbidden(format!(
-            "a {} token cannot deliver alerts; create one with `warroom token create --role integration --name alertmanager`",
+            "a {} token cannot deliver alerts; create one with \
+             `warroom token create --role integration --name alertmanager`",
             who.0.role
         )));
     }
@@ -217,7 +218,8 @@ pub async fn receive(
         .clone();
     let stored = crate::server::blocking(&app.store, move |store| store.write(None, |tx| {
         let now = Utc::now();
-        let (mut d, known, opened): (IncidentDetail, u64, bool) = match store::incident_for_alert_group(tx, &n.group_key)? {
+        let existing = store::incident_for_alert_group(tx, &n.group_key)?;
+        let (mut d, known, opened): (IncidentDetail, u64, bool) = match existing {
             Some(id) => {
                 let d = store::load_for_write(tx, id)?;
                 let known = d.incident.last_seq;
@@ -237,14 +239,22 @@ pub async fn receive(
                 store::save(tx, &d, 0, Some(&n.group_key))?;
                 (d, 1, true)
             }
-            None => return Ok((200, serde_json::json!({"incident": null, "recorded": 0, "note": "nothing firing and no active incident for this group"}).to_string())),
+            None => {
+                let note = "nothing firing and no active incident for this group";
+                let body = serde_json::json!({"incident": null, "recorded": 0, "note": note});
+                return Ok((200, body.to_string()));
+            }
         };
         let id = d.incident.id;
         let mut recorded = 0;
         let mut resolved_now = false;
         for a in &n.alerts {
             let prev: Option<bool> = tx
-                .query_row("SELECT firing FROM alerts WHERE incident_id = ?1 AND fingerprint = ?2", params![id.0 as i64, a.fingerprint], |r| r.get(0))
+                .query_row(
+                    "SELECT firing FROM alerts WHERE incident_id = ?1 AND fingerprint = ?2",
+                    params![id.0 as i64, a.fingerprint],
+                    |r| r.get(0),
+                )
                 .optional()?;
             if prev == Some(a.firing()) {
                 continue;
@@ -258,15 +268,27 @@ pub async fn receive(
             recorded += 1;
             resolved_now |= !a.firing();
         }
-        let still_firing: i64 = tx.query_row("SELECT COUNT(*) FROM alerts WHERE incident_id = ?1 AND firing = 1", [id.0 as i64], |r| r.get(0))?;
+        let still_firing: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM alerts WHERE incident_id = ?1 AND firing = 1",
+            [id.0 as i64],
+            |r| r.get(0),
+        )?;
         if resolved_now && still_firing == 0 {
-            let text = "All alerts of this group have resolved. The incident stays open until a person resolves it.".to_string();
+            let text = "All alerts of this group have resolved. \
+                        The incident stays open until a person resolves it."
+                .to_string();
             apply(&mut d, Action::Note { text }, &actor, now)?;
         }
         if recorded > 0 {
             store::save(tx, &d, known, Some(&n.group_key))?;
         }
-        Ok((200, serde_json::json!({"incident": id, "opened": opened, "recorded": recorded, "truncated_alerts": n.truncated_alerts}).to_string()))
+        let body = serde_json::json!({
+            "incident": id,
+            "opened": opened,
+            "recorded": recorded,
+            "truncated_alerts": n.truncated_alerts,
+        });
+        Ok((200, body.to_string()))
     })).await?;
     let v: serde_json::Value = serde_json::from_str(&stored.body).unwrap_or_default();
     Ok(Json(v).into_response())

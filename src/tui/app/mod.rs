@@ -4,6 +4,7 @@
 mod attention;
 mod form_keys;
 mod incident_actions;
+mod incoming;
 mod merge;
 mod overlay;
 pub mod overlay_keys;

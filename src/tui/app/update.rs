@@ -4,17 +4,16 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::overlay::{FilterChoice, line_input, text_of};
 use super::{
-    App, Chooser, ChooserKind, Command, Confirm, DeclareForm, DraftKey, DraftKind, Flash, Msg,
-    Overlay, Palette, Pending, TimeMode,
+    App, Chooser, ChooserKind, Command, Confirm, DeclareForm, Flash, Msg, Overlay, Palette,
+    Pending, TimeMode,
 };
 use crate::client::WriteOp;
-use crate::client::poller::Feed;
-use crate::client::sender::Delivery;
-use crate::model::{ActorRole, IncidentId, Severity, Status};
+use crate::model::{ActorRole, Severity, Status};
 use crate::tui::keymap::{self, Act, Pane};
 
-use super::incident_actions::{incident_act, recent_changes};
+use super::incident_actions::incident_act;
 pub(super) use super::incident_actions::{save_draft, send, severity_change};
+use super::incoming::{delivery, feed};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
     match msg {
@@ -108,150 +107,6 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         }
         Msg::Paste(text) => paste(app, &text),
         Msg::Key(k) => key(app, k),
-    }
-}
-
-fn feed(app: &mut App, f: Feed) -> Vec<Command> {
-    match f {
-        Feed::List { incidents, at } => {
-            app.conn.last_ok = Some(at);
-            app.conn.error = None;
-            app.conn.auth_refused = false;
-            app.incidents = incidents;
-            let known: Vec<IncidentId> = app.incidents.iter().map(|i| i.id).collect();
-            app.details.retain(|id, _| known.contains(id));
-            app.refilter()
-        }
-        Feed::Detail { detail, at } => {
-            app.conn.last_ok = Some(at);
-            app.conn.error = None;
-            app.conn.auth_refused = false;
-            app.merge_detail(*detail);
-            // Its severity or status may have changed: order and counts too.
-            app.refilter()
-        }
-        Feed::Changed {
-            changed,
-            summaries,
-            details,
-            at,
-        } => {
-            app.conn.last_ok = Some(at);
-            app.conn.error = None;
-            app.conn.auth_refused = false;
-            app.merge_summaries(&changed, &summaries);
-            for d in details {
-                app.merge_detail(d);
-            }
-            app.refilter()
-        }
-        Feed::DetailFailed { id, error, at } => {
-            // The backend is fine; this one incident could not be read.
-            app.conn.last_ok = Some(at);
-            app.detail_errors.insert(id, error.to_string());
-            Vec::new()
-        }
-        Feed::Alive(at) => {
-            app.conn.last_ok = Some(at);
-            app.conn.error = None;
-            app.conn.auth_refused = false;
-            Vec::new()
-        }
-        Feed::Failed { error, .. } => {
-            app.conn.auth_refused = matches!(
-                error,
-                crate::client::ClientError::Api {
-                    status: 401 | 403,
-                    ..
-                }
-            );
-            app.conn.error = Some(error.to_string());
-            Vec::new()
-        }
-    }
-}
-
-fn delivery(app: &mut App, d: Delivery) -> Vec<Command> {
-    match d {
-        Delivery::Delivered { key, answer } => {
-            let was_declare = app
-                .pending
-                .iter()
-                .any(|p| p.write.key == key && matches!(p.write.op, WriteOp::Declare { .. }));
-            app.pending.retain(|p| p.write.key != key);
-            // Some backends confirm without the incident; the poller brings it.
-            let Some(answer) = answer else {
-                return Vec::new();
-            };
-            let id = answer.incident.id;
-            app.merge_answer(*answer);
-            let mut cmds = app.refilter();
-            if was_declare {
-                cmds.extend(app.select(Some(id)));
-            }
-            cmds
-        }
-        Delivery::Retrying {
-            key,
-            attempt,
-            error,
-        } => {
-            if let Some(p) = app.pending.iter_mut().find(|p| p.write.key == key) {
-                p.attempt = attempt;
-                p.last_error = Some(error.to_string());
-            }
-            Vec::new()
-        }
-        Delivery::Refused { key, error } => {
-            let Some(pos) = app.pending.iter().position(|p| p.write.key == key) else {
-                return Vec::new();
-            };
-            let p = app.pending.remove(pos);
-            let mut flash = if error.is_conflict() {
-                Flash::error(
-                    "Conflict: someone changed the incident first",
-                    format!(
-                        "{}\n\nYour action: {}\n{}\nr: retry it on the fresh state   d: discard it",
-                        error,
-                        p.what,
-                        recent_changes(app, p.write.op.incident())
-                    ),
-                )
-            } else {
-                Flash::error(
-                    "The server refused the action",
-                    format!("{}\n\nYour action: {}", error, p.what),
-                )
-            };
-            // Words someone typed are never lost to a refusal: a refused
-            // note or update goes back into its draft.
-            let mut cmds = Vec::new();
-            let returned = match &p.write.op {
-                WriteOp::Note { id, body } => Some((DraftKind::Note, *id, body.text.clone())),
-                WriteOp::StakeholderUpdate { id, body } => {
-                    Some((DraftKind::Update, *id, body.text.clone()))
-                }
-                _ => None,
-            };
-            if let Some((kind, id, text)) = returned {
-                let key = DraftKey { id, kind };
-                let text = match app.drafts.get(&key) {
-                    Some(d) if !d.trim().is_empty() => format!("{text}\n{d}"),
-                    _ => text,
-                };
-                app.drafts.insert(key, text.clone());
-                cmds.push(Command::SaveDraft { key, text });
-                flash.text.push_str(&format!(
-                    "\n\nYour text is back in the draft: press {} to edit and send it again.",
-                    if kind == DraftKind::Note { "i" } else { "u" }
-                ));
-            }
-            if error.is_conflict() {
-                flash.retry = Some(p.write);
-            }
-            app.flash = Some(flash);
-            cmds
-        }
     }
 }
 
