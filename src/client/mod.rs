@@ -279,6 +279,8 @@ pub struct Capabilities {
     /// People are the backend's users, found by name (PagerDuty): the
     /// responder dialog searches them and sends their ids.
     pub user_directory: bool,
+    /// Title, summary, service and tags can be edited.
+    pub edit: bool,
 }
 
 /// A person in a backend's user directory.
@@ -304,6 +306,7 @@ impl Capabilities {
         silence: false,
         change_feed: true,
         user_directory: false,
+        edit: true,
     };
 }
 

@@ -11,7 +11,7 @@ use super::lifecycle::{TransitionError, check_transition};
 use super::roster::{assign_role, responder};
 pub use super::validate::{MAX_TAG, MAX_TAGS};
 pub(crate) use super::validate::{check_tags, check_text};
-use super::wire::PatchRequest;
+use super::wire::{DeclareRequest, PatchRequest};
 use super::{
     EventKind, IncidentDetail, Phase, Responder, ResponderState, Role, Status, TimelineEvent,
 };
@@ -318,11 +318,9 @@ fn plan(
     }
 }
 
-fn patch(
-    detail: &mut IncidentDetail,
-    p: PatchRequest,
-    now: DateTime<Utc>,
-) -> Result<Vec<EventKind>, DomainError> {
+/// The bounds an edit must keep: the server checks them, and the console's
+/// form checks them before sending, so both say the same thing.
+pub fn check_patch(p: &PatchRequest) -> Result<(), DomainError> {
     if let Some(t) = &p.title {
         check_text("title", t, MAX_TITLE)?;
     }
@@ -342,6 +340,27 @@ fn patch(
     if let Some(t) = &p.tags {
         check_tags(t)?;
     }
+    Ok(())
+}
+
+/// The bounds a declaration must keep (see [`check_patch`]).
+pub fn check_declare(req: &DeclareRequest) -> Result<(), DomainError> {
+    check_text("title", &req.title, MAX_TITLE)?;
+    check_text("service", &req.service, MAX_SHORT)?;
+    if req.summary.chars().count() > MAX_TEXT {
+        return Err(DomainError::Invalid(format!(
+            "`summary` is longer than {MAX_TEXT} characters"
+        )));
+    }
+    check_tags(&req.tags)
+}
+
+fn patch(
+    detail: &mut IncidentDetail,
+    p: PatchRequest,
+    now: DateTime<Utc>,
+) -> Result<Vec<EventKind>, DomainError> {
+    check_patch(&p)?;
     let inc = &mut detail.incident;
     let mut events = Vec::new();
     let mut edited = Vec::new();
@@ -412,13 +431,7 @@ pub fn declare(
             actor.role
         )));
     }
-    check_text("title", &req.title, MAX_TITLE)?;
-    check_text("service", &req.service, MAX_SHORT)?;
-    if req.summary.chars().count() > MAX_TEXT {
-        return Err(DomainError::Invalid(format!(
-            "`summary` is longer than {MAX_TEXT} characters"
-        )));
-    }
+    check_declare(&req)?;
     // A person who declares is the IC until they hand over; an integration
     // opens the incident with nobody in charge, for a person to take.
     let commander = match req.commander.filter(|c| !c.trim().is_empty()) {
@@ -429,7 +442,6 @@ pub fn declare(
     if let Some(c) = &commander {
         check_text("commander", c, MAX_SHORT)?;
     }
-    check_tags(&req.tags)?;
     let incident = super::Incident {
         id,
         title: req.title.clone(),

@@ -17,7 +17,7 @@ pub mod wire;
 
 pub use action::{
     Action, Actor, ActorRole, DomainError, MAX_RESPONDERS, MAX_SHORT, MAX_TAG, MAX_TAGS, MAX_TEXT,
-    MAX_TITLE, ResponderAction, apply, declare,
+    MAX_TITLE, ResponderAction, apply, check_declare, check_patch, declare,
 };
 pub use checklist::{Checklist, ChecklistItem, Phase};
 pub use incident::{Incident, IncidentDetail, IncidentId, ParseIdError};

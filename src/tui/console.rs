@@ -89,6 +89,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
     let (silences_tx, mut silences_rx) = mpsc::channel(4);
     let (older_tx, mut older_rx) = mpsc::channel(4);
     let (users_tx, mut users_rx) = mpsc::channel(4);
+    let (fresh_tx, mut fresh_rx) = mpsc::channel(4);
     let (who_tx, mut who_rx) = mpsc::channel(1);
     let reader = setup.reader.clone();
     tokio::spawn(async move {
@@ -139,6 +140,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
             Some(s) = silences_rx.recv() => Msg::Silences(s),
             Some((id, page)) = older_rx.recv() => Msg::Older(id, page),
             Some((q, users)) = users_rx.recv() => Msg::Users(q, users),
+            Some((id, fresh)) = fresh_rx.recv() => Msg::Feed(fresh_detail(id, fresh)),
             _ = clock.tick() => Msg::Tick(Utc::now()),
             _ = frame_due, if dirty => continue,
             _ = term.recv() => break,
@@ -198,6 +200,12 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
                             .await;
                     });
                 }
+                Command::FetchDetail(id) => {
+                    let (reader, tx) = (setup.reader.clone(), fresh_tx.clone());
+                    tokio::spawn(async move {
+                        let _ = tx.send((id, reader.detail(id, None).await)).await;
+                    });
+                }
                 Command::FetchSilences => {
                     let (reader, tx) = (setup.reader.clone(), silences_tx.clone());
                     tokio::spawn(async move {
@@ -235,4 +243,25 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
     }
     drop(guard);
     Ok(())
+}
+
+/// A detail read on request (after a conflict), as the poller would say it.
+fn fresh_detail(
+    id: crate::model::IncidentId,
+    r: Result<crate::client::Fetched<crate::model::IncidentDetail>, crate::client::ClientError>,
+) -> crate::client::poller::Feed {
+    use crate::client::{ClientError, Fetched, poller::Feed};
+    let at = Utc::now();
+    match r {
+        Ok(Fetched::Fresh { value, .. }) => Feed::Detail {
+            detail: Box::new(value),
+            at,
+        },
+        Ok(Fetched::NotModified) => Feed::DetailFailed {
+            id,
+            error: ClientError::BadResponse("304 without a validator".into()),
+            at,
+        },
+        Err(error) => Feed::DetailFailed { id, error, at },
+    }
 }

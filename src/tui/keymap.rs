@@ -64,6 +64,7 @@ pub enum Act {
     Resolve,
     Silence,
     Silences,
+    Edit,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -111,6 +112,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[], label: ":take-command", act: Act::TakeCommand, command: "take-command", help: "make yourself the incident commander (recorded on the timeline)", panes: &[], writes: true, footer: false },
     Binding { keys: &[ch('u')], label: "u", act: Act::Update, command: "update", help: "post a stakeholder update", panes: &[], writes: true, footer: false },
     Binding { keys: &[ch('r')], label: "r", act: Act::Responder, command: "responder", help: "page a responder or assign a role (PagerDuty: reassign)", panes: &[], writes: true, footer: false },
+    Binding { keys: &[ch('e')], label: "e", act: Act::Edit, command: "edit", help: "edit title, service, summary and tags", panes: &[], writes: true, footer: false },
     Binding { keys: &[ch('D'), (KeyCode::Char('D'), SHIFT)], label: "D", act: Act::Declare, command: "declare", help: "declare a new incident", panes: &[], writes: true, footer: false },
     Binding { keys: &[ch('R'), (KeyCode::Char('R'), SHIFT)], label: "R", act: Act::Resolve, command: "resolve", help: "resolve in one step (PagerDuty)", panes: &[], writes: true, footer: false },
     Binding { keys: &[ch('z')], label: "z", act: Act::Silence, command: "silence", help: "silence the alert group, as containment (Alertmanager)", panes: &[], writes: true, footer: false },

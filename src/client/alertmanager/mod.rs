@@ -46,6 +46,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     silence: true,
     change_feed: false,
     user_directory: false,
+    edit: false,
 };
 
 /// The key a group is known by: its receiver and labels.

@@ -45,6 +45,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     silence: false,
     change_feed: false,
     user_directory: true,
+    edit: false,
 };
 
 pub const DEFAULT_ACCEPT: &str = "application/vnd.pagerduty+json;version=2";

@@ -1,58 +1,13 @@
-//! Keys in the forms: declare, page/assign (and the user directory's
+//! Keys in the forms: page/assign (and the user directory's
 //! search), silence.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::overlay::text_of;
 use super::update::send;
-use super::{App, Command, Confirm, DeclareForm, Overlay, ResponderForm};
+use super::{App, Command, Confirm, Overlay, ResponderForm};
 use crate::client::WriteOp;
-use crate::model::wire::DeclareRequest;
-use crate::model::{ResponderAction, Role, Severity};
-
-pub(super) fn declare_key(app: &mut App, mut f: DeclareForm, k: KeyEvent) -> Vec<Command> {
-    match k.code {
-        KeyCode::Esc => return Vec::new(),
-        KeyCode::Tab | KeyCode::Down => f.field = (f.field + 1) % 3,
-        KeyCode::BackTab | KeyCode::Up => f.field = (f.field + 2) % 3,
-        KeyCode::Left if f.field == 2 => f.severity = f.severity.raised().unwrap_or(Severity::Sev1),
-        KeyCode::Right if f.field == 2 => {
-            f.severity = f.severity.lowered().unwrap_or(Severity::Sev5)
-        }
-        KeyCode::Char(c @ '1'..='5') if f.field == 2 => {
-            f.severity = c.to_string().parse().unwrap_or(f.severity)
-        }
-        KeyCode::Enter => {
-            let title = text_of(&f.title).trim().to_string();
-            let service = text_of(&f.service).trim().to_string();
-            if title.is_empty() || service.is_empty() {
-                f.field = if title.is_empty() { 0 } else { 1 };
-                app.overlay = Some(Overlay::Declare(f));
-                return Vec::new();
-            }
-            let body = DeclareRequest {
-                title,
-                service,
-                severity: f.severity,
-                summary: String::new(),
-                commander: None,
-                tags: vec![],
-            };
-            return send(app, WriteOp::Declare { body });
-        }
-        _ => match f.field {
-            0 => {
-                f.title.input(k);
-            }
-            1 => {
-                f.service.input(k);
-            }
-            _ => {}
-        },
-    }
-    app.overlay = Some(Overlay::Declare(f));
-    Vec::new()
-}
+use crate::model::{ResponderAction, Role};
 
 /// The responder dialog on a backend whose people are its users
 /// (PagerDuty): type a name, pick a match, Enter assigns by the user's id.

@@ -15,12 +15,14 @@ use crate::tui::keymap::{Act, Pane};
 pub(super) fn send(app: &mut App, op: WriteOp) -> Vec<Command> {
     let mut w = Write::new(op);
     w.queued_by = Some(app.identity.clone());
+    let seen = w.op.incident().and_then(|id| app.incident(id)).cloned();
     app.pending.push(Pending {
         what: w.op.describe(),
         write: w.clone(),
         attempt: 0,
         last_error: None,
         foreign: false,
+        seen: seen.map(Box::new),
     });
     vec![Command::Send(w)]
 }
@@ -35,6 +37,22 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
     };
     let id = inc.id;
     match act {
+        Act::Edit => {
+            // The detail has the summary whole; a list entry may have it cut,
+            // and an edit based on a cut summary would lose its end.
+            match app.details.get(&id).map(|d| &d.incident) {
+                Some(full) => {
+                    app.overlay = Some(Overlay::Form(super::IncidentForm::edit(full)));
+                }
+                None => {
+                    app.flash = Some(Flash::info(
+                        "Still loading",
+                        format!("{id} is being read; press e again in a moment."),
+                    ));
+                }
+            }
+            Vec::new()
+        }
         Act::Acknowledge => {
             if inc.status != Status::Triggered {
                 app.flash = Some(Flash::info(
@@ -275,41 +293,6 @@ pub(super) fn save_draft(app: &mut App, kind: &EditorKind) -> Vec<Command> {
     let t = text_of(text);
     app.drafts.insert(*key, t.clone());
     vec![Command::SaveDraft { key: *key, text: t }]
-}
-
-/// What others did to the incident lately, for a conflict message: the
-/// newest timeline entries not written by us.
-pub(super) fn recent_changes(app: &App, id: Option<IncidentId>) -> String {
-    let Some(d) = id.and_then(|id| app.details.get(&id)) else {
-        return String::new();
-    };
-    let me = app.me.as_ref().map(|(h, _)| h.as_str());
-    let theirs: Vec<String> = d
-        .timeline
-        .iter()
-        .rev()
-        .filter(|e| Some(e.author.as_str()) != me)
-        .take(3)
-        .map(|e| {
-            format!(
-                "  {} {}: {}",
-                e.at.format("%H:%M:%S"),
-                e.author,
-                crate::text::one_line(&e.kind.describe(), 60)
-            )
-        })
-        .collect();
-    if theirs.is_empty() {
-        return String::new();
-    }
-    format!(
-        "Now {} is {} at {} (version {}). Latest by others:\n{}\n",
-        d.incident.id,
-        d.incident.status,
-        d.incident.severity,
-        d.incident.version,
-        theirs.into_iter().rev().collect::<Vec<_>>().join("\n")
-    )
 }
 
 /// A severity change, based on the version the IC was looking at.

@@ -2,8 +2,7 @@
 //! feed (list, changes, details, failures) and the sender's deliveries
 //! (confirmed, retrying, refused).
 
-use super::incident_actions::recent_changes;
-use super::{App, Command, DraftKey, DraftKind, Flash};
+use super::{App, Command, Conflict, DraftKey, DraftKind, Flash};
 use crate::client::WriteOp;
 use crate::client::poller::Feed;
 use crate::client::sender::Delivery;
@@ -25,6 +24,7 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
             app.conn.error = None;
             app.conn.auth_refused = false;
             app.merge_detail(*detail);
+            app.fill_conflict();
             // Its severity or status may have changed: order and counts too.
             app.refilter()
         }
@@ -41,11 +41,18 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
             for d in details {
                 app.merge_detail(d);
             }
+            app.fill_conflict();
             app.refilter()
         }
         Feed::DetailFailed { id, error, at } => {
             // The backend is fine; this one incident could not be read.
             app.conn.last_ok = Some(at);
+            if let Some(c) = app.flash.as_mut().and_then(|f| f.conflict.as_mut())
+                && c.write.op.incident() == Some(id)
+                && c.now.is_none()
+            {
+                c.fetch_error = Some(error.to_string());
+            }
             app.detail_errors.insert(id, error.to_string());
             Vec::new()
         }
@@ -105,16 +112,26 @@ pub(super) fn delivery(app: &mut App, d: Delivery) -> Vec<Command> {
                 return Vec::new();
             };
             let p = app.pending.remove(pos);
+            let mut cmds = Vec::new();
             let mut flash = if error.is_conflict() {
-                Flash::error(
+                let mut flash = Flash::error(
                     "Conflict: someone changed the incident first",
-                    format!(
-                        "{}\n\nYour action: {}\n{}\nr: retry it on the fresh state   d: discard it",
-                        error,
-                        p.what,
-                        recent_changes(app, p.write.op.incident())
-                    ),
-                )
+                    error.to_string(),
+                );
+                flash.conflict = Some(Box::new(Conflict {
+                    write: p.write.clone(),
+                    what: p.what.clone(),
+                    seen: p.seen.clone().map(|b| *b),
+                    now: None,
+                    changes: Vec::new(),
+                    fetch_error: None,
+                }));
+                // The dialog is built from the state after the refusal:
+                // ask for it now rather than wait for the change feed.
+                if let Some(id) = p.write.op.incident() {
+                    cmds.push(Command::FetchDetail(id));
+                }
+                flash
             } else {
                 Flash::error(
                     "The server refused the action",
@@ -123,7 +140,6 @@ pub(super) fn delivery(app: &mut App, d: Delivery) -> Vec<Command> {
             };
             // Words someone typed are never lost to a refusal: a refused
             // note or update goes back into its draft.
-            let mut cmds = Vec::new();
             let returned = match &p.write.op {
                 WriteOp::Note { id, body } => Some((DraftKind::Note, *id, body.text.clone())),
                 WriteOp::StakeholderUpdate { id, body } => {
@@ -144,11 +160,58 @@ pub(super) fn delivery(app: &mut App, d: Delivery) -> Vec<Command> {
                     if kind == DraftKind::Note { "i" } else { "u" }
                 ));
             }
-            if error.is_conflict() {
-                flash.retry = Some(p.write);
-            }
             app.flash = Some(flash);
+            app.fill_conflict();
             cmds
+        }
+    }
+}
+
+impl App {
+    /// Completes a conflict dialog once this console holds a state of the
+    /// incident newer than the one the IC acted on: what is true now, and
+    /// who changed what since (the timeline entries after the seen one).
+    pub(super) fn fill_conflict(&mut self) {
+        let Some(c) = self.flash.as_ref().and_then(|f| f.conflict.as_ref()) else {
+            return;
+        };
+        let Some(id) = c.write.op.incident() else {
+            return;
+        };
+        let seen_version = c.seen.as_ref().map_or(0, |i| i.version);
+        let seen_seq = c.seen.as_ref().map_or(0, |i| i.last_seq);
+        let Some(d) = self.details.get(&id) else {
+            return;
+        };
+        if d.incident.version <= seen_version
+            || c.now
+                .as_ref()
+                .is_some_and(|n| n.version >= d.incident.version)
+        {
+            return;
+        }
+        let me = self.me.as_ref().map(|(h, _)| h.clone());
+        let theirs: Vec<_> = d
+            .timeline
+            .iter()
+            .filter(|e| e.seq > seen_seq && Some(&e.author) != me.as_ref())
+            .collect();
+        let changes: Vec<String> = theirs[theirs.len().saturating_sub(6)..]
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}: {}",
+                    e.at.format("%H:%M:%S"),
+                    crate::text::one_line(&e.author, 24),
+                    crate::text::one_line(&e.kind.describe(), 60)
+                )
+            })
+            .collect();
+        let now = d.incident.clone();
+        if let Some(c) = self.flash.as_mut().and_then(|f| f.conflict.as_mut()) {
+            c.now = Some(now);
+            c.changes = changes;
+            c.fetch_error = None;
         }
     }
 }

@@ -4,6 +4,7 @@
 mod attention;
 mod form_keys;
 mod incident_actions;
+pub mod incident_form;
 mod incoming;
 mod merge;
 mod overlay;
@@ -14,8 +15,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+pub use incident_form::{FormField, IncidentForm};
 pub use overlay::{
-    Chooser, ChooserKind, Confirm, DeclareForm, EditorKind, Flash, Overlay, Palette, ResponderForm,
+    Chooser, ChooserKind, Confirm, Conflict, EditorKind, Flash, Overlay, Palette, ResponderForm,
     SILENCE_MINUTES, SilenceForm,
 };
 pub use update::update;
@@ -83,6 +85,9 @@ pub enum Command {
     },
     /// Read the backend's silences (for `:silences`).
     FetchSilences,
+    /// Read an incident's detail now (after a conflict, to show what
+    /// changed); the answer comes back as a `Feed::Detail`.
+    FetchDetail(IncidentId),
     Quit,
 }
 
@@ -160,6 +165,9 @@ pub struct Pending {
     /// Queued under other credentials than the ones in use now: held, not
     /// sent, until the user sends it as themselves or discards it.
     pub foreign: bool,
+    /// The incident as the IC saw it when they acted: a conflict is
+    /// explained against it.
+    pub seen: Option<Box<Incident>>,
 }
 
 pub struct App {
@@ -250,6 +258,17 @@ impl App {
             .iter()
             .find(|i| i.id == id)
             .or_else(|| self.details.get(&id).map(|d| &d.incident))
+    }
+
+    /// The freshest copy of an incident this console holds: the detail's
+    /// (newer when it was just fetched) or the list's, by version.
+    pub fn incident(&self, id: IncidentId) -> Option<&Incident> {
+        let listed = self.incidents.iter().find(|i| i.id == id);
+        let detailed = self.details.get(&id).map(|d| &d.incident);
+        match (listed, detailed) {
+            (Some(l), Some(d)) => Some(if d.version >= l.version { d } else { l }),
+            (l, d) => l.or(d),
+        }
     }
 
     /// The timeline entry under the cursor: the newest one shown (the

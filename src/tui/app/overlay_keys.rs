@@ -11,7 +11,7 @@ use crate::model::wire::{TextRequest, TransitionRequest};
 use crate::model::{IncidentId, Severity, Status};
 use crate::tui::keymap::{Act, BINDINGS, Pane};
 
-use super::form_keys::{declare_key, responder_key, silence_key};
+use super::form_keys::{responder_key, silence_key};
 
 fn is_ctrl(k: &KeyEvent, c: char) -> bool {
     k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char(c)
@@ -206,7 +206,7 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
             Vec::new()
         }
         Overlay::Palette(p) => palette_key(app, p, k),
-        Overlay::Declare(f) => declare_key(app, f, k),
+        Overlay::Form(f) => super::incident_form::form_key(app, f, k),
         Overlay::Responder(f) => responder_key(app, f, k),
     }
 }

@@ -6,6 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::client::WriteOp;
 use crate::client::sender::Delivery;
+use crate::model::wire::PatchRequest;
 use crate::model::{ResponderAction, Role};
 use crate::tui::fixtures::sample_app;
 
@@ -321,9 +322,16 @@ fn capital_d_declares_and_the_new_incident_is_selected_once_confirmed() {
         sent(&key(&mut app, KeyCode::Enter)).is_empty(),
         "service is required"
     );
+    let Some(Overlay::Form(f)) = &app.overlay else {
+        panic!("the form stays open")
+    };
+    assert_eq!(f.field, FormField::Service, "on the field to fix");
+    assert_eq!(f.error.as_deref(), Some("Service is required."));
     typ(&mut app, "auth");
     key(&mut app, KeyCode::Tab);
     ch(&mut app, '2');
+    key(&mut app, KeyCode::Tab);
+    typ(&mut app, "Users in eu cannot log in");
     let cmds = key(&mut app, KeyCode::Enter);
     let ops = sent(&cmds);
     let [WriteOp::Declare { body }] = &ops[..] else {
@@ -333,6 +341,7 @@ fn capital_d_declares_and_the_new_incident_is_selected_once_confirmed() {
         (body.title.as_str(), body.service.as_str(), body.severity),
         ("Login errors", "auth", Severity::Sev2)
     );
+    assert_eq!(body.summary, "Users in eu cannot log in");
     let Command::Send(w) = &cmds[0] else {
         unreachable!()
     };
@@ -437,22 +446,26 @@ fn a_viewer_is_told_why_writes_are_unavailable() {
     assert!(app.flash.as_ref().unwrap().text.contains("viewer"));
 }
 
+/// Two commanders change severity at once (issue: the loser's dialog
+/// showed the old state and its retry took a SEV1 to SEV3 unasked).
 #[test]
-fn a_conflict_is_shown_and_can_be_retried_on_fresh_state_or_discarded() {
+fn a_conflict_shows_the_state_after_the_refusal_and_the_retry_restates_the_change() {
     let mut app = sample_app(80, 24);
-    update(
-        &mut app,
-        Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
-    );
-    // Lowering from SEV1 asks first.
-    let cmds = ch(&mut app, 'y');
-    let Command::Send(w) = &cmds[0] else { panic!() };
+    // INC-5 is SEV2; the IC lowers it to SEV3 (no confirmation needed).
+    let id = IncidentId(5);
+    let _ = ch(&mut app, 'j');
+    assert_eq!(sel(&app), id);
+    let cmds = ch(&mut app, 'S');
+    let Command::Send(w) = &cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    // Meanwhile marco raised it to SEV1: the write loses with a 412.
     let err = crate::client::ClientError::Api {
         status: 412,
         code: "stale_version".into(),
         message: "the incident is at version 99".into(),
     };
-    update(
+    let cmds = update(
         &mut app,
         Msg::Delivery(Delivery::Refused {
             key: w.key.clone(),
@@ -460,14 +473,58 @@ fn a_conflict_is_shown_and_can_be_retried_on_fresh_state_or_discarded() {
         }),
     );
     assert!(app.pending.is_empty());
-    let flash = app.flash.as_ref().unwrap();
-    assert!(flash.title.contains("Conflict") && flash.text.contains("version 99"));
-    assert!(
-        flash.text.contains("Latest by others") && flash.text.contains("marco"),
-        "says what changed: {}",
-        flash.text
+    assert_eq!(
+        cmds,
+        vec![Command::FetchDetail(id)],
+        "asks for the state now"
     );
-    // A stray key does not drop the user's action (regression): only `d`.
+    let c = app.flash.as_ref().unwrap().conflict.clone().unwrap();
+    assert!(
+        c.now.is_none(),
+        "no stale state passed off as the current one"
+    );
+    assert!(
+        ch(&mut app, 'r').is_empty(),
+        "no blind retry before the state is known"
+    );
+    assert!(app.flash.is_some());
+    // The fresh detail arrives: marco's change, by marco.
+    let mut fresh = app.details[&id].clone();
+    crate::model::apply(
+        &mut fresh,
+        crate::model::Action::Patch(PatchRequest {
+            severity: Some(Severity::Sev1),
+            ..Default::default()
+        }),
+        &crate::model::Actor {
+            handle: "marco".into(),
+            role: ActorRole::Commander,
+        },
+        crate::tui::fixtures::clock(),
+    )
+    .unwrap();
+    let now_version = fresh.incident.version;
+    update(
+        &mut app,
+        Msg::Feed(Feed::Detail {
+            detail: Box::new(fresh),
+            at: crate::tui::fixtures::clock(),
+        }),
+    );
+    let c = app.flash.as_ref().unwrap().conflict.clone().unwrap();
+    assert_eq!(
+        c.differences(),
+        vec![("severity", "SEV2".to_string(), "SEV1".to_string())],
+        "field by field, against what the IC saw"
+    );
+    assert!(
+        c.changes
+            .iter()
+            .any(|l| l.contains("marco") && l.contains("SEV1")),
+        "who changed it: {:?}",
+        c.changes
+    );
+    // A stray key does not drop the user's action: only `d` (or a retry).
     for k in [
         KeyCode::Esc,
         KeyCode::Enter,
@@ -477,21 +534,81 @@ fn a_conflict_is_shown_and_can_be_retried_on_fresh_state_or_discarded() {
         assert!(key(&mut app, k).is_empty());
         assert!(app.flash.is_some(), "{k:?} must not drop the action");
     }
-    // The retry restates the change absolutely and, since it lowers from
-    // SEV1, asks first.
+    // The retry restates the change absolutely and, since it lowers a
+    // SEV1 now, asks first.
     assert!(ch(&mut app, 'r').is_empty());
     assert!(matches!(
         &app.overlay,
         Some(Overlay::Confirm(Confirm::Write { title, text, .. }))
-            if title.contains("set SEV2") && text.contains("it is SEV1 now")
+            if title.contains("set SEV3") && text.contains("it is SEV1 now")
     ));
     let cmds = ch(&mut app, 'y');
     let ops = sent(&cmds);
-    assert!(matches!(ops[..], [WriteOp::Patch { .. }]));
+    assert!(
+        matches!(ops[..], [WriteOp::Patch { if_match, .. }] if *if_match == now_version),
+        "based on the version now: {ops:?}"
+    );
     let Command::Send(again) = &cmds[0] else {
         unreachable!()
     };
     assert_ne!(again.key, w.key, "a retry on fresh state is a new request");
+}
+
+#[test]
+fn a_conflict_can_be_discarded_and_a_retry_that_is_moot_says_so() {
+    let mut app = sample_app(80, 24);
+    let id = IncidentId(5);
+    let _ = ch(&mut app, 'j');
+    let cmds = ch(&mut app, 's');
+    // Raising to SEV1 asks first.
+    let cmds = if cmds.is_empty() {
+        ch(&mut app, 'y')
+    } else {
+        cmds
+    };
+    let Command::Send(w) = &cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    let refuse = |app: &mut App, key: String| {
+        update(
+            app,
+            Msg::Delivery(Delivery::Refused {
+                key,
+                error: crate::client::ClientError::Api {
+                    status: 412,
+                    code: "stale_version".into(),
+                    message: "stale".into(),
+                },
+            }),
+        )
+    };
+    refuse(&mut app, w.key.clone());
+    assert!(ch(&mut app, 'd').is_empty());
+    assert!(app.flash.is_none());
+    // Again, and this time someone set the same severity first.
+    let cmds = ch(&mut app, 's');
+    let cmds = if cmds.is_empty() {
+        ch(&mut app, 'y')
+    } else {
+        cmds
+    };
+    let Command::Send(w) = &cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    refuse(&mut app, w.key.clone());
+    let mut fresh = app.details[&id].clone();
+    fresh.incident.severity = Severity::Sev1;
+    fresh.incident.version += 1;
+    update(
+        &mut app,
+        Msg::Feed(Feed::Detail {
+            detail: Box::new(fresh),
+            at: crate::tui::fixtures::clock(),
+        }),
+    );
+    assert!(ch(&mut app, 'r').is_empty(), "nothing is sent");
+    let f = app.flash.as_ref().unwrap();
+    assert!(f.text.contains("SEV1 already"), "{}", f.text);
 }
 
 #[test]

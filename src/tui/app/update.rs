@@ -4,8 +4,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::overlay::{FilterChoice, line_input, text_of};
 use super::{
-    App, Chooser, ChooserKind, Command, Confirm, DeclareForm, Flash, Msg, Overlay, Palette,
-    Pending, TimeMode,
+    App, Chooser, ChooserKind, Command, Confirm, Conflict, Flash, IncidentForm, Msg, Overlay,
+    Palette, Pending, TimeMode,
 };
 use crate::client::WriteOp;
 use crate::model::{ActorRole, Severity, Status};
@@ -58,6 +58,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
                     attempt: 0,
                     last_error: None,
                     foreign,
+                    seen: None,
                 });
             }
             if held > 0 {
@@ -148,47 +149,17 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
 }
 
 fn flash_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
-    let retry = app.flash.as_ref().and_then(|f| f.retry.clone());
-    match (k.code, retry) {
-        (KeyCode::Char('r'), Some(w)) => {
-            app.flash = None;
-            // Re-base on the state we now hold: a severity change carries the
-            // incident's current version. A new key: it is a new request.
-            let op = match w.op {
-                WriteOp::Patch { id, body, .. } => {
-                    let now = app
-                        .details
-                        .get(&id)
-                        .map(|d| d.incident.clone())
-                        .or_else(|| app.incidents.iter().find(|i| i.id == id).cloned());
-                    let version = now.as_ref().map_or(0, |i| i.version);
-                    let op = WriteOp::Patch {
-                        id,
-                        if_match: version,
-                        body: body.clone(),
-                    };
-                    // The retry restates the change against what is true now,
-                    // through the same confirmation a fresh change would get.
-                    if let (Some(to), Some(inc)) = (body.severity, now)
-                        && to != inc.severity
-                        && (to == Severity::Sev1 || inc.severity == Severity::Sev1)
-                    {
-                        app.overlay = Some(Overlay::Confirm(Confirm::Write {
-                            title: format!("Retry on {id}: set {to}?"),
-                            text: format!(
-                                "{id} {}\nSet {to}: it is {} now (someone changed it first).",
-                                inc.title, inc.severity
-                            ),
-                            op,
-                        }));
-                        return Vec::new();
-                    }
-                    op
-                }
-                op => op,
-            };
-            send(app, op)
-        }
+    let conflict = app.flash.as_ref().and_then(|f| f.conflict.clone());
+    match (k.code, conflict) {
+        (KeyCode::Char('r'), Some(c)) => match c.now.clone() {
+            Some(now) => {
+                app.flash = None;
+                retry_on(app, *c, now)
+            }
+            // Retrying before we know what is true now would be the same
+            // blind write that just lost.
+            None => Vec::new(),
+        },
         // A conflict holds the user's action: only its own key drops it.
         (KeyCode::Char('d'), _) => {
             app.flash = None;
@@ -200,6 +171,52 @@ fn flash_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
         }
         _ => Vec::new(),
     }
+}
+
+/// A refused change restated against the incident as it is now: a new
+/// request (new key) based on the current version, through the same
+/// confirmations a fresh change would get, and said in absolute terms
+/// ("set SEV3: it is SEV1 now").
+fn retry_on(app: &mut App, c: Conflict, now: crate::model::Incident) -> Vec<Command> {
+    let op = match c.write.op {
+        WriteOp::Patch { id, body, .. } => {
+            let op = WriteOp::Patch {
+                id,
+                if_match: now.version,
+                body: body.clone(),
+            };
+            if let Some(to) = body.severity {
+                if to == now.severity {
+                    app.flash = Some(Flash::info(
+                        format!("Nothing to retry on {id}"),
+                        format!("{id} is {to} already (someone set it first)."),
+                    ));
+                    return Vec::new();
+                }
+                let lowering_sev1 = now.severity == Severity::Sev1;
+                if to == Severity::Sev1 || lowering_sev1 {
+                    app.overlay = Some(Overlay::Confirm(Confirm::Write {
+                        title: format!("Retry on {id}: set {to}?"),
+                        text: format!(
+                            "{id} {}\nSet {to}: it is {} now (someone changed it first).{}",
+                            crate::text::one_line(&now.title, 60),
+                            now.severity,
+                            if lowering_sev1 {
+                                "\nThis lowers a SEV1."
+                            } else {
+                                ""
+                            }
+                        ),
+                        op,
+                    }));
+                    return Vec::new();
+                }
+            }
+            op
+        }
+        op => op,
+    };
+    send(app, op)
 }
 
 /// Runs an action named by a key or the palette.
@@ -301,12 +318,7 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
             Vec::new()
         }
         Act::Declare => {
-            app.overlay = Some(Overlay::Declare(DeclareForm {
-                title: line_input("", "what is broken, for whom"),
-                service: line_input("", "service"),
-                severity: Severity::Sev3,
-                field: 0,
-            }));
+            app.overlay = Some(Overlay::Form(IncidentForm::declare()));
             Vec::new()
         }
         Act::Silences => {
@@ -346,6 +358,10 @@ pub fn unavailable(app: &App, act: Act) -> Option<String> {
         Act::Update => (caps.stakeholder_updates, "post stakeholder updates"),
         Act::Responder => (caps.responders, "page responders or assign roles"),
         Act::Declare => (caps.declare, "declare incidents"),
+        Act::Edit => (
+            caps.edit,
+            "edit an incident's title, service, summary or tags",
+        ),
         _ => (true, ""),
     };
     if !allowed {

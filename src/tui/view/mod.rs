@@ -3,8 +3,10 @@
 //! follows the screen's size, not the amount of data.
 
 mod dialogs;
+mod flash;
 pub mod fmt;
 mod header;
+mod incident_form;
 mod list;
 mod overlays;
 mod panes;

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 use tui_textarea::TextArea;
 
 use crate::model::Role as ResponderRole;
@@ -87,52 +87,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         }
         Some(Overlay::Confirm(c)) => confirm(app, theme, f, area, c),
         Some(Overlay::Editor { kind, text }) => editor(theme, f, area, kind, text),
-        Some(Overlay::Declare(form)) => {
-            let r = centered(area, 70, 11);
-            let (inner, block) = popup(theme, f, r, "Declare an incident");
-            f.render_widget(block, r);
-            let [t, s, sev, _, h] = Layout::vertical([
-                Constraint::Length(3),
-                Constraint::Length(3),
-                Constraint::Length(1),
-                Constraint::Min(0),
-                Constraint::Length(1),
-            ])
-            .areas(inner);
-            field(theme, f, t, &form.title, "Title", form.field == 0);
-            field(theme, f, s, &form.service, "Service", form.field == 1);
-            let sel = form.field == 2;
-            f.render_widget(
-                Paragraph::new(Line::from(vec![
-                    Span::styled(
-                        " Severity  ",
-                        if sel {
-                            theme.style(Role::BorderFocus)
-                        } else {
-                            theme.style(Role::Muted)
-                        },
-                    ),
-                    Span::styled(format!(" ◂ {} ▸ ", form.severity), theme.sev(form.severity)),
-                    Span::styled(
-                        format!("  {}", form.severity.label()),
-                        theme.style(Role::Muted),
-                    ),
-                ])),
-                sev,
-            );
-            f.render_widget(
-                Paragraph::new(hint(
-                    theme,
-                    &[
-                        ("Tab", "next field"),
-                        ("←/→ 1-5", "severity"),
-                        ("Enter", "declare"),
-                        ("Esc", "cancel"),
-                    ],
-                )),
-                h,
-            );
-        }
+        Some(Overlay::Form(form)) => super::incident_form::draw(theme, f, area, form),
         Some(Overlay::Responder(form)) if app.caps.user_directory => {
             let rows = form.matches.len().min(6) as u16;
             let r = centered(area, 72, 7 + rows);
@@ -419,23 +374,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         }
     }
     if let Some(fl) = &app.flash {
-        let lines = fl.text.lines().count() as u16;
-        let r = centered(area, 72, lines + 5);
-        let (inner, block) = popup(theme, f, r, &fl.title);
-        let block = if fl.error {
-            block.border_style(theme.style(Role::Error))
-        } else {
-            block
-        };
-        f.render_widget(block, r);
-        let mut text: Vec<Line> = fl.text.lines().map(|l| Line::from(l.to_string())).collect();
-        text.push(Line::default());
-        text.push(if fl.retry.is_some() {
-            hint(theme, &[("r", "retry"), ("d/Esc", "discard")])
-        } else {
-            hint(theme, &[("Esc/Enter", "dismiss")])
-        });
-        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+        super::flash::draw(theme, f, area, fl);
     }
 }
 
