@@ -174,6 +174,7 @@ async fn classification_rules_from_the_server_config_pick_severity_service_and_r
         runbooks: warroom::model::RunbookSet::default().with(rb),
         auth: warroom::server::AuthConfig::tokens_only(),
         classifier,
+        policy: Default::default(),
         demo: false,
     })
     .await

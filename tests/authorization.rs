@@ -51,6 +51,13 @@ fn routes() -> Vec<Route> {
             expect: [200, 200, 200],
         },
         Route {
+            name: "policy",
+            method: Method::GET,
+            path: |_| "/policy".into(),
+            body: |_| None,
+            expect: [200, 200, 200],
+        },
+        Route {
             name: "whoami",
             method: Method::GET,
             path: |_| "/whoami".into(),
@@ -184,7 +191,7 @@ async fn every_route_by_every_caller() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 12 * 6);
+    assert_eq!(checked, 13 * 6);
 }
 
 #[tokio::test]

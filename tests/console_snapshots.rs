@@ -390,3 +390,130 @@ fn the_reader_shows_every_line_and_every_label() {
     assert!(s.contains("second line"), "{s}");
     assert!(s.contains("pool-exhaustion#step-4"), "links in full: {s}");
 }
+
+#[test]
+fn incident_header_with_phase_times_and_the_next_update_due() {
+    // INC-5: a stakeholder update 12 minutes ago, SEV2 every 60: due in 48m.
+    snap("header_due", |app| keys(app, &[KeyCode::Char('j')]));
+}
+
+#[test]
+fn edit_form_refusing_an_empty_title() {
+    snap("edit_form", |app| {
+        keys(app, &[KeyCode::Char('e')]);
+        for _ in 0..80 {
+            keys(app, &[KeyCode::Backspace]);
+        }
+        keys(app, &[KeyCode::Enter]);
+    });
+}
+
+/// The conflict dialog, drawn from the state read after the refusal.
+#[test]
+fn conflict_dialog_shows_what_changed_and_who_changed_it() {
+    use warroom::client::sender::Delivery;
+    use warroom::model::{Action, Actor, ActorRole, IncidentId, Severity, apply};
+    use warroom::tui::app::Command;
+    snap("conflict", |app| {
+        keys(app, &[KeyCode::Char('j')]);
+        let cmds = update(
+            app,
+            Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
+        );
+        let Some(Command::Send(w)) = cmds.first() else {
+            panic!("{cmds:?}")
+        };
+        update(
+            app,
+            Msg::Delivery(Delivery::Refused {
+                key: w.key.clone(),
+                error: ClientError::Api {
+                    status: 412,
+                    code: "stale_version".into(),
+                    message: "the incident changed (version 31); read it again".into(),
+                },
+            }),
+        );
+        let mut fresh = app.details[&IncidentId(5)].clone();
+        let marco = Actor {
+            handle: "marco".into(),
+            role: ActorRole::Commander,
+        };
+        let body = warroom::model::wire::PatchRequest {
+            severity: Some(Severity::Sev1),
+            commander: Some(Some("marco".into())),
+            ..Default::default()
+        };
+        apply(&mut fresh, Action::Patch(body), &marco, clock()).unwrap();
+        update(
+            app,
+            Msg::Feed(Feed::Detail {
+                detail: Box::new(fresh),
+                at: clock(),
+            }),
+        );
+    });
+}
+
+#[test]
+fn confirmation_before_lowering_a_sev1() {
+    snap("confirm_lower_sev1", |app| keys(app, &[KeyCode::Char('S')]));
+}
+
+#[test]
+fn confirmation_before_handing_command_to_someone_not_joined() {
+    snap("confirm_handoff", |app| {
+        keys(app, &[KeyCode::Char('r')]);
+        text(app, "dana");
+        if let Some(warroom::tui::app::Overlay::Responder(f)) = &mut app.overlay {
+            f.role = warroom::model::Role::IncidentCommander;
+        }
+        keys(app, &[KeyCode::Enter]);
+    });
+}
+
+#[test]
+fn confirmation_before_resolving_on_pagerduty() {
+    snap("confirm_pd_resolve", |app| {
+        app.caps = warroom::client::pagerduty::CAPABILITIES;
+        keys(app, &[KeyCode::Char('R')]);
+    });
+}
+
+#[test]
+fn confirmation_before_expiring_a_silence() {
+    snap("confirm_expire_silence", |app| {
+        app.caps = warroom::client::alertmanager::CAPABILITIES;
+        keys(app, &[KeyCode::Char(':')]);
+        text(app, "silences");
+        keys(app, &[KeyCode::Enter]);
+        update(
+            app,
+            Msg::Silences(Ok(vec![warroom::client::SilenceInfo {
+                id: "a1".into(),
+                matchers: "alertname=CheckoutHighErrorRate".into(),
+                comment: "rolling back checkout-api".into(),
+                created_by: "alice".into(),
+                ends_at: clock() + chrono::Duration::minutes(45),
+                state: "active".into(),
+            }])),
+        );
+        keys(app, &[KeyCode::Char('d')]);
+    });
+}
+
+#[test]
+fn confirmation_before_discarding_from_the_outbox() {
+    snap("confirm_discard", |app| {
+        keys(app, &[KeyCode::Char('i')]);
+        text(app, "rollback of checkout-api started");
+        update(
+            app,
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        );
+        assert_eq!(app.pending.len(), 1, "the note waits in the outbox");
+        keys(app, &[KeyCode::Char(':')]);
+        text(app, "outbox");
+        keys(app, &[KeyCode::Enter, KeyCode::Char('d')]);
+    });
+}

@@ -598,6 +598,7 @@ async fn a_restarted_server_has_every_acknowledged_write() {
         runbooks: warroom::model::RunbookSet::default(),
         auth: warroom::server::AuthConfig::tokens_only(),
         classifier: Default::default(),
+        policy: Default::default(),
         demo: false,
     })
     .await

@@ -46,6 +46,7 @@ pub async fn start(db: &std::path::Path) -> (RunningServer, String) {
         runbooks: RunbookSet::default(),
         auth: AuthConfig::tokens_only(),
         classifier: Default::default(),
+        policy: Default::default(),
         demo: false,
         limits: Default::default(),
     })

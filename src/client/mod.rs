@@ -103,6 +103,11 @@ pub trait ReadBackend: Send + Sync {
     fn silences(&self) -> BoxFuture<'_, Result<Vec<SilenceInfo>, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("silences".into())) })
     }
+    /// The team's working agreements; backends without them get the
+    /// defaults (SEV1 updates every 30 minutes, SEV2 every 60).
+    fn policy(&self) -> BoxFuture<'_, Result<crate::model::Policy, ClientError>> {
+        Box::pin(async { Ok(crate::model::Policy::default()) })
+    }
 }
 
 /// Changing things on a backend. The answer is the incident as it is now
@@ -179,6 +184,10 @@ impl Reader {
 
     pub async fn silences(&self) -> Result<Vec<SilenceInfo>, ClientError> {
         self.0.silences().await
+    }
+
+    pub async fn policy(&self) -> Result<crate::model::Policy, ClientError> {
+        self.0.policy().await
     }
 }
 

@@ -336,6 +336,25 @@ impl ReadBackend for WarroomBackend {
         .boxed()
     }
 
+    fn policy(&self) -> BoxFuture<'_, Result<crate::model::Policy, ClientError>> {
+        async move {
+            match self
+                .get::<crate::model::Policy>("/policy", None, REQUEST_TIMEOUT)
+                .await
+            {
+                Ok(Fetched::Fresh { value, .. }) => {
+                    value.check().map_err(ClientError::BadResponse)?;
+                    Ok(value)
+                }
+                // A server from before the policy route: the defaults.
+                Err(ClientError::Api { status: 404, .. }) => Ok(crate::model::Policy::default()),
+                Ok(Fetched::NotModified) => Err(ClientError::BadResponse("304 on policy".into())),
+                Err(e) => Err(e),
+            }
+        }
+        .boxed()
+    }
+
     fn whoami(&self) -> BoxFuture<'_, Result<(String, ActorRole), ClientError>> {
         async move {
             #[derive(serde::Deserialize)]

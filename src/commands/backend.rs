@@ -63,6 +63,7 @@ pub async fn embedded(db: DbLocation, demo: bool, label: &str) -> Result<Connect
         runbooks: crate::model::RunbookSet::default(),
         auth,
         classifier: Default::default(),
+        policy: Default::default(),
         demo,
     })
     .await

@@ -71,6 +71,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             runbooks,
             auth,
             classifier: file.alertmanager.clone(),
+            policy: file.policy.clone(),
             demo: args.demo,
             limits,
         })

@@ -7,6 +7,7 @@ mod action;
 mod checklist;
 mod incident;
 mod lifecycle;
+mod policy;
 mod responder;
 mod roster;
 mod runbook;
@@ -22,6 +23,7 @@ pub use action::{
 pub use checklist::{Checklist, ChecklistItem, Phase};
 pub use incident::{Incident, IncidentDetail, IncidentId, ParseIdError};
 pub use lifecycle::{Status, Transition, TransitionError, check_transition};
+pub use policy::{MAX_CADENCE_MINUTES, PhaseSpan, Policy, phase_spans};
 pub use responder::{Responder, ResponderState, Role};
 pub use runbook::{Runbook, RunbookError, RunbookSet};
 pub use severity::Severity;

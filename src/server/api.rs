@@ -196,6 +196,13 @@ pub async fn changes(
     Ok(Json(ChangesResponse { revision, changed }).into_response())
 }
 
+/// The team's working agreements (stakeholder update cadence), for
+/// consoles to show what is due.
+pub async fn policy(State(app): State<AppState>, who: Principal) -> Result<Response, ApiError> {
+    who.require(ActorRole::Viewer)?;
+    Ok(Json(app.policy.as_ref().clone()).into_response())
+}
+
 pub async fn whoami(who: Principal) -> Response {
     Json(serde_json::json!({ "handle": who.0.handle, "role": who.0.role })).into_response()
 }

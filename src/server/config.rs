@@ -19,13 +19,20 @@ pub struct ServerFileConfig {
     /// Connection limits (`[limits]`): header-read and idle timeouts, cap.
     #[serde(default)]
     pub limits: super::listener::Limits,
+    /// Working agreements (`[policy]`): the stakeholder update cadence.
+    #[serde(default)]
+    pub policy: crate::model::Policy,
 }
 
 impl ServerFileConfig {
     pub fn load(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+        let c: Self = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        c.policy
+            .check()
+            .map_err(|e| format!("{}: [policy] {e}", path.display()))?;
+        Ok(c)
     }
 }
 
@@ -54,6 +61,22 @@ pub fn load_runbooks(dir: Option<&Path>) -> Result<RunbookSet, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_policy_section_sets_the_cadence_and_a_bad_one_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("server.toml");
+        std::fs::write(&p, "[policy]\nupdate_cadence_minutes = { SEV1 = 15, SEV3 = 240 }\n").unwrap();
+        let c = ServerFileConfig::load(&p).unwrap();
+        assert_eq!(
+            c.policy.cadence(crate::model::Severity::Sev1),
+            Some(chrono::Duration::minutes(15))
+        );
+        assert_eq!(c.policy.cadence(crate::model::Severity::Sev2), None, "only what is listed");
+        std::fs::write(&p, "[policy]\nupdate_cadence_minutes = { SEV2 = 99999 }\n").unwrap();
+        let e = ServerFileConfig::load(&p).unwrap_err();
+        assert!(e.contains("[policy]") && e.contains("SEV2"), "{e}");
+    }
 
     #[test]
     fn runbooks_come_from_the_folder_and_a_broken_one_is_an_error_naming_it() {

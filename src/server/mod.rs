@@ -41,6 +41,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub runbooks: Arc<RunbookSet>,
     pub classifier: Arc<integrations::classify::Classifier>,
+    pub policy: Arc<crate::model::Policy>,
 }
 
 /// Runs a store call on tokio's blocking threads: SQLite work (and its
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .route("/incidents/{id}/updates", post(api::stakeholder_update))
         .route("/changes", get(api::changes))
         .route("/whoami", get(api::whoami))
+        .route("/policy", get(api::policy))
         .route(
             "/integrations/alertmanager",
             post(integrations::alertmanager::receive)
@@ -199,6 +201,7 @@ pub struct ServerOptions {
     pub runbooks: RunbookSet,
     pub auth: AuthConfig,
     pub classifier: integrations::classify::Classifier,
+    pub policy: crate::model::Policy,
     /// Seed the demo outage and keep it live.
     pub demo: bool,
     pub limits: listener::Limits,
@@ -282,6 +285,7 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         metrics: Arc::default(),
         runbooks,
         classifier: Arc::new(opts.classifier),
+        policy: Arc::new(opts.policy),
     };
     let listener = TcpListener::bind(opts.listen)
         .await

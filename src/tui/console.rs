@@ -92,8 +92,10 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
     let (fresh_tx, mut fresh_rx) = mpsc::channel(4);
     let (who_tx, mut who_rx) = mpsc::channel(1);
     let reader = setup.reader.clone();
+    let (policy_tx, mut policy_rx) = mpsc::channel(1);
     tokio::spawn(async move {
         let _ = who_tx.send(reader.whoami().await).await;
+        let _ = policy_tx.send(reader.policy().await).await;
     });
 
     let mut guard = TerminalGuard::enter().map_err(|e| format!("cannot open the terminal: {e}"))?;
@@ -137,6 +139,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
             Some(f) = feed_rx.recv() => Msg::Feed(f),
             Some(d) = deliv_rx.recv() => Msg::Delivery(d),
             Some(w) = who_rx.recv() => Msg::Whoami(w),
+            Some(p) = policy_rx.recv() => Msg::Policy(p),
             Some(s) = silences_rx.recv() => Msg::Silences(s),
             Some((id, page)) = older_rx.recv() => Msg::Older(id, page),
             Some((q, users)) = users_rx.recv() => Msg::Users(q, users),

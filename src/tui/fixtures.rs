@@ -167,7 +167,7 @@ pub fn incident(
 /// The three active incidents every console and wallboard test starts
 /// from: a SEV1 being contained, a SEV2 under investigation, a SEV3.
 pub fn sample_details() -> Vec<IncidentDetail> {
-    vec![
+    let mut all = vec![
         incident(
             4,
             "Checkout API returning 502s for 38% of requests",
@@ -195,7 +195,14 @@ pub fn sample_details() -> Vec<IncidentDetail> {
             Status::Acknowledged,
             1,
         ),
-    ]
+    ];
+    all[0].incident.summary =
+        "Since 13:24 UTC the checkout API answers 502 for 38% of requests in \
+        eu-west and us-east. Payments that fail are not retried by the apps. Suspected: the \
+        connection pool of payments-db is exhausted after the 13:20 deploy."
+            .into();
+    all[1].incident.last_stakeholder_update_at = Some(clock() - Duration::minutes(12));
+    all
 }
 
 pub fn sample_app(width: u16, height: u16) -> App {

@@ -41,6 +41,7 @@ impl TestServer {
             runbooks: RunbookSet::default(),
             auth: AuthConfig::tokens_only(),
             classifier: Default::default(),
+            policy: Default::default(),
             demo: false,
         })
         .await

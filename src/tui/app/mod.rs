@@ -39,6 +39,8 @@ pub enum Msg {
     Feed(Feed),
     Delivery(Delivery),
     Whoami(Result<(String, ActorRole), ClientError>),
+    /// The server's working agreements (update cadence).
+    Policy(Result<crate::model::Policy, ClientError>),
     /// Writes found in the outbox at start, not yet delivered.
     Restored(Vec<Write>),
     Silences(Result<Vec<crate::client::SilenceInfo>, ClientError>),
@@ -178,6 +180,8 @@ pub struct App {
     pub attention: attention::Attention,
     pub caps: Capabilities,
     pub me: Option<(String, ActorRole)>,
+    /// The update cadence in force (the server's, or the defaults).
+    pub policy: crate::model::Policy,
     pub incidents: Vec<Incident>,
     /// Indexes into `incidents` that pass the filter, in display order.
     pub visible: Vec<usize>,
@@ -221,6 +225,7 @@ impl App {
             attention: Default::default(),
             caps,
             me: None,
+            policy: Default::default(),
             incidents: Vec::new(),
             visible: Vec::new(),
             active_by_severity: [0; 5],

@@ -27,6 +27,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         }
         Msg::Feed(f) => feed(app, f),
         Msg::Delivery(d) => delivery(app, d),
+        Msg::Policy(Ok(p)) => {
+            app.policy = p;
+            Vec::new()
+        }
+        // The defaults stay; the header's due times are then the defaults'.
+        Msg::Policy(Err(e)) => {
+            tracing::warn!(error = %e, "cannot read the server's policy");
+            Vec::new()
+        }
         Msg::Whoami(Ok(me)) => {
             app.me = Some(me);
             Vec::new()

@@ -7,6 +7,7 @@ mod flash;
 pub mod fmt;
 mod header;
 mod incident_form;
+mod incident_header;
 mod list;
 mod overlays;
 mod panes;
@@ -40,9 +41,15 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         let list_h = (app.visible.len() as u16 + 2)
             .min(body.height * 38 / 100)
             .max(5);
-        let [top, bottom] =
-            Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(body);
+        let head_h = incident_header::height(app, body.width);
+        let [top, head, bottom] = Layout::vertical([
+            Constraint::Length(list_h),
+            Constraint::Length(head_h),
+            Constraint::Min(3),
+        ])
+        .areas(body);
         list::draw(app, theme, f, top);
+        incident_header::draw(app, theme, f, head);
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
                 .areas(bottom);
@@ -52,10 +59,23 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
         panes::responders(app, theme, f, r1);
         panes::checklist(app, theme, f, r2);
     } else {
-        let list_h = (body.height / 3).clamp(4, 10);
-        let [top, bottom] =
-            Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(body);
+        let list_h = (app.visible.len() as u16 + 2)
+            .min(body.height / 3)
+            .clamp(4, 10);
+        // On a very short terminal the detail pane needs the rows more.
+        let head_h = if body.height >= 16 {
+            incident_header::height(app, body.width)
+        } else {
+            0
+        };
+        let [top, head, bottom] = Layout::vertical([
+            Constraint::Length(list_h),
+            Constraint::Length(head_h),
+            Constraint::Min(3),
+        ])
+        .areas(body);
         list::draw(app, theme, f, top);
+        incident_header::draw(app, theme, f, head);
         match app.detail_pane {
             Pane::Responders => panes::responders(app, theme, f, bottom),
             Pane::Checklist => panes::checklist(app, theme, f, bottom),

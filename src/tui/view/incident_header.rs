@@ -1,0 +1,199 @@
+//! The incident header: what the incident is, who runs it, how long each
+//! phase took, and when stakeholders must hear next (loud once overdue).
+//! Wide screens get a bordered pane with the summary; narrow ones three
+//! plain lines.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::fmt::{age, when};
+use crate::model::{Incident, Phase, phase_spans};
+use crate::text::one_line;
+use crate::tui::app::App;
+use crate::tui::theme::{Role, Theme};
+
+/// Summary lines shown at most in the wide header (the rest: `e`).
+const SUMMARY_LINES: u16 = 3;
+
+/// Rows the header takes for the selected incident.
+pub fn height(app: &App, width: u16) -> u16 {
+    let Some(i) = app.selected_incident() else {
+        return 0;
+    };
+    if !app.is_wide() {
+        return 3;
+    }
+    let inner = width.saturating_sub(4).max(1) as usize;
+    let summary = if i.summary.trim().is_empty() {
+        0
+    } else {
+        // One row per wrapped line, counted on chars: close enough for a
+        // height, and the paragraph wraps for real when drawn.
+        i.summary
+            .lines()
+            .map(|l| (l.chars().count().max(1)).div_ceil(inner) as u16)
+            .sum::<u16>()
+            .min(SUMMARY_LINES)
+    };
+    let facts = 2 + u16::from(app.caps.lifecycle) + u16::from(app.caps.stakeholder_updates);
+    2 + facts + summary
+}
+
+pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    let Some(i) = app.selected_incident() else {
+        return;
+    };
+    // The detail carries the summary whole; a list entry may have it cut.
+    let i = app.details.get(&i.id).map_or(i, |d| &d.incident);
+    let muted = theme.style(Role::Muted);
+    let title = Line::from(vec![
+        Span::styled(format!(" {} ", i.severity), theme.sev(i.severity)),
+        Span::raw(" "),
+        Span::styled(i.status.to_string(), theme.style(Role::Status)),
+        Span::raw("  "),
+        Span::styled(one_line(&i.title, 200), theme.style(Role::Title)),
+    ]);
+    let mut meta = vec![
+        Span::styled("service ", muted),
+        Span::raw(one_line(&i.service, 40)),
+        Span::styled(" · IC ", muted),
+        match &i.commander {
+            Some(c) => Span::raw(one_line(c, 30)),
+            None => Span::styled("nobody (:take-command)", theme.style(Role::Warn)),
+        },
+        Span::styled(" · declared ", muted),
+        Span::raw(format!(
+            "{} ({} ago)",
+            i.declared_at.format("%m-%d %H:%M UTC"),
+            age(app.now - i.declared_at)
+        )),
+    ];
+    if !i.tags.is_empty() {
+        meta.push(Span::styled(" · ", muted));
+        meta.push(Span::raw(one_line(&i.tags.join(" "), 60)));
+    }
+    // Phases and update times only where the backend has them.
+    let phases = app.caps.lifecycle.then(|| phase_bar(app, theme, i));
+    let updates = app
+        .caps
+        .stakeholder_updates
+        .then(|| update_line(app, theme, i));
+    if !app.is_wide() {
+        let mut first = title;
+        first.spans.insert(
+            0,
+            Span::styled(format!("{} ", i.id), theme.style(Role::Key)),
+        );
+        let lines: Vec<Line> = std::iter::once(first)
+            .chain(phases)
+            .chain(updates)
+            .chain(std::iter::once(Line::from(meta)))
+            .take(3)
+            .collect();
+        f.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    let block = ratatui::widgets::Block::bordered()
+        .padding(ratatui::widgets::Padding::horizontal(1))
+        .border_style(theme.style(Role::Border))
+        .title(Line::from(Span::styled(
+            format!(" {} ", i.id),
+            theme.style(Role::Title),
+        )));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let mut lines: Vec<Line> = [Some(title), Some(Line::from(meta)), phases, updates]
+        .into_iter()
+        .flatten()
+        .collect();
+    let shown = inner.height.saturating_sub(lines.len() as u16) as usize;
+    if shown > 0 && !i.summary.trim().is_empty() {
+        let mut summary: Vec<Line> = i
+            .summary
+            .lines()
+            .map(|l| Line::from(crate::text::clean(l, false).into_owned()))
+            .collect();
+        lines.append(&mut summary);
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// `investigation 20m ▸ containment 44m ▸ resolution ▸ …`, the current
+/// phase marked. A phase not reached has no time.
+fn phase_bar<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
+    let wide = app.is_wide();
+    let mut spans = Vec::new();
+    for (n, s) in phase_spans(i, app.now).into_iter().enumerate() {
+        if n > 0 {
+            spans.push(Span::styled(" ▸ ", theme.style(Role::Muted)));
+        }
+        let name = if wide {
+            s.phase.as_str()
+        } else {
+            short(s.phase)
+        };
+        let text = match s.spent {
+            Some(d) => format!("{name} {}", age(d)),
+            None => name.to_string(),
+        };
+        let style = if s.current {
+            theme.style(Role::Selected)
+        } else if s.spent.is_some() {
+            theme.style(Role::Done)
+        } else {
+            theme.style(Role::Muted)
+        };
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(spans)
+}
+
+fn short(p: Phase) -> &'static str {
+    match p {
+        Phase::Investigation => "inv",
+        Phase::Containment => "cont",
+        Phase::Resolution => "res",
+        Phase::Verification => "verif",
+        Phase::PostIncident => "post",
+    }
+}
+
+/// Last stakeholder update and the next one due, loud once overdue.
+fn update_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
+    let muted = theme.style(Role::Muted);
+    let last = match i.last_stakeholder_update_at {
+        Some(t) => format!("last update {}", when(t, app.now, app.time_mode)),
+        None => "no update sent yet".to_string(),
+    };
+    let mut spans = vec![Span::styled("stakeholders: ", muted), Span::raw(last)];
+    if let (Some(due), Some(every)) = (app.policy.update_due(i), app.policy.cadence(i.severity)) {
+        spans.push(Span::styled(" · ", muted));
+        spans.push(due_span(app.now, due, theme));
+        if app.is_wide() {
+            spans.push(Span::styled(
+                format!(" ({} every {}; u posts one)", i.severity, age(every)),
+                muted,
+            ));
+        }
+    }
+    Line::from(spans)
+}
+
+fn due_span<'a>(now: DateTime<Utc>, due: DateTime<Utc>, theme: &Theme) -> Span<'a> {
+    if due <= now {
+        Span::styled(
+            format!(" UPDATE OVERDUE by {} ", age(now - due)),
+            theme
+                .style(Role::Error)
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        )
+    } else {
+        Span::styled(
+            format!("next due in {}", age(due - now)),
+            theme.style(Role::Ok),
+        )
+    }
+}
