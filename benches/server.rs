@@ -52,6 +52,7 @@ fn seed_events(s: &Store, id: u64, n: usize) {
                     &mut d,
                     Action::Note {
                         text: format!("observation {i}: pool at 41%"),
+                        written_at: None,
                     },
                     &alice(),
                     Utc::now(),

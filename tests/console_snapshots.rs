@@ -349,6 +349,7 @@ fn the_reader_shows_every_line_and_every_label() {
     let t = &mut details[0].timeline;
     let seq = t.last().unwrap().seq;
     t.push(TimelineEvent {
+        written_at: None,
         seq: seq + 1,
         at: clock(),
         author: "marco".into(),
@@ -357,6 +358,7 @@ fn the_reader_shows_every_line_and_every_label() {
         },
     });
     t.push(TimelineEvent {
+        written_at: None,
         seq: seq + 2,
         at: clock(),
         author: "alertmanager".into(),
@@ -516,4 +518,33 @@ fn confirmation_before_discarding_from_the_outbox() {
         text(app, "outbox");
         keys(app, &[KeyCode::Enter, KeyCode::Char('d')]);
     });
+}
+
+#[test]
+fn a_note_written_offline_shows_when_it_was_written() {
+    use warroom::model::{EventKind, TimelineEvent};
+    let mut details = warroom::tui::fixtures::sample_details();
+    let t = &mut details[0].timeline;
+    let seq = t.last().unwrap().seq;
+    t.push(TimelineEvent {
+        written_at: Some(clock() - chrono::Duration::minutes(25)),
+        seq: seq + 1,
+        at: clock(),
+        author: "marco".into(),
+        kind: EventKind::Note {
+            text: "pool drained on db-2".into(),
+        },
+    });
+    let mut app = warroom::tui::fixtures::app_with(details, 160, 48);
+    let s = screen_text(&app);
+    assert!(
+        s.contains("✎ written 25m ago · pool drained on db-2"),
+        "{s}"
+    );
+    keys(&mut app, &[KeyCode::Tab, KeyCode::Enter]);
+    let s = screen_text(&app);
+    assert!(
+        s.contains("written 2026-11-25 14:05:00 UTC (offline)"),
+        "{s}"
+    );
 }

@@ -129,7 +129,7 @@ async fn fifty_actions_queued_while_the_server_is_down_arrive_once_in_order() {
     for text in &sent {
         let w = Write::new(WriteOp::Note {
             id: iid,
-            body: TextRequest { text: text.clone() },
+            body: TextRequest::new(text.clone()),
         });
         outbox.push(&w).unwrap();
         wtx.send(w).await.unwrap();
@@ -543,7 +543,7 @@ async fn retry_after_is_honoured_before_the_next_attempt() {
     tokio::spawn(sender::run(writer, outbox.clone(), wrx, dtx));
     let w = Write::new(WriteOp::Note {
         id: IncidentId(1),
-        body: TextRequest { text: "n".into() },
+        body: TextRequest::new("n"),
     });
     outbox.push(&w).unwrap();
     wtx.send(w).await.unwrap();
@@ -572,7 +572,7 @@ async fn a_discarded_write_is_never_sent() {
     let handle = tokio::spawn(sender::run(writer, outbox.clone(), wrx, dtx));
     let w = Write::new(WriteOp::Note {
         id: IncidentId(1),
-        body: TextRequest { text: "n".into() },
+        body: TextRequest::new("n"),
     });
     outbox.push(&w).unwrap();
     wtx.send(w.clone()).await.unwrap();

@@ -244,3 +244,53 @@ async fn two_processes_on_one_database_wait_instead_of_failing() {
         warroom::server::DbLocation::parse("postgres://u:secret@db/warroom".into()).unwrap_err();
     assert!(e.contains("postgres") && !e.contains("secret"), "{e}");
 }
+
+/// A note written offline and delivered later keeps both times; a
+/// `written_at` in the future or from long ago is refused with the reason.
+#[tokio::test]
+async fn notes_written_offline_keep_their_written_time_and_bad_times_are_refused() {
+    let t = TestServer::start().await;
+    let id = t.declare("Offline notes", "SEV3").await;
+    let written = chrono::Utc::now() - chrono::Duration::minutes(20);
+    let (status, _) = t
+        .post(
+            &format!("/incidents/{id}/notes"),
+            &t.responder,
+            json!({"text": "rolled back at 14:02", "written_at": written.to_rfc3339()}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
+    let note = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "note")
+        .unwrap()
+        .clone();
+    let stored: chrono::DateTime<chrono::Utc> =
+        note["written_at"].as_str().unwrap().parse().unwrap();
+    let at: chrono::DateTime<chrono::Utc> = note["at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(stored.timestamp(), written.timestamp());
+    assert!(
+        at - stored > chrono::Duration::minutes(19),
+        "both times are kept"
+    );
+    for (when, why) in [
+        (
+            chrono::Utc::now() + chrono::Duration::hours(1),
+            "in the future",
+        ),
+        (chrono::Utc::now() - chrono::Duration::days(30), "days ago"),
+    ] {
+        let (status, e) = t
+            .post(
+                &format!("/incidents/{id}/notes"),
+                &t.responder,
+                json!({"text": "x", "written_at": when.to_rfc3339()}),
+            )
+            .await;
+        assert_eq!(status, 422, "{e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains(why), "{e}");
+    }
+}

@@ -291,9 +291,7 @@ async fn acknowledge_resolve_reassign_and_note_send_exactly_the_documented_reque
     writer
         .send(&Write::new(WriteOp::Note {
             id,
-            body: TextRequest {
-                text: "Firefighters are on the scene.".into(),
-            },
+            body: TextRequest::new("Firefighters are on the scene."),
         }))
         .await
         .unwrap();
@@ -383,7 +381,7 @@ async fn writes_that_pagerduty_cannot_do_are_refused_locally() {
     let e = writer
         .send(&Write::new(WriteOp::StakeholderUpdate {
             id: IncidentId(1234),
-            body: TextRequest { text: "x".into() },
+            body: TextRequest::new("x"),
         }))
         .await
         .unwrap_err();

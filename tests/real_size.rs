@@ -66,6 +66,7 @@ fn seed_events(s: &Store, id: IncidentId, n: usize) {
                 &mut d,
                 Action::Note {
                     text: format!("note {i}"),
+                    written_at: None,
                 },
                 &alice(),
                 Utc::now(),

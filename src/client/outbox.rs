@@ -115,7 +115,7 @@ mod tests {
     fn note(text: &str) -> Write {
         Write::new(WriteOp::Note {
             id: IncidentId(1),
-            body: TextRequest { text: text.into() },
+            body: TextRequest::new(text),
         })
     }
 

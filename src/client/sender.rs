@@ -166,7 +166,7 @@ mod tests {
         // Other incidents and other kinds of write are untouched.
         let note = Write::new(WriteOp::Note {
             id,
-            body: TextRequest { text: "x".into() },
+            body: TextRequest::new("x"),
         });
         assert_eq!(own.rebase(&note), note);
     }

@@ -148,7 +148,10 @@ pub fn show(id: &str, args: BackendArgs, json: bool) -> Result<(), CliError> {
         for e in &timeline {
             // Every word: a multi-line note prints whole, its later lines
             // indented under the first.
-            let text = e.kind.describe();
+            let mut text = e.kind.describe();
+            if let Some(w) = e.written_earlier() {
+                text = format!("(written {} UTC) {text}", w.format("%Y-%m-%d %H:%M:%S"));
+            }
             let mut lines = text.lines();
             out(format!(
                 "  {} {} {} {}",

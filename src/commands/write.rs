@@ -75,15 +75,11 @@ async fn op_for(intent: Intent, reader: &Reader) -> Result<WriteOp, CliError> {
         },
         Intent::Note(id, text) => WriteOp::Note {
             id: parse_id(&id)?,
-            body: TextRequest {
-                text: text_arg(text)?,
-            },
+            body: TextRequest::new(text_arg(text)?),
         },
         Intent::Update(id, text) => WriteOp::StakeholderUpdate {
             id: parse_id(&id)?,
-            body: TextRequest {
-                text: text_arg(text)?,
-            },
+            body: TextRequest::new(text_arg(text)?),
         },
         Intent::Advance { id, force, reason } => {
             if force && reason.as_deref().is_none_or(|r| r.trim().is_empty()) {

@@ -124,6 +124,8 @@ pub enum Action {
     Patch(PatchRequest),
     Note {
         text: String,
+        /// Written earlier than sent (offline); see [`TimelineEvent::written_at`].
+        written_at: Option<DateTime<Utc>>,
     },
     Responder(ResponderAction),
     Checklist {
@@ -133,6 +135,7 @@ pub enum Action {
     },
     StakeholderUpdate {
         text: String,
+        written_at: Option<DateTime<Utc>>,
     },
     /// Recorded by integrations (the Alertmanager receiver).
     Alert {
@@ -172,6 +175,36 @@ pub enum DomainError {
     Conflict(String),
 }
 
+/// How far a client clock may run ahead of the server's before its
+/// `written_at` is refused as being in the future.
+const CLOCK_SKEW: i64 = 120;
+/// Words older than this are not "written offline": a week.
+const MAX_OFFLINE_DAYS: i64 = 7;
+
+/// The time words were written, when the client says it was earlier than
+/// now; `None` when it is (about) now.
+fn written_time(action: &Action, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, DomainError> {
+    let (Action::Note { written_at, .. } | Action::StakeholderUpdate { written_at, .. }) = action
+    else {
+        return Ok(None);
+    };
+    let Some(w) = *written_at else {
+        return Ok(None);
+    };
+    if w > now + chrono::Duration::seconds(CLOCK_SKEW) {
+        return Err(DomainError::Invalid(format!(
+            "`written_at` ({}) is in the future; check the client's clock",
+            w.to_rfc3339()
+        )));
+    }
+    if w < now - chrono::Duration::days(MAX_OFFLINE_DAYS) {
+        return Err(DomainError::Invalid(format!(
+            "`written_at` is more than {MAX_OFFLINE_DAYS} days ago"
+        )));
+    }
+    Ok((w < now).then_some(w))
+}
+
 /// Applies `action` to the incident, as `actor`, at `now`. On success the
 /// incident's version is bumped and the timeline has the new events; on error
 /// nothing was changed.
@@ -194,6 +227,7 @@ pub fn apply(
             detail.incident.id
         )));
     }
+    let written_at = written_time(&action, now)?;
     let events = plan(detail, action, actor, now)?;
     if events.is_empty() {
         return Ok(());
@@ -210,6 +244,7 @@ pub fn apply(
             at: now,
             author: actor.handle.clone(),
             kind,
+            written_at,
         });
         detail.incident.last_seq = seq;
     }
@@ -258,11 +293,11 @@ fn plan(
             }
         }
         Action::Patch(p) => patch(detail, p, now),
-        Action::Note { text } => {
+        Action::Note { text, .. } => {
             check_text("text", &text, MAX_TEXT)?;
             Ok(vec![EventKind::Note { text }])
         }
-        Action::StakeholderUpdate { text } => {
+        Action::StakeholderUpdate { text, .. } => {
             check_text("text", &text, MAX_TEXT)?;
             inc.last_stakeholder_update_at = Some(now);
             Ok(vec![EventKind::StakeholderUpdate { text }])
@@ -477,6 +512,7 @@ pub fn declare(
             title: req.title,
             severity: req.severity,
         },
+        written_at: None,
     }];
     Ok(IncidentDetail {
         incident,

@@ -12,6 +12,10 @@ pub struct TimelineEvent {
     pub author: String,
     #[serde(flatten)]
     pub kind: EventKind,
+    /// When the author wrote it, when that was well before `at` (written
+    /// offline, delivered later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +74,15 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         suppressed: Option<String>,
     },
+}
+
+impl TimelineEvent {
+    /// When it was written, if that was more than a minute before it
+    /// reached the server (written offline): worth a marker.
+    pub fn written_earlier(&self) -> Option<DateTime<Utc>> {
+        self.written_at
+            .filter(|w| self.at - *w > chrono::Duration::seconds(60))
+    }
 }
 
 impl EventKind {

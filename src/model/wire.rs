@@ -77,6 +77,26 @@ pub struct TransitionRequest {
 #[serde(deny_unknown_fields)]
 pub struct TextRequest {
     pub text: String,
+    /// When the words were written, if that was earlier than they are
+    /// sent (a console that was offline): the timeline keeps both times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl TextRequest {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            written_at: None,
+        }
+    }
+
+    pub fn written(text: impl Into<String>, at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            text: text.into(),
+            written_at: Some(at),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

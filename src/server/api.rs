@@ -401,7 +401,10 @@ pub async fn note(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     write_incident::<TextRequest>(&app, &who, &headers, &id, body, ActorRole::Responder, |r| {
-        Action::Note { text: r.text }
+        Action::Note {
+            text: r.text,
+            written_at: r.written_at,
+        }
     })
     .await
 }
@@ -414,7 +417,10 @@ pub async fn stakeholder_update(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     write_incident::<TextRequest>(&app, &who, &headers, &id, body, ActorRole::Commander, |r| {
-        Action::StakeholderUpdate { text: r.text }
+        Action::StakeholderUpdate {
+            text: r.text,
+            written_at: r.written_at,
+        }
     })
     .await
 }

@@ -66,13 +66,21 @@ mod tests {
     fn the_policy_section_sets_the_cadence_and_a_bad_one_is_refused_by_name() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("server.toml");
-        std::fs::write(&p, "[policy]\nupdate_cadence_minutes = { SEV1 = 15, SEV3 = 240 }\n").unwrap();
+        std::fs::write(
+            &p,
+            "[policy]\nupdate_cadence_minutes = { SEV1 = 15, SEV3 = 240 }\n",
+        )
+        .unwrap();
         let c = ServerFileConfig::load(&p).unwrap();
         assert_eq!(
             c.policy.cadence(crate::model::Severity::Sev1),
             Some(chrono::Duration::minutes(15))
         );
-        assert_eq!(c.policy.cadence(crate::model::Severity::Sev2), None, "only what is listed");
+        assert_eq!(
+            c.policy.cadence(crate::model::Severity::Sev2),
+            None,
+            "only what is listed"
+        );
         std::fs::write(&p, "[policy]\nupdate_cadence_minutes = { SEV2 = 99999 }\n").unwrap();
         let e = ServerFileConfig::load(&p).unwrap_err();
         assert!(e.contains("[policy]") && e.contains("SEV2"), "{e}");

@@ -83,7 +83,14 @@ impl Story {
     }
 
     fn note(&mut self, min: i64, by: &str, text: &str) -> &mut Self {
-        self.at(min, by, Action::Note { text: text.into() })
+        self.at(
+            min,
+            by,
+            Action::Note {
+                text: text.into(),
+                written_at: None,
+            },
+        )
     }
 
     fn alert(&mut self, min: i64, alert: &str, firing: bool, detail: &str) -> &mut Self {
@@ -245,6 +252,7 @@ pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
         Action::StakeholderUpdate {
             text: "Checkout degraded for ~40% of users. Team engaged, next update in 30 min."
                 .into(),
+            written_at: None,
         },
     )
     .tick(15, "alice", Phase::Investigation, &[2, 3])
@@ -283,6 +291,7 @@ pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
         "priya",
         Action::StakeholderUpdate {
             text: "Rollback in progress; error rate falling. Next update 15:15 UTC.".into(),
+            written_at: None,
         },
     )
     .note(
@@ -333,7 +342,10 @@ pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
 
 /// What the live script does next, in a loop.
 fn script() -> Vec<(&'static str, Action)> {
-    let note = |t: &str| Action::Note { text: t.into() };
+    let note = |t: &str| Action::Note {
+        text: t.into(),
+        written_at: None,
+    };
     let alert = |a: &str, f: bool, d: &str| Action::Alert {
         alert: a.into(),
         firing: f,

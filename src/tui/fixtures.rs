@@ -145,6 +145,7 @@ pub fn incident(
             if n % 2 == 0 { "marco" } else { "priya" },
             Action::Note {
                 text: format!("Observation {n}: pool usage {}%", 40 + n % 60),
+                written_at: None,
             },
         );
     }

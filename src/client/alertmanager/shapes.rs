@@ -248,6 +248,7 @@ pub fn to_detail(
         .into_iter()
         .enumerate()
         .map(|(i, (at, kind))| TimelineEvent {
+            written_at: None,
             seq: i as u64 + 1,
             at,
             author: "alertmanager".into(),

@@ -229,6 +229,7 @@ pub fn to_detail(i: &PdIncident, logs: &[LogEntry], notes: &[Note]) -> IncidentD
         .into_iter()
         .enumerate()
         .map(|(n, (at, author, kind))| TimelineEvent {
+            written_at: None,
             seq: n as u64 + 1,
             at,
             author,

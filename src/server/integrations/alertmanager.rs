@@ -277,7 +277,10 @@ pub async fn receive(
             let text = "All alerts of this group have resolved. \
                         The incident stays open until a person resolves it."
                 .to_string();
-            apply(&mut d, Action::Note { text }, &actor, now)?;
+            apply(&mut d, Action::Note {
+                    text,
+                    written_at: None,
+                }, &actor, now)?;
         }
         if recorded > 0 {
             store::save(tx, &d, known, Some(&n.group_key))?;

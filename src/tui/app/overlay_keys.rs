@@ -220,14 +220,16 @@ fn submit_editor(app: &mut App, kind: EditorKind, body: String) -> Vec<Command> 
                 text: String::new(),
             }];
             let op = if matches!(kind, EditorKind::Note(_)) {
+                // Stamped now: if it waits in the outbox (offline), the
+                // timeline still says when it was written.
                 WriteOp::Note {
                     id: key.id,
-                    body: TextRequest { text: body },
+                    body: TextRequest::written(body, app.now),
                 }
             } else {
                 WriteOp::StakeholderUpdate {
                     id: key.id,
-                    body: TextRequest { text: body },
+                    body: TextRequest::written(body, app.now),
                 }
             };
             cmds.extend(send(app, op));

@@ -107,7 +107,10 @@ fn the_timeline_follows_until_scrolled_back_and_keeps_its_place_on_new_events() 
     };
     crate::model::apply(
         &mut d,
-        crate::model::Action::Note { text: "new".into() },
+        crate::model::Action::Note {
+            text: "new".into(),
+            written_at: None,
+        },
         &actor,
         app.now,
     )
@@ -261,7 +264,7 @@ fn i_writes_a_note_saving_the_draft_as_typed_and_esc_keeps_it() {
     ch(&mut app, 'i');
     let cmds = ctrl(&mut app, 's');
     assert!(
-        matches!(sent(&cmds)[..], [WriteOp::Note { body, .. }] if body.text == "Rollback\ndone")
+        matches!(sent(&cmds)[..], [WriteOp::Note { body, .. }] if body.text == "Rollback\ndone" && body.written_at == Some(app.now))
     );
     assert!(
         cmds.iter()
@@ -743,7 +746,7 @@ fn writes_queued_under_other_credentials_are_held_until_the_user_decides() {
     let note = |text: &str, by: Option<&str>| {
         let mut w = crate::client::Write::new(WriteOp::Note {
             id: IncidentId(4),
-            body: crate::model::wire::TextRequest { text: text.into() },
+            body: crate::model::wire::TextRequest::new(text),
         });
         w.queued_by = by.map(str::to_string);
         w

@@ -129,8 +129,12 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         if focused && cursor_at == Some(start + i) {
             style = theme.style(Role::Selected);
         }
-        // A multi-line entry says how much more there is (Enter reads it).
-        let text = e.kind.describe();
+        // A multi-line entry says how much more there is (Enter reads it);
+        // words written offline say when they were written.
+        let mut text = e.kind.describe();
+        if let Some(w) = e.written_earlier() {
+            text = format!("✎ written {} · {text}", when(w, app.now, app.time_mode));
+        }
         let more = text.lines().count().saturating_sub(1);
         let shown = if more > 0 {
             let marker = format!(" (+{more} lines)");

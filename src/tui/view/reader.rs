@@ -24,6 +24,16 @@ pub fn entry_lines(e: &TimelineEvent) -> Vec<String> {
         ),
         String::new(),
     ];
+    if let Some(w) = e.written_earlier() {
+        out.insert(
+            1,
+            format!(
+                "✎ written {} (offline), delivered {}",
+                w.format("%Y-%m-%d %H:%M:%S UTC"),
+                e.at.format("%H:%M:%S UTC")
+            ),
+        );
+    }
     match &e.kind {
         EventKind::AlertReceived {
             alert,
