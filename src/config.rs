@@ -4,6 +4,7 @@
 //! theme = "default"          # optional
 //! bell = true                # ring the bell for a new SEV1/SEV2 (default true)
 //! title = true               # open SEV1 count in the terminal title (default true)
+//! mouse = true               # click selects / focuses, wheel scrolls (default true)
 //! default_profile = "prod"   # optional; used when no --api/--profile is given
 //!
 //! [profiles.prod]
@@ -37,6 +38,9 @@ pub struct Config {
     pub bell: Option<bool>,
     /// Show the count of open SEV1s in the terminal's title (default on).
     pub title: Option<bool>,
+    /// Click to select a row or focus a pane, wheel to scroll (default on;
+    /// off gives the terminal's own selection back to the mouse).
+    pub mouse: Option<bool>,
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,

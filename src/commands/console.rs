@@ -75,6 +75,7 @@ async fn open(c: Connected, theme: Theme, config: &Config) -> Result<(), String>
         identity: c.identity,
         bell: config.bell.unwrap_or(true),
         title: config.title.unwrap_or(true),
+        mouse: config.mouse.unwrap_or(true),
     })
     .await;
     if let Some(s) = c.embedded {

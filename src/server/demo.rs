@@ -273,6 +273,21 @@ pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
         "alice",
         "Hypothesis: v2024.11.3 removed pool timeout; rolling back",
     )
+    .at(
+        27,
+        "alice",
+        Action::Patch(PatchRequest {
+            summary: Some(
+                "Checkout answers 502 for ~38% of requests in eu-west and us-east since the \
+                 v2024.11.3 deploy. Failed payments are not retried by the apps. Cause: the \
+                 deploy removed the payments-db pool timeout and the pool ran dry; rollback \
+                 under way."
+                    .into(),
+            ),
+            tags: Some(vec!["payments".into(), "deploy".into()]),
+            ..Default::default()
+        }),
+    )
     .tick(30, "marco", Phase::Containment, &[1])
     .note(35, "marco", "Rollback 40% done; error ratio down to 0.21")
     .people(

@@ -35,6 +35,9 @@ pub struct ConsoleSetup {
     /// Ring the bell / set the terminal title for new SEV1/SEV2 incidents.
     pub bell: bool,
     pub title: bool,
+    /// Clicks and the wheel (the terminal's own text selection then needs
+    /// Shift in most terminals).
+    pub mouse: bool,
 }
 
 /// Bursts of messages (a refetch, a paste) are drawn once.
@@ -98,7 +101,8 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
         let _ = policy_tx.send(reader.policy().await).await;
     });
 
-    let mut guard = TerminalGuard::enter().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut guard =
+        TerminalGuard::enter(setup.mouse).map_err(|e| format!("cannot open the terminal: {e}"))?;
     let size = guard.terminal.size().map_err(|e| e.to_string())?;
     update(&mut app, Msg::Resize(size.width, size.height));
     let mut events = EventStream::new();
@@ -131,6 +135,10 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
                 Some(Ok(Event::Key(k))) => Msg::Key(k),
                 Some(Ok(Event::Paste(s))) => Msg::Paste(s),
                 Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(Event::Mouse(m))) => match mouse(&app, m) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
                 Some(Ok(_)) => continue,
                 // The terminal is gone (SSH dropped): stop; drafts and the
                 // outbox are already on disk.
@@ -266,5 +274,23 @@ fn fresh_detail(
             at,
         },
         Err(error) => Feed::DetailFailed { id, error, at },
+    }
+}
+
+/// A click or a wheel notch, as the pane under the pointer sees it.
+fn mouse(app: &super::app::App, m: ratatui::crossterm::event::MouseEvent) -> Option<Msg> {
+    use super::keymap::Pane;
+    use ratatui::crossterm::event::{MouseButton, MouseEventKind};
+    let area = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
+    let (pane, row) = view::mouse_target(app, area, m.column, m.row)?;
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => Some(Msg::Click(pane, row)),
+        MouseEventKind::ScrollDown => {
+            Some(Msg::Wheel(pane, if pane == Pane::List { 1 } else { 3 }))
+        }
+        MouseEventKind::ScrollUp => {
+            Some(Msg::Wheel(pane, if pane == Pane::List { -1 } else { -3 }))
+        }
+        _ => None,
     }
 }

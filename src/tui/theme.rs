@@ -302,6 +302,35 @@ mod tests {
 mod partial_theme_tests {
     use super::*;
 
+    /// In every theme, with and without colour, the five severities and
+    /// the selection bar are pairwise different: an IC scanning the list
+    /// must never mistake one for another.
+    #[test]
+    fn severities_and_the_selection_are_distinguishable_in_every_theme() {
+        let roles = [
+            Role::Sev1,
+            Role::Sev2,
+            Role::Sev3,
+            Role::Sev4,
+            Role::Sev5,
+            Role::Selected,
+        ];
+        for name in Theme::built_in_names() {
+            for no_color in [false, true] {
+                let t = Theme::load(name, None, no_color).unwrap();
+                for (i, a) in roles.iter().enumerate() {
+                    for b in &roles[i + 1..] {
+                        assert_ne!(
+                            t.style(*a),
+                            t.style(*b),
+                            "{name} (no colour: {no_color}): {a:?} looks like {b:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_theme_may_set_only_some_roles_and_need_not_name_itself() {
         let dir = tempfile::tempdir().unwrap();

@@ -36,6 +36,11 @@ pub enum Msg {
     /// The clock's second changed.
     Tick(DateTime<Utc>),
     Resize(u16, u16),
+    /// A click on a pane, and the row of it under the pointer (see
+    /// `view::mouse_target`).
+    Click(Pane, Option<usize>),
+    /// The wheel over a pane: lines down (positive) or up.
+    Wheel(Pane, isize),
     Feed(Feed),
     Delivery(Delivery),
     Whoami(Result<(String, ActorRole), ClientError>),

@@ -27,6 +27,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         }
         Msg::Feed(f) => feed(app, f),
         Msg::Delivery(d) => delivery(app, d),
+        Msg::Click(pane, row) => click(app, pane, row),
+        Msg::Wheel(pane, by) => {
+            // Only on the console itself: a dialog keeps the pointer out.
+            if app.overlay.is_some() || app.flash.is_some() {
+                return Vec::new();
+            }
+            focus(app, pane);
+            move_by(app, by)
+        }
         Msg::Policy(Ok(p)) => {
             app.policy = p;
             Vec::new()
@@ -398,6 +407,40 @@ pub fn unavailable(app: &App, act: Act) -> Option<String> {
             "Your token has the {role} role; this needs {needed}."
         )),
         _ => None,
+    }
+}
+
+fn focus(app: &mut App, pane: Pane) {
+    app.focus = pane;
+    if pane != Pane::List {
+        app.detail_pane = pane;
+    }
+}
+
+/// A click focuses the pane and moves its cursor to the row clicked; in
+/// the list that selects the incident (it never acts on it).
+fn click(app: &mut App, pane: Pane, row: Option<usize>) -> Vec<Command> {
+    if app.overlay.is_some() || app.flash.is_some() {
+        return Vec::new();
+    }
+    focus(app, pane);
+    let Some(i) = row else {
+        return Vec::new();
+    };
+    match pane {
+        Pane::List => {
+            let id = app.visible.get(i).map(|&n| app.incidents[n].id);
+            app.select(id)
+        }
+        Pane::Checklist => {
+            app.checklist_cursor = i;
+            Vec::new()
+        }
+        Pane::Responders => {
+            app.responder_cursor = i;
+            Vec::new()
+        }
+        Pane::Timeline => Vec::new(),
     }
 }
 

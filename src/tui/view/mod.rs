@@ -23,17 +23,33 @@ use super::app::App;
 use super::keymap::{BINDINGS, Pane};
 use super::theme::{Role, Theme};
 
-pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
-    let area = f.area();
+/// Where each part of the console is on a screen of `area`: drawing and
+/// mouse hit-testing use the same answer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Areas {
+    pub header: Rect,
+    pub list: Rect,
+    pub incident: Rect,
+    pub timeline: Option<Rect>,
+    pub responders: Option<Rect>,
+    pub checklist: Option<Rect>,
+    pub footer: Rect,
+}
+
+pub fn layout(app: &App, area: Rect) -> Areas {
     let stale = app.stale_for().is_some() || app.conn.auth_refused;
     let header_h = if stale { 2 } else { 1 };
-    let [header_area, body, footer_area] = Layout::vertical([
+    let [header, body, footer] = Layout::vertical([
         Constraint::Length(header_h),
         Constraint::Min(3),
         Constraint::Length(1),
     ])
     .areas(area);
-    header::draw(app, theme, f, header_area);
+    let mut a = Areas {
+        header,
+        footer,
+        ..Areas::default()
+    };
     if app.is_wide() {
         // The list is as tall as it needs to be, up to 38% of the screen.
         // `min` then `max`, not `clamp`: on a short terminal 38% of the body
@@ -48,16 +64,16 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
             Constraint::Min(3),
         ])
         .areas(body);
-        list::draw(app, theme, f, top);
-        incident_header::draw(app, theme, f, head);
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
                 .areas(bottom);
-        panes::timeline(app, theme, f, left);
         let [r1, r2] =
             Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(right);
-        panes::responders(app, theme, f, r1);
-        panes::checklist(app, theme, f, r2);
+        a.list = top;
+        a.incident = head;
+        a.timeline = Some(left);
+        a.responders = Some(r1);
+        a.checklist = Some(r2);
     } else {
         let list_h = (app.visible.len() as u16 + 2)
             .min(body.height / 3)
@@ -74,15 +90,78 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
             Constraint::Min(3),
         ])
         .areas(body);
-        list::draw(app, theme, f, top);
-        incident_header::draw(app, theme, f, head);
+        a.list = top;
+        a.incident = head;
         match app.detail_pane {
-            Pane::Responders => panes::responders(app, theme, f, bottom),
-            Pane::Checklist => panes::checklist(app, theme, f, bottom),
-            _ => panes::timeline(app, theme, f, bottom),
+            Pane::Responders => a.responders = Some(bottom),
+            Pane::Checklist => a.checklist = Some(bottom),
+            _ => a.timeline = Some(bottom),
         }
     }
-    footer(app, theme, f, footer_area);
+    a
+}
+
+/// The pane under a screen cell, and the row inside its border.
+pub fn pane_at(app: &App, area: Rect, x: u16, y: u16) -> Option<(Pane, u16)> {
+    let a = layout(app, area);
+    let pos = ratatui::layout::Position { x, y };
+    [
+        (Pane::List, Some(a.list)),
+        (Pane::Timeline, a.timeline),
+        (Pane::Responders, a.responders),
+        (Pane::Checklist, a.checklist),
+    ]
+    .into_iter()
+    .find_map(|(p, r)| {
+        let r = r?;
+        r.contains(pos).then(|| (p, y.saturating_sub(r.y + 1)))
+    })
+}
+
+/// What a click at (x, y) points at: the pane, and the row of the list,
+/// responders or checklist under it (by the same windowing the panes draw
+/// with), if any.
+pub fn mouse_target(app: &App, area: Rect, x: u16, y: u16) -> Option<(Pane, Option<usize>)> {
+    let (pane, row) = pane_at(app, area, x, y)?;
+    let a = layout(app, area);
+    let detail = app.selected_detail();
+    let (cursor, len, rect) = match pane {
+        Pane::List => (app.selected_index().unwrap_or(0), app.visible.len(), a.list),
+        Pane::Responders => (
+            app.responder_cursor,
+            detail.map_or(0, |d| d.responders.len()),
+            a.responders?,
+        ),
+        Pane::Checklist => (
+            app.checklist_cursor,
+            detail
+                .and_then(|d| d.current_checklist())
+                .map_or(0, |c| c.items.len()),
+            a.checklist?,
+        ),
+        Pane::Timeline => return Some((pane, None)),
+    };
+    let h = rect.height.saturating_sub(2) as usize;
+    let i = list::window_start(cursor, len, h) + row as usize;
+    Some((pane, ((row as usize) < h && i < len).then_some(i)))
+}
+
+pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
+    let area = f.area();
+    let a = layout(app, area);
+    header::draw(app, theme, f, a.header);
+    list::draw(app, theme, f, a.list);
+    incident_header::draw(app, theme, f, a.incident);
+    if let Some(r) = a.timeline {
+        panes::timeline(app, theme, f, r);
+    }
+    if let Some(r) = a.responders {
+        panes::responders(app, theme, f, r);
+    }
+    if let Some(r) = a.checklist {
+        panes::checklist(app, theme, f, r);
+    }
+    footer(app, theme, f, a.footer);
     overlays::draw(app, theme, f, area);
 }
 
@@ -153,4 +232,51 @@ fn footer(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         Paragraph::new(Line::from(spans)).style(Style::default()),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::layout::Rect;
+
+    use super::mouse_target;
+    use crate::model::IncidentId;
+    use crate::tui::app::{Msg, Overlay, update};
+    use crate::tui::fixtures::sample_app;
+    use crate::tui::keymap::Pane;
+
+    #[test]
+    fn a_click_selects_the_row_under_it_and_focuses_the_pane_at_every_size() {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let mut app = sample_app(w, h);
+            let area = Rect::new(0, 0, w, h);
+            // Header line, list border, then the rows: the second is INC-5.
+            let target = mouse_target(&app, area, 10, 3);
+            assert_eq!(target, Some((Pane::List, Some(1))), "{w}x{h}");
+            let (pane, row) = target.unwrap();
+            update(&mut app, Msg::Click(pane, row));
+            assert_eq!(app.selected, Some(IncidentId(5)));
+            // On the list's bottom border: the pane, but no row.
+            assert_eq!(mouse_target(&app, area, 10, 5), Some((Pane::List, None)));
+            // The timeline, low on the screen.
+            let (pane, row) = mouse_target(&app, area, 5, h - 4).unwrap();
+            assert_eq!(pane, Pane::Timeline);
+            update(&mut app, Msg::Click(pane, row));
+            assert_eq!(app.focus, Pane::Timeline);
+            assert_eq!(app.selected, Some(IncidentId(5)));
+            // The wheel scrolls the timeline back.
+            update(&mut app, Msg::Wheel(Pane::Timeline, -3));
+            assert_eq!(app.timeline_back, 3, "{w}x{h}");
+        }
+    }
+
+    #[test]
+    fn a_click_behind_a_dialog_does_nothing() {
+        let mut app = sample_app(80, 24);
+        app.overlay = Some(Overlay::Help { scroll: 0 });
+        let before = app.selected;
+        update(&mut app, Msg::Click(Pane::List, Some(2)));
+        update(&mut app, Msg::Wheel(Pane::List, 1));
+        assert_eq!(app.selected, before);
+        assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    }
 }

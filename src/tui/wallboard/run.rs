@@ -34,7 +34,8 @@ pub async fn run(setup: WallboardSetup) -> Result<(), String> {
     let (wanted_tx, wanted_rx) = watch::channel(Vec::new());
     tokio::spawn(poller::run(setup.reader, poll, wanted_rx, feed_tx));
 
-    let mut guard = TerminalGuard::enter().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut guard =
+        TerminalGuard::enter(false).map_err(|e| format!("cannot open the terminal: {e}"))?;
     let mut events = EventStream::new();
     let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
