@@ -548,3 +548,25 @@ fn a_note_written_offline_shows_when_it_was_written() {
         "{s}"
     );
 }
+
+/// Regression: `k` in a timeline that fits its pane hid the newest events.
+#[test]
+fn moving_up_a_short_timeline_hides_nothing() {
+    let mut app = sample_app(160, 48);
+    keys(&mut app, &[KeyCode::Char('j'), KeyCode::Char('j')]);
+    let d = app.selected_detail().unwrap().clone();
+    let newest = d.timeline.last().unwrap().kind.describe();
+    let newest = &newest[..newest.len().min(30)];
+    keys(&mut app, &[KeyCode::Tab]);
+    assert!(screen_text(&app).contains(newest));
+    keys(&mut app, &[KeyCode::Char('k'), KeyCode::Char('k')]);
+    assert_eq!(app.timeline_back, 2);
+    let s = screen_text(&app);
+    assert!(s.contains(newest), "the newest event is still shown:\n{s}");
+    // And Enter reads the entry under the cursor: two up from the newest.
+    keys(&mut app, &[KeyCode::Enter]);
+    let want = d.timeline[d.timeline.len() - 3].seq;
+    assert!(
+        matches!(app.overlay, Some(warroom::tui::app::Overlay::Reader { seq, .. }) if seq == want)
+    );
+}

@@ -103,12 +103,18 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     } else {
         0
     };
-    let end = d.timeline.len().saturating_sub(back);
+    // The cursor is `back` events up from the newest; the window keeps it
+    // in view without hiding newer events that still fit (a timeline
+    // shorter than the pane shows whole wherever the cursor is).
+    let len = d.timeline.len();
+    let cursor = len.saturating_sub(1 + back.min(len.saturating_sub(1)));
+    let avail = h.saturating_sub(pending_rows);
     // At the top of what we hold, with older events on the server: say so.
     let older = d.timeline.first().is_some_and(|e| e.seq > 1)
-        && end.saturating_sub(h.saturating_sub(pending_rows)) == 0;
-    let rows = h.saturating_sub(pending_rows + usize::from(older));
-    let start = end.saturating_sub(rows);
+        && window_start(cursor, len, avail) == 0;
+    let rows = avail.saturating_sub(usize::from(older));
+    let start = window_start(cursor, len, rows);
+    let end = (start + rows).min(len);
     let time_w = 10;
     let who_w = if w >= 70 { 10 } else { 7 };
     let tag_w = 8;
@@ -122,7 +128,7 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         };
         lines.push(Line::from(Span::styled(text, theme.style(Role::Muted))));
     }
-    let cursor_at = end.checked_sub(1);
+    let cursor_at = (len > 0).then_some(cursor);
     let focused = app.focus == Pane::Timeline;
     lines.extend(d.timeline[start..end].iter().enumerate().map(|(i, e)| {
         let mut style = event_style(theme, &e.kind);
