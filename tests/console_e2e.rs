@@ -383,6 +383,14 @@ fn an_ic_steps_an_incident_to_closed_and_reopens_it_read_only() {
     s.wait_for("the selection kept on it", T, |t| {
         t.contains("not in this list")
     });
+    // `:closed` finds it among the closed ones, newest first.
+    s.send(":");
+    s.send("closed");
+    s.send("\r");
+    s.wait_for("the closed list", T, |t| {
+        t.contains("Closed incidents") && t.contains("INC-1")
+    });
+    s.send("\x1b");
     s.send(":");
     s.send("INC-1");
     s.send("\r");

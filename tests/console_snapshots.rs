@@ -570,3 +570,44 @@ fn moving_up_a_short_timeline_hides_nothing() {
         matches!(app.overlay, Some(warroom::tui::app::Overlay::Reader { seq, .. }) if seq == want)
     );
 }
+
+#[test]
+fn closed_incidents_view() {
+    snap("closed", |app| {
+        keys(app, &[KeyCode::Char(':')]);
+        text(app, "closed");
+        keys(app, &[KeyCode::Enter]);
+        let old = |id: u64, title: &str, sev, ago: i64| {
+            let mut i = warroom::tui::fixtures::incident(
+                id,
+                title,
+                "edge",
+                sev,
+                ago,
+                warroom::model::Status::Acknowledged,
+                0,
+            )
+            .incident;
+            i.status = warroom::model::Status::Closed;
+            i.status_times.insert(
+                warroom::model::Status::Resolved,
+                clock() - chrono::Duration::minutes(ago - 60),
+            );
+            i.status_times.insert(
+                warroom::model::Status::Closed,
+                clock() - chrono::Duration::minutes(ago - 90),
+            );
+            i
+        };
+        use warroom::model::Severity::*;
+        update(
+            app,
+            Msg::Closed(Ok(vec![
+                old(3, "Login latency above 3s after the auth deploy", Sev2, 300),
+                old(2, "Orders DB failover drill", Sev4, 2_000),
+                old(1, "CDN 5xx in ap-south", Sev1, 9_000),
+            ])),
+        );
+        keys(app, &[KeyCode::Char('j')]);
+    });
+}

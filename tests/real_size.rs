@@ -334,3 +334,70 @@ fn the_console_reads_a_ten_thousand_event_incident_page_by_page() {
         "read in pages of 200, not at once ({presses})"
     );
 }
+
+/// `:closed` reads the newest closed incidents first, in bounded pages,
+/// among thousands of them.
+#[tokio::test]
+async fn closed_incidents_page_newest_first() {
+    let t = TestServer::start().await;
+    t.server
+        .store
+        .write(None, |tx| {
+            for i in 0..1_200 {
+                let id = next_id(tx)?;
+                let req = DeclareRequest {
+                    title: format!("old outage {i}"),
+                    service: "svc".into(),
+                    severity: Severity::ALL[i % 5],
+                    summary: String::new(),
+                    commander: None,
+                    tags: vec![],
+                };
+                let mut d = declare(id, req, &alice(), vec![], Utc::now())?;
+                if i % 2 == 0 {
+                    d.incident.status = warroom::model::Status::Closed;
+                }
+                save(tx, &d, 0, None)?;
+            }
+            Ok((200, String::new()))
+        })
+        .unwrap();
+    let mut last: Option<u64> = None;
+    let mut cursor: Option<String> = None;
+    let mut seen = 0;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/incidents?status=closed&order=newest&limit=250&cursor={c}"),
+            None => "/incidents?status=closed&order=newest&limit=250".into(),
+        };
+        let (s, p) = t.get(&path, &t.viewer).await;
+        assert_eq!(s, 200, "{p}");
+        for i in p["incidents"].as_array().unwrap() {
+            assert_eq!(i["status"], "closed");
+            let n: u64 = i["id"].as_str().unwrap()[4..].parse().unwrap();
+            assert!(last.is_none_or(|l| n < l), "newest first, no repeats");
+            last = Some(n);
+            seen += 1;
+        }
+        match p["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, 600);
+    let (s, e) = t.get("/incidents?order=oldest", &t.viewer).await;
+    assert_eq!(s, 400, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("order"));
+    let (reader, _) = warroom::client::connect(
+        &t.server.base_url(),
+        Some(warroom::client::Token::new(t.viewer.clone())),
+        None,
+    )
+    .unwrap();
+    let recent = reader.recent_closed(100).await.unwrap();
+    assert_eq!(recent.len(), 100);
+    assert_eq!(
+        recent[0].title, "old outage 1198",
+        "the newest closed first"
+    );
+}

@@ -103,6 +103,10 @@ pub trait ReadBackend: Send + Sync {
     fn silences(&self) -> BoxFuture<'_, Result<Vec<SilenceInfo>, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("silences".into())) })
     }
+    /// The most recently closed incidents, newest first, at most `limit`.
+    fn recent_closed(&self, _limit: usize) -> BoxFuture<'_, Result<Vec<Incident>, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("closed incidents".into())) })
+    }
     /// The team's working agreements; backends without them get the
     /// defaults (SEV1 updates every 30 minutes, SEV2 every 60).
     fn policy(&self) -> BoxFuture<'_, Result<crate::model::Policy, ClientError>> {
@@ -184,6 +188,10 @@ impl Reader {
 
     pub async fn silences(&self) -> Result<Vec<SilenceInfo>, ClientError> {
         self.0.silences().await
+    }
+
+    pub async fn recent_closed(&self, limit: usize) -> Result<Vec<Incident>, ClientError> {
+        self.0.recent_closed(limit).await
     }
 
     pub async fn policy(&self) -> Result<crate::model::Policy, ClientError> {

@@ -336,6 +336,27 @@ impl ReadBackend for WarroomBackend {
         .boxed()
     }
 
+    fn recent_closed(&self, limit: usize) -> BoxFuture<'_, Result<Vec<Incident>, ClientError>> {
+        async move {
+            let path = format!(
+                "/incidents?status=closed&order=newest&limit={}",
+                limit.clamp(1, 500)
+            );
+            match self
+                .get::<ListResponse>(&path, None, REQUEST_TIMEOUT)
+                .await?
+            {
+                Fetched::Fresh { mut value, .. } => {
+                    value.incidents.truncate(limit);
+                    value.incidents.iter_mut().for_each(clean_incident);
+                    Ok(value.incidents)
+                }
+                Fetched::NotModified => Err(ClientError::BadResponse("304 on a list".into())),
+            }
+        }
+        .boxed()
+    }
+
     fn policy(&self) -> BoxFuture<'_, Result<crate::model::Policy, ClientError>> {
         async move {
             match self

@@ -45,7 +45,7 @@ pub async fn list(
     known_params(
         &q,
         &[
-            "status", "severity", "service", "all", "scope", "limit", "cursor", "ids",
+            "status", "severity", "service", "all", "scope", "limit", "cursor", "ids", "order",
         ],
     )?;
     let ids = match q.get("ids").filter(|v| !v.is_empty()) {
@@ -85,6 +85,15 @@ pub async fn list(
         ids,
         cursor: q.get("cursor").filter(|s| !s.is_empty()).cloned(),
         limit: page_limit(&q, store::MAX_PAGE)?,
+        newest: match q.get("order").map(String::as_str) {
+            None | Some("") | Some("severity") => false,
+            Some("newest") => true,
+            Some(v) => {
+                return Err(ApiError::bad_request(format!(
+                    "query parameter `order`: `{v}` is not severity or newest"
+                )));
+            }
+        },
     };
     // The list changes only when the revision does: a client that has this
     // revision's answer gets a 304 without the database being asked.

@@ -93,6 +93,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
     let (older_tx, mut older_rx) = mpsc::channel(4);
     let (users_tx, mut users_rx) = mpsc::channel(4);
     let (fresh_tx, mut fresh_rx) = mpsc::channel(4);
+    let (closed_tx, mut closed_rx) = mpsc::channel(2);
     let (who_tx, mut who_rx) = mpsc::channel(1);
     let reader = setup.reader.clone();
     let (policy_tx, mut policy_rx) = mpsc::channel(1);
@@ -152,6 +153,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
             Some((id, page)) = older_rx.recv() => Msg::Older(id, page),
             Some((q, users)) = users_rx.recv() => Msg::Users(q, users),
             Some((id, fresh)) = fresh_rx.recv() => Msg::Feed(fresh_detail(id, fresh)),
+            Some(closed) = closed_rx.recv() => Msg::Closed(closed),
             _ = clock.tick() => Msg::Tick(Utc::now()),
             _ = frame_due, if dirty => continue,
             _ = term.recv() => break,
@@ -215,6 +217,15 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
                     let (reader, tx) = (setup.reader.clone(), fresh_tx.clone());
                     tokio::spawn(async move {
                         let _ = tx.send((id, reader.detail(id, None).await)).await;
+                    });
+                }
+                Command::FetchClosed => {
+                    let (reader, tx) = (setup.reader.clone(), closed_tx.clone());
+                    tokio::spawn(async move {
+                        let r = reader
+                            .recent_closed(super::app::closed::RECENT_CLOSED)
+                            .await;
+                        let _ = tx.send(r).await;
                     });
                 }
                 Command::FetchSilences => {

@@ -65,6 +65,7 @@ pub enum Act {
     Silence,
     Silences,
     Edit,
+    Closed,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -117,6 +118,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[ch('R'), (KeyCode::Char('R'), SHIFT)], label: "R", act: Act::Resolve, command: "resolve", help: "resolve in one step (PagerDuty)", panes: &[], writes: true, footer: false },
     Binding { keys: &[ch('z')], label: "z", act: Act::Silence, command: "silence", help: "silence the alert group, as containment (Alertmanager)", panes: &[], writes: true, footer: false },
     Binding { keys: &[], label: ":silences", act: Act::Silences, command: "silences", help: "list and expire silences (Alertmanager)", panes: &[], writes: false, footer: false },
+    Binding { keys: &[], label: ":closed", act: Act::Closed, command: "closed", help: "the most recently closed incidents (Enter opens one, read-only)", panes: &[], writes: false, footer: false },
     Binding { keys: &[ch(':')], label: ":", act: Act::Palette, command: "palette", help: "command palette (every action, with completion)", panes: &[], writes: false, footer: true },
     Binding { keys: &[ch('/')], label: "/", act: Act::Filter, command: "filter", help: "filter incidents by text", panes: &[], writes: false, footer: true },
     Binding { keys: &[ch('f')], label: "f", act: Act::FilterPick, command: "filter-by", help: "filter by severity or status", panes: &[], writes: false, footer: false },

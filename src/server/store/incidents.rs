@@ -36,6 +36,9 @@ pub struct ListFilter {
     pub cursor: Option<String>,
     /// Page size, 1 to [`MAX_PAGE`].
     pub limit: usize,
+    /// Newest first (by id) instead of SEV1 first: for looking back at
+    /// closed incidents.
+    pub newest: bool,
 }
 
 /// One page of the list, as stored JSON.
@@ -157,13 +160,18 @@ impl Store {
             let mut page_wh = wh;
             if let Some(c) = &f.cursor {
                 let (sev, id) = parse_cursor(c)?;
-                page_wh.push_str(" AND (severity > ? OR (severity = ? AND id > ?))");
-                args.push(sev.clone().into());
-                args.push(sev.into());
+                if f.newest {
+                    page_wh.push_str(" AND id < ?");
+                } else {
+                    page_wh.push_str(" AND (severity > ? OR (severity = ? AND id > ?))");
+                    args.push(sev.clone().into());
+                    args.push(sev.into());
+                }
                 args.push(id.into());
             }
+            let order = if f.newest { "id DESC" } else { "severity, id" };
             let sql = format!(
-                "SELECT listing, severity, id FROM incidents{page_wh} ORDER BY severity, id LIMIT {}",
+                "SELECT listing, severity, id FROM incidents{page_wh} ORDER BY {order} LIMIT {}",
                 limit + 1
             );
             let mut stmt = conn.prepare_cached(&sql)?;

@@ -2,6 +2,7 @@
 //! unit-tested. Views only read an `App`; tasks only send it `Msg`s.
 
 mod attention;
+pub mod closed;
 mod form_keys;
 mod incident_actions;
 pub mod incident_form;
@@ -44,6 +45,8 @@ pub enum Msg {
     Feed(Feed),
     Delivery(Delivery),
     Whoami(Result<(String, ActorRole), ClientError>),
+    /// The most recently closed incidents, for `:closed`.
+    Closed(Result<Vec<Incident>, ClientError>),
     /// The server's working agreements (update cadence).
     Policy(Result<crate::model::Policy, ClientError>),
     /// Writes found in the outbox at start, not yet delivered.
@@ -95,6 +98,8 @@ pub enum Command {
     /// Read an incident's detail now (after a conflict, to show what
     /// changed); the answer comes back as a `Feed::Detail`.
     FetchDetail(IncidentId),
+    /// Read the most recently closed incidents (for `:closed`).
+    FetchClosed,
     Quit,
 }
 

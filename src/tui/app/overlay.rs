@@ -32,6 +32,11 @@ pub enum Overlay {
         seq: u64,
         scroll: u16,
     },
+    /// `:closed`: the most recently closed incidents; `None` while loading.
+    Closed {
+        list: Option<Result<Vec<Incident>, String>>,
+        cursor: usize,
+    },
     /// Pending writes (`:outbox`): select and `d` to discard.
     Outbox {
         cursor: usize,
@@ -112,6 +117,8 @@ pub struct Chooser {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilterChoice {
     Clear,
+    /// Not a filter of the list: opens `:closed`.
+    Closed,
     Severity(Severity),
     Status(Status),
 }

@@ -128,6 +128,7 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
                     }
                     FilterChoice::Severity(s) => app.filter.severity = Some(s),
                     FilterChoice::Status(s) => app.filter.status = Some(s),
+                    FilterChoice::Closed => return super::closed::open(app),
                 }
                 app.refilter_for_filter()
             }
@@ -205,6 +206,7 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
             app.overlay = Some(Overlay::Silences { list, cursor });
             Vec::new()
         }
+        Overlay::Closed { list, cursor } => super::closed::key(app, list, cursor, k),
         Overlay::Palette(p) => palette_key(app, p, k),
         Overlay::Form(f) => super::incident_form::form_key(app, f, k),
         Overlay::Responder(f) => responder_key(app, f, k),

@@ -28,6 +28,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::Feed(f) => feed(app, f),
         Msg::Delivery(d) => delivery(app, d),
         Msg::Click(pane, row) => click(app, pane, row),
+        Msg::Closed(r) => {
+            if let Some(Overlay::Closed { list, .. }) = &mut app.overlay {
+                *list = Some(r.map_err(|e| e.to_string()));
+            }
+            Vec::new()
+        }
         Msg::Wheel(pane, by) => {
             // Only on the console itself: a dialog keeps the pointer out.
             if app.overlay.is_some() || app.flash.is_some() {
@@ -322,12 +328,18 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
                     FilterChoice::Severity(s),
                 )
             }));
+            // Every status the list holds (closed ones are not in it:
+            // they have their own view).
             options.extend(
                 Status::ALL
                     .into_iter()
-                    .filter(|s| s.is_active())
+                    .filter(|s| *s != Status::Closed)
                     .map(|s| (format!("status {s}"), FilterChoice::Status(s))),
             );
+            options.push((
+                "closed incidents… (:closed)".to_string(),
+                FilterChoice::Closed,
+            ));
             app.overlay = Some(Overlay::Chooser(Chooser {
                 kind: ChooserKind::Filter,
                 options,
@@ -339,6 +351,7 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
             app.overlay = Some(Overlay::Form(IncidentForm::declare()));
             Vec::new()
         }
+        Act::Closed => super::closed::open(app),
         Act::Silences => {
             app.overlay = Some(Overlay::Silences {
                 list: None,

@@ -2,6 +2,7 @@
 //! it. Every list draws only the rows that fit, so the cost of a frame
 //! follows the screen's size, not the amount of data.
 
+mod closed;
 mod dialogs;
 mod flash;
 pub mod fmt;

@@ -257,6 +257,9 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 h,
             );
         }
+        Some(Overlay::Closed { list, cursor }) => {
+            super::closed::draw(app, theme, f, area, list.as_ref(), *cursor)
+        }
         Some(Overlay::Silences { list, cursor }) => {
             let rows = list
                 .as_ref()

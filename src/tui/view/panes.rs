@@ -110,8 +110,8 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let cursor = len.saturating_sub(1 + back.min(len.saturating_sub(1)));
     let avail = h.saturating_sub(pending_rows);
     // At the top of what we hold, with older events on the server: say so.
-    let older = d.timeline.first().is_some_and(|e| e.seq > 1)
-        && window_start(cursor, len, avail) == 0;
+    let older =
+        d.timeline.first().is_some_and(|e| e.seq > 1) && window_start(cursor, len, avail) == 0;
     let rows = avail.saturating_sub(usize::from(older));
     let start = window_start(cursor, len, rows);
     let end = (start + rows).min(len);
