@@ -393,6 +393,50 @@ fn the_reader_shows_every_line_and_every_label() {
     assert!(s.contains("pool-exhaustion#step-4"), "links in full: {s}");
 }
 
+/// The reader at both sizes: a multi-line note, and an alert's labels.
+#[test]
+fn reader_snapshots_for_a_note_and_an_alert() {
+    use warroom::model::{EventKind, TimelineEvent};
+    for (w, h) in SIZES {
+        let mut details = warroom::tui::fixtures::sample_details();
+        let t = &mut details[0].timeline;
+        let seq = t.last().unwrap().seq;
+        t.push(TimelineEvent {
+            written_at: None,
+            seq: seq + 1,
+            at: clock(),
+            author: "marco".into(),
+            kind: EventKind::Note {
+                text: "Pool exhausted on db-1 and db-2.\nRolled back checkout-api to v2024.11.2.\n\
+                       Runbook: https://runbooks.example.com/payments/pool-exhaustion#step-4"
+                    .into(),
+            },
+        });
+        t.push(TimelineEvent {
+            written_at: None,
+            seq: seq + 2,
+            at: clock(),
+            author: "alertmanager".into(),
+            kind: EventKind::AlertReceived {
+                alert: "PoolSaturated {instance=db-1:5432, job=postgres, service=payments}".into(),
+                firing: true,
+                detail: Some(
+                    "summary: pool at 100% · runbook_url: https://runbooks.example.com/x".into(),
+                ),
+                suppressed: None,
+            },
+        });
+        let mut app = warroom::tui::fixtures::app_with(details, w, h);
+        keys(&mut app, &[KeyCode::Tab, KeyCode::Enter]);
+        insta::assert_snapshot!(format!("reader_alert_{w}x{h}"), render(&app).backend());
+        keys(
+            &mut app,
+            &[KeyCode::Esc, KeyCode::Char('k'), KeyCode::Enter],
+        );
+        insta::assert_snapshot!(format!("reader_note_{w}x{h}"), render(&app).backend());
+    }
+}
+
 #[test]
 fn incident_header_with_phase_times_and_the_next_update_due() {
     // INC-5: a stakeholder update 12 minutes ago, SEV2 every 60: due in 48m.

@@ -81,7 +81,16 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
                 ));
                 return Vec::new();
             };
-            let open = if inc.status.phase() != to.phase() {
+            let leaving_phase = inc.status.phase() != to.phase();
+            if leaving_phase && app.caps.checklists && !app.details.contains_key(&id) {
+                // Never claim a checklist is complete before we have read it.
+                app.flash = Some(Flash::info(
+                    "Still loading",
+                    format!("{id}'s checklist is being read; press n again in a moment."),
+                ));
+                return Vec::new();
+            }
+            let open = if leaving_phase {
                 app.details
                     .get(&id)
                     .and_then(|d| d.current_checklist())
