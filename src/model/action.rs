@@ -396,6 +396,18 @@ fn patch(
     now: DateTime<Utc>,
 ) -> Result<Vec<EventKind>, DomainError> {
     check_patch(&p)?;
+    // Impact starts before anyone notices, but not in the future and not a
+    // month before the declaration (a typo, not an outage). Checked before
+    // anything changes: a refused patch changes nothing.
+    if let Some(at) = p.impact_started_at
+        && (at > now + chrono::Duration::seconds(CLOCK_SKEW)
+            || at < detail.incident.declared_at - chrono::Duration::days(30))
+    {
+        return Err(DomainError::Invalid(
+            "`impact_started_at` must be before now and at most 30 days before the declaration"
+                .into(),
+        ));
+    }
     let inc = &mut detail.incident;
     let mut events = Vec::new();
     let mut edited = Vec::new();
@@ -431,6 +443,12 @@ fn patch(
     {
         inc.tags = t;
         edited.push("tags".to_string());
+    }
+    if let Some(at) = p.impact_started_at
+        && Some(at) != inc.impact_started_at
+    {
+        inc.impact_started_at = Some(at);
+        edited.push("impact_started_at".to_string());
     }
     if let Some(c) = p.commander
         && c != inc.commander
@@ -493,6 +511,7 @@ pub fn declare(
         version: 1,
         last_seq: 1,
         summary_cut: false,
+        impact_started_at: None,
     };
     let responders = commander
         .map(|c| Responder {

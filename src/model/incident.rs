@@ -84,6 +84,10 @@ pub struct Incident {
     /// [`Incident::LIST_SUMMARY`] characters; the detail has it whole.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub summary_cut: bool,
+    /// When the impact began, set by the IC when it began before anyone
+    /// noticed; otherwise it is taken to be the detection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact_started_at: Option<DateTime<Utc>>,
 }
 
 impl Incident {

@@ -7,6 +7,7 @@ mod action;
 mod checklist;
 mod incident;
 mod lifecycle;
+mod milestones;
 mod policy;
 mod responder;
 mod roster;
@@ -23,6 +24,7 @@ pub use action::{
 pub use checklist::{Checklist, ChecklistItem, Phase};
 pub use incident::{Incident, IncidentDetail, IncidentId, ParseIdError};
 pub use lifecycle::{Status, Transition, TransitionError, check_transition};
+pub use milestones::{Durations, Milestones};
 pub use policy::{MAX_CADENCE_MINUTES, PhaseSpan, Policy, phase_spans};
 pub use responder::{Responder, ResponderState, Role};
 pub use runbook::{Runbook, RunbookError, RunbookSet};

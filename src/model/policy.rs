@@ -152,6 +152,7 @@ mod tests {
             version: 1,
             last_seq: 1,
             summary_cut: false,
+            impact_started_at: None,
         }
     }
 

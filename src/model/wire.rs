@@ -47,6 +47,9 @@ pub struct PatchRequest {
     pub commander: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// When the impact began (for postmortems and metrics).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact_started_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 mod double_option {

@@ -165,6 +165,7 @@ pub fn to_incident(id: u64, g: &AlertGroup) -> Incident {
         version: 1,
         last_seq: 0,
         summary_cut: false,
+        impact_started_at: None,
     }
 }
 

@@ -176,6 +176,7 @@ pub fn to_incident(i: &PdIncident) -> Incident {
         version: 1,
         last_seq: 0,
         summary_cut: false,
+        impact_started_at: None,
     }
 }
 
