@@ -5,6 +5,7 @@
 
 mod action;
 mod checklist;
+mod followup;
 mod incident;
 mod lifecycle;
 mod milestones;
@@ -20,6 +21,9 @@ pub mod wire;
 pub use action::{
     Action, Actor, ActorRole, DomainError, MAX_RESPONDERS, MAX_SHORT, MAX_TAG, MAX_TAGS, MAX_TEXT,
     MAX_TITLE, ResponderAction, apply, check_declare, check_patch, declare,
+};
+pub use followup::{
+    FollowUp, FollowUpPatch, FollowUpStatus, MAX_FOLLOWUPS, MAX_LINK, NewFollowUp, Priority,
 };
 pub use checklist::{Checklist, ChecklistItem, Phase};
 pub use incident::{Incident, IncidentDetail, IncidentId, ParseIdError};

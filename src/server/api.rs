@@ -30,7 +30,7 @@ use crate::model::{Action, ActorRole, IncidentId, ResponderAction, apply, declar
 /// The longest a change-feed request may wait.
 pub const MAX_WAIT_SECS: u64 = 60;
 
-fn parse_id(raw: &str) -> Result<IncidentId, ApiError> {
+pub(super) fn parse_id(raw: &str) -> Result<IncidentId, ApiError> {
     raw.parse()
         .map_err(|e: crate::model::ParseIdError| ApiError::not_found(e.to_string()))
 }
@@ -217,7 +217,7 @@ pub async fn whoami(who: Principal) -> Response {
 }
 
 /// The idempotency record key for a request, if it carried one.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(v) = headers.get("idempotency-key") else {
         return Ok(None);
     };
@@ -233,7 +233,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Ok(Some(k.to_string()))
 }
 
-fn stored_response(s: Stored, location: Option<String>) -> Response {
+pub(super) fn stored_response(s: Stored, location: Option<String>) -> Response {
     let status = StatusCode::from_u16(s.status).unwrap_or(StatusCode::OK);
     let mut resp = (
         status,

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 mod error;
+mod followups_api;
 pub mod integrations;
 mod json;
 pub mod listener;
@@ -112,6 +113,12 @@ pub fn router(state: AppState) -> Router {
         .route("/changes", get(api::changes))
         .route("/whoami", get(api::whoami))
         .route("/policy", get(api::policy))
+        .route(
+            "/incidents/{id}/followups",
+            get(followups_api::list_for_incident).post(followups_api::add),
+        )
+        .route("/followups", get(followups_api::across))
+        .route("/followups/{fid}", axum::routing::patch(followups_api::update))
         .route(
             "/integrations/alertmanager",
             post(integrations::alertmanager::receive)

@@ -4,6 +4,7 @@
 //! them on tokio's blocking threads (`server::blocking`), never on the
 //! async workers, so a slow write never delays `/healthz` or a long-poll.
 
+pub mod followups;
 mod idempotency;
 mod incidents;
 mod schema;

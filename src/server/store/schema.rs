@@ -79,6 +79,19 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX incidents_service ON incidents (service COLLATE NOCASE, severity, id);
     CREATE INDEX idempotency_principal ON idempotency (principal, created_at);
     "#,
+    // 4: follow-up actions, beside their incident (not part of its version).
+    r#"
+    CREATE TABLE followups (
+        id          INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents (id),
+        status      TEXT NOT NULL,
+        owner       TEXT,
+        due         TEXT,
+        body        TEXT NOT NULL
+    );
+    CREATE INDEX followups_incident ON followups (incident_id, id);
+    CREATE INDEX followups_open ON followups (status, due);
+    "#,
 ];
 
 /// Data changes that go with a migration, run in its transaction.
