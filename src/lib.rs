@@ -8,6 +8,7 @@ pub mod config;
 pub mod model;
 pub mod paths;
 pub mod private_fs;
+pub mod report;
 pub mod server;
 pub mod text;
 pub mod tui;

@@ -46,7 +46,11 @@ async fn follow_ups_by_role_on_closed_incidents_and_across_incidents() {
     close(&t, &id).await;
     // A closed incident refuses notes but takes follow-ups.
     let (s, _) = t
-        .post(&format!("/incidents/{id}/notes"), &t.responder, json!({"text": "late"}))
+        .post(
+            &format!("/incidents/{id}/notes"),
+            &t.responder,
+            json!({"text": "late"}),
+        )
         .await;
     assert_eq!(s, 409);
     let path = format!("/incidents/{id}/followups");
@@ -59,17 +63,29 @@ async fn follow_ups_by_role_on_closed_incidents_and_across_incidents() {
     assert_eq!(s, 201, "{f}");
     assert_eq!(f["status"], "open");
     let (s, _) = t
-        .post(&path, &t.commander, json!({"title": "Pool timeout back in config", "owner": "priya", "due": "2999-01-01"}))
+        .post(
+            &path,
+            &t.commander,
+            json!({"title": "Pool timeout back in config", "owner": "priya", "due": "2999-01-01"}),
+        )
         .await;
     assert_eq!(s, 201);
     // Bad input names the field.
     let (s, e) = t
-        .post(&path, &t.responder, json!({"title": "x", "link": "javascript:alert(1)"}))
+        .post(
+            &path,
+            &t.responder,
+            json!({"title": "x", "link": "javascript:alert(1)"}),
+        )
         .await;
     assert_eq!(s, 422, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("link"));
     let (s, _) = t
-        .post("/incidents/INC-999/followups", &t.responder, json!({"title": "x"}))
+        .post(
+            "/incidents/INC-999/followups",
+            &t.responder,
+            json!({"title": "x"}),
+        )
         .await;
     assert_eq!(s, 404);
     // Across incidents: overdue ones (a past due date is accepted, marked).
@@ -80,12 +96,28 @@ async fn follow_ups_by_role_on_closed_incidents_and_across_incidents() {
     assert_eq!(rows[0]["owner"], "marco");
     assert_eq!(rows[0]["overdue"], true);
     let (_, l) = t.get("/followups?owner=PRIYA", &t.viewer).await;
-    assert_eq!(l["followups"].as_array().unwrap().len(), 1, "owner, any case");
+    assert_eq!(
+        l["followups"].as_array().unwrap().len(),
+        1,
+        "owner, any case"
+    );
     // Done: no longer open, no longer overdue.
     let fid = f["id"].as_u64().unwrap();
-    let (s, e) = patch(&t, &format!("/followups/{fid}"), &t.viewer, json!({"status": "done"})).await;
+    let (s, e) = patch(
+        &t,
+        &format!("/followups/{fid}"),
+        &t.viewer,
+        json!({"status": "done"}),
+    )
+    .await;
     assert_eq!(s, 403, "{e}");
-    let (s, d) = patch(&t, &format!("/followups/{fid}"), &t.responder, json!({"status": "done"})).await;
+    let (s, d) = patch(
+        &t,
+        &format!("/followups/{fid}"),
+        &t.responder,
+        json!({"status": "done"}),
+    )
+    .await;
     assert_eq!(s, 200, "{d}");
     assert_eq!(d["status"], "done");
     let (_, l) = t.get("/followups?overdue=true", &t.viewer).await;

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::ClientError;
 pub use http::{MAX_BODY, redact_url};
-pub use sanitize::{clean_answer, clean_detail, clean_event, clean_incident};
+pub use sanitize::{clean_answer, clean_detail, clean_event, clean_followup, clean_incident};
 pub use token::{Token, TokenSource, load_token};
 pub use warroom::WarroomBackend;
 
@@ -32,7 +32,7 @@ use crate::model::wire::{
     ChangesResponse, ChecklistRequest, DeclareRequest, ListResponse, PatchRequest, TextRequest,
     TimelinePage, TransitionRequest, WriteAnswer,
 };
-use crate::model::{ActorRole, Incident, IncidentDetail, IncidentId, ResponderAction};
+use crate::model::{ActorRole, FollowUp, Incident, IncidentDetail, IncidentId, ResponderAction};
 
 pub enum Fetched<T> {
     Fresh { value: T, etag: Option<String> },
@@ -102,6 +102,26 @@ pub trait ReadBackend: Send + Sync {
     /// Silences (Alertmanager only).
     fn silences(&self) -> BoxFuture<'_, Result<Vec<SilenceInfo>, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("silences".into())) })
+    }
+    /// An incident's follow-up actions.
+    fn followups(&self, _id: IncidentId) -> BoxFuture<'_, Result<Vec<FollowUp>, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("follow-up actions".into())) })
+    }
+    /// Follow-ups across incidents: `query` is the API's query string
+    /// (`owner=…&overdue=true&status=…`).
+    fn followups_across<'a>(
+        &'a self,
+        _query: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<FollowUp>, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("follow-up actions".into())) })
+    }
+    /// The postmortem draft of an incident, as Markdown (`md`) or JSON.
+    fn postmortem<'a>(
+        &'a self,
+        _id: IncidentId,
+        _format: &'a str,
+    ) -> BoxFuture<'a, Result<String, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("postmortems".into())) })
     }
     /// The most recently closed incidents, newest first, at most `limit`.
     fn recent_closed(&self, _limit: usize) -> BoxFuture<'_, Result<Vec<Incident>, ClientError>> {
@@ -188,6 +208,18 @@ impl Reader {
 
     pub async fn silences(&self) -> Result<Vec<SilenceInfo>, ClientError> {
         self.0.silences().await
+    }
+
+    pub async fn followups(&self, id: IncidentId) -> Result<Vec<FollowUp>, ClientError> {
+        self.0.followups(id).await
+    }
+
+    pub async fn followups_across(&self, query: &str) -> Result<Vec<FollowUp>, ClientError> {
+        self.0.followups_across(query).await
+    }
+
+    pub async fn postmortem(&self, id: IncidentId, format: &str) -> Result<String, ClientError> {
+        self.0.postmortem(id, format).await
     }
 
     pub async fn recent_closed(&self, limit: usize) -> Result<Vec<Incident>, ClientError> {

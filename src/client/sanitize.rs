@@ -17,6 +17,14 @@ pub fn clean_incident(i: &mut Incident) {
     }
 }
 
+pub fn clean_followup(f: &mut crate::model::FollowUp) {
+    clean_in_place(&mut f.title, false);
+    clean_in_place(&mut f.created_by, false);
+    for s in [f.owner.as_mut(), f.link.as_mut()].into_iter().flatten() {
+        clean_in_place(s, false);
+    }
+}
+
 pub fn clean_detail(d: &mut IncidentDetail) {
     clean_incident(&mut d.incident);
     clean_responders(&mut d.responders);

@@ -10,10 +10,15 @@ use serde::de::DeserializeOwned;
 use super::http::{REQUEST_TIMEOUT, content_type, decode, error_from, read_capped, transport};
 use super::{
     Capabilities, ClientError, Fetched, PlannedRequest, ReadBackend, Token, Write, WriteBackend,
-    WriteOp, clean_answer, clean_detail, clean_event, clean_incident,
+    WriteOp, clean_answer, clean_detail, clean_event, clean_followup, clean_incident,
 };
 use crate::model::wire::{ChangesResponse, ErrorBody, ListResponse, TimelinePage, WriteAnswer};
-use crate::model::{ActorRole, Incident, IncidentDetail, IncidentId};
+use crate::model::{ActorRole, FollowUp, Incident, IncidentDetail, IncidentId};
+
+#[derive(serde::Deserialize)]
+struct FollowUps {
+    followups: Vec<FollowUp>,
+}
 use crate::text::one_line;
 
 pub struct WarroomBackend {
@@ -332,6 +337,62 @@ impl ReadBackend for WarroomBackend {
                 }
                 Fetched::NotModified => Err(ClientError::BadResponse("304 on a page".into())),
             }
+        }
+        .boxed()
+    }
+
+    fn followups(&self, id: IncidentId) -> BoxFuture<'_, Result<Vec<FollowUp>, ClientError>> {
+        async move {
+            let path = format!("/incidents/{id}/followups");
+            match self.get::<FollowUps>(&path, None, REQUEST_TIMEOUT).await? {
+                Fetched::Fresh { mut value, .. } => {
+                    value.followups.iter_mut().for_each(clean_followup);
+                    Ok(value.followups)
+                }
+                Fetched::NotModified => Err(ClientError::BadResponse("304 on follow-ups".into())),
+            }
+        }
+        .boxed()
+    }
+
+    fn followups_across<'a>(
+        &'a self,
+        query: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<FollowUp>, ClientError>> {
+        async move {
+            let path = format!("/followups?{query}");
+            match self.get::<FollowUps>(&path, None, REQUEST_TIMEOUT).await? {
+                Fetched::Fresh { mut value, .. } => {
+                    value.followups.iter_mut().for_each(clean_followup);
+                    Ok(value.followups)
+                }
+                Fetched::NotModified => Err(ClientError::BadResponse("304 on follow-ups".into())),
+            }
+        }
+        .boxed()
+    }
+
+    fn postmortem<'a>(
+        &'a self,
+        id: IncidentId,
+        format: &'a str,
+    ) -> BoxFuture<'a, Result<String, ClientError>> {
+        async move {
+            let path = format!("/incidents/{id}/postmortem?format={format}");
+            let resp = self
+                .request(Method::GET, &path, REQUEST_TIMEOUT)
+                .send()
+                .await
+                .map_err(transport)?;
+            if !resp.status().is_success() {
+                return Err(error_from(resp, warroom_error).await);
+            }
+            let body = read_capped(resp).await?;
+            // The server escapes what it quotes; still, nothing from the
+            // wire reaches a terminal or a file unchecked.
+            let text = String::from_utf8(body)
+                .map_err(|_| ClientError::BadResponse("the postmortem is not UTF-8".into()))?;
+            Ok(crate::text::clean(&text, true).into_owned())
         }
         .boxed()
     }

@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{DomainError, IncidentId, MAX_SHORT, MAX_TITLE};
 use super::validate::check_text;
+use super::{DomainError, IncidentId, MAX_SHORT, MAX_TITLE};
 
 /// Longest link (a ticket URL) kept.
 pub const MAX_LINK: usize = 2_000;
@@ -38,12 +38,16 @@ impl std::str::FromStr for FollowUpStatus {
             "open" => Ok(Self::Open),
             "done" => Ok(Self::Done),
             "wont_do" => Ok(Self::WontDo),
-            _ => Err(format!("`{s}` is not a follow-up status (open, done, wont_do)")),
+            _ => Err(format!(
+                "`{s}` is not a follow-up status (open, done, wont_do)"
+            )),
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 pub enum Priority {
     P1,
     #[default]
@@ -117,7 +121,9 @@ fn check_link(link: &str) -> Result<(), DomainError> {
     }
     check_text("link", link, MAX_LINK)?;
     if link.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(DomainError::Invalid("`link` holds spaces or control characters".into()));
+        return Err(DomainError::Invalid(
+            "`link` holds spaces or control characters".into(),
+        ));
     }
     Ok(())
 }
@@ -187,9 +193,27 @@ mod tests {
         };
         assert!(ok.check().is_ok());
         for (bad, field) in [
-            (NewFollowUp { title: " ".into(), ..ok.clone() }, "title"),
-            (NewFollowUp { link: Some("javascript:alert(1)".into()), ..ok.clone() }, "link"),
-            (NewFollowUp { owner: Some("x".repeat(500)), ..ok.clone() }, "owner"),
+            (
+                NewFollowUp {
+                    title: " ".into(),
+                    ..ok.clone()
+                },
+                "title",
+            ),
+            (
+                NewFollowUp {
+                    link: Some("javascript:alert(1)".into()),
+                    ..ok.clone()
+                },
+                "link",
+            ),
+            (
+                NewFollowUp {
+                    owner: Some("x".repeat(500)),
+                    ..ok.clone()
+                },
+                "owner",
+            ),
         ] {
             let e = bad.check().unwrap_err().to_string();
             assert!(e.contains(field), "{e}");

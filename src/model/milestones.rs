@@ -53,15 +53,18 @@ impl Milestones {
             d.timeline
                 .iter()
                 .find(|e| match &e.kind {
-                    EventKind::StatusChanged { to, .. } | EventKind::ForcedTransition { to, .. } => {
-                        *to >= s
-                    }
+                    EventKind::StatusChanged { to, .. }
+                    | EventKind::ForcedTransition { to, .. } => *to >= s,
                     _ => false,
                 })
                 .map(|e| e.at)
                 // A timeline that does not go back far enough (paged out,
                 // or another backend): the status times the incident keeps.
-                .or_else(|| (i.status >= s).then(|| i.status_times.get(&s).copied()).flatten())
+                .or_else(|| {
+                    (i.status >= s)
+                        .then(|| i.status_times.get(&s).copied())
+                        .flatten()
+                })
         };
         Milestones {
             impact_started: i.impact_started_at.map_or(detected, |t| t.min(detected)),

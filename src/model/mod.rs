@@ -22,10 +22,10 @@ pub use action::{
     Action, Actor, ActorRole, DomainError, MAX_RESPONDERS, MAX_SHORT, MAX_TAG, MAX_TAGS, MAX_TEXT,
     MAX_TITLE, ResponderAction, apply, check_declare, check_patch, declare,
 };
+pub use checklist::{Checklist, ChecklistItem, Phase};
 pub use followup::{
     FollowUp, FollowUpPatch, FollowUpStatus, MAX_FOLLOWUPS, MAX_LINK, NewFollowUp, Priority,
 };
-pub use checklist::{Checklist, ChecklistItem, Phase};
 pub use incident::{Incident, IncidentDetail, IncidentId, ParseIdError};
 pub use lifecycle::{Status, Transition, TransitionError, check_transition};
 pub use milestones::{Durations, Milestones};

@@ -68,9 +68,12 @@ pub async fn update(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     who.require(ActorRole::Responder)?;
-    let fid: u64 = fid
-        .parse()
-        .map_err(|_| ApiError::bad_request(format!("`{}` is not a follow-up id", crate::text::one_line(&fid, 40))))?;
+    let fid: u64 = fid.parse().map_err(|_| {
+        ApiError::bad_request(format!(
+            "`{}` is not a follow-up id",
+            crate::text::one_line(&fid, 40)
+        ))
+    })?;
     let key = idempotency_key(&headers)?;
     let (patch, raw) = decode::<FollowUpPatch>(&headers, body)?;
     let hash = request_hash("PATCH", &format!("/followups/{fid}"), &raw);

@@ -11,6 +11,7 @@ pub mod integrations;
 mod json;
 pub mod listener;
 mod metrics;
+mod postmortem_api;
 mod query;
 pub mod store;
 
@@ -118,7 +119,14 @@ pub fn router(state: AppState) -> Router {
             get(followups_api::list_for_incident).post(followups_api::add),
         )
         .route("/followups", get(followups_api::across))
-        .route("/followups/{fid}", axum::routing::patch(followups_api::update))
+        .route(
+            "/incidents/{id}/postmortem",
+            get(postmortem_api::postmortem),
+        )
+        .route(
+            "/followups/{fid}",
+            axum::routing::patch(followups_api::update),
+        )
         .route(
             "/integrations/alertmanager",
             post(integrations::alertmanager::receive)

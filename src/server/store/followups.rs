@@ -62,7 +62,9 @@ pub fn add(tx: &Transaction<'_>, id: IncidentId, new: NewFollowUp, by: &str) -> 
         ))
         .into());
     }
-    let next: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM followups", [], |r| r.get(0))?;
+    let next: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM followups", [], |r| {
+        r.get(0)
+    })?;
     let now = Utc::now();
     let f = FollowUp {
         id: next as u64,

@@ -217,6 +217,20 @@ impl Store {
     /// The detail answer: the incident, responders, checklists and the
     /// latest [`DETAIL_PAGE`] events, as JSON.
     pub fn detail_json(&self, id: IncidentId) -> Result<String> {
+        self.detail_json_with(id, Order::Latest, DETAIL_PAGE)
+    }
+
+    /// An incident with the first `limit` events of its timeline (what a
+    /// postmortem is written from).
+    pub fn detail_from_start(&self, id: IncidentId, limit: usize) -> Result<IncidentDetail> {
+        Ok(serde_json::from_str(&self.detail_json_with(
+            id,
+            Order::After(0),
+            limit,
+        )?)?)
+    }
+
+    fn detail_json_with(&self, id: IncidentId, order: Order, limit: usize) -> Result<String> {
         self.read(|conn| {
             let (inc, resp, checks) = conn
                 .prepare_cached(
@@ -231,7 +245,7 @@ impl Store {
                 })
                 .optional()?
                 .ok_or(StoreError::NotFound(id))?;
-            let events = events(conn, id, Order::Latest, DETAIL_PAGE)?;
+            let events = events(conn, id, order, limit)?;
             let mut out = String::with_capacity(
                 inc.len()
                     + resp.len()

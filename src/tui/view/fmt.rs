@@ -6,13 +6,7 @@ use crate::tui::app::TimeMode;
 
 /// `42s`, `12m`, `1h04m`, `3d02h`: short enough for a column.
 pub fn age(d: Duration) -> String {
-    let s = d.num_seconds().max(0);
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m", s / 60),
-        3600..86_400 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-        _ => format!("{}d{:02}h", s / 86_400, (s % 86_400) / 3600),
-    }
+    crate::text::duration(d)
 }
 
 /// A moment, relative (`12m ago`) or absolute in UTC (`14:02:33`, with the

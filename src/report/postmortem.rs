@@ -1,0 +1,399 @@
+//! The postmortem draft: everything warroom recorded, arranged the way
+//! blameless postmortem templates (Google SRE's among them) arrange it,
+//! with the sections only people can write left empty for them.
+//!
+//! An active incident has no postmortem yet ([`PostmortemError::Active`]);
+//! a resolved or verified one gets the document with a DRAFT banner; a
+//! closed one the document as final.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::markdown::inline;
+use crate::model::{
+    EventKind, FollowUp, FollowUpStatus, IncidentDetail, Milestones, Phase, Severity, Status,
+    TimelineEvent,
+};
+use crate::text::duration;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PostmortemError {
+    #[error(
+        "{0} is still {1}: a postmortem is written once the incident is resolved \
+         (advance it to resolved first)"
+    )]
+    Active(crate::model::IncidentId, Status),
+}
+
+/// The facts of a postmortem, also its JSON form.
+#[derive(Debug, Clone, Serialize)]
+pub struct Postmortem<'a> {
+    pub draft: bool,
+    pub incident: &'a crate::model::Incident,
+    pub milestones: Milestones,
+    /// Key intervals in seconds (`null` when not reached).
+    pub durations_seconds: DurationsSecs,
+    pub severity_history: Vec<(DateTime<Utc>, Severity)>,
+    pub forced_transitions: Vec<&'a TimelineEvent>,
+    pub stakeholder_updates: Vec<&'a TimelineEvent>,
+    pub responders: &'a [crate::model::Responder],
+    pub checklists: &'a [crate::model::Checklist],
+    pub followups: &'a [FollowUp],
+    /// Events in the incident, and how many this document covers (the
+    /// oldest ones; see [`MAX_EVENTS`]).
+    pub events_total: u64,
+    pub events_included: usize,
+    #[serde(skip)]
+    timeline: &'a [TimelineEvent],
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct DurationsSecs {
+    pub impact_to_detect: i64,
+    pub detect_to_acknowledge: Option<i64>,
+    pub detect_to_contain: Option<i64>,
+    pub detect_to_resolve: Option<i64>,
+    pub resolve_to_verify: Option<i64>,
+}
+
+/// Timeline events a postmortem covers at most: a readable document, and
+/// a bounded one whatever the incident's size.
+pub const MAX_EVENTS: usize = 5_000;
+
+impl<'a> Postmortem<'a> {
+    /// `d` carries the timeline from its first event (at most
+    /// [`MAX_EVENTS`] of them).
+    pub fn build(
+        d: &'a IncidentDetail,
+        followups: &'a [FollowUp],
+    ) -> Result<Self, PostmortemError> {
+        let i = &d.incident;
+        if i.status.is_active() {
+            return Err(PostmortemError::Active(i.id, i.status));
+        }
+        let milestones = Milestones::of(d);
+        let t = milestones.durations();
+        let secs = |x: Option<chrono::Duration>| x.map(|d| d.num_seconds());
+        let mut severity_history = Vec::new();
+        for e in &d.timeline {
+            match &e.kind {
+                EventKind::Declared { severity, .. } => severity_history.push((e.at, *severity)),
+                EventKind::SeverityChanged { to, .. } => severity_history.push((e.at, *to)),
+                _ => {}
+            }
+        }
+        Ok(Postmortem {
+            draft: i.status != Status::Closed,
+            incident: i,
+            milestones,
+            durations_seconds: DurationsSecs {
+                impact_to_detect: t.to_detect.num_seconds(),
+                detect_to_acknowledge: secs(t.to_acknowledge),
+                detect_to_contain: secs(t.to_contain),
+                detect_to_resolve: secs(t.to_resolve),
+                resolve_to_verify: secs(t.to_verify),
+            },
+            severity_history,
+            forced_transitions: d
+                .timeline
+                .iter()
+                .filter(|e| matches!(e.kind, EventKind::ForcedTransition { .. }))
+                .collect(),
+            stakeholder_updates: d
+                .timeline
+                .iter()
+                .filter(|e| matches!(e.kind, EventKind::StakeholderUpdate { .. }))
+                .collect(),
+            responders: &d.responders,
+            checklists: &d.checklists,
+            followups,
+            events_total: i.last_seq,
+            events_included: d.timeline.len(),
+            timeline: &d.timeline,
+        })
+    }
+
+    /// The document in CommonMark (the durations table is a GFM table, as
+    /// GitHub and most wikis render it).
+    pub fn markdown(&self) -> String {
+        let i = self.incident;
+        let mut md = String::new();
+        let push = |md: &mut String, s: &str| {
+            md.push_str(s);
+            md.push('\n');
+        };
+        push(
+            &mut md,
+            &format!("# Postmortem: {} {}", i.id, inline(&i.title, 0)),
+        );
+        push(&mut md, "");
+        if self.draft {
+            push(
+                &mut md,
+                &format!(
+                    "> **DRAFT**: {} is {}, not closed yet; what happens from now on is not in \
+                     this document.",
+                    i.id, i.status
+                ),
+            );
+            push(&mut md, "");
+        }
+        self.summary(&mut md);
+        self.severity(&mut md);
+        self.durations(&mut md);
+        self.timeline(&mut md);
+        self.people(&mut md);
+        self.checklist_section(&mut md);
+        self.updates(&mut md);
+        self.followup_section(&mut md);
+        for (title, hint) in [
+            (
+                "Root causes",
+                "What made this possible, not who. Ask why until it is a system.",
+            ),
+            ("Trigger", "What set it off, and when."),
+            ("What went well", ""),
+            ("What went wrong", ""),
+            ("Where we got lucky", ""),
+            ("Lessons", ""),
+        ] {
+            push(&mut md, &format!("## {title}"));
+            push(&mut md, "");
+            if hint.is_empty() {
+                push(&mut md, "*To be written by the team.*");
+            } else {
+                push(&mut md, &format!("*To be written by the team. {hint}*"));
+            }
+            push(&mut md, "");
+        }
+        md
+    }
+
+    fn summary(&self, md: &mut String) {
+        let i = self.incident;
+        let m = &self.milestones;
+        md.push_str("## Summary and impact\n\n");
+        if !i.summary.trim().is_empty() {
+            md.push_str(&inline(&i.summary, 0));
+            md.push_str("\n\n");
+        }
+        md.push_str(&format!("- **Service:** {}\n", inline(&i.service, 2)));
+        md.push_str(&format!(
+            "- **Severity:** {} (peak {})\n",
+            i.severity,
+            self.peak()
+        ));
+        md.push_str(&format!(
+            "- **Incident commander:** {}\n",
+            i.commander
+                .as_deref()
+                .map_or("nobody".into(), |c| inline(c, 2))
+        ));
+        md.push_str(&format!(
+            "- **Impact started:** {}\n",
+            stamp(m.impact_started)
+        ));
+        md.push_str(&format!("- **Detected:** {}\n", stamp(m.detected)));
+        if let Some(r) = m.resolved {
+            md.push_str(&format!(
+                "- **Resolved:** {} (impact lasted {})\n",
+                stamp(r),
+                duration(r - m.impact_started)
+            ));
+        }
+        if !i.tags.is_empty() {
+            let tags: Vec<String> = i.tags.iter().map(|t| inline(t, 2)).collect();
+            md.push_str(&format!("- **Tags:** {}\n", tags.join(", ")));
+        }
+        md.push('\n');
+    }
+
+    fn peak(&self) -> Severity {
+        self.severity_history
+            .iter()
+            .map(|(_, s)| *s)
+            .min()
+            .unwrap_or(self.incident.severity)
+    }
+
+    fn severity(&self, md: &mut String) {
+        md.push_str("## Severity history\n\n");
+        for (at, s) in &self.severity_history {
+            md.push_str(&format!("- {}: {s}\n", stamp(*at)));
+        }
+        md.push('\n');
+    }
+
+    fn durations(&self, md: &mut String) {
+        let m = &self.milestones;
+        let t = m.durations();
+        let show = |d: Option<chrono::Duration>| d.map_or("not reached".into(), duration);
+        md.push_str("## Key durations\n\n");
+        md.push_str("| Interval | Duration |\n|---|---|\n");
+        for (name, d) in [
+            ("Impact to detection", Some(t.to_detect)),
+            ("Detection to acknowledgement", t.to_acknowledge),
+            ("Detection to containment", t.to_contain),
+            ("Detection to resolution", t.to_resolve),
+            ("Resolution to verification", t.to_verify),
+        ] {
+            md.push_str(&format!("| {name} | {} |\n", show(d)));
+        }
+        md.push('\n');
+    }
+
+    /// The timeline grouped by the phase the incident was in, forced
+    /// transitions in bold with their reasons.
+    fn timeline(&self, md: &mut String) {
+        md.push_str("## Timeline\n\n");
+        if self.events_total as usize > self.events_included {
+            md.push_str(&format!(
+                "*The first {} of {} events; the rest: `warroom show {}`.*\n\n",
+                self.events_included, self.events_total, self.incident.id
+            ));
+        }
+        let mut phase: Option<Phase> = Some(Phase::Investigation);
+        let mut open_group = false;
+        for e in self.timeline {
+            if !open_group {
+                md.push_str(&format!("### {}\n\n", phase_title(phase)));
+                open_group = true;
+            }
+            md.push_str(&format!(
+                "- `{}` **{}**: {}\n",
+                e.at.format("%H:%M:%S"),
+                inline(&e.author, 2),
+                event_text(&e.kind)
+            ));
+            if let EventKind::StatusChanged { to, .. } | EventKind::ForcedTransition { to, .. } =
+                &e.kind
+                && to.phase() != phase
+            {
+                phase = to.phase();
+                open_group = false;
+                md.push('\n');
+            }
+        }
+        md.push('\n');
+    }
+
+    fn people(&self, md: &mut String) {
+        md.push_str("## Responders and roles\n\n");
+        if self.responders.is_empty() {
+            md.push_str("Nobody was recorded on the incident.\n\n");
+            return;
+        }
+        for r in self.responders {
+            md.push_str(&format!(
+                "- **{}** ({}): {}, {} since {}\n",
+                inline(&r.name, 2),
+                inline(&r.handle, 2),
+                r.role,
+                r.state,
+                stamp(r.since)
+            ));
+        }
+        md.push('\n');
+    }
+
+    fn checklist_section(&self, md: &mut String) {
+        md.push_str("## Checklists\n\n");
+        for c in self.checklists {
+            let (done, total) = c.progress();
+            md.push_str(&format!("**{}**: {done} of {total} done\n\n", c.phase));
+            for it in &c.items {
+                match (&it.done_by, it.done_at) {
+                    (Some(by), Some(at)) => md.push_str(&format!(
+                        "- ✔ {} ({}, {})\n",
+                        inline(&it.text, 2),
+                        inline(by, 2),
+                        at.format("%H:%M")
+                    )),
+                    _ => md.push_str(&format!("- ✘ {} (**skipped**)\n", inline(&it.text, 2))),
+                }
+            }
+            md.push('\n');
+        }
+    }
+
+    fn updates(&self, md: &mut String) {
+        md.push_str("## Stakeholder updates\n\n");
+        if self.stakeholder_updates.is_empty() {
+            md.push_str("None were sent.\n\n");
+        }
+        for e in &self.stakeholder_updates {
+            if let EventKind::StakeholderUpdate { text } = &e.kind {
+                md.push_str(&format!(
+                    "- {} by **{}**: {}\n",
+                    stamp(e.at),
+                    inline(&e.author, 2),
+                    inline(text, 2)
+                ));
+            }
+        }
+        md.push('\n');
+    }
+
+    fn followup_section(&self, md: &mut String) {
+        md.push_str("## Follow-up actions\n\n");
+        if self.followups.is_empty() {
+            md.push_str("*None yet: add them in the console (`:followups`) or the API.*\n\n");
+            return;
+        }
+        for f in self.followups {
+            let status = match f.status {
+                FollowUpStatus::Open => "open",
+                FollowUpStatus::Done => "done",
+                FollowUpStatus::WontDo => "won't do",
+            };
+            let mut line = format!(
+                "- **#{}** {} ({:?}, {status}; owner {}; due {})",
+                f.id,
+                inline(&f.title, 2),
+                f.priority,
+                f.owner.as_deref().map_or("nobody".into(), |o| inline(o, 2)),
+                f.due.map_or("none".into(), |d| d.to_string())
+            );
+            if let Some(l) = &f.link {
+                line.push_str(&format!(": {}", inline(l, 2)));
+            }
+            md.push_str(&line);
+            md.push('\n');
+        }
+        md.push('\n');
+    }
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn phase_title(p: Option<Phase>) -> String {
+    match p {
+        Some(Phase::Investigation) => "Identification and investigation".into(),
+        Some(Phase::Containment) => "Containment".into(),
+        Some(Phase::Resolution) => "Resolution (eradication and recovery)".into(),
+        Some(Phase::Verification) => "Verification".into(),
+        Some(Phase::PostIncident) => "Post-incident".into(),
+        None => "Closed".into(),
+    }
+}
+
+fn event_text(k: &EventKind) -> String {
+    match k {
+        EventKind::ForcedTransition {
+            from,
+            to,
+            reason,
+            open_items,
+        } => {
+            let open: Vec<String> = open_items.iter().map(|o| inline(o, 2)).collect();
+            format!(
+                "**FORCED {from} → {to}**: {} (left open: {})",
+                inline(reason, 2),
+                open.join("; ")
+            )
+        }
+        other => inline(&other.describe(), 2),
+    }
+}

@@ -1,0 +1,61 @@
+//! `GET /api/v1/incidents/{id}/postmortem?format=md|json`: the postmortem
+//! draft, built from the whole record (see `crate::report::postmortem`).
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::api::parse_id;
+use super::auth::Principal;
+use super::blocking;
+use super::error::ApiError;
+use super::query::known_params;
+use crate::model::ActorRole;
+use crate::report::postmortem::{MAX_EVENTS, Postmortem};
+
+pub async fn postmortem(
+    State(app): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    who.require(ActorRole::Viewer)?;
+    known_params(&q, &["format"])?;
+    let id = parse_id(&id)?;
+    let markdown = match q.get("format").map(String::as_str) {
+        None | Some("") | Some("md") | Some("markdown") => true,
+        Some("json") => false,
+        Some(v) => {
+            return Err(ApiError::bad_request(format!(
+                "query parameter `format`: `{}` is not md or json",
+                crate::text::one_line(v, 20)
+            )));
+        }
+    };
+    let (detail, followups) = blocking(&app.store, move |s| {
+        Ok((s.detail_from_start(id, MAX_EVENTS)?, s.followups(id)?))
+    })
+    .await?;
+    let pm = Postmortem::build(&detail, &followups).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "not_resolved",
+            e.to_string(),
+        )
+    })?;
+    if markdown {
+        Ok((
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/markdown; charset=utf-8"),
+            )],
+            pm.markdown(),
+        )
+            .into_response())
+    } else {
+        Ok(axum::Json(&pm).into_response())
+    }
+}

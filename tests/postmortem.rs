@@ -1,0 +1,299 @@
+//! The postmortem of a scripted incident: every section, durations equal
+//! to those of the event times, structure checked by a CommonMark parser,
+//! and hostile text kept inside its paragraph.
+
+mod common;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::TestServer;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde_json::json;
+use warroom::model::wire::{DeclareRequest, PatchRequest};
+use warroom::model::{
+    Action, Actor, ActorRole, IncidentId, RunbookSet, Severity, Status, apply, declare,
+};
+use warroom::server::store::{next_id, save};
+
+const HOSTILE: &str = "# Heading from a note\n\n- a list\n<script>alert(1)</script> [click](javascript:alert(1)) `code` | pipe |\n---\n***";
+
+fn at(min: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap() + Duration::minutes(min)
+}
+
+fn ic() -> Actor {
+    Actor {
+        handle: "alice".into(),
+        role: ActorRole::Commander,
+    }
+}
+
+/// Declared at 0 (the alert fired at -5, impact from -15), acknowledged
+/// at +3, contained at +30, resolved at +50, verified at +60; closed at
+/// +70 when `close`.
+fn scripted(t: &TestServer, close: bool) -> IncidentId {
+    let mut id = IncidentId(0);
+    t.server
+        .store
+        .write(None, |tx| {
+            id = next_id(tx)?;
+            let req = DeclareRequest {
+                title: "Checkout <b>502s</b> # [x](y)".into(),
+                service: "checkout".into(),
+                severity: Severity::Sev2,
+                summary: "Payments failed.\n\n# not a heading".into(),
+                commander: None,
+                tags: vec!["payments".into()],
+            };
+            let checklists = RunbookSet::default().for_service("checkout").checklists();
+            let mut d = declare(id, req, &ic(), checklists, at(0))?;
+            let mut step = |min: i64, a: Action| apply(&mut d, a, &ic(), at(min));
+            let go = |to: Status, force: bool| Action::Transition {
+                to,
+                force,
+                reason: force.then(|| "customers first | *now*".to_string()),
+            };
+            step(
+                1,
+                Action::Alert {
+                    alert: "CheckoutErrors".into(),
+                    firing: true,
+                    detail: None,
+                },
+            )?;
+            step(
+                2,
+                Action::Patch(PatchRequest {
+                    impact_started_at: Some(at(-15)),
+                    ..Default::default()
+                }),
+            )?;
+            step(3, go(Status::Acknowledged, false))?;
+            step(5, go(Status::Investigating, false))?;
+            step(
+                6,
+                Action::Note {
+                    text: HOSTILE.into(),
+                    written_at: None,
+                },
+            )?;
+            step(
+                7,
+                Action::Patch(PatchRequest {
+                    severity: Some(Severity::Sev1),
+                    ..Default::default()
+                }),
+            )?;
+            step(10, go(Status::Identified, true))?;
+            step(
+                12,
+                Action::StakeholderUpdate {
+                    text: "Checkout degraded.\n## sneaky".into(),
+                    written_at: None,
+                },
+            )?;
+            step(30, go(Status::Contained, true))?;
+            step(50, go(Status::Resolved, true))?;
+            step(60, go(Status::Verified, true))?;
+            if close {
+                step(70, go(Status::Closed, true))?;
+            }
+            // The alert fired before anyone declared anything.
+            d.timeline[1].at = at(-5);
+            save(tx, &d, 0, None)?;
+            Ok((200, String::new()))
+        })
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn the_postmortem_has_every_section_true_durations_and_contained_hostile_text() {
+    let t = TestServer::start().await;
+    let id = scripted(&t, true);
+    let (s, f) = t
+        .post(
+            &format!("/incidents/{id}/followups"),
+            &t.responder,
+            json!({"title": "Alert on pool <saturation>", "owner": "marco", "due": "2026-12-01"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{f}");
+
+    let (s, j) = t
+        .get(
+            &format!("/incidents/{id}/postmortem?format=json"),
+            &t.viewer,
+        )
+        .await;
+    assert_eq!(s, 200, "{j}");
+    let d = &j["durations_seconds"];
+    assert_eq!(
+        d["impact_to_detect"],
+        10 * 60,
+        "impact -15 to the alert at -5"
+    );
+    assert_eq!(d["detect_to_acknowledge"], 8 * 60);
+    assert_eq!(d["detect_to_contain"], 35 * 60);
+    assert_eq!(d["detect_to_resolve"], 55 * 60);
+    assert_eq!(d["resolve_to_verify"], 10 * 60);
+    assert_eq!(j["draft"], false);
+    assert_eq!(j["forced_transitions"].as_array().unwrap().len(), 5);
+
+    let r = t
+        .req(
+            reqwest::Method::GET,
+            &format!("/incidents/{id}/postmortem"),
+            &t.viewer,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/markdown")
+    );
+    let md = r.text().await.unwrap();
+    let mut h1 = Vec::new();
+    let mut h2 = Vec::new();
+    let mut h3 = 0;
+    let (mut in_heading, mut level, mut text) = (false, HeadingLevel::H1, String::new());
+    let mut table_cells = Vec::new();
+    let mut in_cell = false;
+    for ev in Parser::new_ext(&md, Options::ENABLE_TABLES) {
+        match ev {
+            Event::Start(Tag::Heading { level: l, .. }) => {
+                in_heading = true;
+                level = l;
+                text.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                in_heading = false;
+                match level {
+                    HeadingLevel::H1 => h1.push(text.clone()),
+                    HeadingLevel::H2 => h2.push(text.clone()),
+                    HeadingLevel::H3 => h3 += 1,
+                    l => panic!("unexpected heading {l:?}: {text}"),
+                }
+            }
+            Event::Start(Tag::TableCell) => {
+                in_cell = true;
+                table_cells.push(String::new());
+            }
+            Event::End(TagEnd::TableCell) => in_cell = false,
+            Event::Text(s) | Event::Code(s) => {
+                if in_heading {
+                    text.push_str(&s);
+                }
+                if in_cell {
+                    table_cells.last_mut().unwrap().push_str(&s);
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) => panic!("raw HTML in the document: {h}"),
+            Event::Start(Tag::Link { dest_url, .. }) => panic!("a link was made: {dest_url}"),
+            Event::Rule => panic!("a note drew a rule"),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        h1,
+        vec![format!("Postmortem: {id} Checkout <b>502s</b> # [x](y)")]
+    );
+    for want in [
+        "Summary and impact",
+        "Severity history",
+        "Key durations",
+        "Timeline",
+        "Responders and roles",
+        "Checklists",
+        "Stakeholder updates",
+        "Follow-up actions",
+        "Root causes",
+        "Trigger",
+        "What went well",
+        "What went wrong",
+        "Where we got lucky",
+        "Lessons",
+    ] {
+        assert!(h2.iter().any(|h| h == want), "no section {want}: {h2:?}");
+    }
+    assert_eq!(h2.len(), 14, "hostile text made no headings: {h2:?}");
+    assert!(h3 >= 5, "the timeline is grouped by phase ({h3})");
+    assert_eq!(
+        table_cells,
+        [
+            "Interval",
+            "Duration",
+            "Impact to detection",
+            "10m",
+            "Detection to acknowledgement",
+            "8m",
+            "Detection to containment",
+            "35m",
+            "Detection to resolution",
+            "55m",
+            "Resolution to verification",
+            "10m",
+        ]
+    );
+    assert!(
+        md.contains("**FORCED investigating → identified**"),
+        "forced, in bold"
+    );
+    assert!(
+        md.contains("customers first \\| \\*now\\*"),
+        "its reason, escaped"
+    );
+    std::fs::write(
+        std::env::temp_dir().join("warroom-postmortem-sample.md"),
+        &md,
+    )
+    .unwrap();
+    assert!(
+        md.contains("Alert on pool &lt;saturation&gt;"),
+        "follow-ups listed"
+    );
+    assert!(
+        md.contains("SEV2") && md.contains("SEV1"),
+        "severity history"
+    );
+    assert!(
+        md.contains("(**skipped**)"),
+        "skipped checklist items are named"
+    );
+}
+
+#[tokio::test]
+async fn a_postmortem_needs_a_resolved_incident_and_an_unclosed_one_is_a_draft() {
+    let t = TestServer::start().await;
+    let open = t.declare("Still burning", "SEV1").await;
+    let (s, e) = t
+        .get(&format!("/incidents/{open}/postmortem"), &t.viewer)
+        .await;
+    assert_eq!(s, 409, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("resolved"));
+    let verified = scripted(&t, false);
+    let md = t
+        .req(
+            reqwest::Method::GET,
+            &format!("/incidents/{verified}/postmortem"),
+            &t.viewer,
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(md.contains("**DRAFT**"), "{md}");
+    let (s, _) = t
+        .get(
+            &format!("/incidents/{verified}/postmortem?format=pdf"),
+            &t.viewer,
+        )
+        .await;
+    assert_eq!(s, 400);
+    let (s, _) = t.get("/incidents/INC-404/postmortem", &t.viewer).await;
+    assert_eq!(s, 404);
+}
