@@ -73,6 +73,40 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the postmortem draft of a resolved, verified or closed
+    /// incident: every recorded fact by section, durations, the timeline by
+    /// phase, follow-ups, and empty sections for the team (a DRAFT banner
+    /// until the incident is closed).
+    Postmortem {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        #[command(flatten)]
+        backend: BackendArgs,
+        /// md (CommonMark) or json.
+        #[arg(long, default_value = "md")]
+        format: String,
+        /// Write to this file (private, 0600) instead of standard output.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// List follow-up actions across incidents (open ones by default, the
+    /// most pressing first).
+    Followups {
+        #[command(flatten)]
+        backend: BackendArgs,
+        /// Only this owner's (any case).
+        #[arg(long)]
+        owner: Option<String>,
+        /// Only open ones past their due date.
+        #[arg(long)]
+        overdue: bool,
+        /// open, done, wont_do or all.
+        #[arg(long)]
+        status: Option<String>,
+        /// Print them as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Acknowledge an incident (warroom, PagerDuty).
     Ack {
         /// The incident id, e.g. INC-42.

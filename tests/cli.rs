@@ -411,3 +411,65 @@ fn tokens_are_unique_by_name_and_listed_in_columns() {
     assert_eq!(col(lines[0]), col(lines[1]));
     assert_eq!(col(lines[1]), col(lines[2]), "{text}");
 }
+
+#[test]
+fn postmortem_and_followups_from_the_shell() {
+    let e = env();
+    let o = e.run(&[
+        "declare",
+        "--title",
+        "Cache stampede",
+        "--service",
+        "cache",
+        "--severity",
+        "SEV2",
+    ]);
+    assert!(o.status.success());
+    // Not resolved yet: refused with the reason and the conflict exit code.
+    let o = e.run(&["postmortem", "INC-1"]);
+    assert_eq!(code(&o), 6, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("resolved"));
+    assert!(e.run(&["ack", "INC-1"]).status.success());
+    for _ in 0..4 {
+        let o = e.run(&["advance", "INC-1", "--force", "--reason", "drill"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let file = e.dir.path().join("INC-1.md");
+    let o = e.run(&["postmortem", "INC-1", "-o", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("written to"));
+    let md = std::fs::read_to_string(&file).unwrap();
+    assert!(md.starts_with("# Postmortem: INC-1 Cache stampede"), "{md}");
+    assert!(md.contains("**DRAFT**"));
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let j = e.json(&["postmortem", "INC-1", "--format", "json"]);
+    assert_eq!(j["incident"]["id"], "INC-1");
+    let o = e.run(&["postmortem", "INC-1", "--format", "pdf"]);
+    assert_eq!(code(&o), 2, "a usage error");
+    // Follow-ups, added through the API, listed across incidents.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tok = std::fs::read_to_string(&e.tok_file).unwrap();
+    rt.block_on(async {
+        let r = reqwest::Client::new()
+            .post(format!("{}/api/v1/incidents/INC-1/followups", e.server.url()))
+            .bearer_auth(tok.trim())
+            .json(&serde_json::json!({"title": "Jitter the cache TTLs", "owner": "dana", "due": "2020-02-02"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    });
+    let o = e.run(&["followups", "--overdue"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("OVERDUE") && text.contains("Jitter the cache TTLs"),
+        "{text}"
+    );
+    let j = e.json(&["followups", "--owner", "dana", "--json"]);
+    assert_eq!(j.as_array().unwrap().len(), 1);
+    let j = e.json(&["followups", "--owner", "nobody", "--json"]);
+    assert!(j.as_array().unwrap().is_empty());
+    let o = e.run(&["followups", "--status", "someday"]);
+    assert_eq!(code(&o), 2);
+}

@@ -27,6 +27,7 @@ pub use http::{MAX_BODY, redact_url};
 pub use sanitize::{clean_answer, clean_detail, clean_event, clean_followup, clean_incident};
 pub use token::{Token, TokenSource, load_token};
 pub use warroom::WarroomBackend;
+pub use warroom::urlencode;
 
 use crate::model::wire::{
     ChangesResponse, ChecklistRequest, DeclareRequest, ListResponse, PatchRequest, TextRequest,

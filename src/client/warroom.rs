@@ -465,7 +465,7 @@ impl WriteBackend for WarroomBackend {
 
 /// Percent-encodes a query value (cursors are ours, but a server may send
 /// anything).
-fn urlencode(s: &str) -> String {
+pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

@@ -1,6 +1,7 @@
 //! One function per CLI command: builds what the command needs from the
 //! parsed arguments and runs it. The exit code says whether it worked.
 
+mod after;
 mod backend;
 mod console;
 mod logfile;
@@ -64,6 +65,19 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::List { backend, all, json }) => quick::list(backend, all, json),
         Some(Command::Show { id, backend, json }) => quick::show(&id, backend, json),
+        Some(Command::Postmortem {
+            id,
+            backend,
+            format,
+            output,
+        }) => after::postmortem(&id, backend, &format, output),
+        Some(Command::Followups {
+            backend,
+            owner,
+            overdue,
+            status,
+            json,
+        }) => after::followups(backend, owner, overdue, status, json),
         Some(Command::Ack { id, write }) => write::run(Intent::Ack(id), write),
         Some(Command::Note { id, text, write }) => write::run(Intent::Note(id, text), write),
         Some(Command::Update { id, text, write }) => write::run(Intent::Update(id, text), write),

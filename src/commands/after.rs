@@ -1,0 +1,122 @@
+//! After the outage, from the shell: `warroom postmortem` writes the draft,
+//! `warroom followups` lists what the team still owes.
+
+use std::path::PathBuf;
+
+use crate::cli::BackendArgs;
+use crate::config::Config;
+use crate::model::{FollowUpStatus, IncidentId};
+use crate::text::{one_line, pad};
+
+use super::backend;
+use super::outcome::{CliError, out};
+
+pub fn postmortem(
+    id: &str,
+    args: BackendArgs,
+    format: &str,
+    output: Option<PathBuf>,
+) -> Result<(), CliError> {
+    let id: IncidentId = id
+        .parse()
+        .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))?;
+    if !matches!(format, "md" | "json") {
+        return Err(CliError::usage(format!(
+            "--format {format}: use md or json"
+        )));
+    }
+    let config = Config::load_default()?;
+    let text = super::runtime()?.block_on(async {
+        let c = backend::resolve(&args, &config).await?;
+        let r = c.reader.postmortem(id, format).await;
+        if let Some(s) = c.embedded {
+            s.stop().await;
+        }
+        r.map_err(CliError::from)
+    })?;
+    match output {
+        None => out(text.trim_end()),
+        Some(path) => {
+            let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+                CliError::usage(format!("-o {}: not a file name", path.display()))
+            })?;
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let written = crate::private_fs::write_atomic(&dir, name, text.as_bytes(), true)
+                .map_err(|e| CliError::from(format!("cannot write {}: {e}", path.display())))?;
+            eprintln!(
+                "warroom: postmortem of {id} written to {}",
+                written.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn followups(
+    args: BackendArgs,
+    owner: Option<String>,
+    overdue: bool,
+    status: Option<String>,
+    json: bool,
+) -> Result<(), CliError> {
+    let status = match status.as_deref() {
+        None => "open".to_string(),
+        Some("all") => "all".to_string(),
+        Some(s) => s
+            .parse::<FollowUpStatus>()
+            .map_err(CliError::usage)?
+            .as_str()
+            .to_string(),
+    };
+    let mut query = format!("status={status}");
+    if let Some(o) = &owner {
+        query.push_str(&format!("&owner={}", crate::client::urlencode(o)));
+    }
+    if overdue {
+        query.push_str("&overdue=true");
+    }
+    let config = Config::load_default()?;
+    let list = super::runtime()?.block_on(async {
+        let c = backend::resolve(&args, &config).await?;
+        let r = c.reader.followups_across(&query).await;
+        if let Some(s) = c.embedded {
+            s.stop().await;
+        }
+        r.map_err(CliError::from)
+    })?;
+    if json {
+        out(serde_json::to_string_pretty(&list).map_err(|e| CliError::from(e.to_string()))?);
+        return Ok(());
+    }
+    let today = chrono::Utc::now().date_naive();
+    out(format!(
+        "{} {} {} {} {} {} TITLE",
+        pad("ID", 5),
+        pad("INCIDENT", 9),
+        pad("PRI", 3),
+        pad("STATUS", 8),
+        pad("OWNER", 12),
+        pad("DUE", 10),
+    ));
+    for f in &list {
+        let due = f.due.map_or("-".into(), |d| d.to_string());
+        out(format!(
+            "{} {} {} {} {} {} {}{}",
+            pad(&format!("#{}", f.id), 5),
+            pad(&f.incident.to_string(), 9),
+            pad(&format!("{:?}", f.priority), 3),
+            pad(f.status.as_str(), 8),
+            pad(f.owner.as_deref().unwrap_or("-"), 12),
+            pad(&due, 10),
+            if f.overdue(today) { "OVERDUE " } else { "" },
+            one_line(&f.title, 100)
+        ));
+    }
+    if list.is_empty() {
+        eprintln!("no follow-ups match");
+    }
+    Ok(())
+}
