@@ -397,6 +397,47 @@ fn an_ic_steps_an_incident_to_closed_and_reopens_it_read_only() {
     s.wait_text("Lifecycle drill", T);
     s.send("i");
     s.wait_text("read-only", T);
+    s.send("\x1b");
     let d = detail(port, &tok, "INC-1");
     assert_eq!(d["incident"]["status"], "closed");
+    // After the outage: a follow-up on the closed incident, and the
+    // postmortem written to a file.
+    s.send("F");
+    s.wait_text("None yet", T);
+    s.send("a");
+    s.wait_text("Add a follow-up action", T);
+    s.send("Add pool saturation alert");
+    s.send("\t");
+    s.send("marco");
+    s.send("\r");
+    s.wait_for("the follow-up listed", T, |t| {
+        t.contains("#1") && t.contains("Add pool saturation alert")
+    });
+    let f = get(port, &tok, "/incidents/INC-1/followups");
+    assert_eq!(f["followups"][0]["owner"], "marco");
+    s.send("\x1b");
+    s.send("P");
+    s.wait_text("Postmortem of INC-1 written", T);
+    let file = dir.path().join("data/warroom/postmortems/INC-1.md");
+    let md = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    assert!(
+        md.starts_with("# Postmortem: INC-1 Lifecycle drill"),
+        "{md}"
+    );
+    assert!(md.contains("Add pool saturation alert"));
+}
+
+fn get(port: u16, tok: &str, path: &str) -> Value {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        reqwest::Client::new()
+            .get(format!("http://127.0.0.1:{port}/api/v1{path}"))
+            .bearer_auth(tok)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    })
 }

@@ -655,3 +655,54 @@ fn closed_incidents_view() {
         keys(app, &[KeyCode::Char('j')]);
     });
 }
+
+#[test]
+fn follow_ups_overlay_and_its_form() {
+    use warroom::model::{FollowUp, FollowUpStatus, IncidentId, Priority};
+    let fu = |id: u64, title: &str, owner: &str, due: Option<(i32, u32, u32)>, status| FollowUp {
+        id,
+        incident: IncidentId(4),
+        title: title.into(),
+        owner: Some(owner.into()),
+        due: due.and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d)),
+        priority: Priority::P1,
+        status,
+        link: None,
+        created_by: "alice".into(),
+        created_at: clock(),
+        updated_at: clock(),
+    };
+    let list = vec![
+        fu(
+            1,
+            "Alert on payments-db pool saturation",
+            "marco",
+            Some((2026, 11, 20)),
+            FollowUpStatus::Open,
+        ),
+        fu(
+            2,
+            "Restore the pool timeout in the deploy template",
+            "priya",
+            Some((2026, 12, 4)),
+            FollowUpStatus::Open,
+        ),
+        fu(
+            3,
+            "Canary deploys for checkout",
+            "alice",
+            None,
+            FollowUpStatus::Done,
+        ),
+    ];
+    snap("followups", |app| {
+        keys(app, &[KeyCode::Char('F')]);
+        update(app, Msg::FollowUps(IncidentId(4), Ok(list.clone())));
+    });
+    snap("followup_form", |app| {
+        keys(app, &[KeyCode::Char('F')]);
+        update(app, Msg::FollowUps(IncidentId(4), Ok(list.clone())));
+        keys(app, &[KeyCode::Char('a')]);
+        text(app, "Load test the pool after the fix");
+    });
+}

@@ -405,6 +405,16 @@ pub enum WriteOp {
     ExpireSilence {
         silence_id: String,
     },
+    /// A follow-up action on an incident (closed ones included).
+    AddFollowUp {
+        id: IncidentId,
+        body: crate::model::NewFollowUp,
+    },
+    UpdateFollowUp {
+        id: IncidentId,
+        followup: u64,
+        body: crate::model::FollowUpPatch,
+    },
 }
 
 impl WriteOp {
@@ -418,7 +428,9 @@ impl WriteOp {
             | Self::Responder { id, .. }
             | Self::Checklist { id, .. }
             | Self::Resolve { id }
-            | Self::Silence { id, .. } => Some(*id),
+            | Self::Silence { id, .. }
+            | Self::AddFollowUp { id, .. }
+            | Self::UpdateFollowUp { id, .. } => Some(*id),
         }
     }
 
@@ -458,6 +470,11 @@ impl WriteOp {
                 comment, minutes, ..
             } => format!("silence {minutes}m: {}", short(comment)),
             Self::ExpireSilence { silence_id } => format!("expire silence {}", short(silence_id)),
+            Self::AddFollowUp { body, .. } => format!("follow-up: {}", short(&body.title)),
+            Self::UpdateFollowUp { followup, body, .. } => match body.status {
+                Some(s) => format!("follow-up #{followup} -> {}", s.as_str()),
+                None => format!("edit follow-up #{followup}"),
+            },
             Self::Checklist { body, .. } => {
                 format!(
                     "{} {} item {}",

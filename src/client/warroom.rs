@@ -130,6 +130,18 @@ impl WarroomBackend {
                 json(serde_json::to_value(body))?,
                 None,
             ),
+            WriteOp::AddFollowUp { id, body } => (
+                Method::POST,
+                format!("/incidents/{id}/followups"),
+                json(serde_json::to_value(body))?,
+                None,
+            ),
+            WriteOp::UpdateFollowUp { followup, body, .. } => (
+                Method::PATCH,
+                format!("/followups/{followup}"),
+                json(serde_json::to_value(body))?,
+                None,
+            ),
             other => return Err(ClientError::Unsupported(other.describe())),
         };
         let mut headers = vec![("Idempotency-Key".to_string(), w.key.clone())];
@@ -162,6 +174,13 @@ impl WarroomBackend {
         let resp = r.send().await.map_err(transport)?;
         if !resp.status().is_success() {
             return Err(error_from(resp, warroom_error).await);
+        }
+        // A follow-up is not the incident: nothing to merge into its view.
+        if matches!(
+            w.op,
+            WriteOp::AddFollowUp { .. } | WriteOp::UpdateFollowUp { .. }
+        ) {
+            return Ok(None);
         }
         let ct = content_type(&resp);
         let body = read_capped(resp).await?;

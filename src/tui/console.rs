@@ -94,6 +94,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
     let (users_tx, mut users_rx) = mpsc::channel(4);
     let (fresh_tx, mut fresh_rx) = mpsc::channel(4);
     let (closed_tx, mut closed_rx) = mpsc::channel(2);
+    let (after_tx, mut after_rx) = mpsc::channel::<Msg>(4);
     let (who_tx, mut who_rx) = mpsc::channel(1);
     let reader = setup.reader.clone();
     let (policy_tx, mut policy_rx) = mpsc::channel(1);
@@ -154,6 +155,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
             Some((q, users)) = users_rx.recv() => Msg::Users(q, users),
             Some((id, fresh)) = fresh_rx.recv() => Msg::Feed(fresh_detail(id, fresh)),
             Some(closed) = closed_rx.recv() => Msg::Closed(closed),
+            Some(m) = after_rx.recv() => m,
             _ = clock.tick() => Msg::Tick(Utc::now()),
             _ = frame_due, if dirty => continue,
             _ = term.recv() => break,
@@ -217,6 +219,20 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
                     let (reader, tx) = (setup.reader.clone(), fresh_tx.clone());
                     tokio::spawn(async move {
                         let _ = tx.send((id, reader.detail(id, None).await)).await;
+                    });
+                }
+                Command::WritePostmortem(id) => {
+                    let (reader, tx) = (setup.reader.clone(), after_tx.clone());
+                    tokio::spawn(async move {
+                        let r = write_postmortem(&reader, id).await;
+                        let _ = tx.send(Msg::PostmortemWritten(id, r)).await;
+                    });
+                }
+                Command::FetchFollowUps(id) => {
+                    let (reader, tx) = (setup.reader.clone(), after_tx.clone());
+                    tokio::spawn(async move {
+                        let r = reader.followups(id).await;
+                        let _ = tx.send(Msg::FollowUps(id, r)).await;
                     });
                 }
                 Command::FetchClosed => {
@@ -304,4 +320,20 @@ fn mouse(app: &super::app::App, m: ratatui::crossterm::event::MouseEvent) -> Opt
         }
         _ => None,
     }
+}
+
+/// The postmortem draft, fetched and written to a private file under the
+/// data directory (`postmortems/INC-n.md`), replacing an older draft.
+async fn write_postmortem(
+    reader: &crate::client::Reader,
+    id: crate::model::IncidentId,
+) -> Result<std::path::PathBuf, String> {
+    let text = reader
+        .postmortem(id, "md")
+        .await
+        .map_err(|e| e.to_string())?;
+    let dir = crate::paths::data_dir()?.join("postmortems");
+    crate::private_fs::private_dir(&dir)?;
+    crate::private_fs::write_atomic(&dir, &format!("{id}.md"), text.as_bytes(), true)
+        .map_err(|e| format!("cannot write {}: {e}", dir.display()))
 }

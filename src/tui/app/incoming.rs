@@ -83,7 +83,26 @@ pub(super) fn delivery(app: &mut App, d: Delivery) -> Vec<Command> {
                 .pending
                 .iter()
                 .any(|p| p.write.key == key && matches!(p.write.op, WriteOp::Declare { .. }));
+            let followup_of = app
+                .pending
+                .iter()
+                .find(|p| p.write.key == key)
+                .and_then(|p| match p.write.op {
+                    WriteOp::AddFollowUp { id, .. } | WriteOp::UpdateFollowUp { id, .. } => {
+                        Some(id)
+                    }
+                    _ => None,
+                });
             app.pending.retain(|p| p.write.key != key);
+            // A follow-up changed: the open list shows it.
+            if let Some(id) = followup_of {
+                return match &app.overlay {
+                    Some(super::Overlay::FollowUps(v)) if v.id == id => {
+                        vec![Command::FetchFollowUps(id)]
+                    }
+                    _ => Vec::new(),
+                };
+            }
             // Some backends confirm without the incident; the poller brings it.
             let Some(answer) = answer else {
                 return Vec::new();

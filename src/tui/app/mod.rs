@@ -3,6 +3,7 @@
 
 mod attention;
 pub mod closed;
+pub mod followups;
 mod form_keys;
 mod incident_actions;
 pub mod incident_form;
@@ -45,6 +46,10 @@ pub enum Msg {
     Feed(Feed),
     Delivery(Delivery),
     Whoami(Result<(String, ActorRole), ClientError>),
+    /// Where the postmortem draft was written (or why it was not).
+    PostmortemWritten(IncidentId, Result<std::path::PathBuf, String>),
+    /// An incident's follow-ups (for the follow-ups overlay).
+    FollowUps(IncidentId, Result<Vec<crate::model::FollowUp>, ClientError>),
     /// The most recently closed incidents, for `:closed`.
     Closed(Result<Vec<Incident>, ClientError>),
     /// The server's working agreements (update cadence).
@@ -100,6 +105,10 @@ pub enum Command {
     FetchDetail(IncidentId),
     /// Read the most recently closed incidents (for `:closed`).
     FetchClosed,
+    /// Fetch the postmortem draft and write it to a private file.
+    WritePostmortem(IncidentId),
+    /// Read an incident's follow-up actions.
+    FetchFollowUps(IncidentId),
     Quit,
 }
 

@@ -32,6 +32,8 @@ pub enum Overlay {
         seq: u64,
         scroll: u16,
     },
+    /// An incident's follow-up actions, and the add form when open.
+    FollowUps(super::followups::FollowUpsView),
     /// `:closed`: the most recently closed incidents; `None` while loading.
     Closed {
         list: Option<Result<Vec<Incident>, String>>,

@@ -28,6 +28,28 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::Feed(f) => feed(app, f),
         Msg::Delivery(d) => delivery(app, d),
         Msg::Click(pane, row) => click(app, pane, row),
+        Msg::PostmortemWritten(id, r) => {
+            app.flash = Some(match r {
+                Ok(path) => Flash::info(
+                    format!("Postmortem of {id} written"),
+                    format!(
+                        "{}\n\nThe team fills in root causes, trigger and lessons; \
+                         `warroom postmortem {id}` prints it again.",
+                        path.display()
+                    ),
+                ),
+                Err(e) => Flash::error(format!("No postmortem for {id}"), e),
+            });
+            Vec::new()
+        }
+        Msg::FollowUps(id, r) => {
+            if let Some(Overlay::FollowUps(v)) = &mut app.overlay
+                && v.id == id
+            {
+                v.list = Some(r.map_err(|e| e.to_string()));
+            }
+            Vec::new()
+        }
         Msg::Closed(r) => {
             if let Some(Overlay::Closed { list, .. }) = &mut app.overlay {
                 *list = Some(r.map_err(|e| e.to_string()));
@@ -352,6 +374,8 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
             Vec::new()
         }
         Act::Closed => super::closed::open(app),
+        Act::Postmortem => super::followups::postmortem(app),
+        Act::FollowUps => super::followups::open(app),
         Act::Silences => {
             app.overlay = Some(Overlay::Silences {
                 list: None,
@@ -389,6 +413,9 @@ pub fn unavailable(app: &App, act: Act) -> Option<String> {
         Act::Update => (caps.stakeholder_updates, "post stakeholder updates"),
         Act::Responder => (caps.responders, "page responders or assign roles"),
         Act::Declare => (caps.declare, "declare incidents"),
+        Act::Postmortem | Act::FollowUps => {
+            (caps.lifecycle, "keep postmortems or follow-up actions")
+        }
         Act::Edit => (
             caps.edit,
             "edit an incident's title, service, summary or tags",

@@ -6,6 +6,7 @@ mod closed;
 mod dialogs;
 mod flash;
 pub mod fmt;
+mod followups;
 mod header;
 mod incident_form;
 mod incident_header;

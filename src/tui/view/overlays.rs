@@ -257,6 +257,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 h,
             );
         }
+        Some(Overlay::FollowUps(v)) => super::followups::draw(app, theme, f, area, v),
         Some(Overlay::Closed { list, cursor }) => {
             super::closed::draw(app, theme, f, area, list.as_ref(), *cursor)
         }
