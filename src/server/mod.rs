@@ -12,6 +12,7 @@ mod json;
 pub mod listener;
 mod metrics;
 mod postmortem_api;
+mod search_api;
 mod query;
 pub mod store;
 
@@ -123,6 +124,8 @@ pub fn router(state: AppState) -> Router {
             "/incidents/{id}/postmortem",
             get(postmortem_api::postmortem),
         )
+        .route("/incidents/{id}/similar", get(search_api::similar))
+        .route("/search", get(search_api::search))
         .route(
             "/followups/{fid}",
             axum::routing::patch(followups_api::update),

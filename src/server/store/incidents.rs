@@ -423,7 +423,7 @@ pub fn save(
             serde_json::to_string(ev)?
         ])?;
     }
-    Ok(())
+    super::search::index(tx, d, known_seq)
 }
 
 pub fn next_id(tx: &Transaction<'_>) -> Result<IncidentId> {

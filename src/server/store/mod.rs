@@ -8,6 +8,7 @@ pub mod followups;
 mod idempotency;
 mod incidents;
 mod schema;
+pub mod search;
 mod tokens;
 
 use std::collections::HashMap;

@@ -92,12 +92,23 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX followups_incident ON followups (incident_id, id);
     CREATE INDEX followups_open ON followups (status, due);
     "#,
+    // 5: full-text search over incidents, for "seen before" (filled in by
+    // `backfill` below, then kept up to date by every save).
+    r#"
+    CREATE VIRTUAL TABLE incident_search USING fts5 (
+        title, summary, service, alerts, notes,
+        tokenize = 'porter unicode61'
+    );
+    "#,
 ];
 
 /// Data changes that go with a migration, run in its transaction.
 fn backfill(version: usize, tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     if version == 3 {
         super::incidents::backfill_last_seq_and_listing(tx)?;
+    }
+    if version == 5 {
+        super::search::backfill(tx)?;
     }
     Ok(())
 }
