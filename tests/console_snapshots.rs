@@ -706,3 +706,66 @@ fn follow_ups_overlay_and_its_form() {
         text(app, "Load test the pool after the fix");
     });
 }
+
+#[test]
+fn seen_before_overlay() {
+    use warroom::model::wire::Similar;
+    use warroom::model::{EventKind, IncidentId, Severity, Status, TimelineEvent};
+    let past = |n: u64, title: &str, sev, took: i64, notes: &[&str]| Similar {
+        incident: {
+            let mut i = warroom::tui::fixtures::incident(
+                n,
+                title,
+                "payments-db",
+                sev,
+                20_000,
+                Status::Acknowledged,
+                0,
+            )
+            .incident;
+            i.status = Status::Closed;
+            i
+        },
+        score: -4.0,
+        resolved_in_seconds: Some(took),
+        last_notes: notes
+            .iter()
+            .enumerate()
+            .map(|(k, t)| TimelineEvent {
+                seq: k as u64 + 1,
+                at: clock() - chrono::Duration::days(12),
+                author: "marco".into(),
+                kind: EventKind::Note { text: (*t).into() },
+                written_at: None,
+            })
+            .collect(),
+    };
+    snap("seen_before", |app| {
+        keys(app, &[KeyCode::Char('b')]);
+        update(
+            app,
+            Msg::Similar(
+                IncidentId(4),
+                Ok(vec![
+                    past(
+                        2,
+                        "Payments DB connection pool exhausted",
+                        Severity::Sev1,
+                        2520,
+                        &[
+                            "pgbouncer at 500/500",
+                            "Fix: raised max_connections to 800, restarted pgbouncer",
+                        ],
+                    ),
+                    past(
+                        1,
+                        "Checkout 502s after config push",
+                        Severity::Sev2,
+                        900,
+                        &[],
+                    ),
+                ]),
+            ),
+        );
+    });
+}

@@ -7,7 +7,13 @@ mod common;
 use common::TestServer;
 use serde_json::json;
 
-async fn incident(t: &TestServer, title: &str, service: &str, notes: &[&str], resolve: bool) -> String {
+async fn incident(
+    t: &TestServer,
+    title: &str,
+    service: &str,
+    notes: &[&str],
+    resolve: bool,
+) -> String {
     let (s, b) = t
         .post(
             "/incidents",
@@ -19,12 +25,22 @@ async fn incident(t: &TestServer, title: &str, service: &str, notes: &[&str], re
     let id = b["incident"]["id"].as_str().unwrap().to_string();
     for n in notes {
         let (s, _) = t
-            .post(&format!("/incidents/{id}/notes"), &t.responder, json!({"text": n}))
+            .post(
+                &format!("/incidents/{id}/notes"),
+                &t.responder,
+                json!({"text": n}),
+            )
             .await;
         assert_eq!(s, 200);
     }
     if resolve {
-        for to in ["acknowledged", "investigating", "identified", "contained", "resolved"] {
+        for to in [
+            "acknowledged",
+            "investigating",
+            "identified",
+            "contained",
+            "resolved",
+        ] {
             let (s, b) = t
                 .post(
                     &format!("/incidents/{id}/transition"),
@@ -45,42 +61,91 @@ async fn the_closest_past_incident_comes_first_with_what_fixed_it() {
         &t,
         "Payments DB connection pool exhausted",
         "payments-db",
-        &["pgbouncer at 500/500", "Fix: raised max_connections to 800 and restarted pgbouncer"],
+        &[
+            "pgbouncer at 500/500",
+            "Fix: raised max_connections to 800 and restarted pgbouncer",
+        ],
         true,
     )
     .await;
-    let cdn = incident(&t, "CDN 5xx in ap-south", "cdn", &["purged the edge cache"], true).await;
-    incident(&t, "Login latency after the auth deploy", "auth", &["rolled back auth"], true).await;
+    let cdn = incident(
+        &t,
+        "CDN 5xx in ap-south",
+        "cdn",
+        &["purged the edge cache"],
+        true,
+    )
+    .await;
+    incident(
+        &t,
+        "Login latency after the auth deploy",
+        "auth",
+        &["rolled back auth"],
+        true,
+    )
+    .await;
     // Alike but still open: not a past incident.
     let open = incident(&t, "Payments pool saturation", "payments-db", &[], false).await;
-    let now = incident(&t, "Checkout failing: payments-db pool exhausted", "payments-db", &[], false).await;
+    let now = incident(
+        &t,
+        "Checkout failing: payments-db pool exhausted",
+        "payments-db",
+        &[],
+        false,
+    )
+    .await;
 
     let (s, b) = t.get(&format!("/incidents/{now}/similar"), &t.viewer).await;
     assert_eq!(s, 200, "{b}");
     let found = b["similar"].as_array().unwrap();
     assert_eq!(found[0]["incident"]["id"], pool.as_str(), "{b}");
-    assert!(found.iter().all(|f| f["incident"]["id"] != open.as_str()), "open ones are not past");
-    assert!(found.iter().all(|f| f["incident"]["id"] != now.as_str()), "not itself");
-    assert!(found.iter().all(|f| f["incident"]["id"] != cdn.as_str()), "nothing in common: {b}");
+    assert!(
+        found.iter().all(|f| f["incident"]["id"] != open.as_str()),
+        "open ones are not past"
+    );
+    assert!(
+        found.iter().all(|f| f["incident"]["id"] != now.as_str()),
+        "not itself"
+    );
+    assert!(
+        found.iter().all(|f| f["incident"]["id"] != cdn.as_str()),
+        "nothing in common: {b}"
+    );
     let notes: Vec<&str> = found[0]["last_notes"]
         .as_array()
         .unwrap()
         .iter()
         .map(|n| n["text"].as_str().unwrap())
         .collect();
-    assert_eq!(notes.last(), Some(&"Fix: raised max_connections to 800 and restarted pgbouncer"));
+    assert_eq!(
+        notes.last(),
+        Some(&"Fix: raised max_connections to 800 and restarted pgbouncer")
+    );
     assert!(found[0]["resolved_in_seconds"].is_i64());
 
     // Words count, syntax does not: these neither fail nor match oddly.
-    for q in ["\"pool\" OR NEAR(exhausted", "pool*", "payments-db: ^title", "\"", ")(", ""] {
+    for q in [
+        "\"pool\" OR NEAR(exhausted",
+        "pool*",
+        "payments-db: ^title",
+        "\"",
+        ")(",
+        "",
+    ] {
         let (s, b) = t
             .get(&format!("/search?q={}", urlencoding(q)), &t.viewer)
             .await;
         assert_eq!(s, 200, "{q}: {b}");
     }
     let (_, b) = t.get("/search?q=pgbouncer", &t.viewer).await;
-    assert_eq!(b["incidents"][0]["id"], pool.as_str(), "notes are searched: {b}");
-    let (_, b) = t.get(&format!("/search?q={}", urlencoding("\" ( * :")), &t.viewer).await;
+    assert_eq!(
+        b["incidents"][0]["id"],
+        pool.as_str(),
+        "notes are searched: {b}"
+    );
+    let (_, b) = t
+        .get(&format!("/search?q={}", urlencoding("\" ( * :")), &t.viewer)
+        .await;
     assert!(b["incidents"].as_array().unwrap().is_empty());
     let (s, _) = t.get("/incidents/INC-404/similar", &t.viewer).await;
     assert_eq!(s, 404);

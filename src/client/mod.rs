@@ -124,6 +124,13 @@ pub trait ReadBackend: Send + Sync {
     ) -> BoxFuture<'a, Result<String, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("postmortems".into())) })
     }
+    /// Resolved and closed incidents most like this one.
+    fn similar(
+        &self,
+        _id: IncidentId,
+    ) -> BoxFuture<'_, Result<Vec<crate::model::wire::Similar>, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("similar incidents".into())) })
+    }
     /// The most recently closed incidents, newest first, at most `limit`.
     fn recent_closed(&self, _limit: usize) -> BoxFuture<'_, Result<Vec<Incident>, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("closed incidents".into())) })
@@ -221,6 +228,13 @@ impl Reader {
 
     pub async fn postmortem(&self, id: IncidentId, format: &str) -> Result<String, ClientError> {
         self.0.postmortem(id, format).await
+    }
+
+    pub async fn similar(
+        &self,
+        id: IncidentId,
+    ) -> Result<Vec<crate::model::wire::Similar>, ClientError> {
+        self.0.similar(id).await
     }
 
     pub async fn recent_closed(&self, limit: usize) -> Result<Vec<Incident>, ClientError> {

@@ -416,6 +416,30 @@ impl ReadBackend for WarroomBackend {
         .boxed()
     }
 
+    fn similar(
+        &self,
+        id: IncidentId,
+    ) -> BoxFuture<'_, Result<Vec<crate::model::wire::Similar>, ClientError>> {
+        async move {
+            #[derive(serde::Deserialize)]
+            struct Answer {
+                similar: Vec<crate::model::wire::Similar>,
+            }
+            let path = format!("/incidents/{id}/similar?limit=10");
+            match self.get::<Answer>(&path, None, REQUEST_TIMEOUT).await? {
+                Fetched::Fresh { mut value, .. } => {
+                    for s in &mut value.similar {
+                        clean_incident(&mut s.incident);
+                        s.last_notes.iter_mut().for_each(clean_event);
+                    }
+                    Ok(value.similar)
+                }
+                Fetched::NotModified => Err(ClientError::BadResponse("304 on similar".into())),
+            }
+        }
+        .boxed()
+    }
+
     fn recent_closed(&self, limit: usize) -> BoxFuture<'_, Result<Vec<Incident>, ClientError>> {
         async move {
             let path = format!(

@@ -196,3 +196,15 @@ pub struct ErrorDetail {
     pub code: String,
     pub message: String,
 }
+
+/// A past incident like the one asked about (`GET /incidents/{id}/similar`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Similar {
+    pub incident: super::Incident,
+    /// bm25: lower is closer.
+    pub score: f64,
+    /// From declaration to the first resolution.
+    pub resolved_in_seconds: Option<i64>,
+    /// The last notes written before it was resolved: what fixed it.
+    pub last_notes: Vec<super::TimelineEvent>,
+}

@@ -12,8 +12,8 @@ mod json;
 pub mod listener;
 mod metrics;
 mod postmortem_api;
-mod search_api;
 mod query;
+mod search_api;
 pub mod store;
 
 use std::net::SocketAddr;

@@ -44,7 +44,9 @@ pub async fn search(
     known_params(&q, &["q", "limit"])?;
     let text = q.get("q").cloned().unwrap_or_default();
     if text.chars().count() > 1_000 {
-        return Err(ApiError::bad_request("query parameter `q` is over 1,000 characters"));
+        return Err(ApiError::bad_request(
+            "query parameter `q` is over 1,000 characters",
+        ));
     }
     let limit = page_limit(&q, 20)?.min(100);
     let found = blocking(&app.store, move |s| s.search(&text, limit)).await?;

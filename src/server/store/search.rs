@@ -4,7 +4,6 @@
 //! syntax.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use serde::Serialize;
 
 use super::{Result, Store, StoreError};
 use crate::model::{EventKind, Incident, IncidentDetail, IncidentId, Status, TimelineEvent};
@@ -50,10 +49,7 @@ fn any_of(terms: &[String]) -> String {
 }
 
 fn alert_name(alert: &str) -> &str {
-    alert
-        .split([' ', '{'])
-        .next()
-        .unwrap_or(alert)
+    alert.split([' ', '{']).next().unwrap_or(alert)
 }
 
 fn append_capped(col: &mut String, add: &str) {
@@ -110,7 +106,9 @@ pub fn backfill(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         .collect::<rusqlite::Result<_>>()?;
     for id in ids {
         let inc: String =
-            tx.query_row("SELECT incident FROM incidents WHERE id = ?1", [id], |r| r.get(0))?;
+            tx.query_row("SELECT incident FROM incidents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?;
         let Ok(incident) = serde_json::from_str::<Incident>(&inc) else {
             continue;
         };
@@ -136,17 +134,7 @@ pub fn backfill(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// A past incident like the one asked about.
-#[derive(Debug, Clone, Serialize)]
-pub struct Similar {
-    pub incident: Incident,
-    /// bm25: lower is closer.
-    pub score: f64,
-    /// From declaration to the first resolution.
-    pub resolved_in_seconds: Option<i64>,
-    /// The last notes written before it was resolved: what fixed it.
-    pub last_notes: Vec<TimelineEvent>,
-}
+pub use crate::model::wire::Similar;
 
 fn matches(
     conn: &Connection,
@@ -206,7 +194,9 @@ impl Store {
                 .prepare_cached(
                     "SELECT title, summary, service, alerts FROM incident_search WHERE rowid = ?1",
                 )?
-                .query_row([id.0 as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .query_row([id.0 as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
                 .optional()?;
             let Some((title, summary, service, alerts)) = row else {
                 return Err(StoreError::NotFound(id));

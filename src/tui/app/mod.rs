@@ -11,6 +11,7 @@ mod incoming;
 mod merge;
 mod overlay;
 pub mod overlay_keys;
+pub mod similar;
 pub mod update;
 
 use std::collections::HashMap;
@@ -50,6 +51,11 @@ pub enum Msg {
     PostmortemWritten(IncidentId, Result<std::path::PathBuf, String>),
     /// An incident's follow-ups (for the follow-ups overlay).
     FollowUps(IncidentId, Result<Vec<crate::model::FollowUp>, ClientError>),
+    /// Past incidents like one (for "seen before").
+    Similar(
+        IncidentId,
+        Result<Vec<crate::model::wire::Similar>, ClientError>,
+    ),
     /// The most recently closed incidents, for `:closed`.
     Closed(Result<Vec<Incident>, ClientError>),
     /// The server's working agreements (update cadence).
@@ -109,6 +115,8 @@ pub enum Command {
     WritePostmortem(IncidentId),
     /// Read an incident's follow-up actions.
     FetchFollowUps(IncidentId),
+    /// Read the past incidents like this one.
+    FetchSimilar(IncidentId),
     Quit,
 }
 

@@ -34,6 +34,12 @@ pub enum Overlay {
     },
     /// An incident's follow-up actions, and the add form when open.
     FollowUps(super::followups::FollowUpsView),
+    /// Seen before: past incidents like `id`; `None` while loading.
+    Similar {
+        id: IncidentId,
+        list: Option<Result<Vec<crate::model::wire::Similar>, String>>,
+        cursor: usize,
+    },
     /// `:closed`: the most recently closed incidents; `None` while loading.
     Closed {
         list: Option<Result<Vec<Incident>, String>>,

@@ -208,6 +208,7 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
         }
         Overlay::Closed { list, cursor } => super::closed::key(app, list, cursor, k),
         Overlay::FollowUps(v) => super::followups::key(app, v, k),
+        Overlay::Similar { id, list, cursor } => super::similar::key(app, id, list, cursor, k),
         Overlay::Palette(p) => palette_key(app, p, k),
         Overlay::Form(f) => super::incident_form::form_key(app, f, k),
         Overlay::Responder(f) => responder_key(app, f, k),

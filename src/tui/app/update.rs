@@ -50,6 +50,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
+        Msg::Similar(id, r) => {
+            if let Some(Overlay::Similar { id: want, list, .. }) = &mut app.overlay
+                && *want == id
+            {
+                *list = Some(r.map_err(|e| e.to_string()));
+            }
+            Vec::new()
+        }
         Msg::Closed(r) => {
             if let Some(Overlay::Closed { list, .. }) = &mut app.overlay {
                 *list = Some(r.map_err(|e| e.to_string()));
@@ -376,6 +384,7 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
         Act::Closed => super::closed::open(app),
         Act::Postmortem => super::followups::postmortem(app),
         Act::FollowUps => super::followups::open(app),
+        Act::Similar => super::similar::open(app),
         Act::Silences => {
             app.overlay = Some(Overlay::Silences {
                 list: None,
@@ -413,7 +422,7 @@ pub fn unavailable(app: &App, act: Act) -> Option<String> {
         Act::Update => (caps.stakeholder_updates, "post stakeholder updates"),
         Act::Responder => (caps.responders, "page responders or assign roles"),
         Act::Declare => (caps.declare, "declare incidents"),
-        Act::Postmortem | Act::FollowUps => {
+        Act::Postmortem | Act::FollowUps | Act::Similar => {
             (caps.lifecycle, "keep postmortems or follow-up actions")
         }
         Act::Edit => (

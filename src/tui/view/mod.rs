@@ -14,6 +14,7 @@ mod list;
 mod overlays;
 mod panes;
 mod reader;
+mod similar;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

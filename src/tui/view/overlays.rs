@@ -258,6 +258,9 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             );
         }
         Some(Overlay::FollowUps(v)) => super::followups::draw(app, theme, f, area, v),
+        Some(Overlay::Similar { id, list, cursor }) => {
+            super::similar::draw(theme, f, area, *id, list.as_ref(), *cursor)
+        }
         Some(Overlay::Closed { list, cursor }) => {
             super::closed::draw(app, theme, f, area, list.as_ref(), *cursor)
         }
