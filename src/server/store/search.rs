@@ -53,7 +53,7 @@ fn alert_name(alert: &str) -> &str {
 }
 
 fn append_capped(col: &mut String, add: &str) {
-    if col.len() + add.len() + 1 <= MAX_INDEXED {
+    if col.len() + add.len() < MAX_INDEXED {
         if !col.is_empty() {
             col.push('\n');
         }
