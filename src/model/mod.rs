@@ -14,6 +14,7 @@ mod responder;
 mod roster;
 mod runbook;
 mod severity;
+pub mod stats;
 mod timeline;
 mod validate;
 pub mod wire;

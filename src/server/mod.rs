@@ -14,6 +14,7 @@ mod metrics;
 mod postmortem_api;
 mod query;
 mod search_api;
+mod stats_api;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -126,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/incidents/{id}/similar", get(search_api::similar))
         .route("/search", get(search_api::search))
+        .route("/stats", get(stats_api::stats))
         .route(
             "/followups/{fid}",
             axum::routing::patch(followups_api::update),

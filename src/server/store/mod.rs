@@ -9,6 +9,7 @@ mod idempotency;
 mod incidents;
 mod schema;
 pub mod search;
+mod stats;
 mod tokens;
 
 use std::collections::HashMap;

@@ -99,6 +99,7 @@ const MIGRATIONS: &[&str] = &[
         title, summary, service, alerts, notes,
         tokenize = 'porter unicode61'
     );
+    CREATE INDEX timeline_kind ON timeline (json_extract(event, '$.kind'));
     "#,
 ];
 
