@@ -107,6 +107,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Response metrics over a window: MTTA, time to contain, MTTR and time
+    /// to verify (median and p90) by severity and service, the slowest
+    /// incidents, skipped checklists, responder load, repeat offenders.
+    Stats {
+        #[command(flatten)]
+        backend: BackendArgs,
+        /// The window: 90d, 12h, 4w or all.
+        #[arg(long, default_value = "90d")]
+        since: String,
+        /// Only this service's incidents.
+        #[arg(long)]
+        service: Option<String>,
+        /// Your UTC offset (+02:00), for pages outside 09-18 local time.
+        #[arg(long)]
+        utc_offset: Option<String>,
+        /// Print the metrics as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Acknowledge an incident (warroom, PagerDuty).
     Ack {
         /// The incident id, e.g. INC-42.

@@ -769,3 +769,54 @@ fn seen_before_overlay() {
         );
     });
 }
+
+#[test]
+fn stats_view() {
+    use warroom::model::Status;
+    use warroom::model::stats::{Sample, compute};
+    let mut details = warroom::tui::fixtures::sample_details();
+    for (k, d) in details.iter_mut().enumerate() {
+        d.incident.status = Status::Closed;
+        let at = d.incident.declared_at;
+        let t = &mut d.incident.status_times;
+        t.insert(
+            Status::Acknowledged,
+            at + chrono::Duration::minutes(3 + k as i64),
+        );
+        t.insert(
+            Status::Contained,
+            at + chrono::Duration::minutes(20 + 10 * k as i64),
+        );
+        t.insert(
+            Status::Resolved,
+            at + chrono::Duration::minutes(40 + 25 * k as i64),
+        );
+        t.insert(
+            Status::Verified,
+            at + chrono::Duration::minutes(60 + 25 * k as i64),
+        );
+    }
+    let samples: Vec<Sample> = details
+        .iter()
+        .map(|d| Sample {
+            incident: &d.incident,
+            responders: &d.responders,
+            checklists: &d.checklists,
+            forced_from: vec![warroom::model::Phase::Investigation],
+            pages: vec![("marco".into(), clock() - chrono::Duration::hours(12))],
+            alerts: vec!["CheckoutHighErrorRate".into()],
+        })
+        .collect();
+    let stats = compute(
+        &samples,
+        Some(clock() - chrono::Duration::days(30)),
+        clock(),
+        chrono::Duration::zero(),
+    );
+    snap("stats", |app| {
+        keys(app, &[KeyCode::Char(':')]);
+        text(app, "stats");
+        keys(app, &[KeyCode::Enter]);
+        update(app, Msg::Stats("90d".into(), Ok(stats.clone())));
+    });
+}

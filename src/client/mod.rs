@@ -124,6 +124,14 @@ pub trait ReadBackend: Send + Sync {
     ) -> BoxFuture<'a, Result<String, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("postmortems".into())) })
     }
+    /// Response metrics; `query` is the API's query string
+    /// (`since=90d&service=…&utc_offset=…`).
+    fn stats<'a>(
+        &'a self,
+        _query: &'a str,
+    ) -> BoxFuture<'a, Result<crate::model::stats::Stats, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("response metrics".into())) })
+    }
     /// Resolved and closed incidents most like this one.
     fn similar(
         &self,
@@ -228,6 +236,10 @@ impl Reader {
 
     pub async fn postmortem(&self, id: IncidentId, format: &str) -> Result<String, ClientError> {
         self.0.postmortem(id, format).await
+    }
+
+    pub async fn stats(&self, query: &str) -> Result<crate::model::stats::Stats, ClientError> {
+        self.0.stats(query).await
     }
 
     pub async fn similar(

@@ -416,6 +416,26 @@ impl ReadBackend for WarroomBackend {
         .boxed()
     }
 
+    fn stats<'a>(
+        &'a self,
+        query: &'a str,
+    ) -> BoxFuture<'a, Result<crate::model::stats::Stats, ClientError>> {
+        async move {
+            let path = format!("/stats?{query}");
+            match self
+                .get::<crate::model::stats::Stats>(&path, None, REQUEST_TIMEOUT)
+                .await?
+            {
+                Fetched::Fresh { mut value, .. } => {
+                    clean_stats(&mut value);
+                    Ok(value)
+                }
+                Fetched::NotModified => Err(ClientError::BadResponse("304 on stats".into())),
+            }
+        }
+        .boxed()
+    }
+
     fn similar(
         &self,
         id: IncidentId,
@@ -517,4 +537,28 @@ pub fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Every name in the metrics came from somebody's input.
+fn clean_stats(s: &mut crate::model::stats::Stats) {
+    use crate::text::clean_in_place;
+    for x in &mut s.slowest {
+        clean_in_place(&mut x.title, false);
+    }
+    for x in &mut s.most_skipped {
+        clean_in_place(&mut x.1, false);
+    }
+    for x in &mut s.load {
+        clean_in_place(&mut x.handle, false);
+    }
+    for x in s.top_services.iter_mut().chain(s.top_alerts.iter_mut()) {
+        clean_in_place(&mut x.0, false);
+    }
+    s.by_service = std::mem::take(&mut s.by_service)
+        .into_iter()
+        .map(|(mut k, v)| {
+            clean_in_place(&mut k, false);
+            (k, v)
+        })
+        .collect();
 }

@@ -120,3 +120,37 @@ pub fn followups(
     }
     Ok(())
 }
+
+pub fn stats(
+    args: BackendArgs,
+    since: String,
+    service: Option<String>,
+    utc_offset: Option<String>,
+    json: bool,
+) -> Result<(), CliError> {
+    use crate::client::urlencode;
+    let mut query = format!("since={}", urlencode(&since));
+    if let Some(s) = &service {
+        query.push_str(&format!("&service={}", urlencode(s)));
+    }
+    if let Some(o) = &utc_offset {
+        query.push_str(&format!("&utc_offset={}", urlencode(o)));
+    }
+    let config = Config::load_default()?;
+    let s = super::runtime()?.block_on(async {
+        let c = backend::resolve(&args, &config).await?;
+        let r = c.reader.stats(&query).await;
+        if let Some(s) = c.embedded {
+            s.stop().await;
+        }
+        r.map_err(CliError::from)
+    })?;
+    if json {
+        out(serde_json::to_string_pretty(&s).map_err(|e| CliError::from(e.to_string()))?);
+        return Ok(());
+    }
+    for line in crate::report::stats_text::lines(&s, &since) {
+        out(line);
+    }
+    Ok(())
+}

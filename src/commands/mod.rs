@@ -78,6 +78,13 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             status,
             json,
         }) => after::followups(backend, owner, overdue, status, json),
+        Some(Command::Stats {
+            backend,
+            since,
+            service,
+            utc_offset,
+            json,
+        }) => after::stats(backend, since, service, utc_offset, json),
         Some(Command::Ack { id, write }) => write::run(Intent::Ack(id), write),
         Some(Command::Note { id, text, write }) => write::run(Intent::Note(id, text), write),
         Some(Command::Update { id, text, write }) => write::run(Intent::Update(id, text), write),

@@ -89,7 +89,7 @@ pub struct Stats {
     pub slowest: Vec<Slow>,
     /// Forced transitions out of each phase.
     pub forced_by_phase: BTreeMap<Phase, usize>,
-    /// Checklist items left undone, per phase, in finished incidents.
+    /// Checklist items left undone in phases finished incidents have left.
     pub skipped_by_phase: BTreeMap<Phase, usize>,
     /// The items skipped most often: (phase, item, times).
     pub most_skipped: Vec<(Phase, String, usize)>,
@@ -194,8 +194,15 @@ pub fn compute(
         for p in &x.forced_from {
             *s.forced_by_phase.entry(*p).or_default() += 1;
         }
+        // Only phases the incident has left: a resolved incident has not
+        // skipped its verification checklist, it has not got there yet.
+        let current = x.incident.status.phase();
         if !x.incident.status.is_active() {
-            for c in x.checklists {
+            for c in x
+                .checklists
+                .iter()
+                .filter(|c| current.is_none_or(|cur| c.phase < cur))
+            {
                 for it in c.items.iter().filter(|it| it.done_by.is_none()) {
                     *s.skipped_by_phase.entry(c.phase).or_default() += 1;
                     *skipped_items.entry((c.phase, it.text.clone())).or_default() += 1;

@@ -3,3 +3,4 @@
 
 pub mod markdown;
 pub mod postmortem;
+pub mod stats_text;

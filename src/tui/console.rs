@@ -228,6 +228,13 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
                         let _ = tx.send(Msg::PostmortemWritten(id, r)).await;
                     });
                 }
+                Command::FetchStats(window) => {
+                    let (reader, tx) = (setup.reader.clone(), after_tx.clone());
+                    tokio::spawn(async move {
+                        let r = reader.stats(&format!("since={window}")).await;
+                        let _ = tx.send(Msg::Stats(window, r)).await;
+                    });
+                }
                 Command::FetchSimilar(id) => {
                     let (reader, tx) = (setup.reader.clone(), after_tx.clone());
                     tokio::spawn(async move {

@@ -69,6 +69,7 @@ pub enum Act {
     Postmortem,
     FollowUps,
     Similar,
+    Stats,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -124,6 +125,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[ch('P'), (KeyCode::Char('P'), SHIFT)], label: "P", act: Act::Postmortem, command: "postmortem", help: "write the postmortem draft of a resolved/verified/closed incident to a file", panes: &[], writes: false, footer: false },
     Binding { keys: &[ch('F'), (KeyCode::Char('F'), SHIFT)], label: "F", act: Act::FollowUps, command: "followups", help: "follow-up actions of the incident: add (a), done (x), won't do (w), reopen (o)", panes: &[], writes: false, footer: false },
     Binding { keys: &[ch('b')], label: "b", act: Act::Similar, command: "similar", help: "seen before: resolved incidents like this one, how long they took, what fixed them", panes: &[], writes: false, footer: false },
+    Binding { keys: &[], label: ":stats", act: Act::Stats, command: "stats", help: "response metrics: MTTA, MTTR by severity, slowest, skipped checklists, load (w: window)", panes: &[], writes: false, footer: false },
     Binding { keys: &[], label: ":closed", act: Act::Closed, command: "closed", help: "the most recently closed incidents (Enter opens one, read-only)", panes: &[], writes: false, footer: false },
     Binding { keys: &[ch(':')], label: ":", act: Act::Palette, command: "palette", help: "command palette (every action, with completion)", panes: &[], writes: false, footer: true },
     Binding { keys: &[ch('/')], label: "/", act: Act::Filter, command: "filter", help: "filter incidents by text", panes: &[], writes: false, footer: true },

@@ -12,6 +12,7 @@ mod merge;
 mod overlay;
 pub mod overlay_keys;
 pub mod similar;
+pub mod stats;
 pub mod update;
 
 use std::collections::HashMap;
@@ -51,6 +52,8 @@ pub enum Msg {
     PostmortemWritten(IncidentId, Result<std::path::PathBuf, String>),
     /// An incident's follow-ups (for the follow-ups overlay).
     FollowUps(IncidentId, Result<Vec<crate::model::FollowUp>, ClientError>),
+    /// Response metrics for a window (for `:stats`).
+    Stats(String, Result<crate::model::stats::Stats, ClientError>),
     /// Past incidents like one (for "seen before").
     Similar(
         IncidentId,
@@ -117,6 +120,8 @@ pub enum Command {
     FetchFollowUps(IncidentId),
     /// Read the past incidents like this one.
     FetchSimilar(IncidentId),
+    /// Read response metrics over a window (`90d`, `all`…).
+    FetchStats(String),
     Quit,
 }
 

@@ -34,6 +34,12 @@ pub enum Overlay {
     },
     /// An incident's follow-up actions, and the add form when open.
     FollowUps(super::followups::FollowUpsView),
+    /// `:stats`: response metrics over `window`; `None` while loading.
+    Stats {
+        window: String,
+        data: Option<Result<Box<crate::model::stats::Stats>, String>>,
+        scroll: u16,
+    },
     /// Seen before: past incidents like `id`; `None` while loading.
     Similar {
         id: IncidentId,

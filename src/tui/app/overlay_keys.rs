@@ -208,6 +208,11 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
         }
         Overlay::Closed { list, cursor } => super::closed::key(app, list, cursor, k),
         Overlay::FollowUps(v) => super::followups::key(app, v, k),
+        Overlay::Stats {
+            window,
+            data,
+            scroll,
+        } => super::stats::key(app, window, data, scroll, k),
         Overlay::Similar { id, list, cursor } => super::similar::key(app, id, list, cursor, k),
         Overlay::Palette(p) => palette_key(app, p, k),
         Overlay::Form(f) => super::incident_form::form_key(app, f, k),

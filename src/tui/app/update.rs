@@ -50,6 +50,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
+        Msg::Stats(window, r) => {
+            if let Some(Overlay::Stats {
+                window: w, data, ..
+            }) = &mut app.overlay
+                && *w == window
+            {
+                *data = Some(r.map(Box::new).map_err(|e| e.to_string()));
+            }
+            Vec::new()
+        }
         Msg::Similar(id, r) => {
             if let Some(Overlay::Similar { id: want, list, .. }) = &mut app.overlay
                 && *want == id
@@ -385,6 +395,7 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
         Act::Postmortem => super::followups::postmortem(app),
         Act::FollowUps => super::followups::open(app),
         Act::Similar => super::similar::open(app),
+        Act::Stats => super::stats::open(app, "90d"),
         Act::Silences => {
             app.overlay = Some(Overlay::Silences {
                 list: None,
@@ -422,7 +433,7 @@ pub fn unavailable(app: &App, act: Act) -> Option<String> {
         Act::Update => (caps.stakeholder_updates, "post stakeholder updates"),
         Act::Responder => (caps.responders, "page responders or assign roles"),
         Act::Declare => (caps.declare, "declare incidents"),
-        Act::Postmortem | Act::FollowUps | Act::Similar => {
+        Act::Postmortem | Act::FollowUps | Act::Similar | Act::Stats => {
             (caps.lifecycle, "keep postmortems or follow-up actions")
         }
         Act::Edit => (

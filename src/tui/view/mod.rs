@@ -15,6 +15,7 @@ mod overlays;
 mod panes;
 mod reader;
 mod similar;
+mod stats;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -258,6 +258,11 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             );
         }
         Some(Overlay::FollowUps(v)) => super::followups::draw(app, theme, f, area, v),
+        Some(Overlay::Stats {
+            window,
+            data,
+            scroll,
+        }) => super::stats::draw(theme, f, area, window, data.as_ref(), *scroll),
         Some(Overlay::Similar { id, list, cursor }) => {
             super::similar::draw(theme, f, area, *id, list.as_ref(), *cursor)
         }

@@ -1,0 +1,103 @@
+//! `:stats`: a bar chart of time to resolve by severity and a sparkline of
+//! incidents per day on top, the full report below (scrollable).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Sparkline};
+
+use super::overlays::{centered, hint, popup};
+use crate::model::stats::Stats;
+use crate::text::one_line;
+use crate::tui::theme::{Role, Theme};
+
+pub(super) fn draw(
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+    window: &str,
+    data: Option<&Result<Box<Stats>, String>>,
+    scroll: u16,
+) {
+    let r = centered(area, 120, area.height.saturating_sub(2));
+    let (inner, block) = popup(theme, f, r, &format!("Response metrics · last {window}"));
+    f.render_widget(block, r);
+    let [charts, text, keys] = Layout::vertical([
+        Constraint::Length(if inner.height >= 20 { 8 } else { 0 }),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    f.render_widget(
+        Paragraph::new(hint(
+            theme,
+            &[
+                ("w", "window 7d/30d/90d/all"),
+                ("j/k PgUp/PgDn", "scroll"),
+                ("Esc", "close"),
+            ],
+        )),
+        keys,
+    );
+    let s = match data {
+        None => {
+            let l = Span::styled(" reading…", theme.style(Role::Muted));
+            f.render_widget(Paragraph::new(l), text);
+            return;
+        }
+        Some(Err(e)) => {
+            let l = Span::styled(format!(" {}", one_line(e, 100)), theme.style(Role::Error));
+            f.render_widget(Paragraph::new(l), text);
+            return;
+        }
+        Some(Ok(s)) => s,
+    };
+    if charts.height > 0 && s.overall.count > 0 {
+        let [bars, spark] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                .areas(charts);
+        // Median minutes to resolve, one bar per severity seen.
+        let group: Vec<Bar> = s
+            .by_severity
+            .iter()
+            .filter_map(|(sev, t)| {
+                t.resolve.map(|r| {
+                    Bar::default()
+                        .value((r.median / 60).max(0) as u64)
+                        .label(Line::from(sev.as_str()))
+                        .text_value(crate::text::duration(chrono::Duration::seconds(r.median)))
+                        .style(theme.sev(*sev))
+                })
+            })
+            .collect();
+        f.render_widget(
+            BarChart::default()
+                .block(Block::bordered().title(" median time to resolve "))
+                .data(BarGroup::default().bars(&group))
+                .bar_width(7)
+                .bar_gap(2),
+            bars,
+        );
+        // The latest days that fit.
+        let fit = spark.width.saturating_sub(2) as usize;
+        let per_day: Vec<u64> = s.per_day[s.per_day.len().saturating_sub(fit)..]
+            .iter()
+            .map(|n| *n as u64)
+            .collect();
+        f.render_widget(
+            Sparkline::default()
+                .block(
+                    Block::bordered()
+                        .title(format!(" incidents per day · {} in all ", s.overall.count)),
+                )
+                .data(&per_day)
+                .style(theme.style(Role::Title)),
+            spark,
+        );
+    }
+    let lines: Vec<Line> = crate::report::stats_text::lines(s, window)
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), text);
+}
