@@ -817,6 +817,6 @@ fn stats_view() {
         keys(app, &[KeyCode::Char(':')]);
         text(app, "stats");
         keys(app, &[KeyCode::Enter]);
-        update(app, Msg::Stats("90d".into(), Ok(stats.clone())));
+        update(app, Msg::Stats("90d".into(), Ok(Box::new(stats.clone()))));
     });
 }

@@ -231,7 +231,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
                 Command::FetchStats(window) => {
                     let (reader, tx) = (setup.reader.clone(), after_tx.clone());
                     tokio::spawn(async move {
-                        let r = reader.stats(&format!("since={window}")).await;
+                        let r = reader.stats(&format!("since={window}")).await.map(Box::new);
                         let _ = tx.send(Msg::Stats(window, r)).await;
                     });
                 }

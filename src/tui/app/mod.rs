@@ -53,7 +53,7 @@ pub enum Msg {
     /// An incident's follow-ups (for the follow-ups overlay).
     FollowUps(IncidentId, Result<Vec<crate::model::FollowUp>, ClientError>),
     /// Response metrics for a window (for `:stats`).
-    Stats(String, Result<crate::model::stats::Stats, ClientError>),
+    Stats(String, Result<Box<crate::model::stats::Stats>, ClientError>),
     /// Past incidents like one (for "seen before").
     Similar(
         IncidentId,

@@ -64,7 +64,7 @@ mod tests {
             key(&mut app, KeyCode::Enter),
             vec![Command::FetchStats("90d".into())]
         );
-        update(&mut app, Msg::Stats("90d".into(), Ok(Stats::default())));
+        update(&mut app, Msg::Stats("90d".into(), Ok(Box::default())));
         assert!(matches!(
             &app.overlay,
             Some(Overlay::Stats {
@@ -77,7 +77,7 @@ mod tests {
             vec![Command::FetchStats("all".into())]
         );
         // A late answer for the old window is not shown as this one.
-        update(&mut app, Msg::Stats("90d".into(), Ok(Stats::default())));
+        update(&mut app, Msg::Stats("90d".into(), Ok(Box::default())));
         assert!(
             matches!(&app.overlay, Some(Overlay::Stats { data: None, window, .. }) if window == "all")
         );

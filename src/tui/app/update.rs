@@ -56,7 +56,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             }) = &mut app.overlay
                 && *w == window
             {
-                *data = Some(r.map(Box::new).map_err(|e| e.to_string()));
+                *data = Some(r.map_err(|e| e.to_string()));
             }
             Vec::new()
         }
