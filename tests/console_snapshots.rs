@@ -820,3 +820,56 @@ fn stats_view() {
         update(app, Msg::Stats("90d".into(), Ok(Box::new(stats.clone()))));
     });
 }
+
+/// A closed incident opens in review: phases, key durations, and where
+/// the postmortem went.
+#[test]
+fn review_of_a_closed_incident() {
+    use warroom::model::{Action, Actor, ActorRole, IncidentId, Status, apply};
+    for (w, h) in SIZES {
+        let mut details = warroom::tui::fixtures::sample_details();
+        let d = &mut details[1];
+        let ic = Actor {
+            handle: "alice".into(),
+            role: ActorRole::Commander,
+        };
+        let start = d.incident.declared_at;
+        for (k, to) in [
+            Status::Identified,
+            Status::Contained,
+            Status::Resolved,
+            Status::Verified,
+            Status::Closed,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let action = Action::Transition {
+                to,
+                force: true,
+                reason: Some("review".into()),
+            };
+            apply(
+                d,
+                action,
+                &ic,
+                start + chrono::Duration::minutes(5 + 4 * k as i64),
+            )
+            .unwrap();
+        }
+        let mut app = warroom::tui::fixtures::app_with(details, w, h);
+        update(
+            &mut app,
+            Msg::PostmortemWritten(
+                IncidentId(5),
+                Ok("/home/alice/.local/share/warroom/postmortems/INC-5.md".into()),
+            ),
+        );
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+        );
+        app.selected = Some(IncidentId(5));
+        insta::assert_snapshot!(format!("review_{w}x{h}"), render(&app).backend());
+    }
+}

@@ -212,6 +212,8 @@ pub struct App {
     pub attention: attention::Attention,
     pub caps: Capabilities,
     pub me: Option<(String, ActorRole)>,
+    /// Postmortem drafts written from this console, by incident.
+    pub postmortems: HashMap<IncidentId, std::path::PathBuf>,
     /// The update cadence in force (the server's, or the defaults).
     pub policy: crate::model::Policy,
     pub incidents: Vec<Incident>,
@@ -258,6 +260,7 @@ impl App {
             caps,
             me: None,
             policy: Default::default(),
+            postmortems: HashMap::new(),
             incidents: Vec::new(),
             visible: Vec::new(),
             active_by_severity: [0; 5],

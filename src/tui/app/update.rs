@@ -29,6 +29,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::Delivery(d) => delivery(app, d),
         Msg::Click(pane, row) => click(app, pane, row),
         Msg::PostmortemWritten(id, r) => {
+            if let Ok(path) = &r {
+                app.postmortems.insert(id, path.clone());
+            }
             app.flash = Some(match r {
                 Ok(path) => Flash::info(
                     format!("Postmortem of {id} written"),

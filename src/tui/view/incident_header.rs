@@ -38,7 +38,9 @@ pub fn height(app: &App, width: u16) -> u16 {
             .sum::<u16>()
             .min(SUMMARY_LINES)
     };
-    let facts = 2 + u16::from(app.caps.lifecycle) + u16::from(app.caps.stakeholder_updates);
+    let review = !i.status.is_active() && app.caps.lifecycle;
+    let facts =
+        2 + u16::from(app.caps.lifecycle) + u16::from(app.caps.stakeholder_updates || review);
     2 + facts + summary
 }
 
@@ -77,10 +79,16 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     // Phases and update times only where the backend has them.
     let phases = app.caps.lifecycle.then(|| phase_bar(app, theme, i));
-    let updates = app
-        .caps
-        .stakeholder_updates
-        .then(|| update_line(app, theme, i));
+    // A finished incident is reviewed, not updated: its key durations and
+    // what to do next (follow-ups, the postmortem) take the updates' line.
+    let review = !i.status.is_active() && app.caps.lifecycle;
+    let updates = if review {
+        Some(review_line(app, theme, i))
+    } else {
+        app.caps
+            .stakeholder_updates
+            .then(|| update_line(app, theme, i))
+    };
     if !app.is_wide() {
         let mut first = title;
         first.spans.insert(
@@ -100,7 +108,11 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         .padding(ratatui::widgets::Padding::horizontal(1))
         .border_style(theme.style(Role::Border))
         .title(Line::from(Span::styled(
-            format!(" {} ", i.id),
+            if review {
+                format!(" {} · review ", i.id)
+            } else {
+                format!(" {} ", i.id)
+            },
             theme.style(Role::Title),
         )));
     let inner = block.inner(area);
@@ -196,4 +208,43 @@ fn due_span<'a>(now: DateTime<Utc>, due: DateTime<Utc>, theme: &Theme) -> Span<'
             theme.style(Role::Ok),
         )
     }
+}
+
+/// For a resolved, verified or closed incident: how long detection to
+/// acknowledgement, containment, resolution and verification took, and
+/// where the postmortem is.
+fn review_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
+    let muted = theme.style(Role::Muted);
+    let m = match app.details.get(&i.id) {
+        Some(d) => crate::model::Milestones::of(d),
+        None => return Line::from(Span::styled("review: reading…", muted)),
+    };
+    let t = m.durations();
+    let show = |d: Option<chrono::Duration>| d.map_or("-".into(), age);
+    let mut spans = vec![
+        Span::styled("review: ack ", muted),
+        Span::raw(show(t.to_acknowledge)),
+        Span::styled(" · contain ", muted),
+        Span::raw(show(t.to_contain)),
+        Span::styled(" · resolve ", muted),
+        Span::raw(show(t.to_resolve)),
+        Span::styled(" · verify ", muted),
+        Span::raw(show(t.to_verify)),
+        Span::styled(" · ", muted),
+    ];
+    match app.postmortems.get(&i.id) {
+        Some(p) => spans.push(Span::styled(
+            format!("postmortem {}", p.display()),
+            theme.style(Role::Ok),
+        )),
+        None => spans.push(Span::styled(
+            "P writes the postmortem",
+            theme.style(Role::Key),
+        )),
+    }
+    spans.push(Span::styled(
+        " · F follow-ups · b seen before",
+        theme.style(Role::Key),
+    ));
+    Line::from(spans)
 }
