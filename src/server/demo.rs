@@ -139,6 +139,7 @@ impl Story {
     /// Stores the story's events after the declare, which is stored already.
     fn replace(&self, store: &Store) -> Result<()> {
         store.write(None, |tx| {
+            // The declaration (seq 1) is stored; everything after is new.
             store::save(tx, &self.d, 1, None)?;
             Ok((200, String::new()))
         })?;
@@ -150,29 +151,58 @@ impl Story {
 pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
     use ResponderAction::*;
     // Past weeks, closed: for history and the list's `all` view.
-    for (weeks, title, service, sev) in [
+    // The first one is the live SEV1's ancestor: `b` (seen before) finds
+    // it, with the notes that fixed it.
+    let no_notes: &[&str] = &[];
+    for (weeks, title, service, sev, alert, notes) in [
+        (
+            5,
+            "Payments DB connection pool exhausted after deploy",
+            "payments-db",
+            Severity::Sev1,
+            Some("PaymentsDBConnectionsSaturated"),
+            &[
+                "pgbouncer at 500/500; checkout 502s",
+                "Fix: rolled back v2024.10.1 (it dropped the pool timeout) and restarted pgbouncer",
+            ][..],
+        ),
         (
             3,
             "Login failures after IdP certificate rotation",
             "auth",
             Severity::Sev2,
+            None,
+            no_notes,
         ),
         (
             2,
             "Orders stuck in pending: queue consumer crash loop",
             "orders",
             Severity::Sev1,
+            None,
+            no_notes,
         ),
         (
             1,
             "Elevated 404s on product images (CDN purge)",
             "cdn",
             Severity::Sev4,
+            None,
+            no_notes,
         ),
     ] {
         let mut s = Story::declare(store, rb, weeks * 7 * 24 * 60, "alice", title, service, sev)?;
+        if let Some(a) = alert {
+            s.alert(1, a, true, "pool usage 100% for 10m");
+        }
         let mut m = 2;
         for to in Status::ALL.into_iter().skip(1) {
+            if to == Status::Resolved {
+                // What fixed it, just before the resolution.
+                for (k, n) in notes.iter().enumerate() {
+                    s.note(m - 10 + 3 * k as i64, "marco", n);
+                }
+            }
             if let Some(phase) = s.d.incident.status.phase() {
                 let open: Vec<usize> = s.d.checklist(phase).map_or(vec![], |c| {
                     c.items
