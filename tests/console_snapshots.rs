@@ -870,6 +870,31 @@ fn review_of_a_closed_incident() {
             Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
         );
         app.selected = Some(IncidentId(5));
+        let fu = |id: u64, due: (i32, u32, u32), status| warroom::model::FollowUp {
+            id,
+            incident: IncidentId(5),
+            title: "x".into(),
+            owner: None,
+            due: chrono::NaiveDate::from_ymd_opt(due.0, due.1, due.2),
+            priority: warroom::model::Priority::P2,
+            status,
+            link: None,
+            created_by: "alice".into(),
+            created_at: clock(),
+            updated_at: clock(),
+        };
+        use warroom::model::FollowUpStatus::{Done, Open};
+        update(
+            &mut app,
+            Msg::FollowUps(
+                IncidentId(5),
+                Ok(vec![
+                    fu(1, (2026, 11, 1), Open),
+                    fu(2, (2026, 12, 9), Open),
+                    fu(3, (2026, 11, 1), Done),
+                ]),
+            ),
+        );
         insta::assert_snapshot!(format!("review_{w}x{h}"), render(&app).backend());
     }
 }

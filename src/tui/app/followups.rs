@@ -369,4 +369,37 @@ mod tests {
             vec![Command::WritePostmortem(IncidentId(9))]
         );
     }
+
+    #[test]
+    fn a_finished_incident_under_review_reads_its_follow_ups_once() {
+        let mut d = incident(
+            9,
+            "Old outage",
+            "edge",
+            Severity::Sev2,
+            600,
+            Status::Acknowledged,
+            0,
+        );
+        d.incident.status = Status::Closed;
+        let mut app = sample_app(80, 24);
+        app.selected = Some(IncidentId(9));
+        let feed = |d: &crate::model::IncidentDetail| {
+            Msg::Feed(crate::client::poller::Feed::Detail {
+                detail: Box::new(d.clone()),
+                at: crate::tui::fixtures::clock(),
+            })
+        };
+        let cmds = update(&mut app, feed(&d));
+        assert!(
+            cmds.contains(&Command::FetchFollowUps(IncidentId(9))),
+            "{cmds:?}"
+        );
+        update(&mut app, Msg::FollowUps(IncidentId(9), Ok(vec![])));
+        let cmds = update(&mut app, feed(&d));
+        assert!(
+            !cmds.contains(&Command::FetchFollowUps(IncidentId(9))),
+            "kept: {cmds:?}"
+        );
+    }
 }

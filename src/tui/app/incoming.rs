@@ -23,10 +23,18 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
             app.conn.last_ok = Some(at);
             app.conn.error = None;
             app.conn.auth_refused = false;
+            let review = (app.selected == Some(detail.incident.id)
+                && !detail.incident.status.is_active()
+                && app.caps.lifecycle
+                && !app.followups.contains_key(&detail.incident.id))
+            .then_some(detail.incident.id);
             app.merge_detail(*detail);
             app.fill_conflict();
             // Its severity or status may have changed: order and counts too.
-            app.refilter()
+            let mut cmds = app.refilter();
+            // A finished incident's review shows its follow-ups.
+            cmds.extend(review.map(Command::FetchFollowUps));
+            cmds
         }
         Feed::Changed {
             changed,

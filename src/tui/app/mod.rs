@@ -212,6 +212,9 @@ pub struct App {
     pub attention: attention::Attention,
     pub caps: Capabilities,
     pub me: Option<(String, ActorRole)>,
+    /// Follow-ups of finished incidents looked at (for their review);
+    /// bounded: cleared when it passes [`FOLLOWUPS_KEPT`] incidents.
+    pub followups: HashMap<IncidentId, Vec<crate::model::FollowUp>>,
     /// Postmortem drafts written from this console, by incident.
     pub postmortems: HashMap<IncidentId, std::path::PathBuf>,
     /// The update cadence in force (the server's, or the defaults).
@@ -248,6 +251,9 @@ pub struct App {
     pub quit: bool,
 }
 
+/// Incidents whose follow-ups the console keeps for their review.
+pub const FOLLOWUPS_KEPT: usize = 100;
+
 /// From this width on, every pane is on screen at once.
 pub const WIDE: u16 = 120;
 
@@ -261,6 +267,7 @@ impl App {
             me: None,
             policy: Default::default(),
             postmortems: HashMap::new(),
+            followups: HashMap::new(),
             incidents: Vec::new(),
             visible: Vec::new(),
             active_by_severity: [0; 5],

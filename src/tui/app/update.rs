@@ -46,6 +46,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::FollowUps(id, r) => {
+            if let Ok(list) = &r {
+                if app.followups.len() >= super::FOLLOWUPS_KEPT {
+                    app.followups.clear();
+                }
+                app.followups.insert(id, list.clone());
+            }
             if let Some(Overlay::FollowUps(v)) = &mut app.overlay
                 && v.id == id
             {

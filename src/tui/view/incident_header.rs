@@ -232,9 +232,36 @@ fn review_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
         Span::raw(show(t.to_verify)),
         Span::styled(" · ", muted),
     ];
+    match app.followups.get(&i.id) {
+        Some(list) => {
+            let today = app.now.date_naive();
+            let open = list
+                .iter()
+                .filter(|f| f.status == crate::model::FollowUpStatus::Open)
+                .count();
+            let late = list.iter().filter(|f| f.overdue(today)).count();
+            spans.push(Span::styled(
+                format!("{} follow-ups, {open} open", list.len()),
+                theme.style(Role::Text),
+            ));
+            if late > 0 {
+                spans.push(Span::styled(
+                    format!(", {late} OVERDUE"),
+                    theme.style(Role::Error),
+                ));
+            }
+            spans.push(Span::styled(" (F)", theme.style(Role::Key)));
+        }
+        None => spans.push(Span::styled("F follow-ups", theme.style(Role::Key))),
+    }
     match app.postmortems.get(&i.id) {
         Some(p) => spans.push(Span::styled(
-            format!("postmortem {}", p.display()),
+            // The full path was in the message when it was written.
+            format!(
+                " · postmortem {}",
+                p.file_name()
+                    .map_or(p.display().to_string(), |n| n.to_string_lossy().into())
+            ),
             theme.style(Role::Ok),
         )),
         None => spans.push(Span::styled(
@@ -242,9 +269,6 @@ fn review_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
             theme.style(Role::Key),
         )),
     }
-    spans.push(Span::styled(
-        " · F follow-ups · b seen before",
-        theme.style(Role::Key),
-    ));
+    spans.push(Span::styled(" · b seen before", theme.style(Role::Key)));
     Line::from(spans)
 }
