@@ -14,26 +14,26 @@ mod sanitize;
 pub mod sender;
 mod token;
 mod warroom;
+mod write;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
-use serde::{Deserialize, Serialize};
 
 pub use error::ClientError;
 pub use http::{MAX_BODY, redact_url};
-pub use sanitize::{clean_answer, clean_detail, clean_event, clean_followup, clean_incident};
+pub use sanitize::{
+    clean_answer, clean_detail, clean_event, clean_followup, clean_incident, clean_stats,
+};
 pub use token::{Token, TokenSource, load_token};
 pub use warroom::WarroomBackend;
 pub use warroom::urlencode;
+pub use write::{PlannedRequest, Write, WriteOp, identity, new_key};
 
-use crate::model::wire::{
-    ChangesResponse, ChecklistRequest, DeclareRequest, ListResponse, PatchRequest, TextRequest,
-    TimelinePage, TransitionRequest, WriteAnswer,
-};
-use crate::model::{ActorRole, FollowUp, Incident, IncidentDetail, IncidentId, ResponderAction};
+use crate::model::wire::{ChangesResponse, ListResponse, TimelinePage, WriteAnswer};
+use crate::model::{ActorRole, FollowUp, Incident, IncidentDetail, IncidentId};
 
 pub enum Fetched<T> {
     Fresh { value: T, etag: Option<String> },
@@ -293,33 +293,6 @@ pub fn connect(
     Ok((Reader::new(b.clone()), Writer::new(b)))
 }
 
-/// A write as the HTTP request it becomes: what `--dry-run` prints.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PlannedRequest {
-    pub method: String,
-    pub url: String,
-    /// Every header we would send, except `Authorization`.
-    pub headers: Vec<(String, String)>,
-    pub body: Option<serde_json::Value>,
-}
-
-impl PlannedRequest {
-    /// As a person reads an HTTP request.
-    pub fn display(&self) -> String {
-        let mut s = format!("{} {}\n", self.method, self.url);
-        s.push_str("Authorization: Bearer <token, not shown>\n");
-        for (k, v) in &self.headers {
-            s.push_str(&format!("{k}: {v}\n"));
-        }
-        if let Some(b) = &self.body {
-            s.push_str("Content-Type: application/json\n\n");
-            s.push_str(&serde_json::to_string_pretty(b).unwrap_or_default());
-            s.push('\n');
-        }
-        s
-    }
-}
-
 /// An Alertmanager silence, as the console lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SilenceInfo {
@@ -384,173 +357,4 @@ impl Capabilities {
         user_directory: false,
         edit: true,
     };
-}
-
-/// One write, as queued and sent. Serializable so it can sit in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum WriteOp {
-    Declare {
-        body: DeclareRequest,
-    },
-    Patch {
-        id: IncidentId,
-        if_match: u64,
-        body: PatchRequest,
-    },
-    Transition {
-        id: IncidentId,
-        body: TransitionRequest,
-    },
-    Note {
-        id: IncidentId,
-        body: TextRequest,
-    },
-    StakeholderUpdate {
-        id: IncidentId,
-        body: TextRequest,
-    },
-    Responder {
-        id: IncidentId,
-        body: ResponderAction,
-    },
-    Checklist {
-        id: IncidentId,
-        body: ChecklistRequest,
-    },
-    /// One-step resolve (PagerDuty).
-    Resolve {
-        id: IncidentId,
-    },
-    /// Silence the alert group behind an incident (Alertmanager).
-    Silence {
-        id: IncidentId,
-        comment: String,
-        minutes: u32,
-    },
-    ExpireSilence {
-        silence_id: String,
-    },
-    /// A follow-up action on an incident (closed ones included).
-    AddFollowUp {
-        id: IncidentId,
-        body: crate::model::NewFollowUp,
-    },
-    UpdateFollowUp {
-        id: IncidentId,
-        followup: u64,
-        body: crate::model::FollowUpPatch,
-    },
-}
-
-impl WriteOp {
-    pub fn incident(&self) -> Option<IncidentId> {
-        match self {
-            Self::Declare { .. } | Self::ExpireSilence { .. } => None,
-            Self::Patch { id, .. }
-            | Self::Transition { id, .. }
-            | Self::Note { id, .. }
-            | Self::StakeholderUpdate { id, .. }
-            | Self::Responder { id, .. }
-            | Self::Checklist { id, .. }
-            | Self::Resolve { id }
-            | Self::Silence { id, .. }
-            | Self::AddFollowUp { id, .. }
-            | Self::UpdateFollowUp { id, .. } => Some(*id),
-        }
-    }
-
-    /// A short description for the pending marks on the timeline.
-    pub fn describe(&self) -> String {
-        let short = |s: &str| crate::text::one_line(s, 40);
-        match self {
-            Self::Declare { body } => format!("declare {}: {}", body.severity, short(&body.title)),
-            Self::Patch { body, .. } => match body.severity {
-                Some(s) => format!("severity -> {s}"),
-                None => "edit fields".into(),
-            },
-            Self::Transition { body, .. } => {
-                format!(
-                    "{}status -> {}",
-                    if body.force { "FORCE " } else { "" },
-                    body.to
-                )
-            }
-            Self::Note { body, .. } => format!("note: {}", short(&body.text)),
-            Self::StakeholderUpdate { body, .. } => {
-                format!("stakeholder update: {}", short(&body.text))
-            }
-            Self::Responder { body, .. } => match body {
-                ResponderAction::Page { handle, role, .. } => {
-                    format!("page {handle} as {}", role.short())
-                }
-                ResponderAction::AssignRole { handle, role } => {
-                    format!("{handle} -> {}", role.short())
-                }
-                ResponderAction::Acknowledge { handle } => format!("{handle} acknowledges"),
-                ResponderAction::Join { handle } => format!("{handle} joins"),
-                ResponderAction::Leave { handle } => format!("{handle} leaves"),
-            },
-            Self::Resolve { .. } => "resolve".into(),
-            Self::Silence {
-                comment, minutes, ..
-            } => format!("silence {minutes}m: {}", short(comment)),
-            Self::ExpireSilence { silence_id } => format!("expire silence {}", short(silence_id)),
-            Self::AddFollowUp { body, .. } => format!("follow-up: {}", short(&body.title)),
-            Self::UpdateFollowUp { followup, body, .. } => match body.status {
-                Some(s) => format!("follow-up #{followup} -> {}", s.as_str()),
-                None => format!("edit follow-up #{followup}"),
-            },
-            Self::Checklist { body, .. } => {
-                format!(
-                    "{} {} item {}",
-                    if body.done { "tick" } else { "untick" },
-                    body.phase,
-                    body.item + 1
-                )
-            }
-        }
-    }
-}
-
-/// A write with the key that makes its delivery idempotent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Write {
-    pub key: String,
-    pub op: WriteOp,
-    /// Who queued it: the [`identity`] of the credentials in use then. A
-    /// write is replayed only under the same identity, so a note queued
-    /// with one person's token is never sent (and credited) with another's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queued_by: Option<String>,
-}
-
-impl Write {
-    pub fn new(op: WriteOp) -> Self {
-        Self {
-            key: new_key(),
-            op,
-            queued_by: None,
-        }
-    }
-}
-
-/// A stable fingerprint of a token, for the outbox: never the token, and
-/// not enough of its hash to test guesses against.
-pub fn identity(token: Option<&Token>) -> String {
-    match token {
-        Some(t) => {
-            use sha2::{Digest, Sha256};
-            let h = Sha256::digest(format!("warroom-outbox-identity\0{}", t.expose()));
-            format!("token:{}", hex::encode(&h[..8]))
-        }
-        None => "anonymous".into(),
-    }
-}
-
-pub fn new_key() -> String {
-    use rand::RngCore;
-    let mut b = [0u8; 16];
-    rand::rng().fill_bytes(&mut b);
-    hex::encode(b)
 }

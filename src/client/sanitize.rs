@@ -25,6 +25,30 @@ pub fn clean_followup(f: &mut crate::model::FollowUp) {
     }
 }
 
+/// Every name in the metrics came from somebody's input.
+pub fn clean_stats(s: &mut crate::model::stats::Stats) {
+    use crate::text::clean_in_place;
+    for x in &mut s.slowest {
+        clean_in_place(&mut x.title, false);
+    }
+    for x in &mut s.most_skipped {
+        clean_in_place(&mut x.1, false);
+    }
+    for x in &mut s.load {
+        clean_in_place(&mut x.handle, false);
+    }
+    for x in s.top_services.iter_mut().chain(s.top_alerts.iter_mut()) {
+        clean_in_place(&mut x.0, false);
+    }
+    s.by_service = std::mem::take(&mut s.by_service)
+        .into_iter()
+        .map(|(mut k, v)| {
+            clean_in_place(&mut k, false);
+            (k, v)
+        })
+        .collect();
+}
+
 pub fn clean_detail(d: &mut IncidentDetail) {
     clean_incident(&mut d.incident);
     clean_responders(&mut d.responders);

@@ -4,7 +4,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::overlay::text_of;
-use super::update::send;
+use super::incident_actions::send;
 use super::{App, Command, Confirm, Overlay, ResponderForm};
 use crate::client::WriteOp;
 use crate::model::{ResponderAction, Role};

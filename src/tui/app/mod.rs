@@ -3,12 +3,14 @@
 
 mod attention;
 pub mod closed;
+mod conflict;
 pub mod followups;
 mod form_keys;
 mod incident_actions;
 pub mod incident_form;
 mod incoming;
 mod merge;
+mod navigation;
 mod overlay;
 pub mod overlay_keys;
 pub mod similar;

@@ -4,16 +4,17 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::overlay::{FilterChoice, line_input, text_of};
 use super::{
-    App, Chooser, ChooserKind, Command, Confirm, Conflict, Flash, IncidentForm, Msg, Overlay,
-    Palette, Pending, TimeMode,
+    App, Chooser, ChooserKind, Command, Confirm, Flash, IncidentForm, Msg, Overlay, Palette,
+    Pending, TimeMode,
 };
-use crate::client::WriteOp;
 use crate::model::{ActorRole, Severity, Status};
 use crate::tui::keymap::{self, Act, Pane};
 
+use super::conflict::flash_key;
 use super::incident_actions::incident_act;
 pub(super) use super::incident_actions::{save_draft, send, severity_change};
 use super::incoming::{delivery, feed};
+use super::navigation::{click, focus, move_by, page};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
     match msg {
@@ -221,77 +222,6 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     }
 }
 
-fn flash_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
-    let conflict = app.flash.as_ref().and_then(|f| f.conflict.clone());
-    match (k.code, conflict) {
-        (KeyCode::Char('r'), Some(c)) => match c.now.clone() {
-            Some(now) => {
-                app.flash = None;
-                retry_on(app, *c, now)
-            }
-            // Retrying before we know what is true now would be the same
-            // blind write that just lost.
-            None => Vec::new(),
-        },
-        // A conflict holds the user's action: only its own key drops it.
-        (KeyCode::Char('d'), _) => {
-            app.flash = None;
-            Vec::new()
-        }
-        (KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'), None) => {
-            app.flash = None;
-            Vec::new()
-        }
-        _ => Vec::new(),
-    }
-}
-
-/// A refused change restated against the incident as it is now: a new
-/// request (new key) based on the current version, through the same
-/// confirmations a fresh change would get, and said in absolute terms
-/// ("set SEV3: it is SEV1 now").
-fn retry_on(app: &mut App, c: Conflict, now: crate::model::Incident) -> Vec<Command> {
-    let op = match c.write.op {
-        WriteOp::Patch { id, body, .. } => {
-            let op = WriteOp::Patch {
-                id,
-                if_match: now.version,
-                body: body.clone(),
-            };
-            if let Some(to) = body.severity {
-                if to == now.severity {
-                    app.flash = Some(Flash::info(
-                        format!("Nothing to retry on {id}"),
-                        format!("{id} is {to} already (someone set it first)."),
-                    ));
-                    return Vec::new();
-                }
-                let lowering_sev1 = now.severity == Severity::Sev1;
-                if to == Severity::Sev1 || lowering_sev1 {
-                    app.overlay = Some(Overlay::Confirm(Confirm::Write {
-                        title: format!("Retry on {id}: set {to}?"),
-                        text: format!(
-                            "{id} {}\nSet {to}: it is {} now (someone changed it first).{}",
-                            crate::text::one_line(&now.title, 60),
-                            now.severity,
-                            if lowering_sev1 {
-                                "\nThis lowers a SEV1."
-                            } else {
-                                ""
-                            }
-                        ),
-                        op,
-                    }));
-                    return Vec::new();
-                }
-            }
-            op
-        }
-        op => op,
-    };
-    send(app, op)
-}
-
 /// Runs an action named by a key or the palette.
 pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
     if let Some(why) = unavailable(app, act) {
@@ -476,90 +406,5 @@ pub fn unavailable(app: &App, act: Act) -> Option<String> {
             "Your token has the {role} role; this needs {needed}."
         )),
         _ => None,
-    }
-}
-
-fn focus(app: &mut App, pane: Pane) {
-    app.focus = pane;
-    if pane != Pane::List {
-        app.detail_pane = pane;
-    }
-}
-
-/// A click focuses the pane and moves its cursor to the row clicked; in
-/// the list that selects the incident (it never acts on it).
-fn click(app: &mut App, pane: Pane, row: Option<usize>) -> Vec<Command> {
-    if app.overlay.is_some() || app.flash.is_some() {
-        return Vec::new();
-    }
-    focus(app, pane);
-    let Some(i) = row else {
-        return Vec::new();
-    };
-    match pane {
-        Pane::List => {
-            let id = app.visible.get(i).map(|&n| app.incidents[n].id);
-            app.select(id)
-        }
-        Pane::Checklist => {
-            app.checklist_cursor = i;
-            Vec::new()
-        }
-        Pane::Responders => {
-            app.responder_cursor = i;
-            Vec::new()
-        }
-        Pane::Timeline => Vec::new(),
-    }
-}
-
-fn page(app: &App) -> usize {
-    (app.size.1 as usize / 3).max(3)
-}
-
-fn move_by(app: &mut App, delta: isize) -> Vec<Command> {
-    let clamp = |cur: usize, len: usize| -> usize {
-        if len == 0 {
-            return 0;
-        }
-        (cur as isize)
-            .saturating_add(delta)
-            .clamp(0, len as isize - 1) as usize
-    };
-    match app.focus {
-        Pane::List => {
-            let Some(cur) = app.selected_index().or(if app.visible.is_empty() {
-                None
-            } else {
-                Some(0)
-            }) else {
-                return Vec::new();
-            };
-            let next = clamp(cur, app.visible.len());
-            let id = app.incidents[app.visible[next]].id;
-            app.select(Some(id))
-        }
-        Pane::Timeline => {
-            let len = app.selected_detail().map_or(0, |d| d.timeline.len());
-            // Down moves towards the newest event, so it reduces `back`.
-            let back = (app.timeline_back as isize)
-                .saturating_sub(delta)
-                .clamp(0, len.saturating_sub(1) as isize);
-            app.timeline_back = back as usize;
-            app.maybe_load_older()
-        }
-        Pane::Checklist => {
-            let len = app
-                .selected_detail()
-                .and_then(|d| d.current_checklist())
-                .map_or(0, |c| c.items.len());
-            app.checklist_cursor = clamp(app.checklist_cursor, len);
-            Vec::new()
-        }
-        Pane::Responders => {
-            let len = app.selected_detail().map_or(0, |d| d.responders.len());
-            app.responder_cursor = clamp(app.responder_cursor, len);
-            Vec::new()
-        }
     }
 }

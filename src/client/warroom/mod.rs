@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use super::http::{REQUEST_TIMEOUT, content_type, decode, error_from, read_capped, transport};
 use super::{
     Capabilities, ClientError, Fetched, PlannedRequest, ReadBackend, Token, Write, WriteBackend,
-    WriteOp, clean_answer, clean_detail, clean_event, clean_followup, clean_incident,
+    clean_detail, clean_event, clean_followup, clean_incident, clean_stats,
 };
 use crate::model::wire::{ChangesResponse, ErrorBody, ListResponse, TimelinePage, WriteAnswer};
 use crate::model::{ActorRole, FollowUp, Incident, IncidentDetail, IncidentId};
@@ -20,6 +20,8 @@ struct FollowUps {
     followups: Vec<FollowUp>,
 }
 use crate::text::one_line;
+
+mod writes;
 
 pub struct WarroomBackend {
     client: reqwest::Client,
@@ -81,112 +83,6 @@ impl WarroomBackend {
             value: decode(ct, &body)?,
             etag,
         })
-    }
-
-    fn plan_write(&self, w: &Write) -> Result<PlannedRequest, ClientError> {
-        let json = |v: Result<serde_json::Value, serde_json::Error>| {
-            v.map_err(|e| ClientError::BadResponse(format!("cannot encode the request: {e}")))
-        };
-        let (method, path, body, if_match) = match &w.op {
-            WriteOp::Declare { body } => (
-                Method::POST,
-                "/incidents".to_string(),
-                json(serde_json::to_value(body))?,
-                None,
-            ),
-            WriteOp::Patch { id, if_match, body } => (
-                Method::PATCH,
-                format!("/incidents/{id}"),
-                json(serde_json::to_value(body))?,
-                Some(*if_match),
-            ),
-            WriteOp::Transition { id, body } => (
-                Method::POST,
-                format!("/incidents/{id}/transition"),
-                json(serde_json::to_value(body))?,
-                None,
-            ),
-            WriteOp::Note { id, body } => (
-                Method::POST,
-                format!("/incidents/{id}/notes"),
-                json(serde_json::to_value(body))?,
-                None,
-            ),
-            WriteOp::StakeholderUpdate { id, body } => (
-                Method::POST,
-                format!("/incidents/{id}/updates"),
-                json(serde_json::to_value(body))?,
-                None,
-            ),
-            WriteOp::Responder { id, body } => (
-                Method::POST,
-                format!("/incidents/{id}/responders"),
-                json(serde_json::to_value(body))?,
-                None,
-            ),
-            WriteOp::Checklist { id, body } => (
-                Method::POST,
-                format!("/incidents/{id}/checklist"),
-                json(serde_json::to_value(body))?,
-                None,
-            ),
-            WriteOp::AddFollowUp { id, body } => (
-                Method::POST,
-                format!("/incidents/{id}/followups"),
-                json(serde_json::to_value(body))?,
-                None,
-            ),
-            WriteOp::UpdateFollowUp { followup, body, .. } => (
-                Method::PATCH,
-                format!("/followups/{followup}"),
-                json(serde_json::to_value(body))?,
-                None,
-            ),
-            other => return Err(ClientError::Unsupported(other.describe())),
-        };
-        let mut headers = vec![("Idempotency-Key".to_string(), w.key.clone())];
-        if let Some(v) = if_match {
-            headers.push(("If-Match".to_string(), format!("\"{v}\"")));
-        }
-        Ok(PlannedRequest {
-            method: method.to_string(),
-            url: format!("{}/api/v1{path}", self.base),
-            headers,
-            body: Some(body),
-        })
-    }
-
-    async fn send_write(&self, w: &Write) -> Result<Option<WriteAnswer>, ClientError> {
-        let plan = self.plan_write(w)?;
-        let method = Method::from_bytes(plan.method.as_bytes())
-            .map_err(|e| ClientError::BadResponse(e.to_string()))?;
-        let mut r = self
-            .client
-            .request(method, &plan.url)
-            .timeout(REQUEST_TIMEOUT)
-            .json(&plan.body);
-        if let Some(t) = &self.token {
-            r = r.bearer_auth(t.expose());
-        }
-        for (k, v) in &plan.headers {
-            r = r.header(k, v);
-        }
-        let resp = r.send().await.map_err(transport)?;
-        if !resp.status().is_success() {
-            return Err(error_from(resp, warroom_error).await);
-        }
-        // A follow-up is not the incident: nothing to merge into its view.
-        if matches!(
-            w.op,
-            WriteOp::AddFollowUp { .. } | WriteOp::UpdateFollowUp { .. }
-        ) {
-            return Ok(None);
-        }
-        let ct = content_type(&resp);
-        let body = read_capped(resp).await?;
-        let mut a: WriteAnswer = decode(ct, &body)?;
-        clean_answer(&mut a);
-        Ok(Some(a))
     }
 }
 
@@ -537,28 +433,4 @@ pub fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-/// Every name in the metrics came from somebody's input.
-fn clean_stats(s: &mut crate::model::stats::Stats) {
-    use crate::text::clean_in_place;
-    for x in &mut s.slowest {
-        clean_in_place(&mut x.title, false);
-    }
-    for x in &mut s.most_skipped {
-        clean_in_place(&mut x.1, false);
-    }
-    for x in &mut s.load {
-        clean_in_place(&mut x.handle, false);
-    }
-    for x in s.top_services.iter_mut().chain(s.top_alerts.iter_mut()) {
-        clean_in_place(&mut x.0, false);
-    }
-    s.by_service = std::mem::take(&mut s.by_service)
-        .into_iter()
-        .map(|(mut k, v)| {
-            clean_in_place(&mut k, false);
-            (k, v)
-        })
-        .collect();
 }

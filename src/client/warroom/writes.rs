@@ -1,0 +1,119 @@
+//! Writes to a warroom server: the request each write becomes (also
+//! what `--dry-run` prints), and sending it with its idempotency key.
+
+use reqwest::Method;
+
+use super::{WarroomBackend, warroom_error};
+use crate::client::http::{
+    REQUEST_TIMEOUT, content_type, decode, error_from, read_capped, transport,
+};
+use crate::client::{ClientError, PlannedRequest, Write, WriteOp, clean_answer};
+use crate::model::wire::WriteAnswer;
+
+impl WarroomBackend {
+    pub(super) fn plan_write(&self, w: &Write) -> Result<PlannedRequest, ClientError> {
+        let json = |v: Result<serde_json::Value, serde_json::Error>| {
+            v.map_err(|e| ClientError::BadResponse(format!("cannot encode the request: {e}")))
+        };
+        let (method, path, body, if_match) = match &w.op {
+            WriteOp::Declare { body } => (
+                Method::POST,
+                "/incidents".to_string(),
+                json(serde_json::to_value(body))?,
+                None,
+            ),
+            WriteOp::Patch { id, if_match, body } => (
+                Method::PATCH,
+                format!("/incidents/{id}"),
+                json(serde_json::to_value(body))?,
+                Some(*if_match),
+            ),
+            WriteOp::Transition { id, body } => (
+                Method::POST,
+                format!("/incidents/{id}/transition"),
+                json(serde_json::to_value(body))?,
+                None,
+            ),
+            WriteOp::Note { id, body } => (
+                Method::POST,
+                format!("/incidents/{id}/notes"),
+                json(serde_json::to_value(body))?,
+                None,
+            ),
+            WriteOp::StakeholderUpdate { id, body } => (
+                Method::POST,
+                format!("/incidents/{id}/updates"),
+                json(serde_json::to_value(body))?,
+                None,
+            ),
+            WriteOp::Responder { id, body } => (
+                Method::POST,
+                format!("/incidents/{id}/responders"),
+                json(serde_json::to_value(body))?,
+                None,
+            ),
+            WriteOp::Checklist { id, body } => (
+                Method::POST,
+                format!("/incidents/{id}/checklist"),
+                json(serde_json::to_value(body))?,
+                None,
+            ),
+            WriteOp::AddFollowUp { id, body } => (
+                Method::POST,
+                format!("/incidents/{id}/followups"),
+                json(serde_json::to_value(body))?,
+                None,
+            ),
+            WriteOp::UpdateFollowUp { followup, body, .. } => (
+                Method::PATCH,
+                format!("/followups/{followup}"),
+                json(serde_json::to_value(body))?,
+                None,
+            ),
+            other => return Err(ClientError::Unsupported(other.describe())),
+        };
+        let mut headers = vec![("Idempotency-Key".to_string(), w.key.clone())];
+        if let Some(v) = if_match {
+            headers.push(("If-Match".to_string(), format!("\"{v}\"")));
+        }
+        Ok(PlannedRequest {
+            method: method.to_string(),
+            url: format!("{}/api/v1{path}", self.base),
+            headers,
+            body: Some(body),
+        })
+    }
+
+    pub(super) async fn send_write(&self, w: &Write) -> Result<Option<WriteAnswer>, ClientError> {
+        let plan = self.plan_write(w)?;
+        let method = Method::from_bytes(plan.method.as_bytes())
+            .map_err(|e| ClientError::BadResponse(e.to_string()))?;
+        let mut r = self
+            .client
+            .request(method, &plan.url)
+            .timeout(REQUEST_TIMEOUT)
+            .json(&plan.body);
+        if let Some(t) = &self.token {
+            r = r.bearer_auth(t.expose());
+        }
+        for (k, v) in &plan.headers {
+            r = r.header(k, v);
+        }
+        let resp = r.send().await.map_err(transport)?;
+        if !resp.status().is_success() {
+            return Err(error_from(resp, warroom_error).await);
+        }
+        // A follow-up is not the incident: nothing to merge into its view.
+        if matches!(
+            w.op,
+            WriteOp::AddFollowUp { .. } | WriteOp::UpdateFollowUp { .. }
+        ) {
+            return Ok(None);
+        }
+        let ct = content_type(&resp);
+        let body = read_capped(resp).await?;
+        let mut a: WriteAnswer = decode(ct, &body)?;
+        clean_answer(&mut a);
+        Ok(Some(a))
+    }
+}

@@ -1,0 +1,90 @@
+//! Moving around: keys, clicks and the wheel move the cursor of the
+//! focused pane; in the list that selects an incident, never acts on it.
+
+use super::{App, Command};
+use crate::tui::keymap::Pane;
+
+pub(super) fn focus(app: &mut App, pane: Pane) {
+    app.focus = pane;
+    if pane != Pane::List {
+        app.detail_pane = pane;
+    }
+}
+
+/// A click focuses the pane and moves its cursor to the row clicked; in
+/// the list that selects the incident (it never acts on it).
+pub(super) fn click(app: &mut App, pane: Pane, row: Option<usize>) -> Vec<Command> {
+    if app.overlay.is_some() || app.flash.is_some() {
+        return Vec::new();
+    }
+    focus(app, pane);
+    let Some(i) = row else {
+        return Vec::new();
+    };
+    match pane {
+        Pane::List => {
+            let id = app.visible.get(i).map(|&n| app.incidents[n].id);
+            app.select(id)
+        }
+        Pane::Checklist => {
+            app.checklist_cursor = i;
+            Vec::new()
+        }
+        Pane::Responders => {
+            app.responder_cursor = i;
+            Vec::new()
+        }
+        Pane::Timeline => Vec::new(),
+    }
+}
+
+pub(super) fn page(app: &App) -> usize {
+    (app.size.1 as usize / 3).max(3)
+}
+
+pub(super) fn move_by(app: &mut App, delta: isize) -> Vec<Command> {
+    let clamp = |cur: usize, len: usize| -> usize {
+        if len == 0 {
+            return 0;
+        }
+        (cur as isize)
+            .saturating_add(delta)
+            .clamp(0, len as isize - 1) as usize
+    };
+    match app.focus {
+        Pane::List => {
+            let Some(cur) = app.selected_index().or(if app.visible.is_empty() {
+                None
+            } else {
+                Some(0)
+            }) else {
+                return Vec::new();
+            };
+            let next = clamp(cur, app.visible.len());
+            let id = app.incidents[app.visible[next]].id;
+            app.select(Some(id))
+        }
+        Pane::Timeline => {
+            let len = app.selected_detail().map_or(0, |d| d.timeline.len());
+            // Down moves towards the newest event, so it reduces `back`.
+            let back = (app.timeline_back as isize)
+                .saturating_sub(delta)
+                .clamp(0, len.saturating_sub(1) as isize);
+            app.timeline_back = back as usize;
+            app.maybe_load_older()
+        }
+        Pane::Checklist => {
+            let len = app
+                .selected_detail()
+                .and_then(|d| d.current_checklist())
+                .map_or(0, |c| c.items.len());
+            app.checklist_cursor = clamp(app.checklist_cursor, len);
+            Vec::new()
+        }
+        Pane::Responders => {
+            let len = app.selected_detail().map_or(0, |d| d.responders.len());
+            app.responder_cursor = clamp(app.responder_cursor, len);
+            Vec::new()
+        }
+    }
+}
