@@ -11,10 +11,8 @@ use super::lifecycle::{TransitionError, check_transition};
 use super::roster::{assign_role, responder};
 pub use super::validate::{MAX_TAG, MAX_TAGS};
 pub(crate) use super::validate::{check_tags, check_text};
-use super::wire::{DeclareRequest, PatchRequest};
-use super::{
-    EventKind, IncidentDetail, Phase, Responder, ResponderState, Role, Status, TimelineEvent,
-};
+use super::wire::PatchRequest;
+use super::{EventKind, IncidentDetail, Phase, Role, Status, TimelineEvent};
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_TEXT: usize = 10_000;
@@ -378,18 +376,6 @@ pub fn check_patch(p: &PatchRequest) -> Result<(), DomainError> {
     Ok(())
 }
 
-/// The bounds a declaration must keep (see [`check_patch`]).
-pub fn check_declare(req: &DeclareRequest) -> Result<(), DomainError> {
-    check_text("title", &req.title, MAX_TITLE)?;
-    check_text("service", &req.service, MAX_SHORT)?;
-    if req.summary.chars().count() > MAX_TEXT {
-        return Err(DomainError::Invalid(format!(
-            "`summary` is longer than {MAX_TEXT} characters"
-        )));
-    }
-    check_tags(&req.tags)
-}
-
 fn patch(
     detail: &mut IncidentDetail,
     p: PatchRequest,
@@ -467,76 +453,4 @@ fn patch(
         events.push(EventKind::FieldsEdited { fields: edited });
     }
     Ok(events)
-}
-
-/// A new incident from a declare request, with checklists from `runbook`.
-pub fn declare(
-    id: super::IncidentId,
-    req: super::wire::DeclareRequest,
-    actor: &Actor,
-    checklists: Vec<super::Checklist>,
-    now: DateTime<Utc>,
-) -> Result<IncidentDetail, DomainError> {
-    let integration = actor.role == ActorRole::Integration;
-    if actor.role < ActorRole::Commander && !integration {
-        return Err(DomainError::Forbidden(format!(
-            "a {} token cannot declare incidents; it needs the commander role",
-            actor.role
-        )));
-    }
-    check_declare(&req)?;
-    // A person who declares is the IC until they hand over; an integration
-    // opens the incident with nobody in charge, for a person to take.
-    let commander = match req.commander.filter(|c| !c.trim().is_empty()) {
-        Some(c) => Some(c),
-        None if integration => None,
-        None => Some(actor.handle.clone()),
-    };
-    if let Some(c) = &commander {
-        check_text("commander", c, MAX_SHORT)?;
-    }
-    let incident = super::Incident {
-        id,
-        title: req.title.clone(),
-        summary: req.summary,
-        service: req.service,
-        severity: req.severity,
-        status: Status::Triggered,
-        commander: commander.clone(),
-        tags: req.tags,
-        declared_at: now,
-        updated_at: now,
-        status_times: [(Status::Triggered, now)].into_iter().collect(),
-        last_stakeholder_update_at: None,
-        version: 1,
-        last_seq: 1,
-        summary_cut: false,
-        impact_started_at: None,
-    };
-    let responders = commander
-        .map(|c| Responder {
-            handle: c.clone(),
-            name: c,
-            role: Role::IncidentCommander,
-            state: ResponderState::Joined,
-            since: now,
-        })
-        .into_iter()
-        .collect();
-    let timeline = vec![TimelineEvent {
-        seq: 1,
-        at: now,
-        author: actor.handle.clone(),
-        kind: EventKind::Declared {
-            title: req.title,
-            severity: req.severity,
-        },
-        written_at: None,
-    }];
-    Ok(IncidentDetail {
-        incident,
-        timeline,
-        responders,
-        checklists,
-    })
 }

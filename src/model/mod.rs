@@ -5,6 +5,7 @@
 
 mod action;
 mod checklist;
+mod declare;
 mod followup;
 mod incident;
 mod lifecycle;
@@ -21,9 +22,10 @@ pub mod wire;
 
 pub use action::{
     Action, Actor, ActorRole, DomainError, MAX_RESPONDERS, MAX_SHORT, MAX_TAG, MAX_TAGS, MAX_TEXT,
-    MAX_TITLE, ResponderAction, apply, check_declare, check_patch, declare,
+    MAX_TITLE, ResponderAction, apply, check_patch,
 };
 pub use checklist::{Checklist, ChecklistItem, Phase};
+pub use declare::{check_declare, declare};
 pub use followup::{
     FollowUp, FollowUpPatch, FollowUpStatus, MAX_FOLLOWUPS, MAX_LINK, NewFollowUp, Priority,
 };

@@ -3,8 +3,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::overlay::text_of;
 use super::incident_actions::send;
+use super::overlay::text_of;
 use super::{App, Command, Confirm, Overlay, ResponderForm};
 use crate::client::WriteOp;
 use crate::model::{ResponderAction, Role};
