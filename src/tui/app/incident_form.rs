@@ -20,6 +20,8 @@ pub enum FormField {
     Severity,
     Summary,
     Tags,
+    /// When the impact began, if before anyone noticed (edit only).
+    Impact,
 }
 
 impl FormField {
@@ -30,6 +32,7 @@ impl FormField {
             FormField::Severity => "Severity",
             FormField::Summary => "Summary",
             FormField::Tags => "Tags (comma-separated)",
+            FormField::Impact => "Impact started (UTC, YYYY-MM-DD HH:MM; for the postmortem)",
         }
     }
 }
@@ -46,6 +49,7 @@ const EDIT: &[FormField] = &[
     FormField::Service,
     FormField::Summary,
     FormField::Tags,
+    FormField::Impact,
 ];
 
 pub struct IncidentForm {
@@ -56,6 +60,7 @@ pub struct IncidentForm {
     pub service: TextArea<'static>,
     pub summary: TextArea<'static>,
     pub tags: TextArea<'static>,
+    pub impact: TextArea<'static>,
     pub severity: Severity,
     pub field: FormField,
     /// Why the last Enter was refused.
@@ -70,6 +75,7 @@ impl IncidentForm {
             service: line_input("", "service"),
             summary: line_input("", "what we know so far (optional)"),
             tags: line_input("", ""),
+            impact: line_input("", ""),
             severity: Severity::Sev3,
             field: FormField::Title,
             error: None,
@@ -85,6 +91,12 @@ impl IncidentForm {
             // elsewhere are kept as they are unless the IC edits it.
             summary: line_input(&i.summary.replace('\n', " ⏎ "), "what we know so far"),
             tags: line_input(&i.tags.join(", "), "db, eu-west"),
+            impact: line_input(
+                &i.impact_started_at
+                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_default(),
+                "when it began, if before it was noticed",
+            ),
             severity: i.severity,
             field: FormField::Title,
             error: None,
@@ -105,6 +117,7 @@ impl IncidentForm {
             FormField::Service => Some(&self.service),
             FormField::Summary => Some(&self.summary),
             FormField::Tags => Some(&self.tags),
+            FormField::Impact => Some(&self.impact),
             FormField::Severity => None,
         }
     }
@@ -115,6 +128,7 @@ impl IncidentForm {
             FormField::Service => Some(&mut self.service),
             FormField::Summary => Some(&mut self.summary),
             FormField::Tags => Some(&mut self.tags),
+            FormField::Impact => Some(&mut self.impact),
             FormField::Severity => None,
         }
     }
@@ -183,11 +197,29 @@ impl IncidentForm {
         // someone else changed in the meantime with the old value.
         let summary = self.summary_text();
         let tags = self.tag_list();
+        let impact = match self.text(FormField::Impact).as_str() {
+            "" => None,
+            t => Some(
+                chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M")
+                    .map(|n| n.and_utc())
+                    .map_err(|_| {
+                        (
+                            FormField::Impact,
+                            format!("Impact started `{t}` is not a time like 2026-11-25 13:50."),
+                        )
+                    })?,
+            ),
+        };
+        let same_minute = |a: Option<chrono::DateTime<chrono::Utc>>| {
+            a.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        };
         let body = PatchRequest {
             title: (title != was.title).then_some(title),
             service: (service != was.service).then_some(service),
             summary: (summary != was.summary.trim()).then_some(summary),
             tags: (tags != was.tags).then_some(tags),
+            impact_started_at: impact
+                .filter(|_| same_minute(impact) != same_minute(was.impact_started_at)),
             ..Default::default()
         };
         if body == PatchRequest::default() {
@@ -352,5 +384,36 @@ mod tests {
         key(&mut app, KeyCode::Char('e'));
         assert!(app.overlay.is_none());
         assert!(app.flash.as_ref().unwrap().text.contains("read-only"));
+    }
+
+    #[test]
+    fn the_ic_sets_when_the_impact_started_and_a_bad_time_names_the_field() {
+        let mut app = sample_app(80, 24);
+        key(&mut app, KeyCode::Char('e'));
+        for _ in 0..4 {
+            key(&mut app, KeyCode::Tab);
+        }
+        typ(&mut app, "2026-11-25 13:05 or so");
+        assert!(key(&mut app, KeyCode::Enter).is_empty());
+        let Some(Overlay::Form(f)) = &app.overlay else {
+            panic!("still open")
+        };
+        assert_eq!(f.field, FormField::Impact);
+        assert!(f.error.as_deref().unwrap().contains("not a time"));
+        for _ in 0.." or so".len() {
+            key(&mut app, KeyCode::Backspace);
+        }
+        let cmds = key(&mut app, KeyCode::Enter);
+        let [Command::Send(w)] = &cmds[..] else {
+            panic!("{cmds:?}")
+        };
+        let WriteOp::Patch { body, .. } = &w.op else {
+            panic!("{:?}", w.op)
+        };
+        assert_eq!(
+            body.impact_started_at.map(|t| t.to_rfc3339()),
+            Some("2026-11-25T13:05:00+00:00".to_string())
+        );
+        assert_eq!(body.title, None);
     }
 }
