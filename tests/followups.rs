@@ -8,24 +8,19 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 async fn close(t: &TestServer, id: &str) {
-    for to in [
-        "acknowledged",
-        "investigating",
-        "identified",
-        "contained",
-        "resolved",
-        "verified",
-        "closed",
-    ] {
-        let (s, b) = t
-            .post(
-                &format!("/incidents/{id}/transition"),
-                &t.commander,
-                json!({"to": to, "force": true, "reason": "drill"}),
-            )
-            .await;
-        assert_eq!(s, 200, "{to}: {b}");
-    }
+    t.walk(
+        id,
+        &[
+            "acknowledged",
+            "investigating",
+            "identified",
+            "contained",
+            "resolved",
+            "verified",
+            "closed",
+        ],
+    )
+    .await;
 }
 
 async fn patch(t: &TestServer, path: &str, token: &str, body: Value) -> (u16, Value) {

@@ -102,6 +102,21 @@ impl TestServer {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
+    /// Steps an incident through `statuses` as the commander, forcing past
+    /// open checklist items.
+    pub async fn walk(&self, id: &str, statuses: &[&str]) {
+        for to in statuses {
+            let (s, b) = self
+                .post(
+                    &format!("/incidents/{id}/transition"),
+                    &self.commander,
+                    json!({"to": to, "force": true, "reason": "test"}),
+                )
+                .await;
+            assert_eq!(s, 200, "{to}: {b}");
+        }
+    }
+
     /// Declares an incident as the commander and returns its id.
     pub async fn declare(&self, title: &str, sev: &str) -> String {
         let (s, body) = self

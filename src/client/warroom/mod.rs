@@ -87,6 +87,17 @@ impl WarroomBackend {
 }
 
 impl WarroomBackend {
+    /// A list of follow-ups (one incident's, or across incidents), cleaned.
+    async fn followup_list(&self, path: &str) -> Result<Vec<FollowUp>, ClientError> {
+        match self.get::<FollowUps>(path, None, REQUEST_TIMEOUT).await? {
+            Fetched::Fresh { mut value, .. } => {
+                value.followups.iter_mut().for_each(clean_followup);
+                Ok(value.followups)
+            }
+            Fetched::NotModified => Err(ClientError::BadResponse("304 on follow-ups".into())),
+        }
+    }
+
     /// Reads a whole list (`scope` active, open or all) page by page.
     fn list_path<'a>(
         &'a self,
@@ -258,14 +269,8 @@ impl ReadBackend for WarroomBackend {
 
     fn followups(&self, id: IncidentId) -> BoxFuture<'_, Result<Vec<FollowUp>, ClientError>> {
         async move {
-            let path = format!("/incidents/{id}/followups");
-            match self.get::<FollowUps>(&path, None, REQUEST_TIMEOUT).await? {
-                Fetched::Fresh { mut value, .. } => {
-                    value.followups.iter_mut().for_each(clean_followup);
-                    Ok(value.followups)
-                }
-                Fetched::NotModified => Err(ClientError::BadResponse("304 on follow-ups".into())),
-            }
+            self.followup_list(&format!("/incidents/{id}/followups"))
+                .await
         }
         .boxed()
     }
@@ -274,17 +279,7 @@ impl ReadBackend for WarroomBackend {
         &'a self,
         query: &'a str,
     ) -> BoxFuture<'a, Result<Vec<FollowUp>, ClientError>> {
-        async move {
-            let path = format!("/followups?{query}");
-            match self.get::<FollowUps>(&path, None, REQUEST_TIMEOUT).await? {
-                Fetched::Fresh { mut value, .. } => {
-                    value.followups.iter_mut().for_each(clean_followup);
-                    Ok(value.followups)
-                }
-                Fetched::NotModified => Err(ClientError::BadResponse("304 on follow-ups".into())),
-            }
-        }
-        .boxed()
+        async move { self.followup_list(&format!("/followups?{query}")).await }.boxed()
     }
 
     fn postmortem<'a>(

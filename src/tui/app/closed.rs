@@ -6,7 +6,6 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::{App, Command, Overlay};
 use crate::model::Incident;
-use crate::tui::keymap::Pane;
 
 /// How many closed incidents the view reads: enough to find last week's
 /// outage, bounded whatever the history holds.
@@ -35,11 +34,7 @@ pub(super) fn key(
         KeyCode::Char('r') => return open(app),
         KeyCode::Enter => {
             if let Some(id) = rows.and_then(|l| l.get(cursor)).map(|i| i.id) {
-                app.filter = Default::default();
-                app.focus = Pane::List;
-                let mut cmds = app.refilter_for_filter();
-                cmds.extend(app.select(Some(id)));
-                return cmds;
+                return app.open_incident(id);
             }
         }
         _ => {}

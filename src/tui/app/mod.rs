@@ -419,6 +419,16 @@ impl App {
         (0..self.incidents.len()).filter(|&i| self.filter.admits(&self.incidents[i]))
     }
 
+    /// Opens any incident by id (in the list or not: resolved, closed): the
+    /// filter is cleared, the list focused, and its detail read by id.
+    fn open_incident(&mut self, id: IncidentId) -> Vec<Command> {
+        self.filter = Default::default();
+        self.focus = Pane::List;
+        let mut cmds = self.refilter_for_filter();
+        cmds.extend(self.select(Some(id)));
+        cmds
+    }
+
     fn select(&mut self, id: Option<IncidentId>) -> Vec<Command> {
         if id == self.selected {
             return Vec::new();

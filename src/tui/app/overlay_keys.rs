@@ -9,7 +9,7 @@ use super::{App, Command, Confirm, EditorKind, Flash, Overlay, Palette};
 use crate::client::WriteOp;
 use crate::model::wire::{TextRequest, TransitionRequest};
 use crate::model::{IncidentId, Severity, Status};
-use crate::tui::keymap::{Act, BINDINGS, Pane};
+use crate::tui::keymap::{Act, BINDINGS};
 
 use super::form_keys::{responder_key, silence_key};
 
@@ -400,11 +400,7 @@ fn palette_key(app: &mut App, mut p: Palette, k: KeyEvent) -> Vec<Command> {
             if let Ok(id) = typed.trim().parse::<IncidentId>() {
                 // Any incident, in the list or not (resolved, closed): its
                 // detail is read by id; a closed one is read-only.
-                app.filter = Default::default();
-                app.focus = Pane::List;
-                let mut cmds = app.refilter_for_filter();
-                cmds.extend(app.select(Some(id)));
-                return cmds;
+                return app.open_incident(id);
             }
             let exact = matches
                 .iter()

@@ -7,7 +7,6 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use super::{App, Command, Overlay};
 use crate::model::IncidentId;
 use crate::model::wire::Similar;
-use crate::tui::keymap::Pane;
 
 pub(super) fn open(app: &mut App) -> Vec<Command> {
     let Some(id) = app.selected else {
@@ -36,11 +35,7 @@ pub(super) fn key(
         KeyCode::Up | KeyCode::Char('k') => cursor = cursor.saturating_sub(1),
         KeyCode::Enter => {
             if let Some(to) = rows.and_then(|l| l.get(cursor)).map(|s| s.incident.id) {
-                app.filter = Default::default();
-                app.focus = Pane::List;
-                let mut cmds = app.refilter_for_filter();
-                cmds.extend(app.select(Some(to)));
-                return cmds;
+                return app.open_incident(to);
             }
         }
         _ => {}
