@@ -6,6 +6,8 @@ pub mod console;
 mod drafts;
 pub mod fixtures;
 pub mod keymap;
+pub mod screenshots;
+mod svg;
 pub(crate) mod terminal;
 pub mod theme;
 pub mod view;

@@ -151,8 +151,11 @@ fn phase_bar<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
             Some(d) => format!("{name} {}", age(d)),
             None => name.to_string(),
         };
+        // Not the selection's look: the current phase is a fact, not a cursor.
         let style = if s.current {
-            theme.style(Role::Selected)
+            theme
+                .style(Role::Title)
+                .add_modifier(ratatui::style::Modifier::UNDERLINED)
         } else if s.spent.is_some() {
             theme.style(Role::Done)
         } else {

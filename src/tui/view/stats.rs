@@ -66,7 +66,11 @@ pub(super) fn draw(
                         .value((r.median / 60).max(0) as u64)
                         .label(Line::from(sev.as_str()))
                         .text_value(crate::text::duration(chrono::Duration::seconds(r.median)))
-                        .style(theme.sev(*sev))
+                        // The bar in the badge's colour, its label in the badge.
+                        .style(
+                            ratatui::style::Style::new().fg(theme.sev(*sev).bg.unwrap_or_default()),
+                        )
+                        .value_style(theme.sev(*sev))
                 })
             })
             .collect();
