@@ -401,3 +401,62 @@ async fn closed_incidents_page_newest_first() {
         "the newest closed first"
     );
 }
+
+/// The post-incident features at real size: metrics over 10,000
+/// incidents, a search and "seen before" among them, and the postmortem of
+/// a 100,000-event incident, bounded. Timings are printed, not asserted
+/// (benchmarks measure; tests check behaviour).
+#[tokio::test]
+async fn after_the_outage_at_ten_thousand_incidents_and_a_hundred_thousand_events() {
+    let t = TestServer::start().await;
+    let first = seed_incidents(&t.server.store, 10_000);
+    seed_events(&t.server.store, first, 100_000);
+    t.walk(
+        &first.to_string(),
+        &[
+            "acknowledged",
+            "investigating",
+            "identified",
+            "contained",
+            "resolved",
+        ],
+    )
+    .await;
+
+    let started = std::time::Instant::now();
+    let (s, st) = t.get("/stats?since=all", &t.viewer).await;
+    assert_eq!(s, 200, "{st}");
+    assert_eq!(st["overall"]["count"], 10_000);
+    eprintln!("stats over 10,000 incidents: {:?}", started.elapsed());
+
+    let started = std::time::Instant::now();
+    let (s, b) = t.get("/search?q=incident%209999", &t.viewer).await;
+    assert_eq!(s, 200, "{b}");
+    assert!(b["incidents"].as_array().unwrap().len() <= 20);
+    let (s, b) = t.get("/incidents/INC-5/similar", &t.viewer).await;
+    assert_eq!(s, 200, "{b}");
+    eprintln!("search and similar among 10,000: {:?}", started.elapsed());
+
+    let started = std::time::Instant::now();
+    let r = t
+        .req(
+            Method::GET,
+            &format!("/incidents/{first}/postmortem"),
+            &t.viewer,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let md = r.text().await.unwrap();
+    assert!(
+        md.contains("events; the rest: `warroom show"),
+        "says it is cut"
+    );
+    assert!(md.len() < 2_000_000, "bounded: {} bytes", md.len());
+    eprintln!(
+        "postmortem of a 100,000-event incident: {} bytes in {:?}",
+        md.len(),
+        started.elapsed()
+    );
+}

@@ -110,7 +110,11 @@ mod tests {
 
     #[test]
     fn the_server_config_parses_rules_and_refuses_typos() {
-        let c: ServerFileConfig = toml::from_str("listen = \"0.0.0.0:7878\"\n[[alertmanager.rules]]\nlabels = { team = \"x\" }\nseverity = \"SEV2\"").unwrap();
+        let c: ServerFileConfig = toml::from_str(
+            "listen = \"0.0.0.0:7878\"\n[[alertmanager.rules]]\n\
+             labels = { team = \"x\" }\nseverity = \"SEV2\"",
+        )
+        .unwrap();
         assert_eq!(c.alertmanager.rules.len(), 1);
         assert!(
             toml::from_str::<ServerFileConfig>("listne = \"x\"")

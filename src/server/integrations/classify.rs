@@ -81,7 +81,8 @@ mod tests {
     #[test]
     fn the_first_matching_rule_wins_and_defaults_come_from_labels() {
         let c: Classifier = toml::from_str(
-            "[[rules]]\nlabels = { team = \"payments\" }\nseverity = \"SEV1\"\nrunbook = \"payments\"\n[[rules]]\nlabels = {}\nservice = \"catch-all\"",
+            "[[rules]]\nlabels = { team = \"payments\" }\nseverity = \"SEV1\"\n\
+             runbook = \"payments\"\n[[rules]]\nlabels = {}\nservice = \"catch-all\"",
         )
         .unwrap();
         let k = c.classify(&labels(&[("team", "payments"), ("job", "api")]));

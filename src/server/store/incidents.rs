@@ -396,10 +396,12 @@ pub fn save(
     let rev = bump_revision(tx)?;
     let inc = &d.incident;
     tx.prepare_cached(
-        "INSERT INTO incidents (id, status, severity, service, active, rev, alert_group, incident, responders, checklists, listing)
+        "INSERT INTO incidents (id, status, severity, service, active, rev, alert_group,
+                                incident, responders, checklists, listing)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-         ON CONFLICT (id) DO UPDATE SET status = ?2, severity = ?3, service = ?4, active = ?5, rev = ?6,
-           alert_group = COALESCE(?7, alert_group), incident = ?8, responders = ?9, checklists = ?10, listing = ?11",
+         ON CONFLICT (id) DO UPDATE SET status = ?2, severity = ?3, service = ?4, active = ?5,
+           rev = ?6, alert_group = COALESCE(?7, alert_group), incident = ?8, responders = ?9,
+           checklists = ?10, listing = ?11",
     )?
     .execute(params![
         inc.id.0 as i64,

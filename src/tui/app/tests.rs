@@ -215,7 +215,8 @@ fn s_raises_and_asks_before_sev1_and_capital_s_lowers_with_the_version() {
     ));
     let cmds = ch(&mut app, 'y');
     assert!(
-        matches!(sent(&cmds)[..], [WriteOp::Patch { if_match, body, .. }] if *if_match == v && body.severity == Some(Severity::Sev1))
+        matches!(sent(&cmds)[..], [WriteOp::Patch { if_match, body, .. }]
+            if *if_match == v && body.severity == Some(Severity::Sev1))
     );
     let cmds = update(
         &mut app,
@@ -263,9 +264,8 @@ fn i_writes_a_note_saving_the_draft_as_typed_and_esc_keeps_it() {
     // Reopening brings the draft back; Ctrl-S posts it and clears it.
     ch(&mut app, 'i');
     let cmds = ctrl(&mut app, 's');
-    assert!(
-        matches!(sent(&cmds)[..], [WriteOp::Note { body, .. }] if body.text == "Rollback\ndone" && body.written_at == Some(app.now))
-    );
+    assert!(matches!(sent(&cmds)[..], [WriteOp::Note { body, .. }]
+            if body.text == "Rollback\ndone" && body.written_at == Some(app.now)));
     assert!(
         cmds.iter()
             .any(|c| matches!(c, Command::SaveDraft { text, .. } if text.is_empty()))
