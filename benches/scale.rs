@@ -1,0 +1,206 @@
+//! The server under many clients, on loopback, in one process:
+//! - detail `304`s and `200`s under 100 connections, beside a minimal axum
+//!   server measured in the same run (the floor for this machine);
+//! - durable writes per second (each note committed with fsync, WAL);
+//! - 1,000 held long-polls: the memory they cost and how long one write
+//!   takes to answer them all.
+//!
+//! `cargo bench --bench scale` (a smoke run under `cargo test` shows the
+//! figures without checking them).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use serde_json::json;
+mod support;
+
+use support::{seed_incidents, start};
+
+/// Requests per second from `conns` clients for `secs`, each sending
+/// `If-None-Match: etag` when given, counting answers with `want`.
+async fn rate(url: &str, etag: Option<&str>, tok: &str, conns: usize, secs: f64, want: u16) -> f64 {
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..conns {
+        let (url, etag, tok) = (url.to_string(), etag.map(str::to_string), tok.to_string());
+        let (stop, done) = (stop.clone(), done.clone());
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            while !stop.load(Ordering::Relaxed) {
+                let mut r = http.get(&url).bearer_auth(&tok);
+                if let Some(e) = &etag {
+                    r = r.header("if-none-match", e);
+                }
+                if let Ok(r) = r.send().await
+                    && r.status().as_u16() == want
+                {
+                    let _ = r.bytes().await;
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs_f64(secs)).await;
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        let _ = t.await;
+    }
+    done.load(Ordering::Relaxed) as f64 / secs
+}
+
+async fn minimal_axum() -> String {
+    let app = axum::Router::new().route(
+        "/x",
+        axum::routing::get(|h: HeaderMap| async move {
+            if h.get(header::IF_NONE_MATCH).is_some_and(|v| v == "\"v1\"") {
+                StatusCode::NOT_MODIFIED.into_response()
+            } else {
+                ([(header::ETAG, "\"v1\"")], "{}").into_response()
+            }
+        }),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    format!("http://{addr}/x")
+}
+
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+async fn run(full: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bench.db");
+    let (incidents, secs, polls) = if full {
+        (10_000, 3.0, 1_000)
+    } else {
+        (50, 0.5, 50)
+    };
+    {
+        let s = warroom::server::Store::open(&db).unwrap();
+        seed_incidents(&s, incidents);
+    }
+    let (srv, tok) = start(&db).await;
+    let base = srv.base_url();
+    let http = reqwest::Client::new();
+
+    // Detail: 304s and 200s, beside the floor.
+    let url = format!("{base}/api/v1/incidents/INC-1");
+    let r = http.get(&url).bearer_auth(&tok).send().await.unwrap();
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let floor_url = minimal_axum().await;
+    let d304 = rate(&url, Some(&etag), &tok, 100, secs, 304).await;
+    let f304 = rate(&floor_url, Some("\"v1\""), &tok, 100, secs, 304).await;
+    let d200 = rate(&url, None, &tok, 100, secs, 200).await;
+    let f200 = rate(&floor_url, None, &tok, 100, secs, 200).await;
+    println!(
+        "detail 304, 100 connections: {d304:.0}/s; minimal axum {f304:.0}/s; ratio {:.2}",
+        d304 / f304
+    );
+    println!(
+        "detail 200, 100 connections: {d200:.0}/s; minimal axum {f200:.0}/s; ratio {:.2}",
+        d200 / f200
+    );
+
+    // Durable writes: 8 writers, one note each request, each committed.
+    let writes = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for w in 0..8u64 {
+        let (base, tok, writes, stop) = (base.clone(), tok.clone(), writes.clone(), stop.clone());
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let id = 2 + w;
+            while !stop.load(Ordering::Relaxed) {
+                let r = http
+                    .post(format!("{base}/api/v1/incidents/INC-{id}/notes"))
+                    .bearer_auth(&tok)
+                    .json(&json!({"text": "pool at 41%"}))
+                    .send()
+                    .await;
+                if r.is_ok_and(|r| r.status() == 200) {
+                    writes.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs_f64(secs)).await;
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        let _ = t.await;
+    }
+    println!(
+        "durable writes (notes, 8 writers): {:.0}/s",
+        writes.load(Ordering::Relaxed) as f64 / secs
+    );
+
+    // Held long-polls: memory for them, and one write answering them all.
+    let before = rss_mib();
+    let rev = srv.store.revision();
+    let mut held = Vec::new();
+    for _ in 0..polls {
+        let (base, tok) = (base.clone(), tok.clone());
+        held.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let r = http
+                .get(format!("{base}/api/v1/changes?since={rev}&wait=30"))
+                .bearer_auth(&tok)
+                .send()
+                .await;
+            let ok = matches!(&r, Ok(r) if r.status() == 200);
+            if let Ok(r) = r {
+                let _ = r.bytes().await;
+            }
+            (ok, Instant::now())
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let held_mib = rss_mib() - before;
+    let t = Instant::now();
+    let _ = http
+        .post(format!("{base}/api/v1/incidents/INC-1/notes"))
+        .bearer_auth(&tok)
+        .json(&json!({"text": "wake"}))
+        .send()
+        .await
+        .unwrap();
+    let mut answered = 0;
+    let mut last = Duration::ZERO;
+    for h in held {
+        let (ok, at) = h.await.unwrap();
+        if ok {
+            answered += 1;
+            last = last.max(at.saturating_duration_since(t));
+        }
+    }
+    println!(
+        "{polls} held long-polls: {held_mib:.1} MiB for them (clients and server in one process); \
+         one write answered {answered} of them, the last after {:.1} ms",
+        last.as_secs_f64() * 1000.0
+    );
+    srv.stop().await;
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(run(full));
+    if !full || cfg!(debug_assertions) {
+        println!("(smoke run: figures shown)");
+    }
+}
