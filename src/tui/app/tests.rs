@@ -298,9 +298,10 @@ fn r_pages_a_new_responder_or_assigns_a_role_to_a_known_one() {
         Some(Overlay::Confirm(Confirm::Write { title, .. })) if title.contains("dana") && title.contains("INC-4")
     ));
     let cmds = ch(&mut app, 'y');
-    assert!(
-        matches!(sent(&cmds)[..], [WriteOp::Responder { body: ResponderAction::Page { handle, role, .. }, .. }] if handle == "dana" && *role == Role::IncidentCommander)
-    );
+    assert!(matches!(sent(&cmds)[..], [WriteOp::Responder {
+            body: ResponderAction::Page { handle, role, .. },
+            ..
+        }] if handle == "dana" && *role == Role::IncidentCommander));
     // From the responders pane the form starts on the selected responder.
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Tab);
@@ -308,9 +309,10 @@ fn r_pages_a_new_responder_or_assigns_a_role_to_a_known_one() {
     ch(&mut app, 'r');
     key(&mut app, KeyCode::Right);
     let cmds = key(&mut app, KeyCode::Enter);
-    assert!(
-        matches!(sent(&cmds)[..], [WriteOp::Responder { body: ResponderAction::AssignRole { handle, role }, .. }] if handle == "priya" && *role == Role::OperationsLead)
-    );
+    assert!(matches!(sent(&cmds)[..], [WriteOp::Responder {
+            body: ResponderAction::AssignRole { handle, role },
+            ..
+        }] if handle == "priya" && *role == Role::OperationsLead));
 }
 
 #[test]
@@ -1072,7 +1074,10 @@ fn capital_a_acknowledges_my_page_and_take_command_makes_me_ic() {
         Msg::Key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT)),
     );
     assert!(
-        matches!(sent(&cmds)[..], [WriteOp::Responder { body: ResponderAction::Join { handle }, .. }] if handle == "dana"),
+        matches!(sent(&cmds)[..], [WriteOp::Responder {
+            body: ResponderAction::Join { handle },
+            ..
+        }] if handle == "dana"),
         "{cmds:?}"
     );
     ch(&mut app, ':');
