@@ -12,12 +12,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::IntoResponse;
 use serde_json::json;
 mod support;
 
-use support::{seed_incidents, start};
+use support::{minimal_axum, seed_incidents, start};
 
 /// Requests per second from `conns` clients for `secs`, each sending
 /// `If-None-Match: etag` when given, counting answers with `want`.
@@ -50,23 +48,6 @@ async fn rate(url: &str, etag: Option<&str>, tok: &str, conns: usize, secs: f64,
         let _ = t.await;
     }
     done.load(Ordering::Relaxed) as f64 / secs
-}
-
-async fn minimal_axum() -> String {
-    let app = axum::Router::new().route(
-        "/x",
-        axum::routing::get(|h: HeaderMap| async move {
-            if h.get(header::IF_NONE_MATCH).is_some_and(|v| v == "\"v1\"") {
-                StatusCode::NOT_MODIFIED.into_response()
-            } else {
-                ([(header::ETAG, "\"v1\"")], "{}").into_response()
-            }
-        }),
-    );
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = l.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
-    format!("http://{addr}/x")
 }
 
 fn rss_mib() -> f64 {

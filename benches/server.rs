@@ -17,14 +17,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::header;
 use chrono::Utc;
 use serde_json::json;
 use warroom::model::{Action, apply};
 mod support;
 
-use support::{alice, percentile, seed_incidents, start};
+use support::{alice, minimal_axum, percentile, seed_incidents, start};
 use warroom::server::Store;
 use warroom::server::store::{load_for_write, save};
 
@@ -119,24 +118,6 @@ async fn rate_304(url: String, etag: String, tok: String, conns: usize, secs: f6
         let _ = t.await;
     }
     done.load(Ordering::Relaxed) as f64 / secs
-}
-
-/// The floor: an axum server that only compares an ETag and answers 304.
-async fn minimal_axum() -> String {
-    let app = axum::Router::new().route(
-        "/x",
-        axum::routing::get(|h: HeaderMap| async move {
-            if h.get(header::IF_NONE_MATCH).is_some_and(|v| v == "\"v1\"") {
-                StatusCode::NOT_MODIFIED.into_response()
-            } else {
-                ([(header::ETAG, "\"v1\"")], "{}").into_response()
-            }
-        }),
-    );
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = l.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
-    format!("http://{addr}/x")
 }
 
 async fn run(b: &mut Bench) {

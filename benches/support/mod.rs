@@ -1,6 +1,7 @@
 //! What the benchmarks share: a seeded database and a server on loopback.
 #![allow(dead_code)]
 
+use axum::response::IntoResponse;
 use chrono::Utc;
 use warroom::model::wire::DeclareRequest;
 use warroom::model::{Actor, ActorRole, RunbookSet, Severity, declare};
@@ -62,4 +63,24 @@ pub async fn start(db: &std::path::Path) -> (RunningServer, String) {
 pub fn percentile(v: &mut [f64], p: f64) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+/// The floor: an axum server that only compares an ETag and answers 304.
+pub async fn minimal_axum() -> String {
+    let app = axum::Router::new().route(
+        "/x",
+        axum::routing::get(|h: axum::http::HeaderMap| async move {
+            if h.get(axum::http::header::IF_NONE_MATCH)
+                .is_some_and(|v| v == "\"v1\"")
+            {
+                axum::http::StatusCode::NOT_MODIFIED.into_response()
+            } else {
+                ([(axum::http::header::ETAG, "\"v1\"")], "{}").into_response()
+            }
+        }),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    format!("http://{addr}/x")
 }

@@ -55,7 +55,8 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     auth.no_auth = args.no_auth;
     if args.no_auth {
         eprintln!(
-            "warroom: WARNING: --no-auth: every request on {listen} acts as a commander with no token. Loopback only; never on a shared host."
+            "warroom: WARNING: --no-auth: every request on {listen} acts as a commander with no \
+             token. Loopback only; never on a shared host."
         );
     }
     if args.demo {

@@ -109,7 +109,12 @@ pub fn render(buf: &Buffer, title: &str) -> String {
     let _ = writeln!(out, "<title>{}</title>", escape(title));
     let _ = writeln!(
         out,
-        "<rect width=\"100%\" height=\"100%\" fill=\"{DEFAULT_BG}\"/>\n<g font-family=\"'DejaVu Sans Mono', Menlo, Consolas, monospace\" font-size=\"{FONT}\" xml:space=\"preserve\">"
+        "<rect width=\"100%\" height=\"100%\" fill=\"{DEFAULT_BG}\"/>"
+    );
+    let _ = writeln!(
+        out,
+        "<g font-family=\"'DejaVu Sans Mono', Menlo, Consolas, monospace\" \
+         font-size=\"{FONT}\" xml:space=\"preserve\">"
     );
     for y in 0..area.height {
         let py = y as f32 * CELL_H;
