@@ -212,6 +212,19 @@ pub fn sample_app(width: u16, height: u16) -> App {
 }
 
 pub fn app_with(details: Vec<IncidentDetail>, width: u16, height: u16) -> App {
+    let incidents = details.iter().map(|d| d.incident.clone()).collect();
+    app_with_list(incidents, details, width, height)
+}
+
+/// The console as it is after reading `incidents` (the list) and the
+/// `details` it opened: the real console holds every summary but only the
+/// details it looked at, which is what a size benchmark must reproduce.
+pub fn app_with_list(
+    incidents: Vec<crate::model::Incident>,
+    details: Vec<IncidentDetail>,
+    width: u16,
+    height: u16,
+) -> App {
     let mut app = App::new(
         "prod https://warroom.example.com",
         Capabilities::WARROOM,
@@ -219,7 +232,6 @@ pub fn app_with(details: Vec<IncidentDetail>, width: u16, height: u16) -> App {
     );
     app.me = Some(("alice".into(), ActorRole::Commander));
     app.size = (width, height);
-    let incidents = details.iter().map(|d| d.incident.clone()).collect();
     super::app::update(
         &mut app,
         super::app::Msg::Feed(crate::client::poller::Feed::List {
