@@ -143,21 +143,6 @@ pub enum Action {
     },
 }
 
-impl Action {
-    /// The least role that may take this action as `actor`.
-    pub fn required_role(&self, actor_handle: &str) -> ActorRole {
-        match self {
-            Self::Note { .. } | Self::Checklist { .. } => ActorRole::Responder,
-            Self::Responder(
-                ResponderAction::Acknowledge { handle }
-                | ResponderAction::Join { handle }
-                | ResponderAction::Leave { handle },
-            ) if handle == actor_handle => ActorRole::Responder,
-            _ => ActorRole::Commander,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DomainError {
     /// The actor's role does not allow the action.
@@ -212,13 +197,7 @@ pub fn apply(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
-    let needed = action.required_role(&actor.handle);
-    if actor.role < needed {
-        return Err(DomainError::Forbidden(format!(
-            "a {} token cannot do this; it needs the {needed} role",
-            actor.role
-        )));
-    }
+    action.permitted(actor)?;
     if detail.incident.status == Status::Closed {
         return Err(DomainError::Conflict(format!(
             "{} is closed: a closed incident is a record and cannot be changed",

@@ -31,12 +31,7 @@ pub fn declare(
     now: DateTime<Utc>,
 ) -> Result<IncidentDetail, DomainError> {
     let integration = actor.role == ActorRole::Integration;
-    if actor.role < ActorRole::Commander && !integration {
-        return Err(DomainError::Forbidden(format!(
-            "a {} token cannot declare incidents; it needs the commander role",
-            actor.role
-        )));
-    }
+    super::permissions::may_declare(actor.role)?;
     check_declare(&req)?;
     // A person who declares is the IC until they hand over; an integration
     // opens the incident with nobody in charge, for a person to take.

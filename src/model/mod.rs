@@ -10,6 +10,7 @@ mod followup;
 mod incident;
 mod lifecycle;
 mod milestones;
+mod permissions;
 mod policy;
 mod responder;
 mod roster;
@@ -32,6 +33,7 @@ pub use followup::{
 pub use incident::{Incident, IncidentDetail, IncidentId, ParseIdError};
 pub use lifecycle::{Status, Transition, TransitionError, check_transition};
 pub use milestones::{Durations, Milestones};
+pub use permissions::may_declare;
 pub use policy::{MAX_CADENCE_MINUTES, PhaseSpan, Policy, phase_spans};
 pub use responder::{Responder, ResponderState, Role};
 pub use runbook::{Runbook, RunbookError, RunbookSet};

@@ -14,11 +14,11 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
+use super::classify::Class;
 use crate::model::wire::DeclareRequest;
-use crate::model::{Action, Actor, ActorRole, IncidentDetail, apply, declare};
+use crate::model::{Action, Actor, ActorRole, IncidentDetail, Runbook, apply, declare};
 use crate::server::AppState;
 use crate::server::auth::Principal;
 use crate::server::error::ApiError;
@@ -195,104 +195,118 @@ pub async fn receive(
     let (mut n, _) = decode_limited::<Notification>(&headers, body, MAX_BODY)?;
     check(&n)?;
     bound(&mut n);
-    // The integration acts through the same rules as a person; it is
-    // trusted with these alert and declare actions only.
-    let actor = Actor {
-        handle: who.0.handle.clone(),
-        role: ActorRole::Commander,
-    };
-    let integration = Actor {
-        handle: who.0.handle.clone(),
-        role: ActorRole::Integration,
-    };
-    let class = app.classifier.classify(if n.common_labels.is_empty() {
+    // The token acts as what it is: an integration (or a commander who
+    // delivers alerts by hand); the model allows an integration alerts,
+    // the note that they resolved, and declaring.
+    let actor = who.0.clone();
+    let labels = if n.common_labels.is_empty() {
         &n.group_labels
     } else {
         &n.common_labels
-    });
+    };
+    let class = app.classifier.classify(labels);
     let runbook = class
         .runbook
         .as_deref()
         .and_then(|r| app.runbooks.by_name(r))
         .unwrap_or_else(|| app.runbooks.for_service(&class.service))
         .clone();
-    let stored = crate::server::blocking(&app.store, move |store| store.write(None, |tx| {
-        let now = Utc::now();
-        let existing = store::incident_for_alert_group(tx, &n.group_key)?;
-        let (mut d, known, opened): (IncidentDetail, u64, bool) = match existing {
-            Some(id) => {
-                let d = store::load_for_write(tx, id)?;
-                let known = d.incident.last_seq;
-                (d, known, false)
-            }
-            None if n.alerts.iter().any(Alert::firing) => {
-                let req = DeclareRequest {
-                    title: crate::text::one_line(&title_of(&n, &class.service), crate::model::MAX_TITLE),
-                    service: crate::text::cut_marked(&class.service, crate::model::MAX_SHORT),
-                    severity: class.severity,
-                    summary: n.common_annotations.get("description").cloned().unwrap_or_default(),
-                    commander: None,
-                    tags: vec!["alertmanager".into()],
-                };
-                let d = declare(store::next_id(tx)?, req, &integration, runbook.checklists(), now)?;
-                // Stored at once: the alert rows below refer to it.
-                store::save(tx, &d, 0, Some(&n.group_key))?;
-                (d, 1, true)
-            }
-            None => {
-                let note = "nothing firing and no active incident for this group";
-                let body = serde_json::json!({"incident": null, "recorded": 0, "note": note});
-                return Ok((200, body.to_string()));
-            }
-        };
-        let id = d.incident.id;
-        let mut recorded = 0;
-        let mut resolved_now = false;
-        for a in &n.alerts {
-            let prev: Option<bool> = tx
-                .query_row(
-                    "SELECT firing FROM alerts WHERE incident_id = ?1 AND fingerprint = ?2",
-                    params![id.0 as i64, a.fingerprint],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if prev == Some(a.firing()) {
-                continue;
-            }
-            apply(&mut d, Action::Alert { alert: a.describe(), firing: a.firing(), detail: a.detail() }, &actor, now)?;
-            tx.execute(
-                "INSERT INTO alerts (incident_id, fingerprint, firing, updated_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (incident_id, fingerprint) DO UPDATE SET firing = ?3, updated_at = ?4",
-                params![id.0 as i64, a.fingerprint, a.firing(), now.to_rfc3339()],
-            )?;
-            recorded += 1;
-            resolved_now |= !a.firing();
-        }
-        let still_firing: i64 = tx.query_row(
-            "SELECT COUNT(*) FROM alerts WHERE incident_id = ?1 AND firing = 1",
-            [id.0 as i64],
-            |r| r.get(0),
-        )?;
-        if resolved_now && still_firing == 0 {
-            let text = "All alerts of this group have resolved. \
-                        The incident stays open until a person resolves it."
-                .to_string();
-            apply(&mut d, Action::Note {
-                    text,
-                    written_at: None,
-                }, &actor, now)?;
-        }
-        if recorded > 0 {
-            store::save(tx, &d, known, Some(&n.group_key))?;
-        }
-        let body = serde_json::json!({
-            "incident": id,
-            "opened": opened,
-            "recorded": recorded,
-            "truncated_alerts": n.truncated_alerts,
-        });
-        Ok((200, body.to_string()))
-    })).await?;
+    let stored = crate::server::blocking(&app.store, move |store| {
+        store.write(None, |tx| record(tx, &n, &class, &runbook, &actor))
+    })
+    .await?;
     let v: serde_json::Value = serde_json::from_str(&stored.body).unwrap_or_default();
     Ok(Json(v).into_response())
+}
+
+/// One notification in one transaction: find or open the group's
+/// incident, record each alert whose state changed, note when all resolved.
+fn record(
+    tx: &rusqlite::Transaction<'_>,
+    n: &Notification,
+    class: &Class,
+    runbook: &Runbook,
+    actor: &Actor,
+) -> Result<(u16, String), store::StoreError> {
+    let now = Utc::now();
+    let (mut d, known, opened) = match store::incident_for_alert_group(tx, &n.group_key)? {
+        Some(id) => {
+            let d = store::load_for_write(tx, id)?;
+            let known = d.incident.last_seq;
+            (d, known, false)
+        }
+        None if n.alerts.iter().any(Alert::firing) => {
+            let d = open_incident(tx, n, class, runbook, actor, now)?;
+            (d, 1, true)
+        }
+        None => {
+            let note = "nothing firing and no active incident for this group";
+            let body = serde_json::json!({"incident": null, "recorded": 0, "note": note});
+            return Ok((200, body.to_string()));
+        }
+    };
+    let id = d.incident.id;
+    let mut recorded = 0;
+    let mut resolved_now = false;
+    for a in &n.alerts {
+        if store::alert_firing(tx, id, &a.fingerprint)? == Some(a.firing()) {
+            continue;
+        }
+        let alert = Action::Alert {
+            alert: a.describe(),
+            firing: a.firing(),
+            detail: a.detail(),
+        };
+        apply(&mut d, alert, actor, now)?;
+        store::set_alert_firing(tx, id, &a.fingerprint, a.firing(), now)?;
+        recorded += 1;
+        resolved_now |= !a.firing();
+    }
+    if resolved_now && store::alerts_firing(tx, id)? == 0 {
+        let text = "All alerts of this group have resolved. \
+                    The incident stays open until a person resolves it."
+            .to_string();
+        let note = Action::Note {
+            text,
+            written_at: None,
+        };
+        apply(&mut d, note, actor, now)?;
+    }
+    if recorded > 0 {
+        store::save(tx, &d, known, Some(&n.group_key))?;
+    }
+    let body = serde_json::json!({
+        "incident": id,
+        "opened": opened,
+        "recorded": recorded,
+        "truncated_alerts": n.truncated_alerts,
+    });
+    Ok((200, body.to_string()))
+}
+
+/// Declares the group's incident, classified, and stores it at once: the
+/// alert rows refer to it.
+fn open_incident(
+    tx: &rusqlite::Transaction<'_>,
+    n: &Notification,
+    class: &Class,
+    runbook: &Runbook,
+    actor: &Actor,
+    now: chrono::DateTime<Utc>,
+) -> Result<IncidentDetail, store::StoreError> {
+    let req = DeclareRequest {
+        title: crate::text::one_line(&title_of(n, &class.service), crate::model::MAX_TITLE),
+        service: crate::text::cut_marked(&class.service, crate::model::MAX_SHORT),
+        severity: class.severity,
+        summary: n
+            .common_annotations
+            .get("description")
+            .cloned()
+            .unwrap_or_default(),
+        commander: None,
+        tags: vec!["alertmanager".into()],
+    };
+    let d = declare(store::next_id(tx)?, req, actor, runbook.checklists(), now)?;
+    store::save(tx, &d, 0, Some(&n.group_key))?;
+    Ok(d)
 }

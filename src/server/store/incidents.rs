@@ -460,19 +460,6 @@ pub fn update(
     Ok(d)
 }
 
-/// The active incident that an alert group feeds, if any. A resolved one
-/// is not joined: alerts firing again after a resolve are a new incident.
-pub fn incident_for_alert_group(tx: &Transaction<'_>, group: &str) -> Result<Option<IncidentId>> {
-    Ok(tx
-        .query_row(
-            "SELECT id FROM incidents WHERE alert_group = ?1 AND active = 1 ORDER BY id DESC LIMIT 1",
-            [group],
-            |r| r.get::<_, i64>(0),
-        )
-        .optional()?
-        .map(|id| IncidentId(id as u64)))
-}
-
 /// Migration step: every incident gets its `last_seq` and list entry.
 pub(super) fn backfill_last_seq_and_listing(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     let rows: Vec<(i64, String)> = tx

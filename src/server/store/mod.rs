@@ -4,6 +4,7 @@
 //! them on tokio's blocking threads (`server::blocking`), never on the
 //! async workers, so a slow write never delays `/healthz` or a long-poll.
 
+mod alerts;
 pub mod followups;
 mod idempotency;
 mod incidents;
@@ -21,9 +22,9 @@ use tokio::sync::watch;
 
 use crate::model::IncidentId;
 
+pub use alerts::{alert_firing, alerts_firing, incident_for_alert_group, set_alert_firing};
 pub use incidents::{
-    DETAIL_PAGE, ListFilter, ListPage, MAX_PAGE, Order, incident_for_alert_group, load_for_write,
-    next_id, save, update,
+    DETAIL_PAGE, ListFilter, ListPage, MAX_PAGE, Order, load_for_write, next_id, save, update,
 };
 pub use tokens::{TokenInfo, generate_token, hash_token};
 

@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::incident_actions::send;
+use super::writes::send;
 use super::{App, Command, Confirm, Conflict, Flash, Overlay};
 use crate::client::WriteOp;
 use crate::model::Severity;

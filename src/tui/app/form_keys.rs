@@ -3,8 +3,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::incident_actions::send;
 use super::overlay::text_of;
+use super::writes::send;
 use super::{App, Command, Confirm, Overlay, ResponderForm};
 use crate::client::WriteOp;
 use crate::model::{ResponderAction, Role};
@@ -166,5 +166,56 @@ pub(super) fn silence_key(app: &mut App, mut f: super::SilenceForm, k: KeyEvent)
         }
     }
     app.overlay = Some(Overlay::Silence(f));
+    Vec::new()
+}
+
+/// `:silences`: move, `r` reload, `d` expire one (after asking).
+pub(super) fn silences_key(
+    app: &mut App,
+    list: Option<Result<Vec<crate::client::SilenceInfo>, String>>,
+    mut cursor: usize,
+    k: KeyEvent,
+) -> Vec<Command> {
+    let n = list
+        .as_ref()
+        .and_then(|l| l.as_ref().ok())
+        .map_or(0, Vec::len);
+    match k.code {
+        KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),
+        KeyCode::Down | KeyCode::Char('j') => cursor = (cursor + 1).min(n.saturating_sub(1)),
+        KeyCode::Up | KeyCode::Char('k') => cursor = cursor.saturating_sub(1),
+        KeyCode::Char('r') => {
+            app.overlay = Some(Overlay::Silences {
+                list: None,
+                cursor: 0,
+            });
+            return vec![Command::FetchSilences];
+        }
+        KeyCode::Char('d') => {
+            let target = list
+                .as_ref()
+                .and_then(|l| l.as_ref().ok())
+                .and_then(|l| l.get(cursor))
+                .filter(|s| s.state != "expired")
+                .map(|s| s.id.clone());
+            let matchers = list
+                .as_ref()
+                .and_then(|l| l.as_ref().ok())
+                .and_then(|l| l.get(cursor))
+                .map(|s| s.matchers.clone())
+                .unwrap_or_default();
+            if let Some(silence_id) = target {
+                // Expiring re-enables paging for everything it matched.
+                app.overlay = Some(Overlay::Confirm(Confirm::Write {
+                    title: "Expire this silence?".into(),
+                    text: format!("Alerts matching {matchers} will notify and page again at once."),
+                    op: WriteOp::ExpireSilence { silence_id },
+                }));
+                return Vec::new();
+            }
+        }
+        _ => {}
+    }
+    app.overlay = Some(Overlay::Silences { list, cursor });
     Vec::new()
 }

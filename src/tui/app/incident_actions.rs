@@ -3,29 +3,15 @@
 
 use tui_textarea::TextArea;
 
-use super::overlay::{line_input, text_of};
+use super::overlay::line_input;
+use super::writes::{send, severity_change};
 use super::{
-    App, Command, Confirm, DraftKey, DraftKind, EditorKind, Flash, Overlay, Pending, ResponderForm,
+    App, Command, Confirm, DraftKey, DraftKind, EditorKind, Flash, Overlay, ResponderForm,
 };
-use crate::client::{Write, WriteOp};
+use crate::client::WriteOp;
 use crate::model::wire::{ChecklistRequest, PatchRequest, TransitionRequest};
-use crate::model::{IncidentId, Role, Severity, Status};
+use crate::model::{Role, Severity, Status};
 use crate::tui::keymap::{Act, Pane};
-
-pub(super) fn send(app: &mut App, op: WriteOp) -> Vec<Command> {
-    let mut w = Write::new(op);
-    w.queued_by = Some(app.identity.clone());
-    let seen = w.op.incident().and_then(|id| app.incident(id)).cloned();
-    app.pending.push(Pending {
-        what: w.op.describe(),
-        write: w.clone(),
-        attempt: 0,
-        last_error: None,
-        foreign: false,
-        seen: seen.map(Box::new),
-    });
-    vec![Command::Send(w)]
-}
 
 pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
     let Some(inc) = app.selected_incident().cloned() else {
@@ -289,29 +275,5 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
             Vec::new()
         }
         _ => Vec::new(),
-    }
-}
-
-pub(super) fn save_draft(app: &mut App, kind: &EditorKind) -> Vec<Command> {
-    let (EditorKind::Note(key) | EditorKind::Update(key)) = kind else {
-        return Vec::new();
-    };
-    let Some(Overlay::Editor { text, .. }) = &app.overlay else {
-        return Vec::new();
-    };
-    let t = text_of(text);
-    app.drafts.insert(*key, t.clone());
-    vec![Command::SaveDraft { key: *key, text: t }]
-}
-
-/// A severity change, based on the version the IC was looking at.
-pub(super) fn severity_change(id: IncidentId, version: u64, to: Severity) -> WriteOp {
-    WriteOp::Patch {
-        id,
-        if_match: version,
-        body: PatchRequest {
-            severity: Some(to),
-            ..Default::default()
-        },
     }
 }

@@ -6,8 +6,8 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use tui_textarea::TextArea;
 
-use super::incident_actions::send;
 use super::overlay::{line_input, text_of};
+use super::writes::send;
 use super::{App, Command, Flash, Overlay};
 use crate::client::WriteOp;
 use crate::model::wire::{DeclareRequest, PatchRequest};

@@ -11,11 +11,13 @@ pub mod incident_form;
 mod incoming;
 mod merge;
 mod navigation;
+pub mod offers;
 mod overlay;
 pub mod overlay_keys;
 pub mod similar;
 pub mod stats;
 pub mod update;
+mod writes;
 
 use std::collections::HashMap;
 

@@ -3,8 +3,9 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_textarea::TextArea;
 
+use super::offers::reopen_refusal;
 use super::overlay::{FilterChoice, line_input, text_of};
-use super::update::{run, save_draft, send, unavailable};
+use super::writes::{save_draft, send, severity_change};
 use super::{App, Command, Confirm, EditorKind, Flash, Overlay, Palette};
 use crate::client::WriteOp;
 use crate::model::wire::{TextRequest, TransitionRequest};
@@ -17,195 +18,33 @@ fn is_ctrl(k: &KeyEvent, c: char) -> bool {
     k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char(c)
 }
 
-pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
+/// What an overlay's key handler hands back to `update`: overlays keep
+/// their own state in `app.overlay` and return what only `update` does
+/// (running a key's action), so they never call back into it.
+pub(super) enum Outcome {
+    Commands(Vec<Command>),
+    Run(Act),
+}
+
+impl From<Vec<Command>> for Outcome {
+    fn from(c: Vec<Command>) -> Self {
+        Outcome::Commands(c)
+    }
+}
+
+pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Outcome {
     let overlay = app.overlay.take().expect("checked by caller");
-    match overlay {
-        Overlay::Help { scroll } => {
-            let scroll = match k.code {
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
-                    return Vec::new();
-                }
-                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => scroll + 1,
-                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => scroll.saturating_sub(1),
-                _ => scroll,
-            };
-            app.overlay = Some(Overlay::Help {
-                scroll: scroll.min(BINDINGS.len()),
-            });
-            Vec::new()
-        }
-        Overlay::Reader {
-            id,
-            seq,
-            mut scroll,
-        } => {
-            match k.code {
-                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => return Vec::new(),
-                KeyCode::Down | KeyCode::Char('j') => scroll = scroll.saturating_add(1),
-                KeyCode::Up | KeyCode::Char('k') => scroll = scroll.saturating_sub(1),
-                KeyCode::PageDown | KeyCode::Char(' ') => scroll = scroll.saturating_add(10),
-                KeyCode::PageUp => scroll = scroll.saturating_sub(10),
-                KeyCode::Char('g') => scroll = 0,
-                KeyCode::Char('y') => {
-                    let text = app
-                        .details
-                        .get(&id)
-                        .and_then(|d| d.timeline.iter().find(|e| e.seq == seq))
-                        .map(|e| e.kind.describe());
-                    app.overlay = Some(Overlay::Reader { id, seq, scroll });
-                    return text.map(Command::Copy).into_iter().collect();
-                }
-                _ => {}
-            }
-            app.overlay = Some(Overlay::Reader { id, seq, scroll });
-            Vec::new()
-        }
-        Overlay::Outbox { mut cursor } => {
-            match k.code {
-                KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),
-                KeyCode::Down | KeyCode::Char('j') => {
-                    cursor = (cursor + 1).min(app.pending.len().saturating_sub(1))
-                }
-                KeyCode::Up | KeyCode::Char('k') => cursor = cursor.saturating_sub(1),
-                KeyCode::Char('d') if cursor < app.pending.len() => {
-                    let p = &app.pending[cursor];
-                    let inc = p
-                        .write
-                        .op
-                        .incident()
-                        .map_or("new".into(), |id| id.to_string());
-                    app.overlay = Some(Overlay::Confirm(Confirm::Discard {
-                        key: p.write.key.clone(),
-                        what: format!("{inc}: {}", p.what),
-                    }));
-                    return Vec::new();
-                }
-                KeyCode::Char('s') if app.pending.get(cursor).is_some_and(|p| p.foreign) => {
-                    let identity = app.identity.clone();
-                    let p = &mut app.pending[cursor];
-                    p.foreign = false;
-                    p.write.queued_by = Some(identity);
-                    let w = p.write.clone();
-                    app.overlay = Some(Overlay::Outbox { cursor });
-                    return vec![Command::Adopt(w)];
-                }
-                _ => {}
-            }
-            app.overlay = Some(Overlay::Outbox { cursor });
-            Vec::new()
-        }
+    let cmds = match overlay {
+        Overlay::Palette(p) => return palette_key(app, p, k),
+        Overlay::Help { scroll } => help_key(app, scroll, k),
+        Overlay::Reader { id, seq, scroll } => reader_key(app, id, seq, scroll, k),
+        Overlay::Outbox { cursor } => outbox_key(app, cursor, k),
         Overlay::Confirm(c) => confirm_key(app, c, k),
-        Overlay::FilterInput(mut t) => match k.code {
-            KeyCode::Esc => {
-                app.filter.text.clear();
-                app.refilter_for_filter()
-            }
-            KeyCode::Enter => Vec::new(),
-            _ => {
-                t.input(k);
-                app.filter.text = text_of(&t).replace('\n', " ");
-                app.overlay = Some(Overlay::FilterInput(t));
-                app.refilter_for_filter()
-            }
-        },
-        Overlay::Chooser(mut ch) => match k.code {
-            KeyCode::Esc | KeyCode::Char('q') => Vec::new(),
-            KeyCode::Down | KeyCode::Char('j') => {
-                ch.cursor = (ch.cursor + 1).min(ch.options.len() - 1);
-                app.overlay = Some(Overlay::Chooser(ch));
-                Vec::new()
-            }
-            KeyCode::Up | KeyCode::Char('k') => {
-                ch.cursor = ch.cursor.saturating_sub(1);
-                app.overlay = Some(Overlay::Chooser(ch));
-                Vec::new()
-            }
-            KeyCode::Enter => {
-                match ch.options[ch.cursor].1 {
-                    FilterChoice::Clear => {
-                        app.filter.severity = None;
-                        app.filter.status = None;
-                    }
-                    FilterChoice::Severity(s) => app.filter.severity = Some(s),
-                    FilterChoice::Status(s) => app.filter.status = Some(s),
-                    FilterChoice::Closed => return super::closed::open(app),
-                }
-                app.refilter_for_filter()
-            }
-            _ => {
-                app.overlay = Some(Overlay::Chooser(ch));
-                Vec::new()
-            }
-        },
-        Overlay::Editor { kind, mut text } => {
-            if k.code == KeyCode::Esc {
-                // The draft stays, in memory and on disk, for next time.
-                return Vec::new();
-            }
-            if is_ctrl(&k, 's') {
-                let body = text_of(&text).trim().to_string();
-                if body.is_empty() {
-                    app.overlay = Some(Overlay::Editor { kind, text });
-                    return Vec::new();
-                }
-                return submit_editor(app, kind, body);
-            }
-            text.input(k);
-            app.overlay = Some(Overlay::Editor {
-                kind: kind.clone(),
-                text,
-            });
-            save_draft(app, &kind)
-        }
+        Overlay::FilterInput(t) => filter_key(app, t, k),
+        Overlay::Chooser(ch) => chooser_key(app, ch, k),
+        Overlay::Editor { kind, text } => editor_key(app, kind, text, k),
         Overlay::Silence(f) => silence_key(app, f, k),
-        Overlay::Silences { list, mut cursor } => {
-            let n = list
-                .as_ref()
-                .and_then(|l| l.as_ref().ok())
-                .map_or(0, Vec::len);
-            match k.code {
-                KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),
-                KeyCode::Down | KeyCode::Char('j') => {
-                    cursor = (cursor + 1).min(n.saturating_sub(1))
-                }
-                KeyCode::Up | KeyCode::Char('k') => cursor = cursor.saturating_sub(1),
-                KeyCode::Char('r') => {
-                    app.overlay = Some(Overlay::Silences {
-                        list: None,
-                        cursor: 0,
-                    });
-                    return vec![Command::FetchSilences];
-                }
-                KeyCode::Char('d') => {
-                    let target = list
-                        .as_ref()
-                        .and_then(|l| l.as_ref().ok())
-                        .and_then(|l| l.get(cursor))
-                        .filter(|s| s.state != "expired")
-                        .map(|s| s.id.clone());
-                    let matchers = list
-                        .as_ref()
-                        .and_then(|l| l.as_ref().ok())
-                        .and_then(|l| l.get(cursor))
-                        .map(|s| s.matchers.clone())
-                        .unwrap_or_default();
-                    if let Some(silence_id) = target {
-                        // Expiring re-enables paging for everything it matched.
-                        app.overlay = Some(Overlay::Confirm(Confirm::Write {
-                            title: "Expire this silence?".into(),
-                            text: format!(
-                                "Alerts matching {matchers} will notify and page again at once."
-                            ),
-                            op: WriteOp::ExpireSilence { silence_id },
-                        }));
-                        return Vec::new();
-                    }
-                }
-                _ => {}
-            }
-            app.overlay = Some(Overlay::Silences { list, cursor });
-            Vec::new()
-        }
+        Overlay::Silences { list, cursor } => super::form_keys::silences_key(app, list, cursor, k),
         Overlay::Closed { list, cursor } => super::closed::key(app, list, cursor, k),
         Overlay::FollowUps(v) => super::followups::key(app, v, k),
         Overlay::Stats {
@@ -214,10 +53,163 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
             scroll,
         } => super::stats::key(app, window, data, scroll, k),
         Overlay::Similar { id, list, cursor } => super::similar::key(app, id, list, cursor, k),
-        Overlay::Palette(p) => palette_key(app, p, k),
         Overlay::Form(f) => super::incident_form::form_key(app, f, k),
         Overlay::Responder(f) => responder_key(app, f, k),
+    };
+    cmds.into()
+}
+
+fn help_key(app: &mut App, scroll: usize, k: KeyEvent) -> Vec<Command> {
+    let scroll = match k.code {
+        KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
+            return Vec::new();
+        }
+        KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => scroll + 1,
+        KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => scroll.saturating_sub(1),
+        _ => scroll,
+    };
+    app.overlay = Some(Overlay::Help {
+        scroll: scroll.min(BINDINGS.len()),
+    });
+    Vec::new()
+}
+
+fn reader_key(
+    app: &mut App,
+    id: IncidentId,
+    seq: u64,
+    mut scroll: u16,
+    k: KeyEvent,
+) -> Vec<Command> {
+    match k.code {
+        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => return Vec::new(),
+        KeyCode::Down | KeyCode::Char('j') => scroll = scroll.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') => scroll = scroll.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char(' ') => scroll = scroll.saturating_add(10),
+        KeyCode::PageUp => scroll = scroll.saturating_sub(10),
+        KeyCode::Char('g') => scroll = 0,
+        KeyCode::Char('y') => {
+            let text = app
+                .details
+                .get(&id)
+                .and_then(|d| d.timeline.iter().find(|e| e.seq == seq))
+                .map(|e| e.kind.describe());
+            app.overlay = Some(Overlay::Reader { id, seq, scroll });
+            return text.map(Command::Copy).into_iter().collect();
+        }
+        _ => {}
     }
+    app.overlay = Some(Overlay::Reader { id, seq, scroll });
+    Vec::new()
+}
+
+fn outbox_key(app: &mut App, mut cursor: usize, k: KeyEvent) -> Vec<Command> {
+    match k.code {
+        KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),
+        KeyCode::Down | KeyCode::Char('j') => {
+            cursor = (cursor + 1).min(app.pending.len().saturating_sub(1))
+        }
+        KeyCode::Up | KeyCode::Char('k') => cursor = cursor.saturating_sub(1),
+        KeyCode::Char('d') if cursor < app.pending.len() => {
+            let p = &app.pending[cursor];
+            let inc = p
+                .write
+                .op
+                .incident()
+                .map_or("new".into(), |id| id.to_string());
+            app.overlay = Some(Overlay::Confirm(Confirm::Discard {
+                key: p.write.key.clone(),
+                what: format!("{inc}: {}", p.what),
+            }));
+            return Vec::new();
+        }
+        KeyCode::Char('s') if app.pending.get(cursor).is_some_and(|p| p.foreign) => {
+            let identity = app.identity.clone();
+            let p = &mut app.pending[cursor];
+            p.foreign = false;
+            p.write.queued_by = Some(identity);
+            let w = p.write.clone();
+            app.overlay = Some(Overlay::Outbox { cursor });
+            return vec![Command::Adopt(w)];
+        }
+        _ => {}
+    }
+    app.overlay = Some(Overlay::Outbox { cursor });
+    Vec::new()
+}
+
+fn filter_key(app: &mut App, mut t: TextArea<'static>, k: KeyEvent) -> Vec<Command> {
+    match k.code {
+        KeyCode::Esc => {
+            app.filter.text.clear();
+            app.refilter_for_filter()
+        }
+        KeyCode::Enter => Vec::new(),
+        _ => {
+            t.input(k);
+            app.filter.text = text_of(&t).replace('\n', " ");
+            app.overlay = Some(Overlay::FilterInput(t));
+            app.refilter_for_filter()
+        }
+    }
+}
+
+fn chooser_key(app: &mut App, mut ch: super::Chooser, k: KeyEvent) -> Vec<Command> {
+    match k.code {
+        KeyCode::Esc | KeyCode::Char('q') => Vec::new(),
+        KeyCode::Down | KeyCode::Char('j') => {
+            ch.cursor = (ch.cursor + 1).min(ch.options.len() - 1);
+            app.overlay = Some(Overlay::Chooser(ch));
+            Vec::new()
+        }
+        KeyCode::Up | KeyCode::Char('k') => {
+            ch.cursor = ch.cursor.saturating_sub(1);
+            app.overlay = Some(Overlay::Chooser(ch));
+            Vec::new()
+        }
+        KeyCode::Enter => {
+            match ch.options[ch.cursor].1 {
+                FilterChoice::Clear => {
+                    app.filter.severity = None;
+                    app.filter.status = None;
+                }
+                FilterChoice::Severity(s) => app.filter.severity = Some(s),
+                FilterChoice::Status(s) => app.filter.status = Some(s),
+                FilterChoice::Closed => return super::closed::open(app),
+            }
+            app.refilter_for_filter()
+        }
+        _ => {
+            app.overlay = Some(Overlay::Chooser(ch));
+            Vec::new()
+        }
+    }
+}
+
+fn editor_key(
+    app: &mut App,
+    kind: EditorKind,
+    mut text: TextArea<'static>,
+    k: KeyEvent,
+) -> Vec<Command> {
+    if k.code == KeyCode::Esc {
+        // The draft stays, in memory and on disk, for next time.
+        return Vec::new();
+    }
+    if is_ctrl(&k, 's') {
+        let body = text_of(&text).trim().to_string();
+        if body.is_empty() {
+            app.overlay = Some(Overlay::Editor { kind, text });
+            return Vec::new();
+        }
+        return submit_editor(app, kind, body);
+    }
+    text.input(k);
+    app.overlay = Some(Overlay::Editor {
+        kind: kind.clone(),
+        text,
+    });
+    save_draft(app, &kind)
 }
 
 fn submit_editor(app: &mut App, kind: EditorKind, body: String) -> Vec<Command> {
@@ -302,10 +294,7 @@ fn confirm_key(app: &mut App, c: Confirm, k: KeyEvent) -> Vec<Command> {
         }
         Confirm::RaiseToSev1 { id, version } => {
             if yes {
-                return send(
-                    app,
-                    super::update::severity_change(id, version, Severity::Sev1),
-                );
+                return send(app, severity_change(id, version, Severity::Sev1));
             }
             app.overlay = Some(Overlay::Confirm(c));
             Vec::new()
@@ -372,20 +361,20 @@ pub fn palette_matches(input: &str) -> Vec<(&'static str, &'static str)> {
     found.into_iter().map(|(_, m)| m).collect()
 }
 
-fn palette_key(app: &mut App, mut p: Palette, k: KeyEvent) -> Vec<Command> {
+fn palette_key(app: &mut App, mut p: Palette, k: KeyEvent) -> Outcome {
     let typed = text_of(&p.input);
     let matches = palette_matches(&typed);
     match k.code {
-        KeyCode::Esc => Vec::new(),
+        KeyCode::Esc => Vec::new().into(),
         KeyCode::Down => {
             p.cursor = (p.cursor + 1).min(matches.len().saturating_sub(1));
             app.overlay = Some(Overlay::Palette(p));
-            Vec::new()
+            Vec::new().into()
         }
         KeyCode::Up => {
             p.cursor = p.cursor.saturating_sub(1);
             app.overlay = Some(Overlay::Palette(p));
-            Vec::new()
+            Vec::new().into()
         }
         KeyCode::Tab => {
             if let Some((name, _)) = matches.get(p.cursor) {
@@ -393,14 +382,14 @@ fn palette_key(app: &mut App, mut p: Palette, k: KeyEvent) -> Vec<Command> {
                 p.cursor = 0;
             }
             app.overlay = Some(Overlay::Palette(p));
-            Vec::new()
+            Vec::new().into()
         }
         KeyCode::Enter => {
             // An incident id jumps to it.
             if let Ok(id) = typed.trim().parse::<IncidentId>() {
                 // Any incident, in the list or not (resolved, closed): its
                 // detail is read by id; a closed one is read-only.
-                return app.open_incident(id);
+                return app.open_incident(id).into();
             }
             let exact = matches
                 .iter()
@@ -409,30 +398,25 @@ fn palette_key(app: &mut App, mut p: Palette, k: KeyEvent) -> Vec<Command> {
             match exact.map(|(n, _)| *n) {
                 Some("outbox") => {
                     app.overlay = Some(Overlay::Outbox { cursor: 0 });
-                    Vec::new()
+                    Vec::new().into()
                 }
-                Some("reopen") => match app.selected_incident().cloned() {
-                    Some(inc)
-                        if inc.status >= Status::Identified && inc.status != Status::Closed =>
-                    {
-                        if let Some(why) = unavailable(app, Act::Advance) {
-                            app.flash = Some(Flash::info("reopen is not available", why));
-                        } else {
-                            reason_editor(app, inc.id, Status::Investigating, false);
+                Some("reopen") => {
+                    let me = app.me.as_ref().map(|(h, r)| (h.as_str(), *r));
+                    match app.selected_incident().cloned() {
+                        Some(inc) => match reopen_refusal(app.caps, &inc, me) {
+                            Some(why) => app.flash = Some(Flash::info("Cannot reopen", why)),
+                            None => reason_editor(app, inc.id, Status::Investigating, false),
+                        },
+                        None => {
+                            app.flash =
+                                Some(Flash::info("Cannot reopen", "No incident is selected."))
                         }
-                        Vec::new()
                     }
-                    _ => {
-                        app.flash = Some(Flash::info(
-                            "Cannot reopen",
-                            "Only an identified, contained, resolved or verified incident can be reopened.",
-                        ));
-                        Vec::new()
-                    }
-                },
+                    Vec::new().into()
+                }
                 Some(name) => match BINDINGS.iter().find(|b| b.command == name) {
-                    Some(b) => run(app, b.act),
-                    None => Vec::new(),
+                    Some(b) => Outcome::Run(b.act),
+                    None => Vec::new().into(),
                 },
                 None => {
                     app.flash = Some(Flash::info(
@@ -442,7 +426,7 @@ fn palette_key(app: &mut App, mut p: Palette, k: KeyEvent) -> Vec<Command> {
                             crate::text::one_line(&typed, 40)
                         ),
                     ));
-                    Vec::new()
+                    Vec::new().into()
                 }
             }
         }
@@ -450,7 +434,7 @@ fn palette_key(app: &mut App, mut p: Palette, k: KeyEvent) -> Vec<Command> {
             p.input.input(k);
             p.cursor = 0;
             app.overlay = Some(Overlay::Palette(p));
-            Vec::new()
+            Vec::new().into()
         }
     }
 }

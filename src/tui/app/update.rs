@@ -7,14 +7,16 @@ use super::{
     App, Chooser, ChooserKind, Command, Confirm, Flash, IncidentForm, Msg, Overlay, Palette,
     Pending, TimeMode,
 };
-use crate::model::{ActorRole, Severity, Status};
+use crate::model::{Severity, Status};
 use crate::tui::keymap::{self, Act, Pane};
 
 use super::conflict::flash_key;
 use super::incident_actions::incident_act;
-pub(super) use super::incident_actions::{save_draft, send, severity_change};
 use super::incoming::{delivery, feed};
 use super::navigation::{click, focus, move_by, page};
+use super::offers::unavailable;
+use super::overlay_keys::Outcome;
+use super::writes::save_draft;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
     match msg {
@@ -210,7 +212,10 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
         return flash_key(app, k);
     }
     if app.overlay.is_some() {
-        return super::overlay_keys::overlay_key(app, k);
+        return match super::overlay_keys::overlay_key(app, k) {
+            Outcome::Commands(cmds) => cmds,
+            Outcome::Run(act) => run(app, act),
+        };
     }
     if k.code == KeyCode::Esc && !app.filter.is_empty() {
         app.filter = Default::default();
@@ -343,68 +348,5 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
             vec![Command::FetchSilences]
         }
         _ => incident_act(app, act),
-    }
-}
-
-/// Why a write action cannot run now, if it cannot.
-/// Why an action cannot run here, if it cannot: the backend cannot do it,
-/// or the token's role does not allow it. Help and palette show the same.
-pub fn unavailable(app: &App, act: Act) -> Option<String> {
-    let caps = app.caps;
-    let (allowed, what) = match act {
-        Act::Acknowledge => (caps.acknowledge, "acknowledge incidents"),
-        Act::Join | Act::TakeCommand => (
-            caps.responders && caps.lifecycle,
-            "record who is on the incident",
-        ),
-        Act::Advance => (
-            caps.lifecycle,
-            "step through the incident lifecycle (it has no phases)",
-        ),
-        Act::Resolve => (
-            caps.resolve,
-            "resolve in one step; advance through the phases with n",
-        ),
-        Act::Silence | Act::Silences => (caps.silence, "silence alerts"),
-        Act::SevUp | Act::SevDown => (caps.severity, "change severity"),
-        Act::Toggle => (caps.checklists, "keep checklists"),
-        Act::Note => (caps.notes, "take notes"),
-        Act::Update => (caps.stakeholder_updates, "post stakeholder updates"),
-        Act::Responder => (caps.responders, "page responders or assign roles"),
-        Act::Declare => (caps.declare, "declare incidents"),
-        Act::Postmortem | Act::FollowUps | Act::Similar | Act::Stats => {
-            (caps.lifecycle, "keep postmortems or follow-up actions")
-        }
-        Act::Edit => (
-            caps.edit,
-            "edit an incident's title, service, summary or tags",
-        ),
-        _ => (true, ""),
-    };
-    if !allowed {
-        return Some(format!("{} cannot {what}.", caps.name));
-    }
-    if !keymap::binding(act).writes {
-        return None;
-    }
-    // The server refuses every write to a closed incident; so do we.
-    if act != Act::Declare
-        && let Some(inc) = app.selected_incident()
-        && inc.status == Status::Closed
-    {
-        return Some(format!(
-            "{} is closed: a closed incident is a record and is read-only.",
-            inc.id
-        ));
-    }
-    let needed = match act {
-        Act::Toggle | Act::Note | Act::Join => ActorRole::Responder,
-        _ => ActorRole::Commander,
-    };
-    match &app.me {
-        Some((_, role)) if *role < needed => Some(format!(
-            "Your token has the {role} role; this needs {needed}."
-        )),
-        _ => None,
     }
 }

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::fmt::age;
 use super::list::window_start;
-use super::overlays::{centered, hint, popup};
+use super::popup::{centered, hint, popup};
 use crate::model::{Incident, Status};
 use crate::text::{fit, one_line, pad};
 use crate::tui::app::App;

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use tui_textarea::TextArea;
 
-use super::overlays::{centered, field, hint, popup};
+use super::popup::{centered, field, hint, popup};
 use crate::text::{fit, one_line, pad};
 use crate::tui::app::overlay_keys::palette_matches;
 use crate::tui::app::{App, Confirm, EditorKind};
@@ -24,7 +24,7 @@ pub(super) fn help(app: &App, theme: &Theme, f: &mut Frame, area: Rect, scroll: 
         .iter()
         .map(|b| {
             // Keys this backend or token cannot use are greyed, with why.
-            let why = crate::tui::app::update::unavailable(app, b.act);
+            let why = crate::tui::app::offers::unavailable(app, b.act);
             let help_style = if why.is_some() {
                 theme.style(Role::Muted)
             } else {

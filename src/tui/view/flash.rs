@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::overlays::{centered, hint, popup};
+use super::popup::{centered, hint, popup};
 use crate::text::{one_line, pad};
 use crate::tui::app::{Conflict, Flash};
 use crate::tui::theme::{Role, Theme};

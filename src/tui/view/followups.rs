@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::list::window_start;
-use super::overlays::{centered, field, hint, popup};
+use super::popup::{centered, field, hint, popup};
 use crate::model::{FollowUp, FollowUpStatus};
 use crate::text::{fit, one_line, pad};
 use crate::tui::app::App;

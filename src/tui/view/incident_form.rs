@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::overlays::{centered, field, hint, popup};
+use super::popup::{centered, field, hint, popup};
 use crate::text::one_line;
 use crate::tui::app::{FormField, IncidentForm};
 use crate::tui::theme::{Role, Theme};

@@ -13,6 +13,7 @@ mod incident_header;
 mod list;
 mod overlays;
 mod panes;
+mod popup;
 mod reader;
 mod similar;
 mod stats;

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::overlays::{centered, hint, popup};
+use super::popup::{centered, hint, popup};
 use crate::model::{EventKind, IncidentId, TimelineEvent};
 use crate::tui::app::App;
 use crate::tui::theme::{Role, Theme};

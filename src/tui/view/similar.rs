@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::list::window_start;
-use super::overlays::{centered, hint, popup};
+use super::popup::{centered, hint, popup};
 use crate::model::IncidentId;
 use crate::model::wire::Similar;
 use crate::text::{duration, fit, one_line};

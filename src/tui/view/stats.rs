@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Sparkline};
 
-use super::overlays::{centered, hint, popup};
+use super::popup::{centered, hint, popup};
 use crate::model::stats::Stats;
 use crate::text::one_line;
 use crate::tui::theme::{Role, Theme};

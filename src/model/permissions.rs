@@ -1,0 +1,134 @@
+//! Who may do what: the role ladder for people, and what an integration
+//! token may do. The server enforces it through [`crate::model::apply`];
+//! the console asks the same functions what to offer.
+
+use super::action::{Action, Actor, ActorRole, DomainError, ResponderAction};
+
+impl Action {
+    /// The least role that may take this action as `actor`. Alerts are the
+    /// exception to the ladder: see [`Action::permitted`].
+    pub fn required_role(&self, actor_handle: &str) -> ActorRole {
+        match self {
+            Self::Alert { .. } => ActorRole::Integration,
+            Self::Note { .. } | Self::Checklist { .. } => ActorRole::Responder,
+            Self::Responder(
+                ResponderAction::Acknowledge { handle }
+                | ResponderAction::Join { handle }
+                | ResponderAction::Leave { handle },
+            ) if handle == actor_handle => ActorRole::Responder,
+            _ => ActorRole::Commander,
+        }
+    }
+}
+
+impl Action {
+    /// Whether `actor` may take this action. People climb the role ladder
+    /// ([`Action::required_role`]). An integration token delivers alerts and
+    /// annotates what it delivered (the note that every alert of a group
+    /// resolved); nothing else: it is at the bottom of the ladder. Alerts
+    /// come only from an integration, or from a commander who delivers one
+    /// by hand through the same route; never from a responder or viewer.
+    pub fn permitted(&self, actor: &Actor) -> Result<(), DomainError> {
+        let role = actor.role;
+        let refuse = |why: String| Err(DomainError::Forbidden(why));
+        match (self, role) {
+            (Self::Alert { .. }, ActorRole::Integration | ActorRole::Commander) => Ok(()),
+            (Self::Alert { .. }, _) => refuse(format!(
+                "a {role} token cannot deliver alerts; alerts come from an integration token"
+            )),
+            (Self::Note { .. }, ActorRole::Integration) => Ok(()),
+            (_, ActorRole::Integration) => {
+                refuse("an integration token delivers alerts only".to_string())
+            }
+            _ => {
+                let needed = self.required_role(&actor.handle);
+                if role < needed {
+                    return refuse(format!(
+                        "a {role} token cannot do this; it needs the {needed} role"
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Whether a token of `role` may declare an incident: a commander, or an
+/// integration opening one for its alerts.
+pub fn may_declare(role: ActorRole) -> Result<(), DomainError> {
+    if role < ActorRole::Commander && role != ActorRole::Integration {
+        return Err(DomainError::Forbidden(format!(
+            "a {role} token cannot declare incidents; it needs the commander role"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: ActorRole) -> Actor {
+        Actor {
+            handle: "alice".into(),
+            role,
+        }
+    }
+
+    fn alert() -> Action {
+        Action::Alert {
+            alert: "HighErrorRate".into(),
+            firing: true,
+            detail: None,
+        }
+    }
+
+    fn note() -> Action {
+        Action::Note {
+            text: "x".into(),
+            written_at: None,
+        }
+    }
+
+    fn transition() -> Action {
+        Action::Transition {
+            to: crate::model::Status::Acknowledged,
+            force: false,
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn alerts_come_from_an_integration_or_a_commander_only() {
+        assert!(alert().permitted(&actor(ActorRole::Integration)).is_ok());
+        assert!(alert().permitted(&actor(ActorRole::Commander)).is_ok());
+        for role in [ActorRole::Viewer, ActorRole::Responder] {
+            let err = alert().permitted(&actor(role)).unwrap_err();
+            assert!(err.to_string().contains("cannot deliver alerts"), "{err}");
+        }
+    }
+
+    #[test]
+    fn an_integration_delivers_and_annotates_but_steers_nothing() {
+        let i = actor(ActorRole::Integration);
+        assert!(note().permitted(&i).is_ok());
+        let err = transition().permitted(&i).unwrap_err();
+        assert!(err.to_string().contains("alerts only"), "{err}");
+        let join = Action::Responder(ResponderAction::Join {
+            handle: "alice".into(),
+        });
+        assert!(join.permitted(&i).is_err());
+    }
+
+    #[test]
+    fn people_climb_the_ladder() {
+        assert!(note().permitted(&actor(ActorRole::Viewer)).is_err());
+        assert!(note().permitted(&actor(ActorRole::Responder)).is_ok());
+        assert!(
+            transition()
+                .permitted(&actor(ActorRole::Responder))
+                .is_err()
+        );
+        assert!(transition().permitted(&actor(ActorRole::Commander)).is_ok());
+    }
+}

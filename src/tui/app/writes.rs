@@ -1,0 +1,50 @@
+//! The console's one way to write: a write is queued with the caller's
+//! identity and the incident as the IC saw it (for the conflict dialog),
+//! then handed to the sender. Every key handler and overlay that writes
+//! comes through here, so none of them needs `update`.
+
+use super::overlay::text_of;
+use super::{App, Command, EditorKind, Overlay, Pending};
+use crate::client::{Write, WriteOp};
+use crate::model::IncidentId;
+use crate::model::Severity;
+use crate::model::wire::PatchRequest;
+
+pub(super) fn send(app: &mut App, op: WriteOp) -> Vec<Command> {
+    let mut w = Write::new(op);
+    w.queued_by = Some(app.identity.clone());
+    let seen = w.op.incident().and_then(|id| app.incident(id)).cloned();
+    app.pending.push(Pending {
+        what: w.op.describe(),
+        write: w.clone(),
+        attempt: 0,
+        last_error: None,
+        foreign: false,
+        seen: seen.map(Box::new),
+    });
+    vec![Command::Send(w)]
+}
+
+pub(super) fn save_draft(app: &mut App, kind: &EditorKind) -> Vec<Command> {
+    let (EditorKind::Note(key) | EditorKind::Update(key)) = kind else {
+        return Vec::new();
+    };
+    let Some(Overlay::Editor { text, .. }) = &app.overlay else {
+        return Vec::new();
+    };
+    let t = text_of(text);
+    app.drafts.insert(*key, t.clone());
+    vec![Command::SaveDraft { key: *key, text: t }]
+}
+
+/// A severity change, based on the version the IC was looking at.
+pub(super) fn severity_change(id: IncidentId, version: u64, to: Severity) -> WriteOp {
+    WriteOp::Patch {
+        id,
+        if_match: version,
+        body: PatchRequest {
+            severity: Some(to),
+            ..Default::default()
+        },
+    }
+}
