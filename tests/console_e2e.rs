@@ -317,6 +317,37 @@ fn the_terminal_is_restored_on_sigterm_and_sighup() {
     }
 }
 
+#[test]
+fn every_frame_is_drawn_inside_synchronized_update_brackets() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Screen::spawn(&[], home.path(), 100, 30);
+    s.wait_text("● live", T);
+    // A key that redraws: the help overlay, then away again.
+    s.send("?");
+    s.wait_text("Keys", T);
+    s.send("\u{1b}");
+    std::thread::sleep(Duration::from_millis(300));
+    s.send("q");
+    s.child.wait().unwrap();
+    let raw = s.raw();
+    let text = String::from_utf8_lossy(&raw);
+    let begin = "\u{1b}[?2026h";
+    let end = "\u{1b}[?2026l";
+    // The brackets alternate, begin first, and every frame is closed.
+    let marks: Vec<&str> = text
+        .match_indices("\u{1b}[?2026")
+        .map(|(i, _)| &text[i..i + begin.len()])
+        .collect();
+    assert!(marks.len() >= 4, "at least two frames: {}", marks.len());
+    for pair in marks.chunks(2) {
+        assert_eq!(pair, [begin, end], "unbalanced brackets: {marks:?}");
+    }
+    // The frame's content is inside them.
+    let first = text.find(begin).unwrap();
+    let live = text.find("live").unwrap();
+    assert!(first < live, "the first frame begins with the bracket");
+}
+
 fn status(port: u16, tok: &str, id: &str) -> String {
     detail(port, tok, id)["incident"]["status"]
         .as_str()

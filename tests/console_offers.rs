@@ -46,7 +46,10 @@ fn request(ask: Ask, d: &IncidentDetail, me: &str) -> Option<(Method, String, Va
         Ask::Key(Act::Acknowledge) => post("/transition", json!({"to": "acknowledged"})),
         Ask::Key(Act::Advance) => {
             let to = inc.status.next()?;
-            post("/transition", json!({"to": to, "force": true, "reason": "r"}))
+            post(
+                "/transition",
+                json!({"to": to, "force": true, "reason": "r"}),
+            )
         }
         Ask::Reopen => post("/transition", json!({"to": "investigating", "reason": "r"})),
         Ask::Key(Act::SevUp) => patch(json!({"severity": inc.severity.raised()?})),
@@ -57,7 +60,10 @@ fn request(ask: Ask, d: &IncidentDetail, me: &str) -> Option<(Method, String, Va
         Ask::Key(Act::Update) => post("/updates", json!({"text": "an update"})),
         Ask::Key(Act::Toggle) => {
             let phase = inc.status.phase()?;
-            post("/checklist", json!({"phase": phase, "item": 0, "done": true}))
+            post(
+                "/checklist",
+                json!({"phase": phase, "item": 0, "done": true}),
+            )
         }
         Ask::Key(Act::Join) => post("/responders", json!({"action": "join", "handle": me})),
         Ask::Key(Act::Responder) => post(

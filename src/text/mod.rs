@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 
-use unicode_width::UnicodeWidthChar;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_truncate::UnicodeTruncateStr;
+use unicode_width::UnicodeWidthStr;
 
 /// The longest string kept from a backend, in characters. Longer ones are cut
 /// with an ellipsis: nothing on a screen needs more, and it bounds memory.
@@ -14,10 +16,34 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
+/// Invisible characters that take no cell yet move or join what is
+/// around them: zero-width space, word joiner, BOM, the invisible math
+/// operators, the Mongolian vowel separator. Removed.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{180E}'
+    )
+}
+
+const ZWJ: char = '\u{200D}';
+
+/// A character an emoji ZWJ sequence may join (pictographs, and the
+/// variation selector or skin tone that ends one).
+fn is_emoji_part(c: char) -> bool {
+    matches!(c,
+        '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}' | '\u{2B00}'..='\u{2BFF}' | '\u{FE0F}')
+}
+
 fn needs_cleaning(s: &str, keep_newlines: bool) -> bool {
-    s.chars()
-        .any(|c| (c.is_control() && !(keep_newlines && c == '\n')) || is_bidi_control(c))
-        || s.len() > MAX_FIELD
+    s.chars().any(|c| {
+        (c.is_control() && !(keep_newlines && c == '\n'))
+            || is_bidi_control(c)
+            || is_invisible(c)
+            || c == ZWJ
+            || c == '\u{2028}'
+            || c == '\u{2029}'
+    }) || s.len() > MAX_FIELD
 }
 
 /// Makes `s` safe to draw: no byte of it can act as a terminal control.
@@ -45,8 +71,17 @@ pub fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
             break;
         }
         match c {
-            '\n' if keep_newlines => out.push('\n'),
-            '\n' | '\t' => out.push(' '),
+            '\n' | '\u{2028}' | '\u{2029}' if keep_newlines => out.push('\n'),
+            '\n' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            c if is_invisible(c) => {}
+            // A ZWJ joins an emoji sequence (one picture); anywhere else it
+            // only changes how a terminal might combine the neighbours.
+            ZWJ if out.chars().next_back().is_some_and(is_emoji_part)
+                && chars.peek().copied().is_some_and(is_emoji_part) =>
+            {
+                out.push(ZWJ)
+            }
+            ZWJ => {}
             '\u{1b}' => match chars.peek().copied() {
                 Some('[') => {
                     chars.next();
@@ -109,9 +144,14 @@ pub fn clean_in_place(s: &mut String, keep_newlines: bool) {
     }
 }
 
-/// Display width in terminal cells (wide CJK = 2, combining = 0).
+/// Display width in terminal cells, per grapheme cluster as ratatui draws
+/// it: wide CJK = 2, combining marks join their base, an emoji ZWJ
+/// sequence or an emoji with VS16 is one picture of 2 cells.
 pub fn width(s: &str) -> usize {
-    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+    s.graphemes(true)
+        .filter(|g| !g.contains(char::is_control))
+        .map(UnicodeWidthStr::width)
+        .sum()
 }
 
 /// Cut to at most `max` cells, ending in `…` when something was cut.
@@ -122,16 +162,10 @@ pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
     if max == 0 {
         return Cow::Borrowed("");
     }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > max - 1 {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
+    // Whole grapheme clusters only: never half an emoji or a base
+    // without its combining mark.
+    let (head, _) = s.unicode_truncate(max - 1);
+    let mut out = head.to_string();
     out.push('…');
     Cow::Owned(out)
 }
@@ -178,6 +212,40 @@ pub fn duration(d: chrono::Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn widths_are_per_grapheme_cluster() {
+        assert_eq!(width("👨‍👩‍👧"), 2, "a ZWJ family is one picture");
+        assert_eq!(width("❤️"), 2, "VS16 asks for the emoji picture");
+        assert_eq!(width("e\u{301}"), 1, "a combining mark joins its base");
+        assert_eq!(width("東京"), 4);
+        assert_eq!(width("ok"), 2);
+    }
+
+    #[test]
+    fn cutting_never_splits_a_grapheme() {
+        assert_eq!(fit("👨‍👩‍👧👨‍👩‍👧", 3), "👨‍👩‍👧…");
+        assert_eq!(fit("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
+        assert_eq!(fit("東京都", 4), "東…");
+        assert!(width(&fit("東京都", 4)) <= 4);
+    }
+
+    #[test]
+    fn line_separators_zero_width_and_stray_joiners() {
+        assert_eq!(clean("a\u{2028}b\u{2029}c", true), "a\nb\nc");
+        assert_eq!(clean("a\u{2028}b", false), "a b");
+        assert_eq!(clean("\u{FEFF}db\u{200B}-01\u{2060}", false), "db-01");
+        assert_eq!(
+            clean("a\u{200D}b", false),
+            "ab",
+            "a ZWJ between letters goes"
+        );
+        assert_eq!(
+            clean("👨\u{200D}👩", false),
+            "👨\u{200D}👩",
+            "inside an emoji it stays"
+        );
+    }
 
     #[test]
     fn plain_text_is_borrowed_untouched() {

@@ -120,7 +120,6 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
             let wait = MIN_FRAME.saturating_sub(last_draw.elapsed());
             if wait.is_zero() {
                 guard
-                    .terminal
                     .draw(|f| view::draw(&app, &setup.theme, f))
                     .map_err(|e| format!("cannot draw: {e}"))?;
                 last_draw = tokio::time::Instant::now();

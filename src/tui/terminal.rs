@@ -6,7 +6,8 @@ use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
-use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::crossterm::{execute, queue};
 
 pub struct TerminalGuard {
     pub terminal: DefaultTerminal,
@@ -31,6 +32,20 @@ impl TerminalGuard {
             }));
         }
         Ok(TerminalGuard { terminal, mouse })
+    }
+}
+
+impl TerminalGuard {
+    /// Draws one frame inside synchronized-update brackets (`CSI ? 2026 h`
+    /// … `l`): a terminal that knows them shows the frame whole, so a slow
+    /// SSH link never shows half of one; others ignore the brackets.
+    pub fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> std::io::Result<()> {
+        queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
+        let drawn = self.terminal.draw(render).map(|_| ());
+        // Closed even when the frame failed: a terminal must never be left
+        // holding its output back.
+        execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
+        drawn
     }
 }
 

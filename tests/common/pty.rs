@@ -9,8 +9,12 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+/// The most raw output a Screen keeps for [`Screen::raw`].
+const RAW_KEPT: usize = 8 << 20;
+
 pub struct Screen {
     parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
@@ -47,6 +51,8 @@ impl Screen {
             0,
         )));
         let p = parser.clone();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let r = raw.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -54,14 +60,24 @@ impl Screen {
                     break;
                 }
                 p.lock().unwrap().process(&buf[..n]);
+                let mut r = r.lock().unwrap();
+                if r.len() + n <= RAW_KEPT {
+                    r.extend_from_slice(&buf[..n]);
+                }
             }
         });
         Screen {
             parser,
+            raw,
             writer,
             child,
             _master: pair.master,
         }
+    }
+
+    /// Every byte the program wrote to the terminal (up to 8 MiB).
+    pub fn raw(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
     }
 
     pub fn text(&self) -> String {

@@ -34,7 +34,7 @@ pub fn height(app: &App, width: u16) -> u16 {
         // height, and the paragraph wraps for real when drawn.
         i.summary
             .lines()
-            .map(|l| (l.chars().count().max(1)).div_ceil(inner) as u16)
+            .map(|l| (crate::text::width(l).max(1)).div_ceil(inner) as u16)
             .sum::<u16>()
             .min(SUMMARY_LINES)
     };

@@ -45,7 +45,6 @@ pub async fn run(setup: WallboardSetup) -> Result<(), String> {
     loop {
         if dirty {
             guard
-                .terminal
                 .draw(|f| view::draw(&board, &setup.theme, f))
                 .map_err(|e| format!("cannot draw: {e}"))?;
             dirty = false;
