@@ -440,7 +440,7 @@ fn conflict_dialog_shows_what_changed_and_who_changed_it() {
                 },
             }),
         );
-        let mut fresh = app.details[&IncidentId(5)].clone();
+        let mut fresh = app.board.details[&IncidentId(5)].clone();
         let marco = Actor {
             handle: "marco".into(),
             role: ActorRole::Commander,

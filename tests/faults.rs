@@ -484,21 +484,26 @@ async fn the_console_state_keeps_its_last_good_data_through_garbage() {
             saw_list = true;
             proxy_up.store(false, std::sync::atomic::Ordering::SeqCst);
         }
-        if saw_list && app.conn.error.is_some() {
+        if saw_list && app.board.conn.error.is_some() {
             break;
         }
     }
     assert!(
-        app.conn
+        app.board
+            .conn
             .error
             .as_deref()
             .unwrap()
             .contains("does not match the API"),
         "{:?}",
-        app.conn.error
+        app.board.conn.error
     );
-    assert_eq!(app.incidents.len(), 1, "the last good data is still there");
-    assert_eq!(app.incidents[0].title, "Still here");
+    assert_eq!(
+        app.board.incidents.len(),
+        1,
+        "the last good data is still there"
+    );
+    assert_eq!(app.board.incidents[0].title, "Still here");
     assert!(app.stale_for().is_some());
 }
 

@@ -142,7 +142,7 @@ proptest! {
 
     #[test]
     fn rows_hold_on_the_wallboard(titles in prop::collection::vec(hostile(), 3)) {
-        let mut board = Wallboard::new("noc", Duration::from_secs(20), Duration::from_secs(35), clock());
+        let mut board = Wallboard::new("noc", Duration::from_secs(20), clock());
         let mut details = Vec::new();
         for (i, title) in titles.iter().enumerate() {
             let mut d = incident(i as u64 + 1, "x", "checkout", Severity::Sev1, 30, Status::Identified, 2);

@@ -25,7 +25,6 @@ fn board(with_incidents: bool) -> Wallboard {
     let mut w = Wallboard::new(
         "noc https://warroom.example.com",
         Duration::from_secs(20),
-        Duration::from_secs(32),
         clock(),
     );
     let details = if with_incidents {

@@ -1,11 +1,13 @@
 //! The console and the wallboard: terminal views over the same client layer.
 
 pub mod app;
+pub mod board;
 mod clipboard;
 pub mod console;
 mod drafts;
 pub mod fixtures;
 pub mod keymap;
+pub mod runtime;
 pub mod screenshots;
 mod svg;
 pub(crate) mod terminal;

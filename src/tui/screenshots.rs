@@ -34,7 +34,6 @@ fn board(stale: bool) -> Wallboard {
     let mut w = Wallboard::new(
         "noc https://warroom.example.com",
         std::time::Duration::from_secs(20),
-        std::time::Duration::from_secs(32),
         clock(),
     );
     let details = sample_details();
@@ -143,7 +142,7 @@ fn conflict() -> App {
         );
     }
     let id = IncidentId(5);
-    if let Some(mut fresh) = app.details.get(&id).cloned() {
+    if let Some(mut fresh) = app.board.details.get(&id).cloned() {
         let marco = Actor {
             handle: "marco".into(),
             role: ActorRole::Commander,

@@ -45,6 +45,7 @@ impl App {
     pub(super) fn attend(&mut self) -> Vec<Command> {
         let now = self.now;
         let current: HashSet<IncidentId> = self
+            .board
             .incidents
             .iter()
             .filter(|i| i.status.is_active() && alarming(i.severity))

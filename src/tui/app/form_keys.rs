@@ -91,6 +91,7 @@ pub(super) fn responder_key(app: &mut App, mut f: ResponderForm, k: KeyEvent) ->
                 return Vec::new();
             }
             let known = app
+                .board
                 .details
                 .get(&f.id)
                 .and_then(|d| d.responders.iter().find(|r| r.handle == handle))

@@ -26,7 +26,7 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
         Act::Edit => {
             // The detail has the summary whole; a list entry may have it cut,
             // and an edit based on a cut summary would lose its end.
-            match app.details.get(&id).map(|d| &d.incident) {
+            match app.board.details.get(&id).map(|d| &d.incident) {
                 Some(full) => {
                     app.overlay = Some(Overlay::Form(super::IncidentForm::edit(full)));
                 }
@@ -68,7 +68,7 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
                 return Vec::new();
             };
             let leaving_phase = inc.status.phase() != to.phase();
-            if leaving_phase && app.caps.checklists && !app.details.contains_key(&id) {
+            if leaving_phase && app.caps.checklists && !app.board.details.contains_key(&id) {
                 // Never claim a checklist is complete before we have read it.
                 app.flash = Some(Flash::info(
                     "Still loading",
@@ -77,7 +77,8 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
                 return Vec::new();
             }
             let open = if leaving_phase {
-                app.details
+                app.board
+                    .details
                     .get(&id)
                     .and_then(|d| d.current_checklist())
                     .map(|c| c.open_items())
@@ -134,7 +135,12 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
             Some(s) => send(app, severity_change(id, inc.version, s)),
         },
         Act::Toggle => {
-            let Some(list) = app.details.get(&id).and_then(|d| d.current_checklist()) else {
+            let Some(list) = app
+                .board
+                .details
+                .get(&id)
+                .and_then(|d| d.current_checklist())
+            else {
                 return Vec::new();
             };
             let Some(item) = list.items.get(app.checklist_cursor) else {
@@ -175,6 +181,7 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
                 return Vec::new();
             };
             let mine = app
+                .board
                 .details
                 .get(&id)
                 .and_then(|d| d.responders.iter().find(|r| r.handle == me))
@@ -245,7 +252,8 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
         }
         Act::Responder => {
             let handle = if app.focus == Pane::Responders {
-                app.details
+                app.board
+                    .details
                     .get(&id)
                     .and_then(|d| d.responders.get(app.responder_cursor))
                     .map(|r| r.handle.clone())
@@ -254,6 +262,7 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
                 String::new()
             };
             let role = app
+                .board
                 .details
                 .get(&id)
                 .and_then(|d| d.responders.iter().find(|r| r.handle == handle))

@@ -299,7 +299,7 @@ mod tests {
     #[test]
     fn e_edits_and_sends_only_the_changed_fields_against_the_version_seen() {
         let mut app = sample_app(80, 24);
-        let inc = app.details[&IncidentId(4)].incident.clone();
+        let inc = app.board.details[&IncidentId(4)].incident.clone();
         key(&mut app, KeyCode::Char('e'));
         let Some(Overlay::Form(f)) = &app.overlay else {
             panic!("e opens the form")

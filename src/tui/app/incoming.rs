@@ -11,18 +11,18 @@ use crate::model::IncidentId;
 pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
     match f {
         Feed::List { incidents, at } => {
-            app.conn.last_ok = Some(at);
-            app.conn.error = None;
-            app.conn.auth_refused = false;
-            app.incidents = incidents;
-            let known: Vec<IncidentId> = app.incidents.iter().map(|i| i.id).collect();
-            app.details.retain(|id, _| known.contains(id));
+            app.board.conn.last_ok = Some(at);
+            app.board.conn.error = None;
+            app.board.conn.auth_refused = false;
+            app.board.incidents = incidents;
+            let known: Vec<IncidentId> = app.board.incidents.iter().map(|i| i.id).collect();
+            app.board.details.retain(|id, _| known.contains(id));
             app.refilter()
         }
         Feed::Detail { detail, at } => {
-            app.conn.last_ok = Some(at);
-            app.conn.error = None;
-            app.conn.auth_refused = false;
+            app.board.conn.last_ok = Some(at);
+            app.board.conn.error = None;
+            app.board.conn.auth_refused = false;
             let review = (app.selected == Some(detail.incident.id)
                 && !detail.incident.status.is_active()
                 && app.caps.lifecycle
@@ -42,9 +42,9 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
             details,
             at,
         } => {
-            app.conn.last_ok = Some(at);
-            app.conn.error = None;
-            app.conn.auth_refused = false;
+            app.board.conn.last_ok = Some(at);
+            app.board.conn.error = None;
+            app.board.conn.auth_refused = false;
             app.merge_summaries(&changed, &summaries);
             for d in details {
                 app.merge_detail(d);
@@ -54,7 +54,7 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
         }
         Feed::DetailFailed { id, error, at } => {
             // The backend is fine; this one incident could not be read.
-            app.conn.last_ok = Some(at);
+            app.board.conn.last_ok = Some(at);
             if let Some(c) = app.flash.as_mut().and_then(|f| f.conflict.as_mut())
                 && c.write.op.incident() == Some(id)
                 && c.now.is_none()
@@ -65,20 +65,20 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
             Vec::new()
         }
         Feed::Alive(at) => {
-            app.conn.last_ok = Some(at);
-            app.conn.error = None;
-            app.conn.auth_refused = false;
+            app.board.conn.last_ok = Some(at);
+            app.board.conn.error = None;
+            app.board.conn.auth_refused = false;
             Vec::new()
         }
         Feed::Failed { error, .. } => {
-            app.conn.auth_refused = matches!(
+            app.board.conn.auth_refused = matches!(
                 error,
                 crate::client::ClientError::Api {
                     status: 401 | 403,
                     ..
                 }
             );
-            app.conn.error = Some(error.to_string());
+            app.board.conn.error = Some(error.to_string());
             Vec::new()
         }
     }
@@ -207,7 +207,7 @@ impl App {
         };
         let seen_version = c.seen.as_ref().map_or(0, |i| i.version);
         let seen_seq = c.seen.as_ref().map_or(0, |i| i.last_seq);
-        let Some(d) = self.details.get(&id) else {
+        let Some(d) = self.board.details.get(&id) else {
             return;
         };
         if d.incident.version <= seen_version

@@ -23,6 +23,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+pub use crate::tui::board::Conn;
 pub use incident_form::{FormField, IncidentForm};
 pub use overlay::{
     Chooser, ChooserKind, Confirm, Conflict, EditorKind, Flash, Overlay, Palette, ResponderForm,
@@ -181,18 +182,6 @@ impl Filter {
     }
 }
 
-/// How the connection to the backend stands.
-#[derive(Debug, Clone, Default)]
-pub struct Conn {
-    /// When the backend last answered.
-    pub last_ok: Option<DateTime<Utc>>,
-    /// The current failure, while it lasts.
-    pub error: Option<String>,
-    /// The backend refused our credentials (401/403): nothing it says can
-    /// be trusted to be complete, and the fix is on our side.
-    pub auth_refused: bool,
-}
-
 /// A write sent but not yet confirmed by the server.
 #[derive(Debug, Clone)]
 pub struct Pending {
@@ -223,13 +212,14 @@ pub struct App {
     pub postmortems: HashMap<IncidentId, std::path::PathBuf>,
     /// The update cadence in force (the server's, or the defaults).
     pub policy: crate::model::Policy,
-    pub incidents: Vec<Incident>,
-    /// Indexes into `incidents` that pass the filter, in display order.
+    /// The list, the details read and the connection: the data core the
+    /// wallboard shares.
+    pub board: crate::tui::board::Board,
+    /// Indexes into `board.incidents` that pass the filter, in display order.
     pub visible: Vec<usize>,
     /// Active incidents per severity (SEV1 first), counted when the data
     /// changes so the header does not scan every incident each frame.
     pub active_by_severity: [usize; 5],
-    pub details: HashMap<IncidentId, IncidentDetail>,
     /// Incidents whose detail the backend could not give, and why.
     pub detail_errors: HashMap<IncidentId, String>,
     pub selected: Option<IncidentId>,
@@ -249,7 +239,6 @@ pub struct App {
     pub flash: Option<Flash>,
     pub pending: Vec<Pending>,
     pub drafts: HashMap<DraftKey, String>,
-    pub conn: Conn,
     pub now: DateTime<Utc>,
     pub size: (u16, u16),
     pub quit: bool,
@@ -272,10 +261,9 @@ impl App {
             policy: Default::default(),
             postmortems: HashMap::new(),
             followups: HashMap::new(),
-            incidents: Vec::new(),
+            board: Default::default(),
             visible: Vec::new(),
             active_by_severity: [0; 5],
-            details: HashMap::new(),
             detail_errors: HashMap::new(),
             selected: None,
             filter: Filter::default(),
@@ -290,7 +278,6 @@ impl App {
             flash: None,
             pending: Vec::new(),
             drafts: HashMap::new(),
-            conn: Conn::default(),
             now,
             size: (80, 24),
             quit: false,
@@ -305,21 +292,17 @@ impl App {
     /// when it has left the list (resolved elsewhere, opened by id).
     pub fn selected_incident(&self) -> Option<&Incident> {
         let id = self.selected?;
-        self.incidents
+        self.board
+            .incidents
             .iter()
             .find(|i| i.id == id)
-            .or_else(|| self.details.get(&id).map(|d| &d.incident))
+            .or_else(|| self.board.details.get(&id).map(|d| &d.incident))
     }
 
     /// The freshest copy of an incident this console holds: the detail's
     /// (newer when it was just fetched) or the list's, by version.
     pub fn incident(&self, id: IncidentId) -> Option<&Incident> {
-        let listed = self.incidents.iter().find(|i| i.id == id);
-        let detailed = self.details.get(&id).map(|d| &d.incident);
-        match (listed, detailed) {
-            (Some(l), Some(d)) => Some(if d.version >= l.version { d } else { l }),
-            (l, d) => l.or(d),
-        }
+        self.board.incident(id)
     }
 
     /// The timeline entry under the cursor: the newest one shown (the
@@ -341,7 +324,7 @@ impl App {
     }
 
     pub fn selected_detail(&self) -> Option<&IncidentDetail> {
-        self.details.get(&self.selected?)
+        self.board.details.get(&self.selected?)
     }
 
     /// Position of the selection among the visible incidents.
@@ -349,7 +332,7 @@ impl App {
         let id = self.selected?;
         self.visible
             .iter()
-            .position(|&i| self.incidents[i].id == id)
+            .position(|&i| self.board.incidents[i].id == id)
     }
 
     pub fn pending_for(&self, id: IncidentId) -> impl Iterator<Item = &Pending> {
@@ -361,13 +344,7 @@ impl App {
     /// Stale: the backend is failing, or has not answered for three of
     /// its long-poll periods.
     pub fn stale_for(&self) -> Option<chrono::Duration> {
-        let age = self.conn.last_ok.map(|t| self.now - t);
-        let too_old = age.is_some_and(|a| a > chrono::Duration::seconds(35));
-        if self.conn.error.is_some() || too_old {
-            Some(age.unwrap_or_default())
-        } else {
-            None
-        }
+        self.board.stale_for(self.now)
     }
 
     pub fn has_unsent_drafts(&self) -> bool {
@@ -379,7 +356,7 @@ impl App {
     fn refilter(&mut self) -> Vec<Command> {
         // Active incidents first (SEV1 first, then the oldest), then the
         // resolved and verified ones still to be finished.
-        self.incidents.sort_by(|a, b| {
+        self.board.incidents.sort_by(|a, b| {
             (!a.status.is_active())
                 .cmp(&!b.status.is_active())
                 .then(a.severity.cmp(&b.severity))
@@ -387,18 +364,18 @@ impl App {
                 .then(a.id.cmp(&b.id))
         });
         self.active_by_severity = [0; 5];
-        for i in self.incidents.iter().filter(|i| i.status.is_active()) {
+        for i in self.board.incidents.iter().filter(|i| i.status.is_active()) {
             self.active_by_severity[i.severity.index()] += 1;
         }
-        self.visible = (0..self.incidents.len())
-            .filter(|&i| self.filter.admits(&self.incidents[i]))
+        self.visible = (0..self.board.incidents.len())
+            .filter(|&i| self.filter.admits(&self.board.incidents[i]))
             .collect();
         // Selection is by incident, never by row: data changing under the
         // IC never moves it (see `refilter_for_filter` for the IC's own
         // filtering).
         let next = self
             .selected
-            .or_else(|| self.visible.first().map(|&i| self.incidents[i].id));
+            .or_else(|| self.visible.first().map(|&i| self.board.incidents[i].id));
         let mut cmds = self.select(next);
         cmds.extend(self.attend());
         cmds
@@ -410,7 +387,7 @@ impl App {
         if self.selected.is_some_and(|id| {
             !self
                 .visible_after_filter()
-                .any(|i| self.incidents[i].id == id)
+                .any(|i| self.board.incidents[i].id == id)
         }) {
             self.selected = None;
         }
@@ -418,7 +395,7 @@ impl App {
     }
 
     fn visible_after_filter(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.incidents.len()).filter(|&i| self.filter.admits(&self.incidents[i]))
+        (0..self.board.incidents.len()).filter(|&i| self.filter.admits(&self.board.incidents[i]))
     }
 
     /// Opens any incident by id (in the list or not: resolved, closed): the

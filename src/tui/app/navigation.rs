@@ -23,7 +23,7 @@ pub(super) fn click(app: &mut App, pane: Pane, row: Option<usize>) -> Vec<Comman
     };
     match pane {
         Pane::List => {
-            let id = app.visible.get(i).map(|&n| app.incidents[n].id);
+            let id = app.visible.get(i).map(|&n| app.board.incidents[n].id);
             app.select(id)
         }
         Pane::Checklist => {
@@ -61,7 +61,7 @@ pub(super) fn move_by(app: &mut App, delta: isize) -> Vec<Command> {
                 return Vec::new();
             };
             let next = clamp(cur, app.visible.len());
-            let id = app.incidents[app.visible[next]].id;
+            let id = app.board.incidents[app.visible[next]].id;
             app.select(Some(id))
         }
         Pane::Timeline => {

@@ -90,6 +90,7 @@ fn reader_key(
         KeyCode::Char('g') => scroll = 0,
         KeyCode::Char('y') => {
             let text = app
+                .board
                 .details
                 .get(&id)
                 .and_then(|d| d.timeline.iter().find(|e| e.seq == seq))

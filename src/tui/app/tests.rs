@@ -50,7 +50,7 @@ fn list_is_sev1_first_and_j_k_move_the_selection_and_ask_for_its_detail() {
     let ids: Vec<_> = app
         .visible
         .iter()
-        .map(|&i| app.incidents[i].severity)
+        .map(|&i| app.board.incidents[i].severity)
         .collect();
     assert_eq!(ids, vec![Severity::Sev1, Severity::Sev2, Severity::Sev3]);
     assert_eq!(sel(&app), IncidentId(4));
@@ -100,7 +100,7 @@ fn the_timeline_follows_until_scrolled_back_and_keeps_its_place_on_new_events() 
     ch(&mut app, 'k');
     ch(&mut app, 'k');
     assert_eq!(app.timeline_back, 2);
-    let mut d = app.details[&IncidentId(4)].clone();
+    let mut d = app.board.details[&IncidentId(4)].clone();
     let actor = crate::model::Actor {
         handle: "x".into(),
         role: ActorRole::Commander,
@@ -494,7 +494,7 @@ fn a_conflict_shows_the_state_after_the_refusal_and_the_retry_restates_the_chang
     );
     assert!(app.flash.is_some());
     // The fresh detail arrives: marco's change, by marco.
-    let mut fresh = app.details[&id].clone();
+    let mut fresh = app.board.details[&id].clone();
     crate::model::apply(
         &mut fresh,
         crate::model::Action::Patch(PatchRequest {
@@ -601,7 +601,7 @@ fn a_conflict_can_be_discarded_and_a_retry_that_is_moot_says_so() {
         panic!("{cmds:?}")
     };
     refuse(&mut app, w.key.clone());
-    let mut fresh = app.details[&id].clone();
+    let mut fresh = app.board.details[&id].clone();
     fresh.incident.severity = Severity::Sev1;
     fresh.incident.version += 1;
     update(
@@ -628,7 +628,7 @@ fn failures_make_the_data_stale_and_an_answer_clears_it() {
         }),
     );
     assert!(app.stale_for().is_some());
-    assert_eq!(app.incidents.len(), 3, "last good data stays");
+    assert_eq!(app.board.incidents.len(), 3, "last good data stays");
     update(
         &mut app,
         Msg::Feed(Feed::Alive(crate::tui::fixtures::clock())),
@@ -853,7 +853,7 @@ fn the_selection_stays_on_its_incident_when_it_leaves_the_list() {
     let mut inc = app.selected_incident().unwrap().clone();
     inc.status = Status::Closed;
     changed(&mut app, inc);
-    assert!(!app.incidents.iter().any(|i| i.id == IncidentId(5)));
+    assert!(!app.board.incidents.iter().any(|i| i.id == IncidentId(5)));
     // ...but the console stays on it, says so, and no key acts on another.
     assert_eq!(sel(&app), IncidentId(5));
     assert!(app.selection_off_list());
@@ -866,6 +866,7 @@ fn the_selection_stays_on_its_incident_when_it_leaves_the_list() {
     key(&mut app, KeyCode::Esc);
     // Resolved (not closed) incidents stay in the list, after the active.
     let mut inc = app
+        .board
         .incidents
         .iter()
         .find(|i| i.id == IncidentId(6))
@@ -874,7 +875,7 @@ fn the_selection_stays_on_its_incident_when_it_leaves_the_list() {
     inc.status = Status::Resolved;
     changed(&mut app, inc);
     let last = *app.visible.last().unwrap();
-    assert_eq!(app.incidents[last].id, IncidentId(6));
+    assert_eq!(app.board.incidents[last].id, IncidentId(6));
     // Moving is the IC's choice: j/k pick rows again.
     ch(&mut app, 'j');
     assert!(!app.selection_off_list());
@@ -908,12 +909,12 @@ fn a_refused_token_is_never_shown_as_an_empty_war_room() {
             at: crate::tui::fixtures::clock(),
         }),
     );
-    assert!(app.conn.auth_refused);
+    assert!(app.board.conn.auth_refused);
     update(
         &mut app,
         Msg::Feed(Feed::Alive(crate::tui::fixtures::clock())),
     );
-    assert!(!app.conn.auth_refused, "a good answer clears it");
+    assert!(!app.board.conn.auth_refused, "a good answer clears it");
 }
 
 #[test]
@@ -971,6 +972,7 @@ fn a_new_sev1_rings_once_flashes_and_counts_in_the_title() {
     // The first list is not news.
     assert!(app.attention.flashing.is_empty());
     let mut inc = app
+        .board
         .incidents
         .iter()
         .find(|i| i.id == IncidentId(6))
@@ -987,6 +989,7 @@ fn a_new_sev1_rings_once_flashes_and_counts_in_the_title() {
     // It can be turned off.
     app.attention.bell = false;
     let mut other = app
+        .board
         .incidents
         .iter()
         .find(|i| i.id == IncidentId(5))
@@ -999,7 +1002,7 @@ fn a_new_sev1_rings_once_flashes_and_counts_in_the_title() {
 #[test]
 fn a_closed_incident_is_read_only_in_the_console() {
     let mut app = sample_app(80, 24);
-    let mut d = app.details.get(&IncidentId(4)).unwrap().clone();
+    let mut d = app.board.details.get(&IncidentId(4)).unwrap().clone();
     d.incident.status = Status::Closed;
     update(
         &mut app,

@@ -108,14 +108,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::Whoami(Err(e)) => {
-            app.conn.auth_refused = matches!(
+            app.board.conn.auth_refused = matches!(
                 e,
                 crate::client::ClientError::Api {
                     status: 401 | 403,
                     ..
                 }
             );
-            app.conn.error = Some(e.to_string());
+            app.board.conn.error = Some(e.to_string());
             Vec::new()
         }
         Msg::Restored(writes) => {
@@ -158,7 +158,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
                             f.matches = m;
                             f.pick = 0;
                         }
-                        Err(e) => app.conn.error = Some(format!("user search: {e}")),
+                        Err(e) => app.board.conn.error = Some(format!("user search: {e}")),
                     }
                 }
             }
@@ -178,7 +178,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::Older(_, r) => {
             app.loading_older = None;
             if let Err(e) = r {
-                app.conn.error = Some(format!("older events: {e}"));
+                app.board.conn.error = Some(format!("older events: {e}"));
             }
             Vec::new()
         }

@@ -181,6 +181,7 @@ pub(super) fn confirm(app: &App, theme: &Theme, f: &mut Frame, area: Rect, c: &C
             let (inner, block) = popup(theme, f, r, "Raise to SEV1");
             f.render_widget(block.border_style(theme.style(Role::Error)), r);
             let title = app
+                .board
                 .incidents
                 .iter()
                 .find(|i| i.id == *id)

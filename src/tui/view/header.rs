@@ -18,7 +18,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     // Segments in order of importance; the least important are dropped
     // first when the terminal is narrow. The clock and the live state stay.
     let mut live = Vec::new();
-    match (app.stale_for(), app.conn.last_ok) {
+    match (app.stale_for(), app.board.conn.last_ok) {
         (None, Some(t)) => live.push(Span::styled(
             format!("● live {} ", age(app.now - t)),
             theme.style(Role::Ok),
@@ -34,7 +34,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             counts.push(Span::raw(" "));
         }
     }
-    if counts.is_empty() && app.conn.last_ok.is_some() {
+    if counts.is_empty() && app.board.conn.last_ok.is_some() {
         counts.push(Span::styled("no active incidents ", theme.style(Role::Ok)));
     }
     let me = app
@@ -86,7 +86,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     spans.push(Span::raw(" ".repeat(pad)));
     spans.push(Span::styled(clock, head));
     let mut lines = vec![Line::from(spans)];
-    if app.conn.auth_refused {
+    if app.board.conn.auth_refused {
         // Unmissable, and it says how to fix it: a refused token is never
         // shown as an empty war room.
         let text = " AUTH REFUSED: the backend does not accept this token. Set WARROOM_TOKEN, \
@@ -98,11 +98,12 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         )));
     } else if let Some(stale) = app.stale_for() {
         let why = app
+            .board
             .conn
             .error
             .as_deref()
             .unwrap_or("no answer from the backend");
-        let since = match app.conn.last_ok {
+        let since = match app.board.conn.last_ok {
             Some(t) => format!(
                 "data is {} old (last good {})",
                 age(stale),

@@ -49,7 +49,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         return;
     };
     // The detail carries the summary whole; a list entry may have it cut.
-    let i = app.details.get(&i.id).map_or(i, |d| &d.incident);
+    let i = app.board.details.get(&i.id).map_or(i, |d| &d.incident);
     let muted = theme.style(Role::Muted);
     let title = Line::from(vec![
         Span::styled(format!(" {} ", i.severity), theme.sev(i.severity)),
@@ -218,7 +218,7 @@ fn due_span<'a>(now: DateTime<Utc>, due: DateTime<Utc>, theme: &Theme) -> Span<'
 /// where the postmortem is.
 fn review_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
     let muted = theme.style(Role::Muted);
-    let m = match app.details.get(&i.id) {
+    let m = match app.board.details.get(&i.id) {
         Some(d) => crate::model::Milestones::of(d),
         None => return Line::from(Span::styled("review: reading…", muted)),
     };

@@ -25,7 +25,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let mut title = Line::from(vec![
         Span::styled(" Incidents ", theme.style(Role::Title)),
         Span::styled(
-            format!("{}/{} ", app.visible.len(), app.incidents.len()),
+            format!("{}/{} ", app.visible.len(), app.board.incidents.len()),
             theme.style(Role::Muted),
         ),
     ]);
@@ -49,13 +49,13 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let w = inner.width as usize;
     if app.visible.is_empty() {
         // Only a backend that answered may be said to have nothing.
-        let msg = if app.conn.auth_refused {
+        let msg = if app.board.conn.auth_refused {
             " Not authorized: the backend refused the token (see the red line above)."
-        } else if app.conn.last_ok.is_none() && app.conn.error.is_some() {
+        } else if app.board.conn.last_ok.is_none() && app.board.conn.error.is_some() {
             " Cannot reach the backend yet; retrying."
-        } else if app.conn.last_ok.is_none() {
+        } else if app.board.conn.last_ok.is_none() {
             " Loading incidents…"
-        } else if app.incidents.is_empty() {
+        } else if app.board.incidents.is_empty() {
             " No active incidents. D declares one."
         } else {
             " Nothing matches the filter (Esc clears)."
@@ -76,7 +76,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let rows = &app.visible[start..(start + h).min(app.visible.len())];
     let id_w = rows
         .iter()
-        .map(|&i| app.incidents[i].id.to_string().len() + 1)
+        .map(|&i| app.board.incidents[i].id.to_string().len() + 1)
         .max()
         .unwrap_or(8)
         .max(8);
@@ -85,7 +85,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let lines: Vec<Line> = rows
         .iter()
         .map(|&i| {
-            let inc = &app.incidents[i];
+            let inc = &app.board.incidents[i];
             let selected = app.selected == Some(inc.id);
             let base = if app.row_flashing(inc.id) {
                 // A new SEV1/SEV2: lit for a few seconds, blinking.

@@ -42,7 +42,7 @@ pub struct Areas {
 }
 
 pub fn layout(app: &App, area: Rect) -> Areas {
-    let stale = app.stale_for().is_some() || app.conn.auth_refused;
+    let stale = app.stale_for().is_some() || app.board.conn.auth_refused;
     let header_h = if stale { 2 } else { 1 };
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(header_h),

@@ -155,6 +155,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             // The exact matchers the silence gets: the alert group's labels,
             // which the Alertmanager backend gives an incident as its tags.
             let matchers: Vec<String> = app
+                .board
                 .incidents
                 .iter()
                 .find(|i| i.id == form.id)

@@ -101,6 +101,7 @@ pub fn draw(
     f.render_widget(block, r);
     let [body, h] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let event = app
+        .board
         .details
         .get(&id)
         .and_then(|d| d.timeline.iter().find(|e| e.seq == seq));

@@ -6,15 +6,14 @@ mod bigtext;
 pub mod run;
 pub mod view;
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use crate::client::poller::Feed;
-use crate::model::{Incident, IncidentDetail, IncidentId};
-use crate::tui::app::Conn;
+use crate::model::{Incident, IncidentId};
+use crate::tui::board::Board;
 
 #[derive(Debug)]
 pub enum WallMsg {
@@ -24,16 +23,13 @@ pub enum WallMsg {
 }
 
 pub struct Wallboard {
-    pub incidents: Vec<Incident>,
-    /// Indexes of the active incidents in `incidents`, in card order.
+    /// The list, details and connection: the console's data core.
+    pub board: Board,
+    /// Indexes of the active incidents in `board.incidents`, in card order.
     order: Vec<usize>,
-    pub details: HashMap<IncidentId, IncidentDetail>,
-    pub conn: Conn,
     pub now: DateTime<Utc>,
     pub backend: String,
     pub rotate: Duration,
-    /// How long the backend may be silent before the board is stale.
-    pub stale_after: Duration,
     pub paused: bool,
     pub card: usize,
     pub card_since: DateTime<Utc>,
@@ -49,21 +45,13 @@ pub enum WallCommand {
 }
 
 impl Wallboard {
-    pub fn new(
-        backend: impl Into<String>,
-        rotate: Duration,
-        stale_after: Duration,
-        now: DateTime<Utc>,
-    ) -> Self {
+    pub fn new(backend: impl Into<String>, rotate: Duration, now: DateTime<Utc>) -> Self {
         Self {
-            incidents: Vec::new(),
+            board: Board::default(),
             order: Vec::new(),
-            details: HashMap::new(),
-            conn: Conn::default(),
             now,
             backend: backend.into(),
             rotate,
-            stale_after,
             paused: false,
             card: 0,
             card_since: now,
@@ -74,17 +62,21 @@ impl Wallboard {
 
     /// Active incidents in card order: SEV1 first, then the oldest.
     pub fn active(&self) -> Vec<&Incident> {
-        self.order.iter().map(|&i| &self.incidents[i]).collect()
+        self.order
+            .iter()
+            .map(|&i| &self.board.incidents[i])
+            .collect()
     }
 
     /// Recomputes the card order after the data changed, so drawing a
     /// frame does not sort.
     fn reorder(&mut self) {
-        let mut order: Vec<usize> = (0..self.incidents.len())
-            .filter(|&i| self.incidents[i].status.is_active())
+        let incidents = &self.board.incidents;
+        let mut order: Vec<usize> = (0..incidents.len())
+            .filter(|&i| incidents[i].status.is_active())
             .collect();
         order.sort_by(|&a, &b| {
-            let (a, b) = (&self.incidents[a], &self.incidents[b]);
+            let (a, b) = (&incidents[a], &incidents[b]);
             a.severity
                 .cmp(&b.severity)
                 .then(a.declared_at.cmp(&b.declared_at))
@@ -110,16 +102,21 @@ impl Wallboard {
         }
     }
 
-    /// Stale: failing, or silent for longer than `stale_after`. The age
-    /// of the data is returned so the board can say it.
+    /// Stale by the console's one rule ([`Board::stale_for`]).
     pub fn stale_for(&self) -> Option<chrono::Duration> {
-        let age = self.conn.last_ok.map(|t| self.now - t);
-        let limit =
-            chrono::Duration::from_std(self.stale_after).unwrap_or(chrono::Duration::seconds(30));
-        if self.conn.error.is_some() || age.is_some_and(|a| a > limit) {
-            Some(age.unwrap_or_default())
+        self.board.stale_for(self.now)
+    }
+
+    /// After the data changed: the card order, the details kept (active
+    /// incidents only) and, when the set of cards changed, what to watch.
+    fn settle(&mut self, before: Vec<IncidentId>) -> Vec<WallCommand> {
+        self.reorder();
+        let ids: Vec<IncidentId> = self.active().iter().map(|i| i.id).collect();
+        self.board.details.retain(|id, _| ids.contains(id));
+        if ids != before {
+            vec![WallCommand::Watch(ids)]
         } else {
-            None
+            Vec::new()
         }
     }
 
@@ -161,70 +158,40 @@ pub fn update(w: &mut Wallboard, msg: WallMsg) -> Vec<WallCommand> {
             Vec::new()
         }
         WallMsg::Key(_) => Vec::new(),
-        WallMsg::Feed(Feed::List { incidents, at }) => {
-            w.conn.last_ok = Some(at);
-            w.conn.error = None;
-            let before: Vec<IncidentId> = w.active().iter().map(|i| i.id).collect();
-            w.incidents = incidents;
-            w.reorder();
-            let ids: Vec<IncidentId> = w.active().iter().map(|i| i.id).collect();
-            w.details.retain(|id, _| ids.contains(id));
-            if ids != before {
-                vec![WallCommand::Watch(ids)]
-            } else {
-                Vec::new()
-            }
+        WallMsg::Feed(feed) => data(w, feed),
+    }
+}
+
+/// What the backend says, folded in by the board's rules.
+fn data(w: &mut Wallboard, feed: Feed) -> Vec<WallCommand> {
+    let before: Vec<IncidentId> = w.active().iter().map(|i| i.id).collect();
+    match feed {
+        Feed::List { incidents, at } => {
+            w.board.answered(at);
+            w.board.replace_list(incidents);
         }
-        WallMsg::Feed(Feed::Changed {
+        Feed::Changed {
             changed,
             summaries,
             details,
             at,
-        }) => {
-            w.conn.last_ok = Some(at);
-            w.conn.error = None;
-            let before: Vec<IncidentId> = w.active().iter().map(|i| i.id).collect();
-            for id in &changed {
-                w.incidents.retain(|i| i.id != *id);
-            }
-            w.incidents
-                .extend(summaries.into_iter().filter(|s| s.status.is_active()));
+        } => {
+            w.board.answered(at);
+            w.board.merge_summaries(&changed, &summaries, None);
             for d in details {
-                w.details.insert(d.incident.id, d);
-            }
-            w.reorder();
-            let ids: Vec<IncidentId> = w.active().iter().map(|i| i.id).collect();
-            w.details.retain(|id, _| ids.contains(id));
-            if ids != before {
-                vec![WallCommand::Watch(ids)]
-            } else {
-                Vec::new()
+                w.board.merge_detail(d);
             }
         }
-        WallMsg::Feed(Feed::DetailFailed { at, .. }) => {
-            w.conn.last_ok = Some(at);
-            Vec::new()
+        Feed::Detail { detail, at } => {
+            w.board.answered(at);
+            w.board.merge_detail(*detail);
         }
-        WallMsg::Feed(Feed::Detail { detail, at }) => {
-            w.conn.last_ok = Some(at);
-            w.conn.error = None;
-            if let Some(row) = w.incidents.iter_mut().find(|i| i.id == detail.incident.id) {
-                *row = detail.incident.clone();
-            }
-            w.details.insert(detail.incident.id, *detail);
-            w.reorder();
-            Vec::new()
-        }
-        WallMsg::Feed(Feed::Alive(at)) => {
-            w.conn.last_ok = Some(at);
-            w.conn.error = None;
-            Vec::new()
-        }
-        WallMsg::Feed(Feed::Failed { error, .. }) => {
-            w.conn.error = Some(error.to_string());
-            Vec::new()
-        }
+        // The backend answered; this one incident could not be read.
+        Feed::DetailFailed { at, .. } => w.board.conn.last_ok = Some(at),
+        Feed::Alive(at) => w.board.answered(at),
+        Feed::Failed { error, .. } => w.board.failed(&error),
     }
+    w.settle(before)
 }
 
 #[cfg(test)]
@@ -236,12 +203,7 @@ mod tests {
     use crate::tui::fixtures::{clock, incident};
 
     fn board() -> Wallboard {
-        let mut w = Wallboard::new(
-            "noc",
-            Duration::from_secs(20),
-            Duration::from_secs(30),
-            clock(),
-        );
+        let mut w = Wallboard::new("noc", Duration::from_secs(20), clock());
         let list = vec![
             incident(5, "b", "s", Severity::Sev2, 25, Status::Investigating, 0).incident,
             incident(4, "a", "s", Severity::Sev1, 64, Status::Identified, 0).incident,
@@ -310,17 +272,25 @@ mod tests {
     }
 
     #[test]
-    fn stale_when_failing_or_silent_for_three_periods() {
+    fn stale_by_the_consoles_rule_when_failing_or_silent() {
         let mut w = board();
         assert!(w.stale_for().is_none());
         update(
             &mut w,
-            WallMsg::Tick(clock() + chrono::Duration::seconds(31)),
+            WallMsg::Tick(clock() + chrono::Duration::seconds(35)),
         );
-        assert_eq!(w.stale_for(), Some(chrono::Duration::seconds(31)));
+        assert!(
+            w.stale_for().is_none(),
+            "35 s is still fresh, as on the console"
+        );
         update(
             &mut w,
-            WallMsg::Feed(Feed::Alive(clock() + chrono::Duration::seconds(31))),
+            WallMsg::Tick(clock() + chrono::Duration::seconds(36)),
+        );
+        assert_eq!(w.stale_for(), Some(chrono::Duration::seconds(36)));
+        update(
+            &mut w,
+            WallMsg::Feed(Feed::Alive(clock() + chrono::Duration::seconds(36))),
         );
         assert!(w.stale_for().is_none());
         update(

@@ -61,7 +61,7 @@ pub fn draw(w: &Wallboard, theme: &Theme, f: &mut Frame) {
 }
 
 fn title_bar(w: &Wallboard, theme: &Theme, f: &mut Frame, area: Rect) {
-    let live = match (w.stale_for(), w.conn.last_ok) {
+    let live = match (w.stale_for(), w.board.conn.last_ok) {
         (Some(_), _) => Span::styled(" ✖ STALE ", theme.style(Role::Stale)),
         (None, Some(t)) => Span::styled(
             format!(" ● live {} ", age(w.now - t)),
@@ -102,7 +102,7 @@ fn stale_banner(
         .into_iter()
         .map(|r| Line::from(Span::styled(r, style)))
         .collect();
-    let since = match w.conn.last_ok {
+    let since = match w.board.conn.last_ok {
         Some(t) => format!(
             "DATA IS {} OLD (last heard {})",
             age(data_age),
@@ -111,6 +111,7 @@ fn stale_banner(
         None => "NO DATA FROM THE BACKEND YET".to_string(),
     };
     let why = w
+        .board
         .conn
         .error
         .as_deref()
@@ -209,7 +210,7 @@ fn incident_card(w: &Wallboard, theme: &Theme, f: &mut Frame, area: Rect) {
         );
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let detail = w.details.get(&inc.id);
+    let detail = w.board.details.get(&inc.id);
     let phase = inc
         .status
         .phase()
@@ -301,7 +302,7 @@ fn incident_card(w: &Wallboard, theme: &Theme, f: &mut Frame, area: Rect) {
 }
 
 fn nothing_active(w: &Wallboard, theme: &Theme, f: &mut Frame, area: Rect) {
-    let heard = match w.conn.last_ok {
+    let heard = match w.board.conn.last_ok {
         Some(t) => format!(
             "last heard from the backend {} ({} ago)",
             t.format("%H:%M:%S UTC"),

@@ -1,0 +1,217 @@
+//! The data both screens hold, and the one set of rules for folding what
+//! the backend says into it: the incident list, the details read, the
+//! connection's state and when it is stale. The console adds selection,
+//! filters and dialogs on top; the wallboard adds its card rotation.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::client::ClientError;
+use crate::model::wire::{TimelinePage, WriteAnswer};
+use crate::model::{Incident, IncidentDetail, IncidentId, Status, TimelineEvent};
+
+/// The backend may be silent this long before a screen says STALE: three
+/// change-feed waits (10 s each) and a margin for a slow answer.
+pub const STALE_AFTER: Duration = Duration::seconds(35);
+
+/// Events kept in memory per incident; older ones are dropped (and read
+/// again if the IC scrolls back that far).
+pub const MAX_CACHED_EVENTS: usize = 20_000;
+
+/// How the connection to the backend stands.
+#[derive(Debug, Clone, Default)]
+pub struct Conn {
+    /// When the backend last answered.
+    pub last_ok: Option<DateTime<Utc>>,
+    /// The current failure, while it lasts.
+    pub error: Option<String>,
+    /// The backend refused our credentials (401/403): nothing it says can
+    /// be trusted to be complete, and the fix is on our side.
+    pub auth_refused: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Board {
+    pub incidents: Vec<Incident>,
+    pub details: HashMap<IncidentId, IncidentDetail>,
+    pub conn: Conn,
+}
+
+impl Board {
+    /// The backend answered at `at`.
+    pub fn answered(&mut self, at: DateTime<Utc>) {
+        self.conn.last_ok = Some(at);
+        self.conn.error = None;
+        self.conn.auth_refused = false;
+    }
+
+    pub fn failed(&mut self, error: &ClientError) {
+        self.conn.auth_refused = matches!(
+            error,
+            ClientError::Api {
+                status: 401 | 403,
+                ..
+            }
+        );
+        self.conn.error = Some(error.to_string());
+    }
+
+    /// Stale: failing, or silent for longer than [`STALE_AFTER`]. The age
+    /// of the data is returned so the screen can say it.
+    pub fn stale_for(&self, now: DateTime<Utc>) -> Option<Duration> {
+        let age = self.conn.last_ok.map(|t| now - t);
+        if self.conn.error.is_some() || age.is_some_and(|a| a > STALE_AFTER) {
+            Some(age.unwrap_or_default())
+        } else {
+            None
+        }
+    }
+
+    /// The freshest copy of an incident: its list row or its detail,
+    /// whichever has the higher version.
+    pub fn incident(&self, id: IncidentId) -> Option<&Incident> {
+        let listed = self.incidents.iter().find(|i| i.id == id);
+        let detailed = self.details.get(&id).map(|d| &d.incident);
+        match (listed, detailed) {
+            (Some(l), Some(d)) => Some(if d.version >= l.version { d } else { l }),
+            (l, d) => l.or(d),
+        }
+    }
+
+    /// A whole new list; details of incidents no longer in it are dropped.
+    pub fn replace_list(&mut self, incidents: Vec<Incident>) {
+        self.incidents = incidents;
+        let known: Vec<IncidentId> = self.incidents.iter().map(|i| i.id).collect();
+        self.details.retain(|id, _| known.contains(id));
+    }
+
+    fn upsert_row(&mut self, inc: &Incident) {
+        match self.incidents.iter_mut().find(|i| i.id == inc.id) {
+            Some(row) => *row = inc.clone(),
+            None if inc.status != Status::Closed => self.incidents.push(inc.clone()),
+            None => {}
+        }
+    }
+
+    /// The changed incidents' fresh summaries: rows are replaced, added, or
+    /// removed when the incident left the active list (or is gone); the
+    /// detail of a removed one is dropped unless it is `keep` (on screen).
+    pub fn merge_summaries(
+        &mut self,
+        changed: &[IncidentId],
+        summaries: &[Incident],
+        keep: Option<IncidentId>,
+    ) {
+        for id in changed {
+            match summaries.iter().find(|s| s.id == *id) {
+                Some(s) if s.status != Status::Closed => self.upsert_row(s),
+                _ => {
+                    self.incidents.retain(|i| i.id != *id);
+                    if keep != Some(*id) {
+                        self.details.remove(id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A fresh detail (its newest page of events) joined to what we hold:
+    /// older events are kept when they meet the new page without a gap.
+    /// Returns the number of events held before and after.
+    pub fn merge_detail(&mut self, new: IncidentDetail) -> (usize, usize) {
+        let id = new.incident.id;
+        self.upsert_row(&new.incident);
+        let Some(old) = self.details.get_mut(&id) else {
+            let n = new.timeline.len();
+            self.details.insert(id, new);
+            return (0, n);
+        };
+        let before = old.timeline.len();
+        let mut events = std::mem::take(&mut old.timeline);
+        match new.timeline.first().map(|e| e.seq) {
+            Some(first) if events.last().is_some_and(|e| e.seq + 1 >= first) => {
+                events.retain(|e| e.seq < first);
+                events.extend(new.timeline);
+            }
+            Some(_) => events = new.timeline,
+            None => {}
+        }
+        trim(&mut events);
+        let after = events.len();
+        *old = IncidentDetail {
+            timeline: events,
+            ..new
+        };
+        (before, after)
+    }
+
+    /// A write's answer: the incident as it is now and the events it added.
+    /// Returns the events held before and after, when the detail was held.
+    pub fn merge_answer(&mut self, a: WriteAnswer) -> Option<(usize, usize)> {
+        let id = a.incident.id;
+        self.upsert_row(&a.incident);
+        let Some(d) = self.details.get_mut(&id) else {
+            // A declare answers with everything: a detail to show at once.
+            if let (Some(responders), Some(checklists)) = (a.responders, a.checklists) {
+                let detail = IncidentDetail {
+                    incident: a.incident,
+                    timeline: a.events,
+                    responders,
+                    checklists,
+                };
+                self.details.insert(id, detail);
+            }
+            return None;
+        };
+        let before = d.timeline.len();
+        let last = d.timeline.last().map_or(0, |e| e.seq);
+        // Only events that continue what we hold; after a gap the poller's
+        // next detail fills it.
+        let mut next = last + 1;
+        for e in a.events {
+            if e.seq == next {
+                next += 1;
+                d.timeline.push(e);
+            }
+        }
+        trim(&mut d.timeline);
+        let whole = std::mem::take(&mut d.incident.summary);
+        d.incident = a.incident;
+        if d.incident.summary_cut {
+            // A write answer carries a cut summary; ours is whole.
+            d.incident.summary = whole;
+            d.incident.summary_cut = false;
+        }
+        if let Some(r) = a.responders {
+            d.responders = r;
+        }
+        if let Some(c) = a.checklists {
+            d.checklists = c;
+        }
+        Some((before, d.timeline.len()))
+    }
+
+    /// An older page, put in front of what we hold.
+    pub fn merge_older(&mut self, page: TimelinePage) {
+        let Some(d) = self.details.get_mut(&page.incident) else {
+            return;
+        };
+        let first = d.timeline.first().map_or(u64::MAX, |e| e.seq);
+        let mut older: Vec<TimelineEvent> =
+            page.events.into_iter().filter(|e| e.seq < first).collect();
+        older.sort_by_key(|e| e.seq);
+        older.dedup_by_key(|e| e.seq);
+        if older.is_empty() {
+            return;
+        }
+        older.append(&mut d.timeline);
+        d.timeline = older;
+    }
+}
+
+fn trim(events: &mut Vec<TimelineEvent>) {
+    if events.len() > MAX_CACHED_EVENTS {
+        events.drain(..events.len() - MAX_CACHED_EVENTS);
+    }
+}

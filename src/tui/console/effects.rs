@@ -1,0 +1,160 @@
+//! Carrying out what `update` asks for: writes go to the outbox (on disk
+//! first) and the sender; reads are spawned and their answers come back to
+//! the console's inbox as messages; bell, title and clipboard go straight
+//! to the terminal.
+
+use std::io::Write as _;
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::sync::{mpsc, watch};
+
+use crate::client::outbox::Outbox;
+use crate::client::poller::Feed;
+use crate::client::{ClientError, Fetched, Reader, Write};
+use crate::model::{IncidentDetail, IncidentId};
+use crate::tui::app::{App, Command, Flash, Msg};
+use crate::tui::drafts::Drafts;
+use crate::tui::terminal::TerminalGuard;
+
+pub(super) struct Io {
+    pub outbox: Arc<Outbox>,
+    pub drafts: Drafts,
+    pub reader: Reader,
+    pub write_tx: mpsc::Sender<Write>,
+    pub wanted_tx: watch::Sender<Vec<IncidentId>>,
+    pub inbox: mpsc::Sender<Msg>,
+}
+
+impl Io {
+    pub(super) async fn execute(&self, cmd: Command, app: &mut App, term: &mut TerminalGuard) {
+        match cmd {
+            Command::Send(w) => self.send(w, app).await,
+            Command::Resend(w) => {
+                let _ = self.write_tx.send(w).await;
+            }
+            Command::Adopt(w) => {
+                let queued = self
+                    .outbox
+                    .remove(&w.key)
+                    .and_then(|()| self.outbox.push(&w));
+                if let Err(e) = queued {
+                    tracing::error!(error = %e, "cannot re-queue an outbox entry");
+                }
+                let _ = self.write_tx.send(w).await;
+            }
+            Command::Discard(key) => {
+                let _ = self.outbox.remove(&key);
+            }
+            Command::Watch(ids) => {
+                let _ = self.wanted_tx.send(ids);
+            }
+            Command::SaveDraft { key, text } => {
+                if let Err(e) = self.drafts.save(&key, &text) {
+                    tracing::warn!(error = %e, "cannot save draft");
+                }
+            }
+            Command::Quit => {}
+            Command::Copy(text) => {
+                write_raw(term, super::super::clipboard::osc52(&text).as_bytes());
+                app.flash = Some(Flash::info(
+                    "Copied",
+                    "Sent to your terminal's clipboard (OSC 52; in tmux: set-clipboard on).",
+                ));
+            }
+            Command::Bell => write_raw(term, b"\x07"),
+            Command::Title(t) => {
+                // Our own words and numbers only; nothing from a backend.
+                let _ = ratatui::crossterm::execute!(
+                    term.terminal.backend_mut(),
+                    ratatui::crossterm::terminal::SetTitle(t)
+                );
+            }
+            read => self.fetch(read),
+        }
+    }
+
+    /// On disk first: if we die now, the next start sends it.
+    async fn send(&self, w: Write, app: &mut App) {
+        if let Err(e) = self.outbox.push(&w) {
+            tracing::error!(error = %e, "outbox write failed");
+            app.flash = Some(Flash::error(
+                "Cannot queue the action",
+                format!("The outbox could not be written: {e}. The action was not sent."),
+            ));
+            app.pending.retain(|p| p.write.key != w.key);
+            return;
+        }
+        let _ = self.write_tx.send(w).await;
+    }
+
+    /// A read in the background; its answer arrives as a message.
+    fn fetch(&self, cmd: Command) {
+        let (reader, tx) = (self.reader.clone(), self.inbox.clone());
+        tokio::spawn(async move {
+            let msg = match cmd {
+                Command::SearchUsers(q) => {
+                    let r = reader.users(&q).await;
+                    Msg::Users(q, r)
+                }
+                Command::FetchOlder { id, before } => {
+                    Msg::Older(id, reader.timeline_before(id, before).await)
+                }
+                Command::FetchDetail(id) => {
+                    Msg::Feed(fresh_detail(id, reader.detail(id, None).await))
+                }
+                Command::WritePostmortem(id) => {
+                    Msg::PostmortemWritten(id, write_postmortem(&reader, id).await)
+                }
+                Command::FetchStats(window) => {
+                    let r = reader.stats(&format!("since={window}")).await.map(Box::new);
+                    Msg::Stats(window, r)
+                }
+                Command::FetchSimilar(id) => Msg::Similar(id, reader.similar(id).await),
+                Command::FetchFollowUps(id) => Msg::FollowUps(id, reader.followups(id).await),
+                Command::FetchClosed => {
+                    let n = crate::tui::app::closed::RECENT_CLOSED;
+                    Msg::Closed(reader.recent_closed(n).await)
+                }
+                Command::FetchSilences => Msg::Silences(reader.silences().await),
+                _ => return,
+            };
+            let _ = tx.send(msg).await;
+        });
+    }
+}
+
+fn write_raw(term: &mut TerminalGuard, bytes: &[u8]) {
+    let out = term.terminal.backend_mut();
+    let _ = out.write_all(bytes).and_then(|()| out.flush());
+}
+
+/// A detail read on request (after a conflict), as the poller would say it.
+fn fresh_detail(id: IncidentId, r: Result<Fetched<IncidentDetail>, ClientError>) -> Feed {
+    let at = Utc::now();
+    match r {
+        Ok(Fetched::Fresh { value, .. }) => Feed::Detail {
+            detail: Box::new(value),
+            at,
+        },
+        Ok(Fetched::NotModified) => Feed::DetailFailed {
+            id,
+            error: ClientError::BadResponse("304 without a validator".into()),
+            at,
+        },
+        Err(error) => Feed::DetailFailed { id, error, at },
+    }
+}
+
+/// The postmortem draft, fetched and written to a private file under the
+/// data directory (`postmortems/INC-n.md`), replacing an older draft.
+async fn write_postmortem(reader: &Reader, id: IncidentId) -> Result<std::path::PathBuf, String> {
+    let text = reader
+        .postmortem(id, "md")
+        .await
+        .map_err(|e| e.to_string())?;
+    let dir = crate::paths::data_dir()?.join("postmortems");
+    crate::private_fs::private_dir(&dir)?;
+    crate::private_fs::write_atomic(&dir, &format!("{id}.md"), text.as_bytes(), true)
+        .map_err(|e| format!("cannot write {}: {e}", dir.display()))
+}
