@@ -6,8 +6,8 @@ use crate::cli::BackendArgs;
 use crate::client::Fetched;
 use crate::config::Config;
 use crate::model::IncidentId;
+use crate::text::age;
 use crate::text::{one_line, pad};
-use crate::tui::view::fmt::age;
 
 use super::backend;
 use super::outcome::{CliError, out};

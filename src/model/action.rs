@@ -7,18 +7,16 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::lifecycle::{TransitionError, check_transition};
+pub use super::error::DomainError;
+use super::lifecycle::check_transition;
+pub use super::roster::ResponderAction;
 use super::roster::{assign_role, responder};
 pub use super::validate::{MAX_TAG, MAX_TAGS};
 pub(crate) use super::validate::{check_tags, check_text};
 use super::wire::PatchRequest;
 use super::{EventKind, IncidentDetail, Phase, Role, Status, TimelineEvent};
 
-pub const MAX_TITLE: usize = 200;
-pub const MAX_TEXT: usize = 10_000;
-pub const MAX_SHORT: usize = 100;
-/// People on one incident, at most.
-pub const MAX_RESPONDERS: usize = 200;
+pub use super::validate::{MAX_RESPONDERS, MAX_SHORT, MAX_TEXT, MAX_TITLE};
 
 /// What a token allows. The order matters: each role can do all the lower ones can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -71,47 +69,6 @@ pub struct Actor {
     pub role: ActorRole,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
-pub enum ResponderAction {
-    Page {
-        handle: String,
-        #[serde(default)]
-        name: Option<String>,
-        #[serde(default = "default_role")]
-        role: Role,
-    },
-    Acknowledge {
-        handle: String,
-    },
-    Join {
-        handle: String,
-    },
-    Leave {
-        handle: String,
-    },
-    AssignRole {
-        handle: String,
-        role: Role,
-    },
-}
-
-fn default_role() -> Role {
-    Role::SubjectMatterExpert
-}
-
-impl ResponderAction {
-    pub fn handle(&self) -> &str {
-        match self {
-            Self::Page { handle, .. }
-            | Self::Acknowledge { handle }
-            | Self::Join { handle }
-            | Self::Leave { handle }
-            | Self::AssignRole { handle, .. } => handle,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Transition {
@@ -141,21 +98,6 @@ pub enum Action {
         firing: bool,
         detail: Option<String>,
     },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DomainError {
-    /// The actor's role does not allow the action.
-    #[error("{0}")]
-    Forbidden(String),
-    /// The request itself is wrong whatever the incident's state.
-    #[error("{0}")]
-    Invalid(String),
-    /// The incident's current state does not allow the action.
-    #[error(transparent)]
-    Transition(#[from] TransitionError),
-    #[error("{0}")]
-    Conflict(String),
 }
 
 /// How far a client clock may run ahead of the server's before its

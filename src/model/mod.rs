@@ -6,6 +6,7 @@
 mod action;
 mod checklist;
 mod declare;
+mod error;
 mod followup;
 mod incident;
 mod lifecycle;

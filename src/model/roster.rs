@@ -3,8 +3,52 @@
 
 use chrono::{DateTime, Utc};
 
-use super::action::{DomainError, MAX_RESPONDERS, MAX_SHORT, ResponderAction, check_text};
+use serde::{Deserialize, Serialize};
+
+use super::error::DomainError;
+use super::validate::{MAX_RESPONDERS, MAX_SHORT, check_text};
 use super::{EventKind, IncidentDetail, Responder, ResponderState, Role};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ResponderAction {
+    Page {
+        handle: String,
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default = "default_role")]
+        role: Role,
+    },
+    Acknowledge {
+        handle: String,
+    },
+    Join {
+        handle: String,
+    },
+    Leave {
+        handle: String,
+    },
+    AssignRole {
+        handle: String,
+        role: Role,
+    },
+}
+
+fn default_role() -> Role {
+    Role::SubjectMatterExpert
+}
+
+impl ResponderAction {
+    pub fn handle(&self) -> &str {
+        match self {
+            Self::Page { handle, .. }
+            | Self::Acknowledge { handle }
+            | Self::Join { handle }
+            | Self::Leave { handle }
+            | Self::AssignRole { handle, .. } => handle,
+        }
+    }
+}
 
 pub(super) fn responder(
     detail: &mut IncidentDetail,

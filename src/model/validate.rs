@@ -1,7 +1,13 @@
 //! Checks on text a person or a machine sends: present, not invisible,
 //! bounded; tags bounded in number and length.
 
-use super::action::DomainError;
+use super::error::DomainError;
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_TEXT: usize = 10_000;
+pub const MAX_SHORT: usize = 100;
+/// People on one incident, at most.
+pub const MAX_RESPONDERS: usize = 200;
 
 /// Characters that draw nothing: spaces, controls, and format characters
 /// (zero-width space and joiners, word joiner, BOM, soft hyphen, bidi marks).

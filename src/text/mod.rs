@@ -2,6 +2,10 @@
 //! a terminal. Every such string passes through [`clean`] once, when it is
 //! decoded; widths are measured in terminal cells with `unicode-width`.
 
+mod time;
+
+pub use time::{TimeMode, age, duration, when};
+
 use std::borrow::Cow;
 
 use unicode_segmentation::UnicodeSegmentation;
@@ -196,17 +200,6 @@ pub fn pad(s: &str, w: usize) -> String {
     let f = fit(s, w);
     let n = width(&f);
     format!("{f}{}", " ".repeat(w.saturating_sub(n)))
-}
-
-/// A duration short enough for a column: `42s`, `12m`, `1h04m`, `3d02h`.
-pub fn duration(d: chrono::Duration) -> String {
-    let s = d.num_seconds().max(0);
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m", s / 60),
-        3600..86_400 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-        _ => format!("{}d{:02}h", s / 86_400, (s % 86_400) / 3600),
-    }
 }
 
 #[cfg(test)]

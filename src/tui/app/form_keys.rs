@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::overlay::text_of;
+use super::input::text_of;
 use super::writes::send;
 use super::{App, Command, Confirm, Overlay, ResponderForm};
 use crate::client::WriteOp;

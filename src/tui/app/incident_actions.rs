@@ -3,7 +3,7 @@
 
 use tui_textarea::TextArea;
 
-use super::overlay::line_input;
+use super::input::line_input;
 use super::writes::{send, severity_change};
 use super::{
     App, Command, Confirm, DraftKey, DraftKind, EditorKind, Flash, Overlay, ResponderForm,

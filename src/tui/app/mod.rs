@@ -4,11 +4,13 @@
 mod attention;
 pub mod closed;
 mod conflict;
+mod flash;
 pub mod followups;
 mod form_keys;
 mod incident_actions;
 pub mod incident_form;
 mod incoming;
+mod input;
 mod merge;
 mod navigation;
 pub mod offers;
@@ -24,10 +26,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 pub use crate::tui::board::Conn;
+pub use flash::{Conflict, Flash};
 pub use incident_form::{FormField, IncidentForm};
 pub use overlay::{
-    Chooser, ChooserKind, Confirm, Conflict, EditorKind, Flash, Overlay, Palette, ResponderForm,
-    SILENCE_MINUTES, SilenceForm,
+    Chooser, ChooserKind, Confirm, EditorKind, Overlay, Palette, ResponderForm, SILENCE_MINUTES,
+    SilenceForm,
 };
 pub use update::update;
 
@@ -143,11 +146,7 @@ pub struct DraftKey {
     pub kind: DraftKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeMode {
-    Relative,
-    Absolute,
-}
+pub use crate::text::TimeMode;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {

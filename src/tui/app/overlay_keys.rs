@@ -3,8 +3,9 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_textarea::TextArea;
 
+use super::input::{line_input, text_of};
 use super::offers::reopen_refusal;
-use super::overlay::{FilterChoice, line_input, text_of};
+use super::overlay::FilterChoice;
 use super::writes::{save_draft, send, severity_change};
 use super::{App, Command, Confirm, EditorKind, Flash, Overlay, Palette};
 use crate::client::WriteOp;
@@ -46,17 +47,33 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Outcome {
         Overlay::Silence(f) => silence_key(app, f, k),
         Overlay::Silences { list, cursor } => super::form_keys::silences_key(app, list, cursor, k),
         Overlay::Closed { list, cursor } => super::closed::key(app, list, cursor, k),
-        Overlay::FollowUps(v) => super::followups::key(app, v, k),
+        Overlay::FollowUps(v) => {
+            let (next, cmds) = super::followups::key(app, v, k);
+            reopen(app, next.map(Overlay::FollowUps));
+            cmds
+        }
         Overlay::Stats {
             window,
             data,
             scroll,
         } => super::stats::key(app, window, data, scroll, k),
         Overlay::Similar { id, list, cursor } => super::similar::key(app, id, list, cursor, k),
-        Overlay::Form(f) => super::incident_form::form_key(app, f, k),
+        Overlay::Form(f) => {
+            let (next, cmds) = super::incident_form::form_key(app, f, k);
+            reopen(app, next.map(Overlay::Form));
+            cmds
+        }
         Overlay::Responder(f) => responder_key(app, f, k),
     };
     cmds.into()
+}
+
+/// Puts a component's next state back on top, unless its key already
+/// opened something else there.
+fn reopen(app: &mut App, next: Option<Overlay>) {
+    if app.overlay.is_none() {
+        app.overlay = next;
+    }
 }
 
 fn help_key(app: &mut App, scroll: usize, k: KeyEvent) -> Vec<Command> {
@@ -206,11 +223,12 @@ fn editor_key(
         return submit_editor(app, kind, body);
     }
     text.input(k);
+    let typed = text_of(&text);
     app.overlay = Some(Overlay::Editor {
         kind: kind.clone(),
         text,
     });
-    save_draft(app, &kind)
+    save_draft(app, kind.draft(), typed)
 }
 
 fn submit_editor(app: &mut App, kind: EditorKind, body: String) -> Vec<Command> {

@@ -2,7 +2,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::overlay::{FilterChoice, line_input, text_of};
+use super::input::{line_input, text_of};
+use super::overlay::FilterChoice;
 use super::{
     App, Chooser, ChooserKind, Command, Confirm, Flash, IncidentForm, Msg, Overlay, Palette,
     Pending, TimeMode,
@@ -192,8 +193,8 @@ fn paste(app: &mut App, text: &str) -> Vec<Command> {
     match &mut app.overlay {
         Some(Overlay::Editor { text: t, kind }) => {
             t.insert_str(&clean);
-            let kind = kind.clone();
-            save_draft(app, &kind)
+            let (kind, typed) = (kind.clone(), super::input::text_of(t));
+            save_draft(app, kind.draft(), typed)
         }
         Some(Overlay::FilterInput(t)) => {
             t.insert_str(clean.replace('\n', " "));
@@ -337,7 +338,13 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
         }
         Act::Closed => super::closed::open(app),
         Act::Postmortem => super::followups::postmortem(app),
-        Act::FollowUps => super::followups::open(app),
+        Act::FollowUps => match super::followups::open(app) {
+            Some((view, fetch)) => {
+                app.overlay = Some(Overlay::FollowUps(view));
+                vec![fetch]
+            }
+            None => Vec::new(),
+        },
         Act::Similar => super::similar::open(app),
         Act::Stats => super::stats::open(app, "90d"),
         Act::Silences => {

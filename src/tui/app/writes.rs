@@ -3,8 +3,7 @@
 //! then handed to the sender. Every key handler and overlay that writes
 //! comes through here, so none of them needs `update`.
 
-use super::overlay::text_of;
-use super::{App, Command, EditorKind, Overlay, Pending};
+use super::{App, Command, DraftKey, Pending};
 use crate::client::{Write, WriteOp};
 use crate::model::IncidentId;
 use crate::model::Severity;
@@ -25,16 +24,14 @@ pub(super) fn send(app: &mut App, op: WriteOp) -> Vec<Command> {
     vec![Command::Send(w)]
 }
 
-pub(super) fn save_draft(app: &mut App, kind: &EditorKind) -> Vec<Command> {
-    let (EditorKind::Note(key) | EditorKind::Update(key)) = kind else {
+/// Keeps a note or update being written, in memory and on disk, so
+/// nothing typed is lost to a crash, a dropped SSH link or Esc.
+pub(super) fn save_draft(app: &mut App, key: Option<DraftKey>, text: String) -> Vec<Command> {
+    let Some(key) = key else {
         return Vec::new();
     };
-    let Some(Overlay::Editor { text, .. }) = &app.overlay else {
-        return Vec::new();
-    };
-    let t = text_of(text);
-    app.drafts.insert(*key, t.clone());
-    vec![Command::SaveDraft { key: *key, text: t }]
+    app.drafts.insert(key, text.clone());
+    vec![Command::SaveDraft { key, text }]
 }
 
 /// A severity change, based on the version the IC was looking at.

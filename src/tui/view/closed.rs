@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::fmt::age;
 use super::list::window_start;
 use super::popup::{centered, hint, popup};
 use crate::model::{Incident, Status};
+use crate::text::age;
 use crate::text::{fit, one_line, pad};
 use crate::tui::app::App;
 use crate::tui::theme::{Role, Theme};

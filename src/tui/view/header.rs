@@ -7,8 +7,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::fmt::age;
 use crate::model::Severity;
+use crate::text::age;
 use crate::text::one_line;
 use crate::tui::app::App;
 use crate::tui::theme::{Role, Theme};

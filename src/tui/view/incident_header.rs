@@ -9,9 +9,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::fmt::{age, when};
 use crate::model::{Incident, Phase, phase_spans};
 use crate::text::one_line;
+use crate::text::{age, when};
 use crate::tui::app::App;
 use crate::tui::theme::{Role, Theme};
 

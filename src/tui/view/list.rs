@@ -6,8 +6,8 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::fmt::age;
 use super::pane_block;
+use crate::text::age;
 use crate::text::{fit, pad};
 use crate::tui::app::App;
 use crate::tui::keymap::Pane;

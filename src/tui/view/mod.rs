@@ -5,7 +5,6 @@
 mod closed;
 mod dialogs;
 mod flash;
-pub mod fmt;
 mod followups;
 mod header;
 mod incident_form;

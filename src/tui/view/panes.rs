@@ -7,10 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::fmt::{age, when};
 use super::list::window_start;
 use super::pane_block;
 use crate::model::{EventKind, IncidentDetail, ResponderState};
+use crate::text::{age, when};
 use crate::text::{fit, one_line, pad};
 use crate::tui::app::App;
 use crate::tui::keymap::Pane;

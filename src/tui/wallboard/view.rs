@@ -9,9 +9,9 @@ use ratatui::widgets::{Block, BorderType, Clear, Gauge, Paragraph, Wrap};
 
 use super::{Wallboard, bigtext};
 use crate::model::{Severity, Status};
+use crate::text::{age, when};
 use crate::text::{fit, one_line};
 use crate::tui::theme::{Role, Theme};
-use crate::tui::view::fmt::{age, when};
 
 pub fn draw(w: &Wallboard, theme: &Theme, f: &mut Frame) {
     let area = f.area();

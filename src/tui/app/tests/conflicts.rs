@@ -1,0 +1,192 @@
+//! Refused writes: the conflict dialog, retries, staleness.
+
+use super::*;
+
+#[test]
+fn a_conflict_shows_the_state_after_the_refusal_and_the_retry_restates_the_change() {
+    let mut app = sample_app(80, 24);
+    // INC-5 is SEV2; the IC lowers it to SEV3 (no confirmation needed).
+    let id = IncidentId(5);
+    let _ = ch(&mut app, 'j');
+    assert_eq!(sel(&app), id);
+    let cmds = ch(&mut app, 'S');
+    let Command::Send(w) = &cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    // Meanwhile marco raised it to SEV1: the write loses with a 412.
+    let err = crate::client::ClientError::Api {
+        status: 412,
+        code: "stale_version".into(),
+        message: "the incident is at version 99".into(),
+    };
+    let cmds = update(
+        &mut app,
+        Msg::Delivery(Delivery::Refused {
+            key: w.key.clone(),
+            error: err,
+        }),
+    );
+    assert!(app.pending.is_empty());
+    assert_eq!(
+        cmds,
+        vec![Command::FetchDetail(id)],
+        "asks for the state now"
+    );
+    let c = app.flash.as_ref().unwrap().conflict.clone().unwrap();
+    assert!(
+        c.now.is_none(),
+        "no stale state passed off as the current one"
+    );
+    assert!(
+        ch(&mut app, 'r').is_empty(),
+        "no blind retry before the state is known"
+    );
+    assert!(app.flash.is_some());
+    // The fresh detail arrives: marco's change, by marco.
+    let mut fresh = app.board.details[&id].clone();
+    crate::model::apply(
+        &mut fresh,
+        crate::model::Action::Patch(PatchRequest {
+            severity: Some(Severity::Sev1),
+            ..Default::default()
+        }),
+        &crate::model::Actor {
+            handle: "marco".into(),
+            role: ActorRole::Commander,
+        },
+        crate::tui::fixtures::clock(),
+    )
+    .unwrap();
+    let now_version = fresh.incident.version;
+    update(
+        &mut app,
+        Msg::Feed(Feed::Detail {
+            detail: Box::new(fresh),
+            at: crate::tui::fixtures::clock(),
+        }),
+    );
+    let c = app.flash.as_ref().unwrap().conflict.clone().unwrap();
+    assert_eq!(
+        c.differences(),
+        vec![("severity", "SEV2".to_string(), "SEV1".to_string())],
+        "field by field, against what the IC saw"
+    );
+    assert!(
+        c.changes
+            .iter()
+            .any(|l| l.contains("marco") && l.contains("SEV1")),
+        "who changed it: {:?}",
+        c.changes
+    );
+    // A stray key does not drop the user's action: only `d` (or a retry).
+    for k in [
+        KeyCode::Esc,
+        KeyCode::Enter,
+        KeyCode::Char('q'),
+        KeyCode::Char('x'),
+    ] {
+        assert!(key(&mut app, k).is_empty());
+        assert!(app.flash.is_some(), "{k:?} must not drop the action");
+    }
+    // The retry restates the change absolutely and, since it lowers a
+    // SEV1 now, asks first.
+    assert!(ch(&mut app, 'r').is_empty());
+    assert!(matches!(
+        &app.overlay,
+        Some(Overlay::Confirm(Confirm::Write { title, text, .. }))
+            if title.contains("set SEV3") && text.contains("it is SEV1 now")
+    ));
+    let cmds = ch(&mut app, 'y');
+    let ops = sent(&cmds);
+    assert!(
+        matches!(ops[..], [WriteOp::Patch { if_match, .. }] if *if_match == now_version),
+        "based on the version now: {ops:?}"
+    );
+    let Command::Send(again) = &cmds[0] else {
+        unreachable!()
+    };
+    assert_ne!(again.key, w.key, "a retry on fresh state is a new request");
+}
+
+#[test]
+fn a_conflict_can_be_discarded_and_a_retry_that_is_moot_says_so() {
+    let mut app = sample_app(80, 24);
+    let id = IncidentId(5);
+    let _ = ch(&mut app, 'j');
+    let cmds = ch(&mut app, 's');
+    // Raising to SEV1 asks first.
+    let cmds = if cmds.is_empty() {
+        ch(&mut app, 'y')
+    } else {
+        cmds
+    };
+    let Command::Send(w) = &cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    let refuse = |app: &mut App, key: String| {
+        update(
+            app,
+            Msg::Delivery(Delivery::Refused {
+                key,
+                error: crate::client::ClientError::Api {
+                    status: 412,
+                    code: "stale_version".into(),
+                    message: "stale".into(),
+                },
+            }),
+        )
+    };
+    refuse(&mut app, w.key.clone());
+    assert!(ch(&mut app, 'd').is_empty());
+    assert!(app.flash.is_none());
+    // Again, and this time someone set the same severity first.
+    let cmds = ch(&mut app, 's');
+    let cmds = if cmds.is_empty() {
+        ch(&mut app, 'y')
+    } else {
+        cmds
+    };
+    let Command::Send(w) = &cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    refuse(&mut app, w.key.clone());
+    let mut fresh = app.board.details[&id].clone();
+    fresh.incident.severity = Severity::Sev1;
+    fresh.incident.version += 1;
+    update(
+        &mut app,
+        Msg::Feed(Feed::Detail {
+            detail: Box::new(fresh),
+            at: crate::tui::fixtures::clock(),
+        }),
+    );
+    assert!(ch(&mut app, 'r').is_empty(), "nothing is sent");
+    let f = app.flash.as_ref().unwrap();
+    assert!(f.text.contains("SEV1 already"), "{}", f.text);
+}
+
+#[test]
+fn failures_make_the_data_stale_and_an_answer_clears_it() {
+    let mut app = sample_app(80, 24);
+    assert!(app.stale_for().is_none());
+    update(
+        &mut app,
+        Msg::Feed(Feed::Failed {
+            error: crate::client::ClientError::Timeout,
+            at: crate::tui::fixtures::clock(),
+        }),
+    );
+    assert!(app.stale_for().is_some());
+    assert_eq!(app.board.incidents.len(), 3, "last good data stays");
+    update(
+        &mut app,
+        Msg::Feed(Feed::Alive(crate::tui::fixtures::clock())),
+    );
+    assert!(app.stale_for().is_none());
+    // Silence for three poll periods is stale too.
+    update(
+        &mut app,
+        Msg::Tick(crate::tui::fixtures::clock() + chrono::Duration::seconds(40)),
+    );
+    assert!(app.stale_for().is_some());
+}

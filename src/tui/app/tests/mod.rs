@@ -1,0 +1,64 @@
+//! `update` is pure: each key is checked by what it does to the state and
+//! which commands it asks for.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::client::WriteOp;
+use crate::client::sender::Delivery;
+use crate::model::wire::PatchRequest;
+use crate::model::{ResponderAction, Role};
+use crate::tui::fixtures::sample_app;
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Command> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ch(app: &mut App, c: char) -> Vec<Command> {
+    key(app, KeyCode::Char(c))
+}
+
+fn typ(app: &mut App, s: &str) {
+    for c in s.chars() {
+        ch(app, c);
+    }
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Command> {
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+fn sent(cmds: &[Command]) -> Vec<&WriteOp> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Command::Send(w) => Some(&w.op),
+            _ => None,
+        })
+        .collect()
+}
+
+fn sel(app: &App) -> IncidentId {
+    app.selected.unwrap()
+}
+
+fn changed(app: &mut App, inc: crate::model::Incident) -> Vec<Command> {
+    update(
+        app,
+        Msg::Feed(Feed::Changed {
+            changed: vec![inc.id],
+            summaries: vec![inc],
+            details: vec![],
+            at: crate::tui::fixtures::clock(),
+        }),
+    )
+}
+
+mod backends;
+mod conflicts;
+mod followups;
+mod incident_form;
+mod navigation;
+mod writes;
