@@ -313,6 +313,6 @@ async fn alertmanager_opens_incidents_and_a_console_silence_suppresses_its_alert
             .find(|s| s.id == ours.id)
             .unwrap()
             .state,
-        "expired"
+        warroom::client::SilenceState::Expired
     );
 }

@@ -216,7 +216,7 @@ fn silences_list() {
             comment: comment.into(),
             created_by: "alice".into(),
             ends_at: clock() + chrono::Duration::minutes(45),
-            state: state.into(),
+            state: state.parse().unwrap(),
         };
         update(
             app,
@@ -501,7 +501,7 @@ fn confirmation_before_expiring_a_silence() {
                 comment: "rolling back checkout-api".into(),
                 created_by: "alice".into(),
                 ends_at: clock() + chrono::Duration::minutes(45),
-                state: "active".into(),
+                state: warroom::client::SilenceState::Active,
             }])),
         );
         keys(app, &[KeyCode::Char('d')]);

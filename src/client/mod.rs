@@ -301,7 +301,25 @@ pub struct SilenceInfo {
     pub comment: String,
     pub created_by: String,
     pub ends_at: DateTime<Utc>,
-    pub state: String,
+    pub state: SilenceState,
+}
+
+/// Where a silence stands, in Alertmanager's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "lowercase", ascii_case_insensitive)]
+pub enum SilenceState {
+    Active,
+    /// Starts later.
+    Pending,
+    Expired,
+}
+
+impl SilenceState {
+    /// Alertmanager's state string; one we do not know is shown and
+    /// treated as expired (never offered for expiring).
+    pub fn parse_lenient(s: &str) -> SilenceState {
+        s.parse().unwrap_or(SilenceState::Expired)
+    }
 }
 
 /// What a backend can do; the console hides or greys out the rest and says why.

@@ -356,12 +356,11 @@ impl ReadBackend for AlertmanagerBackend {
                     comment: crate::text::one_line(&s.comment, 200),
                     created_by: crate::text::one_line(&s.created_by, 40),
                     ends_at: s.ends_at,
-                    state: crate::text::one_line(&s.status.state, 20),
+                    state: crate::client::SilenceState::parse_lenient(&s.status.state),
                 })
                 .collect();
-            out.sort_by(|a, b| {
-                (a.state != "active", a.ends_at).cmp(&(b.state != "active", b.ends_at))
-            });
+            // Active first (the enum's order), each by when it ends.
+            out.sort_by_key(|s| (s.state, s.ends_at));
             Ok(out)
         }
         .boxed()

@@ -197,7 +197,7 @@ pub(super) fn silences_key(
                 .as_ref()
                 .and_then(|l| l.as_ref().ok())
                 .and_then(|l| l.get(cursor))
-                .filter(|s| s.state != "expired")
+                .filter(|s| s.state != crate::client::SilenceState::Expired)
                 .map(|s| s.id.clone());
             let matchers = list
                 .as_ref()

@@ -62,6 +62,22 @@ pub enum Overlay {
     },
 }
 
+impl Overlay {
+    /// The editor for the reason of a forced transition or a reopen.
+    pub fn reason(id: IncidentId, to: Status, force: bool) -> Overlay {
+        let mut text = TextArea::default();
+        text.set_placeholder_text(if force {
+            "why it is safe to leave these items open"
+        } else {
+            "why the incident is reopened"
+        });
+        Overlay::Editor {
+            kind: EditorKind::Reason { id, to, force },
+            text,
+        }
+    }
+}
+
 /// Durations a silence can be given, in minutes.
 pub const SILENCE_MINUTES: [u32; 6] = [15, 30, 60, 120, 240, 1440];
 

@@ -3,15 +3,15 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_textarea::TextArea;
 
-use super::input::{line_input, text_of};
-use super::offers::reopen_refusal;
+use super::input::text_of;
+use super::outcome::Outcome;
 use super::overlay::FilterChoice;
 use super::writes::{save_draft, send, severity_change};
-use super::{App, Command, Confirm, EditorKind, Flash, Overlay, Palette};
+use super::{App, Command, Confirm, EditorKind, Overlay};
 use crate::client::WriteOp;
 use crate::model::wire::{TextRequest, TransitionRequest};
-use crate::model::{IncidentId, Severity, Status};
-use crate::tui::keymap::{Act, BINDINGS};
+use crate::model::{IncidentId, Severity};
+use crate::tui::keymap::BINDINGS;
 
 use super::form_keys::{responder_key, silence_key};
 
@@ -19,24 +19,10 @@ fn is_ctrl(k: &KeyEvent, c: char) -> bool {
     k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char(c)
 }
 
-/// What an overlay's key handler hands back to `update`: overlays keep
-/// their own state in `app.overlay` and return what only `update` does
-/// (running a key's action), so they never call back into it.
-pub(super) enum Outcome {
-    Commands(Vec<Command>),
-    Run(Act),
-}
-
-impl From<Vec<Command>> for Outcome {
-    fn from(c: Vec<Command>) -> Self {
-        Outcome::Commands(c)
-    }
-}
-
 pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Outcome {
     let overlay = app.overlay.take().expect("checked by caller");
     let cmds = match overlay {
-        Overlay::Palette(p) => return palette_key(app, p, k),
+        Overlay::Palette(p) => return super::palette::key(app, p, k),
         Overlay::Help { scroll } => help_key(app, scroll, k),
         Overlay::Reader { id, seq, scroll } => reader_key(app, id, seq, scroll, k),
         Overlay::Outbox { cursor } => outbox_key(app, cursor, k),
@@ -269,19 +255,6 @@ fn submit_editor(app: &mut App, kind: EditorKind, body: String) -> Vec<Command> 
     }
 }
 
-fn reason_editor(app: &mut App, id: IncidentId, to: Status, force: bool) {
-    let mut text = TextArea::default();
-    text.set_placeholder_text(if force {
-        "why it is safe to leave these items open"
-    } else {
-        "why the incident is reopened"
-    });
-    app.overlay = Some(Overlay::Editor {
-        kind: EditorKind::Reason { id, to, force },
-        text,
-    });
-}
-
 fn confirm_key(app: &mut App, c: Confirm, k: KeyEvent) -> Vec<Command> {
     let yes = matches!(k.code, KeyCode::Enter | KeyCode::Char('y'));
     if matches!(k.code, KeyCode::Esc | KeyCode::Char('n')) {
@@ -305,7 +278,7 @@ fn confirm_key(app: &mut App, c: Confirm, k: KeyEvent) -> Vec<Command> {
                 );
             }
             if !open.is_empty() && k.code == KeyCode::Char('f') {
-                reason_editor(app, id, to, true);
+                app.overlay = Some(Overlay::reason(id, to, true));
                 return Vec::new();
             }
             app.overlay = Some(Overlay::Confirm(c));
@@ -345,115 +318,6 @@ fn confirm_key(app: &mut App, c: Confirm, k: KeyEvent) -> Vec<Command> {
             }
             app.overlay = Some(Overlay::Confirm(c));
             Vec::new()
-        }
-    }
-}
-
-/// Palette entries matching what was typed: every bound action by its
-/// command name, plus `outbox`, `reopen` and incident ids.
-pub fn palette_matches(input: &str) -> Vec<(&'static str, &'static str)> {
-    let q = input.trim().to_lowercase();
-    let extra: [(&'static str, &'static str); 2] = [
-        ("outbox", "pending actions: list, discard"),
-        ("reopen", "reopen a resolved incident to investigating"),
-    ];
-    // Names that start with what was typed first, then names containing
-    // it, then descriptions mentioning it: Tab completes the likeliest.
-    let rank = |name: &str, help: &str| -> Option<u8> {
-        if name.starts_with(&q) {
-            Some(0)
-        } else if name.contains(&q) {
-            Some(1)
-        } else if help.to_lowercase().contains(&q) {
-            Some(2)
-        } else {
-            None
-        }
-    };
-    let mut found: Vec<(u8, (&'static str, &'static str))> = BINDINGS
-        .iter()
-        .map(|b| (b.command, b.help))
-        .chain(extra)
-        .filter_map(|(name, help)| rank(name, help).map(|r| (r, (name, help))))
-        .collect();
-    found.sort_by_key(|(r, _)| *r);
-    found.into_iter().map(|(_, m)| m).collect()
-}
-
-fn palette_key(app: &mut App, mut p: Palette, k: KeyEvent) -> Outcome {
-    let typed = text_of(&p.input);
-    let matches = palette_matches(&typed);
-    match k.code {
-        KeyCode::Esc => Vec::new().into(),
-        KeyCode::Down => {
-            p.cursor = (p.cursor + 1).min(matches.len().saturating_sub(1));
-            app.overlay = Some(Overlay::Palette(p));
-            Vec::new().into()
-        }
-        KeyCode::Up => {
-            p.cursor = p.cursor.saturating_sub(1);
-            app.overlay = Some(Overlay::Palette(p));
-            Vec::new().into()
-        }
-        KeyCode::Tab => {
-            if let Some((name, _)) = matches.get(p.cursor) {
-                p.input = line_input(name, "");
-                p.cursor = 0;
-            }
-            app.overlay = Some(Overlay::Palette(p));
-            Vec::new().into()
-        }
-        KeyCode::Enter => {
-            // An incident id jumps to it.
-            if let Ok(id) = typed.trim().parse::<IncidentId>() {
-                // Any incident, in the list or not (resolved, closed): its
-                // detail is read by id; a closed one is read-only.
-                return app.open_incident(id).into();
-            }
-            let exact = matches
-                .iter()
-                .find(|(n, _)| *n == typed.trim())
-                .or(matches.get(p.cursor));
-            match exact.map(|(n, _)| *n) {
-                Some("outbox") => {
-                    app.overlay = Some(Overlay::Outbox { cursor: 0 });
-                    Vec::new().into()
-                }
-                Some("reopen") => {
-                    let me = app.me.as_ref().map(|(h, r)| (h.as_str(), *r));
-                    match app.selected_incident().cloned() {
-                        Some(inc) => match reopen_refusal(app.caps, &inc, me) {
-                            Some(why) => app.flash = Some(Flash::info("Cannot reopen", why)),
-                            None => reason_editor(app, inc.id, Status::Investigating, false),
-                        },
-                        None => {
-                            app.flash =
-                                Some(Flash::info("Cannot reopen", "No incident is selected."))
-                        }
-                    }
-                    Vec::new().into()
-                }
-                Some(name) => match BINDINGS.iter().find(|b| b.command == name) {
-                    Some(b) => Outcome::Run(b.act),
-                    None => Vec::new().into(),
-                },
-                None => {
-                    app.flash = Some(Flash::info(
-                        "Unknown command",
-                        format!(
-                            "`{}` matches nothing; Tab completes, ? lists keys.",
-                            crate::text::one_line(&typed, 40)
-                        ),
-                    ));
-                    Vec::new().into()
-                }
-            }
-        }
-        _ => {
-            p.input.input(k);
-            p.cursor = 0;
-            app.overlay = Some(Overlay::Palette(p));
-            Vec::new().into()
         }
     }
 }

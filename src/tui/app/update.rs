@@ -16,7 +16,7 @@ use super::incident_actions::incident_act;
 use super::incoming::{delivery, feed};
 use super::navigation::{click, focus, move_by, page};
 use super::offers::unavailable;
-use super::overlay_keys::Outcome;
+use super::outcome::Outcome;
 use super::writes::save_draft;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {

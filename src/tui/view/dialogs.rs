@@ -9,7 +9,7 @@ use tui_textarea::TextArea;
 
 use super::popup::{centered, field, hint, popup};
 use crate::text::{fit, one_line, pad};
-use crate::tui::app::overlay_keys::palette_matches;
+use crate::tui::app::palette::palette_matches;
 use crate::tui::app::{App, Confirm, EditorKind};
 use crate::tui::keymap::BINDINGS;
 use crate::tui::theme::{Role, Theme};

@@ -265,14 +265,14 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                     .map(|(i, s)| {
                         let st = if i == *cursor {
                             theme.style(Role::Selected)
-                        } else if s.state == "active" {
+                        } else if s.state == crate::client::SilenceState::Active {
                             theme.style(Role::Text)
                         } else {
                             theme.style(Role::Muted)
                         };
                         let text = format!(
                             " {:<8} until {}  {}  by {}: {}",
-                            s.state,
+                            s.state.to_string(),
                             s.ends_at.format("%m-%d %H:%M"),
                             s.matchers,
                             s.created_by,

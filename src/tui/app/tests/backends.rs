@@ -34,7 +34,7 @@ fn on_alertmanager_only_silence_works_and_the_rest_says_why() {
         comment: "c".into(),
         created_by: "me".into(),
         ends_at: app.now,
-        state: "active".into(),
+        state: crate::client::SilenceState::Active,
     };
     update(&mut app, Msg::Silences(Ok(vec![s])));
     // Expiring re-enables paging: it asks first, naming the matchers.
