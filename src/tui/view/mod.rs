@@ -10,10 +10,13 @@ mod header;
 mod incident_form;
 mod incident_header;
 mod list;
+mod outbox;
 mod overlays;
 mod panes;
 mod popup;
 mod reader;
+mod responder;
+mod silence;
 mod similar;
 mod stats;
 
