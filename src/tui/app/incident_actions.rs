@@ -10,7 +10,7 @@ use super::{
 };
 use crate::client::WriteOp;
 use crate::model::wire::{ChecklistRequest, PatchRequest, TransitionRequest};
-use crate::model::{Role, Severity, Status};
+use crate::model::{Incident, Role, Severity, Status};
 use crate::tui::keymap::{Act, Pane};
 
 pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
@@ -21,268 +21,304 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
         ));
         return Vec::new();
     };
-    let id = inc.id;
     match act {
-        Act::Edit => {
-            // The detail has the summary whole; a list entry may have it cut,
-            // and an edit based on a cut summary would lose its end.
-            match app.board.details.get(&id).map(|d| &d.incident) {
-                Some(full) => {
-                    app.overlay = Some(Overlay::Form(super::IncidentForm::edit(full)));
-                }
-                None => {
-                    app.flash = Some(Flash::info(
-                        "Still loading",
-                        format!("{id} is being read; press e again in a moment."),
-                    ));
-                }
-            }
-            Vec::new()
-        }
-        Act::Acknowledge => {
-            if inc.status != Status::Triggered {
-                app.flash = Some(Flash::info(
-                    "Already acknowledged",
-                    format!("{id} is {}.", inc.status),
-                ));
-                return Vec::new();
-            }
-            send(
-                app,
-                WriteOp::Transition {
-                    id,
-                    body: TransitionRequest {
-                        to: Status::Acknowledged,
-                        force: false,
-                        reason: None,
-                    },
-                },
-            )
-        }
-        Act::Advance => {
-            let Some(to) = inc.status.next() else {
-                app.flash = Some(Flash::info(
-                    "Nothing to advance",
-                    format!("{id} is closed."),
-                ));
-                return Vec::new();
-            };
-            let leaving_phase = inc.status.phase() != to.phase();
-            if leaving_phase && app.caps.checklists && !app.board.details.contains_key(&id) {
-                // Never claim a checklist is complete before we have read it.
-                app.flash = Some(Flash::info(
-                    "Still loading",
-                    format!("{id}'s checklist is being read; press n again in a moment."),
-                ));
-                return Vec::new();
-            }
-            let open = if leaving_phase {
-                app.board
-                    .details
-                    .get(&id)
-                    .and_then(|d| d.current_checklist())
-                    .map(|c| c.open_items())
-                    .unwrap_or_default()
-            } else {
-                Vec::new()
-            };
-            app.overlay = Some(Overlay::Confirm(Confirm::Advance {
-                id,
-                from: inc.status,
-                to,
-                open,
-            }));
-            Vec::new()
-        }
-        Act::SevUp => match inc.severity.raised() {
-            None => {
-                app.flash = Some(Flash::info(
-                    "Already SEV1",
-                    format!("{id} is at the highest severity."),
-                ));
-                Vec::new()
-            }
-            Some(Severity::Sev1) => {
-                app.overlay = Some(Overlay::Confirm(Confirm::RaiseToSev1 {
-                    id,
-                    version: inc.version,
-                }));
-                Vec::new()
-            }
-            Some(s) => send(app, severity_change(id, inc.version, s)),
-        },
-        Act::SevDown => match inc.severity.lowered() {
-            None => {
-                app.flash = Some(Flash::info(
-                    "Already SEV5",
-                    format!("{id} is at the lowest severity."),
-                ));
-                Vec::new()
-            }
-            // Lowering from SEV1 stands people down: say so and ask.
-            Some(s) if inc.severity == Severity::Sev1 => {
-                app.overlay = Some(Overlay::Confirm(Confirm::Write {
-                    title: format!("Lower {id} from SEV1?"),
-                    text: format!(
-                        "{id} {}\nSEV1 → {s}: the incident stops being critical; pages and \
-                         updates slow down accordingly.",
-                        inc.title
-                    ),
-                    op: severity_change(id, inc.version, s),
-                }));
-                Vec::new()
-            }
-            Some(s) => send(app, severity_change(id, inc.version, s)),
-        },
-        Act::Toggle => {
-            let Some(list) = app
-                .board
-                .details
-                .get(&id)
-                .and_then(|d| d.current_checklist())
-            else {
-                return Vec::new();
-            };
-            let Some(item) = list.items.get(app.checklist_cursor) else {
-                return Vec::new();
-            };
-            let body = ChecklistRequest {
-                phase: list.phase,
-                item: app.checklist_cursor,
-                done: !item.is_done(),
-            };
-            send(app, WriteOp::Checklist { id, body })
-        }
-        Act::Note | Act::Update => {
-            let kind = if act == Act::Note {
-                DraftKind::Note
-            } else {
-                DraftKind::Update
-            };
-            let key = DraftKey { id, kind };
-            let draft = app.drafts.get(&key).cloned().unwrap_or_default();
-            let mut text = TextArea::new(draft.lines().map(str::to_string).collect::<Vec<_>>());
-            text.move_cursor(tui_textarea::CursorMove::Bottom);
-            text.move_cursor(tui_textarea::CursorMove::End);
-            let kind = if act == Act::Note {
-                EditorKind::Note(key)
-            } else {
-                EditorKind::Update(key)
-            };
-            app.overlay = Some(Overlay::Editor { kind, text });
-            Vec::new()
-        }
-        Act::Join | Act::TakeCommand => {
-            let Some((me, _)) = app.me.clone() else {
-                app.flash = Some(Flash::info(
-                    "Who are you?",
-                    "The backend has not said who this token belongs to yet; try again in a moment.",
-                ));
-                return Vec::new();
-            };
-            let mine = app
-                .board
-                .details
-                .get(&id)
-                .and_then(|d| d.responders.iter().find(|r| r.handle == me))
-                .map(|r| r.state);
-            use crate::model::{ResponderAction, ResponderState};
-            if act == Act::TakeCommand {
-                if inc.commander.as_deref() == Some(me.as_str()) {
-                    app.flash = Some(Flash::info(
-                        "Already in command",
-                        format!("You are the IC of {id}."),
-                    ));
-                    return Vec::new();
-                }
-                // The IC is a field of the incident: an edit based on the
-                // version on screen, recorded on the timeline as a role change.
-                return send(
-                    app,
-                    WriteOp::Patch {
-                        id,
-                        if_match: inc.version,
-                        body: PatchRequest {
-                            commander: Some(Some(me)),
-                            ..Default::default()
-                        },
-                    },
-                );
-            }
-            let body = match mine {
-                Some(ResponderState::Paged) => ResponderAction::Acknowledge { handle: me },
-                Some(ResponderState::Joined) => {
-                    app.flash = Some(Flash::info(
-                        "Already here",
-                        format!("You have joined {id}."),
-                    ));
-                    return Vec::new();
-                }
-                _ => ResponderAction::Join { handle: me },
-            };
-            send(app, WriteOp::Responder { id, body })
-        }
-        Act::Resolve => {
-            if !inc.status.is_active() {
-                app.flash = Some(Flash::info(
-                    "Already resolved",
-                    format!("{id} is {}.", inc.status),
-                ));
-                return Vec::new();
-            }
-            app.overlay = Some(Overlay::Confirm(Confirm::Write {
-                title: format!("Resolve {id}?"),
-                text: format!(
-                    "{id} {}\n{} resolves it at once for everyone: it leaves the on-call's list.",
-                    inc.title, app.caps.name
-                ),
-                op: WriteOp::Resolve { id },
-            }));
-            Vec::new()
-        }
-        Act::Silence => {
-            let mut comment = line_input("", "why: e.g. rollback in progress, known cause");
-            comment.set_cursor_line_style(ratatui::style::Style::default());
-            app.overlay = Some(Overlay::Silence(super::SilenceForm {
-                id,
-                comment,
-                duration: 2,
-            }));
-            Vec::new()
-        }
-        Act::Responder => {
-            let handle = if app.focus == Pane::Responders {
-                app.board
-                    .details
-                    .get(&id)
-                    .and_then(|d| d.responders.get(app.responder_cursor))
-                    .map(|r| r.handle.clone())
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            };
-            let role = app
-                .board
-                .details
-                .get(&id)
-                .and_then(|d| d.responders.iter().find(|r| r.handle == handle))
-                .map_or(Role::SubjectMatterExpert, |r| r.role);
-            let directory = app.caps.user_directory;
-            let hint = if directory {
-                "name or email: matching users are listed"
-            } else {
-                "handle, e.g. dana"
-            };
-            app.overlay = Some(Overlay::Responder(ResponderForm {
-                id,
-                handle: line_input(&handle, hint),
-                role,
-                field: if handle.is_empty() || directory { 0 } else { 1 },
-                matches: Vec::new(),
-                pick: 0,
-            }));
-            Vec::new()
-        }
+        Act::Edit => edit(app, inc),
+        Act::Acknowledge => acknowledge(app, inc),
+        Act::Advance => advance(app, inc),
+        Act::SevUp => sev_up(app, inc),
+        Act::SevDown => sev_down(app, inc),
+        Act::Toggle => toggle(app, inc),
+        Act::Note | Act::Update => editor(app, inc, act),
+        Act::Join | Act::TakeCommand => join_or_command(app, inc, act),
+        Act::Resolve => resolve(app, inc),
+        Act::Silence => silence(app, inc),
+        Act::Responder => responder(app, inc),
         _ => Vec::new(),
     }
+}
+
+fn edit(app: &mut App, inc: Incident) -> Vec<Command> {
+    let id = inc.id;
+    // The detail has the summary whole; a list entry may have it cut,
+    // and an edit based on a cut summary would lose its end.
+    match app.board.details.get(&id).map(|d| &d.incident) {
+        Some(full) => {
+            app.overlay = Some(Overlay::Form(super::IncidentForm::edit(full)));
+        }
+        None => {
+            app.flash = Some(Flash::info(
+                "Still loading",
+                format!("{id} is being read; press e again in a moment."),
+            ));
+        }
+    }
+    Vec::new()
+}
+
+fn acknowledge(app: &mut App, inc: Incident) -> Vec<Command> {
+    let id = inc.id;
+    if inc.status != Status::Triggered {
+        app.flash = Some(Flash::info(
+            "Already acknowledged",
+            format!("{id} is {}.", inc.status),
+        ));
+        return Vec::new();
+    }
+    send(
+        app,
+        WriteOp::Transition {
+            id,
+            body: TransitionRequest {
+                to: Status::Acknowledged,
+                force: false,
+                reason: None,
+            },
+        },
+    )
+}
+
+fn advance(app: &mut App, inc: Incident) -> Vec<Command> {
+    let id = inc.id;
+    let Some(to) = inc.status.next() else {
+        app.flash = Some(Flash::info(
+            "Nothing to advance",
+            format!("{id} is closed."),
+        ));
+        return Vec::new();
+    };
+    let leaving_phase = inc.status.phase() != to.phase();
+    if leaving_phase && app.caps.checklists && !app.board.details.contains_key(&id) {
+        // Never claim a checklist is complete before we have read it.
+        app.flash = Some(Flash::info(
+            "Still loading",
+            format!("{id}'s checklist is being read; press n again in a moment."),
+        ));
+        return Vec::new();
+    }
+    let open = if leaving_phase {
+        app.board
+            .details
+            .get(&id)
+            .and_then(|d| d.current_checklist())
+            .map(|c| c.open_items())
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    app.overlay = Some(Overlay::Confirm(Confirm::Advance {
+        id,
+        from: inc.status,
+        to,
+        open,
+    }));
+    Vec::new()
+}
+
+fn sev_up(app: &mut App, inc: Incident) -> Vec<Command> {
+    let id = inc.id;
+    match inc.severity.raised() {
+        None => {
+            app.flash = Some(Flash::info(
+                "Already SEV1",
+                format!("{id} is at the highest severity."),
+            ));
+            Vec::new()
+        }
+        Some(Severity::Sev1) => {
+            app.overlay = Some(Overlay::Confirm(Confirm::RaiseToSev1 {
+                id,
+                version: inc.version,
+            }));
+            Vec::new()
+        }
+        Some(s) => send(app, severity_change(id, inc.version, s)),
+    }
+}
+
+fn sev_down(app: &mut App, inc: Incident) -> Vec<Command> {
+    let id = inc.id;
+    match inc.severity.lowered() {
+        None => {
+            app.flash = Some(Flash::info(
+                "Already SEV5",
+                format!("{id} is at the lowest severity."),
+            ));
+            Vec::new()
+        }
+        // Lowering from SEV1 stands people down: say so and ask.
+        Some(s) if inc.severity == Severity::Sev1 => {
+            app.overlay = Some(Overlay::Confirm(Confirm::Write {
+                title: format!("Lower {id} from SEV1?"),
+                text: format!(
+                    "{id} {}\nSEV1 → {s}: the incident stops being critical; pages and \
+                     updates slow down accordingly.",
+                    inc.title
+                ),
+                op: severity_change(id, inc.version, s),
+            }));
+            Vec::new()
+        }
+        Some(s) => send(app, severity_change(id, inc.version, s)),
+    }
+}
+
+fn toggle(app: &mut App, inc: Incident) -> Vec<Command> {
+    let id = inc.id;
+    let Some(list) = app
+        .board
+        .details
+        .get(&id)
+        .and_then(|d| d.current_checklist())
+    else {
+        return Vec::new();
+    };
+    let Some(item) = list.items.get(app.checklist_cursor) else {
+        return Vec::new();
+    };
+    let body = ChecklistRequest {
+        phase: list.phase,
+        item: app.checklist_cursor,
+        done: !item.is_done(),
+    };
+    send(app, WriteOp::Checklist { id, body })
+}
+
+fn editor(app: &mut App, inc: Incident, act: Act) -> Vec<Command> {
+    let id = inc.id;
+    let kind = if act == Act::Note {
+        DraftKind::Note
+    } else {
+        DraftKind::Update
+    };
+    let key = DraftKey { id, kind };
+    let draft = app.drafts.get(&key).cloned().unwrap_or_default();
+    let mut text = TextArea::new(draft.lines().map(str::to_string).collect::<Vec<_>>());
+    text.move_cursor(tui_textarea::CursorMove::Bottom);
+    text.move_cursor(tui_textarea::CursorMove::End);
+    let kind = if act == Act::Note {
+        EditorKind::Note(key)
+    } else {
+        EditorKind::Update(key)
+    };
+    app.overlay = Some(Overlay::Editor { kind, text });
+    Vec::new()
+}
+
+fn join_or_command(app: &mut App, inc: Incident, act: Act) -> Vec<Command> {
+    let id = inc.id;
+    let Some((me, _)) = app.me.clone() else {
+        app.flash = Some(Flash::info(
+            "Who are you?",
+            "The backend has not said who this token belongs to yet; try again in a moment.",
+        ));
+        return Vec::new();
+    };
+    let mine = app
+        .board
+        .details
+        .get(&id)
+        .and_then(|d| d.responders.iter().find(|r| r.handle == me))
+        .map(|r| r.state);
+    use crate::model::{ResponderAction, ResponderState};
+    if act == Act::TakeCommand {
+        if inc.commander.as_deref() == Some(me.as_str()) {
+            app.flash = Some(Flash::info(
+                "Already in command",
+                format!("You are the IC of {id}."),
+            ));
+            return Vec::new();
+        }
+        // The IC is a field of the incident: an edit based on the
+        // version on screen, recorded on the timeline as a role change.
+        return send(
+            app,
+            WriteOp::Patch {
+                id,
+                if_match: inc.version,
+                body: PatchRequest {
+                    commander: Some(Some(me)),
+                    ..Default::default()
+                },
+            },
+        );
+    }
+    let body = match mine {
+        Some(ResponderState::Paged) => ResponderAction::Acknowledge { handle: me },
+        Some(ResponderState::Joined) => {
+            app.flash = Some(Flash::info(
+                "Already here",
+                format!("You have joined {id}."),
+            ));
+            return Vec::new();
+        }
+        _ => ResponderAction::Join { handle: me },
+    };
+    send(app, WriteOp::Responder { id, body })
+}
+
+fn resolve(app: &mut App, inc: Incident) -> Vec<Command> {
+    let id = inc.id;
+    if !inc.status.is_active() {
+        app.flash = Some(Flash::info(
+            "Already resolved",
+            format!("{id} is {}.", inc.status),
+        ));
+        return Vec::new();
+    }
+    app.overlay = Some(Overlay::Confirm(Confirm::Write {
+        title: format!("Resolve {id}?"),
+        text: format!(
+            "{id} {}\n{} resolves it at once for everyone: it leaves the on-call's list.",
+            inc.title, app.caps.name
+        ),
+        op: WriteOp::Resolve { id },
+    }));
+    Vec::new()
+}
+
+fn silence(app: &mut App, inc: Incident) -> Vec<Command> {
+    let id = inc.id;
+    let mut comment = line_input("", "why: e.g. rollback in progress, known cause");
+    comment.set_cursor_line_style(ratatui::style::Style::default());
+    app.overlay = Some(Overlay::Silence(super::SilenceForm {
+        id,
+        comment,
+        duration: 2,
+    }));
+    Vec::new()
+}
+
+fn responder(app: &mut App, inc: Incident) -> Vec<Command> {
+    let id = inc.id;
+    let handle = if app.focus == Pane::Responders {
+        app.board
+            .details
+            .get(&id)
+            .and_then(|d| d.responders.get(app.responder_cursor))
+            .map(|r| r.handle.clone())
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let role = app
+        .board
+        .details
+        .get(&id)
+        .and_then(|d| d.responders.iter().find(|r| r.handle == handle))
+        .map_or(Role::SubjectMatterExpert, |r| r.role);
+    let directory = app.caps.user_directory;
+    let hint = if directory {
+        "name or email: matching users are listed"
+    } else {
+        "handle, e.g. dana"
+    };
+    app.overlay = Some(Overlay::Responder(ResponderForm {
+        id,
+        handle: line_input(&handle, hint),
+        role,
+        field: if handle.is_empty() || directory { 0 } else { 1 },
+        matches: Vec::new(),
+        pick: 0,
+    }));
+    Vec::new()
 }
