@@ -2,27 +2,20 @@
 //! feed (list, changes, details, failures) and the sender's deliveries
 //! (confirmed, retrying, refused).
 
-use super::{App, Command, Conflict, DraftKey, DraftKind, Flash};
+use super::{App, Command, Conflict, DraftKey, DraftKind, Flash, Pending};
 use crate::client::WriteOp;
 use crate::client::poller::Feed;
 use crate::client::sender::Delivery;
-use crate::model::IncidentId;
 
 pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
     match f {
         Feed::List { incidents, at } => {
-            app.board.conn.last_ok = Some(at);
-            app.board.conn.error = None;
-            app.board.conn.auth_refused = false;
-            app.board.incidents = incidents;
-            let known: Vec<IncidentId> = app.board.incidents.iter().map(|i| i.id).collect();
-            app.board.details.retain(|id, _| known.contains(id));
+            app.board.answered(at);
+            app.board.replace_list(incidents);
             app.refilter()
         }
         Feed::Detail { detail, at } => {
-            app.board.conn.last_ok = Some(at);
-            app.board.conn.error = None;
-            app.board.conn.auth_refused = false;
+            app.board.answered(at);
             let review = (app.selected == Some(detail.incident.id)
                 && !detail.incident.status.is_active()
                 && app.caps.lifecycle
@@ -42,9 +35,7 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
             details,
             at,
         } => {
-            app.board.conn.last_ok = Some(at);
-            app.board.conn.error = None;
-            app.board.conn.auth_refused = false;
+            app.board.answered(at);
             app.merge_summaries(&changed, &summaries);
             for d in details {
                 app.merge_detail(d);
@@ -65,20 +56,11 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
             Vec::new()
         }
         Feed::Alive(at) => {
-            app.board.conn.last_ok = Some(at);
-            app.board.conn.error = None;
-            app.board.conn.auth_refused = false;
+            app.board.answered(at);
             Vec::new()
         }
         Feed::Failed { error, .. } => {
-            app.board.conn.auth_refused = matches!(
-                error,
-                crate::client::ClientError::Api {
-                    status: 401 | 403,
-                    ..
-                }
-            );
-            app.board.conn.error = Some(error.to_string());
+            app.board.failed(&error);
             Vec::new()
         }
     }
@@ -86,43 +68,7 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
 
 pub(super) fn delivery(app: &mut App, d: Delivery) -> Vec<Command> {
     match d {
-        Delivery::Delivered { key, answer } => {
-            let was_declare = app
-                .pending
-                .iter()
-                .any(|p| p.write.key == key && matches!(p.write.op, WriteOp::Declare { .. }));
-            let followup_of = app
-                .pending
-                .iter()
-                .find(|p| p.write.key == key)
-                .and_then(|p| match p.write.op {
-                    WriteOp::AddFollowUp { id, .. } | WriteOp::UpdateFollowUp { id, .. } => {
-                        Some(id)
-                    }
-                    _ => None,
-                });
-            app.pending.retain(|p| p.write.key != key);
-            // A follow-up changed: the open list shows it.
-            if let Some(id) = followup_of {
-                return match &app.overlay {
-                    Some(super::Overlay::FollowUps(v)) if v.id == id => {
-                        vec![Command::FetchFollowUps(id)]
-                    }
-                    _ => Vec::new(),
-                };
-            }
-            // Some backends confirm without the incident; the poller brings it.
-            let Some(answer) = answer else {
-                return Vec::new();
-            };
-            let id = answer.incident.id;
-            app.merge_answer(*answer);
-            let mut cmds = app.refilter();
-            if was_declare {
-                cmds.extend(app.select(Some(id)));
-            }
-            cmds
-        }
+        Delivery::Delivered { key, answer } => delivered(app, &key, answer),
         Delivery::Retrying {
             key,
             attempt,
@@ -134,64 +80,109 @@ pub(super) fn delivery(app: &mut App, d: Delivery) -> Vec<Command> {
             }
             Vec::new()
         }
-        Delivery::Refused { key, error } => {
-            let Some(pos) = app.pending.iter().position(|p| p.write.key == key) else {
-                return Vec::new();
-            };
-            let p = app.pending.remove(pos);
-            let mut cmds = Vec::new();
-            let mut flash = if error.is_conflict() {
-                let mut flash = Flash::error(
-                    "Conflict: someone changed the incident first",
-                    error.to_string(),
-                );
-                flash.conflict = Some(Box::new(Conflict {
-                    write: p.write.clone(),
-                    what: p.what.clone(),
-                    seen: p.seen.clone().map(|b| *b),
-                    now: None,
-                    changes: Vec::new(),
-                    fetch_error: None,
-                }));
-                // The dialog is built from the state after the refusal:
-                // ask for it now rather than wait for the change feed.
-                if let Some(id) = p.write.op.incident() {
-                    cmds.push(Command::FetchDetail(id));
-                }
-                flash
-            } else {
-                Flash::error(
-                    "The server refused the action",
-                    format!("{}\n\nYour action: {}", error, p.what),
-                )
-            };
-            // Words someone typed are never lost to a refusal: a refused
-            // note or update goes back into its draft.
-            let returned = match &p.write.op {
-                WriteOp::Note { id, body } => Some((DraftKind::Note, *id, body.text.clone())),
-                WriteOp::StakeholderUpdate { id, body } => {
-                    Some((DraftKind::Update, *id, body.text.clone()))
-                }
-                _ => None,
-            };
-            if let Some((kind, id, text)) = returned {
-                let key = DraftKey { id, kind };
-                let text = match app.drafts.get(&key) {
-                    Some(d) if !d.trim().is_empty() => format!("{text}\n{d}"),
-                    _ => text,
-                };
-                app.drafts.insert(key, text.clone());
-                cmds.push(Command::SaveDraft { key, text });
-                flash.text.push_str(&format!(
-                    "\n\nYour text is back in the draft: press {} to edit and send it again.",
-                    if kind == DraftKind::Note { "i" } else { "u" }
-                ));
-            }
-            app.flash = Some(flash);
-            app.fill_conflict();
-            cmds
-        }
+        Delivery::Refused { key, error } => refused(app, &key, error),
     }
+}
+
+/// The server took a write: it leaves the outbox and its answer is merged.
+fn delivered(
+    app: &mut App,
+    key: &str,
+    answer: Option<Box<crate::model::wire::WriteAnswer>>,
+) -> Vec<Command> {
+    let was_declare = app
+        .pending
+        .iter()
+        .any(|p| p.write.key == key && matches!(p.write.op, WriteOp::Declare { .. }));
+    let followup_of = app
+        .pending
+        .iter()
+        .find(|p| p.write.key == key)
+        .and_then(|p| match p.write.op {
+            WriteOp::AddFollowUp { id, .. } | WriteOp::UpdateFollowUp { id, .. } => Some(id),
+            _ => None,
+        });
+    app.pending.retain(|p| p.write.key != key);
+    // A follow-up changed: the open list shows it.
+    if let Some(id) = followup_of {
+        return match &app.overlay {
+            Some(super::Overlay::FollowUps(v)) if v.id == id => {
+                vec![Command::FetchFollowUps(id)]
+            }
+            _ => Vec::new(),
+        };
+    }
+    // Some backends confirm without the incident; the poller brings it.
+    let Some(answer) = answer else {
+        return Vec::new();
+    };
+    let id = answer.incident.id;
+    app.merge_answer(*answer);
+    let mut cmds = app.refilter();
+    if was_declare {
+        cmds.extend(app.select(Some(id)));
+    }
+    cmds
+}
+
+/// The server refused a write: say why, keep the words typed, and on a
+/// conflict hold the write for a retry on the fresh state.
+fn refused(app: &mut App, key: &str, error: crate::client::ClientError) -> Vec<Command> {
+    let Some(pos) = app.pending.iter().position(|p| p.write.key == key) else {
+        return Vec::new();
+    };
+    let p = app.pending.remove(pos);
+    let mut cmds = Vec::new();
+    let mut flash = if error.is_conflict() {
+        let mut flash = Flash::error(
+            "Conflict: someone changed the incident first",
+            error.to_string(),
+        );
+        flash.conflict = Some(Box::new(Conflict {
+            write: p.write.clone(),
+            what: p.what.clone(),
+            seen: p.seen.clone().map(|b| *b),
+            now: None,
+            changes: Vec::new(),
+            fetch_error: None,
+        }));
+        // The dialog is built from the state after the refusal:
+        // ask for it now rather than wait for the change feed.
+        if let Some(id) = p.write.op.incident() {
+            cmds.push(Command::FetchDetail(id));
+        }
+        flash
+    } else {
+        Flash::error(
+            "The server refused the action",
+            format!("{}\n\nYour action: {}", error, p.what),
+        )
+    };
+    // Words someone typed are never lost to a refusal: a refused
+    // note or update goes back into its draft.
+    let returned = match &p.write.op {
+        WriteOp::Note { id, body } => Some((DraftKind::Note, *id, body.text.clone())),
+        WriteOp::StakeholderUpdate { id, body } => {
+            Some((DraftKind::Update, *id, body.text.clone()))
+        }
+        _ => None,
+    };
+    if let Some((kind, id, text)) = returned {
+        let key = DraftKey { id, kind };
+        let text = match app.drafts.get(&key) {
+            Some(d) if !d.trim().is_empty() => format!("{text}\n{d}"),
+            _ => text,
+        };
+        app.drafts.insert(key, text.clone());
+        cmds.push(Command::SaveDraft { key, text });
+        flash.text.push_str(&format!(
+            "\n\nYour text is back in the draft: press {} to edit and send it again.",
+            if kind == DraftKind::Note { "i" } else { "u" }
+        ));
+    }
+    app.flash = Some(flash);
+    app.fill_conflict();
+    cmds
 }
 
 impl App {
@@ -241,4 +232,38 @@ impl App {
             c.fetch_error = None;
         }
     }
+}
+
+/// Writes left in the outbox by the last run: resent, unless they were
+/// queued under other credentials (held for the user to decide).
+pub(super) fn restored(app: &mut App, writes: Vec<crate::client::Write>) -> Vec<Command> {
+    let mut cmds = Vec::new();
+    let mut held = 0;
+    for w in writes {
+        let foreign = w.queued_by.as_deref() != Some(app.identity.as_str());
+        if foreign {
+            held += 1;
+        } else {
+            cmds.push(Command::Resend(w.clone()));
+        }
+        app.pending.push(Pending {
+            what: w.op.describe(),
+            write: w,
+            attempt: 0,
+            last_error: None,
+            foreign,
+            seen: None,
+        });
+    }
+    if held > 0 {
+        app.flash = Some(Flash::error(
+            "Actions queued by someone else",
+            format!(
+                "{held} queued action(s) in the outbox were written with other credentials \
+                 than the ones in use now. They are held, not sent.\n\n\
+                 :outbox lists them: s sends one as you, d discards it."
+            ),
+        ));
+    }
+    cmds
 }

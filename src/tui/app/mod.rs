@@ -1,6 +1,7 @@
 //! The console's state and its one way to change: [`update`], pure and
 //! unit-tested. Views only read an `App`; tasks only send it `Msg`s.
 
+mod answers;
 mod attention;
 pub mod closed;
 mod conflict;

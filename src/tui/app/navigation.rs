@@ -88,3 +88,16 @@ pub(super) fn move_by(app: &mut App, delta: isize) -> Vec<Command> {
         }
     }
 }
+
+/// Tab / Shift-Tab: the next or previous pane; the compact layout's
+/// detail pane follows.
+pub(super) fn cycle_focus(app: &mut App, by: isize) -> Vec<Command> {
+    let order = Pane::ORDER;
+    let n = order.len() as isize;
+    let i = order.iter().position(|p| *p == app.focus).unwrap_or(0) as isize;
+    app.focus = order[(i + by).rem_euclid(n) as usize];
+    if app.focus != Pane::List {
+        app.detail_pane = app.focus;
+    }
+    Vec::new()
+}
