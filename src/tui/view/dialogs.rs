@@ -4,13 +4,13 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 use tui_textarea::TextArea;
 
 use super::popup::{centered, field, hint, popup};
-use crate::text::{fit, one_line, pad};
+use crate::text::{fit, pad};
 use crate::tui::app::palette::palette_matches;
-use crate::tui::app::{App, Confirm, EditorKind};
+use crate::tui::app::{App, EditorKind};
 use crate::tui::keymap::BINDINGS;
 use crate::tui::theme::{Role, Theme};
 
@@ -130,131 +130,6 @@ pub(super) fn palette(
         )),
         h,
     );
-}
-
-pub(super) fn confirm(app: &App, theme: &Theme, f: &mut Frame, area: Rect, c: &Confirm) {
-    match c {
-        Confirm::Advance { id, from, to, open } => {
-            let r = centered(area, 72, open.len() as u16 + 7);
-            let (inner, block) = popup(theme, f, r, &format!("Advance {id}"));
-            f.render_widget(block, r);
-            let mut lines = vec![Line::from(vec![
-                Span::raw(" Move "),
-                Span::styled(from.as_str(), theme.style(Role::Status)),
-                Span::raw(" → "),
-                Span::styled(to.as_str(), theme.style(Role::Status)),
-                Span::raw("?"),
-            ])];
-            if open.is_empty() {
-                // Within one phase its checklist simply carries on; only
-                // leaving the phase needs it done.
-                let text = match (from.phase(), to.phase()) {
-                    (Some(a), Some(b)) if a == b => {
-                        format!(" Still the {a} phase: its checklist carries on.")
-                    }
-                    _ => " The checklist of this phase is complete.".to_string(),
-                };
-                lines.push(Line::from(Span::styled(text, theme.style(Role::Ok))));
-                lines.push(Line::default());
-                lines.push(hint(theme, &[("Enter/y", "advance"), ("Esc/n", "cancel")]));
-            } else {
-                lines.push(Line::from(Span::styled(
-                    format!(" {} open item(s) in this phase:", open.len()),
-                    theme.style(Role::Warn),
-                )));
-                for item in open {
-                    lines.push(Line::from(format!(
-                        "   [ ] {}",
-                        one_line(item, inner.width as usize - 8)
-                    )));
-                }
-                lines.push(Line::default());
-                lines.push(hint(
-                    theme,
-                    &[("f", "force with a reason (recorded)"), ("Esc/n", "cancel")],
-                ));
-            }
-            f.render_widget(Paragraph::new(lines), inner);
-        }
-        Confirm::RaiseToSev1 { id, .. } => {
-            let r = centered(area, 60, 6);
-            let (inner, block) = popup(theme, f, r, "Raise to SEV1");
-            f.render_widget(block.border_style(theme.style(Role::Error)), r);
-            let title = app
-                .board
-                .incidents
-                .iter()
-                .find(|i| i.id == *id)
-                .map(|i| one_line(&i.title, 40))
-                .unwrap_or_default();
-            let lines = vec![
-                Line::from(vec![
-                    Span::raw(format!(" Raise {id} to ")),
-                    Span::styled(" SEV1 ", theme.sev(crate::model::Severity::Sev1)),
-                    Span::raw(" (critical)?"),
-                ]),
-                Line::from(Span::styled(format!(" {title}"), theme.style(Role::Muted))),
-                Line::default(),
-                hint(theme, &[("Enter/y", "raise"), ("Esc/n", "cancel")]),
-            ];
-            f.render_widget(Paragraph::new(lines), inner);
-        }
-        Confirm::Write { title, text, .. } => {
-            let mut lines: Vec<Line> = text
-                .lines()
-                .map(|l| Line::from(Span::raw(format!(" {l}"))))
-                .collect();
-            lines.push(Line::default());
-            lines.push(hint(
-                theme,
-                &[("y/Enter", "yes, do it"), ("Esc/n", "cancel")],
-            ));
-            let r = centered(area, 76, lines.len() as u16 + 4);
-            let (inner, block) = popup(theme, f, r, title);
-            f.render_widget(block, r);
-            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-        }
-        Confirm::Discard { what, .. } => {
-            let lines = vec![
-                Line::from(Span::styled(
-                    format!(" {}", fit(what, 70)),
-                    theme.style(Role::Pending),
-                )),
-                Line::from(" It leaves the outbox and will never be sent."),
-                Line::default(),
-                hint(theme, &[("y/Enter", "discard"), ("Esc/n", "keep it")]),
-            ];
-            let r = centered(area, 76, 6);
-            let (inner, block) = popup(theme, f, r, "Discard this queued action?");
-            f.render_widget(block, r);
-            f.render_widget(Paragraph::new(lines), inner);
-        }
-        Confirm::QuitWithDrafts => {
-            let mut lines = Vec::new();
-            let pending = app.pending.iter().filter(|p| !p.foreign).count();
-            if pending > 0 {
-                lines.push(Line::from(Span::styled(
-                    format!(" {pending} action(s) are not delivered yet. They stay in the outbox"),
-                    theme.style(Role::Warn),
-                )));
-                lines.push(Line::from(
-                    " and are sent when you next open warroom on this backend.",
-                ));
-            }
-            if app.has_unsent_drafts() {
-                lines.push(Line::from(
-                    " You have unsent drafts. They are saved and will be there",
-                ));
-                lines.push(Line::from(" when you reopen the note editor."));
-            }
-            lines.push(Line::default());
-            lines.push(hint(theme, &[("y", "quit"), ("Esc/n", "stay")]));
-            let r = centered(area, 72, lines.len() as u16 + 2);
-            let (inner, block) = popup(theme, f, r, "Quit?");
-            f.render_widget(block, r);
-            f.render_widget(Paragraph::new(lines), inner);
-        }
-    }
 }
 
 pub(super) fn editor(

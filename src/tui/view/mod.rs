@@ -3,6 +3,7 @@
 //! follows the screen's size, not the amount of data.
 
 mod closed;
+mod confirm;
 mod dialogs;
 mod flash;
 mod followups;

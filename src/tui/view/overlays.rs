@@ -11,7 +11,7 @@ use crate::text::pad;
 use crate::tui::app::{App, Chooser, Overlay};
 use crate::tui::theme::{Role, Theme};
 
-use super::dialogs::{confirm, editor, help, palette};
+use super::dialogs::{editor, help, palette};
 use super::popup::{centered, field, popup};
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
@@ -32,7 +32,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             input_box(theme, f, r, t, "Filter (Enter keeps, Esc clears)");
         }
         Some(Overlay::Chooser(ch)) => chooser(theme, f, area, ch),
-        Some(Overlay::Confirm(c)) => confirm(app, theme, f, area, c),
+        Some(Overlay::Confirm(c)) => super::confirm::draw(app, theme, f, area, c),
         Some(Overlay::Editor { kind, text }) => editor(theme, f, area, kind, text),
         Some(Overlay::Form(form)) => super::incident_form::draw(theme, f, area, form),
         Some(Overlay::Responder(form)) if app.caps.user_directory => {
