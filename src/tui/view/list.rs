@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::pane_block;
+use crate::model::Incident;
 use crate::text::age;
 use crate::text::{fit, pad};
 use crate::tui::app::App;
@@ -22,44 +23,14 @@ pub fn window_start(selected: usize, len: usize, height: usize) -> usize {
 }
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
-    let mut title = Line::from(vec![
-        Span::styled(" Incidents ", theme.style(Role::Title)),
-        Span::styled(
-            format!("{}/{} ", app.visible.len(), app.board.incidents.len()),
-            theme.style(Role::Muted),
-        ),
-    ]);
-    if app.selection_off_list()
-        && let Some(id) = app.selected
-    {
-        // Said where the eye is: the panes below show an incident that is
-        // not among these rows, and keys act on it.
-        let status = app
-            .selected_incident()
-            .map_or(String::new(), |i| format!(" ({})", i.status));
-        title.push_span(Span::styled(
-            format!(" showing {id}{status}, not in this list: j/k to move "),
-            theme.style(Role::Warn),
-        ));
-    }
+    let title = title(app, theme);
     let block = pane_block(app, theme, Pane::List, title);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let h = inner.height as usize;
     let w = inner.width as usize;
     if app.visible.is_empty() {
-        // Only a backend that answered may be said to have nothing.
-        let msg = if app.board.conn.auth_refused {
-            " Not authorized: the backend refused the token (see the red line above)."
-        } else if app.board.conn.last_ok.is_none() && app.board.conn.error.is_some() {
-            " Cannot reach the backend yet; retrying."
-        } else if app.board.conn.last_ok.is_none() {
-            " Loading incidents…"
-        } else if app.board.incidents.is_empty() {
-            " No active incidents. D declares one."
-        } else {
-            " Nothing matches the filter (Esc clears)."
-        };
+        let msg = empty_message(app);
         f.render_widget(
             Paragraph::new(Span::styled(msg, theme.style(Role::Muted))),
             inner,
@@ -84,45 +55,94 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let title_w = w.saturating_sub(fixed);
     let lines: Vec<Line> = rows
         .iter()
-        .map(|&i| {
-            let inc = &app.board.incidents[i];
-            let selected = app.selected == Some(inc.id);
-            let base = if app.row_flashing(inc.id) {
-                // A new SEV1/SEV2: lit for a few seconds, blinking.
-                theme.style(Role::Alert).add_modifier(Modifier::REVERSED)
-            } else if selected {
-                theme.style(Role::Selected)
-            } else if !inc.status.is_active() {
-                // Resolved and verified: below the active ones, quieter.
-                theme.style(Role::Muted)
-            } else {
-                theme.style(Role::Text)
-            };
-            let pending = app.pending_for(inc.id).count();
-            let mut title = inc.title.clone();
-            if pending > 0 {
-                title = format!("⧗{pending} {title}");
-            }
-            Line::from(vec![
-                Span::styled(format!(" {} ", inc.severity), theme.sev(inc.severity)),
-                Span::styled(" ", base),
-                Span::styled(pad(&inc.id.to_string(), id_w), base),
-                Span::styled(
-                    pad(inc.status.as_str(), 14),
-                    if selected {
-                        base
-                    } else {
-                        theme.style(Role::Status)
-                    },
-                ),
-                Span::styled(pad(&age(inc.age(app.now)), 7), base),
-                Span::styled(pad(inc.commander.as_deref().unwrap_or("-"), ic_w), base),
-                Span::styled(" ", base),
-                Span::styled(pad(&fit(&title, title_w), title_w), base),
-            ])
-        })
+        .map(|&i| row(app, theme, &app.board.incidents[i], (id_w, ic_w, title_w)))
         .collect();
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The pane title: counts, and a warning when the incident on screen is
+/// not among the rows.
+fn title<'a>(app: &App, theme: &Theme) -> Line<'a> {
+    let mut title = Line::from(vec![
+        Span::styled(" Incidents ", theme.style(Role::Title)),
+        Span::styled(
+            format!("{}/{} ", app.visible.len(), app.board.incidents.len()),
+            theme.style(Role::Muted),
+        ),
+    ]);
+    if app.selection_off_list()
+        && let Some(id) = app.selected
+    {
+        // Said where the eye is: the panes below show an incident that is
+        // not among these rows, and keys act on it.
+        let status = app
+            .selected_incident()
+            .map_or(String::new(), |i| format!(" ({})", i.status));
+        title.push_span(Span::styled(
+            format!(" showing {id}{status}, not in this list: j/k to move "),
+            theme.style(Role::Warn),
+        ));
+    }
+    title
+}
+
+/// Only a backend that answered may be said to have nothing.
+fn empty_message(app: &App) -> &'static str {
+    // Only a backend that answered may be said to have nothing.
+    if app.board.conn.auth_refused {
+        " Not authorized: the backend refused the token (see the red line above)."
+    } else if app.board.conn.last_ok.is_none() && app.board.conn.error.is_some() {
+        " Cannot reach the backend yet; retrying."
+    } else if app.board.conn.last_ok.is_none() {
+        " Loading incidents…"
+    } else if app.board.incidents.is_empty() {
+        " No active incidents. D declares one."
+    } else {
+        " Nothing matches the filter (Esc clears)."
+    }
+}
+
+/// One incident's row, its columns `(id, IC, title)` wide.
+fn row<'a>(
+    app: &App,
+    theme: &Theme,
+    inc: &Incident,
+    (id_w, ic_w, title_w): (usize, usize, usize),
+) -> Line<'a> {
+    let selected = app.selected == Some(inc.id);
+    let base = if app.row_flashing(inc.id) {
+        // A new SEV1/SEV2: lit for a few seconds, blinking.
+        theme.style(Role::Alert).add_modifier(Modifier::REVERSED)
+    } else if selected {
+        theme.style(Role::Selected)
+    } else if !inc.status.is_active() {
+        // Resolved and verified: below the active ones, quieter.
+        theme.style(Role::Muted)
+    } else {
+        theme.style(Role::Text)
+    };
+    let pending = app.pending_for(inc.id).count();
+    let mut title = inc.title.clone();
+    if pending > 0 {
+        title = format!("⧗{pending} {title}");
+    }
+    Line::from(vec![
+        Span::styled(format!(" {} ", inc.severity), theme.sev(inc.severity)),
+        Span::styled(" ", base),
+        Span::styled(pad(&inc.id.to_string(), id_w), base),
+        Span::styled(
+            pad(inc.status.as_str(), 14),
+            if selected {
+                base
+            } else {
+                theme.style(Role::Status)
+            },
+        ),
+        Span::styled(pad(&age(inc.age(app.now)), 7), base),
+        Span::styled(pad(inc.commander.as_deref().unwrap_or("-"), ic_w), base),
+        Span::styled(" ", base),
+        Span::styled(pad(&fit(&title, title_w), title_w), base),
+    ])
 }
 
 #[cfg(test)]
