@@ -81,17 +81,7 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         Some(d) if d.timeline.len() > room => app.timeline_back,
         _ => 0,
     };
-    let extra = match app.selected_detail() {
-        Some(d) if back > 0 => format!("{} · {back} newer below (G follows) ", d.incident.id),
-        Some(d) => format!(
-            "{} · {} events · following ",
-            d.incident.id,
-            d.incident
-                .last_seq
-                .max(d.timeline.last().map_or(0, |e| e.seq))
-        ),
-        None => String::new(),
-    };
+    let extra = timeline_title(app, back);
     let (inner, Some(d)) = frame_pane(app, theme, f, area, Pane::Timeline, extra) else {
         return;
     };
@@ -131,38 +121,8 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let cursor_at = (len > 0).then_some(cursor);
     let focused = app.focus == Pane::Timeline;
     lines.extend(d.timeline[start..end].iter().enumerate().map(|(i, e)| {
-        let mut style = event_style(theme, &e.kind);
-        if focused && cursor_at == Some(start + i) {
-            style = theme.style(Role::Selected);
-        }
-        // A multi-line entry says how much more there is (Enter reads it);
-        // words written offline say when they were written.
-        let mut text = e.kind.describe();
-        if let Some(w) = e.written_earlier() {
-            text = format!("✎ written {} · {text}", when(w, app.now, app.time_mode));
-        }
-        let more = text.lines().count().saturating_sub(1);
-        let shown = if more > 0 {
-            let marker = format!(" (+{more} lines)");
-            let first = text.lines().next().unwrap_or("");
-            format!(
-                "{}{marker}",
-                fit(&one_line(first, 4000), text_w.saturating_sub(marker.len()))
-            )
-        } else {
-            fit(&one_line(&text, 4000), text_w).into_owned()
-        };
-        Line::from(vec![
-            Span::styled(
-                pad(&when(e.at, app.now, app.time_mode), time_w),
-                theme.style(Role::Muted),
-            ),
-            Span::styled(pad(&e.author, who_w), theme.style(Role::Text)),
-            Span::raw(" "),
-            Span::styled(pad(e.kind.tag(), tag_w), style),
-            Span::raw(" "),
-            Span::styled(shown, style),
-        ])
+        let selected = focused && cursor_at == Some(start + i);
+        event_row(app, theme, e, selected, (time_w, who_w, tag_w, text_w))
     }));
     for p in pending.iter().take(pending_rows) {
         let state = match (&p.last_error, p.attempt) {
@@ -175,6 +135,66 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         )));
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The timeline pane's title: the incident, and whether it follows the
+/// newest events or how many are below.
+fn timeline_title(app: &App, back: usize) -> String {
+    match app.selected_detail() {
+        Some(d) if back > 0 => format!("{} · {back} newer below (G follows) ", d.incident.id),
+        Some(d) => format!(
+            "{} · {} events · following ",
+            d.incident.id,
+            d.incident
+                .last_seq
+                .max(d.timeline.last().map_or(0, |e| e.seq))
+        ),
+        None => String::new(),
+    }
+}
+
+/// One event, in columns `(time, author, tag, text)` wide. A multi-line
+/// entry says how much more there is (Enter reads it); words written
+/// offline say when they were written.
+fn event_row<'a>(
+    app: &App,
+    theme: &Theme,
+    e: &crate::model::TimelineEvent,
+    selected: bool,
+    (time_w, who_w, tag_w, text_w): (usize, usize, usize, usize),
+) -> Line<'a> {
+    let mut style = event_style(theme, &e.kind);
+    if selected {
+        style = theme.style(Role::Selected);
+    }
+    // A multi-line entry says how much more there is (Enter reads it);
+    // words written offline say when they were written.
+    let mut text = e.kind.describe();
+    if let Some(w) = e.written_earlier() {
+        text = format!("✎ written {} · {text}", when(w, app.now, app.time_mode));
+    }
+    let more = text.lines().count().saturating_sub(1);
+    let shown = if more > 0 {
+        let marker = format!(" (+{more} lines)");
+        let first = text.lines().next().unwrap_or("");
+        format!(
+            "{}{marker}",
+            fit(&one_line(first, 4000), text_w.saturating_sub(marker.len()))
+        )
+    } else {
+        fit(&one_line(&text, 4000), text_w).into_owned()
+    };
+    Line::from(vec![
+        Span::styled(
+            pad(&when(e.at, app.now, app.time_mode), time_w),
+            theme.style(Role::Muted),
+        ),
+        Span::styled(pad(&e.author, who_w), theme.style(Role::Text)),
+        Span::raw(" "),
+        Span::styled(pad(e.kind.tag(), tag_w), style),
+        Span::raw(" "),
+        Span::styled(shown, style),
+    ])
 }
 
 pub fn responders(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
