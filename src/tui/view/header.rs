@@ -14,6 +14,16 @@ use crate::tui::app::App;
 use crate::tui::theme::{Role, Theme};
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
+    let mut lines = vec![status_line(app, theme, area.width as usize)];
+    lines.extend(alarm_line(app, theme, area.width as usize));
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+/// The one header line: product, backend, live state, counts per
+/// severity, who we are, the clock. Segments in order of importance; the
+/// least important are dropped first when the terminal is narrow. The
+/// clock and the live state stay.
+fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     let head = theme.style(Role::Header);
     // Segments in order of importance; the least important are dropped
     // first when the terminal is narrow. The clock and the live state stay.
@@ -61,13 +71,13 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         (2, counts),
         (3, me),
     ];
-    let width = |segs: &[(u8, Vec<Span>)]| {
+    let segs_width = |segs: &[(u8, Vec<Span>)]| {
         segs.iter()
             .flat_map(|(_, s)| s)
             .map(|s| s.width())
             .sum::<usize>()
     };
-    while width(&segments) + clock.len() > area.width as usize {
+    while segs_width(&segments) + clock.len() > width {
         match segments
             .iter()
             .enumerate()
@@ -82,20 +92,25 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     }
     let mut spans: Vec<Span> = segments.into_iter().flat_map(|(_, s)| s).collect();
     let used: usize = spans.iter().map(|s| s.width()).sum();
-    let pad = (area.width as usize).saturating_sub(used + clock.len());
+    let pad = (width).saturating_sub(used + clock.len());
     spans.push(Span::raw(" ".repeat(pad)));
     spans.push(Span::styled(clock, head));
-    let mut lines = vec![Line::from(spans)];
+    Line::from(spans)
+}
+
+/// The red line under it when the token is refused or the data is stale,
+/// saying why and what to do.
+fn alarm_line<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
     if app.board.conn.auth_refused {
         // Unmissable, and it says how to fix it: a refused token is never
         // shown as an empty war room.
         let text = " AUTH REFUSED: the backend does not accept this token. Set WARROOM_TOKEN, \
                     pass --token-file FILE, or set token_file in the profile ";
-        let pad = (area.width as usize).saturating_sub(crate::text::width(text));
-        lines.push(Line::from(Span::styled(
+        let pad = (width).saturating_sub(crate::text::width(text));
+        Some(Line::from(Span::styled(
             format!("{text}{}", " ".repeat(pad)),
             theme.style(Role::Stale),
-        )));
+        )))
     } else if let Some(stale) = app.stale_for() {
         let why = app
             .board
@@ -112,11 +127,12 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             None => "no data received yet".to_string(),
         };
         let text = format!(" STALE: {since} · {} · retrying ", one_line(why, 120));
-        let pad = (area.width as usize).saturating_sub(crate::text::width(&text));
-        lines.push(Line::from(Span::styled(
+        let pad = (width).saturating_sub(crate::text::width(&text));
+        Some(Line::from(Span::styled(
             format!("{text}{}", " ".repeat(pad)),
             theme.style(Role::Stale),
-        )));
+        )))
+    } else {
+        None
     }
-    f.render_widget(Paragraph::new(lines), area);
 }
