@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Gauge, Paragraph, Wrap};
 
 use super::{Wallboard, bigtext};
-use crate::model::{Severity, Status};
+use crate::model::{Incident, IncidentDetail, Severity, Status};
 use crate::text::{age, when};
 use crate::text::{fit, one_line};
 use crate::tui::theme::{Role, Theme};
@@ -194,61 +194,11 @@ fn incident_card(w: &Wallboard, theme: &Theme, f: &mut Frame, area: Rect) {
     let Some(inc) = w.current() else { return };
     let total = w.active().len();
     let pos = w.card % total.max(1) + 1;
-    let block = Block::bordered()
-        .border_type(BorderType::Thick)
-        .border_style(theme.sev(inc.severity))
-        .title(Span::styled(
-            format!(" {} · {} ", inc.severity, inc.id),
-            theme.sev(inc.severity),
-        ))
-        .title_bottom(
-            Line::from(Span::styled(
-                format!(" card {pos}/{total} · space pause · ←/→ step · ? help "),
-                theme.style(Role::Muted),
-            ))
-            .right_aligned(),
-        );
+    let block = card_block(inc, theme, pos, total);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let detail = w.board.details.get(&inc.id);
-    let phase = inc
-        .status
-        .phase()
-        .map_or(String::new(), |p| format!(" ({p})"));
-    let update = match inc.last_stakeholder_update_at {
-        Some(t) => format!("{} ago", age(w.now - t)),
-        None => "never".to_string(),
-    };
-    let update_style = match inc.last_stakeholder_update_at {
-        Some(t) if w.now - t < chrono::Duration::minutes(30) => theme.style(Role::Text),
-        _ => theme.style(Role::Warn),
-    };
-    let info = Line::from(vec![
-        Span::styled("Phase ", theme.style(Role::Muted)),
-        Span::styled(
-            format!("{}{phase}", inc.status),
-            theme.style(Role::Status).add_modifier(Modifier::BOLD),
-        ),
-        Span::styled("   IC ", theme.style(Role::Muted)),
-        Span::styled(
-            inc.commander.as_deref().unwrap_or("none").to_string(),
-            theme.style(Role::Text).add_modifier(Modifier::BOLD),
-        ),
-        Span::styled("   Open ", theme.style(Role::Muted)),
-        Span::styled(
-            age(inc.age(w.now)),
-            theme.style(Role::Text).add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(
-            if inner.width >= 100 {
-                "   Stakeholders told "
-            } else {
-                "   Told "
-            },
-            theme.style(Role::Muted),
-        ),
-        Span::styled(update, update_style),
-    ]);
+    let info = info_line(w, inc, theme, inner.width >= 100);
     let title = Paragraph::new(Span::styled(inc.title.clone(), theme.style(Role::Title)))
         .wrap(Wrap { trim: true });
     let title_h = if inner.height > 12 { 2 } else { 1 };
@@ -282,23 +232,7 @@ fn incident_card(w: &Wallboard, theme: &Theme, f: &mut Frame, area: Rect) {
         );
         return;
     };
-    let n = rest.height as usize;
-    let lines: Vec<Line> = d.timeline[d.timeline.len().saturating_sub(n)..]
-        .iter()
-        .map(|e| {
-            let text = format!(
-                "{:>9}  {:<10} {}",
-                when(e.at, w.now, crate::tui::app::TimeMode::Relative),
-                one_line(&e.author, 10),
-                one_line(&e.kind.describe(), 300)
-            );
-            Line::from(Span::styled(
-                fit(&text, rest.width as usize).into_owned(),
-                theme.style(Role::Text),
-            ))
-        })
-        .collect();
-    f.render_widget(Paragraph::new(lines), rest);
+    f.render_widget(Paragraph::new(recent_events(w, d, theme, rest)), rest);
 }
 
 fn nothing_active(w: &Wallboard, theme: &Theme, f: &mut Frame, area: Rect) {
@@ -360,4 +294,91 @@ fn help(theme: &Theme, f: &mut Frame, area: Rect) {
         ),
         r,
     );
+}
+
+/// The card's thick border in the severity's colour, with the incident
+/// and where the card is in the rotation.
+fn card_block<'a>(inc: &Incident, theme: &Theme, pos: usize, total: usize) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Thick)
+        .border_style(theme.sev(inc.severity))
+        .title(Span::styled(
+            format!(" {} · {} ", inc.severity, inc.id),
+            theme.sev(inc.severity),
+        ))
+        .title_bottom(
+            Line::from(Span::styled(
+                format!(" card {pos}/{total} · space pause · ←/→ step · ? help "),
+                theme.style(Role::Muted),
+            ))
+            .right_aligned(),
+        )
+}
+
+/// Phase, IC, time open and when stakeholders were last told.
+fn info_line<'a>(w: &Wallboard, inc: &Incident, theme: &Theme, wide: bool) -> Line<'a> {
+    let phase = inc
+        .status
+        .phase()
+        .map_or(String::new(), |p| format!(" ({p})"));
+    let update = match inc.last_stakeholder_update_at {
+        Some(t) => format!("{} ago", age(w.now - t)),
+        None => "never".to_string(),
+    };
+    let update_style = match inc.last_stakeholder_update_at {
+        Some(t) if w.now - t < chrono::Duration::minutes(30) => theme.style(Role::Text),
+        _ => theme.style(Role::Warn),
+    };
+    Line::from(vec![
+        Span::styled("Phase ", theme.style(Role::Muted)),
+        Span::styled(
+            format!("{}{phase}", inc.status),
+            theme.style(Role::Status).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled("   IC ", theme.style(Role::Muted)),
+        Span::styled(
+            inc.commander.as_deref().unwrap_or("none").to_string(),
+            theme.style(Role::Text).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled("   Open ", theme.style(Role::Muted)),
+        Span::styled(
+            age(inc.age(w.now)),
+            theme.style(Role::Text).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(
+            if wide {
+                "   Stakeholders told "
+            } else {
+                "   Told "
+            },
+            theme.style(Role::Muted),
+        ),
+        Span::styled(update, update_style),
+    ])
+}
+
+/// The newest events that fit in `rest`.
+fn recent_events<'a>(
+    w: &Wallboard,
+    d: &IncidentDetail,
+    theme: &Theme,
+    rest: Rect,
+) -> Vec<Line<'a>> {
+    let n = rest.height as usize;
+    let lines: Vec<Line> = d.timeline[d.timeline.len().saturating_sub(n)..]
+        .iter()
+        .map(|e| {
+            let text = format!(
+                "{:>9}  {:<10} {}",
+                when(e.at, w.now, crate::tui::app::TimeMode::Relative),
+                one_line(&e.author, 10),
+                one_line(&e.kind.describe(), 300)
+            );
+            Line::from(Span::styled(
+                fit(&text, rest.width as usize).into_owned(),
+                theme.style(Role::Text),
+            ))
+        })
+        .collect();
+    lines
 }
