@@ -65,38 +65,48 @@ pub(super) fn draw(
     let rows: Vec<Line> = l[start..(start + h).min(l.len())]
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            let took = s
-                .resolved_in_seconds
-                .map_or("-".into(), |x| duration(chrono::Duration::seconds(x)));
-            let text = format!(
-                "{:<9} {:<10} resolved in {:<6}  {}",
-                s.incident.id.to_string(),
-                s.incident.status.as_str(),
-                took,
-                one_line(&s.incident.title, 200)
-            );
-            let style = if start + i == cursor {
-                theme.style(Role::Selected)
-            } else {
-                theme.style(Role::Text)
-            };
-            Line::from(vec![
-                Span::styled(
-                    format!(" {} ", s.incident.severity),
-                    theme.sev(s.incident.severity),
-                ),
-                Span::raw(" "),
-                Span::styled(fit(&text, w.saturating_sub(7)).into_owned(), style),
-            ])
-        })
+        .map(|(i, s)| row(theme, s, start + i == cursor, w))
         .collect();
     f.render_widget(Paragraph::new(rows), top);
+    let notes = last_notes(theme, l.get(cursor));
+    f.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), bottom);
+}
+
+/// One past incident: severity, id, status, how long it took, title.
+fn row<'a>(theme: &Theme, s: &Similar, selected: bool, w: usize) -> Line<'a> {
+    let took = s
+        .resolved_in_seconds
+        .map_or("-".into(), |x| duration(chrono::Duration::seconds(x)));
+    let text = format!(
+        "{:<9} {:<10} resolved in {:<6}  {}",
+        s.incident.id.to_string(),
+        s.incident.status.as_str(),
+        took,
+        one_line(&s.incident.title, 200)
+    );
+    let style = if selected {
+        theme.style(Role::Selected)
+    } else {
+        theme.style(Role::Text)
+    };
+    Line::from(vec![
+        Span::styled(
+            format!(" {} ", s.incident.severity),
+            theme.sev(s.incident.severity),
+        ),
+        Span::raw(" "),
+        Span::styled(fit(&text, w.saturating_sub(7)).into_owned(), style),
+    ])
+}
+
+/// The picked incident's last notes before it was resolved: what fixed it.
+fn last_notes<'a>(theme: &Theme, picked: Option<&Similar>) -> Vec<Line<'a>> {
+    let muted = theme.style(Role::Muted);
     let mut notes = vec![Line::from(Span::styled(
         " Last notes before it was resolved:",
         theme.style(Role::Title),
     ))];
-    match l.get(cursor) {
+    match picked {
         Some(s) if !s.last_notes.is_empty() => {
             for e in &s.last_notes {
                 notes.push(Line::from(vec![
@@ -114,5 +124,5 @@ pub(super) fn draw(
         }
         _ => notes.push(Line::from(Span::styled(" none recorded", muted))),
     }
-    f.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), bottom);
+    notes
 }
