@@ -50,33 +50,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     };
     // The detail carries the summary whole; a list entry may have it cut.
     let i = app.board.details.get(&i.id).map_or(i, |d| &d.incident);
-    let muted = theme.style(Role::Muted);
-    let title = Line::from(vec![
-        Span::styled(format!(" {} ", i.severity), theme.sev(i.severity)),
-        Span::raw(" "),
-        Span::styled(i.status.to_string(), theme.style(Role::Status)),
-        Span::raw("  "),
-        Span::styled(one_line(&i.title, 200), theme.style(Role::Title)),
-    ]);
-    let mut meta = vec![
-        Span::styled("service ", muted),
-        Span::raw(one_line(&i.service, 40)),
-        Span::styled(" · IC ", muted),
-        match &i.commander {
-            Some(c) => Span::raw(one_line(c, 30)),
-            None => Span::styled("nobody (:take-command)", theme.style(Role::Warn)),
-        },
-        Span::styled(" · declared ", muted),
-        Span::raw(format!(
-            "{} ({} ago)",
-            i.declared_at.format("%m-%d %H:%M UTC"),
-            age(app.now - i.declared_at)
-        )),
-    ];
-    if !i.tags.is_empty() {
-        meta.push(Span::styled(" · ", muted));
-        meta.push(Span::raw(one_line(&i.tags.join(" "), 60)));
-    }
+    let (title, meta) = (title_line(theme, i), meta_line(app, theme, i));
     // Phases and update times only where the backend has them.
     let phases = app.caps.lifecycle.then(|| phase_bar(app, theme, i));
     // A finished incident is reviewed, not updated: its key durations and
@@ -98,7 +72,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         let lines: Vec<Line> = std::iter::once(first)
             .chain(phases)
             .chain(updates)
-            .chain(std::iter::once(Line::from(meta)))
+            .chain(std::iter::once(meta))
             .take(3)
             .collect();
         f.render_widget(Paragraph::new(lines), area);
@@ -117,7 +91,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         )));
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let mut lines: Vec<Line> = [Some(title), Some(Line::from(meta)), phases, updates]
+    let mut lines: Vec<Line> = [Some(title), Some(meta), phases, updates]
         .into_iter()
         .flatten()
         .collect();
@@ -131,6 +105,42 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         lines.append(&mut summary);
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Severity, status and title.
+fn title_line<'a>(theme: &Theme, i: &Incident) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!(" {} ", i.severity), theme.sev(i.severity)),
+        Span::raw(" "),
+        Span::styled(i.status.to_string(), theme.style(Role::Status)),
+        Span::raw("  "),
+        Span::styled(one_line(&i.title, 200), theme.style(Role::Title)),
+    ])
+}
+
+/// Service, IC, when it was declared, tags.
+fn meta_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
+    let muted = theme.style(Role::Muted);
+    let mut meta = vec![
+        Span::styled("service ", muted),
+        Span::raw(one_line(&i.service, 40)),
+        Span::styled(" · IC ", muted),
+        match &i.commander {
+            Some(c) => Span::raw(one_line(c, 30)),
+            None => Span::styled("nobody (:take-command)", theme.style(Role::Warn)),
+        },
+        Span::styled(" · declared ", muted),
+        Span::raw(format!(
+            "{} ({} ago)",
+            i.declared_at.format("%m-%d %H:%M UTC"),
+            age(app.now - i.declared_at)
+        )),
+    ];
+    if !i.tags.is_empty() {
+        meta.push(Span::styled(" · ", muted));
+        meta.push(Span::raw(one_line(&i.tags.join(" "), 60)));
+    }
+    Line::from(meta)
 }
 
 /// `investigation 20m ▸ containment 44m ▸ resolution ▸ …`, the current

@@ -53,55 +53,58 @@ pub(super) fn draw(
         Some(Ok(s)) => s,
     };
     if charts.height > 0 && s.overall.count > 0 {
-        let [bars, spark] =
-            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
-                .areas(charts);
-        // Median minutes to resolve, one bar per severity seen.
-        let group: Vec<Bar> = s
-            .by_severity
-            .iter()
-            .filter_map(|(sev, t)| {
-                t.resolve.map(|r| {
-                    Bar::default()
-                        .value((r.median / 60).max(0) as u64)
-                        .label(Line::from(sev.as_str()))
-                        .text_value(crate::text::duration(chrono::Duration::seconds(r.median)))
-                        // The bar in the badge's colour, its label in the badge.
-                        .style(
-                            ratatui::style::Style::new().fg(theme.sev(*sev).bg.unwrap_or_default()),
-                        )
-                        .value_style(theme.sev(*sev))
-                })
-            })
-            .collect();
-        f.render_widget(
-            BarChart::default()
-                .block(Block::bordered().title(" median time to resolve "))
-                .data(BarGroup::default().bars(&group))
-                .bar_width(7)
-                .bar_gap(2),
-            bars,
-        );
-        // The latest days that fit.
-        let fit = spark.width.saturating_sub(2) as usize;
-        let per_day: Vec<u64> = s.per_day[s.per_day.len().saturating_sub(fit)..]
-            .iter()
-            .map(|n| *n as u64)
-            .collect();
-        f.render_widget(
-            Sparkline::default()
-                .block(
-                    Block::bordered()
-                        .title(format!(" incidents per day · {} in all ", s.overall.count)),
-                )
-                .data(&per_day)
-                .style(theme.style(Role::Title)),
-            spark,
-        );
+        draw_charts(theme, f, charts, s);
     }
     let lines: Vec<Line> = crate::report::stats_text::lines(s, window)
         .into_iter()
         .map(Line::from)
         .collect();
     f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), text);
+}
+
+/// Median time to resolve per severity as bars, incidents per day as a
+/// sparkline of the latest days that fit.
+fn draw_charts(theme: &Theme, f: &mut Frame, charts: Rect, s: &Stats) {
+    let [bars, spark] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(charts);
+    // Median minutes to resolve, one bar per severity seen.
+    let group: Vec<Bar> = s
+        .by_severity
+        .iter()
+        .filter_map(|(sev, t)| {
+            t.resolve.map(|r| {
+                Bar::default()
+                    .value((r.median / 60).max(0) as u64)
+                    .label(Line::from(sev.as_str()))
+                    .text_value(crate::text::duration(chrono::Duration::seconds(r.median)))
+                    // The bar in the badge's colour, its label in the badge.
+                    .style(ratatui::style::Style::new().fg(theme.sev(*sev).bg.unwrap_or_default()))
+                    .value_style(theme.sev(*sev))
+            })
+        })
+        .collect();
+    f.render_widget(
+        BarChart::default()
+            .block(Block::bordered().title(" median time to resolve "))
+            .data(BarGroup::default().bars(&group))
+            .bar_width(7)
+            .bar_gap(2),
+        bars,
+    );
+    // The latest days that fit.
+    let fit = spark.width.saturating_sub(2) as usize;
+    let per_day: Vec<u64> = s.per_day[s.per_day.len().saturating_sub(fit)..]
+        .iter()
+        .map(|n| *n as u64)
+        .collect();
+    f.render_widget(
+        Sparkline::default()
+            .block(
+                Block::bordered()
+                    .title(format!(" incidents per day · {} in all ", s.overall.count)),
+            )
+            .data(&per_day)
+            .style(theme.style(Role::Title)),
+        spark,
+    );
 }
