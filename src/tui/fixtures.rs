@@ -52,93 +52,10 @@ pub fn incident(
         start,
     )
     .expect("valid");
-    let mut t = start;
-    let mut step = |d: &mut IncidentDetail, by: &str, a: Action| {
-        t += Duration::seconds(30);
-        apply(d, a, &actor(by), t).expect("fixture step is valid");
-    };
-    step(
-        &mut d,
-        "alice",
-        Action::Responder(ResponderAction::Page {
-            handle: "priya".into(),
-            name: Some("Priya Raman".into()),
-            role: Role::CommunicationsLead,
-        }),
-    );
-    step(
-        &mut d,
-        "priya",
-        Action::Responder(ResponderAction::Acknowledge {
-            handle: "priya".into(),
-        }),
-    );
-    step(
-        &mut d,
-        "alice",
-        Action::Responder(ResponderAction::Page {
-            handle: "marco".into(),
-            name: None,
-            role: Role::OperationsLead,
-        }),
-    );
-    step(
-        &mut d,
-        "alertmanager",
-        Action::Alert {
-            alert: format!("{service}HighErrorRate"),
-            firing: true,
-            detail: Some("5xx ratio 0.38".into()),
-        },
-    );
-    while d.incident.status < status {
-        let phase = d.incident.status.phase();
-        let next = d.incident.status.next().expect("not closed");
-        if phase != next.phase() {
-            let open: Vec<usize> = phase
-                .and_then(|p| d.checklist(p))
-                .map(|c| {
-                    c.items
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, i)| !i.is_done())
-                        .map(|(i, _)| i)
-                        .collect()
-                })
-                .unwrap_or_default();
-            let p = phase.expect("not closed");
-            for i in open.into_iter().take(2) {
-                step(
-                    &mut d,
-                    "marco",
-                    Action::Checklist {
-                        phase: p,
-                        item: i,
-                        done: true,
-                    },
-                );
-            }
-            step(
-                &mut d,
-                "alice",
-                Action::Transition {
-                    to: next,
-                    force: true,
-                    reason: Some("fixture".into()),
-                },
-            );
-        } else {
-            step(
-                &mut d,
-                "alice",
-                Action::Transition {
-                    to: next,
-                    force: false,
-                    reason: None,
-                },
-            );
-        }
-    }
+    let mut script = Script { t: start };
+    opening(&mut script, &mut d, service);
+    walk_to(&mut script, &mut d, status);
+    let mut step = |d: &mut IncidentDetail, by: &str, a: Action| script.step(d, by, a);
     for n in 0..notes {
         step(
             &mut d,
@@ -161,6 +78,110 @@ pub fn incident(
         );
     }
     d
+}
+
+/// A fixture's clock: each step half a minute after the last.
+struct Script {
+    t: DateTime<Utc>,
+}
+
+impl Script {
+    fn step(&mut self, d: &mut IncidentDetail, by: &str, a: Action) {
+        self.t += Duration::seconds(30);
+        apply(d, a, &actor(by), self.t).expect("fixture step is valid");
+    }
+}
+
+/// The first minutes: the comms lead paged and acknowledging, ops paged,
+/// the alert firing.
+fn opening(s: &mut Script, d: &mut IncidentDetail, service: &str) {
+    s.step(
+        d,
+        "alice",
+        Action::Responder(ResponderAction::Page {
+            handle: "priya".into(),
+            name: Some("Priya Raman".into()),
+            role: Role::CommunicationsLead,
+        }),
+    );
+    s.step(
+        d,
+        "priya",
+        Action::Responder(ResponderAction::Acknowledge {
+            handle: "priya".into(),
+        }),
+    );
+    s.step(
+        d,
+        "alice",
+        Action::Responder(ResponderAction::Page {
+            handle: "marco".into(),
+            name: None,
+            role: Role::OperationsLead,
+        }),
+    );
+    s.step(
+        d,
+        "alertmanager",
+        Action::Alert {
+            alert: format!("{service}HighErrorRate"),
+            firing: true,
+            detail: Some("5xx ratio 0.38".into()),
+        },
+    );
+}
+
+/// Steps through the lifecycle to `status`, ticking up to two items of
+/// each phase and forcing past the rest.
+fn walk_to(s: &mut Script, d: &mut IncidentDetail, status: Status) {
+    while d.incident.status < status {
+        let phase = d.incident.status.phase();
+        let next = d.incident.status.next().expect("not closed");
+        if phase != next.phase() {
+            let open: Vec<usize> = phase
+                .and_then(|p| d.checklist(p))
+                .map(|c| {
+                    c.items
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, i)| !i.is_done())
+                        .map(|(i, _)| i)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let p = phase.expect("not closed");
+            for i in open.into_iter().take(2) {
+                s.step(
+                    d,
+                    "marco",
+                    Action::Checklist {
+                        phase: p,
+                        item: i,
+                        done: true,
+                    },
+                );
+            }
+            s.step(
+                d,
+                "alice",
+                Action::Transition {
+                    to: next,
+                    force: true,
+                    reason: Some("fixture".into()),
+                },
+            );
+        } else {
+            s.step(
+                d,
+                "alice",
+                Action::Transition {
+                    to: next,
+                    force: false,
+                    reason: None,
+                },
+            );
+        }
+    }
 }
 
 /// The console as the snapshot tests see it: three active incidents, the
