@@ -2,34 +2,60 @@
 
 use super::*;
 
-#[test]
-fn a_conflict_shows_the_state_after_the_refusal_and_the_retry_restates_the_change() {
-    let mut app = sample_app(80, 24);
-    // INC-5 is SEV2; the IC lowers it to SEV3 (no confirmation needed).
-    let id = IncidentId(5);
-    let _ = ch(&mut app, 'j');
-    assert_eq!(sel(&app), id);
-    let cmds = ch(&mut app, 'S');
+/// INC-5 is SEV2; the IC lowers it to SEV3 (no confirmation needed), but
+/// meanwhile marco raised it to SEV1: the write loses with a 412.
+fn lower_and_lose(app: &mut App) -> (crate::client::Write, Vec<Command>) {
+    let _ = ch(app, 'j');
+    assert_eq!(sel(app), IncidentId(5));
+    let cmds = ch(app, 'S');
     let Command::Send(w) = &cmds[0] else {
         panic!("{cmds:?}")
     };
-    // Meanwhile marco raised it to SEV1: the write loses with a 412.
     let err = crate::client::ClientError::Api {
         status: 412,
         code: "stale_version".into(),
         message: "the incident is at version 99".into(),
     };
-    let cmds = update(
-        &mut app,
-        Msg::Delivery(Delivery::Refused {
-            key: w.key.clone(),
-            error: err,
+    let refused = Delivery::Refused {
+        key: w.key.clone(),
+        error: err,
+    };
+    let cmds = update(app, Msg::Delivery(refused));
+    (w.clone(), cmds)
+}
+
+/// The fresh detail arrives: marco's change, by marco. Returns its version.
+fn marco_raised_it(app: &mut App, id: IncidentId) -> u64 {
+    let mut fresh = app.board.details[&id].clone();
+    let raise = crate::model::Action::Patch(PatchRequest {
+        severity: Some(Severity::Sev1),
+        ..Default::default()
+    });
+    let marco = crate::model::Actor {
+        handle: "marco".into(),
+        role: ActorRole::Commander,
+    };
+    crate::model::apply(&mut fresh, raise, &marco, crate::tui::fixtures::clock()).unwrap();
+    let version = fresh.incident.version;
+    let at = crate::tui::fixtures::clock();
+    update(
+        app,
+        Msg::Feed(Feed::Detail {
+            detail: Box::new(fresh),
+            at,
         }),
     );
+    version
+}
+
+#[test]
+fn a_conflict_asks_for_the_state_after_the_refusal_and_waits_for_it() {
+    let mut app = sample_app(80, 24);
+    let (_, cmds) = lower_and_lose(&mut app);
     assert!(app.pending.is_empty());
     assert_eq!(
         cmds,
-        vec![Command::FetchDetail(id)],
+        vec![Command::FetchDetail(IncidentId(5))],
         "asks for the state now"
     );
     let c = app.flash.as_ref().unwrap().conflict.clone().unwrap();
@@ -42,29 +68,13 @@ fn a_conflict_shows_the_state_after_the_refusal_and_the_retry_restates_the_chang
         "no blind retry before the state is known"
     );
     assert!(app.flash.is_some());
-    // The fresh detail arrives: marco's change, by marco.
-    let mut fresh = app.board.details[&id].clone();
-    crate::model::apply(
-        &mut fresh,
-        crate::model::Action::Patch(PatchRequest {
-            severity: Some(Severity::Sev1),
-            ..Default::default()
-        }),
-        &crate::model::Actor {
-            handle: "marco".into(),
-            role: ActorRole::Commander,
-        },
-        crate::tui::fixtures::clock(),
-    )
-    .unwrap();
-    let now_version = fresh.incident.version;
-    update(
-        &mut app,
-        Msg::Feed(Feed::Detail {
-            detail: Box::new(fresh),
-            at: crate::tui::fixtures::clock(),
-        }),
-    );
+}
+
+#[test]
+fn a_conflict_shows_what_changed_and_the_retry_restates_the_change() {
+    let mut app = sample_app(80, 24);
+    let (w, _) = lower_and_lose(&mut app);
+    let now_version = marco_raised_it(&mut app, IncidentId(5));
     let c = app.flash.as_ref().unwrap().conflict.clone().unwrap();
     assert_eq!(
         c.differences(),
