@@ -11,6 +11,15 @@ pub enum TimeMode {
     Absolute,
 }
 
+impl TimeMode {
+    pub fn toggled(self) -> TimeMode {
+        match self {
+            TimeMode::Relative => TimeMode::Absolute,
+            TimeMode::Absolute => TimeMode::Relative,
+        }
+    }
+}
+
 /// A duration short enough for a column: `42s`, `12m`, `1h04m`, `3d02h`.
 pub fn duration(d: chrono::Duration) -> String {
     let s = d.num_seconds().max(0);

@@ -117,69 +117,75 @@ pub fn render(buf: &Buffer, title: &str) -> String {
          font-size=\"{FONT}\" xml:space=\"preserve\">"
     );
     for y in 0..area.height {
-        let py = y as f32 * CELL_H;
-        // Runs of cells with one look become one rect and one tspan, each
-        // pinned to its cells (`textLength`) so columns line up whatever
-        // the font's advance.
-        let mut rects: Vec<(u16, u16, String)> = Vec::new();
-        let mut runs: Vec<(u16, u16, String, String)> = Vec::new();
-        for x in 0..area.width {
-            let cell = &buf[(area.x + x, area.y + y)];
-            let sym = cell.symbol();
-            let m = cell.modifier;
-            let (mut fg, mut bg) = (hex(cell.fg, DEFAULT_FG), hex(cell.bg, DEFAULT_BG));
-            if m.contains(Modifier::REVERSED) {
-                std::mem::swap(&mut fg, &mut bg);
-            }
-            if bg != DEFAULT_BG {
-                match rects.last_mut() {
-                    Some((start, n, b)) if *b == bg && *start + *n == x => *n += 1,
-                    _ => rects.push((x, 1, bg)),
-                }
-            }
-            // A wide character leaves the next cell empty.
-            if sym.is_empty() {
-                if let Some(r) = runs.last_mut().filter(|r| r.0 + r.1 == x) {
-                    r.1 += 1;
-                }
-                continue;
-            }
-            let style = text_style(&fg, m);
-            match runs.last_mut() {
-                Some((start, n, st, text)) if *st == style && *start + *n == x => {
-                    *n += 1;
-                    text.push_str(sym);
-                }
-                _ => runs.push((x, 1, style, sym.to_string())),
-            }
-        }
-        for (x, n, bg) in rects {
-            let _ = writeln!(
-                out,
-                "<rect x=\"{:.1}\" y=\"{py:.1}\" width=\"{:.1}\" height=\"{CELL_H:.1}\" fill=\"{bg}\"/>",
-                x as f32 * CELL_W,
-                n as f32 * CELL_W + 0.3
-            );
-        }
-        let mut text = String::new();
-        for (x, n, style, t) in runs {
-            if t.trim().is_empty() {
-                continue;
-            }
-            let _ = write!(
-                text,
-                "<tspan x=\"{:.1}\" textLength=\"{:.1}\" lengthAdjust=\"spacingAndGlyphs\"{style}>{}</tspan>",
-                x as f32 * CELL_W,
-                n as f32 * CELL_W,
-                escape(&t)
-            );
-        }
-        if !text.is_empty() {
-            let _ = writeln!(out, "<text y=\"{:.1}\">{text}</text>", py + CELL_H * 0.78);
-        }
+        row(&mut out, buf, y);
     }
     out.push_str("</g>\n</svg>\n");
     out
+}
+
+/// One row of cells: background rects, then the text in runs.
+fn row(out: &mut String, buf: &Buffer, y: u16) {
+    let area = buf.area;
+    let py = y as f32 * CELL_H;
+    // Runs of cells with one look become one rect and one tspan, each
+    // pinned to its cells (`textLength`) so columns line up whatever
+    // the font's advance.
+    let mut rects: Vec<(u16, u16, String)> = Vec::new();
+    let mut runs: Vec<(u16, u16, String, String)> = Vec::new();
+    for x in 0..area.width {
+        let cell = &buf[(area.x + x, area.y + y)];
+        let sym = cell.symbol();
+        let m = cell.modifier;
+        let (mut fg, mut bg) = (hex(cell.fg, DEFAULT_FG), hex(cell.bg, DEFAULT_BG));
+        if m.contains(Modifier::REVERSED) {
+            std::mem::swap(&mut fg, &mut bg);
+        }
+        if bg != DEFAULT_BG {
+            match rects.last_mut() {
+                Some((start, n, b)) if *b == bg && *start + *n == x => *n += 1,
+                _ => rects.push((x, 1, bg)),
+            }
+        }
+        // A wide character leaves the next cell empty.
+        if sym.is_empty() {
+            if let Some(r) = runs.last_mut().filter(|r| r.0 + r.1 == x) {
+                r.1 += 1;
+            }
+            continue;
+        }
+        let style = text_style(&fg, m);
+        match runs.last_mut() {
+            Some((start, n, st, text)) if *st == style && *start + *n == x => {
+                *n += 1;
+                text.push_str(sym);
+            }
+            _ => runs.push((x, 1, style, sym.to_string())),
+        }
+    }
+    for (x, n, bg) in rects {
+        let _ = writeln!(
+            out,
+            "<rect x=\"{:.1}\" y=\"{py:.1}\" width=\"{:.1}\" height=\"{CELL_H:.1}\" fill=\"{bg}\"/>",
+            x as f32 * CELL_W,
+            n as f32 * CELL_W + 0.3
+        );
+    }
+    let mut text = String::new();
+    for (x, n, style, t) in runs {
+        if t.trim().is_empty() {
+            continue;
+        }
+        let _ = write!(
+            text,
+            "<tspan x=\"{:.1}\" textLength=\"{:.1}\" lengthAdjust=\"spacingAndGlyphs\"{style}>{}</tspan>",
+            x as f32 * CELL_W,
+            n as f32 * CELL_W,
+            escape(&t)
+        );
+    }
+    if !text.is_empty() {
+        let _ = writeln!(out, "<text y=\"{:.1}\">{text}</text>", py + CELL_H * 0.78);
+    }
 }
 
 #[cfg(test)]

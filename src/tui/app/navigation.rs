@@ -101,3 +101,11 @@ pub(super) fn cycle_focus(app: &mut App, by: isize) -> Vec<Command> {
     }
     Vec::new()
 }
+
+/// Enter on the timeline: the entry under the cursor, whole.
+pub(super) fn read(app: &mut App) -> Vec<Command> {
+    if let (Some(id), Some(seq)) = (app.selected, app.cursor_event().map(|e| e.seq)) {
+        app.overlay = Some(super::Overlay::Reader { id, seq, scroll: 0 });
+    }
+    Vec::new()
+}

@@ -6,7 +6,6 @@ use super::input::{line_input, text_of};
 use super::overlay::FilterChoice;
 use super::{
     App, Chooser, ChooserKind, Command, Confirm, Flash, IncidentForm, Msg, Overlay, Palette,
-    TimeMode,
 };
 use crate::model::{Severity, Status};
 use crate::tui::keymap::{self, Act};
@@ -103,24 +102,14 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
         Act::Bottom => move_by(app, isize::MAX / 2),
         Act::FocusNext => super::navigation::cycle_focus(app, 1),
         Act::FocusPrev => super::navigation::cycle_focus(app, -1),
-        Act::Read => {
-            if let Some((id, seq)) = app.cursor_event().map(|e| (app.selected, e.seq))
-                && let Some(id) = id
-            {
-                app.overlay = Some(Overlay::Reader { id, seq, scroll: 0 });
-            }
-            Vec::new()
-        }
+        Act::Read => super::navigation::read(app),
         Act::Copy => match app.selected {
             // Only on this explicit key: nothing is copied behind the IC's back.
             Some(id) => vec![Command::Copy(id.to_string())],
             None => Vec::new(),
         },
         Act::ToggleTime => {
-            app.time_mode = match app.time_mode {
-                TimeMode::Relative => TimeMode::Absolute,
-                TimeMode::Absolute => TimeMode::Relative,
-            };
+            app.time_mode = app.time_mode.toggled();
             Vec::new()
         }
         Act::Help => {
