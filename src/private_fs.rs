@@ -59,12 +59,20 @@ pub fn private_dir(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// A random name part, so two writers never share a temp file.
+fn temp_suffix() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 8];
+    rand::rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
 /// Writes `bytes` to `dir/name` atomically: a new temp file (created, never
 /// opened through a link), optionally fsynced, renamed over the target
 /// (which replaces a planted symlink instead of following it).
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8], durable: bool) -> io::Result<PathBuf> {
     let target = dir.join(name);
-    let tmp = dir.join(format!(".{name}.{}.tmp", crate::client::new_key()));
+    let tmp = dir.join(format!(".{name}.{}.tmp", temp_suffix()));
     let mut f = OpenOptions::new()
         .write(true)
         .create_new(true)
