@@ -10,22 +10,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use serde::de::DeserializeOwned;
 
 use super::AppState;
 use super::auth::Principal;
 use super::blocking;
 use super::error::ApiError;
-use super::json::{
-    decode, if_match_version, json_with_etag, matches_if_none_match, not_modified, request_hash,
-};
+use super::json::{decode, json_with_etag, matches_if_none_match, not_modified, request_hash};
 use super::query::{flag, known_params, number, page_limit, param, query_key};
 use super::store::{self, ListFilter, Order, Store, Stored};
-use crate::model::wire::{
-    ChangesResponse, ChecklistRequest, DeclareRequest, PatchRequest, TextRequest,
-    TransitionRequest, WriteAnswer,
-};
-use crate::model::{Action, ActorRole, IncidentId, ResponderAction, apply, declare};
+use crate::model::wire::{ChangesResponse, DeclareRequest, WriteAnswer};
+use crate::model::{ActorRole, IncidentId, declare};
 
 /// The longest a change-feed request may wait.
 pub const MAX_WAIT_SECS: u64 = 60;
@@ -254,73 +248,6 @@ pub(super) fn stored_response(s: Stored, location: Option<String>) -> Response {
     resp
 }
 
-/// A write on one incident: decode, check the caller's least role, apply
-/// the action in one transaction under the request's idempotency key.
-async fn write_incident<T: DeserializeOwned>(
-    app: &AppState,
-    who: &Principal,
-    headers: &HeaderMap,
-    id: &str,
-    body: Result<Bytes, BytesRejection>,
-    least: ActorRole,
-    to_action: impl FnOnce(T) -> Action,
-) -> Result<Response, ApiError> {
-    who.require(least)?;
-    let id = parse_id(id)?;
-    let expected = if_match_version(headers)?;
-    let key = idempotency_key(headers)?;
-    let (req, raw) = decode::<T>(headers, body)?;
-    let action = to_action(req);
-    // The precise rule (a responder may change only their own state) is
-    // decided before anything about the incident, so a caller who may not
-    // act never learns its version.
-    who.require(action.required_role(&who.0.handle))?;
-    let path = format!("/incidents/{id}");
-    let method = if matches!(action, Action::Patch(_)) {
-        "PATCH"
-    } else {
-        "POST"
-    };
-    let hash = request_hash(method, &format!("{path}/{}", action_name(&action)), &raw);
-    let scope = who.idempotency_scope();
-    let actor = who.0.clone();
-    let (with_responders, with_checklists) = (
-        matches!(action, Action::Responder(_) | Action::Patch(_)),
-        matches!(action, Action::Checklist { .. } | Action::Transition { .. }),
-    );
-    let stored = blocking(&app.store, move |s| {
-        s.write(
-            key.as_deref().map(|k| (scope.as_str(), k, hash.as_str())),
-            |tx| {
-                let d = store::update(tx, id, expected, |d| apply(d, action, &actor, Utc::now()))?;
-                // Small whatever the incident's size: the incident, the events
-                // this write added, and the parts it changed.
-                let answer = WriteAnswer {
-                    incident: d.incident.summarized(),
-                    events: d.timeline,
-                    responders: with_responders.then_some(d.responders),
-                    checklists: with_checklists.then_some(d.checklists),
-                };
-                Ok((200, serde_json::to_string(&answer)?))
-            },
-        )
-    })
-    .await?;
-    Ok(stored_response(stored, None))
-}
-
-fn action_name(a: &Action) -> &'static str {
-    match a {
-        Action::Transition { .. } => "transition",
-        Action::Patch(_) => "patch",
-        Action::Note { .. } => "notes",
-        Action::Responder(_) => "responders",
-        Action::Checklist { .. } => "checklist",
-        Action::StakeholderUpdate { .. } => "updates",
-        Action::Alert { .. } => "alert",
-    }
-}
-
 pub async fn declare_incident(
     State(app): State<AppState>,
     who: Principal,
@@ -350,123 +277,4 @@ pub async fn declare_incident(
         .ok()
         .map(|a| format!("/api/v1/incidents/{}", a.incident.id));
     Ok(stored_response(stored, location))
-}
-
-pub async fn patch_incident(
-    State(app): State<AppState>,
-    who: Principal,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    who.require(ActorRole::Commander)?;
-    if headers.get(header::IF_MATCH).is_none() {
-        return Err(ApiError::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "if_match_required",
-            "PATCH needs If-Match: \"<version>\" so a stale edit cannot overwrite someone else's",
-        ));
-    }
-    write_incident::<PatchRequest>(
-        &app,
-        &who,
-        &headers,
-        &id,
-        body,
-        ActorRole::Commander,
-        Action::Patch,
-    )
-    .await
-}
-
-pub async fn transition(
-    State(app): State<AppState>,
-    who: Principal,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    write_incident::<TransitionRequest>(
-        &app,
-        &who,
-        &headers,
-        &id,
-        body,
-        ActorRole::Commander,
-        |r| Action::Transition {
-            to: r.to,
-            force: r.force,
-            reason: r.reason,
-        },
-    )
-    .await
-}
-
-pub async fn note(
-    State(app): State<AppState>,
-    who: Principal,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    write_incident::<TextRequest>(&app, &who, &headers, &id, body, ActorRole::Responder, |r| {
-        Action::Note {
-            text: r.text,
-            written_at: r.written_at,
-        }
-    })
-    .await
-}
-
-pub async fn stakeholder_update(
-    State(app): State<AppState>,
-    who: Principal,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    write_incident::<TextRequest>(&app, &who, &headers, &id, body, ActorRole::Commander, |r| {
-        Action::StakeholderUpdate {
-            text: r.text,
-            written_at: r.written_at,
-        }
-    })
-    .await
-}
-
-pub async fn responder(
-    State(app): State<AppState>,
-    who: Principal,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    // Responders may change their own state; the model checks whose.
-    write_incident::<ResponderAction>(
-        &app,
-        &who,
-        &headers,
-        &id,
-        body,
-        ActorRole::Responder,
-        Action::Responder,
-    )
-    .await
-}
-
-pub async fn checklist(
-    State(app): State<AppState>,
-    who: Principal,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    write_incident::<ChecklistRequest>(&app, &who, &headers, &id, body, ActorRole::Responder, |r| {
-        Action::Checklist {
-            phase: r.phase,
-            item: r.item,
-            done: r.done,
-        }
-    })
-    .await
 }

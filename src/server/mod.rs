@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 mod error;
 mod followups_api;
+mod incident_write;
 pub mod integrations;
 mod json;
 pub mod listener;
@@ -34,7 +35,9 @@ pub use auth::AuthConfig;
 use metrics::Metrics;
 pub use store::Store;
 
+use crate::model::ResponderAction;
 use crate::model::RunbookSet;
+use crate::model::wire::{ChecklistRequest, PatchRequest, TransitionRequest};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -105,14 +108,29 @@ pub fn router(state: AppState) -> Router {
         .route("/incidents", get(api::list).post(api::declare_incident))
         .route(
             "/incidents/{id}",
-            get(api::detail).patch(api::patch_incident),
+            get(api::detail).patch(incident_write::write::<PatchRequest>),
         )
         .route("/incidents/{id}/timeline", get(api::timeline))
-        .route("/incidents/{id}/transition", post(api::transition))
-        .route("/incidents/{id}/notes", post(api::note))
-        .route("/incidents/{id}/responders", post(api::responder))
-        .route("/incidents/{id}/checklist", post(api::checklist))
-        .route("/incidents/{id}/updates", post(api::stakeholder_update))
+        .route(
+            "/incidents/{id}/transition",
+            post(incident_write::write::<TransitionRequest>),
+        )
+        .route(
+            "/incidents/{id}/notes",
+            post(incident_write::write::<incident_write::NoteBody>),
+        )
+        .route(
+            "/incidents/{id}/responders",
+            post(incident_write::write::<ResponderAction>),
+        )
+        .route(
+            "/incidents/{id}/checklist",
+            post(incident_write::write::<ChecklistRequest>),
+        )
+        .route(
+            "/incidents/{id}/updates",
+            post(incident_write::write::<incident_write::UpdateBody>),
+        )
         .route("/changes", get(api::changes))
         .route("/whoami", get(api::whoami))
         .route("/policy", get(api::policy))

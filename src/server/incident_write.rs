@@ -1,0 +1,206 @@
+//! The six writes on one incident (PATCH, transition, notes, updates,
+//! responders, checklist) as one extractor and one handler: the caller's
+//! token and least role, the incident id, `If-Match`, the idempotency key
+//! and the JSON body are taken in the same order for all of them, then
+//! the action is applied in one transaction under the key.
+
+use std::marker::PhantomData;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use chrono::Utc;
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use super::api::{idempotency_key, parse_id, stored_response};
+use super::auth::Principal;
+use super::blocking;
+use super::error::ApiError;
+use super::json::{decode, if_match_version, request_hash};
+use super::store;
+use crate::model::wire::{
+    ChecklistRequest, PatchRequest, TextRequest, TransitionRequest, WriteAnswer,
+};
+use crate::model::{Action, ActorRole, IncidentId, ResponderAction, apply};
+
+/// What a route's body is and what it asks of the caller.
+pub trait WriteBody: DeserializeOwned + Send + 'static {
+    /// The least role that may send it at all; the model's rule (a
+    /// responder may change only their own state) is checked after.
+    const LEAST: ActorRole;
+    /// The route's last segment, for the idempotency hash.
+    const ROUTE: &'static str;
+    const METHOD: &'static str = "POST";
+    /// An edit must say which version it edits.
+    const NEEDS_IF_MATCH: bool = false;
+    fn into_action(self) -> Action;
+}
+
+impl WriteBody for PatchRequest {
+    const LEAST: ActorRole = ActorRole::Commander;
+    const ROUTE: &'static str = "patch";
+    const METHOD: &'static str = "PATCH";
+    const NEEDS_IF_MATCH: bool = true;
+    fn into_action(self) -> Action {
+        Action::Patch(self)
+    }
+}
+
+impl WriteBody for TransitionRequest {
+    const LEAST: ActorRole = ActorRole::Commander;
+    const ROUTE: &'static str = "transition";
+    fn into_action(self) -> Action {
+        Action::Transition {
+            to: self.to,
+            force: self.force,
+            reason: self.reason,
+        }
+    }
+}
+
+/// A note: any responder may write one.
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
+pub struct NoteBody(TextRequest);
+
+impl WriteBody for NoteBody {
+    const LEAST: ActorRole = ActorRole::Responder;
+    const ROUTE: &'static str = "notes";
+    fn into_action(self) -> Action {
+        Action::Note {
+            text: self.0.text,
+            written_at: self.0.written_at,
+        }
+    }
+}
+
+/// A stakeholder update speaks for the incident: commanders only.
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
+pub struct UpdateBody(TextRequest);
+
+impl WriteBody for UpdateBody {
+    const LEAST: ActorRole = ActorRole::Commander;
+    const ROUTE: &'static str = "updates";
+    fn into_action(self) -> Action {
+        Action::StakeholderUpdate {
+            text: self.0.text,
+            written_at: self.0.written_at,
+        }
+    }
+}
+
+impl WriteBody for ResponderAction {
+    const LEAST: ActorRole = ActorRole::Responder;
+    const ROUTE: &'static str = "responders";
+    fn into_action(self) -> Action {
+        Action::Responder(self)
+    }
+}
+
+impl WriteBody for ChecklistRequest {
+    const LEAST: ActorRole = ActorRole::Responder;
+    const ROUTE: &'static str = "checklist";
+    fn into_action(self) -> Action {
+        Action::Checklist {
+            phase: self.phase,
+            item: self.item,
+            done: self.done,
+        }
+    }
+}
+
+/// A write on one incident, checked and decoded.
+pub struct IncidentWrite<B> {
+    who: Principal,
+    id: IncidentId,
+    expected: Option<u64>,
+    key: Option<String>,
+    action: Action,
+    hash: String,
+    _body: PhantomData<B>,
+}
+
+impl<B: WriteBody> FromRequest<AppState> for IncidentWrite<B> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (mut parts, body) = req.into_parts();
+        let who = Principal::from_request_parts(&mut parts, state).await?;
+        who.require(B::LEAST)?;
+        let Path(raw_id) = Path::<String>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|e| ApiError::not_found(e.body_text()))?;
+        let id = parse_id(&raw_id)?;
+        let headers: &HeaderMap = &parts.headers;
+        if B::NEEDS_IF_MATCH && headers.get(header::IF_MATCH).is_none() {
+            return Err(ApiError::new(
+                StatusCode::PRECONDITION_REQUIRED,
+                "if_match_required",
+                "PATCH needs If-Match: \"<version>\" so a stale edit cannot overwrite someone else's",
+            ));
+        }
+        let expected = if_match_version(headers)?;
+        let key = idempotency_key(headers)?;
+        let headers = parts.headers.clone();
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), state).await;
+        let (req, raw) = decode::<B>(&headers, bytes)?;
+        let action = req.into_action();
+        // The precise rule is decided before anything about the incident,
+        // so a caller who may not act never learns its version.
+        who.require(action.required_role(&who.0.handle))?;
+        let route = format!("/incidents/{id}/{}", B::ROUTE);
+        let hash = request_hash(B::METHOD, &route, &raw);
+        Ok(IncidentWrite {
+            who,
+            id,
+            expected,
+            key,
+            action,
+            hash,
+            _body: PhantomData,
+        })
+    }
+}
+
+/// The one handler of the six routes: applies the action in one
+/// transaction under the request's idempotency key, and answers small
+/// whatever the incident's size (the incident, the events this write
+/// added, and the parts it changed).
+pub async fn write<B: WriteBody>(
+    State(app): State<AppState>,
+    w: IncidentWrite<B>,
+) -> Result<Response, ApiError> {
+    let IncidentWrite {
+        who,
+        id,
+        expected,
+        key,
+        action,
+        hash,
+        ..
+    } = w;
+    let scope = who.idempotency_scope();
+    let actor = who.0;
+    let (with_responders, with_checklists) = (
+        matches!(action, Action::Responder(_) | Action::Patch(_)),
+        matches!(action, Action::Checklist { .. } | Action::Transition { .. }),
+    );
+    let stored = blocking(&app.store, move |s| {
+        let key = key.as_deref().map(|k| (scope.as_str(), k, hash.as_str()));
+        s.write(key, |tx| {
+            let d = store::update(tx, id, expected, |d| apply(d, action, &actor, Utc::now()))?;
+            let answer = WriteAnswer {
+                incident: d.incident.summarized(),
+                events: d.timeline,
+                responders: with_responders.then_some(d.responders),
+                checklists: with_checklists.then_some(d.checklists),
+            };
+            Ok((200, serde_json::to_string(&answer)?))
+        })
+    })
+    .await?;
+    Ok(stored_response(stored, None))
+}
