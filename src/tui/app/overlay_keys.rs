@@ -11,7 +11,6 @@ use super::{App, Command, Confirm, EditorKind, Overlay};
 use crate::client::WriteOp;
 use crate::model::wire::{TextRequest, TransitionRequest};
 use crate::model::{IncidentId, Severity};
-use crate::tui::keymap::BINDINGS;
 
 use super::form_keys::{responder_key, silence_key};
 
@@ -72,7 +71,7 @@ fn help_key(app: &mut App, scroll: usize, k: KeyEvent) -> Vec<Command> {
         _ => scroll,
     };
     app.overlay = Some(Overlay::Help {
-        scroll: scroll.min(BINDINGS.len()),
+        scroll: scroll.min(crate::tui::keymap::HELP_LINES),
     });
     Vec::new()
 }
@@ -257,7 +256,11 @@ fn submit_editor(app: &mut App, kind: EditorKind, body: String) -> Vec<Command> 
 
 fn confirm_key(app: &mut App, c: Confirm, k: KeyEvent) -> Vec<Command> {
     let yes = matches!(k.code, KeyCode::Enter | KeyCode::Char('y'));
-    if matches!(k.code, KeyCode::Esc | KeyCode::Char('n')) {
+    // `n` opened the advance dialog: a second `n` (a double press) must
+    // neither advance nor cancel it. Elsewhere `n` answers no.
+    let no = k.code == KeyCode::Esc
+        || (k.code == KeyCode::Char('n') && !matches!(c, Confirm::Advance { .. }));
+    if no {
         return Vec::new();
     }
     match c {

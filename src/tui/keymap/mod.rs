@@ -89,8 +89,14 @@ pub struct Binding {
 }
 
 mod bindings;
+mod dialogs;
 
 pub use bindings::BINDINGS;
+pub use dialogs::{Dialog, dialog_keys};
+
+/// Lines of the help screen: every key, two lines of commands, then a
+/// title and a line per dialog.
+pub const HELP_LINES: usize = BINDINGS.len() + 2 + 2 + <Dialog as strum::EnumCount>::COUNT;
 
 fn matches(b: &Binding, key: &KeyEvent) -> bool {
     b.keys.iter().any(|(code, mods)| {

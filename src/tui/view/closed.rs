@@ -12,6 +12,7 @@ use crate::model::{Incident, Status};
 use crate::text::age;
 use crate::text::{fit, one_line, pad};
 use crate::tui::app::App;
+use crate::tui::keymap::{Dialog, dialog_keys};
 use crate::tui::theme::{Role, Theme};
 
 pub(super) fn draw(
@@ -50,15 +51,7 @@ pub(super) fn draw(
                 .collect()
         }
     };
-    lines.push(hint(
-        theme,
-        &[
-            ("j/k", "select"),
-            ("Enter", "open (read-only)"),
-            ("r", "reload"),
-            ("Esc", "close"),
-        ],
-    ));
+    lines.push(hint(theme, dialog_keys(Dialog::Closed)));
     f.render_widget(Paragraph::new(lines), inner);
 }
 

@@ -13,6 +13,7 @@ use crate::tui::app::{App, Confirm};
 use crate::tui::theme::{Role, Theme};
 
 use super::popup::{centered, hint, popup};
+use crate::tui::keymap::{Dialog, dialog_keys};
 
 pub(super) fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect, c: &Confirm) {
     match c {
@@ -53,7 +54,7 @@ fn advance(
         };
         lines.push(Line::from(Span::styled(text, theme.style(Role::Ok))));
         lines.push(Line::default());
-        lines.push(hint(theme, &[("Enter/y", "advance"), ("Esc/n", "cancel")]));
+        lines.push(hint(theme, dialog_keys(Dialog::Advance)));
     } else {
         lines.push(Line::from(Span::styled(
             format!(" {} open item(s) in this phase:", open.len()),
@@ -66,10 +67,7 @@ fn advance(
             )));
         }
         lines.push(Line::default());
-        lines.push(hint(
-            theme,
-            &[("f", "force with a reason (recorded)"), ("Esc/n", "cancel")],
-        ));
+        lines.push(hint(theme, dialog_keys(Dialog::AdvanceOpenItems)));
     }
     f.render_widget(Paragraph::new(lines), inner);
 }
@@ -93,7 +91,7 @@ fn raise(app: &App, theme: &Theme, f: &mut Frame, area: Rect, id: IncidentId) {
         ]),
         Line::from(Span::styled(format!(" {title}"), theme.style(Role::Muted))),
         Line::default(),
-        hint(theme, &[("Enter/y", "raise"), ("Esc/n", "cancel")]),
+        hint(theme, dialog_keys(Dialog::RaiseToSev1)),
     ];
     f.render_widget(Paragraph::new(lines), inner);
 }
@@ -104,10 +102,7 @@ fn write(theme: &Theme, f: &mut Frame, area: Rect, title: &str, text: &str) {
         .map(|l| Line::from(Span::raw(format!(" {l}"))))
         .collect();
     lines.push(Line::default());
-    lines.push(hint(
-        theme,
-        &[("y/Enter", "yes, do it"), ("Esc/n", "cancel")],
-    ));
+    lines.push(hint(theme, dialog_keys(Dialog::ConfirmWrite)));
     let r = centered(area, 76, lines.len() as u16 + 4);
     let (inner, block) = popup(theme, f, r, title);
     f.render_widget(block, r);
@@ -122,7 +117,7 @@ fn discard(theme: &Theme, f: &mut Frame, area: Rect, what: &str) {
         )),
         Line::from(" It leaves the outbox and will never be sent."),
         Line::default(),
-        hint(theme, &[("y/Enter", "discard"), ("Esc/n", "keep it")]),
+        hint(theme, dialog_keys(Dialog::Discard)),
     ];
     let r = centered(area, 76, 6);
     let (inner, block) = popup(theme, f, r, "Discard this queued action?");
@@ -149,7 +144,7 @@ fn quit(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         lines.push(Line::from(" when you reopen the note editor."));
     }
     lines.push(Line::default());
-    lines.push(hint(theme, &[("y", "quit"), ("Esc/n", "stay")]));
+    lines.push(hint(theme, dialog_keys(Dialog::Quit)));
     let r = centered(area, 72, lines.len() as u16 + 2);
     let (inner, block) = popup(theme, f, r, "Quit?");
     f.render_widget(block, r);

@@ -11,13 +11,14 @@ use super::popup::{centered, field, hint, popup};
 use crate::text::{fit, pad};
 use crate::tui::app::palette::palette_matches;
 use crate::tui::app::{App, EditorKind};
-use crate::tui::keymap::BINDINGS;
+use crate::tui::keymap::{self, BINDINGS};
+use crate::tui::keymap::{Dialog, dialog_keys};
 use crate::tui::theme::{Role, Theme};
 
 pub(super) fn help(app: &App, theme: &Theme, f: &mut Frame, area: Rect, scroll: usize) {
-    let h = (BINDINGS.len() as u16 + 4).min(area.height);
+    let h = (keymap::HELP_LINES as u16 + 2).min(area.height);
     let r = centered(area, 110, h);
-    let more = BINDINGS.len() + 2 > h.saturating_sub(2) as usize;
+    let more = keymap::HELP_LINES > h.saturating_sub(2) as usize;
     let (inner, block) = popup(theme, f, r, if more { "Keys (j/k scroll)" } else { "Keys" });
     f.render_widget(block, r);
     let mut lines: Vec<Line> = BINDINGS
@@ -68,8 +69,31 @@ pub(super) fn help(app: &App, theme: &Theme, f: &mut Frame, area: Rect, scroll: 
         " :outbox  pending actions    :reopen  reopen to investigating    :INC-7  jump",
         theme.style(Role::Muted),
     )));
+    lines.extend(dialog_help(theme));
     let scroll = scroll.min(lines.len().saturating_sub(inner.height as usize));
     f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+}
+
+/// "In dialogs": each dialog's keys, from the same table its hint line
+/// is drawn from.
+fn dialog_help<'a>(theme: &Theme) -> Vec<Line<'a>> {
+    use strum::IntoEnumIterator;
+    let mut lines = vec![
+        Line::default(),
+        Line::from(Span::styled(" In dialogs", theme.style(Role::Title))),
+    ];
+    for d in Dialog::iter() {
+        let mut spans = vec![Span::styled(
+            pad(&format!(" {d}"), 38),
+            theme.style(Role::Muted),
+        )];
+        for (k, what) in dialog_keys(d) {
+            spans.push(Span::styled(format!("{k} "), theme.style(Role::Key)));
+            spans.push(Span::styled(format!("{what}  "), theme.style(Role::Text)));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines
 }
 
 pub(super) fn palette(
@@ -118,18 +142,7 @@ pub(super) fn palette(
         })
         .collect();
     f.render_widget(Paragraph::new(lines), l);
-    f.render_widget(
-        Paragraph::new(hint(
-            theme,
-            &[
-                ("Tab", "complete"),
-                ("↑/↓", "choose"),
-                ("Enter", "run"),
-                ("Esc", "close"),
-            ],
-        )),
-        h,
-    );
+    f.render_widget(Paragraph::new(hint(theme, dialog_keys(Dialog::Palette))), h);
 }
 
 pub(super) fn editor(

@@ -12,6 +12,7 @@ use crate::model::{FollowUp, FollowUpStatus};
 use crate::text::{fit, one_line, pad};
 use crate::tui::app::App;
 use crate::tui::app::followups::{FollowUpForm, FollowUpsView};
+use crate::tui::keymap::{Dialog, dialog_keys};
 use crate::tui::theme::{Role, Theme};
 
 pub(super) fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect, v: &FollowUpsView) {
@@ -48,17 +49,7 @@ pub(super) fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect, v: &Foll
                 .collect()
         }
     };
-    lines.push(hint(
-        theme,
-        &[
-            ("a", "add"),
-            ("x", "done"),
-            ("w", "won't do"),
-            ("o", "reopen"),
-            ("r", "reload"),
-            ("Esc", "close"),
-        ],
-    ));
+    lines.push(hint(theme, dialog_keys(Dialog::FollowUps)));
     f.render_widget(Paragraph::new(lines), inner);
     if let Some(form) = &v.form {
         draw_form(theme, f, area, form);
@@ -138,10 +129,7 @@ fn draw_form(theme: &Theme, f: &mut Frame, area: Rect, form: &FollowUpForm) {
             format!(" ✗ {}", one_line(e, 80)),
             theme.style(Role::Error),
         )),
-        None => hint(
-            theme,
-            &[("Tab", "next field"), ("Enter", "add"), ("Esc", "cancel")],
-        ),
+        None => hint(theme, dialog_keys(Dialog::FollowUpForm)),
     };
     f.render_widget(Paragraph::new(bottom), h);
 }

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::popup::{centered, field, hint, popup};
 use crate::text::one_line;
 use crate::tui::app::{FormField, IncidentForm};
+use crate::tui::keymap::{Dialog, dialog_keys};
 use crate::tui::theme::{Role, Theme};
 
 pub(super) fn draw(theme: &Theme, f: &mut Frame, area: Rect, form: &IncidentForm) {
@@ -44,23 +45,8 @@ pub(super) fn draw(theme: &Theme, f: &mut Frame, area: Rect, form: &IncidentForm
             format!(" ✗ {}", one_line(why, 100)),
             theme.style(Role::Error),
         )),
-        None if form.editing.is_some() => hint(
-            theme,
-            &[
-                ("Tab", "next field"),
-                ("Enter", "save changed fields"),
-                ("Esc", "cancel"),
-            ],
-        ),
-        None => hint(
-            theme,
-            &[
-                ("Tab", "next field"),
-                ("←/→ 1-5", "severity"),
-                ("Enter", "declare"),
-                ("Esc", "cancel"),
-            ],
-        ),
+        None if form.editing.is_some() => hint(theme, dialog_keys(Dialog::Edit)),
+        None => hint(theme, dialog_keys(Dialog::Declare)),
     };
     f.render_widget(Paragraph::new(line), bottom);
 }

@@ -10,6 +10,7 @@ use crate::tui::app::App;
 use crate::tui::theme::{Role, Theme};
 
 use super::popup::{centered, hint, popup};
+use crate::tui::keymap::{Dialog, dialog_keys};
 
 pub(super) fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect, cursor: usize) {
     let r = centered(area, 90, (app.pending.len() as u16 + 4).max(6));
@@ -58,16 +59,11 @@ pub(super) fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect, cursor: 
         )));
     }
     let held = app.pending.iter().any(|p| p.foreign);
-    let keys: &[(&str, &str)] = if held {
-        &[
-            ("j/k", "select"),
-            ("d", "discard"),
-            ("s", "send held as you"),
-            ("Esc", "close"),
-        ]
+    let keys = if held {
+        Dialog::OutboxHeld
     } else {
-        &[("j/k", "select"), ("d", "discard"), ("Esc", "close")]
+        Dialog::Outbox
     };
-    lines.push(hint(theme, keys));
+    lines.push(hint(theme, dialog_keys(keys)));
     f.render_widget(Paragraph::new(lines), inner);
 }

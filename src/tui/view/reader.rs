@@ -10,6 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::popup::{centered, hint, popup};
 use crate::model::{EventKind, IncidentId, TimelineEvent};
 use crate::tui::app::App;
+use crate::tui::keymap::{Dialog, dialog_keys};
 use crate::tui::theme::{Role, Theme};
 
 /// The entry as lines of text: a heading, then everything it holds.
@@ -125,11 +126,5 @@ pub fn draw(
             .scroll((scroll, 0)),
         body,
     );
-    f.render_widget(
-        Paragraph::new(hint(
-            theme,
-            &[("j/k PgUp/PgDn", "scroll"), ("y", "copy"), ("Esc", "close")],
-        )),
-        h,
-    );
+    f.render_widget(Paragraph::new(hint(theme, dialog_keys(Dialog::Reader))), h);
 }

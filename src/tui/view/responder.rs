@@ -13,6 +13,7 @@ use crate::tui::theme::{Role, Theme};
 use super::popup::{centered, field, hint, popup};
 use crate::model::Role as ResponderRole;
 use crate::tui::app::ResponderForm;
+use crate::tui::keymap::{Dialog, dialog_keys};
 
 pub(super) fn directory(app: &App, theme: &Theme, f: &mut Frame, area: Rect, form: &ResponderForm) {
     let rows = form.matches.len().min(6) as u16;
@@ -59,10 +60,7 @@ pub(super) fn directory(app: &App, theme: &Theme, f: &mut Frame, area: Rect, for
     }
     f.render_widget(Paragraph::new(lines), list);
     f.render_widget(
-        Paragraph::new(hint(
-            theme,
-            &[("↑/↓", "pick"), ("Enter", "assign"), ("Esc", "cancel")],
-        )),
+        Paragraph::new(hint(theme, dialog_keys(Dialog::Directory))),
         h,
     );
 }
@@ -98,15 +96,7 @@ pub(super) fn draw(theme: &Theme, f: &mut Frame, area: Rect, form: &ResponderFor
     }
     f.render_widget(Paragraph::new(Line::from(spans)), role);
     f.render_widget(
-        Paragraph::new(hint(
-            theme,
-            &[
-                ("Tab", "field"),
-                ("←/→", "role"),
-                ("Enter", "page / assign"),
-                ("Esc", "cancel"),
-            ],
-        )),
+        Paragraph::new(hint(theme, dialog_keys(Dialog::Responder))),
         h,
     );
 }

@@ -13,6 +13,7 @@ use crate::tui::theme::{Role, Theme};
 use super::popup::{centered, field, hint, popup};
 use crate::client::{SilenceInfo, SilenceState};
 use crate::tui::app::SilenceForm;
+use crate::tui::keymap::{Dialog, dialog_keys};
 
 pub(super) fn form(app: &App, theme: &Theme, f: &mut Frame, area: Rect, form: &SilenceForm) {
     // The exact matchers the silence gets: the alert group's labels,
@@ -81,13 +82,7 @@ pub(super) fn form(app: &App, theme: &Theme, f: &mut Frame, area: Rect, form: &S
         ])),
         d,
     );
-    f.render_widget(
-        Paragraph::new(hint(
-            theme,
-            &[("↑/↓", "duration"), ("Enter", "silence"), ("Esc", "cancel")],
-        )),
-        h,
-    );
+    f.render_widget(Paragraph::new(hint(theme, dialog_keys(Dialog::Silence))), h);
 }
 
 pub(super) fn list(
@@ -140,14 +135,6 @@ pub(super) fn list(
             })
             .collect(),
     };
-    lines.push(hint(
-        theme,
-        &[
-            ("j/k", "select"),
-            ("d", "expire"),
-            ("r", "reload"),
-            ("Esc", "close"),
-        ],
-    ));
+    lines.push(hint(theme, dialog_keys(Dialog::Silences)));
     f.render_widget(Paragraph::new(lines), inner);
 }

@@ -11,6 +11,7 @@ use super::popup::{centered, hint, popup};
 use crate::model::IncidentId;
 use crate::model::wire::Similar;
 use crate::text::{duration, fit, one_line};
+use crate::tui::keymap::{Dialog, dialog_keys};
 use crate::tui::theme::{Role, Theme};
 
 pub(super) fn draw(
@@ -36,10 +37,7 @@ pub(super) fn draw(
     .areas(inner);
     let muted = theme.style(Role::Muted);
     f.render_widget(
-        Paragraph::new(hint(
-            theme,
-            &[("j/k", "select"), ("Enter", "open it"), ("Esc", "close")],
-        )),
+        Paragraph::new(hint(theme, dialog_keys(Dialog::Similar))),
         keys,
     );
     let l = match list {

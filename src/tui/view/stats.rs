@@ -9,6 +9,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Sparkline};
 use super::popup::{centered, hint, popup};
 use crate::model::stats::Stats;
 use crate::text::one_line;
+use crate::tui::keymap::{Dialog, dialog_keys};
 use crate::tui::theme::{Role, Theme};
 
 pub(super) fn draw(
@@ -29,14 +30,7 @@ pub(super) fn draw(
     ])
     .areas(inner);
     f.render_widget(
-        Paragraph::new(hint(
-            theme,
-            &[
-                ("w", "window 7d/30d/90d/all"),
-                ("j/k PgUp/PgDn", "scroll"),
-                ("Esc", "close"),
-            ],
-        )),
+        Paragraph::new(hint(theme, dialog_keys(Dialog::Stats))),
         keys,
     );
     let s = match data {

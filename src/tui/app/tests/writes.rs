@@ -78,6 +78,22 @@ fn n_with_a_complete_phase_advances_on_enter_and_esc_cancels() {
 }
 
 #[test]
+fn a_double_n_neither_advances_nor_cancels() {
+    let mut app = sample_app(80, 24);
+    ch(&mut app, 'j');
+    ch(&mut app, 'j');
+    assert!(ch(&mut app, 'n').is_empty());
+    assert!(ch(&mut app, 'n').is_empty(), "nothing is sent");
+    assert!(
+        matches!(
+            &app.overlay,
+            Some(Overlay::Confirm(Confirm::Advance { .. }))
+        ),
+        "the dialog is still open, waiting for Enter or Esc"
+    );
+}
+
+#[test]
 fn s_raises_and_asks_before_sev1_and_capital_s_lowers_with_the_version() {
     let mut app = sample_app(80, 24);
     ch(&mut app, 'j');
