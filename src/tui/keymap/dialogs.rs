@@ -57,6 +57,14 @@ pub enum Dialog {
 
 pub type Keys = &'static [(&'static str, &'static str)];
 
+/// The wallboard's keys (it has no others: it cannot write).
+pub const WALLBOARD_KEYS: Keys = &[
+    ("space", "pause / resume rotation"),
+    ("←/→", "previous / next card"),
+    ("?", "this help"),
+    ("q", "quit"),
+];
+
 /// The keys of `d`, most used first.
 pub fn dialog_keys(d: Dialog) -> Keys {
     match d {

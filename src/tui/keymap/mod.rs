@@ -92,7 +92,7 @@ mod bindings;
 mod dialogs;
 
 pub use bindings::BINDINGS;
-pub use dialogs::{Dialog, dialog_keys};
+pub use dialogs::{Dialog, WALLBOARD_KEYS, dialog_keys};
 
 /// Lines of the help screen: every key, two lines of commands, then a
 /// title and a line per dialog.

@@ -11,6 +11,7 @@ use super::{Wallboard, bigtext};
 use crate::model::{Incident, IncidentDetail, Severity, Status};
 use crate::text::{age, when};
 use crate::text::{fit, one_line};
+use crate::tui::keymap::WALLBOARD_KEYS;
 use crate::tui::theme::{Role, Theme};
 
 pub fn draw(w: &Wallboard, theme: &Theme, f: &mut Frame) {
@@ -269,23 +270,20 @@ fn help(theme: &Theme, f: &mut Frame, area: Rect) {
     };
     f.render_widget(Clear, r);
     let key = theme.style(Role::Key);
-    let lines = vec![
-        Line::from(vec![
-            Span::styled(" space ", key),
-            Span::raw("pause / resume rotation"),
-        ]),
-        Line::from(vec![
-            Span::styled(" ←/→   ", key),
-            Span::raw("previous / next card"),
-        ]),
-        Line::from(vec![Span::styled(" ?     ", key), Span::raw("this help")]),
-        Line::from(vec![Span::styled(" q     ", key), Span::raw("quit")]),
-        Line::default(),
-        Line::from(Span::styled(
-            " Read only: nothing here changes an incident.",
-            theme.style(Role::Muted),
-        )),
-    ];
+    let mut lines: Vec<Line> = WALLBOARD_KEYS
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:<6}"), key),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        " Read only: nothing here changes an incident.",
+        theme.style(Role::Muted),
+    )));
     f.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
