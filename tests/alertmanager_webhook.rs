@@ -175,6 +175,7 @@ async fn classification_rules_from_the_server_config_pick_severity_service_and_r
         auth: warroom::server::AuthConfig::tokens_only(),
         classifier,
         policy: Default::default(),
+        notify: Default::default(),
         demo: false,
     })
     .await

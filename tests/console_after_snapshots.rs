@@ -292,3 +292,60 @@ fn review_of_a_closed_incident() {
         insta::assert_snapshot!(format!("review_{w}x{h}"), render(&app).backend());
     }
 }
+
+#[test]
+fn deliveries_overlay() {
+    use warroom::model::IncidentId;
+    use warroom::model::wire::DeliveryInfo;
+    let d = |id: i64, target: &str, subject: &str, status: &str, attempts, err: Option<&str>| {
+        DeliveryInfo {
+            id,
+            target: target.into(),
+            subject: subject.into(),
+            status: status.into(),
+            attempts,
+            last_error: err.map(str::to_string),
+            created_at: "2026-11-25T13:27:04+00:00".into(),
+            delivered_at: None,
+            next_at: None,
+        }
+    };
+    snap("deliveries", |app| {
+        text(app, ":deliveries");
+        keys(app, &[KeyCode::Enter]);
+        update(
+            app,
+            Msg::Deliveries(
+                IncidentId(4),
+                Ok(vec![
+                    d(
+                        3,
+                        "incident-channel",
+                        "stakeholder_update",
+                        "delivered",
+                        1,
+                        None,
+                    ),
+                    d(
+                        2,
+                        "pager-bridge",
+                        "severity_changed",
+                        "pending",
+                        2,
+                        Some("the target answered 503"),
+                    ),
+                    d(
+                        1,
+                        "old-bridge",
+                        "declared",
+                        "failed",
+                        8,
+                        Some("cannot connect to the target"),
+                    ),
+                ]),
+            ),
+        );
+        // An answer for another incident is not shown here.
+        update(app, Msg::Deliveries(IncidentId(5), Ok(vec![])));
+    });
+}

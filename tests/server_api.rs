@@ -599,6 +599,7 @@ async fn a_restarted_server_has_every_acknowledged_write() {
         auth: warroom::server::AuthConfig::tokens_only(),
         classifier: Default::default(),
         policy: Default::default(),
+        notify: Default::default(),
         demo: false,
     })
     .await

@@ -48,6 +48,7 @@ pub async fn start(db: &std::path::Path) -> (RunningServer, String) {
         auth: AuthConfig::tokens_only(),
         classifier: Default::default(),
         policy: Default::default(),
+        notify: Default::default(),
         demo: false,
         limits: Default::default(),
     })

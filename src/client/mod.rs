@@ -139,6 +139,13 @@ pub trait ReadBackend: Send + Sync {
     ) -> BoxFuture<'_, Result<Vec<crate::model::wire::Similar>, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("similar incidents".into())) })
     }
+    /// The notifications an incident caused and how each went.
+    fn deliveries(
+        &self,
+        _id: IncidentId,
+    ) -> BoxFuture<'_, Result<Vec<crate::model::wire::DeliveryInfo>, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("notification deliveries".into())) })
+    }
     /// The most recently closed incidents, newest first, at most `limit`.
     fn recent_closed(&self, _limit: usize) -> BoxFuture<'_, Result<Vec<Incident>, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("closed incidents".into())) })
@@ -247,6 +254,13 @@ impl Reader {
         id: IncidentId,
     ) -> Result<Vec<crate::model::wire::Similar>, ClientError> {
         self.0.similar(id).await
+    }
+
+    pub async fn deliveries(
+        &self,
+        id: IncidentId,
+    ) -> Result<Vec<crate::model::wire::DeliveryInfo>, ClientError> {
+        self.0.deliveries(id).await
     }
 
     pub async fn recent_closed(&self, limit: usize) -> Result<Vec<Incident>, ClientError> {

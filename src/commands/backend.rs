@@ -64,6 +64,7 @@ pub async fn embedded(db: DbLocation, demo: bool, label: &str) -> Result<Connect
         auth,
         classifier: Default::default(),
         policy: Default::default(),
+        notify: Default::default(),
         demo,
     })
     .await

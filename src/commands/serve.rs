@@ -73,6 +73,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             auth,
             classifier: file.alertmanager.clone(),
             policy: file.policy.clone(),
+            notify: file.notify.clone(),
             demo: args.demo,
             limits,
         })

@@ -208,3 +208,19 @@ pub struct Similar {
     /// The last notes written before it was resolved: what fixed it.
     pub last_notes: Vec<super::TimelineEvent>,
 }
+
+/// One notification an incident caused and how it went
+/// (`GET /incidents/{id}/deliveries`): the target by name, never its URL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryInfo {
+    pub id: i64,
+    pub target: String,
+    pub subject: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub delivered_at: Option<String>,
+    pub next_at: Option<String>,
+}

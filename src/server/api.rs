@@ -261,6 +261,7 @@ pub async fn declare_incident(
     let scope = who.idempotency_scope();
     let checklists = app.runbooks.for_service(&req.service).checklists();
     let actor = who.0.clone();
+    let notify = app.notify.clone();
     let stored = blocking(&app.store, move |s| {
         s.write(
             key.as_deref().map(|k| (scope.as_str(), k, hash.as_str())),
@@ -268,11 +269,13 @@ pub async fn declare_incident(
                 let id = store::next_id(tx)?;
                 let d = declare(id, req, &actor, checklists, Utc::now())?;
                 store::save(tx, &d, 0, None)?;
+                super::notify::enqueue(tx, &notify, &d.incident, &d.timeline)?;
                 Ok((201, serde_json::to_string(&WriteAnswer::from(d))?))
             },
         )
     })
     .await?;
+    app.notify_wake.notify_one();
     let location = serde_json::from_str::<WriteAnswer>(&stored.body)
         .ok()
         .map(|a| format!("/api/v1/incidents/{}", a.incident.id));

@@ -22,6 +22,9 @@ pub struct ServerFileConfig {
     /// Working agreements (`[policy]`): the stakeholder update cadence.
     #[serde(default)]
     pub policy: crate::model::Policy,
+    /// Notifications out (`[[notify.targets]]`).
+    #[serde(default)]
+    pub notify: super::notify::NotifyConfig,
 }
 
 impl ServerFileConfig {
@@ -32,6 +35,9 @@ impl ServerFileConfig {
         c.policy
             .check()
             .map_err(|e| format!("{}: [policy] {e}", path.display()))?;
+        c.notify
+            .check()
+            .map_err(|e| format!("{}: [notify] {e}", path.display()))?;
         Ok(c)
     }
 }
@@ -122,5 +128,27 @@ mod tests {
                 .to_string()
                 .contains("listne")
         );
+    }
+
+    #[test]
+    fn a_bad_notify_target_stops_the_load_naming_file_and_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("server.toml");
+        std::fs::write(
+            &p,
+            "[[notify.targets]]\nname = \"bridge\"\nkind = \"webhook\"\n\
+             url = \"https://example.com/TOKEN\"\nevents = [\"declared\"]\n",
+        )
+        .unwrap();
+        let e = ServerFileConfig::load(&p).unwrap_err();
+        assert!(
+            e.contains("server.toml") && e.contains("[notify]") && e.contains("`bridge`"),
+            "{e}"
+        );
+        assert!(!e.contains("TOKEN"), "the URL is a secret: {e}");
+        // A typo is refused with its line.
+        std::fs::write(&p, "[[notify.targets]]\nname = \"x\"\nkidn = \"slack\"\n").unwrap();
+        let e = ServerFileConfig::load(&p).unwrap_err();
+        assert!(e.contains("line 3") || e.contains("3:"), "{e}");
     }
 }

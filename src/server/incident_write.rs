@@ -19,6 +19,7 @@ use super::auth::Principal;
 use super::blocking;
 use super::error::ApiError;
 use super::json::{decode, if_match_version, request_hash};
+use super::notify;
 use super::store;
 use crate::model::wire::{
     ChecklistRequest, PatchRequest, TextRequest, TransitionRequest, WriteAnswer,
@@ -188,10 +189,14 @@ pub async fn write<B: WriteBody>(
         matches!(action, Action::Responder(_) | Action::Patch(_)),
         matches!(action, Action::Checklist { .. } | Action::Transition { .. }),
     );
+    let notify = app.notify.clone();
     let stored = blocking(&app.store, move |s| {
         let key = key.as_deref().map(|k| (scope.as_str(), k, hash.as_str()));
         s.write(key, |tx| {
             let d = store::update(tx, id, expected, |d| apply(d, action, &actor, Utc::now()))?;
+            // Told in the same transaction: a change is never kept without
+            // its notifications, nor the other way round.
+            notify::enqueue(tx, &notify, &d.incident, &d.timeline)?;
             let answer = WriteAnswer {
                 incident: d.incident.summarized(),
                 events: d.timeline,
@@ -202,5 +207,6 @@ pub async fn write<B: WriteBody>(
         })
     })
     .await?;
+    app.notify_wake.notify_one();
     Ok(stored_response(stored, None))
 }

@@ -4,6 +4,7 @@
 mod api;
 pub mod auth;
 pub mod config;
+mod deliveries_api;
 pub mod demo;
 mod error;
 mod followups_api;
@@ -12,6 +13,7 @@ pub mod integrations;
 mod json;
 pub mod listener;
 mod metrics;
+pub mod notify;
 mod postmortem_api;
 mod query;
 mod search_api;
@@ -49,6 +51,9 @@ pub struct AppState {
     pub runbooks: Arc<RunbookSet>,
     pub classifier: Arc<integrations::classify::Classifier>,
     pub policy: Arc<crate::model::Policy>,
+    /// Notification targets, and the bell that wakes their worker.
+    pub notify: Arc<notify::NotifyConfig>,
+    pub notify_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Runs a store call on tokio's blocking threads: SQLite work (and its
@@ -139,6 +144,10 @@ pub fn router(state: AppState) -> Router {
             get(followups_api::list_for_incident).post(followups_api::add),
         )
         .route("/followups", get(followups_api::across))
+        .route(
+            "/incidents/{id}/deliveries",
+            get(deliveries_api::deliveries),
+        )
         .route(
             "/incidents/{id}/postmortem",
             get(postmortem_api::postmortem),
@@ -240,6 +249,7 @@ pub struct ServerOptions {
     pub auth: AuthConfig,
     pub classifier: integrations::classify::Classifier,
     pub policy: crate::model::Policy,
+    pub notify: notify::NotifyConfig,
     /// Seed the demo outage and keep it live.
     pub demo: bool,
     pub limits: listener::Limits,
@@ -324,7 +334,14 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         runbooks,
         classifier: Arc::new(opts.classifier),
         policy: Arc::new(opts.policy),
+        notify: Arc::new(opts.notify),
+        notify_wake: Arc::default(),
     };
+    notify::worker::spawn(
+        store.clone(),
+        state.notify.clone(),
+        state.notify_wake.clone(),
+    );
     let listener = TcpListener::bind(opts.listen)
         .await
         .map_err(|source| StartError::Listen {

@@ -35,6 +35,20 @@ impl TestServer {
         dir: tempfile::TempDir,
         limits: server::listener::Limits,
     ) -> TestServer {
+        Self::start_full(dir, limits, Default::default()).await
+    }
+
+    /// With notification targets.
+    pub async fn start_notifying(notify: server::notify::NotifyConfig) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        Self::start_full(dir, Default::default(), notify).await
+    }
+
+    async fn start_full(
+        dir: tempfile::TempDir,
+        limits: server::listener::Limits,
+        notify: server::notify::NotifyConfig,
+    ) -> TestServer {
         let server = server::start(ServerOptions {
             limits,
             listen: "127.0.0.1:0".parse().unwrap(),
@@ -43,6 +57,7 @@ impl TestServer {
             auth: AuthConfig::tokens_only(),
             classifier: Default::default(),
             policy: Default::default(),
+            notify,
             demo: false,
         })
         .await

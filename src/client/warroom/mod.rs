@@ -351,6 +351,35 @@ impl ReadBackend for WarroomBackend {
         .boxed()
     }
 
+    fn deliveries(
+        &self,
+        id: IncidentId,
+    ) -> BoxFuture<'_, Result<Vec<crate::model::wire::DeliveryInfo>, ClientError>> {
+        async move {
+            let path = format!("/incidents/{id}/deliveries");
+            let list: Vec<crate::model::wire::DeliveryInfo> =
+                match self.get(&path, None, REQUEST_TIMEOUT).await? {
+                    Fetched::Fresh { value, .. } => value,
+                    Fetched::NotModified => {
+                        return Err(ClientError::BadResponse("304 on deliveries".into()));
+                    }
+                };
+            // Bounded and cleaned like everything a backend says.
+            Ok(list
+                .into_iter()
+                .take(200)
+                .map(|mut d| {
+                    for s in [&mut d.target, &mut d.subject, &mut d.status] {
+                        *s = crate::text::one_line(s, 60);
+                    }
+                    d.last_error = d.last_error.map(|e| crate::text::one_line(&e, 200));
+                    d
+                })
+                .collect())
+        }
+        .boxed()
+    }
+
     fn recent_closed(&self, limit: usize) -> BoxFuture<'_, Result<Vec<Incident>, ClientError>> {
         async move {
             let path = format!(

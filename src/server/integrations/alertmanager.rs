@@ -211,10 +211,12 @@ pub async fn receive(
         .and_then(|r| app.runbooks.by_name(r))
         .unwrap_or_else(|| app.runbooks.for_service(&class.service))
         .clone();
+    let notify = app.notify.clone();
     let stored = crate::server::blocking(&app.store, move |store| {
-        store.write(None, |tx| record(tx, &n, &class, &runbook, &actor))
+        store.write(None, |tx| record(tx, &n, &class, &runbook, &actor, &notify))
     })
     .await?;
+    app.notify_wake.notify_one();
     let v: serde_json::Value = serde_json::from_str(&stored.body).unwrap_or_default();
     Ok(Json(v).into_response())
 }
@@ -227,6 +229,7 @@ fn record(
     class: &Class,
     runbook: &Runbook,
     actor: &Actor,
+    notify: &crate::server::notify::NotifyConfig,
 ) -> Result<(u16, String), store::StoreError> {
     let now = Utc::now();
     let (mut d, known, opened) = match store::incident_for_alert_group(tx, &n.group_key)? {
@@ -275,6 +278,16 @@ fn record(
     if recorded > 0 {
         store::save(tx, &d, known, Some(&n.group_key))?;
     }
+    // A new incident's declaration was stored with it (seq 1); everything
+    // after `known` is what this notification added.
+    let from = if opened { 0 } else { known };
+    let added: Vec<_> = d
+        .timeline
+        .iter()
+        .filter(|e| e.seq > from)
+        .cloned()
+        .collect();
+    crate::server::notify::enqueue(tx, notify, &d.incident, &added)?;
     let body = serde_json::json!({
         "incident": id,
         "opened": opened,

@@ -5,6 +5,7 @@
 //! async workers, so a slow write never delays `/healthz` or a long-poll.
 
 mod alerts;
+mod deliveries;
 pub mod followups;
 mod idempotency;
 mod incidents;
@@ -23,6 +24,7 @@ use tokio::sync::watch;
 use crate::model::IncidentId;
 
 pub use alerts::{alert_firing, alerts_firing, incident_for_alert_group, set_alert_firing};
+pub use deliveries::{DeliveryInfo, Due, queue_delivery};
 pub use incidents::{
     DETAIL_PAGE, ListFilter, ListPage, MAX_PAGE, Order, load_for_write, next_id, save, update,
 };

@@ -101,6 +101,24 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX timeline_kind ON timeline (json_extract(event, '$.kind'));
     "#,
+    // 6: notifications out, a durable queue (see store/deliveries.rs).
+    r#"
+    CREATE TABLE deliveries (
+        id           INTEGER PRIMARY KEY,
+        incident_id  INTEGER NOT NULL,
+        target       TEXT NOT NULL,
+        subject      TEXT NOT NULL,
+        payload      TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        attempts     INTEGER NOT NULL,
+        last_error   TEXT,
+        next_at      TEXT,
+        created_at   TEXT NOT NULL,
+        delivered_at TEXT
+    );
+    CREATE INDEX deliveries_due ON deliveries (next_at) WHERE status = 'pending';
+    CREATE INDEX deliveries_incident ON deliveries (incident_id, id);
+    "#,
 ];
 
 /// Data changes that go with a migration, run in its transaction.

@@ -5,6 +5,7 @@ mod answers;
 mod attention;
 pub mod closed;
 mod conflict;
+mod deliveries;
 mod flash;
 pub mod followups;
 mod form_keys;
@@ -72,6 +73,11 @@ pub enum Msg {
     ),
     /// The most recently closed incidents, for `:closed`.
     Closed(Result<Vec<Incident>, ClientError>),
+    /// An incident's notification deliveries (for `:deliveries`).
+    Deliveries(
+        IncidentId,
+        Result<Vec<crate::model::wire::DeliveryInfo>, ClientError>,
+    ),
     /// The server's working agreements (update cadence).
     Policy(Result<crate::model::Policy, ClientError>),
     /// Writes found in the outbox at start, not yet delivered.
@@ -131,6 +137,8 @@ pub enum Command {
     FetchFollowUps(IncidentId),
     /// Read the past incidents like this one.
     FetchSimilar(IncidentId),
+    /// Read an incident's notification deliveries.
+    FetchDeliveries(IncidentId),
     /// Read response metrics over a window (`90d`, `all`…).
     FetchStats(String),
     Quit,

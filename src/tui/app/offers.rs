@@ -159,6 +159,7 @@ fn capability(caps: Capabilities, act: Act) -> Option<&'static str> {
         Act::Update => (caps.stakeholder_updates, "post stakeholder updates"),
         Act::Responder => (caps.responders, "page responders or assign roles"),
         Act::Declare => (caps.declare, "declare incidents"),
+        Act::Deliveries => (caps.lifecycle, "send notifications"),
         Act::Postmortem | Act::FollowUps | Act::Similar | Act::Stats => {
             (caps.lifecycle, "keep postmortems or follow-up actions")
         }

@@ -45,6 +45,12 @@ pub enum Overlay {
         list: Option<Result<Vec<crate::model::wire::Similar>, String>>,
         cursor: usize,
     },
+    /// `:deliveries`: who was told what about `id`; `None` while loading.
+    Deliveries {
+        id: IncidentId,
+        list: Option<Result<Vec<crate::model::wire::DeliveryInfo>, String>>,
+        cursor: usize,
+    },
     /// `:closed`: the most recently closed incidents; `None` while loading.
     Closed {
         list: Option<Result<Vec<Incident>, String>>,

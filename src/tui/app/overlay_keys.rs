@@ -32,6 +32,9 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Outcome {
         Overlay::Silence(f) => silence_key(app, f, k),
         Overlay::Silences { list, cursor } => super::form_keys::silences_key(app, list, cursor, k),
         Overlay::Closed { list, cursor } => super::closed::key(app, list, cursor, k),
+        Overlay::Deliveries { id, list, cursor } => {
+            super::deliveries::key(app, id, list, cursor, k)
+        }
         Overlay::FollowUps(v) => {
             let (next, cmds) = super::followups::key(app, v, k);
             reopen(app, next.map(Overlay::FollowUps));

@@ -153,6 +153,7 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
             None => Vec::new(),
         },
         Act::Similar => super::similar::open(app),
+        Act::Deliveries => super::deliveries::open(app),
         Act::Stats => super::stats::open(app, "90d"),
         Act::Silences => {
             app.overlay = Some(Overlay::Silences {

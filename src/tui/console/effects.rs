@@ -111,6 +111,7 @@ impl Io {
                     Msg::Stats(window, r)
                 }
                 Command::FetchSimilar(id) => Msg::Similar(id, reader.similar(id).await),
+                Command::FetchDeliveries(id) => Msg::Deliveries(id, reader.deliveries(id).await),
                 Command::FetchFollowUps(id) => Msg::FollowUps(id, reader.followups(id).await),
                 Command::FetchClosed => {
                     let n = crate::tui::app::closed::RECENT_CLOSED;

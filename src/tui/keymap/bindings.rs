@@ -282,6 +282,16 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[],
+        label: ":deliveries",
+        act: Act::Deliveries,
+        command: "deliveries",
+        help: "notifications this incident sent (chat, webhooks): delivered, retrying or failed",
+        panes: &[],
+        writes: false,
+        footer: false,
+    },
+    Binding {
+        keys: &[],
         label: ":stats",
         act: Act::Stats,
         command: "stats",

@@ -53,6 +53,8 @@ pub enum Dialog {
     Similar,
     #[strum(to_string = ":closed")]
     Closed,
+    #[strum(to_string = ":deliveries")]
+    Deliveries,
 }
 
 pub type Keys = &'static [(&'static str, &'static str)];
@@ -132,6 +134,7 @@ pub fn dialog_keys(d: Dialog) -> Keys {
             ("Esc", "close"),
         ],
         Dialog::Similar => &[("j/k", "select"), ("Enter", "open it"), ("Esc", "close")],
+        Dialog::Deliveries => &[("j/k", "select"), ("r", "reload"), ("Esc", "close")],
         Dialog::Closed => &[
             ("j/k", "select"),
             ("Enter", "open (read-only)"),

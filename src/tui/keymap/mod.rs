@@ -69,6 +69,7 @@ pub enum Act {
     Postmortem,
     FollowUps,
     Similar,
+    Deliveries,
     Stats,
 }
 

@@ -33,7 +33,7 @@ pub(super) fn help(app: &App, theme: &Theme, f: &mut Frame, area: Rect, scroll: 
             };
             let mut spans = vec![
                 Span::styled(
-                    pad(&format!(" {}", b.label), 12),
+                    pad(&format!(" {}", b.label), 15),
                     if why.is_some() {
                         theme.style(Role::Muted)
                     } else {

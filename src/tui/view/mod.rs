@@ -4,6 +4,7 @@
 
 mod closed;
 mod confirm;
+mod deliveries;
 mod dialogs;
 mod flash;
 mod followups;

@@ -49,6 +49,9 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         Some(Overlay::Similar { id, list, cursor }) => {
             super::similar::draw(theme, f, area, *id, list.as_ref(), *cursor)
         }
+        Some(Overlay::Deliveries { id, list, cursor }) => {
+            super::deliveries::draw(theme, f, area, *id, list.as_ref(), *cursor)
+        }
         Some(Overlay::Closed { list, cursor }) => {
             super::closed::draw(app, theme, f, area, list.as_ref(), *cursor)
         }

@@ -1,0 +1,302 @@
+//! Notifications out: who is told what, where they already are. Targets
+//! come from the server config (`[[notify.targets]]`): a Slack-compatible
+//! incoming webhook (also Mattermost) or a generic JSON webhook signed with
+//! HMAC-SHA256. Each subscribes to event kinds, optionally only for some
+//! severities or services.
+//!
+//! A write that records a matching event queues one delivery per target in
+//! the same transaction ([`enqueue`]), so no acknowledged change is lost
+//! to a crash; [`worker`] sends them in the background with retries and
+//! backoff, so a slow or broken target never holds up the API.
+
+mod sign;
+pub mod worker;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{EventKind, Incident, ResponderState, Severity, TimelineEvent};
+
+pub use sign::{SIGNATURE_HEADER, sign};
+
+/// At most this many targets: every event is checked against each.
+pub const MAX_TARGETS: usize = 20;
+
+/// The event kinds a target can subscribe to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    Declared,
+    SeverityChanged,
+    StatusChanged,
+    StakeholderUpdate,
+    ResponderPaged,
+}
+
+impl Subject {
+    /// The subject of a timeline event, if it is one anybody subscribes to.
+    pub fn of(kind: &EventKind) -> Option<Subject> {
+        match kind {
+            EventKind::Declared { .. } => Some(Subject::Declared),
+            EventKind::SeverityChanged { .. } => Some(Subject::SeverityChanged),
+            EventKind::StatusChanged { .. } | EventKind::ForcedTransition { .. } => {
+                Some(Subject::StatusChanged)
+            }
+            EventKind::StakeholderUpdate { .. } => Some(Subject::StakeholderUpdate),
+            EventKind::Responder {
+                state: ResponderState::Paged,
+                ..
+            } => Some(Subject::ResponderPaged),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    /// `{"text": "..."}` to an incoming webhook (Slack, Mattermost).
+    Slack,
+    /// The event as JSON, signed (see [`sign`]).
+    Webhook,
+}
+
+/// One place notifications go. Its URL and secret are secrets: never shown,
+/// logged or put in an error message ([`fmt::Debug`] hides them).
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub name: String,
+    pub kind: TargetKind,
+    pub url: String,
+    /// The HMAC key of a `webhook` target (required there).
+    #[serde(default)]
+    pub secret: Option<String>,
+    pub events: Vec<Subject>,
+    /// Only incidents of these severities (all when empty).
+    #[serde(default)]
+    pub severities: Vec<Severity>,
+    /// Only incidents of these services (all when empty).
+    #[serde(default)]
+    pub services: Vec<String>,
+}
+
+impl fmt::Debug for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Target")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("url", &"<secret>")
+            .field("events", &self.events)
+            .finish()
+    }
+}
+
+impl Target {
+    fn wants(&self, subject: Subject, inc: &Incident) -> bool {
+        self.events.contains(&subject)
+            && (self.severities.is_empty() || self.severities.contains(&inc.severity))
+            && (self.services.is_empty() || self.services.contains(&inc.service))
+    }
+}
+
+/// `[notify]` in the server config.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyConfig {
+    #[serde(default)]
+    pub targets: Vec<Target>,
+    /// The first retry waits this long, each next one twice as long (up to
+    /// five minutes); tests set it short.
+    #[serde(default = "default_retry_ms")]
+    pub retry_base_ms: u64,
+    /// Attempts before a delivery is given up as failed.
+    #[serde(default = "default_attempts")]
+    pub max_attempts: u32,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig {
+            targets: Vec::new(),
+            retry_base_ms: default_retry_ms(),
+            max_attempts: default_attempts(),
+        }
+    }
+}
+
+fn default_retry_ms() -> u64 {
+    2_000
+}
+
+fn default_attempts() -> u32 {
+    8
+}
+
+impl NotifyConfig {
+    /// Refuses a config that would half work, naming the target and what
+    /// is wrong (never its URL or secret).
+    pub fn check(&self) -> Result<(), String> {
+        if self.targets.len() > MAX_TARGETS {
+            return Err(format!("at most {MAX_TARGETS} targets"));
+        }
+        if !(1..=20).contains(&self.max_attempts) {
+            return Err("max_attempts must be 1..=20".into());
+        }
+        if !(10..=600_000).contains(&self.retry_base_ms) {
+            return Err("retry_base_ms must be 10..=600000".into());
+        }
+        let mut names = std::collections::HashSet::new();
+        for t in &self.targets {
+            let n = &t.name;
+            if n.trim().is_empty() || n.chars().count() > 60 {
+                return Err("every target needs a name of 1 to 60 characters".into());
+            }
+            if !names.insert(n.as_str()) {
+                return Err(format!("two targets are named `{n}`"));
+            }
+            match reqwest::Url::parse(&t.url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+                _ => return Err(format!("target `{n}`: url is not an http(s) URL")),
+            }
+            if t.events.is_empty() {
+                return Err(format!(
+                    "target `{n}`: events is empty, it would never be told anything"
+                ));
+            }
+            let secret = t.secret.as_deref().unwrap_or("");
+            if t.kind == TargetKind::Webhook && secret.len() < 16 {
+                return Err(format!(
+                    "target `{n}`: a webhook needs a secret of at least 16 characters to sign with"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn target(&self, name: &str) -> Option<&Target> {
+        self.targets.iter().find(|t| t.name == name)
+    }
+}
+
+/// What a delivery carries, stored with it: the event and the incident as
+/// they were when it happened.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Payload {
+    pub subject: Subject,
+    pub incident: String,
+    pub title: String,
+    pub severity: Severity,
+    pub status: crate::model::Status,
+    pub service: String,
+    pub commander: Option<String>,
+    /// The event in words, as the timeline says it.
+    pub text: String,
+    pub seq: u64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub by: String,
+}
+
+impl Payload {
+    fn new(subject: Subject, inc: &Incident, e: &TimelineEvent) -> Payload {
+        Payload {
+            subject,
+            incident: inc.id.to_string(),
+            title: inc.title.clone(),
+            severity: inc.severity,
+            status: inc.status,
+            service: inc.service.clone(),
+            commander: inc.commander.clone(),
+            text: crate::text::one_line(&e.kind.describe(), 2_000),
+            seq: e.seq,
+            at: e.at,
+            by: e.author.clone(),
+        }
+    }
+
+    /// One line for a chat channel.
+    pub fn chat_text(&self) -> String {
+        format!(
+            "[{}] {} {} ({}): {} — by {}",
+            self.severity, self.incident, self.title, self.service, self.text, self.by
+        )
+    }
+}
+
+/// Queues a delivery per target for each of `events` a target subscribes
+/// to, in the caller's transaction. Returns how many were queued.
+pub fn enqueue(
+    tx: &rusqlite::Transaction<'_>,
+    cfg: &NotifyConfig,
+    inc: &Incident,
+    events: &[TimelineEvent],
+) -> super::store::Result<usize> {
+    let mut n = 0;
+    if cfg.targets.is_empty() {
+        return Ok(0);
+    }
+    for e in events {
+        let Some(subject) = Subject::of(&e.kind) else {
+            continue;
+        };
+        for t in cfg.targets.iter().filter(|t| t.wants(subject, inc)) {
+            let payload = Payload::new(subject, inc, e);
+            super::store::queue_delivery(tx, inc.id, &t.name, &payload)?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(toml_text: &str) -> Result<NotifyConfig, String> {
+        let c: NotifyConfig = toml::from_str(toml_text).map_err(|e| e.to_string())?;
+        c.check()?;
+        Ok(c)
+    }
+
+    #[test]
+    fn a_bad_target_is_refused_by_name_and_never_shows_its_url() {
+        let e = cfg(r#"[[targets]]
+name = "chat"
+kind = "slack"
+url = "ftp://hooks.example.com/T0/SECRET"
+events = ["declared"]
+"#)
+        .unwrap_err();
+        assert!(e.contains("`chat`") && !e.contains("SECRET"), "{e}");
+        let e = cfg(r#"[[targets]]
+name = "pager"
+kind = "webhook"
+url = "https://example.com/hook"
+events = ["declared"]
+"#)
+        .unwrap_err();
+        assert!(e.contains("secret"), "{e}");
+        let e = cfg(r#"[[targets]]
+name = "x"
+kind = "slack"
+url = "https://example.com/hook"
+events = ["everything"]
+"#)
+        .unwrap_err();
+        assert!(e.contains("everything"), "{e}");
+        let t = cfg(r#"[[targets]]
+name = "x"
+kind = "webhook"
+url = "https://example.com/SECRET-PATH"
+secret = "0123456789abcdef0123"
+events = ["declared"]
+"#)
+        .unwrap();
+        let shown = format!("{:?}", t.targets[0]);
+        assert!(
+            !shown.contains("SECRET") && !shown.contains("0123456789"),
+            "{shown}"
+        );
+    }
+}

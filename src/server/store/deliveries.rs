@@ -1,0 +1,147 @@
+//! The durable queue of notifications out. A delivery is queued in the
+//! transaction of the write that caused it; the worker claims due ones,
+//! sends them and records the outcome. Bounded: delivered and failed rows
+//! older than [`KEEP_DAYS`] are pruned, and an incident lists at most
+//! [`LIST_MAX`].
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Transaction, params};
+
+use super::{Result, Store};
+use crate::model::IncidentId;
+pub use crate::model::wire::DeliveryInfo;
+use crate::server::notify::Payload;
+
+/// Finished deliveries are kept this long, for the record.
+pub const KEEP_DAYS: i64 = 7;
+/// The most deliveries one answer lists (newest first).
+pub const LIST_MAX: usize = 200;
+
+pub fn queue_delivery(
+    tx: &Transaction<'_>,
+    id: IncidentId,
+    target: &str,
+    payload: &Payload,
+) -> Result<()> {
+    let now = Utc::now().to_rfc3339();
+    tx.execute(
+        "INSERT INTO deliveries (incident_id, target, subject, payload, status, attempts, \
+         next_at, created_at) VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?5)",
+        params![
+            id.0 as i64,
+            target,
+            serde_json::to_value(payload.subject)?
+                .as_str()
+                .unwrap_or(""),
+            serde_json::to_string(payload)?,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+/// One claimed delivery, to send.
+pub struct Due {
+    pub id: i64,
+    pub target: String,
+    pub payload: String,
+    pub attempts: u32,
+}
+
+impl Store {
+    /// Up to `n` deliveries due now, oldest first. Each is pushed a minute
+    /// ahead while it is being sent, so a crash mid-send retries it later
+    /// instead of never.
+    pub fn claim_due(&self, now: DateTime<Utc>, n: usize) -> Result<Vec<Due>> {
+        self.with_conn(|c| {
+            let tx = c.unchecked_transaction()?;
+            let due: Vec<Due> = tx
+                .prepare(
+                    "SELECT id, target, payload, attempts FROM deliveries \
+                     WHERE status = 'pending' AND next_at <= ?1 ORDER BY next_at, id LIMIT ?2",
+                )?
+                .query_map(params![now.to_rfc3339(), n as i64], |r| {
+                    Ok(Due {
+                        id: r.get(0)?,
+                        target: r.get(1)?,
+                        payload: r.get(2)?,
+                        attempts: r.get::<_, i64>(3)? as u32,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let later = (now + Duration::minutes(1)).to_rfc3339();
+            for d in &due {
+                tx.execute(
+                    "UPDATE deliveries SET next_at = ?1 WHERE id = ?2",
+                    params![later, d.id],
+                )?;
+            }
+            tx.commit()?;
+            Ok(due)
+        })
+    }
+
+    /// Records an attempt: delivered, retried at `retry_at`, or given up.
+    pub fn record_attempt(
+        &self,
+        id: i64,
+        outcome: std::result::Result<(), String>,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        let now = Utc::now();
+        self.with_conn(|c| {
+            let tx = c.unchecked_transaction()?;
+            match (&outcome, retry_at) {
+                (Ok(()), _) => tx.execute(
+                    "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, \
+                     delivered_at = ?1, next_at = NULL, last_error = NULL WHERE id = ?2",
+                    params![now.to_rfc3339(), id],
+                )?,
+                (Err(e), Some(at)) => tx.execute(
+                    "UPDATE deliveries SET attempts = attempts + 1, next_at = ?1, \
+                     last_error = ?2 WHERE id = ?3",
+                    params![at.to_rfc3339(), e, id],
+                )?,
+                (Err(e), None) => tx.execute(
+                    "UPDATE deliveries SET status = 'failed', attempts = attempts + 1, \
+                     next_at = NULL, last_error = ?1 WHERE id = ?2",
+                    params![e, id],
+                )?,
+            };
+            let old = (now - Duration::days(KEEP_DAYS)).to_rfc3339();
+            tx.execute(
+                "DELETE FROM deliveries WHERE status != 'pending' AND created_at < ?1",
+                [old],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// An incident's deliveries, newest first.
+    pub fn deliveries(&self, id: IncidentId) -> Result<Vec<DeliveryInfo>> {
+        self.read(|c| {
+            let rows = c
+                .prepare(
+                    "SELECT id, target, subject, status, attempts, last_error, created_at, \
+                     delivered_at, next_at FROM deliveries WHERE incident_id = ?1 \
+                     ORDER BY id DESC LIMIT ?2",
+                )?
+                .query_map(params![id.0 as i64, LIST_MAX as i64], |r| {
+                    Ok(DeliveryInfo {
+                        id: r.get(0)?,
+                        target: r.get(1)?,
+                        subject: r.get(2)?,
+                        status: r.get(3)?,
+                        attempts: r.get::<_, i64>(4)? as u32,
+                        last_error: r.get(5)?,
+                        created_at: r.get(6)?,
+                        delivered_at: r.get(7)?,
+                        next_at: r.get(8)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+    }
+}

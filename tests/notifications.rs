@@ -1,0 +1,233 @@
+//! Notifications out, end to end: a real server queues a delivery for each
+//! subscribed event in the write's transaction and its worker posts it to
+//! local HTTP sinks that misbehave as real ones do (fail, hang, refuse).
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use common::TestServer;
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use warroom::server::notify::NotifyConfig;
+
+const SECRET: &str = "s3cret-hmac-key-for-tests";
+
+#[derive(Clone, Default)]
+struct Sink {
+    got: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
+    /// Answer 500 to this many requests first.
+    fail_first: usize,
+    /// Never answer.
+    hang: bool,
+}
+
+async fn start_sink(sink: Sink) -> String {
+    let s = sink.clone();
+    let app = Router::new().route(
+        "/hook/{secret_path}",
+        post(move |headers: HeaderMap, body: Bytes| {
+            let s = s.clone();
+            async move {
+                if s.hang {
+                    tokio::time::sleep(Duration::from_secs(120)).await;
+                }
+                let n = {
+                    let mut got = s.got.lock().unwrap();
+                    got.push((headers, body));
+                    got.len()
+                };
+                if n <= s.fail_first {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::OK
+                }
+            }
+        }),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(l, app).await });
+    format!("http://{addr}/hook/PATH-IS-A-SECRET")
+}
+
+fn config(targets: Value) -> NotifyConfig {
+    let c: NotifyConfig = serde_json::from_value(json!({
+        "targets": targets,
+        "retry_base_ms": 50,
+        "max_attempts": 4,
+    }))
+    .unwrap();
+    c.check().unwrap();
+    c
+}
+
+async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "waited for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn deliveries(t: &TestServer, id: &str) -> Vec<Value> {
+    let (s, body) = t
+        .get(&format!("/incidents/{id}/deliveries"), &t.viewer)
+        .await;
+    assert_eq!(s, 200, "{body}");
+    body.as_array().unwrap().clone()
+}
+
+fn verify(headers: &HeaderMap, body: &[u8]) {
+    let sig = headers["x-warroom-signature"].to_str().unwrap();
+    let (t, v1) = sig
+        .strip_prefix("t=")
+        .and_then(|r| r.split_once(",v1="))
+        .unwrap_or_else(|| panic!("signature header: {sig}"));
+    let age = chrono::Utc::now().timestamp() - t.parse::<i64>().unwrap();
+    assert!((0..60).contains(&age), "a fresh timestamp: {age}");
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(format!("{t}.").as_bytes());
+    mac.update(body);
+    mac.verify_slice(&hex::decode(v1).unwrap())
+        .expect("the HMAC verifies with the shared secret");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signed_webhook_is_retried_until_the_sink_takes_it() {
+    let sink = Sink {
+        fail_first: 2,
+        ..Sink::default()
+    };
+    let url = start_sink(sink.clone()).await;
+    let t = TestServer::start_notifying(config(json!([{
+        "name": "pager-bridge", "kind": "webhook", "url": url, "secret": SECRET,
+        "events": ["declared", "severity_changed"], "severities": ["SEV1"]
+    }])))
+    .await;
+    let sev2 = t.declare("Search slow", "SEV2").await;
+    let id = t.declare("Checkout 502s", "SEV1").await;
+    wait_for("three attempts", || sink.got.lock().unwrap().len() >= 3).await;
+    let got = sink.got.lock().unwrap().clone();
+    for (headers, body) in &got {
+        verify(headers, body);
+    }
+    let payload: Value = serde_json::from_slice(&got[2].1).unwrap();
+    assert_eq!(payload["incident"], id.as_str());
+    assert_eq!(payload["subject"], "declared");
+    assert_eq!(payload["severity"], "SEV1");
+    // Recorded: delivered on the third attempt; nothing for the SEV2.
+    let d = loop {
+        let d = deliveries(&t, &id).await;
+        if d.first().is_some_and(|d| d["status"] == "delivered") {
+            break d;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["attempts"], 3);
+    assert_eq!(d[0]["target"], "pager-bridge");
+    assert!(deliveries(&t, &sev2).await.is_empty(), "SEV1 only");
+    // The console reads the same through its client (`:deliveries`).
+    let (reader, _) = warroom::client::connect(
+        &t.server.base_url(),
+        Some(warroom::client::Token::new(t.viewer.clone())),
+        None,
+    )
+    .unwrap();
+    let seen = reader.deliveries(id.parse().unwrap()).await.unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].status, "delivered");
+    assert_eq!(seen[0].attempts, 3);
+    let shown = serde_json::to_string(&d).unwrap();
+    assert!(!shown.contains("PATH-IS-A-SECRET") && !shown.contains(SECRET));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hanging_target_slows_nothing_and_a_dead_one_is_given_up() {
+    let hanging = Sink {
+        hang: true,
+        ..Sink::default()
+    };
+    let hang_url = start_sink(hanging.clone()).await;
+    // A port nobody listens on.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_url = format!("http://{}/hook/x", dead.local_addr().unwrap());
+    drop(dead);
+    let chat = Sink::default();
+    let chat_url = start_sink(chat.clone()).await;
+    let mut cfg = config(json!([
+        {"name": "slow", "kind": "webhook", "url": hang_url, "secret": SECRET, "events": ["stakeholder_update"]},
+        {"name": "gone", "kind": "slack", "url": dead_url, "events": ["stakeholder_update"]},
+        {"name": "chat", "kind": "slack", "url": chat_url, "events": ["stakeholder_update", "responder_paged"]},
+    ]));
+    cfg.max_attempts = 2;
+    let t = TestServer::start_notifying(cfg).await;
+    let id = t.declare("Checkout 502s", "SEV1").await;
+    let (s, b) = t
+        .post(
+            &format!("/incidents/{id}/updates"),
+            &t.commander,
+            json!({"text": "Mitigated"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    // While one target hangs, the API answers as ever: writes and reads.
+    for i in 0..10 {
+        let start = Instant::now();
+        let (s, _) = t
+            .post(
+                &format!("/incidents/{id}/notes"),
+                &t.responder,
+                json!({"text": format!("n{i}")}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "a write waited on a target"
+        );
+    }
+    // Chat got the update as one line of text.
+    wait_for("the chat message", || !chat.got.lock().unwrap().is_empty()).await;
+    let (_, body) = chat.got.lock().unwrap()[0].clone();
+    let msg: Value = serde_json::from_slice(&body).unwrap();
+    let text = msg["text"].as_str().unwrap();
+    assert!(text.contains(&id) && text.contains("Mitigated"), "{text}");
+    // The dead target: two attempts, then failed, saying why without its URL.
+    let gone = loop {
+        let d = deliveries(&t, &id).await;
+        if let Some(g) = d
+            .iter()
+            .find(|d| d["target"] == "gone" && d["status"] == "failed")
+        {
+            break g.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(gone["attempts"], 2);
+    let why = gone["last_error"].as_str().unwrap();
+    assert!(
+        why.contains("cannot connect") && !why.contains("127.0.0.1"),
+        "{why}"
+    );
+    // Paging someone tells the chat too.
+    let (s, _) = t
+        .post(
+            &format!("/incidents/{id}/responders"),
+            &t.commander,
+            json!({"action": "page", "handle": "dana"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    wait_for("the page in chat", || chat.got.lock().unwrap().len() >= 2).await;
+}
