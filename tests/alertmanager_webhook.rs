@@ -176,6 +176,7 @@ async fn classification_rules_from_the_server_config_pick_severity_service_and_r
         classifier,
         policy: Default::default(),
         notify: Default::default(),
+        automation: Default::default(),
         demo: false,
     })
     .await

@@ -600,6 +600,7 @@ async fn a_restarted_server_has_every_acknowledged_write() {
         classifier: Default::default(),
         policy: Default::default(),
         notify: Default::default(),
+        automation: Default::default(),
         demo: false,
     })
     .await

@@ -49,6 +49,7 @@ pub async fn start(db: &std::path::Path) -> (RunningServer, String) {
         classifier: Default::default(),
         policy: Default::default(),
         notify: Default::default(),
+        automation: Default::default(),
         demo: false,
         limits: Default::default(),
     })

@@ -123,6 +123,10 @@ pub fn clean_event(e: &mut TimelineEvent) {
                 }
             }
             EventKind::SeverityChanged { .. } => {}
+            EventKind::Automation { rule, text } => {
+                clean_in_place(rule, false);
+                clean_in_place(text, true);
+            }
         }
     }
 }

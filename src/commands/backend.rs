@@ -65,6 +65,7 @@ pub async fn embedded(db: DbLocation, demo: bool, label: &str) -> Result<Connect
         classifier: Default::default(),
         policy: Default::default(),
         notify: Default::default(),
+        automation: Default::default(),
         demo,
     })
     .await

@@ -74,6 +74,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             classifier: file.alertmanager.clone(),
             policy: file.policy.clone(),
             notify: file.notify.clone(),
+            automation: file.automation.clone(),
             demo: args.demo,
             limits,
         })

@@ -98,6 +98,12 @@ pub enum Action {
         firing: bool,
         detail: Option<String>,
     },
+    /// What the server's automation did or noticed (a reminder, an
+    /// escalation), naming the rule that fired.
+    Automation {
+        rule: String,
+        text: String,
+    },
 }
 
 /// How far a client clock may run ahead of the server's before its
@@ -268,6 +274,11 @@ fn plan(
                 detail: d,
                 suppressed: None,
             }])
+        }
+        Action::Automation { rule, text } => {
+            check_text("rule", &rule, MAX_SHORT)?;
+            check_text("text", &text, MAX_TEXT)?;
+            Ok(vec![EventKind::Automation { rule, text }])
         }
     }
 }

@@ -74,6 +74,11 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         suppressed: Option<String>,
     },
+    /// The server's automation: a reminder or an escalation, and the rule.
+    Automation {
+        rule: String,
+        text: String,
+    },
 }
 
 impl TimelineEvent {
@@ -132,6 +137,7 @@ impl EventKind {
                     None => format!("alert {state}: {alert}"),
                 }
             }
+            Self::Automation { rule, text } => format!("{text} (rule: {rule})"),
         }
     }
 
@@ -148,6 +154,7 @@ impl EventKind {
             Self::ChecklistItem { .. } => "check",
             Self::StakeholderUpdate { .. } => "update",
             Self::AlertReceived { .. } => "alert",
+            Self::Automation { .. } => "auto",
         }
     }
 }

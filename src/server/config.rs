@@ -25,6 +25,9 @@ pub struct ServerFileConfig {
     /// Notifications out (`[[notify.targets]]`).
     #[serde(default)]
     pub notify: super::notify::NotifyConfig,
+    /// Reminders and escalation (`[automation]`).
+    #[serde(default)]
+    pub automation: super::automation::AutomationConfig,
 }
 
 impl ServerFileConfig {
@@ -38,6 +41,9 @@ impl ServerFileConfig {
         c.notify
             .check()
             .map_err(|e| format!("{}: [notify] {e}", path.display()))?;
+        c.automation
+            .check()
+            .map_err(|e| format!("{}: [automation] {e}", path.display()))?;
         Ok(c)
     }
 }

@@ -3,6 +3,7 @@
 
 mod api;
 pub mod auth;
+pub mod automation;
 pub mod config;
 mod deliveries_api;
 pub mod demo;
@@ -250,6 +251,7 @@ pub struct ServerOptions {
     pub classifier: integrations::classify::Classifier,
     pub policy: crate::model::Policy,
     pub notify: notify::NotifyConfig,
+    pub automation: automation::AutomationConfig,
     /// Seed the demo outage and keep it live.
     pub demo: bool,
     pub limits: listener::Limits,
@@ -326,6 +328,7 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
     } else {
         None
     };
+    let automation_cfg = opts.automation;
     let state = AppState {
         store: store.clone(),
         bodies: Arc::default(),
@@ -342,6 +345,13 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         state.notify.clone(),
         state.notify_wake.clone(),
     );
+    automation::spawn(automation::Automation {
+        store: store.clone(),
+        cfg: automation_cfg,
+        policy: (*state.policy).clone(),
+        notify: state.notify.clone(),
+        wake: state.notify_wake.clone(),
+    });
     let listener = TcpListener::bind(opts.listen)
         .await
         .map_err(|source| StartError::Listen {

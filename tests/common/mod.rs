@@ -58,6 +58,7 @@ impl TestServer {
             classifier: Default::default(),
             policy: Default::default(),
             notify,
+            automation: Default::default(),
             demo: false,
         })
         .await

@@ -32,6 +32,10 @@ pub enum Subject {
     StatusChanged,
     StakeholderUpdate,
     ResponderPaged,
+    /// A stakeholder update is overdue (`[automation] reminders`).
+    Reminder,
+    /// An unacknowledged incident was escalated.
+    Escalated,
 }
 
 impl Subject {
@@ -48,6 +52,14 @@ impl Subject {
                 state: ResponderState::Paged,
                 ..
             } => Some(Subject::ResponderPaged),
+            EventKind::Automation { rule, .. } if rule == super::automation::REMINDER_RULE => {
+                Some(Subject::Reminder)
+            }
+            EventKind::Automation { rule, .. }
+                if rule.starts_with(super::automation::ESCALATION_RULE) =>
+            {
+                Some(Subject::Escalated)
+            }
             _ => None,
         }
     }

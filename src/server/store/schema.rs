@@ -119,6 +119,16 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX deliveries_due ON deliveries (next_at) WHERE status = 'pending';
     CREATE INDEX deliveries_incident ON deliveries (incident_id, id);
     "#,
+    // 7: what the automation fired, so each rule fires once per key.
+    r#"
+    CREATE TABLE automation_fired (
+        incident_id INTEGER NOT NULL,
+        rule        TEXT NOT NULL,
+        key         TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        PRIMARY KEY (incident_id, rule, key)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Data changes that go with a migration, run in its transaction.

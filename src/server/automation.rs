@@ -1,0 +1,221 @@
+//! The server's own automation, run every [`TICK`] beside the API:
+//!
+//! - **Reminders**: an active incident whose stakeholder update is overdue
+//!   by the `[policy]` cadence gets a timeline entry saying so (once per
+//!   due time), which notification targets subscribed to `reminder` hear.
+//! - **Escalation**: an incident still `triggered` (nobody acknowledged)
+//!   after the `[automation] unacknowledged_minutes` of its severity is
+//!   escalated once: its severity raised one step and/or a person paged, as
+//!   configured, recorded on the timeline with the rule that did it.
+//!
+//! Each firing is one transaction with its timeline entries and its
+//! notifications, and is recorded so it fires once, however often the
+//! automation runs. [`run_once`] takes the clock as an argument: tests
+//! drive it at chosen times.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+use serde::Deserialize;
+
+use super::notify::{self, NotifyConfig};
+use super::store::{self, ListFilter, Store};
+use crate::model::{
+    Action, Actor, ActorRole, Incident, Policy, ResponderAction, Role, Severity, Status, apply,
+    wire::PatchRequest,
+};
+
+/// How often the automation looks at the active incidents.
+pub const TICK: Duration = Duration::from_secs(15);
+/// The rule name of stakeholder-update reminders.
+pub const REMINDER_RULE: &str = "stakeholder-update-reminder";
+/// Rule names of escalations start with this.
+pub const ESCALATION_RULE: &str = "escalation";
+/// Who the timeline says acted.
+pub const AUTOMATION_ACTOR: &str = "warroom-automation";
+
+/// `[automation]` in the server config. Everything is off by default.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutomationConfig {
+    /// Record overdue stakeholder updates on the timeline (and notify).
+    #[serde(default)]
+    pub reminders: bool,
+    /// Minutes an incident may stay unacknowledged, per severity; a
+    /// severity left out is never escalated.
+    #[serde(default)]
+    pub unacknowledged_minutes: BTreeMap<Severity, u32>,
+    /// Escalating raises the severity one step (never past SEV1).
+    #[serde(default)]
+    pub raise_severity: bool,
+    /// Escalating pages this person (a handle), as operations lead.
+    #[serde(default)]
+    pub page: Option<String>,
+}
+
+impl AutomationConfig {
+    pub fn check(&self) -> Result<(), String> {
+        if self
+            .unacknowledged_minutes
+            .values()
+            .any(|m| !(1..=10_080).contains(m))
+        {
+            return Err("unacknowledged_minutes must be 1..=10080 (a week)".into());
+        }
+        if !self.unacknowledged_minutes.is_empty() && !self.raise_severity && self.page.is_none() {
+            return Err(
+                "escalation is configured but does nothing: set raise_severity or page".into(),
+            );
+        }
+        if let Some(p) = &self.page
+            && (p.trim().is_empty() || p.chars().count() > crate::model::MAX_SHORT)
+        {
+            return Err("page must be a handle of 1 to 100 characters".into());
+        }
+        Ok(())
+    }
+
+    fn is_off(&self) -> bool {
+        !self.reminders && self.unacknowledged_minutes.is_empty()
+    }
+}
+
+/// Everything one run needs.
+pub struct Automation {
+    pub store: Arc<Store>,
+    pub cfg: AutomationConfig,
+    pub policy: Policy,
+    pub notify: Arc<NotifyConfig>,
+    pub wake: Arc<tokio::sync::Notify>,
+}
+
+pub fn spawn(a: Automation) {
+    if a.cfg.is_off() {
+        return;
+    }
+    tokio::spawn(async move {
+        let a = Arc::new(a);
+        loop {
+            tokio::time::sleep(TICK).await;
+            let run = a.clone();
+            match tokio::task::spawn_blocking(move || run_once(&run, Utc::now())).await {
+                Ok(Ok(n)) if n > 0 => a.wake.notify_one(),
+                Ok(Err(e)) => tracing::warn!(error = %e, "automation run failed"),
+                _ => {}
+            }
+        }
+    });
+}
+
+/// One look at every active incident at `now`. Returns how many rules fired.
+pub fn run_once(a: &Automation, now: DateTime<Utc>) -> store::Result<usize> {
+    let (_, active) = a.store.list_all(&ListFilter::default())?;
+    let mut fired = 0;
+    for inc in active.iter().filter(|i| i.status.is_active()) {
+        if a.cfg.reminders
+            && let Some(due) = a.policy.update_due(inc)
+            && now > due
+        {
+            fired += fire(a, inc, REMINDER_RULE, &due.to_rfc3339(), now, |_| {
+                let late = crate::text::duration(now - due);
+                let every = a
+                    .policy
+                    .cadence(inc.severity)
+                    .map_or(0, |c| c.num_minutes());
+                vec![Action::Automation {
+                    rule: REMINDER_RULE.into(),
+                    text: format!(
+                        "Stakeholder update overdue by {late} ({} updates every {every}m)",
+                        inc.severity
+                    ),
+                }]
+            })?;
+        }
+        if inc.status == Status::Triggered
+            && let Some(m) = a.cfg.unacknowledged_minutes.get(&inc.severity)
+            && now - inc.declared_at > chrono::Duration::minutes(i64::from(*m))
+        {
+            let rule = format!(
+                "{ESCALATION_RULE}: {} unacknowledged after {m}m",
+                inc.severity
+            );
+            fired += fire(a, inc, &rule, "once", now, |inc| escalation(a, inc, &rule))?;
+        }
+    }
+    Ok(fired)
+}
+
+/// What escalating `inc` does, as model actions.
+fn escalation(a: &Automation, inc: &Incident, rule: &str) -> Vec<Action> {
+    let mut did = Vec::new();
+    let mut actions = Vec::new();
+    if a.cfg.raise_severity
+        && let Some(to) = inc.severity.raised()
+    {
+        actions.push(Action::Patch(PatchRequest {
+            severity: Some(to),
+            ..Default::default()
+        }));
+        did.push(format!("raised to {to}"));
+    }
+    if let Some(handle) = &a.cfg.page {
+        actions.push(Action::Responder(ResponderAction::Page {
+            handle: handle.clone(),
+            name: None,
+            role: Role::OperationsLead,
+        }));
+        did.push(format!("paged {handle}"));
+    }
+    let text = format!("Escalated: nobody acknowledged it; {}", did.join(", "));
+    actions.insert(
+        0,
+        Action::Automation {
+            rule: rule.to_string(),
+            text,
+        },
+    );
+    actions
+}
+
+/// Fires `rule` on `inc` once per `key`: in one transaction, records the
+/// firing, applies the actions as the automation, and queues notifications.
+fn fire(
+    a: &Automation,
+    inc: &Incident,
+    rule: &str,
+    key: &str,
+    now: DateTime<Utc>,
+    actions: impl FnOnce(&Incident) -> Vec<Action>,
+) -> store::Result<usize> {
+    let actor = Actor {
+        handle: AUTOMATION_ACTOR.into(),
+        role: ActorRole::Commander,
+    };
+    let stored = a.store.write(None, |tx| {
+        let first = tx.execute(
+            "INSERT OR IGNORE INTO automation_fired (incident_id, rule, key, at) \
+             VALUES (?1, ?2, ?3, ?4)",
+            params![inc.id.0 as i64, rule, key, now.to_rfc3339()],
+        )?;
+        if first == 0 {
+            return Ok((200, "0".into()));
+        }
+        let d = store::update(tx, inc.id, None, |d| {
+            for action in actions(&d.incident) {
+                // A step the state no longer allows (someone acknowledged
+                // meanwhile, already SEV1…) is skipped, not an error.
+                let mut trial = d.clone();
+                if apply(&mut trial, action, &actor, now).is_ok() {
+                    *d = trial;
+                }
+            }
+            Ok(())
+        })?;
+        notify::enqueue(tx, &a.notify, &d.incident, &d.timeline)?;
+        Ok((200, "1".into()))
+    })?;
+    Ok(usize::from(stored.body == "1"))
+}
