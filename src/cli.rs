@@ -210,13 +210,33 @@ pub enum Command {
         #[command(flatten)]
         write: WriteFlags,
     },
-    /// Print a shell completion script: `warroom completions bash > ~/.local/share/bash-completion/completions/warroom`.
+    /// Print a shell completion script:
+    /// `warroom completions bash > ~/.local/share/bash-completion/completions/warroom`.
     Completions {
         /// The shell: bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
     /// Print the man page (roff): `warroom man > ~/.local/share/man/man1/warroom.1`.
     Man,
+    /// Check a server config's classification rules, or try them on a payload.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Validate a server config file (rules and all): errors name the line and column.
+    Check {
+        /// The server config file (TOML).
+        file: PathBuf,
+    },
+    /// Read an Alertmanager webhook payload (JSON) on stdin; print the rule that matches and what it sets.
+    Test {
+        /// The server config file (TOML).
+        file: PathBuf,
+    },
 }
 
 /// Flags every write command takes.

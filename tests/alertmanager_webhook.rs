@@ -160,8 +160,12 @@ async fn a_firing_group_opens_one_incident_and_alerts_are_recorded_once() {
 #[tokio::test]
 async fn classification_rules_from_the_server_config_pick_severity_service_and_runbook() {
     let dir = tempfile::tempdir().unwrap();
-    let classifier: warroom::server::integrations::classify::Classifier =
-        toml::from_str("[[rules]]\nlabels = { job = \"checkout\" }\nseverity = \"SEV2\"\nservice = \"payments\"\nrunbook = \"payments\"").unwrap();
+    let classifier: warroom::server::integrations::classify::Classifier = toml::from_str(
+        "[[rules]]\nname = \"checkout storm\"\nlabels = { job = \"checkout\" }\n\
+             firing_at_least = 2\nseverity = \"SEV2\"\nservice = \"payments\"\n\
+             runbook = \"payments\"\ntags = [\"storm\"]\npage = [\"dana\"]",
+    )
+    .unwrap();
     let rb = warroom::model::Runbook::parse(
         "p",
         "name = \"payments\"\ncontainment = [\"Fail over payments-db\"]",
@@ -194,7 +198,10 @@ async fn classification_rules_from_the_server_config_pick_severity_service_and_r
         .bearer_auth(&am)
         .json(&payload(
             "firing",
-            vec![alert("firing", "CheckoutHighErrorRate", "web-1", "f1")],
+            vec![
+                alert("firing", "CheckoutHighErrorRate", "web-1", "f1"),
+                alert("firing", "CheckoutHighErrorRate", "web-2", "f2"),
+            ],
         ))
         .send()
         .await
@@ -202,7 +209,7 @@ async fn classification_rules_from_the_server_config_pick_severity_service_and_r
         .json()
         .await
         .unwrap();
-    let id = r["incident"].as_str().unwrap();
+    let id = r["incident"].as_str().unwrap_or_else(|| panic!("{r}"));
     let d = server.store.detail(id.parse().unwrap()).unwrap();
     assert_eq!(d.incident.severity, warroom::model::Severity::Sev2);
     assert_eq!(d.incident.service, "payments");
@@ -211,6 +218,20 @@ async fn classification_rules_from_the_server_config_pick_severity_service_and_r
         containment.items[0].text, "Fail over payments-db",
         "the rule's runbook"
     );
+    assert!(
+        d.incident.tags.contains(&"storm".to_string()),
+        "the rule's tags"
+    );
+    assert!(
+        d.responders.iter().any(|r| r.handle == "dana"),
+        "the rule's people are paged"
+    );
+    // The rule that fired is named on the timeline.
+    let named = d.timeline.iter().any(|e| {
+        matches!(&e.kind, warroom::model::EventKind::Automation { rule, .. }
+            if rule == "classification: checkout storm")
+    });
+    assert!(named, "{:?}", d.timeline);
 }
 
 #[tokio::test]

@@ -67,7 +67,7 @@ fn command_words(line: &str) -> Vec<String> {
     shell_words::split(line)
         .unwrap_or_else(|e| panic!("README line does not split as shell words: {line}: {e}"))
         .into_iter()
-        .take_while(|w| w != "|" && w != ">")
+        .take_while(|w| w != "|" && w != ">" && w != "<")
         .collect()
 }
 

@@ -139,6 +139,14 @@ pub trait ReadBackend: Send + Sync {
     ) -> BoxFuture<'_, Result<Vec<crate::model::wire::Similar>, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("similar incidents".into())) })
     }
+    /// What the classification rules suggest for a new incident.
+    fn suggest(
+        &self,
+        _title: &str,
+        _service: &str,
+    ) -> BoxFuture<'_, Result<crate::model::wire::Suggestion, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("classification rules".into())) })
+    }
     /// The notifications an incident caused and how each went.
     fn deliveries(
         &self,
@@ -254,6 +262,14 @@ impl Reader {
         id: IncidentId,
     ) -> Result<Vec<crate::model::wire::Similar>, ClientError> {
         self.0.similar(id).await
+    }
+
+    pub async fn suggest(
+        &self,
+        title: &str,
+        service: &str,
+    ) -> Result<crate::model::wire::Suggestion, ClientError> {
+        self.0.suggest(title, service).await
     }
 
     pub async fn deliveries(

@@ -7,6 +7,7 @@ mod console;
 mod logfile;
 pub mod outcome;
 mod quick;
+mod rules;
 mod serve;
 mod token;
 mod write;
@@ -137,6 +138,10 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             clap_complete::generate(shell, &mut cmd, "warroom", &mut buf);
             outcome::out(String::from_utf8_lossy(&buf).trim_end());
             Ok(())
+        }
+        Some(Command::Rules { command }) => {
+            refuse_backend("rules")?;
+            rules::run(command)
         }
         Some(Command::Man) => {
             refuse_backend("man")?;

@@ -30,7 +30,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     let db = if args.demo {
         DbLocation::Memory
     } else {
-        let path = match args.db.or(file.db) {
+        let path = match args.db.or(file.db.clone()) {
             Some(p) => p,
             None => paths::default_db()?,
         };
@@ -71,7 +71,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
             db: db.clone(),
             runbooks,
             auth,
-            classifier: file.alertmanager.clone(),
+            classifier: file.classifier(),
             policy: file.policy.clone(),
             notify: file.notify.clone(),
             automation: file.automation.clone(),

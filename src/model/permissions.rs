@@ -23,9 +23,11 @@ impl Action {
 
 impl Action {
     /// Whether `actor` may take this action. People climb the role ladder
-    /// ([`Action::required_role`]). An integration token delivers alerts and
+    /// ([`Action::required_role`]). An integration token delivers alerts,
     /// annotates what it delivered (the note that every alert of a group
-    /// resolved); nothing else: it is at the bottom of the ladder. Alerts
+    /// resolved) and does what the server's classification rules say (name
+    /// the rule, page the people it names); nothing else: it is at the
+    /// bottom of the ladder. Alerts
     /// come only from an integration, or from a commander who delivers one
     /// by hand through the same route; never from a responder or viewer.
     pub fn permitted(&self, actor: &Actor) -> Result<(), DomainError> {
@@ -36,7 +38,14 @@ impl Action {
             (Self::Alert { .. }, _) => refuse(format!(
                 "a {role} token cannot deliver alerts; alerts come from an integration token"
             )),
-            (Self::Note { .. }, ActorRole::Integration) => Ok(()),
+            // What the server's classification rules say on its behalf:
+            // the rule that fired, and the people it pages.
+            (
+                Self::Note { .. }
+                | Self::Automation { .. }
+                | Self::Responder(ResponderAction::Page { .. }),
+                ActorRole::Integration,
+            ) => Ok(()),
             (_, ActorRole::Integration) => {
                 refuse("an integration token delivers alerts only".to_string())
             }

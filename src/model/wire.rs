@@ -224,3 +224,16 @@ pub struct DeliveryInfo {
     pub delivered_at: Option<String>,
     pub next_at: Option<String>,
 }
+
+/// What the classification rules suggest for an incident about to be
+/// declared (`GET /classify?title=…&service=…`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// The rule that matched; `None`: no rule matches.
+    pub rule: Option<String>,
+    pub severity: Severity,
+    pub service: String,
+    pub runbook: Option<String>,
+    pub tags: Vec<String>,
+    pub page: Vec<String>,
+}

@@ -13,7 +13,10 @@ pub struct ServerFileConfig {
     pub db: Option<PathBuf>,
     /// A folder of runbook templates (`*.toml`).
     pub runbooks: Option<PathBuf>,
-    /// Classification rules for the Alertmanager receiver.
+    /// Classification rules (`[[rules]]`), for every source.
+    #[serde(default)]
+    pub rules: Vec<super::integrations::classify::Rule>,
+    /// The older place for them (`[[alertmanager.rules]]`), tried after.
     #[serde(default)]
     pub alertmanager: super::integrations::classify::Classifier,
     /// Connection limits (`[limits]`): header-read and idle timeouts, cap.
@@ -31,6 +34,14 @@ pub struct ServerFileConfig {
 }
 
 impl ServerFileConfig {
+    /// `[[rules]]`, then `[[alertmanager.rules]]`.
+    pub fn classifier(&self) -> super::integrations::classify::Classifier {
+        super::integrations::classify::Classifier {
+            rules: self.rules.clone(),
+        }
+        .joined(self.alertmanager.clone())
+    }
+
     pub fn load(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -38,6 +49,9 @@ impl ServerFileConfig {
         c.policy
             .check()
             .map_err(|e| format!("{}: [policy] {e}", path.display()))?;
+        c.classifier()
+            .check()
+            .map_err(|e| format!("{}: [[rules]] {e}", path.display()))?;
         c.notify
             .check()
             .map_err(|e| format!("{}: [notify] {e}", path.display()))?;

@@ -4,6 +4,7 @@
 mod api;
 pub mod auth;
 pub mod automation;
+mod classify_api;
 pub mod config;
 mod deliveries_api;
 pub mod demo;
@@ -155,6 +156,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/incidents/{id}/similar", get(search_api::similar))
         .route("/search", get(search_api::search))
+        .route("/classify", get(classify_api::classify))
         .route("/stats", get(stats_api::stats))
         .route(
             "/followups/{fid}",

@@ -351,6 +351,43 @@ impl ReadBackend for WarroomBackend {
         .boxed()
     }
 
+    fn suggest(
+        &self,
+        title: &str,
+        service: &str,
+    ) -> BoxFuture<'_, Result<crate::model::wire::Suggestion, ClientError>> {
+        let path = format!(
+            "/classify?title={}&service={}",
+            urlencode(title),
+            urlencode(service)
+        );
+        async move {
+            match self
+                .get::<crate::model::wire::Suggestion>(&path, None, REQUEST_TIMEOUT)
+                .await?
+            {
+                Fetched::Fresh { mut value, .. } => {
+                    value.rule = value.rule.map(|r| crate::text::one_line(&r, 80));
+                    value.service = crate::text::one_line(&value.service, 100);
+                    value.runbook = value.runbook.map(|r| crate::text::one_line(&r, 80));
+                    value.tags.truncate(crate::model::MAX_TAGS);
+                    value
+                        .tags
+                        .iter_mut()
+                        .for_each(|t| *t = crate::text::one_line(t, 50));
+                    value.page.truncate(10);
+                    value
+                        .page
+                        .iter_mut()
+                        .for_each(|p| *p = crate::text::one_line(p, 100));
+                    Ok(value)
+                }
+                Fetched::NotModified => Err(ClientError::BadResponse("304 on classify".into())),
+            }
+        }
+        .boxed()
+    }
+
     fn deliveries(
         &self,
         id: IncidentId,

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::classify::Class;
+use super::classify::{Class, Signal};
 use crate::model::wire::DeclareRequest;
 use crate::model::{Action, Actor, ActorRole, IncidentDetail, Runbook, apply, declare};
 use crate::server::AppState;
@@ -204,7 +204,7 @@ pub async fn receive(
     } else {
         &n.common_labels
     };
-    let class = app.classifier.classify(labels);
+    let class = app.classifier.classify(&signal_of(&n, labels));
     let runbook = class
         .runbook
         .as_deref()
@@ -240,7 +240,9 @@ fn record(
         }
         None if n.alerts.iter().any(Alert::firing) => {
             let d = open_incident(tx, n, class, runbook, actor, now)?;
-            (d, 1, true)
+            // Stored already, with what the rules added: later events follow.
+            let known = d.incident.last_seq;
+            (d, known, true)
         }
         None => {
             let note = "nothing firing and no active incident for this group";
@@ -317,9 +319,51 @@ fn open_incident(
             .cloned()
             .unwrap_or_default(),
         commander: None,
-        tags: vec!["alertmanager".into()],
+        tags: std::iter::once("alertmanager".to_string())
+            .chain(class.tags.iter().cloned())
+            .take(crate::model::MAX_TAGS)
+            .collect(),
     };
-    let d = declare(store::next_id(tx)?, req, actor, runbook.checklists(), now)?;
+    let mut d = declare(store::next_id(tx)?, req, actor, runbook.checklists(), now)?;
+    // The rule that classified it is named on the timeline, and the people
+    // it names are paged.
+    if let Some(rule) = &class.rule {
+        let said = Action::Automation {
+            rule: format!("classification: {rule}"),
+            text: format!("Classified {}", class.describe()),
+        };
+        apply(&mut d, said, actor, now)?;
+    }
+    for handle in &class.page {
+        let page = Action::Responder(crate::model::ResponderAction::Page {
+            handle: handle.clone(),
+            name: None,
+            role: crate::model::Role::SubjectMatterExpert,
+        });
+        apply(&mut d, page, actor, now)?;
+    }
     store::save(tx, &d, 0, Some(&n.group_key))?;
     Ok(d)
+}
+
+/// What the rules see of a notification: its labels, its title, how many
+/// alerts fire and how many services they name.
+pub fn signal_of(n: &Notification, labels: &BTreeMap<String, String>) -> Signal {
+    let firing: Vec<&Alert> = n.alerts.iter().filter(|a| a.firing()).collect();
+    let services: std::collections::BTreeSet<&String> = firing
+        .iter()
+        .filter_map(|a| a.labels.get("service").or_else(|| a.labels.get("job")))
+        .collect();
+    Signal {
+        labels: labels.clone(),
+        title: n
+            .common_annotations
+            .get("summary")
+            .or_else(|| n.common_labels.get("alertname"))
+            .cloned()
+            .unwrap_or_default(),
+        service: labels.get("service").cloned(),
+        firing: firing.len(),
+        services: services.len(),
+    }
 }

@@ -91,6 +91,13 @@ fn dialog_answer(app: &mut App, msg: Msg) -> Vec<Command> {
                 *list = Some(r.map_err(|e| e.to_string()));
             }
         }
+        Msg::Suggested(r) => {
+            if let Some(Overlay::Form(f)) = &mut app.overlay
+                && f.editing.is_none()
+            {
+                f.suggestion = Some(r.map_err(|e| e.to_string()));
+            }
+        }
         Msg::Deliveries(id, r) => {
             if let Some(Overlay::Deliveries { id: want, list, .. }) = &mut app.overlay
                 && *want == id

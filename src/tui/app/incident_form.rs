@@ -65,6 +65,11 @@ pub struct IncidentForm {
     pub field: FormField,
     /// Why the last Enter was refused.
     pub error: Option<String>,
+    /// What the server's classification rules suggest (declare only):
+    /// asked with Ctrl-R, taken with Ctrl-Y; `Err` says why there is none.
+    pub suggestion: Option<Result<crate::model::wire::Suggestion, String>>,
+    /// Tags taken from an accepted suggestion, sent with the declaration.
+    pub suggested_tags: Vec<String>,
 }
 
 impl IncidentForm {
@@ -79,6 +84,8 @@ impl IncidentForm {
             severity: Severity::Sev3,
             field: FormField::Title,
             error: None,
+            suggestion: None,
+            suggested_tags: Vec::new(),
         }
     }
 
@@ -100,7 +107,20 @@ impl IncidentForm {
             severity: i.severity,
             field: FormField::Title,
             error: None,
+            suggestion: None,
+            suggested_tags: Vec::new(),
         }
+    }
+
+    /// Takes what the rules suggested: severity, service and tags.
+    pub fn accept_suggestion(&mut self) {
+        let Some(Ok(s)) = &self.suggestion else {
+            return;
+        };
+        self.severity = s.severity;
+        self.service = line_input(&s.service, "service");
+        self.suggested_tags = s.tags.clone();
+        self.error = None;
     }
 
     pub fn fields(&self) -> &'static [FormField] {
@@ -188,7 +208,7 @@ impl IncidentForm {
                 severity: self.severity,
                 summary: self.summary_text(),
                 commander: None,
-                tags: vec![],
+                tags: self.suggested_tags.clone(),
             };
             check_declare(&body).map_err(reason)?;
             return Ok(Some(WriteOp::Declare { body }));
@@ -240,6 +260,26 @@ pub(super) fn form_key(
     mut f: IncidentForm,
     k: KeyEvent,
 ) -> (Option<IncidentForm>, Vec<Command>) {
+    let ctrl = k
+        .modifiers
+        .contains(ratatui::crossterm::event::KeyModifiers::CONTROL);
+    if ctrl && f.editing.is_none() {
+        match k.code {
+            KeyCode::Char('r') => {
+                f.suggestion = None;
+                let ask = Command::Suggest {
+                    title: f.text(FormField::Title),
+                    service: f.text(FormField::Service),
+                };
+                return (Some(f), vec![ask]);
+            }
+            KeyCode::Char('y') => {
+                f.accept_suggestion();
+                return (Some(f), Vec::new());
+            }
+            _ => {}
+        }
+    }
     match k.code {
         KeyCode::Esc => return (None, Vec::new()),
         KeyCode::Tab | KeyCode::Down => f.step(1),

@@ -73,6 +73,8 @@ pub enum Msg {
     ),
     /// The most recently closed incidents, for `:closed`.
     Closed(Result<Vec<Incident>, ClientError>),
+    /// What the rules suggest for the incident being declared.
+    Suggested(Result<crate::model::wire::Suggestion, ClientError>),
     /// An incident's notification deliveries (for `:deliveries`).
     Deliveries(
         IncidentId,
@@ -139,6 +141,11 @@ pub enum Command {
     FetchSimilar(IncidentId),
     /// Read an incident's notification deliveries.
     FetchDeliveries(IncidentId),
+    /// Ask the classification rules about a new incident.
+    Suggest {
+        title: String,
+        service: String,
+    },
     /// Read response metrics over a window (`90d`, `all`…).
     FetchStats(String),
     Quit,

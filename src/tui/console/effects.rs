@@ -111,6 +111,9 @@ impl Io {
                     Msg::Stats(window, r)
                 }
                 Command::FetchSimilar(id) => Msg::Similar(id, reader.similar(id).await),
+                Command::Suggest { title, service } => {
+                    Msg::Suggested(reader.suggest(&title, &service).await)
+                }
                 Command::FetchDeliveries(id) => Msg::Deliveries(id, reader.deliveries(id).await),
                 Command::FetchFollowUps(id) => Msg::FollowUps(id, reader.followups(id).await),
                 Command::FetchClosed => {

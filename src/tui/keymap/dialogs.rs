@@ -92,6 +92,8 @@ pub fn dialog_keys(d: Dialog) -> Keys {
             ("←/→ 1-5", "severity"),
             ("Enter", "declare"),
             ("Esc", "cancel"),
+            ("^R", "ask the rules"),
+            ("^Y", "take it"),
         ],
         Dialog::Edit => &[
             ("Tab", "next field"),

@@ -39,6 +39,9 @@ pub(super) fn draw(theme: &Theme, f: &mut Frame, area: Rect, form: &IncidentForm
             None => severity(theme, f, areas[i], form, focused),
         }
     }
+    if let Some(line) = suggestion(theme, form) {
+        f.render_widget(Paragraph::new(line), areas[areas.len() - 2]);
+    }
     let bottom = areas[areas.len() - 1];
     let line = match &form.error {
         Some(why) => Line::from(Span::styled(
@@ -70,4 +73,26 @@ fn severity(theme: &Theme, f: &mut Frame, area: Rect, form: &IncidentForm, focus
         ])),
         area,
     );
+}
+
+/// What the rules suggest (Ctrl-R asked), on the line above the keys.
+fn suggestion<'a>(theme: &Theme, form: &IncidentForm) -> Option<Line<'a>> {
+    let line = match form.suggestion.as_ref()? {
+        Err(why) => Span::styled(
+            format!(" rules: {}", one_line(why, 100)),
+            theme.style(Role::Muted),
+        ),
+        Ok(s) => {
+            let by = s.rule.as_deref().unwrap_or("no rule matches; defaults");
+            let mut what = format!("{} · service {}", s.severity, s.service);
+            if !s.tags.is_empty() {
+                what.push_str(&format!(" · tags {}", s.tags.join(" ")));
+            }
+            Span::styled(
+                format!(" {}: {what}  (^Y takes it)", one_line(by, 40)),
+                theme.style(Role::Title),
+            )
+        }
+    };
+    Some(Line::from(line))
 }

@@ -144,3 +144,47 @@ fn the_ic_sets_when_the_impact_started_and_a_bad_time_names_the_field() {
     );
     assert_eq!(body.title, None);
 }
+
+#[test]
+fn the_declare_form_asks_the_rules_and_takes_their_suggestion() {
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    let mut app = sample_app(80, 24);
+    let ctrl = |app: &mut App, c| {
+        crate::tui::app::update(
+            app,
+            crate::tui::app::Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        )
+    };
+    crate::tui::app::update(
+        &mut app,
+        crate::tui::app::Msg::Key(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::SHIFT)),
+    );
+    typ(&mut app, "Checkout 502s");
+    assert_eq!(
+        ctrl(&mut app, 'r'),
+        vec![Command::Suggest {
+            title: "Checkout 502s".into(),
+            service: String::new()
+        }]
+    );
+    let s = crate::model::wire::Suggestion {
+        rule: Some("checkout".into()),
+        severity: Severity::Sev1,
+        service: "payments".into(),
+        runbook: None,
+        tags: vec!["revenue".into()],
+        page: vec![],
+    };
+    crate::tui::app::update(&mut app, crate::tui::app::Msg::Suggested(Ok(s)));
+    assert!(ctrl(&mut app, 'y').is_empty());
+    let cmds = key(&mut app, KeyCode::Enter);
+    let Some(Command::Send(w)) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    let WriteOp::Declare { body } = &w.op else {
+        panic!("{:?}", w.op)
+    };
+    assert_eq!(body.severity, Severity::Sev1);
+    assert_eq!(body.service, "payments");
+    assert_eq!(body.tags, vec!["revenue".to_string()]);
+}
