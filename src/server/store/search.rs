@@ -65,11 +65,17 @@ fn append_capped(col: &mut String, add: &str) {
 /// are new (the rest were indexed before).
 pub fn index(tx: &Transaction<'_>, d: &IncidentDetail, known_seq: u64) -> Result<()> {
     let id = d.incident.id.0 as i64;
-    let old: Option<(String, String)> = tx
-        .prepare_cached("SELECT alerts, notes FROM incident_search WHERE rowid = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+    type Row = (String, String, String, String, String);
+    let old: Option<Row> = tx
+        .prepare_cached(
+            "SELECT title, summary, service, alerts, notes FROM incident_search WHERE rowid = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
         .optional()?;
-    let (mut alerts, mut notes) = old.unwrap_or_default();
+    let was = old.clone();
+    let (_, _, _, mut alerts, mut notes) = old.unwrap_or_default();
     for e in d.timeline.iter().filter(|e| e.seq > known_seq) {
         match &e.kind {
             EventKind::AlertReceived {
@@ -86,9 +92,16 @@ pub fn index(tx: &Transaction<'_>, d: &IncidentDetail, known_seq: u64) -> Result
             _ => {}
         }
     }
+    let i = &d.incident;
+    // Re-indexing costs the whole row's text: skip it when nothing indexed
+    // changed (most writes to a long incident, whose notes are at the cap).
+    if let Some((t, su, se, a, n)) = &was
+        && (t, su, se, a, n) == (&i.title, &i.summary, &i.service, &alerts, &notes)
+    {
+        return Ok(());
+    }
     tx.prepare_cached("DELETE FROM incident_search WHERE rowid = ?1")?
         .execute([id])?;
-    let i = &d.incident;
     tx.prepare_cached(
         "INSERT INTO incident_search (rowid, title, summary, service, alerts, notes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
