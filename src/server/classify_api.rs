@@ -40,18 +40,11 @@ pub async fn classify(
             "title is at most {MAX_TITLE} and service {MAX_SHORT} characters"
         )));
     }
-    let class = app.classifier.classify(&Signal {
+    let class: Suggestion = app.classifier.classify(&Signal {
         title,
         service: service.clone(),
         services: usize::from(service.is_some()),
         ..Signal::default()
     });
-    Ok(Json(Suggestion {
-        rule: class.rule,
-        severity: class.severity,
-        service: class.service,
-        runbook: class.runbook,
-        tags: class.tags,
-        page: class.page,
-    }))
+    Ok(Json(class))
 }

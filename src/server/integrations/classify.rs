@@ -120,16 +120,9 @@ pub struct Signal {
     pub services: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Class {
-    /// The rule that matched, by name; `None`: the defaults.
-    pub rule: Option<String>,
-    pub severity: Severity,
-    pub service: String,
-    pub runbook: Option<String>,
-    pub tags: Vec<String>,
-    pub page: Vec<String>,
-}
+/// What the rules set: the same shape the API suggests by
+/// (`GET /classify`), so the two never drift apart.
+pub use crate::model::wire::Suggestion as Class;
 
 impl Classifier {
     /// `[[rules]]` then the older `[[alertmanager.rules]]`.
