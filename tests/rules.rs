@@ -111,6 +111,7 @@ async fn the_rules_suggest_for_a_declaration_by_hand_and_change_nothing() {
     )
     .unwrap();
     let server = warroom::server::start(warroom::server::ServerOptions {
+        actions: Vec::new(),
         limits: Default::default(),
         listen: "127.0.0.1:0".parse().unwrap(),
         db: warroom::server::DbLocation::File(dir.path().join("db")),

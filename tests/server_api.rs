@@ -592,6 +592,7 @@ async fn a_restarted_server_has_every_acknowledged_write() {
     server.stop().await;
 
     let again = warroom::server::start(warroom::server::ServerOptions {
+        actions: Vec::new(),
         limits: Default::default(),
         listen: "127.0.0.1:0".parse().unwrap(),
         db: warroom::server::DbLocation::File(TestServer::db_path(&dir)),

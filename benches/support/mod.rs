@@ -42,6 +42,7 @@ pub fn seed_incidents(s: &Store, n: usize) {
 
 pub async fn start(db: &std::path::Path) -> (RunningServer, String) {
     let srv = server::start(ServerOptions {
+        actions: Vec::new(),
         listen: "127.0.0.1:0".parse().unwrap(),
         db: DbLocation::File(db.to_path_buf()),
         runbooks: RunbookSet::default(),

@@ -78,8 +78,11 @@ fn clean_checklists(cs: &mut [Checklist]) {
     for c in cs {
         for it in &mut c.items {
             clean_in_place(&mut it.text, false);
-            if let Some(b) = it.done_by.as_mut() {
-                clean_in_place(b, false);
+            for t in [it.done_by.as_mut(), it.action.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                clean_in_place(t, false);
             }
         }
     }
@@ -126,6 +129,28 @@ pub fn clean_event(e: &mut TimelineEvent) {
             EventKind::Automation { rule, text } => {
                 clean_in_place(rule, false);
                 clean_in_place(text, true);
+            }
+            EventKind::ActionStarted {
+                action,
+                item,
+                command,
+                ..
+            } => {
+                for t in [action, item, command] {
+                    clean_in_place(t, false);
+                }
+            }
+            EventKind::ActionFinished {
+                action,
+                item,
+                output,
+                ..
+            } => {
+                clean_in_place(action, false);
+                clean_in_place(item, false);
+                // A program's output: terminal escapes in it are the classic
+                // way to take over an IC's terminal.
+                clean_in_place(output, true);
             }
         }
     }

@@ -57,6 +57,7 @@ pub async fn embedded(db: DbLocation, demo: bool, label: &str) -> Result<Connect
         DbLocation::Memory => format!("demo-{}", std::process::id()),
     };
     let srv = server::start(ServerOptions {
+        actions: Vec::new(),
         limits: Default::default(),
         listen: "127.0.0.1:0".parse().expect("valid"),
         db,

@@ -41,6 +41,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         db
     };
     let runbooks = load_runbooks(file.runbooks.as_deref())?;
+    server::actions::check_runbooks(&file.actions, &runbooks)?;
     file.limits.check()?;
     let fds = server::listener::raise_fd_limit();
     let limits = file.limits.fitted(fds);
@@ -67,6 +68,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     let rt = super::runtime()?;
     rt.block_on(async move {
         let mut running = server::start(ServerOptions {
+            actions: file.actions.clone(),
             listen,
             db: db.clone(),
             runbooks,

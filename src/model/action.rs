@@ -104,6 +104,11 @@ pub enum Action {
         rule: String,
         text: String,
     },
+    /// The server starts the runbook action of a checklist item (a
+    /// commander's request): recorded before anything runs.
+    StartRunbookAction(super::runbook_action::ActionStart),
+    /// How a runbook action ended, recorded as the commander who started it.
+    FinishRunbookAction(Box<super::runbook_action::ActionEnd>),
 }
 
 /// How far a client clock may run ahead of the server's before its
@@ -280,6 +285,8 @@ fn plan(
             check_text("text", &text, MAX_TEXT)?;
             Ok(vec![EventKind::Automation { rule, text }])
         }
+        Action::StartRunbookAction(start) => super::runbook_action::start(detail, start),
+        Action::FinishRunbookAction(end) => super::runbook_action::finish(detail, *end, actor, now),
     }
 }
 

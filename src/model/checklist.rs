@@ -58,6 +58,10 @@ pub struct ChecklistItem {
     pub done_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_at: Option<DateTime<Utc>>,
+    /// The runbook action this item runs (`x` in the console), by its name
+    /// in the server config's `[[actions]]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
 }
 
 impl ChecklistItem {
@@ -66,6 +70,7 @@ impl ChecklistItem {
             text: text.into(),
             done_by: None,
             done_at: None,
+            action: None,
         }
     }
 

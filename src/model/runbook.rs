@@ -1,6 +1,8 @@
 //! Runbook templates: the checklists an incident starts with, per phase.
 //! Templates are TOML; a generic one is compiled in and teams add their own
-//! from a runbooks folder, optionally matched to services.
+//! from a runbooks folder, optionally matched to services. An item is a
+//! line of text, or a table that also names a runbook action from the
+//! server config (`{ text = "Restart checkout", action = "restart" }`).
 
 use serde::Deserialize;
 
@@ -17,15 +19,57 @@ pub struct Runbook {
     #[serde(default)]
     pub services: Vec<String>,
     #[serde(default)]
-    pub investigation: Vec<String>,
+    pub investigation: Vec<RunbookItem>,
     #[serde(default)]
-    pub containment: Vec<String>,
+    pub containment: Vec<RunbookItem>,
     #[serde(default)]
-    pub resolution: Vec<String>,
+    pub resolution: Vec<RunbookItem>,
     #[serde(default)]
-    pub verification: Vec<String>,
+    pub verification: Vec<RunbookItem>,
     #[serde(default, rename = "post-incident")]
-    pub post_incident: Vec<String>,
+    pub post_incident: Vec<RunbookItem>,
+}
+
+/// One checklist item of a template: its text, and the action it runs
+/// when it has one.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a string, or a table `{ text = \"…\", action = \"…\" }`"
+)]
+pub enum RunbookItem {
+    Text(String),
+    WithAction(ActionItem),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionItem {
+    pub text: String,
+    /// The name of an action in the server config's `[[actions]]`.
+    pub action: String,
+}
+
+impl RunbookItem {
+    pub fn text(&self) -> &str {
+        match self {
+            Self::Text(t) => t,
+            Self::WithAction(a) => &a.text,
+        }
+    }
+
+    pub fn action(&self) -> Option<&str> {
+        match self {
+            Self::Text(_) => None,
+            Self::WithAction(a) => Some(&a.action),
+        }
+    }
+}
+
+impl From<&str> for RunbookItem {
+    fn from(t: &str) -> Self {
+        Self::Text(t.to_string())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +94,7 @@ impl Runbook {
         Ok(rb)
     }
 
-    pub fn items(&self, phase: Phase) -> &[String] {
+    pub fn items(&self, phase: Phase) -> &[RunbookItem] {
         match phase {
             Phase::Investigation => &self.investigation,
             Phase::Containment => &self.containment,
@@ -66,7 +110,14 @@ impl Runbook {
             .into_iter()
             .map(|phase| Checklist {
                 phase,
-                items: self.items(phase).iter().map(ChecklistItem::new).collect(),
+                items: self
+                    .items(phase)
+                    .iter()
+                    .map(|i| ChecklistItem {
+                        action: i.action().map(str::to_string),
+                        ..ChecklistItem::new(i.text())
+                    })
+                    .collect(),
             })
             .collect()
     }
@@ -113,6 +164,21 @@ impl RunbookSet {
             .unwrap_or(&self.default)
     }
 
+    /// Every action a template names, with the template and item, for
+    /// checking them against the server's `[[actions]]` at start.
+    pub fn named_actions(&self) -> Vec<(&str, &str, &str)> {
+        std::iter::once(&self.default)
+            .chain(&self.extra)
+            .flat_map(|r| {
+                Phase::ALL.into_iter().flat_map(move |p| {
+                    r.items(p)
+                        .iter()
+                        .filter_map(move |i| i.action().map(|a| (r.name.as_str(), i.text(), a)))
+                })
+            })
+            .collect()
+    }
+
     pub fn names(&self) -> Vec<&str> {
         std::iter::once(&self.default)
             .chain(&self.extra)
@@ -144,6 +210,32 @@ mod tests {
         let set = RunbookSet::default().with(rb);
         assert_eq!(set.for_service("Postgres").name, "db");
         assert_eq!(set.for_service("checkout").name, "default");
+    }
+
+    #[test]
+    fn an_item_may_name_an_action_and_its_checklist_item_carries_it() {
+        let rb = Runbook::parse(
+            "t",
+            "name = \"db\"\ncontainment = [\"Page the DBA\", \
+             { text = \"Fail over\", action = \"failover\" }]",
+        )
+        .unwrap();
+        let lists = rb.checklists();
+        let c = lists
+            .iter()
+            .find(|c| c.phase == Phase::Containment)
+            .unwrap();
+        assert_eq!(c.items[0].action, None);
+        assert_eq!(c.items[1].text, "Fail over");
+        assert_eq!(c.items[1].action.as_deref(), Some("failover"));
+        let set = RunbookSet::default().with(rb);
+        assert_eq!(set.named_actions(), vec![("db", "Fail over", "failover")]);
+        let e = Runbook::parse(
+            "t",
+            "name = \"x\"\ncontainment = [{ text = \"a\", acton = \"b\" }]",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("action = "), "{e}");
     }
 
     #[test]

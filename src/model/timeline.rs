@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Phase, ResponderState, Role, Severity, Status};
+use super::{ActionOutcome, Phase, ResponderState, Role, Severity, Status};
 
 /// One entry of an incident's append-only timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +79,28 @@ pub enum EventKind {
         rule: String,
         text: String,
     },
+    /// A runbook action began on the server, started by the event's author.
+    ActionStarted {
+        action: String,
+        phase: Phase,
+        item: String,
+        /// What ran, as the confirmation showed it.
+        command: String,
+        run: u64,
+    },
+    /// A runbook action ended.
+    ActionFinished {
+        action: String,
+        phase: Phase,
+        item: String,
+        outcome: ActionOutcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i32>,
+        duration_ms: u64,
+        /// The end of its output (at most `MAX_TAIL_CHARS`).
+        output: String,
+        run: u64,
+    },
 }
 
 impl TimelineEvent {
@@ -138,6 +160,25 @@ impl EventKind {
                 }
             }
             Self::Automation { rule, text } => format!("{text} (rule: {rule})"),
+            Self::ActionStarted {
+                action, command, ..
+            } => format!("action {action} started: {command}"),
+            Self::ActionFinished {
+                action,
+                outcome,
+                exit_code,
+                duration_ms,
+                output,
+                ..
+            } => {
+                let code = exit_code.map(|c| format!("exit {c}, ")).unwrap_or_default();
+                let secs = *duration_ms as f64 / 1000.0;
+                let last = output.lines().rev().find(|l| !l.trim().is_empty());
+                match last {
+                    Some(l) => format!("action {action} {outcome} ({code}{secs:.1}s): {l}"),
+                    None => format!("action {action} {outcome} ({code}{secs:.1}s)"),
+                }
+            }
         }
     }
 
@@ -155,6 +196,7 @@ impl EventKind {
             Self::StakeholderUpdate { .. } => "update",
             Self::AlertReceived { .. } => "alert",
             Self::Automation { .. } => "auto",
+            Self::ActionStarted { .. } | Self::ActionFinished { .. } => "action",
         }
     }
 }

@@ -31,6 +31,9 @@ pub struct ServerFileConfig {
     /// Reminders and escalation (`[automation]`).
     #[serde(default)]
     pub automation: super::automation::AutomationConfig,
+    /// Runbook actions (`[[actions]]`): what checklist items may run.
+    #[serde(default)]
+    pub actions: Vec<super::actions::ActionDef>,
 }
 
 impl ServerFileConfig {
@@ -58,6 +61,8 @@ impl ServerFileConfig {
         c.automation
             .check()
             .map_err(|e| format!("{}: [automation] {e}", path.display()))?;
+        super::actions::check_all(&c.actions)
+            .map_err(|e| format!("{}: [[actions]] {e}", path.display()))?;
         Ok(c)
     }
 }

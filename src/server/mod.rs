@@ -1,6 +1,8 @@
 //! The reference incident API server (`warroom serve`), also run in-process
 //! as the console's embedded backend.
 
+pub mod actions;
+mod actions_api;
 mod api;
 pub mod auth;
 pub mod automation;
@@ -56,6 +58,8 @@ pub struct AppState {
     /// Notification targets, and the bell that wakes their worker.
     pub notify: Arc<notify::NotifyConfig>,
     pub notify_wake: Arc<tokio::sync::Notify>,
+    /// Runbook actions (`[[actions]]`) and their runs.
+    pub actions: Arc<actions::Actions>,
 }
 
 /// Runs a store call on tokio's blocking threads: SQLite work (and its
@@ -137,6 +141,12 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/incidents/{id}/updates",
             post(incident_write::write::<incident_write::UpdateBody>),
+        )
+        .route("/incidents/{id}/actions", post(actions_api::start))
+        .route("/incidents/{id}/actions/preview", get(actions_api::preview))
+        .route(
+            "/incidents/{id}/actions/runs/{run}",
+            get(actions_api::output),
         )
         .route("/changes", get(api::changes))
         .route("/whoami", get(api::whoami))
@@ -254,6 +264,8 @@ pub struct ServerOptions {
     pub policy: crate::model::Policy,
     pub notify: notify::NotifyConfig,
     pub automation: automation::AutomationConfig,
+    /// Runbook actions (`[[actions]]`), checked.
+    pub actions: Vec<actions::ActionDef>,
     /// Seed the demo outage and keep it live.
     pub demo: bool,
     pub limits: listener::Limits,
@@ -341,6 +353,7 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         policy: Arc::new(opts.policy),
         notify: Arc::new(opts.notify),
         notify_wake: Arc::default(),
+        actions: Arc::new(actions::Actions::new(opts.actions)),
     };
     notify::worker::spawn(
         store.clone(),

@@ -12,6 +12,14 @@ use warroom::model::ActorRole;
 use warroom::model::RunbookSet;
 use warroom::server::{self, AuthConfig, DbLocation, RunningServer, ServerOptions};
 
+/// What a test server may be started with beyond the defaults.
+#[derive(Default)]
+struct Extras {
+    notify: server::notify::NotifyConfig,
+    runbooks: RunbookSet,
+    actions: Vec<server::actions::ActionDef>,
+}
+
 pub struct TestServer {
     pub server: RunningServer,
     pub dir: tempfile::TempDir,
@@ -35,25 +43,51 @@ impl TestServer {
         dir: tempfile::TempDir,
         limits: server::listener::Limits,
     ) -> TestServer {
-        Self::start_full(dir, limits, Default::default()).await
+        Self::start_full(dir, limits, Extras::default()).await
     }
 
     /// With notification targets.
     pub async fn start_notifying(notify: server::notify::NotifyConfig) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
-        Self::start_full(dir, Default::default(), notify).await
+        let extras = Extras {
+            notify,
+            ..Extras::default()
+        };
+        Self::start_full(dir, Default::default(), extras).await
+    }
+
+    /// With runbook templates and the actions their items run.
+    pub async fn start_with_actions(
+        runbooks: RunbookSet,
+        actions: Vec<server::actions::ActionDef>,
+    ) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        server::actions::check_all(&actions).unwrap();
+        server::actions::check_runbooks(&actions, &runbooks).unwrap();
+        let extras = Extras {
+            runbooks,
+            actions,
+            ..Extras::default()
+        };
+        Self::start_full(dir, Default::default(), extras).await
     }
 
     async fn start_full(
         dir: tempfile::TempDir,
         limits: server::listener::Limits,
-        notify: server::notify::NotifyConfig,
+        extras: Extras,
     ) -> TestServer {
+        let Extras {
+            notify,
+            runbooks,
+            actions,
+        } = extras;
         let server = server::start(ServerOptions {
+            actions,
             limits,
             listen: "127.0.0.1:0".parse().unwrap(),
             db: DbLocation::File(Self::db_path(&dir)),
-            runbooks: RunbookSet::default(),
+            runbooks,
             auth: AuthConfig::tokens_only(),
             classifier: Default::default(),
             policy: Default::default(),

@@ -5,19 +5,14 @@
 //! write answers, so a record costs a few hundred bytes.
 
 use chrono::Utc;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{Result, StoreError, Stored};
 
 pub const KEEP: chrono::Duration = chrono::Duration::hours(24);
 pub const MAX_PER_PRINCIPAL: i64 = 10_000;
 
-pub fn find(
-    tx: &Transaction<'_>,
-    principal: &str,
-    key: &str,
-    req_hash: &str,
-) -> Result<Option<Stored>> {
+pub fn find(tx: &Connection, principal: &str, key: &str, req_hash: &str) -> Result<Option<Stored>> {
     let prior: Option<(String, u16, String)> = tx
         .prepare_cached(
             "SELECT request_hash, status, body FROM idempotency WHERE principal = ?1 AND key = ?2",

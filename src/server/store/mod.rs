@@ -231,6 +231,13 @@ impl Store {
         })
     }
 
+    /// The stored answer of a keyed write that was already made, read
+    /// before a write with side effects outside the database (a runbook
+    /// action) decides anything.
+    pub fn replay(&self, principal: &str, key: &str, req_hash: &str) -> Result<Option<Stored>> {
+        self.read(|c| idempotency::find(c, principal, key, req_hash))
+    }
+
     /// Folds the WAL into the database file (for measuring its size, and
     /// before a file-level backup).
     pub fn checkpoint(&self) -> Result<()> {

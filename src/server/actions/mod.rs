@@ -1,0 +1,101 @@
+//! Runbook actions: the common fixes (restart, roll back, fail over, flush
+//! a cache) one confirmed keystroke away, run by the server and recorded.
+//!
+//! - [`config`]: `[[actions]]`, the allowlist: a program by absolute path
+//!   with fixed arguments, or an HTTP request; a timeout each.
+//! - [`template`]: the placeholders, filled only from incident fields.
+//! - [`plan`]: what would run for one incident, exactly, and its digest.
+//! - [`runs`]: what is running, its bounded live output, one run per
+//!   action and incident at a time.
+//! - [`exec`]: running it (process group, timeout, output read in lines).
+//!
+//! The API (`server/actions_api.rs`) records the start on the timeline,
+//! runs the plan in a task and records the end (and ticks the item on
+//! success when the action says so).
+
+pub mod config;
+pub mod exec;
+pub mod plan;
+pub mod runs;
+pub mod template;
+
+pub use config::{ActionDef, HttpDef, check_all};
+
+use crate::model::runbook_action::ActionPreview;
+use crate::model::{DomainError, IncidentDetail, Phase};
+
+/// The server's actions and its runs.
+#[derive(Default)]
+pub struct Actions {
+    pub defs: Vec<ActionDef>,
+    pub runs: runs::Runs,
+}
+
+/// An item's action, planned for the incident as it is.
+pub struct Planned<'a> {
+    pub def: &'a ActionDef,
+    pub item: String,
+    pub plan: plan::Plan,
+    pub preview: ActionPreview,
+}
+
+impl Actions {
+    pub fn new(defs: Vec<ActionDef>) -> Self {
+        Self {
+            defs,
+            runs: runs::Runs::default(),
+        }
+    }
+
+    /// What the item's action would run on this incident now, or why it
+    /// cannot run.
+    pub fn plan(
+        &self,
+        d: &IncidentDetail,
+        phase: Phase,
+        item: usize,
+    ) -> Result<Planned<'_>, DomainError> {
+        let it = d
+            .checklists
+            .iter()
+            .find(|c| c.phase == phase)
+            .and_then(|c| c.items.get(item))
+            .ok_or_else(|| {
+                DomainError::Invalid(format!("there is no item {item} in the {phase} checklist"))
+            })?;
+        let name = it
+            .action
+            .as_deref()
+            .ok_or_else(|| DomainError::Invalid(format!("`{}` has no action to run", it.text)))?;
+        let def = self.defs.iter().find(|a| a.name == name).ok_or_else(|| {
+            DomainError::Conflict(format!(
+                "the action `{name}` is not in this server's [[actions]] (any more); nothing runs"
+            ))
+        })?;
+        let plan = plan::Plan::build(def, &d.incident).map_err(DomainError::Invalid)?;
+        let mut preview = plan::preview(def, &it.text, &plan);
+        preview.running = self.runs.running(d.incident.id, name);
+        Ok(Planned {
+            def,
+            item: it.text.clone(),
+            plan,
+            preview,
+        })
+    }
+}
+
+/// Every action a runbook names must be in `[[actions]]`: a template that
+/// names a missing one would offer the IC a key that can never work.
+pub fn check_runbooks(
+    defs: &[ActionDef],
+    runbooks: &crate::model::RunbookSet,
+) -> Result<(), String> {
+    for (rb, item, action) in runbooks.named_actions() {
+        if !defs.iter().any(|d| d.name == action) {
+            return Err(format!(
+                "runbook `{rb}`, item `{item}`: the action `{action}` is not in [[actions]]"
+            ));
+        }
+    }
+    Ok(())
+}
