@@ -147,6 +147,24 @@ pub trait ReadBackend: Send + Sync {
     ) -> BoxFuture<'_, Result<crate::model::wire::Suggestion, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("classification rules".into())) })
     }
+    /// What a checklist item's runbook action would run (commanders).
+    fn action_preview(
+        &self,
+        _id: IncidentId,
+        _phase: crate::model::Phase,
+        _item: usize,
+    ) -> BoxFuture<'_, Result<crate::model::runbook_action::ActionPreview, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("runbook actions".into())) })
+    }
+    /// A run's output after line `after`, waiting on the server for more.
+    fn action_run(
+        &self,
+        _id: IncidentId,
+        _run: u64,
+        _after: u64,
+    ) -> BoxFuture<'_, Result<crate::model::runbook_action::RunOutput, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("runbook actions".into())) })
+    }
     /// The notifications an incident caused and how each went.
     fn deliveries(
         &self,
@@ -171,6 +189,16 @@ pub trait WriteBackend: Send + Sync {
     /// The request a write becomes, for `--dry-run` (the token is never in it).
     fn plan(&self, w: &Write) -> Result<PlannedRequest, ClientError>;
     fn send<'a>(&'a self, w: &'a Write) -> BoxFuture<'a, Result<Option<WriteAnswer>, ClientError>>;
+    /// Starts a checklist item's runbook action. Sent once, at once: it
+    /// never goes through the outbox.
+    fn run_action<'a>(
+        &'a self,
+        _id: IncidentId,
+        _req: &'a crate::model::runbook_action::RunActionRequest,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<crate::model::runbook_action::RunStarted, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("runbook actions".into())) })
+    }
 }
 
 /// The read side of a backend: all a wallboard gets. It has no way to write.
@@ -279,6 +307,24 @@ impl Reader {
         self.0.deliveries(id).await
     }
 
+    pub async fn action_preview(
+        &self,
+        id: IncidentId,
+        phase: crate::model::Phase,
+        item: usize,
+    ) -> Result<crate::model::runbook_action::ActionPreview, ClientError> {
+        self.0.action_preview(id, phase, item).await
+    }
+
+    pub async fn action_run(
+        &self,
+        id: IncidentId,
+        run: u64,
+        after: u64,
+    ) -> Result<crate::model::runbook_action::RunOutput, ClientError> {
+        self.0.action_run(id, run, after).await
+    }
+
     pub async fn recent_closed(&self, limit: usize) -> Result<Vec<Incident>, ClientError> {
         self.0.recent_closed(limit).await
     }
@@ -303,6 +349,15 @@ impl Writer {
     /// Sends one write with its idempotency key.
     pub async fn send(&self, w: &Write) -> Result<Option<WriteAnswer>, ClientError> {
         self.0.send(w).await
+    }
+
+    pub async fn run_action(
+        &self,
+        id: IncidentId,
+        req: &crate::model::runbook_action::RunActionRequest,
+        key: &str,
+    ) -> Result<crate::model::runbook_action::RunStarted, ClientError> {
+        self.0.run_action(id, req, key).await
     }
 }
 

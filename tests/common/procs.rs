@@ -23,9 +23,18 @@ pub struct ServerProc {
 
 impl ServerProc {
     pub fn start(port: u16, db: &Path) -> ServerProc {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
-            .arg(db)
+        Self::start_with(port, db, None)
+    }
+
+    /// With a server config file (`--config`).
+    pub fn start_with(port: u16, db: &Path, config: Option<&Path>) -> ServerProc {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+            .arg(db);
+        if let Some(c) = config {
+            cmd.arg("--config").arg(c);
+        }
+        let mut child = cmd
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -21,6 +21,7 @@ struct FollowUps {
 }
 use crate::text::one_line;
 
+mod actions;
 mod writes;
 
 pub struct WarroomBackend {
@@ -388,6 +389,24 @@ impl ReadBackend for WarroomBackend {
         .boxed()
     }
 
+    fn action_preview(
+        &self,
+        id: IncidentId,
+        phase: crate::model::Phase,
+        item: usize,
+    ) -> BoxFuture<'_, Result<crate::model::runbook_action::ActionPreview, ClientError>> {
+        self.preview_action(id, phase, item).boxed()
+    }
+
+    fn action_run(
+        &self,
+        id: IncidentId,
+        run: u64,
+        after: u64,
+    ) -> BoxFuture<'_, Result<crate::model::runbook_action::RunOutput, ClientError>> {
+        self.run_output(id, run, after).boxed()
+    }
+
     fn deliveries(
         &self,
         id: IncidentId,
@@ -480,6 +499,15 @@ impl WriteBackend for WarroomBackend {
 
     fn send<'a>(&'a self, w: &'a Write) -> BoxFuture<'a, Result<Option<WriteAnswer>, ClientError>> {
         self.send_write(w).boxed()
+    }
+
+    fn run_action<'a>(
+        &'a self,
+        id: IncidentId,
+        req: &'a crate::model::runbook_action::RunActionRequest,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<crate::model::runbook_action::RunStarted, ClientError>> {
+        self.start_action(id, req, key).boxed()
     }
 }
 

@@ -28,6 +28,7 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
         Act::SevUp => sev_up(app, inc),
         Act::SevDown => sev_down(app, inc),
         Act::Toggle => toggle(app, inc),
+        Act::RunAction => super::runbook_run::open(app, inc),
         Act::Note | Act::Update => editor(app, inc, act),
         Act::Join | Act::TakeCommand => join_or_command(app, inc, act),
         Act::Resolve => resolve(app, inc),

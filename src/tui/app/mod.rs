@@ -20,6 +20,7 @@ pub mod outcome;
 mod overlay;
 pub mod overlay_keys;
 pub mod palette;
+pub mod runbook_run;
 pub mod similar;
 pub mod stats;
 pub mod update;
@@ -79,6 +80,24 @@ pub enum Msg {
     Deliveries(
         IncidentId,
         Result<Vec<crate::model::wire::DeliveryInfo>, ClientError>,
+    ),
+    /// What a checklist item's runbook action would run.
+    ActionPreview {
+        id: IncidentId,
+        phase: crate::model::Phase,
+        item: usize,
+        r: Result<crate::model::runbook_action::ActionPreview, ClientError>,
+    },
+    /// The answer to starting a runbook action.
+    ActionStarted(
+        IncidentId,
+        Result<crate::model::runbook_action::RunStarted, ClientError>,
+    ),
+    /// More of a run's output (incident, run).
+    RunOutput(
+        IncidentId,
+        u64,
+        Result<crate::model::runbook_action::RunOutput, ClientError>,
     ),
     /// The server's working agreements (update cadence).
     Policy(Result<crate::model::Policy, ClientError>),
@@ -148,6 +167,24 @@ pub enum Command {
     },
     /// Read response metrics over a window (`90d`, `all`…).
     FetchStats(String),
+    /// Ask what a checklist item's runbook action would run.
+    FetchActionPreview {
+        id: IncidentId,
+        phase: crate::model::Phase,
+        item: usize,
+    },
+    /// Start a runbook action, now (never through the outbox).
+    StartAction {
+        id: IncidentId,
+        req: crate::model::runbook_action::RunActionRequest,
+        key: String,
+    },
+    /// Read a run's output after line `after` (the server waits for more).
+    FollowRun {
+        id: IncidentId,
+        run: u64,
+        after: u64,
+    },
     Quit,
 }
 

@@ -48,6 +48,15 @@ pub fn model_action(act: Act, inc: &Incident, me: &str) -> Option<Action> {
             item: 0,
             done: true,
         }),
+        Act::RunAction => Some(Action::StartRunbookAction(
+            crate::model::runbook_action::ActionStart {
+                phase: inc.status.phase().unwrap_or(Phase::Investigation),
+                item: 0,
+                action: String::new(),
+                command: String::new(),
+                run: 0,
+            },
+        )),
         Act::Join => responder(ResponderAction::Join {
             handle: me.to_string(),
         }),
@@ -155,6 +164,7 @@ fn capability(caps: Capabilities, act: Act) -> Option<&'static str> {
         Act::Silence | Act::Silences => (caps.silence, "silence alerts"),
         Act::SevUp | Act::SevDown => (caps.severity, "change severity"),
         Act::Toggle => (caps.checklists, "keep checklists"),
+        Act::RunAction => (caps.checklists && caps.lifecycle, "run runbook actions"),
         Act::Note => (caps.notes, "take notes"),
         Act::Update => (caps.stakeholder_updates, "post stakeholder updates"),
         Act::Responder => (caps.responders, "page responders or assign roles"),

@@ -61,6 +61,8 @@ pub enum Overlay {
         cursor: usize,
     },
     Silence(SilenceForm),
+    /// `x`: a checklist item's runbook action, confirmed then followed.
+    Action(super::runbook_run::ActionView),
     /// `:silences`: `None` while loading.
     Silences {
         list: Option<Result<Vec<crate::client::SilenceInfo>, String>>,

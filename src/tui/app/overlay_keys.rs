@@ -52,6 +52,7 @@ pub(super) fn overlay_key(app: &mut App, k: KeyEvent) -> Outcome {
             cmds
         }
         Overlay::Responder(f) => responder_key(app, f, k),
+        Overlay::Action(v) => super::runbook_run::key(app, v, k),
     };
     cmds.into()
 }

@@ -40,6 +40,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             move_by(app, by)
         }
         Msg::Restored(writes) => super::incoming::restored(app, writes),
+        Msg::ActionPreview { id, phase, item, r } => {
+            super::runbook_run::previewed(app, id, phase, item, r)
+        }
+        Msg::ActionStarted(id, r) => super::runbook_run::started(app, id, r),
+        Msg::RunOutput(id, run, r) => super::runbook_run::output(app, id, run, r),
         Msg::Paste(text) => paste(app, &text),
         Msg::Key(k) => key(app, k),
         answer => super::answers::answer(app, answer),

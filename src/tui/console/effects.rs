@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::client::outbox::Outbox;
 use crate::client::poller::Feed;
-use crate::client::{ClientError, Fetched, Reader, Write};
+use crate::client::{ClientError, Fetched, Reader, Write, Writer};
 use crate::model::{IncidentDetail, IncidentId};
 use crate::tui::app::{App, Command, Flash, Msg};
 use crate::tui::drafts::Drafts;
@@ -21,6 +21,8 @@ pub(super) struct Io {
     pub outbox: Arc<Outbox>,
     pub drafts: Drafts,
     pub reader: Reader,
+    /// For runbook actions, which are sent at once and never queued.
+    pub writer: Writer,
     pub write_tx: mpsc::Sender<Write>,
     pub wanted_tx: watch::Sender<Vec<IncidentId>>,
     pub inbox: mpsc::Sender<Msg>,
@@ -69,6 +71,13 @@ impl Io {
                     term.terminal.backend_mut(),
                     ratatui::crossterm::terminal::SetTitle(t)
                 );
+            }
+            Command::StartAction { id, req, key } => {
+                let (writer, tx) = (self.writer.clone(), self.inbox.clone());
+                tokio::spawn(async move {
+                    let r = writer.run_action(id, &req, &key).await;
+                    let _ = tx.send(Msg::ActionStarted(id, r)).await;
+                });
             }
             read => self.fetch(read),
         }
@@ -121,6 +130,15 @@ impl Io {
                     Msg::Closed(reader.recent_closed(n).await)
                 }
                 Command::FetchSilences => Msg::Silences(reader.silences().await),
+                Command::FetchActionPreview { id, phase, item } => Msg::ActionPreview {
+                    id,
+                    phase,
+                    item,
+                    r: reader.action_preview(id, phase, item).await,
+                },
+                Command::FollowRun { id, run, after } => {
+                    Msg::RunOutput(id, run, reader.action_run(id, run, after).await)
+                }
                 _ => return,
             };
             let _ = tx.send(msg).await;

@@ -110,7 +110,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
     let (write_tx, write_rx) = mpsc::channel(1024);
     let (deliv_tx, deliv_rx) = mpsc::channel(64);
     tokio::spawn(sender::run(
-        setup.writer,
+        setup.writer.clone(),
         outbox.clone(),
         write_rx,
         deliv_tx,
@@ -130,6 +130,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
             outbox,
             drafts,
             reader: setup.reader,
+            writer: setup.writer,
             write_tx,
             wanted_tx,
             inbox: inbox_tx,

@@ -151,6 +151,16 @@ pub const BINDINGS: &[Binding] = &[
         footer: true,
     },
     Binding {
+        keys: &[ch('x')],
+        label: "x",
+        act: Act::RunAction,
+        command: "run-action",
+        help: "run the checklist item's runbook action ▶ (shows what runs first)",
+        panes: &[Pane::Checklist],
+        writes: true,
+        footer: false,
+    },
+    Binding {
         keys: &[ch('i')],
         label: "i",
         act: Act::Note,

@@ -55,6 +55,10 @@ pub enum Dialog {
     Closed,
     #[strum(to_string = ":deliveries")]
     Deliveries,
+    #[strum(to_string = "run a runbook action (x), confirming")]
+    ActionConfirm,
+    #[strum(to_string = "a runbook action running")]
+    ActionRunning,
 }
 
 pub type Keys = &'static [(&'static str, &'static str)];
@@ -137,6 +141,12 @@ pub fn dialog_keys(d: Dialog) -> Keys {
         ],
         Dialog::Similar => &[("j/k", "select"), ("Enter", "open it"), ("Esc", "close")],
         Dialog::Deliveries => &[("j/k", "select"), ("r", "reload"), ("Esc", "close")],
+        Dialog::ActionConfirm => &[("y", "run it"), ("Esc/n", "cancel")],
+        Dialog::ActionRunning => &[
+            ("j/k", "scroll the output"),
+            ("G", "newest"),
+            ("Esc", "close (it keeps running)"),
+        ],
         Dialog::Closed => &[
             ("j/k", "select"),
             ("Enter", "open (read-only)"),

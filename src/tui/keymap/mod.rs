@@ -47,6 +47,7 @@ pub enum Act {
     SevUp,
     SevDown,
     Toggle,
+    RunAction,
     Note,
     Update,
     Responder,

@@ -18,6 +18,7 @@ mod panes;
 mod popup;
 mod reader;
 mod responder;
+mod runbook_run;
 mod silence;
 mod similar;
 mod stats;

@@ -59,6 +59,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             super::silence::list(theme, f, area, list.as_ref(), *cursor)
         }
         Some(Overlay::Outbox { cursor }) => super::outbox::draw(app, theme, f, area, *cursor),
+        Some(Overlay::Action(v)) => super::runbook_run::draw(theme, f, area, v),
     }
     if let Some(fl) = &app.flash {
         super::flash::draw(theme, f, area, fl);

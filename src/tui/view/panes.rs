@@ -291,7 +291,13 @@ pub fn checklist(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                 (Some(b), Some(t)) => format!(" {} {}", b, when(t, app.now, app.time_mode)),
                 _ => String::new(),
             };
-            let mark = if it.is_done() { "[x] " } else { "[ ] " };
+            // ▶: the item runs a runbook action (`x`).
+            let mark = match (it.is_done(), it.action.is_some()) {
+                (true, false) => "[x] ",
+                (false, false) => "[ ] ",
+                (true, true) => "[x]▶",
+                (false, true) => "[ ]▶",
+            };
             let style = if sel {
                 theme.style(Role::Selected)
             } else if it.is_done() {
