@@ -33,7 +33,7 @@ fn program(name: &str, path: &Path, args: &[&str], timeout: u64, tick: bool) -> 
 }
 
 /// The investigation checklist: item 0 restart, 1 hang, 2 fail, 3 slow,
-/// 4 purge (HTTP), 5 a plain item.
+/// 4 purge (HTTP), 5 a plain item, 6 loud.
 fn runbooks() -> RunbookSet {
     let rb = Runbook::parse(
         "test",
@@ -45,6 +45,7 @@ investigation = [
   { text = "Slow", action = "slow" },
   { text = "Purge the CDN", action = "purge" },
   "Look at the graphs",
+  { text = "Loud", action = "loud" },
 ]"#,
     )
     .unwrap();
@@ -79,7 +80,9 @@ async fn setup(sink: Option<String>) -> Setup {
         ),
     );
     let fail = script(d, "fail.sh", "echo 'cannot restart'\nexit 3");
-    let slow = script(d, "slow.sh", "/bin/sleep 2\necho done");
+    let slow = script(d, "slow.sh", "echo begun\n/bin/sleep 2\necho done");
+    // About 1.3 MB, far more than a pipe holds, then one last line.
+    let loud = script(d, "loud.sh", "/usr/bin/seq 1 200000\necho last");
     let mut actions = vec![
         program(
             "restart",
@@ -91,6 +94,7 @@ async fn setup(sink: Option<String>) -> Setup {
         program("hang", &hang, &[], 1, true),
         program("fail", &fail, &[], 10, true),
         program("slow", &slow, &["{service}"], 10, false),
+        program("loud", &loud, &[], 30, false),
     ];
     actions.push(ActionDef {
         name: "purge".into(),
@@ -320,6 +324,18 @@ async fn a_second_concurrent_run_is_refused_and_the_first_goes_on() {
     let digest = p["digest"].as_str().unwrap().to_string();
     let (s, first) = start(&srv, &id, 3, &digest, "k-slow-1").await;
     assert_eq!(s, 202, "{first}");
+    // Its output is there while it runs, not only at the end.
+    let (_, live) = srv
+        .get(
+            &format!(
+                "/incidents/{id}/actions/runs/{}?after=0&wait=10",
+                first["run"]
+            ),
+            &srv.commander,
+        )
+        .await;
+    assert_eq!(live["state"], "running", "{live}");
+    assert_eq!(live["lines"][0]["text"], "begun", "{live}");
     let (s, second) = start(&srv, &id, 3, &digest, "k-slow-2").await;
     assert_eq!(s, 409, "{second}");
     assert_eq!(second["error"]["code"], "already_running");
@@ -494,4 +510,35 @@ async fn an_http_action_reaches_its_target_with_the_secret_header_never_shown() 
     assert!(item_done(&srv, &id, 4).await);
     let all = timeline(&srv, &id).await;
     assert!(!serde_json::to_string(&all).unwrap().contains("SINK-SECRET"));
+}
+
+#[tokio::test]
+async fn a_program_that_prints_more_than_a_pipe_holds_runs_through_and_memory_stays_bounded() {
+    let Setup { srv, dir: _dir } = setup(None).await;
+    let id = srv.declare("Loud", "SEV4").await;
+    let (_, p) = preview(&srv, &id, 6, &srv.commander).await;
+    let (s, b) = start(&srv, &id, 6, p["digest"].as_str().unwrap(), "k-loud").await;
+    assert_eq!(s, 202, "{b}");
+    let run = b["run"].as_u64().unwrap();
+    let (_, end) = follow(&srv, &id, run).await;
+    assert_eq!(
+        end["state"],
+        json!({"ended": "succeeded"}),
+        "{}",
+        end["state"]
+    );
+    let (_, all) = srv
+        .get(
+            &format!("/incidents/{id}/actions/runs/{run}?after=0"),
+            &srv.commander,
+        )
+        .await;
+    let kept = all["lines"].as_array().unwrap();
+    assert_eq!(kept.len(), warroom::model::runbook_action::MAX_RUN_LINES);
+    assert_eq!(all["dropped"], 200_001 - kept.len() as u64);
+    assert_eq!(kept.last().unwrap()["text"], "last");
+    let fin = finished(&srv, &id, run).await;
+    let tail = fin["output"].as_str().unwrap();
+    assert!(tail.chars().count() <= warroom::model::runbook_action::MAX_TAIL_CHARS);
+    assert!(tail.ends_with("199999\n200000\nlast\n"), "{tail}");
 }

@@ -95,15 +95,26 @@ async fn program_run(
             e.await;
         }
     };
-    let both = async { tokio::join!(readers, readers_err) };
-    tokio::pin!(both);
-    let status = tokio::select! {
-        s = async {
-            let s = child.wait().await;
+    // The pipes are read while it runs: the output streams to whoever
+    // watches, and a program that prints more than a pipe holds is never
+    // blocked on a full pipe.
+    let run_all = async {
+        let mut both = std::pin::pin!(async { tokio::join!(readers, readers_err) });
+        let mut drained = false;
+        let status = loop {
+            tokio::select! {
+                s = child.wait() => break s,
+                _ = &mut both, if !drained => drained = true,
+            }
+        };
+        if !drained {
             // What it printed last still counts, within reason.
             let _ = tokio::time::timeout(DRAIN, &mut both).await;
-            s
-        } => Some(s),
+        }
+        status
+    };
+    let status = tokio::select! {
+        s = run_all => Some(s),
         _ = tokio::time::sleep(timeout) => None,
     };
     // Whatever it left running in its group goes with it.

@@ -158,7 +158,7 @@ pub const BINDINGS: &[Binding] = &[
         help: "run the checklist item's runbook action ▶ (shows what runs first)",
         panes: &[Pane::Checklist],
         writes: true,
-        footer: false,
+        footer: true,
     },
     Binding {
         keys: &[ch('i')],

@@ -95,7 +95,7 @@ fn confirm<'a>(theme: &Theme, p: &ActionPreview, w: usize) -> Vec<Line<'a>> {
     };
     l.push(Line::from(Span::styled(
         format!(
-            "   timeout {} s (then killed) · {tick} · start, end and output go on the timeline",
+            "   timeout {} s, then killed · {tick} · recorded on the timeline",
             p.timeout_seconds
         ),
         muted,
