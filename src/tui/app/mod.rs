@@ -381,6 +381,14 @@ impl App {
         self.board.details.get(&self.selected?)
     }
 
+    /// Whether the checklist item under the cursor runs something (`x`).
+    pub fn cursor_item_has_action(&self) -> bool {
+        self.selected_detail()
+            .and_then(|d| d.current_checklist())
+            .and_then(|l| l.items.get(self.checklist_cursor))
+            .is_some_and(|i| i.action.is_some())
+    }
+
     /// Position of the selection among the visible incidents.
     pub fn selected_index(&self) -> Option<usize> {
         let id = self.selected?;

@@ -155,7 +155,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "x",
         act: Act::RunAction,
         command: "run-action",
-        help: "run the checklist item's runbook action ▶ (shows what runs first)",
+        help: "run the item's runbook action ▶ (shows what will run first)",
         panes: &[Pane::Checklist],
         writes: true,
         footer: true,

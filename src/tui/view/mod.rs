@@ -30,7 +30,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
 use super::app::App;
-use super::keymap::{BINDINGS, Pane};
+use super::keymap::{Act, BINDINGS, Pane};
 use super::theme::{Role, Theme};
 
 /// Where each part of the console is on a screen of `area`: drawing and
@@ -226,6 +226,8 @@ fn footer(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let mut keys: Vec<_> = BINDINGS
         .iter()
         .filter(|b| b.footer && (b.panes.is_empty() || b.panes.contains(&app.focus)))
+        // `x` only where it would do something, so it does not push out `/`.
+        .filter(|b| b.act != Act::RunAction || app.cursor_item_has_action())
         .collect();
     keys.sort_by_key(|b| b.label != "?");
     let mut used: usize = spans.iter().map(|s| s.width()).sum();
@@ -277,6 +279,34 @@ mod tests {
             update(&mut app, Msg::Wheel(Pane::Timeline, -3));
             assert_eq!(app.timeline_back, 3, "{w}x{h}");
         }
+    }
+
+    fn footer_line(app: &crate::tui::app::App) -> String {
+        let theme = crate::tui::theme::Theme::load("default", None, false).unwrap();
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+        t.draw(|f| super::draw(app, &theme, f)).unwrap();
+        let buf = t.backend().buffer();
+        (0..120).map(|x| buf[(x, 29)].symbol()).collect()
+    }
+
+    #[test]
+    fn the_footer_offers_x_only_on_an_item_that_runs_something() {
+        let mut app = sample_app(120, 30);
+        app.focus = Pane::Checklist;
+        app.checklist_cursor = 0;
+        assert!(!footer_line(&app).contains("run-action"));
+        let id = app.selected.unwrap();
+        let d = app.board.details.get_mut(&id).unwrap();
+        let phase = d.incident.status.phase().unwrap();
+        let list = d.checklists.iter_mut().find(|c| c.phase == phase).unwrap();
+        list.items[0].action = Some("restart-api".into());
+        assert!(
+            footer_line(&app).contains("x run-action"),
+            "{}",
+            footer_line(&app)
+        );
+        app.checklist_cursor = 1;
+        assert!(!footer_line(&app).contains("run-action"));
     }
 
     #[test]
