@@ -94,10 +94,11 @@ fn confirm<'a>(theme: &Theme, p: &ActionPreview, w: usize) -> Vec<Line<'a>> {
         "the item stays as it is"
     };
     l.push(Line::from(Span::styled(
-        format!(
-            "   timeout {} s, then killed · {tick} · recorded on the timeline",
-            p.timeout_seconds
-        ),
+        format!("   timeout {} s, then killed · {tick}", p.timeout_seconds),
+        muted,
+    )));
+    l.push(Line::from(Span::styled(
+        "   its start, end and output's tail go on the timeline",
         muted,
     )));
     if let Some(run) = p.running {
