@@ -231,3 +231,86 @@ async fn a_hanging_target_slows_nothing_and_a_dead_one_is_given_up() {
     assert_eq!(s, 200);
     wait_for("the page in chat", || chat.got.lock().unwrap().len() >= 2).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn paging_a_person_tells_them_through_their_own_target_only() {
+    let dana = Sink::default();
+    let dana_url = start_sink(dana.clone()).await;
+    let erin = Sink::default();
+    let erin_url = start_sink(erin.clone()).await;
+    let channel = Sink::default();
+    let channel_url = start_sink(channel.clone()).await;
+    let cfg = config(json!([
+        {"name": "dana-pager", "kind": "webhook", "url": dana_url, "secret": SECRET,
+         "events": ["responder_paged"], "people": ["dana"]},
+        {"name": "erin-dm", "kind": "slack", "url": erin_url,
+         "events": ["responder_paged"], "people": ["erin"]},
+        {"name": "channel", "kind": "slack", "url": channel_url, "events": ["responder_paged"]},
+    ]));
+    let t = TestServer::start_notifying(cfg).await;
+    let id = t.declare("Checkout 502s", "SEV1").await;
+    let (s, b) = t
+        .post(
+            &format!("/incidents/{id}/responders"),
+            &t.commander,
+            json!({"action": "page", "handle": "dana", "role": "operations_lead"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    wait_for("dana's page", || !dana.got.lock().unwrap().is_empty()).await;
+    wait_for("the channel's line", || {
+        !channel.got.lock().unwrap().is_empty()
+    })
+    .await;
+    let (headers, body) = dana.got.lock().unwrap()[0].clone();
+    let sig = headers["x-warroom-signature"].to_str().unwrap().to_string();
+    let (ts, v1) = sig
+        .strip_prefix("t=")
+        .and_then(|r| r.split_once(",v1="))
+        .unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(format!("{ts}.").as_bytes());
+    mac.update(&body);
+    assert_eq!(hex::encode(mac.finalize().into_bytes()), v1);
+    let p: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(p["subject"], "responder_paged");
+    assert_eq!(p["paged"], "dana");
+    assert_eq!(p["incident"], id.as_str());
+    // Erin was not paged: her target heard nothing, and no delivery to it
+    // is queued.
+    let d = deliveries(&t, &id).await;
+    assert!(d.iter().all(|d| d["target"] != "erin-dm"), "{d:?}");
+    assert!(erin.got.lock().unwrap().is_empty());
+    // Now she is: only her own target and the channel hear it.
+    let (s, _) = t
+        .post(
+            &format!("/incidents/{id}/responders"),
+            &t.commander,
+            json!({"action": "page", "handle": "erin"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    wait_for("erin's page", || !erin.got.lock().unwrap().is_empty()).await;
+    wait_for("the channel's second line", || {
+        channel.got.lock().unwrap().len() >= 2
+    })
+    .await;
+    let msg: Value = serde_json::from_slice(&erin.got.lock().unwrap()[0].1).unwrap();
+    assert!(msg["text"].as_str().unwrap().contains("erin"), "{msg}");
+    assert_eq!(dana.got.lock().unwrap().len(), 1, "dana heard erin's page");
+}
+
+#[test]
+fn a_personal_target_must_listen_for_pages_and_name_real_handles() {
+    let bad: NotifyConfig = serde_json::from_value(json!({"targets": [
+        {"name": "dana", "kind": "slack", "url": "https://example.com/h", "events": ["declared"], "people": ["dana"]}
+    ]}))
+    .unwrap();
+    let e = bad.check().unwrap_err();
+    assert!(e.contains("`dana`") && e.contains("responder_paged"), "{e}");
+    let bad: NotifyConfig = serde_json::from_value(json!({"targets": [
+        {"name": "x", "kind": "slack", "url": "https://example.com/h", "events": ["responder_paged"], "people": ["  "]}
+    ]}))
+    .unwrap();
+    assert!(bad.check().unwrap_err().contains("not a handle"));
+}

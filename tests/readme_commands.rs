@@ -71,6 +71,57 @@ fn command_words(line: &str) -> Vec<String> {
         .collect()
 }
 
+/// The README's `toml` blocks.
+fn toml_blocks(md: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut cur: Option<String> = None;
+    for ev in Markdown::new(md) {
+        match ev {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) if &*lang == "toml" => {
+                cur = Some(String::new())
+            }
+            Event::End(TagEnd::CodeBlock) => blocks.extend(cur.take()),
+            Event::Text(t) => {
+                if let Some(c) = cur.as_mut() {
+                    c.push_str(&t)
+                }
+            }
+            _ => {}
+        }
+    }
+    blocks
+}
+
+/// Every server config sample in the README is one the server takes:
+/// it parses as `server.toml` (unknown keys are refused there), and its
+/// notification targets pass the checks the server runs at start.
+#[test]
+fn every_server_config_sample_in_the_readme_is_accepted() {
+    let blocks = toml_blocks(&readme());
+    let server_keys = [
+        "[[notify.targets]]",
+        "[[actions]]",
+        "[automation]",
+        "[policy]",
+        "[limits]",
+        "[[rules]]",
+    ];
+    let mut checked = 0;
+    for b in &blocks {
+        if let Err(e) = b.parse::<toml::Table>() {
+            panic!("a README toml block does not parse: {e}\n{b}");
+        }
+        if !server_keys.iter().any(|k| b.contains(k)) {
+            continue;
+        }
+        let c: warroom::server::config::ServerFileConfig =
+            toml::from_str(b).unwrap_or_else(|e| panic!("not a server.toml: {e}\n{b}"));
+        c.notify.check().unwrap_or_else(|e| panic!("{e}\n{b}"));
+        checked += 1;
+    }
+    assert!(checked >= 4, "only {checked} server config samples found");
+}
+
 #[test]
 fn every_warroom_line_in_the_readme_parses() {
     let lines = warroom_lines(&readme());

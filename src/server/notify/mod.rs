@@ -22,6 +22,8 @@ pub use sign::{SIGNATURE_HEADER, sign};
 
 /// At most this many targets: every event is checked against each.
 pub const MAX_TARGETS: usize = 20;
+/// At most this many people on one personal target.
+pub const MAX_PEOPLE: usize = 200;
 
 /// The event kinds a target can subscribe to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +94,11 @@ pub struct Target {
     /// Only incidents of these services (all when empty).
     #[serde(default)]
     pub services: Vec<String>,
+    /// A personal target (a person's own chat webhook, a bridge to their
+    /// pager): it hears `responder_paged` only when one of these handles
+    /// is paged. Empty: every page, as any other subject.
+    #[serde(default)]
+    pub people: Vec<String>,
 }
 
 impl fmt::Debug for Target {
@@ -101,15 +108,31 @@ impl fmt::Debug for Target {
             .field("kind", &self.kind)
             .field("url", &"<secret>")
             .field("events", &self.events)
+            .field("people", &self.people)
             .finish()
     }
 }
 
 impl Target {
-    fn wants(&self, subject: Subject, inc: &Incident) -> bool {
+    fn wants(&self, subject: Subject, inc: &Incident, e: &TimelineEvent) -> bool {
         self.events.contains(&subject)
             && (self.severities.is_empty() || self.severities.contains(&inc.severity))
             && (self.services.is_empty() || self.services.contains(&inc.service))
+            && (subject != Subject::ResponderPaged
+                || self.people.is_empty()
+                || paged(e).is_some_and(|h| self.people.iter().any(|p| p == h)))
+    }
+}
+
+/// Who a `responder_paged` event pages.
+fn paged(e: &TimelineEvent) -> Option<&str> {
+    match &e.kind {
+        EventKind::Responder {
+            handle,
+            state: ResponderState::Paged,
+            ..
+        } => Some(handle),
+        _ => None,
     }
 }
 
@@ -177,6 +200,26 @@ impl NotifyConfig {
                     "target `{n}`: events is empty, it would never be told anything"
                 ));
             }
+            if !t.people.is_empty() {
+                if t.people.len() > MAX_PEOPLE {
+                    return Err(format!("target `{n}`: at most {MAX_PEOPLE} people"));
+                }
+                if !t.events.contains(&Subject::ResponderPaged) {
+                    return Err(format!(
+                        "target `{n}`: people are told when they are paged; add \"responder_paged\" to events"
+                    ));
+                }
+                if let Some(bad) = t.people.iter().find(|p| {
+                    p.trim().is_empty()
+                        || p.chars().count() > 100
+                        || p.chars().any(char::is_control)
+                }) {
+                    return Err(format!(
+                        "target `{n}`: people: {:?} is not a handle (1 to 100 characters, no control characters)",
+                        crate::text::one_line(bad, 40)
+                    ));
+                }
+            }
             let secret = t.secret.as_deref().unwrap_or("");
             if t.kind == TargetKind::Webhook && secret.len() < 16 {
                 return Err(format!(
@@ -208,6 +251,9 @@ pub struct Payload {
     pub seq: u64,
     pub at: chrono::DateTime<chrono::Utc>,
     pub by: String,
+    /// Who was paged, for a `responder_paged` delivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paged: Option<String>,
 }
 
 impl Payload {
@@ -224,6 +270,7 @@ impl Payload {
             seq: e.seq,
             at: e.at,
             by: e.author.clone(),
+            paged: paged(e).map(str::to_string),
         }
     }
 
@@ -252,7 +299,7 @@ pub fn enqueue(
         let Some(subject) = Subject::of(&e.kind) else {
             continue;
         };
-        for t in cfg.targets.iter().filter(|t| t.wants(subject, inc)) {
+        for t in cfg.targets.iter().filter(|t| t.wants(subject, inc, e)) {
             let payload = Payload::new(subject, inc, e);
             super::store::queue_delivery(tx, inc.id, &t.name, &payload)?;
             n += 1;
