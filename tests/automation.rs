@@ -153,3 +153,161 @@ fn escalation_that_would_do_nothing_is_refused() {
     };
     assert!(cfg.check().unwrap_err().contains("does nothing"));
 }
+
+async fn responder(t: &TestServer, id: &str, body: Value) {
+    let (s, b) = t
+        .post(&format!("/incidents/{id}/responders"), &t.commander, body)
+        .await;
+    assert_eq!(s, 200, "{b}");
+}
+
+fn responders(d: &Value) -> Vec<(String, String)> {
+    d["responders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["handle"].as_str().unwrap().to_string(),
+                r["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unanswered_page_escalates_along_the_chain_once_per_page() {
+    let t = TestServer::start().await;
+    let a = automation(
+        &t,
+        AutomationConfig {
+            page_unanswered_minutes: Some(10),
+            escalation_chain: vec!["oncall-secondary".into(), "eng-manager".into()],
+            ..Default::default()
+        },
+    );
+    let id = t.declare("Checkout 502s", "SEV2").await;
+    let start = Utc::now();
+    responder(
+        &t,
+        &id,
+        json!({"action": "page", "handle": "dana", "role": "operations_lead"}),
+    )
+    .await;
+    responder(&t, &id, json!({"action": "page", "handle": "erin"})).await;
+    responder(&t, &id, json!({"action": "acknowledge", "handle": "erin"})).await;
+    assert_eq!(run_once(&a, start + Duration::minutes(9)).unwrap(), 0);
+    assert_eq!(run_once(&a, start + Duration::minutes(11)).unwrap(), 1);
+    assert_eq!(
+        run_once(&a, start + Duration::minutes(12)).unwrap(),
+        0,
+        "once"
+    );
+    let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
+    let rs = responders(&d);
+    assert!(
+        rs.contains(&("oncall-secondary".into(), "paged".into())),
+        "{rs:?}"
+    );
+    let r = d["responders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["handle"] == "oncall-secondary")
+        .unwrap();
+    assert_eq!(r["role"], "operations_lead", "paged in dana's role");
+    let tl = timeline(&t, &id).await;
+    let auto = automated(&tl);
+    assert_eq!(auto.len(), 1);
+    assert_eq!(
+        auto[0]["rule"],
+        "escalation: page to dana unanswered after 10m"
+    );
+    assert!(
+        auto[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("paged oncall-secondary")
+    );
+    // The secondary does not answer either: the next on the chain.
+    assert_eq!(run_once(&a, start + Duration::minutes(20)).unwrap(), 0);
+    assert_eq!(run_once(&a, start + Duration::minutes(22)).unwrap(), 1);
+    let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
+    assert!(responders(&d).contains(&("eng-manager".into(), "paged".into())));
+    // The end of the chain: said once, nobody else paged.
+    assert_eq!(run_once(&a, start + Duration::minutes(33)).unwrap(), 1);
+    assert_eq!(run_once(&a, start + Duration::minutes(90)).unwrap(), 0);
+    let tl = timeline(&t, &id).await;
+    let auto = automated(&tl);
+    assert_eq!(auto.len(), 3, "{auto:?}");
+    assert!(auto[2]["text"].as_str().unwrap().contains("nobody is left"));
+    let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
+    let mut handles: Vec<String> = responders(&d).into_iter().map(|(h, _)| h).collect();
+    handles.sort();
+    assert_eq!(
+        handles,
+        ["alice", "dana", "eng-manager", "erin", "oncall-secondary"],
+        "the IC who declared, the two paged, and the chain: nobody twice"
+    );
+    // Erin acknowledged: never escalated. Every escalation was told.
+    assert!(
+        tl.iter()
+            .all(|e| !e["rule"].as_str().unwrap_or("").contains("page to erin"))
+    );
+    let queued = t.server.store.deliveries(num(&id)).unwrap();
+    assert_eq!(
+        queued.iter().filter(|d| d.subject == "escalated").count(),
+        3,
+        "{queued:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_overdue_update_reminder_reaches_the_communications_lead_who_owes_it() {
+    let t = TestServer::start().await;
+    let notify: NotifyConfig = serde_json::from_value(json!({"targets": [{
+        "name": "carol-dm", "kind": "slack", "url": "http://127.0.0.1:9/hook",
+        "events": ["reminder"], "people": ["carol"]
+    }]}))
+    .unwrap();
+    notify.check().unwrap();
+    let a = Automation {
+        notify: Arc::new(notify),
+        ..automation(
+            &t,
+            AutomationConfig {
+                reminders: true,
+                ..Default::default()
+            },
+        )
+    };
+    let hers = t.declare("Checkout 502s", "SEV1").await;
+    let other = t.declare("Search down", "SEV1").await;
+    responder(
+        &t,
+        &hers,
+        json!({"action": "page", "handle": "carol", "role": "communications_lead"}),
+    )
+    .await;
+    assert_eq!(run_once(&a, Utc::now() + Duration::minutes(31)).unwrap(), 2);
+    let to_her = |id: &str| {
+        t.server
+            .store
+            .deliveries(num(id))
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.target == "carol-dm" && d.subject == "reminder")
+            .count()
+    };
+    assert_eq!(to_her(&hers), 1, "she leads its communications");
+    assert_eq!(to_her(&other), 0, "not her incident");
+}
+
+#[test]
+fn an_unanswered_page_rule_needs_someone_to_page() {
+    let cfg = AutomationConfig {
+        page_unanswered_minutes: Some(10),
+        ..Default::default()
+    };
+    assert!(cfg.check().unwrap_err().contains("escalation_chain"));
+}

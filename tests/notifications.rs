@@ -301,16 +301,17 @@ async fn paging_a_person_tells_them_through_their_own_target_only() {
 }
 
 #[test]
-fn a_personal_target_must_listen_for_pages_and_name_real_handles() {
-    let bad: NotifyConfig = serde_json::from_value(json!({"targets": [
-        {"name": "dana", "kind": "slack", "url": "https://example.com/h", "events": ["declared"], "people": ["dana"]}
-    ]}))
-    .unwrap();
-    let e = bad.check().unwrap_err();
-    assert!(e.contains("`dana`") && e.contains("responder_paged"), "{e}");
+fn a_personal_target_names_real_handles() {
     let bad: NotifyConfig = serde_json::from_value(json!({"targets": [
         {"name": "x", "kind": "slack", "url": "https://example.com/h", "events": ["responder_paged"], "people": ["  "]}
     ]}))
     .unwrap();
-    assert!(bad.check().unwrap_err().contains("not a handle"));
+    let e = bad.check().unwrap_err();
+    assert!(e.contains("`x`") && e.contains("not a handle"), "{e}");
+    let many: Vec<String> = (0..201).map(|i| format!("p{i}")).collect();
+    let bad: NotifyConfig = serde_json::from_value(json!({"targets": [
+        {"name": "x", "kind": "slack", "url": "https://example.com/h", "events": ["reminder"], "people": many}
+    ]}))
+    .unwrap();
+    assert!(bad.check().unwrap_err().contains("at most 200"));
 }

@@ -202,7 +202,7 @@ async fn record_start(
             let d = store::update(tx, id, None, |d| {
                 apply(d, Action::StartRunbookAction(start), &actor, Utc::now())
             })?;
-            notify::enqueue(tx, &notify, &d.incident, &d.timeline)?;
+            notify::enqueue(tx, &notify, notify::Subscriber::of(&d), &d.timeline)?;
             Ok((202, body))
         })
     })
@@ -250,7 +250,7 @@ fn spawn_run(
                         Utc::now(),
                     )
                 })?;
-                notify::enqueue(tx, &notify, &d.incident, &d.timeline)?;
+                notify::enqueue(tx, &notify, notify::Subscriber::of(&d), &d.timeline)?;
                 Ok((200, String::new()))
             })
         })

@@ -269,7 +269,12 @@ pub async fn declare_incident(
                 let id = store::next_id(tx)?;
                 let d = declare(id, req, &actor, checklists, Utc::now())?;
                 store::save(tx, &d, 0, None)?;
-                super::notify::enqueue(tx, &notify, &d.incident, &d.timeline)?;
+                super::notify::enqueue(
+                    tx,
+                    &notify,
+                    super::notify::Subscriber::of(&d),
+                    &d.timeline,
+                )?;
                 Ok((201, serde_json::to_string(&WriteAnswer::from(d))?))
             },
         )

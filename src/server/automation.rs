@@ -7,6 +7,10 @@
 //!   after the `[automation] unacknowledged_minutes` of its severity is
 //!   escalated once: its severity raised one step and/or a person paged, as
 //!   configured, recorded on the timeline with the rule that did it.
+//! - **Unanswered pages**: a responder still `paged` after
+//!   `page_unanswered_minutes` has the page escalated along the
+//!   `escalation_chain`: the next person on it is paged (in the same role),
+//!   once per page.
 //!
 //! Each firing is one transaction with its timeline entries and its
 //! notifications, and is recorded so it fires once, however often the
@@ -24,8 +28,8 @@ use serde::Deserialize;
 use super::notify::{self, NotifyConfig};
 use super::store::{self, ListFilter, Store};
 use crate::model::{
-    Action, Actor, ActorRole, Incident, Policy, ResponderAction, Role, Severity, Status, apply,
-    wire::PatchRequest,
+    Action, Actor, ActorRole, Incident, IncidentDetail, IncidentId, Policy, ResponderAction,
+    ResponderState, Role, Severity, Status, apply, wire::PatchRequest,
 };
 
 /// How often the automation looks at the active incidents.
@@ -54,7 +58,18 @@ pub struct AutomationConfig {
     /// Escalating pages this person (a handle), as operations lead.
     #[serde(default)]
     pub page: Option<String>,
+    /// Minutes a paged responder may leave the page unanswered (neither
+    /// acknowledged nor joined) before it is escalated along the chain.
+    #[serde(default)]
+    pub page_unanswered_minutes: Option<u32>,
+    /// Who is paged when a page goes unanswered, in order: after someone on
+    /// the chain, the next one; after anyone else, the first.
+    #[serde(default)]
+    pub escalation_chain: Vec<String>,
 }
+
+/// At most this many people on the escalation chain.
+pub const MAX_CHAIN: usize = 20;
 
 impl AutomationConfig {
     pub fn check(&self) -> Result<(), String> {
@@ -70,16 +85,51 @@ impl AutomationConfig {
                 "escalation is configured but does nothing: set raise_severity or page".into(),
             );
         }
-        if let Some(p) = &self.page
-            && (p.trim().is_empty() || p.chars().count() > crate::model::MAX_SHORT)
-        {
+        let bad_handle =
+            |p: &str| p.trim().is_empty() || p.chars().count() > crate::model::MAX_SHORT;
+        if self.page.as_deref().is_some_and(bad_handle) {
             return Err("page must be a handle of 1 to 100 characters".into());
+        }
+        if let Some(m) = self.page_unanswered_minutes {
+            if !(1..=10_080).contains(&m) {
+                return Err("page_unanswered_minutes must be 1..=10080 (a week)".into());
+            }
+            if self.escalation_chain.is_empty() {
+                return Err(
+                    "page_unanswered_minutes is set but escalation_chain is empty: nobody to page next"
+                        .into(),
+                );
+            }
+        }
+        if self.escalation_chain.len() > MAX_CHAIN {
+            return Err(format!("escalation_chain: at most {MAX_CHAIN} people"));
+        }
+        if self.escalation_chain.iter().any(|p| bad_handle(p)) {
+            return Err(
+                "escalation_chain: every entry must be a handle of 1 to 100 characters".into(),
+            );
         }
         Ok(())
     }
 
     fn is_off(&self) -> bool {
-        !self.reminders && self.unacknowledged_minutes.is_empty()
+        !self.reminders
+            && self.unacknowledged_minutes.is_empty()
+            && self.page_unanswered_minutes.is_none()
+    }
+
+    /// Who is paged after `handle` left a page unanswered: the next on the
+    /// chain who is not already on the incident.
+    fn next_after(&self, handle: &str, on_incident: &[String]) -> Option<&str> {
+        let from = self
+            .escalation_chain
+            .iter()
+            .position(|p| p == handle)
+            .map_or(0, |i| i + 1);
+        self.escalation_chain[from..]
+            .iter()
+            .find(|p| p.as_str() != handle && !on_incident.contains(p))
+            .map(String::as_str)
     }
 }
 
@@ -119,7 +169,7 @@ pub fn run_once(a: &Automation, now: DateTime<Utc>) -> store::Result<usize> {
             && let Some(due) = a.policy.update_due(inc)
             && now > due
         {
-            fired += fire(a, inc, REMINDER_RULE, &due.to_rfc3339(), now, |_| {
+            fired += fire(a, inc.id, REMINDER_RULE, &due.to_rfc3339(), now, |_| {
                 let late = crate::text::duration(now - due);
                 let every = a
                     .policy
@@ -142,8 +192,67 @@ pub fn run_once(a: &Automation, now: DateTime<Utc>) -> store::Result<usize> {
                 "{ESCALATION_RULE}: {} unacknowledged after {m}m",
                 inc.severity
             );
-            fired += fire(a, inc, &rule, "once", now, |inc| escalation(a, inc, &rule))?;
+            fired += fire(a, inc.id, &rule, "once", now, |d| {
+                escalation(a, &d.incident, &rule)
+            })?;
         }
+    }
+    if let Some(m) = a.cfg.page_unanswered_minutes {
+        fired += unanswered_pages(a, m, now)?;
+    }
+    Ok(fired)
+}
+
+/// Escalates every page left unanswered for `minutes`, once per page.
+fn unanswered_pages(a: &Automation, minutes: u32, now: DateTime<Utc>) -> store::Result<usize> {
+    let limit = chrono::Duration::minutes(i64::from(minutes));
+    let mut fired = 0;
+    for (id, r) in a.store.paged_responders()? {
+        if now - r.since <= limit {
+            continue;
+        }
+        let rule = format!(
+            "{ESCALATION_RULE}: page to {} unanswered after {minutes}m",
+            r.handle
+        );
+        // Keyed by when they were paged: paged again later, they may be
+        // escalated again.
+        let key = r.since.to_rfc3339();
+        fired += fire(a, id, &rule, &key, now, |d| {
+            let on: Vec<String> = d
+                .responders
+                .iter()
+                .filter(|x| x.state != ResponderState::Left)
+                .map(|x| x.handle.clone())
+                .collect();
+            let mut actions = Vec::new();
+            let text = match a.cfg.next_after(&r.handle, &on) {
+                Some(next) => {
+                    actions.push(Action::Responder(ResponderAction::Page {
+                        handle: next.to_string(),
+                        name: None,
+                        role: r.role,
+                    }));
+                    format!(
+                        "Escalated: {} did not answer the page within {minutes}m; paged {next} as {}",
+                        r.handle,
+                        r.role.title()
+                    )
+                }
+                None => format!(
+                    "Escalated: {} did not answer the page within {minutes}m, and nobody is left on the escalation chain",
+                    r.handle
+                ),
+            };
+            actions.insert(
+                0,
+                Action::Automation {
+                    rule: rule.clone(),
+                    text,
+                },
+            );
+            actions
+        })?;
     }
     Ok(fired)
 }
@@ -184,11 +293,11 @@ fn escalation(a: &Automation, inc: &Incident, rule: &str) -> Vec<Action> {
 /// firing, applies the actions as the automation, and queues notifications.
 fn fire(
     a: &Automation,
-    inc: &Incident,
+    id: IncidentId,
     rule: &str,
     key: &str,
     now: DateTime<Utc>,
-    actions: impl FnOnce(&Incident) -> Vec<Action>,
+    actions: impl FnOnce(&IncidentDetail) -> Vec<Action>,
 ) -> store::Result<usize> {
     let actor = Actor {
         handle: AUTOMATION_ACTOR.into(),
@@ -198,13 +307,13 @@ fn fire(
         let first = tx.execute(
             "INSERT OR IGNORE INTO automation_fired (incident_id, rule, key, at) \
              VALUES (?1, ?2, ?3, ?4)",
-            params![inc.id.0 as i64, rule, key, now.to_rfc3339()],
+            params![id.0 as i64, rule, key, now.to_rfc3339()],
         )?;
         if first == 0 {
             return Ok((200, "0".into()));
         }
-        let d = store::update(tx, inc.id, None, |d| {
-            for action in actions(&d.incident) {
+        let d = store::update(tx, id, None, |d| {
+            for action in actions(d) {
                 // A step the state no longer allows (someone acknowledged
                 // meanwhile, already SEV1…) is skipped, not an error.
                 let mut trial = d.clone();
@@ -214,7 +323,7 @@ fn fire(
             }
             Ok(())
         })?;
-        notify::enqueue(tx, &a.notify, &d.incident, &d.timeline)?;
+        notify::enqueue(tx, &a.notify, notify::Subscriber::of(&d), &d.timeline)?;
         Ok((200, "1".into()))
     })?;
     Ok(usize::from(stored.body == "1"))

@@ -196,7 +196,7 @@ pub async fn write<B: WriteBody>(
             let d = store::update(tx, id, expected, |d| apply(d, action, &actor, Utc::now()))?;
             // Told in the same transaction: a change is never kept without
             // its notifications, nor the other way round.
-            notify::enqueue(tx, &notify, &d.incident, &d.timeline)?;
+            notify::enqueue(tx, &notify, notify::Subscriber::of(&d), &d.timeline)?;
             let answer = WriteAnswer {
                 incident: d.incident.summarized(),
                 events: d.timeline,

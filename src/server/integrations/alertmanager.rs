@@ -289,7 +289,12 @@ fn record(
         .filter(|e| e.seq > from)
         .cloned()
         .collect();
-    crate::server::notify::enqueue(tx, notify, &d.incident, &added)?;
+    crate::server::notify::enqueue(
+        tx,
+        notify,
+        crate::server::notify::Subscriber::of(&d),
+        &added,
+    )?;
     let body = serde_json::json!({
         "incident": id,
         "opened": opened,

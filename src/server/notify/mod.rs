@@ -16,7 +16,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{EventKind, Incident, ResponderState, Severity, TimelineEvent};
+use crate::model::{
+    EventKind, Incident, IncidentDetail, Responder, ResponderState, Role, Severity, TimelineEvent,
+};
 
 pub use sign::{SIGNATURE_HEADER, sign};
 
@@ -95,8 +97,11 @@ pub struct Target {
     #[serde(default)]
     pub services: Vec<String>,
     /// A personal target (a person's own chat webhook, a bridge to their
-    /// pager): it hears `responder_paged` only when one of these handles
-    /// is paged. Empty: every page, as any other subject.
+    /// pager) hears only about its people: `responder_paged` when one of
+    /// them is paged, any other subject when one of them leads the
+    /// incident (its commander or communications lead), so the overdue
+    /// update reminder reaches the one who owes it. Empty: everything
+    /// subscribed, as a channel.
     #[serde(default)]
     pub people: Vec<String>,
 }
@@ -114,13 +119,40 @@ impl fmt::Debug for Target {
 }
 
 impl Target {
-    fn wants(&self, subject: Subject, inc: &Incident, e: &TimelineEvent) -> bool {
+    fn wants(&self, subject: Subject, on: &Subscriber<'_>, e: &TimelineEvent) -> bool {
+        let inc = on.incident;
         self.events.contains(&subject)
             && (self.severities.is_empty() || self.severities.contains(&inc.severity))
             && (self.services.is_empty() || self.services.contains(&inc.service))
-            && (subject != Subject::ResponderPaged
-                || self.people.is_empty()
-                || paged(e).is_some_and(|h| self.people.iter().any(|p| p == h)))
+            && (self.people.is_empty() || self.people.iter().any(|p| on.concerns(subject, e, p)))
+    }
+}
+
+/// The incident as notifications see it: its summary and who leads it.
+pub struct Subscriber<'a> {
+    pub incident: &'a Incident,
+    pub responders: &'a [Responder],
+}
+
+impl<'a> Subscriber<'a> {
+    pub fn of(d: &'a IncidentDetail) -> Self {
+        Subscriber {
+            incident: &d.incident,
+            responders: &d.responders,
+        }
+    }
+
+    /// Whether `handle` is who this event is for: the one paged, or one
+    /// who leads the incident.
+    fn concerns(&self, subject: Subject, e: &TimelineEvent, handle: &str) -> bool {
+        if subject == Subject::ResponderPaged {
+            return paged(e) == Some(handle);
+        }
+        self.incident.commander.as_deref() == Some(handle)
+            || self.responders.iter().any(|r| {
+                r.handle == handle
+                    && matches!(r.role, Role::IncidentCommander | Role::CommunicationsLead)
+            })
     }
 }
 
@@ -204,11 +236,6 @@ impl NotifyConfig {
                 if t.people.len() > MAX_PEOPLE {
                     return Err(format!("target `{n}`: at most {MAX_PEOPLE} people"));
                 }
-                if !t.events.contains(&Subject::ResponderPaged) {
-                    return Err(format!(
-                        "target `{n}`: people are told when they are paged; add \"responder_paged\" to events"
-                    ));
-                }
                 if let Some(bad) = t.people.iter().find(|p| {
                     p.trim().is_empty()
                         || p.chars().count() > 100
@@ -288,9 +315,10 @@ impl Payload {
 pub fn enqueue(
     tx: &rusqlite::Transaction<'_>,
     cfg: &NotifyConfig,
-    inc: &Incident,
+    on: Subscriber<'_>,
     events: &[TimelineEvent],
 ) -> super::store::Result<usize> {
+    let inc = on.incident;
     let mut n = 0;
     if cfg.targets.is_empty() {
         return Ok(0);
@@ -299,7 +327,7 @@ pub fn enqueue(
         let Some(subject) = Subject::of(&e.kind) else {
             continue;
         };
-        for t in cfg.targets.iter().filter(|t| t.wants(subject, inc, e)) {
+        for t in cfg.targets.iter().filter(|t| t.wants(subject, &on, e)) {
             let payload = Payload::new(subject, inc, e);
             super::store::queue_delivery(tx, inc.id, &t.name, &payload)?;
             n += 1;

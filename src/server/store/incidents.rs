@@ -12,7 +12,9 @@ use std::fmt::Write as _;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 
 use super::{Result, Store, StoreError, read_revision};
-use crate::model::{DomainError, Incident, IncidentDetail, IncidentId, Severity, Status};
+use crate::model::{
+    DomainError, Incident, IncidentDetail, IncidentId, Responder, ResponderState, Severity, Status,
+};
 
 /// The most summaries or events one answer carries.
 pub const MAX_PAGE: usize = 500;
@@ -294,6 +296,30 @@ impl Store {
                 .map(|(id, _)| id)
                 .collect();
             Ok((rev, ids))
+        })
+    }
+
+    /// Responders still `paged` on active incidents, for escalating
+    /// unanswered pages. The text match skips incidents with nobody paged
+    /// before any JSON is parsed.
+    pub fn paged_responders(&self) -> Result<Vec<(IncidentId, Responder)>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT id, responders FROM incidents \
+                 WHERE active = 1 AND responders LIKE '%\"paged\"%' ORDER BY id",
+            )?;
+            let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, json) = row?;
+                let rs: Vec<Responder> = serde_json::from_str(&json)?;
+                out.extend(
+                    rs.into_iter()
+                        .filter(|r| r.state == ResponderState::Paged)
+                        .map(|r| (IncidentId(id as u64), r)),
+                );
+            }
+            Ok(out)
         })
     }
 
