@@ -223,7 +223,8 @@ fn spawn_run(
     actor: Actor,
 ) {
     tokio::spawn(async move {
-        tracing::info!(run = run.id, action = %run.meta.action, incident = %run.meta.incident, "runbook action started");
+        let (action, incident) = (&run.meta.action, run.meta.incident);
+        tracing::info!(run = run.id, %action, %incident, "runbook action started");
         let ended = super::actions::exec::execute(&plan, timeout, &run).await;
         run.end(ended.outcome, ended.exit_code, ended.duration_ms);
         tracing::info!(run = run.id, outcome = %ended.outcome, ms = ended.duration_ms, "runbook action ended");

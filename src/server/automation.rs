@@ -240,7 +240,8 @@ fn unanswered_pages(a: &Automation, minutes: u32, now: DateTime<Utc>) -> store::
                     )
                 }
                 None => format!(
-                    "Escalated: {} did not answer the page within {minutes}m, and nobody is left on the escalation chain",
+                    "Escalated: {} did not answer the page within {minutes}m, \
+                     and nobody is left on the escalation chain",
                     r.handle
                 ),
             };
