@@ -48,8 +48,17 @@ pub enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
-        /// The server's database (default: the local-mode database).
-        #[arg(long, global = true)]
+        /// The server's database: a SQLite file or a postgres:// URL
+        /// (default: the local-mode database).
+        #[arg(long, global = true, env = "WARROOM_DB", hide_env_values = true)]
+        db: Option<PathBuf>,
+    },
+    /// Bring a server's database to this binary's schema and say its
+    /// version (`warroom serve` does this at start too; run it first to
+    /// upgrade before starting several replicas).
+    Migrate {
+        /// A SQLite file or a postgres:// URL (default: the local-mode database).
+        #[arg(long, env = "WARROOM_DB", hide_env_values = true)]
         db: Option<PathBuf>,
     },
     /// List incidents as a table (or JSON) without the console.
@@ -304,8 +313,10 @@ pub struct ServeArgs {
     /// Address to listen on: HOST:PORT, HOST, :PORT or localhost (default 127.0.0.1:7878).
     #[arg(long, value_parser = parse_listen)]
     pub listen: Option<SocketAddr>,
-    /// SQLite database file (default: ~/.local/share/warroom/warroom.db).
-    #[arg(long)]
+    /// The database: a SQLite file (default: ~/.local/share/warroom/warroom.db)
+    /// or a postgres://user:password@host:port/database URL, for several
+    /// replicas on one PostgreSQL.
+    #[arg(long, env = "WARROOM_DB", hide_env_values = true)]
     pub db: Option<PathBuf>,
     /// Server config file (TOML): listen, db, runbooks folder.
     #[arg(long)]

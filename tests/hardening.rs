@@ -235,9 +235,12 @@ async fn two_processes_on_one_database_wait_instead_of_failing() {
         assert_eq!(task.await.unwrap(), 200);
     }
     hold.join().unwrap();
-    let e =
-        warroom::server::DbLocation::parse("postgres://u:secret@db/warroom".into()).unwrap_err();
-    assert!(e.contains("postgres") && !e.contains("secret"), "{e}");
+    let e = warroom::server::DbLocation::parse("mysql://u:secret@db/warroom".into()).unwrap_err();
+    assert!(e.contains("mysql") && !e.contains("secret"), "{e}");
+    let pg = warroom::server::DbLocation::parse("postgres://u:secret@db/w?password=x2".into())
+        .unwrap()
+        .describe();
+    assert!(!pg.contains("secret") && !pg.contains("x2") && pg.contains("db/w"), "{pg}");
 }
 
 /// A note written offline and delivered later keeps both times; a

@@ -55,6 +55,7 @@ pub async fn embedded(db: DbLocation, demo: bool, label: &str) -> Result<Connect
     let scope = match &db {
         DbLocation::File(p) => scope_of(&p.display().to_string()),
         DbLocation::Memory => format!("demo-{}", std::process::id()),
+        DbLocation::Postgres(_) => scope_of(&db.describe()),
     };
     let srv = server::start(ServerOptions {
         actions: Vec::new(),

@@ -55,6 +55,10 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             refuse_backend("token")?;
             token::run(command, db).map_err(CliError::from)
         }
+        Some(Command::Migrate { db }) => {
+            refuse_backend("migrate")?;
+            token::migrate(db).map_err(CliError::from)
+        }
         Some(Command::Console(args)) => console::run(args),
         None => console::run(cli.console),
         Some(Command::Wallboard { rotate, backend }) => {

@@ -92,6 +92,11 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
                 "warroom: serving on http://{} (in-memory database)",
                 running.addr
             ),
+            DbLocation::Postgres(_) => eprintln!(
+                "warroom: serving on http://{} (database {})",
+                running.addr,
+                db.describe()
+            ),
         }
         let stop = running.shutdown_sender();
         tokio::spawn(async move {

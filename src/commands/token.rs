@@ -7,15 +7,32 @@ use crate::text::pad;
 
 use super::outcome::out;
 
-pub fn run(cmd: TokenCommand, db: Option<PathBuf>) -> Result<(), String> {
+/// Opens (and so migrates) the database `--db` names, or the default one.
+fn open(db: Option<PathBuf>) -> Result<(Store, String), String> {
     let path = match db {
         Some(p) => p,
         None => paths::default_db()?,
     };
-    if let crate::server::DbLocation::File(p) = crate::server::DbLocation::parse(path.clone())? {
-        crate::server::prepare_db_dir(&p)?;
+    let db = crate::server::DbLocation::parse(path)?;
+    if let crate::server::DbLocation::File(p) = &db {
+        crate::server::prepare_db_dir(p)?;
     }
-    let store = Store::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let store = db
+        .open()
+        .map_err(|e| format!("cannot open {}: {e}", db.describe()))?;
+    Ok((store, db.describe()))
+}
+
+/// `warroom migrate`.
+pub fn migrate(db: Option<PathBuf>) -> Result<(), String> {
+    let (store, name) = open(db)?;
+    let v = store.schema_version().map_err(|e| e.to_string())?;
+    out(&format!("{name}: schema version {v} (up to date)"));
+    Ok(())
+}
+
+pub fn run(cmd: TokenCommand, db: Option<PathBuf>) -> Result<(), String> {
+    let (store, _) = open(db)?;
     match cmd {
         TokenCommand::Create { role, name } => {
             if name.trim().is_empty() || name.len() > 100 || name.chars().any(char::is_control) {

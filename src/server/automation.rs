@@ -22,7 +22,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 use serde::Deserialize;
 
 use super::notify::{self, NotifyConfig};
@@ -305,10 +304,12 @@ fn fire(
         role: ActorRole::Commander,
     };
     let stored = a.store.write(None, |tx| {
-        let first = tx.execute(
-            "INSERT OR IGNORE INTO automation_fired (incident_id, rule, key, at) \
-             VALUES (?1, ?2, ?3, ?4)",
-            params![id.0 as i64, rule, key, now.to_rfc3339()],
+        // Under the write lock every server shares: of several servers on
+        // one database, the first to get here fires; the rest find the row.
+        let first = tx.exec(
+            "INSERT INTO automation_fired (incident_id, rule, key, at) \
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            store::args![id.0 as i64, rule, key, now.to_rfc3339()],
         )?;
         if first == 0 {
             return Ok((200, "0".into()));

@@ -76,7 +76,21 @@ impl From<StoreError> for ApiError {
                 e.retry_after = Some(1);
                 e
             }
-            StoreError::Db(_) | StoreError::Corrupt(_) | StoreError::Open(_) => {
+            StoreError::Unavailable(reason) => {
+                // The reason (a driver message) goes to the log only.
+                tracing::warn!(%reason, "database unavailable");
+                let mut e = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_unavailable",
+                    "the database cannot be reached right now; retry shortly (a retry with the same Idempotency-Key applies at most once)",
+                );
+                e.retry_after = Some(2);
+                e
+            }
+            StoreError::Db(_)
+            | StoreError::Pg(_)
+            | StoreError::Corrupt(_)
+            | StoreError::Open(_) => {
                 // The details may name files and queries: log them, answer plainly.
                 tracing::error!(error = %e, "store failure");
                 ApiError::new(

@@ -216,20 +216,32 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum DbLocation {
     File(PathBuf),
     Memory,
+    /// A `postgres://` URL (it may hold a password: never shown whole).
+    Postgres(String),
+}
+
+impl std::fmt::Debug for DbLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
 }
 
 impl DbLocation {
-    /// A `--db` value: a file path is SQLite. A URL (`postgres://…`) names
-    /// an engine this build does not have, and is refused rather than
-    /// taken as a folder name.
+    /// A `--db` value: a file path is SQLite, a `postgres://` (or
+    /// `postgresql://`) URL is PostgreSQL. Any other URL names an engine
+    /// warroom does not have, and is refused rather than taken as a
+    /// folder name.
     pub fn parse(p: PathBuf) -> Result<DbLocation, String> {
         let s = p.to_string_lossy();
         if let Some(rest) = s.strip_prefix("sqlite://") {
             return Ok(DbLocation::File(PathBuf::from(rest)));
+        }
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Ok(DbLocation::Postgres(s.into_owned()));
         }
         if let Some((scheme, _)) = s.split_once("://")
             && !scheme.is_empty()
@@ -239,11 +251,36 @@ impl DbLocation {
         {
             // Only the scheme is echoed: the rest may hold a password.
             return Err(format!(
-                "--db: `{scheme}://…` is not supported by this build; give the path of a SQLite file"
+                "--db: `{scheme}://…` is not a database warroom knows; give the path of a SQLite \
+                 file or a postgres:// URL"
             ));
         }
         Ok(DbLocation::File(p))
     }
+
+    /// Where the data is, for messages: a URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            DbLocation::File(p) => p.display().to_string(),
+            DbLocation::Memory => ":memory:".into(),
+            DbLocation::Postgres(url) => redact_url(url),
+        }
+    }
+
+    /// Opens (and migrates) the store. Blocks: on PostgreSQL it connects.
+    pub fn open(&self) -> store::Result<Store> {
+        match self {
+            DbLocation::File(p) => Store::open(p),
+            DbLocation::Memory => Store::open_in_memory(),
+            DbLocation::Postgres(url) => Store::open_postgres(url),
+        }
+    }
+}
+
+/// A database URL without its password (nor its query, which may hold
+/// one as `?password=`).
+pub fn redact_url(url: &str) -> String {
+    crate::client::redact_url(url.split('?').next().unwrap_or(url))
 }
 
 /// Creates the database's folder (private) when it does not exist yet. An
@@ -321,16 +358,18 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
     if opts.auth.no_auth && !opts.listen.ip().is_loopback() {
         return Err(StartError::NoAuthNotLoopback(opts.listen));
     }
-    let store = match &opts.db {
-        DbLocation::File(p) => Store::open(p).map_err(|source| StartError::Db {
-            path: p.display().to_string(),
+    let db = opts.db.clone();
+    // Connecting to PostgreSQL blocks: off the async workers.
+    let store = tokio::task::spawn_blocking(move || db.open())
+        .await
+        .map_err(|e| StartError::Db {
+            path: opts.db.describe(),
+            source: store::StoreError::Open(e.to_string()),
+        })?
+        .map_err(|source| StartError::Db {
+            path: opts.db.describe(),
             source,
-        })?,
-        DbLocation::Memory => Store::open_in_memory().map_err(|source| StartError::Db {
-            path: ":memory:".into(),
-            source,
-        })?,
-    };
+        })?;
     let store = Arc::new(store);
     let runbooks = Arc::new(opts.runbooks);
     let demo_task = if opts.demo {

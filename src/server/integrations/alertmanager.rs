@@ -224,7 +224,7 @@ pub async fn receive(
 /// One notification in one transaction: find or open the group's
 /// incident, record each alert whose state changed, note when all resolved.
 fn record(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &dyn crate::server::store::Sql,
     n: &Notification,
     class: &Class,
     runbook: &Runbook,
@@ -307,7 +307,7 @@ fn record(
 /// Declares the group's incident, classified, and stores it at once: the
 /// alert rows refer to it.
 fn open_incident(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &dyn crate::server::store::Sql,
     n: &Notification,
     class: &Class,
     runbook: &Runbook,

@@ -313,7 +313,7 @@ impl Payload {
 /// Queues a delivery per target for each of `events` a target subscribes
 /// to, in the caller's transaction. Returns how many were queued.
 pub fn enqueue(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &dyn super::store::Sql,
     cfg: &NotifyConfig,
     on: Subscriber<'_>,
     events: &[TimelineEvent],

@@ -4,35 +4,28 @@
 //! older than [`KEEP_DAYS`] are pruned, and an incident lists at most
 //! [`LIST_MAX`].
 
-use chrono::{DateTime, Duration, Utc};
-use rusqlite::{Transaction, params};
-
+use super::sql::{Sql, args};
 use super::{Result, Store};
 use crate::model::IncidentId;
 pub use crate::model::wire::DeliveryInfo;
 use crate::server::notify::Payload;
+use chrono::{DateTime, Duration, Utc};
 
 /// Finished deliveries are kept this long, for the record.
 pub const KEEP_DAYS: i64 = 7;
 /// The most deliveries one answer lists (newest first).
 pub const LIST_MAX: usize = 200;
 
-pub fn queue_delivery(
-    tx: &Transaction<'_>,
-    id: IncidentId,
-    target: &str,
-    payload: &Payload,
-) -> Result<()> {
+pub fn queue_delivery(tx: &dyn Sql, id: IncidentId, target: &str, payload: &Payload) -> Result<()> {
     let now = Utc::now().to_rfc3339();
-    tx.execute(
+    let subject = serde_json::to_value(payload.subject)?;
+    tx.exec(
         "INSERT INTO deliveries (incident_id, target, subject, payload, status, attempts, \
          next_at, created_at) VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?5)",
-        params![
+        args![
             id.0 as i64,
             target,
-            serde_json::to_value(payload.subject)?
-                .as_str()
-                .unwrap_or(""),
+            subject.as_str().unwrap_or(""),
             serde_json::to_string(payload)?,
             now
         ],
@@ -51,32 +44,34 @@ pub struct Due {
 impl Store {
     /// Up to `n` deliveries due now, oldest first. Each is pushed a minute
     /// ahead while it is being sent, so a crash mid-send retries it later
-    /// instead of never.
+    /// instead of never, and another server on the same database (which
+    /// skips rows being claimed) does not send it too.
     pub fn claim_due(&self, now: DateTime<Utc>, n: usize) -> Result<Vec<Due>> {
-        self.with_conn(|c| {
-            let tx = c.unchecked_transaction()?;
+        self.transact(|tx| {
+            let sql = format!(
+                "SELECT id, target, payload, attempts FROM deliveries \
+                 WHERE status = 'pending' AND next_at <= ?1 ORDER BY next_at, id LIMIT ?2{}",
+                tx.dialect().skip_locked()
+            );
             let due: Vec<Due> = tx
-                .prepare(
-                    "SELECT id, target, payload, attempts FROM deliveries \
-                     WHERE status = 'pending' AND next_at <= ?1 ORDER BY next_at, id LIMIT ?2",
-                )?
-                .query_map(params![now.to_rfc3339(), n as i64], |r| {
+                .rows(&sql, args![now.to_rfc3339(), n as i64])?
+                .iter()
+                .map(|r| {
                     Ok(Due {
-                        id: r.get(0)?,
-                        target: r.get(1)?,
-                        payload: r.get(2)?,
-                        attempts: r.get::<_, i64>(3)? as u32,
+                        id: r.int(0)?,
+                        target: r.text(1)?,
+                        payload: r.text(2)?,
+                        attempts: r.int(3)? as u32,
                     })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+                })
+                .collect::<Result<_>>()?;
             let later = (now + Duration::minutes(1)).to_rfc3339();
             for d in &due {
-                tx.execute(
+                tx.exec(
                     "UPDATE deliveries SET next_at = ?1 WHERE id = ?2",
-                    params![later, d.id],
+                    args![&later, d.id],
                 )?;
             }
-            tx.commit()?;
             Ok(due)
         })
     }
@@ -89,31 +84,29 @@ impl Store {
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<()> {
         let now = Utc::now();
-        self.with_conn(|c| {
-            let tx = c.unchecked_transaction()?;
+        self.transact(|tx| {
             match (&outcome, retry_at) {
-                (Ok(()), _) => tx.execute(
+                (Ok(()), _) => tx.exec(
                     "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, \
                      delivered_at = ?1, next_at = NULL, last_error = NULL WHERE id = ?2",
-                    params![now.to_rfc3339(), id],
+                    args![now.to_rfc3339(), id],
                 )?,
-                (Err(e), Some(at)) => tx.execute(
+                (Err(e), Some(at)) => tx.exec(
                     "UPDATE deliveries SET attempts = attempts + 1, next_at = ?1, \
                      last_error = ?2 WHERE id = ?3",
-                    params![at.to_rfc3339(), e, id],
+                    args![at.to_rfc3339(), e, id],
                 )?,
-                (Err(e), None) => tx.execute(
+                (Err(e), None) => tx.exec(
                     "UPDATE deliveries SET status = 'failed', attempts = attempts + 1, \
                      next_at = NULL, last_error = ?1 WHERE id = ?2",
-                    params![e, id],
+                    args![e, id],
                 )?,
             };
             let old = (now - Duration::days(KEEP_DAYS)).to_rfc3339();
-            tx.execute(
+            tx.exec(
                 "DELETE FROM deliveries WHERE status != 'pending' AND created_at < ?1",
-                [old],
+                args![old],
             )?;
-            tx.commit()?;
             Ok(())
         })
     }
@@ -121,27 +114,27 @@ impl Store {
     /// An incident's deliveries, newest first.
     pub fn deliveries(&self, id: IncidentId) -> Result<Vec<DeliveryInfo>> {
         self.read(|c| {
-            let rows = c
-                .prepare(
-                    "SELECT id, target, subject, status, attempts, last_error, created_at, \
-                     delivered_at, next_at FROM deliveries WHERE incident_id = ?1 \
-                     ORDER BY id DESC LIMIT ?2",
-                )?
-                .query_map(params![id.0 as i64, LIST_MAX as i64], |r| {
-                    Ok(DeliveryInfo {
-                        id: r.get(0)?,
-                        target: r.get(1)?,
-                        subject: r.get(2)?,
-                        status: r.get(3)?,
-                        attempts: r.get::<_, i64>(4)? as u32,
-                        last_error: r.get(5)?,
-                        created_at: r.get(6)?,
-                        delivered_at: r.get(7)?,
-                        next_at: r.get(8)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            Ok(rows)
+            c.rows(
+                "SELECT id, target, subject, status, attempts, last_error, created_at, \
+                 delivered_at, next_at FROM deliveries WHERE incident_id = ?1 \
+                 ORDER BY id DESC LIMIT ?2",
+                args![id.0 as i64, LIST_MAX as i64],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(DeliveryInfo {
+                    id: r.int(0)?,
+                    target: r.text(1)?,
+                    subject: r.text(2)?,
+                    status: r.text(3)?,
+                    attempts: r.int(4)? as u32,
+                    last_error: r.opt_text(5)?,
+                    created_at: r.text(6)?,
+                    delivered_at: r.opt_text(7)?,
+                    next_at: r.opt_text(8)?,
+                })
+            })
+            .collect()
         })
     }
 }

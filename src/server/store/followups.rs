@@ -2,13 +2,12 @@
 //! They are not part of the incident's version or timeline: a closed
 //! incident is a record, and its follow-ups are still worked on.
 
-use chrono::{NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
-
+use super::sql::{Sql, Value, args};
 use super::{Result, Store, StoreError};
 use crate::model::{
     DomainError, FollowUp, FollowUpPatch, FollowUpStatus, IncidentId, MAX_FOLLOWUPS, NewFollowUp,
 };
+use chrono::{NaiveDate, Utc};
 
 /// Rows `GET /followups` answers at most.
 pub const MAX_FOLLOWUP_LIST: usize = 500;
@@ -28,43 +27,49 @@ fn row_to(body: String) -> Result<FollowUp> {
     Ok(serde_json::from_str(&body)?)
 }
 
-fn store(tx: &Transaction<'_>, f: &FollowUp) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT OR REPLACE INTO followups (id, incident_id, status, owner, due, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        f.id as i64,
-        f.incident.0 as i64,
-        f.status.as_str(),
-        f.owner,
-        f.due.map(|d| d.to_string()),
-        serde_json::to_string(f)?,
-    ])?;
+fn store(tx: &dyn Sql, f: &FollowUp) -> Result<()> {
+    tx.exec(
+        "INSERT INTO followups (id, incident_id, status, owner, due, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (id) DO UPDATE SET incident_id = ?2, status = ?3, owner = ?4, due = ?5,
+           body = ?6",
+        args![
+            f.id as i64,
+            f.incident.0 as i64,
+            f.status.as_str(),
+            f.owner.as_ref(),
+            f.due.map(|d| d.to_string()),
+            serde_json::to_string(f)?,
+        ],
+    )?;
     Ok(())
 }
 
-pub fn add(tx: &Transaction<'_>, id: IncidentId, new: NewFollowUp, by: &str) -> Result<FollowUp> {
+fn scalar(tx: &dyn Sql, sql: &str, a: &[Value]) -> Result<i64> {
+    tx.row(sql, a)?
+        .map(|r| r.int(0))
+        .transpose()
+        .map(|n| n.unwrap_or(0))
+}
+
+pub fn add(tx: &dyn Sql, id: IncidentId, new: NewFollowUp, by: &str) -> Result<FollowUp> {
     new.check()?;
-    let exists: Option<i64> = tx
-        .prepare_cached("SELECT id FROM incidents WHERE id = ?1")?
-        .query_row([id.0 as i64], |r| r.get(0))
-        .optional()?;
+    let exists = tx.row("SELECT id FROM incidents WHERE id = ?1", args![id.0 as i64])?;
     if exists.is_none() {
         return Err(StoreError::NotFound(id));
     }
-    let count: i64 = tx
-        .prepare_cached("SELECT COUNT(*) FROM followups WHERE incident_id = ?1")?
-        .query_row([id.0 as i64], |r| r.get(0))?;
+    let count = scalar(
+        tx,
+        "SELECT COUNT(*) FROM followups WHERE incident_id = ?1",
+        args![id.0 as i64],
+    )?;
     if count as usize >= MAX_FOLLOWUPS {
         return Err(DomainError::Invalid(format!(
             "{id} has {count} follow-ups; the limit is {MAX_FOLLOWUPS}"
         ))
         .into());
     }
-    let next: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM followups", [], |r| {
-        r.get(0)
-    })?;
+    let next = scalar(tx, "SELECT COALESCE(MAX(id), 0) + 1 FROM followups", &[])?;
     let now = Utc::now();
     let f = FollowUp {
         id: next as u64,
@@ -84,12 +89,15 @@ pub fn add(tx: &Transaction<'_>, id: IncidentId, new: NewFollowUp, by: &str) -> 
 }
 
 /// `Ok(None)`: no such follow-up.
-pub fn update(tx: &Transaction<'_>, fid: u64, patch: FollowUpPatch) -> Result<Option<FollowUp>> {
+pub fn update(tx: &dyn Sql, fid: u64, patch: FollowUpPatch) -> Result<Option<FollowUp>> {
     patch.check()?;
-    let body: Option<String> = tx
-        .prepare_cached("SELECT body FROM followups WHERE id = ?1")?
-        .query_row([fid as i64], |r| r.get(0))
-        .optional()?;
+    let body = tx
+        .row(
+            "SELECT body FROM followups WHERE id = ?1",
+            args![fid as i64],
+        )?
+        .map(|r| r.text(0))
+        .transpose()?;
     let Some(body) = body else { return Ok(None) };
     let mut f = row_to(body)?;
     patch.apply(&mut f, Utc::now());
@@ -97,38 +105,44 @@ pub fn update(tx: &Transaction<'_>, fid: u64, patch: FollowUpPatch) -> Result<Op
     Ok(Some(f))
 }
 
-pub fn for_incident(conn: &Connection, id: IncidentId) -> Result<Vec<FollowUp>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT body FROM followups WHERE incident_id = ?1 ORDER BY id")?;
-    let rows = stmt.query_map([id.0 as i64], |r| r.get::<_, String>(0))?;
-    rows.map(|r| row_to(r?)).collect()
+pub fn for_incident(conn: &dyn Sql, id: IncidentId) -> Result<Vec<FollowUp>> {
+    conn.rows(
+        "SELECT body FROM followups WHERE incident_id = ?1 ORDER BY id",
+        args![id.0 as i64],
+    )?
+    .iter()
+    .map(|r| row_to(r.text(0)?))
+    .collect()
 }
 
-pub fn across(conn: &Connection, f: &FollowUpFilter) -> Result<Vec<FollowUp>> {
+pub fn across(conn: &dyn Sql, f: &FollowUpFilter) -> Result<Vec<FollowUp>> {
     let mut sql = String::from("SELECT body FROM followups WHERE 1=1");
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
     if let Some(s) = f.status {
-        sql.push_str(" AND status = ?");
-        args.push(s.as_str().to_string().into());
+        args.push(s.as_str().into());
+        sql.push_str(&format!(" AND status = ?{}", args.len()));
     }
     if let Some(o) = &f.owner {
-        sql.push_str(" AND owner = ? COLLATE NOCASE");
-        args.push(o.clone().into());
+        args.push(o.into());
+        let p = format!("?{}", args.len());
+        sql.push_str(&format!(" AND {}", conn.dialect().eq_nocase("owner", &p)));
     }
     if let Some(day) = f.overdue_on {
-        sql.push_str(" AND status = 'open' AND due IS NOT NULL AND due < ?");
         args.push(day.to_string().into());
+        sql.push_str(&format!(
+            " AND status = 'open' AND due IS NOT NULL AND due < ?{}",
+            args.len()
+        ));
     }
     // Most pressing first: the oldest due date, then the oldest.
     sql.push_str(&format!(
         " ORDER BY due IS NULL, due, id LIMIT {}",
         f.limit.clamp(1, MAX_FOLLOWUP_LIST)
     ));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-        r.get::<_, String>(0)
-    })?;
-    rows.map(|r| row_to(r?)).collect()
+    conn.rows(&sql, &args)?
+        .iter()
+        .map(|r| row_to(r.text(0)?))
+        .collect()
 }
 
 impl Store {

@@ -9,8 +9,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
-
+use super::sql::{Sql, Value, args};
 use super::{Result, Store, StoreError, read_revision};
 use crate::model::{
     DomainError, Incident, IncidentDetail, IncidentId, Responder, ResponderState, Severity, Status,
@@ -119,12 +118,15 @@ impl Store {
         self.read(|conn| {
             let revision = read_revision(conn)?;
             let mut wh = String::from(" WHERE 1=1");
-            let mut args: Vec<rusqlite::types::Value> = Vec::new();
+            let mut args: Vec<Value> = Vec::new();
+            // Placeholders are numbered: `?N` is the N-th argument.
             if let Some(ids) = &f.ids {
                 wh.push_str(" AND id IN (");
                 for (i, id) in ids.iter().take(MAX_PAGE).enumerate() {
-                    wh.push_str(if i == 0 { "?" } else { ",?" });
-                    args.push((id.0 as i64).into());
+                    if i > 0 {
+                        wh.push(',');
+                    }
+                    wh.push_str(&arg(&mut args, (id.0 as i64).into()));
                 }
                 if ids.is_empty() {
                     wh.push_str("NULL");
@@ -136,25 +138,23 @@ impl Store {
                 wh.push_str(" AND active = 1");
             }
             if let Some(s) = f.status {
-                wh.push_str(" AND status = ?");
-                args.push(s.as_str().to_string().into());
+                let p = arg(&mut args, s.as_str().into());
+                wh.push_str(&format!(" AND status = {p}"));
             }
             if let Some(s) = f.severity {
-                wh.push_str(" AND severity = ?");
-                args.push(s.as_str().to_string().into());
+                let p = arg(&mut args, s.as_str().into());
+                wh.push_str(&format!(" AND severity = {p}"));
             }
             if let Some(s) = &f.service {
-                wh.push_str(" AND service = ? COLLATE NOCASE");
-                args.push(s.clone().into());
+                let p = arg(&mut args, s.into());
+                wh.push_str(&format!(" AND {}", conn.dialect().eq_nocase("service", &p)));
             }
             let mut counts = Vec::new();
             {
                 let sql = format!("SELECT severity, COUNT(*) FROM incidents{wh} GROUP BY severity");
-                let mut stmt = conn.prepare_cached(&sql)?;
-                let mut rows = stmt.query(params_from_iter(args.iter()))?;
-                while let Some(r) = rows.next()? {
-                    if let Ok(sev) = r.get::<_, String>(0)?.parse::<Severity>() {
-                        counts.push((sev, r.get::<_, i64>(1)? as u64));
+                for r in conn.rows(&sql, &args)? {
+                    if let Ok(sev) = r.text(0)?.parse::<Severity>() {
+                        counts.push((sev, r.int(1)? as u64));
                     }
                 }
                 counts.sort();
@@ -163,31 +163,31 @@ impl Store {
             if let Some(c) = &f.cursor {
                 let (sev, id) = parse_cursor(c)?;
                 if f.newest {
-                    page_wh.push_str(" AND id < ?");
+                    let p = arg(&mut args, id.into());
+                    page_wh.push_str(&format!(" AND id < {p}"));
                 } else {
-                    page_wh.push_str(" AND (severity > ? OR (severity = ? AND id > ?))");
-                    args.push(sev.clone().into());
-                    args.push(sev.into());
+                    let s = arg(&mut args, sev.into());
+                    let p = arg(&mut args, id.into());
+                    page_wh.push_str(&format!(
+                        " AND (severity > {s} OR (severity = {s} AND id > {p}))"
+                    ));
                 }
-                args.push(id.into());
             }
             let order = if f.newest { "id DESC" } else { "severity, id" };
             let sql = format!(
                 "SELECT listing, severity, id FROM incidents{page_wh} ORDER BY {order} LIMIT {}",
                 limit + 1
             );
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let mut rows = stmt.query(params_from_iter(args.iter()))?;
             let mut out = Vec::new();
             let mut last = None;
             let mut more = false;
-            while let Some(r) = rows.next()? {
+            for r in conn.rows(&sql, &args)? {
                 if out.len() == limit {
                     more = true;
                     break;
                 }
-                out.push(r.get::<_, String>(0)?);
-                last = Some((r.get::<_, String>(1)?, r.get::<_, i64>(2)?));
+                out.push(r.text(0)?);
+                last = Some((r.text(1)?, r.int(2)?));
             }
             Ok(ListPage {
                 revision,
@@ -234,19 +234,7 @@ impl Store {
 
     fn detail_json_with(&self, id: IncidentId, order: Order, limit: usize) -> Result<String> {
         self.read(|conn| {
-            let (inc, resp, checks) = conn
-                .prepare_cached(
-                    "SELECT incident, responders, checklists FROM incidents WHERE id = ?1",
-                )?
-                .query_row([id.0 as i64], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                })
-                .optional()?
-                .ok_or(StoreError::NotFound(id))?;
+            let (inc, resp, checks) = incident_row(conn, id)?;
             let events = events(conn, id, order, limit)?;
             let mut out = String::with_capacity(
                 inc.len()
@@ -270,11 +258,13 @@ impl Store {
     /// `{"incident", "last_seq", "events"}`.
     pub fn timeline_json(&self, id: IncidentId, order: Order, limit: usize) -> Result<String> {
         self.read(|conn| {
-            let inc: String = conn
-                .prepare_cached("SELECT incident FROM incidents WHERE id = ?1")?
-                .query_row([id.0 as i64], |r| r.get(0))
-                .optional()?
-                .ok_or(StoreError::NotFound(id))?;
+            let inc = conn
+                .row(
+                    "SELECT incident FROM incidents WHERE id = ?1",
+                    args![id.0 as i64],
+                )?
+                .ok_or(StoreError::NotFound(id))?
+                .text(0)?;
             let last_seq = serde_json::from_str::<Incident>(&inc)?.last_seq;
             let evs = events(conn, id, order, limit.clamp(1, MAX_PAGE))?;
             let mut out = format!("{{\"incident\":\"{id}\",\"last_seq\":{last_seq},\"events\":[");
@@ -304,14 +294,14 @@ impl Store {
     /// before any JSON is parsed.
     pub fn paged_responders(&self) -> Result<Vec<(IncidentId, Responder)>> {
         self.read(|c| {
-            let mut st = c.prepare_cached(
+            let rows = c.rows(
                 "SELECT id, responders FROM incidents \
                  WHERE active = 1 AND responders LIKE '%\"paged\"%' ORDER BY id",
+                &[],
             )?;
-            let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
             let mut out = Vec::new();
             for row in rows {
-                let (id, json) = row?;
+                let (id, json) = (row.int(0)?, row.text(1)?);
                 let rs: Vec<Responder> = serde_json::from_str(&json)?;
                 out.extend(
                     rs.into_iter()
@@ -332,50 +322,46 @@ impl Store {
     }
 }
 
+/// Adds a query argument; returns its placeholder (`?N` is the N-th).
+fn arg(args: &mut Vec<Value>, v: Value) -> String {
+    args.push(v);
+    format!("?{}", args.len())
+}
+
 /// Stored events of one incident in seq order, as JSON.
-fn events(conn: &Connection, id: IncidentId, order: Order, limit: usize) -> Result<Vec<String>> {
-    let (sql, bound) = match order {
-        Order::Latest => (
+fn events(conn: &dyn Sql, id: IncidentId, order: Order, limit: usize) -> Result<Vec<String>> {
+    let (id, limit) = (id.0 as i64, limit as i64);
+    let rows = match order {
+        Order::Latest => conn.rows(
             "SELECT event FROM (SELECT seq, event FROM timeline WHERE incident_id = ?1
-             ORDER BY seq DESC LIMIT ?2) ORDER BY seq",
-            None,
-        ),
-        Order::After(s) => (
+             ORDER BY seq DESC LIMIT ?2) AS page ORDER BY seq",
+            args![id, limit],
+        )?,
+        Order::After(s) => conn.rows(
             "SELECT event FROM timeline WHERE incident_id = ?1 AND seq > ?3 ORDER BY seq LIMIT ?2",
-            Some(s),
-        ),
-        Order::Before(s) => (
+            args![id, limit, s as i64],
+        )?,
+        Order::Before(s) => conn.rows(
             "SELECT event FROM (SELECT seq, event FROM timeline WHERE incident_id = ?1 AND seq < ?3
-             ORDER BY seq DESC LIMIT ?2) ORDER BY seq",
-            Some(s),
-        ),
+             ORDER BY seq DESC LIMIT ?2) AS page ORDER BY seq",
+            args![id, limit, s as i64],
+        )?,
     };
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = match bound {
-        None => stmt
-            .query_map(params![id.0 as i64, limit as i64], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?,
-        Some(s) => stmt
-            .query_map(params![id.0 as i64, limit as i64, s as i64], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?,
-    };
-    Ok(rows)
+    rows.iter().map(|r| r.text(0)).collect()
 }
 
 /// Incidents whose row changed after revision `since`, with their revision.
-pub(super) fn changed_since(conn: &Connection, since: u64) -> Result<Vec<(IncidentId, u64)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, rev FROM incidents WHERE rev > ?1 ORDER BY rev")?;
-    let rows = stmt.query_map([since as i64], |r| {
-        Ok((
-            IncidentId(r.get::<_, i64>(0)? as u64),
-            r.get::<_, i64>(1)? as u64,
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+pub(super) fn changed_since(conn: &dyn Sql, since: u64) -> Result<Vec<(IncidentId, u64)>> {
+    conn.rows(
+        "SELECT id, rev FROM incidents WHERE rev > ?1 ORDER BY rev",
+        args![since as i64],
+    )?
+    .iter()
+    .map(|r| Ok((IncidentId(r.int(0)? as u64), r.int(1)? as u64)))
+    .collect()
 }
 
-pub(super) fn all_revs(conn: &Connection) -> Result<HashMap<IncidentId, u64>> {
+pub(super) fn all_revs(conn: &dyn Sql) -> Result<HashMap<IncidentId, u64>> {
     Ok(changed_since(conn, 0)?.into_iter().collect())
 }
 
@@ -386,18 +372,19 @@ pub fn listing(inc: &Incident) -> Result<String> {
 
 /// The incident, responders and checklists, without the timeline: all a
 /// write needs (the incident's `last_seq` says where new events go).
-pub fn load_for_write(conn: &Connection, id: IncidentId) -> Result<IncidentDetail> {
-    let (inc, resp, checks) = conn
-        .prepare_cached("SELECT incident, responders, checklists FROM incidents WHERE id = ?1")?
-        .query_row([id.0 as i64], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })
-        .optional()?
+/// The incident, responders and checklists columns, as stored.
+fn incident_row(conn: &dyn Sql, id: IncidentId) -> Result<(String, String, String)> {
+    let r = conn
+        .row(
+            "SELECT incident, responders, checklists FROM incidents WHERE id = ?1",
+            args![id.0 as i64],
+        )?
         .ok_or(StoreError::NotFound(id))?;
+    Ok((r.text(0)?, r.text(1)?, r.text(2)?))
+}
+
+pub fn load_for_write(conn: &dyn Sql, id: IncidentId) -> Result<IncidentDetail> {
+    let (inc, resp, checks) = incident_row(conn, id)?;
     Ok(IncidentDetail {
         incident: serde_json::from_str(&inc)?,
         responders: serde_json::from_str(&resp)?,
@@ -406,56 +393,61 @@ pub fn load_for_write(conn: &Connection, id: IncidentId) -> Result<IncidentDetai
     })
 }
 
-fn bump_revision(tx: &Transaction<'_>) -> Result<u64> {
-    Ok(tx
-        .prepare_cached("UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value")?
-        .query_row([], |r| r.get::<_, i64>(0))? as u64)
+fn bump_revision(tx: &dyn Sql) -> Result<u64> {
+    let r = tx
+        .row(
+            "UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value",
+            &[],
+        )?
+        .ok_or_else(|| StoreError::Open("the revision counter is missing".into()))?;
+    Ok(r.int(0)? as u64)
 }
 
 /// Saves an incident and the timeline events after `known_seq`.
 pub fn save(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     d: &IncidentDetail,
     known_seq: u64,
     alert_group: Option<&str>,
 ) -> Result<()> {
     let rev = bump_revision(tx)?;
     let inc = &d.incident;
-    tx.prepare_cached(
+    tx.exec(
         "INSERT INTO incidents (id, status, severity, service, active, rev, alert_group,
                                 incident, responders, checklists, listing)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (id) DO UPDATE SET status = ?2, severity = ?3, service = ?4, active = ?5,
-           rev = ?6, alert_group = COALESCE(?7, alert_group), incident = ?8, responders = ?9,
+           rev = ?6, alert_group = COALESCE(?7, incidents.alert_group), incident = ?8, responders = ?9,
            checklists = ?10, listing = ?11",
-    )?
-    .execute(params![
-        inc.id.0 as i64,
-        inc.status.as_str(),
-        inc.severity.as_str(),
-        inc.service,
-        inc.status.is_active(),
-        rev as i64,
-        alert_group,
-        serde_json::to_string(inc)?,
-        serde_json::to_string(&d.responders)?,
-        serde_json::to_string(&d.checklists)?,
-        listing(inc)?,
-    ])?;
-    let mut stmt =
-        tx.prepare_cached("INSERT INTO timeline (incident_id, seq, event) VALUES (?1, ?2, ?3)")?;
-    for ev in d.timeline.iter().filter(|e| e.seq > known_seq) {
-        stmt.execute(params![
+        args![
             inc.id.0 as i64,
-            ev.seq as i64,
-            serde_json::to_string(ev)?
-        ])?;
+            inc.status.as_str(),
+            inc.severity.as_str(),
+            &inc.service,
+            inc.status.is_active(),
+            rev as i64,
+            alert_group,
+            serde_json::to_string(inc)?,
+            serde_json::to_string(&d.responders)?,
+            serde_json::to_string(&d.checklists)?,
+            listing(inc)?,
+        ],
+    )?;
+    for ev in d.timeline.iter().filter(|e| e.seq > known_seq) {
+        tx.exec(
+            "INSERT INTO timeline (incident_id, seq, event) VALUES (?1, ?2, ?3)",
+            args![inc.id.0 as i64, ev.seq as i64, serde_json::to_string(ev)?],
+        )?;
     }
     super::search::index(tx, d, known_seq)
 }
 
-pub fn next_id(tx: &Transaction<'_>) -> Result<IncidentId> {
-    let max: Option<i64> = tx.query_row("SELECT MAX(id) FROM incidents", [], |r| r.get(0))?;
+pub fn next_id(tx: &dyn Sql) -> Result<IncidentId> {
+    let max = tx
+        .row("SELECT MAX(id) FROM incidents", &[])?
+        .map(|r| r.opt_int(0))
+        .transpose()?
+        .flatten();
     Ok(IncidentId(max.unwrap_or(0) as u64 + 1))
 }
 
@@ -463,7 +455,7 @@ pub fn next_id(tx: &Transaction<'_>) -> Result<IncidentId> {
 /// is the client's `If-Match`; a mismatch is refused before anything runs.
 /// The returned detail's timeline holds only the events this change added.
 pub fn update(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     id: IncidentId,
     expected_version: Option<u64>,
     f: impl FnOnce(&mut IncidentDetail) -> std::result::Result<(), DomainError>,
@@ -487,26 +479,26 @@ pub fn update(
 }
 
 /// Migration step: every incident gets its `last_seq` and list entry.
-pub(super) fn backfill_last_seq_and_listing(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    let rows: Vec<(i64, String)> = tx
-        .prepare("SELECT id, incident FROM incidents")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (id, json) in rows {
+pub(super) fn backfill_last_seq_and_listing(tx: &dyn Sql) -> Result<()> {
+    for r in tx.rows("SELECT id, incident FROM incidents", &[])? {
+        let (id, json) = (r.int(0)?, r.text(1)?);
         let Ok(mut inc) = serde_json::from_str::<Incident>(&json) else {
             continue;
         };
-        inc.last_seq = tx.query_row(
-            "SELECT COALESCE(MAX(seq), 0) FROM timeline WHERE incident_id = ?1",
-            [id],
-            |r| r.get::<_, i64>(0),
-        )? as u64;
+        inc.last_seq = tx
+            .row(
+                "SELECT COALESCE(MAX(seq), 0) FROM timeline WHERE incident_id = ?1",
+                args![id],
+            )?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0) as u64;
         let (Ok(full), Ok(list)) = (serde_json::to_string(&inc), listing(&inc)) else {
             continue;
         };
-        tx.execute(
+        tx.exec(
             "UPDATE incidents SET incident = ?1, listing = ?2 WHERE id = ?3",
-            params![full, list, id],
+            args![full, list, id],
         )?;
     }
     Ok(())

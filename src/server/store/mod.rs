@@ -1,24 +1,32 @@
-//! The SQLite store. One writer connection behind a mutex (SQLite
-//! serialises writers anyway) and a small pool of read connections, which
-//! WAL lets run beside a commit. Every call blocks: the HTTP handlers run
-//! them on tokio's blocking threads (`server::blocking`), never on the
-//! async workers, so a slow write never delays `/healthz` or a long-poll.
+//! The store: incidents, their timelines and everything beside them, on
+//! SQLite (a file, the default) or PostgreSQL (several servers on one
+//! database). Queries are written once against [`sql::Sql`]; each engine
+//! gives transactions. Every call blocks: the HTTP handlers run them on
+//! tokio's blocking threads (`server::blocking`), never on the async
+//! workers, so a slow write never delays `/healthz` or a long-poll.
+//!
+//! Every write runs under the one revision counter's lock (SQLite's write
+//! lock; on PostgreSQL the counter's row, taken first), so writes from any
+//! number of servers are applied one at a time in revision order: the
+//! change feed, idempotency keys and If-Match mean the same on both.
 
 mod alerts;
 mod deliveries;
 pub mod followups;
 mod idempotency;
 mod incidents;
+mod pg;
 mod schema;
 pub mod search;
+mod sql;
+mod sqlite;
 mod stats;
 mod tokens;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, RwLock};
 
-use rusqlite::{Connection, Transaction};
 use tokio::sync::watch;
 
 use crate::model::IncidentId;
@@ -28,6 +36,9 @@ pub use deliveries::{DeliveryInfo, Due, queue_delivery};
 pub use incidents::{
     DETAIL_PAGE, ListFilter, ListPage, MAX_PAGE, Order, load_for_write, next_id, save, update,
 };
+pub use pg::PG_MAX_CONNECTIONS;
+pub(crate) use sql::args;
+pub use sql::{Dialect, Sql, Value};
 pub use tokens::{TokenInfo, generate_token, hash_token};
 
 #[derive(Debug, thiserror::Error)]
@@ -44,10 +55,16 @@ pub enum StoreError {
     /// file) for longer than the busy timeout: worth retrying.
     #[error("the database is busy (another process is writing to it)")]
     Busy,
+    /// The database server cannot be reached (PostgreSQL down or
+    /// restarting, or every connection in use): worth retrying.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error("{0}")]
     Open(String),
     #[error("database error: {0}")]
     Db(rusqlite::Error),
+    #[error("database error: {0}")]
+    Pg(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(#[from] serde_json::Error),
 }
@@ -65,12 +82,6 @@ impl From<rusqlite::Error> for StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// How long a write waits for another process's transaction on the same
-/// file before the request is answered 503 with Retry-After.
-const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
-/// Read connections kept open for reuse.
-const MAX_IDLE_READERS: usize = 8;
-
 /// What a write answered; kept for idempotent replays.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {
@@ -80,104 +91,136 @@ pub struct Stored {
     pub replayed: bool,
 }
 
-pub struct Store {
-    writer: Mutex<Connection>,
-    /// `None` for an in-memory database, whose one connection serves reads too.
-    readers: Option<(std::path::PathBuf, Mutex<Vec<Connection>>)>,
+enum Engine {
+    Sqlite(sqlite::Sqlite),
+    Postgres(pg::Postgres),
+}
+
+/// What every request on this server sees without asking the database:
+/// the current revision (long-polls wait on it) and each incident's.
+pub(super) struct Shared {
     revision: watch::Sender<u64>,
     /// The revision at which each incident last changed: a detail's ETag
     /// without touching the database.
     incident_revs: RwLock<HashMap<IncidentId, u64>>,
+}
+
+impl Shared {
+    fn new(rev: u64, revs: HashMap<IncidentId, u64>) -> Arc<Shared> {
+        let (tx, _) = watch::channel(rev);
+        Arc::new(Shared {
+            revision: tx,
+            incident_revs: RwLock::new(revs),
+        })
+    }
+
+    /// Takes in changes (ours, or another server's seen through the
+    /// database), never moving anything backwards.
+    fn advance(&self, rev: u64, touched: Vec<(IncidentId, u64)>) {
+        {
+            let mut revs = self
+                .incident_revs
+                .write()
+                .unwrap_or_else(|e| e.into_inner());
+            for (id, r) in touched {
+                let e = revs.entry(id).or_insert(r);
+                *e = (*e).max(r);
+            }
+        }
+        self.revision.send_if_modified(|r| {
+            let changed = rev > *r;
+            if changed {
+                *r = rev;
+            }
+            changed
+        });
+    }
+}
+
+pub struct Store {
+    engine: Engine,
+    shared: Arc<Shared>,
     tokens: tokens::TokenCache,
 }
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
-        check_writable(path)?;
-        let conn = Connection::open(path)?;
-        let mut store = Self::setup(conn)?;
-        store.readers = Some((path.to_path_buf(), Mutex::new(Vec::new())));
-        // A database left world-readable by an older version (or created
-        // by hand) holds incident text and token hashes: make it ours only.
-        for suffix in ["", "-wal", "-shm"] {
-            let mut p = path.as_os_str().to_owned();
-            p.push(suffix);
-            private_file(Path::new(&p));
+        Self::with_engine(Engine::Sqlite(sqlite::Sqlite::open(path)?))
+    }
+
+    pub fn open_in_memory() -> Result<Store> {
+        Self::with_engine(Engine::Sqlite(sqlite::Sqlite::open_in_memory()?))
+    }
+
+    /// Connects to PostgreSQL (`postgres://…`), applying the migrations
+    /// this binary has. Fails at once, saying why, when the database
+    /// cannot be reached. Blocks: call it off the async workers.
+    pub fn open_postgres(url: &str) -> Result<Store> {
+        let engine = pg::Postgres::connect(url)?;
+        let store = Self::with_engine(Engine::Postgres(engine))?;
+        if let Engine::Postgres(p) = &store.engine {
+            p.listen_for_changes(Arc::downgrade(&store.shared));
         }
         Ok(store)
     }
 
-    pub fn open_in_memory() -> Result<Store> {
-        Self::setup(Connection::open_in_memory()?)
-    }
-
-    fn setup(mut conn: Connection) -> Result<Store> {
-        // WAL lets readers (the long-polls, the list) run while a write
-        // commits. synchronous=FULL fsyncs the WAL on every commit: a write
-        // we have answered 2xx for survives a kill -9 and a power cut. At an
-        // incident server's write rate the fsync cost is invisible, and an
-        // acknowledged note that vanishes is the worst thing we could do.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.set_prepared_statement_cache_capacity(64);
-        schema::migrate(&mut conn)?;
-        let rev = read_revision(&conn)?;
-        let revs = incidents::all_revs(&conn)?;
-        let (tx, _) = watch::channel(rev);
-        Ok(Store {
-            writer: Mutex::new(conn),
-            readers: None,
-            revision: tx,
-            incident_revs: RwLock::new(revs),
+    fn with_engine(engine: Engine) -> Result<Store> {
+        let mut store = Store {
+            engine,
+            shared: Shared::new(0, HashMap::new()),
             tokens: tokens::TokenCache::default(),
-        })
+        };
+        let (rev, revs) = store.read(|c| Ok((read_revision(c)?, incidents::all_revs(c)?)))?;
+        store.shared = Shared::new(rev, revs);
+        Ok(store)
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave a half-applied write:
-        // the transaction rolls back when dropped. So a poisoned lock is safe
-        // to keep using.
-        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    /// The migration step the database is at.
+    pub fn schema_version(&self) -> Result<u64> {
+        let sql = match self.dialect() {
+            Dialect::Sqlite => "PRAGMA user_version",
+            Dialect::Postgres => "SELECT version FROM schema_version",
+        };
+        Ok(self.read(|c| c.row(sql, &[]))?.map(|r| r.int(0)).transpose()?.unwrap_or(0) as u64)
     }
 
-    /// Runs `f` on a read connection: from the pool on a file database
-    /// (so reads never wait for a write), the one connection in memory.
-    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let Some((path, pool)) = &self.readers else {
-            return f(&self.lock());
-        };
-        let pooled = pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let conn = match pooled {
-            Some(c) => c,
-            None => {
-                let c = Connection::open(path)?;
-                c.busy_timeout(BUSY_TIMEOUT)?;
-                c.pragma_update(None, "query_only", "ON")?;
-                c.set_prepared_statement_cache_capacity(64);
-                c
-            }
-        };
-        let out = f(&conn);
-        let mut idle = pool.lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() < MAX_IDLE_READERS {
-            idle.push(conn);
+    pub fn dialect(&self) -> Dialect {
+        match &self.engine {
+            Engine::Sqlite(_) => Dialect::Sqlite,
+            Engine::Postgres(_) => Dialect::Postgres,
         }
-        out
+    }
+
+    /// Runs `f` outside any write: on SQLite a pooled read connection (so
+    /// reads never wait for a write), on PostgreSQL a read-only snapshot.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&dyn Sql) -> Result<T>) -> Result<T> {
+        match &self.engine {
+            Engine::Sqlite(e) => e.read(f),
+            Engine::Postgres(e) => e.read(f),
+        }
+    }
+
+    /// Runs `f` in one write transaction that is not a change to any
+    /// incident (token admin, the delivery queue).
+    pub(crate) fn transact<T>(&self, f: impl FnOnce(&dyn Sql) -> Result<T>) -> Result<T> {
+        match &self.engine {
+            Engine::Sqlite(e) => e.transact(f),
+            Engine::Postgres(e) => e.transact(f),
+        }
     }
 
     pub fn revision(&self) -> u64 {
-        *self.revision.borrow()
+        *self.shared.revision.borrow()
     }
 
     pub fn subscribe(&self) -> watch::Receiver<u64> {
-        self.revision.subscribe()
+        self.shared.revision.subscribe()
     }
 
     /// The revision at which the incident last changed, if it exists.
     pub fn incident_rev(&self, id: IncidentId) -> Option<u64> {
-        self.incident_revs
+        self.shared
+            .incident_revs
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(&id)
@@ -190,45 +233,39 @@ impl Store {
     /// cannot leave a change without its record or the other way round.
     pub fn write<F>(&self, idem: Option<(&str, &str, &str)>, op: F) -> Result<Stored>
     where
-        F: FnOnce(&Transaction<'_>) -> Result<(u16, String)>,
+        F: FnOnce(&dyn Sql) -> Result<(u16, String)>,
     {
-        let mut conn = self.lock();
-        // IMMEDIATE takes the write lock up front, so a second process on the
-        // same file makes us wait (busy timeout) instead of failing halfway
-        // when a read transaction cannot be upgraded.
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let before = read_revision(&tx)?;
-        if let Some((principal, key, req_hash)) = idem
-            && let Some(prior) = idempotency::find(&tx, principal, key, req_hash)?
-        {
-            return Ok(prior);
-        }
-        let (status, body) = op(&tx)?;
-        if let Some((principal, key, req_hash)) = idem {
-            idempotency::record(&tx, principal, key, req_hash, status, &body)?;
-        }
-        let rev = read_revision(&tx)?;
-        let touched = incidents::changed_since(&tx, before)?;
-        tx.commit()?;
-        {
-            let mut revs = self
-                .incident_revs
-                .write()
-                .unwrap_or_else(|e| e.into_inner());
-            for (id, r) in touched {
-                revs.insert(id, r);
+        let (stored, rev, touched) = self.transact(|tx| {
+            // Taken first, so every server on the database writes one at a
+            // time and sees the writes (and keys) committed before it.
+            let before = lock_revision(tx)?;
+            if let Some((principal, key, req_hash)) = idem
+                && let Some(prior) = idempotency::find(tx, principal, key, req_hash)?
+            {
+                return Ok((prior, before, Vec::new()));
             }
-        }
-        self.revision.send_if_modified(|r| {
-            let changed = *r != rev;
-            *r = rev;
-            changed
-        });
-        Ok(Stored {
-            status,
-            body,
-            replayed: false,
-        })
+            let (status, body) = op(tx)?;
+            if let Some((principal, key, req_hash)) = idem {
+                idempotency::record(tx, principal, key, req_hash, status, &body)?;
+            }
+            let rev = read_revision(tx)?;
+            let touched = incidents::changed_since(tx, before)?;
+            if rev != before && tx.dialect() == Dialect::Postgres {
+                // Delivered at commit, to every server listening.
+                tx.exec(
+                    "SELECT pg_notify('warroom_changes', ?1)",
+                    args![rev.to_string()],
+                )?;
+            }
+            let stored = Stored {
+                status,
+                body,
+                replayed: false,
+            };
+            Ok((stored, rev, touched))
+        })?;
+        self.shared.advance(rev, touched);
+        Ok(stored)
     }
 
     /// The stored answer of a keyed write that was already made, read
@@ -238,99 +275,32 @@ impl Store {
         self.read(|c| idempotency::find(c, principal, key, req_hash))
     }
 
-    /// Folds the WAL into the database file (for measuring its size, and
-    /// before a file-level backup).
+    /// Folds SQLite's WAL into the database file (for measuring its size,
+    /// and before a file-level backup). Nothing to do on PostgreSQL.
     pub fn checkpoint(&self) -> Result<()> {
-        self.lock()
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
-    }
-
-    /// Runs `f` on the writer connection outside the write path (token admin).
-    pub(crate) fn with_conn<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        f(&self.lock())
-    }
-}
-
-/// Refuses, with the reason in words, a database file (or the folder it
-/// would be created in) this process cannot write: SQLite's own message
-/// ("unable to open database file", or a 500 on the first write to a
-/// read-only file) does not say what to fix.
-fn check_writable(path: &Path) -> Result<()> {
-    use std::os::unix::ffi::OsStrExt;
-    let can_write = |p: &Path| {
-        let Ok(c) = std::ffi::CString::new(p.as_os_str().as_bytes()) else {
-            return false;
-        };
-        // SAFETY: a valid NUL-terminated path.
-        unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
-    };
-    if path.exists() {
-        if !can_write(path) {
-            return Err(StoreError::Open(format!(
-                "cannot write the database {}: permission denied (the file is read-only for this user)",
-                path.display()
-            )));
+        match &self.engine {
+            Engine::Sqlite(e) => e.checkpoint(),
+            Engine::Postgres(_) => Ok(()),
         }
-        return Ok(());
-    }
-    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        Some(d) => d,
-        None => Path::new("."),
-    };
-    if !dir.is_dir() {
-        return Err(StoreError::Open(format!(
-            "cannot create the database {}: the folder {} does not exist",
-            path.display(),
-            dir.display()
-        )));
-    }
-    if !can_write(dir) {
-        return Err(StoreError::Open(format!(
-            "cannot create the database {}: permission denied (cannot write in {})",
-            path.display(),
-            dir.display()
-        )));
-    }
-    Ok(())
-}
-
-fn private_file(p: &Path) {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    // SAFETY: geteuid cannot fail.
-    let me = unsafe { libc::geteuid() };
-    if let Ok(m) = std::fs::symlink_metadata(p)
-        && m.is_file()
-        && m.uid() == me
-        && m.mode() & 0o077 != 0
-    {
-        let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o600));
     }
 }
 
-fn read_revision(conn: &Connection) -> Result<u64> {
-    Ok(
-        conn.query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| {
-            r.get::<_, i64>(0)
-        })? as u64,
-    )
+fn read_revision(c: &dyn Sql) -> Result<u64> {
+    let row = c.row("SELECT value FROM meta WHERE key = 'revision'", &[])?;
+    Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) as u64)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::os::unix::fs::PermissionsExt;
-
-    #[test]
-    fn a_database_left_readable_by_others_is_made_private() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("w.db");
-        drop(Store::open(&db).unwrap());
-        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let _s = Store::open(&db).unwrap();
-        assert_eq!(
-            std::fs::metadata(&db).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+/// The revision, locked until the transaction ends (SQLite's IMMEDIATE
+/// transaction already holds the whole database).
+fn lock_revision(c: &dyn Sql) -> Result<u64> {
+    match c.dialect() {
+        Dialect::Sqlite => read_revision(c),
+        Dialect::Postgres => {
+            let row = c.row(
+                "SELECT value FROM meta WHERE key = 'revision' FOR UPDATE",
+                &[],
+            )?;
+            Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) as u64)
+        }
     }
 }

@@ -1,10 +1,9 @@
 //! "Have we seen this before?": a full-text index of every incident (title,
-//! summary, service, alert names, notes) in SQLite's FTS5, ranked by
-//! `bm25()`. Queries are built from words only, so no text can inject FTS5
-//! syntax.
+//! summary, service, alert names, notes): SQLite's FTS5 ranked by `bm25()`,
+//! or PostgreSQL's weighted `tsvector` ranked by `ts_rank()`. Queries are
+//! built from words only, so no text can inject query syntax in either.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
-
+use super::sql::{Dialect, Sql, args};
 use super::{Result, Store, StoreError};
 use crate::model::{EventKind, Incident, IncidentDetail, IncidentId, Status, TimelineEvent};
 
@@ -38,14 +37,27 @@ pub fn terms(text: &str) -> Vec<String> {
     out
 }
 
-/// An FTS5 query matching any of the words (each quoted: a word holds no
-/// quote, so nothing in it is syntax).
-fn any_of(terms: &[String]) -> String {
+/// A query matching any of the words: FTS5's (each quoted: a word holds
+/// no quote, so nothing in it is syntax) or a `tsquery` (words are letters
+/// and digits only, none of which is tsquery syntax).
+fn any_of(d: Dialect, terms: &[String]) -> String {
+    let (quote, or) = match d {
+        Dialect::Sqlite => ("\"", " OR "),
+        Dialect::Postgres => ("", " | "),
+    };
     terms
         .iter()
-        .map(|t| format!("\"{t}\""))
+        .map(|t| format!("{quote}{t}{quote}"))
         .collect::<Vec<_>>()
-        .join(" OR ")
+        .join(or)
+}
+
+/// The index's key column: FTS5's rowid, or the PostgreSQL table's id.
+fn key(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Sqlite => "rowid",
+        Dialect::Postgres => "id",
+    }
 }
 
 fn alert_name(alert: &str) -> &str {
@@ -63,17 +75,18 @@ fn append_capped(col: &mut String, add: &str) {
 
 /// Brings the index up to date with `d`, whose events after `known_seq`
 /// are new (the rest were indexed before).
-pub fn index(tx: &Transaction<'_>, d: &IncidentDetail, known_seq: u64) -> Result<()> {
+pub fn index(tx: &dyn Sql, d: &IncidentDetail, known_seq: u64) -> Result<()> {
     let id = d.incident.id.0 as i64;
-    type Row = (String, String, String, String, String);
-    let old: Option<Row> = tx
-        .prepare_cached(
-            "SELECT title, summary, service, alerts, notes FROM incident_search WHERE rowid = ?1",
+    let k = key(tx.dialect());
+    let old = tx
+        .row(
+            &format!(
+                "SELECT title, summary, service, alerts, notes FROM incident_search WHERE {k} = ?1"
+            ),
+            args![id],
         )?
-        .query_row([id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
-        .optional()?;
+        .map(|r| Ok::<_, StoreError>((r.text(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?)))
+        .transpose()?;
     let was = old.clone();
     let (_, _, _, mut alerts, mut notes) = old.unwrap_or_default();
     for e in d.timeline.iter().filter(|e| e.seq > known_seq) {
@@ -100,38 +113,39 @@ pub fn index(tx: &Transaction<'_>, d: &IncidentDetail, known_seq: u64) -> Result
     {
         return Ok(());
     }
-    tx.prepare_cached("DELETE FROM incident_search WHERE rowid = ?1")?
-        .execute([id])?;
-    tx.prepare_cached(
-        "INSERT INTO incident_search (rowid, title, summary, service, alerts, notes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![id, i.title, i.summary, i.service, alerts, notes])?;
+    tx.exec(
+        &format!("DELETE FROM incident_search WHERE {k} = ?1"),
+        args![id],
+    )?;
+    tx.exec(
+        &format!(
+            "INSERT INTO incident_search ({k}, title, summary, service, alerts, notes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+        ),
+        args![id, &i.title, &i.summary, &i.service, alerts, notes],
+    )?;
     Ok(())
 }
 
 /// Indexes every incident already stored (the migration that adds the
 /// index), from their stored rows and notes.
-pub fn backfill(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    let ids: Vec<i64> = tx
-        .prepare("SELECT id FROM incidents")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for id in ids {
-        let inc: String =
-            tx.query_row("SELECT incident FROM incidents WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })?;
+pub fn backfill(tx: &dyn Sql) -> Result<()> {
+    let kind = tx.dialect().json_field("event", "kind");
+    for r in tx.rows("SELECT id, incident FROM incidents", &[])? {
+        let (id, inc) = (r.int(0)?, r.text(1)?);
         let Ok(incident) = serde_json::from_str::<Incident>(&inc) else {
             continue;
         };
-        let mut stmt = tx.prepare_cached(
-            "SELECT event FROM timeline WHERE incident_id = ?1
-               AND json_extract(event, '$.kind') IN ('note', 'alert_received') ORDER BY seq",
-        )?;
-        let timeline: Vec<TimelineEvent> = stmt
-            .query_map([id], |r| r.get::<_, String>(0))?
-            .filter_map(|r| r.ok().and_then(|s| serde_json::from_str(&s).ok()))
+        let timeline: Vec<TimelineEvent> = tx
+            .rows(
+                &format!(
+                    "SELECT event FROM timeline WHERE incident_id = ?1
+                       AND {kind} IN ('note', 'alert_received') ORDER BY seq"
+                ),
+                args![id],
+            )?
+            .iter()
+            .filter_map(|r| r.text(0).ok().and_then(|s| serde_json::from_str(&s).ok()))
             .collect();
         let d = IncidentDetail {
             incident,
@@ -139,18 +153,17 @@ pub fn backfill(tx: &Transaction<'_>) -> rusqlite::Result<()> {
             responders: vec![],
             checklists: vec![],
         };
-        index(tx, &d, 0).map_err(|e| match e {
-            StoreError::Db(e) => e,
-            other => rusqlite::Error::ToSqlConversionFailure(other.to_string().into()),
-        })?;
+        index(tx, &d, 0)?;
     }
     Ok(())
 }
 
 pub use crate::model::wire::Similar;
 
+/// Incidents matching `query` (from [`any_of`]), best first, each with
+/// its score (lower is closer, as bm25 gives it).
 fn matches(
-    conn: &Connection,
+    conn: &dyn Sql,
     query: &str,
     except: Option<IncidentId>,
     finished_only: bool,
@@ -159,39 +172,51 @@ fn matches(
     if query.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT i.incident, bm25(incident_search, {WEIGHTS}) AS score
-           FROM incident_search JOIN incidents i ON i.id = incident_search.rowid
-          WHERE incident_search MATCH ?1 AND i.id != ?2 {}
-          ORDER BY score LIMIT ?3",
-        if finished_only {
-            "AND i.status IN ('resolved', 'verified', 'closed')"
-        } else {
-            ""
-        }
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        params![query, except.map_or(-1, |i| i.0 as i64), limit as i64],
-        |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?)),
+    let finished = if finished_only {
+        "AND i.status IN ('resolved', 'verified', 'closed')"
+    } else {
+        ""
+    };
+    let sql = match conn.dialect() {
+        Dialect::Sqlite => format!(
+            "SELECT i.incident, bm25(incident_search, {WEIGHTS}) AS score
+               FROM incident_search JOIN incidents i ON i.id = incident_search.rowid
+              WHERE incident_search MATCH ?1 AND i.id != ?2 {finished}
+              ORDER BY score LIMIT ?3"
+        ),
+        Dialect::Postgres => format!(
+            "SELECT i.incident, -ts_rank(s.doc, q)::float8 AS score
+               FROM incident_search s JOIN incidents i ON i.id = s.id,
+                    to_tsquery('english', ?1) q
+              WHERE s.doc @@ q AND i.id != ?2 {finished}
+              ORDER BY score, i.id LIMIT ?3"
+        ),
+    };
+    let rows = conn.rows(
+        &sql,
+        args![query, except.map_or(-1, |i| i.0 as i64), limit as i64],
     )?;
     let mut out = Vec::new();
     for r in rows {
-        let (inc, score) = r?;
+        let (inc, score) = (r.text(0)?, r.real(1)?);
         out.push((serde_json::from_str::<Incident>(&inc)?.summarized(), score));
     }
     Ok(out)
 }
 
-fn last_notes_before(conn: &Connection, i: &Incident) -> Result<Vec<TimelineEvent>> {
+fn last_notes_before(conn: &dyn Sql, i: &Incident) -> Result<Vec<TimelineEvent>> {
     let until = i.status_times.get(&Status::Resolved).copied();
-    let mut stmt = conn.prepare_cached(
-        "SELECT event FROM timeline WHERE incident_id = ?1
-           AND json_extract(event, '$.kind') = 'note' ORDER BY seq DESC LIMIT 50",
-    )?;
-    let mut notes: Vec<TimelineEvent> = stmt
-        .query_map([i.id.0 as i64], |r| r.get::<_, String>(0))?
-        .filter_map(|r| r.ok().and_then(|s| serde_json::from_str(&s).ok()))
+    let kind = conn.dialect().json_field("event", "kind");
+    let mut notes: Vec<TimelineEvent> = conn
+        .rows(
+            &format!(
+                "SELECT event FROM timeline WHERE incident_id = ?1
+                   AND {kind} = 'note' ORDER BY seq DESC LIMIT 50"
+            ),
+            args![i.id.0 as i64],
+        )?
+        .iter()
+        .filter_map(|r| r.text(0).ok().and_then(|s| serde_json::from_str(&s).ok()))
         .filter(|e: &TimelineEvent| until.is_none_or(|u| e.at <= u))
         .take(3)
         .collect();
@@ -203,20 +228,22 @@ impl Store {
     /// Resolved, verified or closed incidents most like `id`, closest first.
     pub fn similar(&self, id: IncidentId, limit: usize) -> Result<Vec<Similar>> {
         self.read(|conn| {
-            let row: Option<(String, String, String, String)> = conn
-                .prepare_cached(
-                    "SELECT title, summary, service, alerts FROM incident_search WHERE rowid = ?1",
-                )?
-                .query_row([id.0 as i64], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })
-                .optional()?;
-            let Some((title, summary, service, alerts)) = row else {
+            let k = key(conn.dialect());
+            let row = conn.row(
+                &format!(
+                    "SELECT title, summary, service, alerts FROM incident_search WHERE {k} = ?1"
+                ),
+                args![id.0 as i64],
+            )?;
+            let Some(r) = row else {
                 return Err(StoreError::NotFound(id));
             };
+            let (title, summary, service, alerts) =
+                (r.text(0)?, r.text(1)?, r.text(2)?, r.text(3)?);
             // The summary is long and chatty: its words come last.
             let words = terms(&format!("{title} {service} {alerts} {summary}"));
-            let found = matches(conn, &any_of(&words), Some(id), true, limit.clamp(1, 20))?;
+            let query = any_of(conn.dialect(), &words);
+            let found = matches(conn, &query, Some(id), true, limit.clamp(1, 20))?;
             found
                 .into_iter()
                 .map(|(incident, score)| {
@@ -238,7 +265,7 @@ impl Store {
 
     /// Incidents (any status) matching the words of `q`, best first.
     pub fn search(&self, q: &str, limit: usize) -> Result<Vec<Incident>> {
-        let query = any_of(&terms(q));
+        let query = any_of(self.dialect(), &terms(q));
         self.read(|conn| {
             Ok(matches(conn, &query, None, false, limit.clamp(1, 100))?
                 .into_iter()
@@ -258,6 +285,10 @@ mod tests {
             terms("Checkout \"502s\" OR NEAR(x*) AND -db: ^{col}:the"),
             vec!["checkout", "502s", "near", "db", "col"]
         );
-        assert!(any_of(&terms("\" * ( ) : ^ -")).is_empty());
+        assert!(any_of(Dialect::Sqlite, &terms("\" * ( ) : ^ -")).is_empty());
+        assert_eq!(
+            any_of(Dialect::Postgres, &terms("disk & !(full | slow):* <->")),
+            "disk | full | slow"
+        );
     }
 }

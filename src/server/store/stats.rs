@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::sql::args;
 use super::{Result, Store};
 use crate::model::stats::{Sample, Stats, compute};
 use crate::model::{Checklist, Incident, Phase, Responder, Status};
@@ -27,13 +28,14 @@ impl Store {
     ) -> Result<Stats> {
         let now = Utc::now();
         self.read(|conn| {
+            let d = conn.dialect();
             let mut rows = Vec::new();
-            let mut stmt = conn.prepare_cached(
+            let q = conn.rows(
                 "SELECT incident, responders, checklists FROM incidents ORDER BY id DESC LIMIT ?1",
+                args![MAX_STATS_INCIDENTS as i64],
             )?;
-            let mut q = stmt.query([MAX_STATS_INCIDENTS as i64])?;
-            while let Some(r) = q.next()? {
-                let incident: Incident = serde_json::from_str(&r.get::<_, String>(0)?)?;
+            for r in q {
+                let incident: Incident = serde_json::from_str(&r.text(0)?)?;
                 if since.is_some_and(|s| incident.declared_at < s)
                     || service.is_some_and(|s| !incident.service.eq_ignore_ascii_case(s))
                 {
@@ -41,8 +43,8 @@ impl Store {
                 }
                 rows.push(Row {
                     incident,
-                    responders: serde_json::from_str(&r.get::<_, String>(1)?)?,
-                    checklists: serde_json::from_str(&r.get::<_, String>(2)?)?,
+                    responders: serde_json::from_str(&r.text(1)?)?,
+                    checklists: serde_json::from_str(&r.text(2)?)?,
                 });
             }
             let wanted: HashMap<i64, usize> = rows
@@ -51,16 +53,19 @@ impl Store {
                 .map(|(n, r)| (r.incident.id.0 as i64, n))
                 .collect();
             let mut forced: HashMap<usize, Vec<Phase>> = HashMap::new();
-            let mut stmt = conn.prepare_cached(
-                "SELECT incident_id, json_extract(event, '$.from') FROM timeline
-                  WHERE json_extract(event, '$.kind') = 'forced_transition'",
+            let kind = d.json_field("event", "kind");
+            let q = conn.rows(
+                &format!(
+                    "SELECT incident_id, {} FROM timeline WHERE {kind} = 'forced_transition'",
+                    d.json_field("event", "from")
+                ),
+                &[],
             )?;
-            let mut q = stmt.query([])?;
-            while let Some(r) = q.next()? {
-                let Some(n) = wanted.get(&r.get::<_, i64>(0)?) else {
+            for r in q {
+                let Some(n) = wanted.get(&r.int(0)?) else {
                     continue;
                 };
-                let from: Option<String> = r.get(1)?;
+                let from = r.opt_text(1)?;
                 if let Some(p) = from
                     .and_then(|f| serde_json::from_value::<Status>(f.into()).ok())
                     .and_then(Status::phase)
@@ -69,28 +74,34 @@ impl Store {
                 }
             }
             let mut pages: HashMap<usize, Vec<(String, DateTime<Utc>)>> = HashMap::new();
-            let mut stmt = conn.prepare_cached(
-                "SELECT incident_id, json_extract(event, '$.handle'), json_extract(event, '$.at')
-                   FROM timeline
-                  WHERE json_extract(event, '$.kind') = 'responder'
-                    AND json_extract(event, '$.state') = 'paged'",
+            let q = conn.rows(
+                &format!(
+                    "SELECT incident_id, {}, {} FROM timeline
+                      WHERE {kind} = 'responder' AND {} = 'paged'",
+                    d.json_field("event", "handle"),
+                    d.json_field("event", "at"),
+                    d.json_field("event", "state"),
+                ),
+                &[],
             )?;
-            let mut q = stmt.query([])?;
-            while let Some(r) = q.next()? {
-                let Some(n) = wanted.get(&r.get::<_, i64>(0)?) else {
+            for r in q {
+                let Some(n) = wanted.get(&r.int(0)?) else {
                     continue;
                 };
-                let (who, at): (Option<String>, Option<String>) = (r.get(1)?, r.get(2)?);
+                let (who, at) = (r.opt_text(1)?, r.opt_text(2)?);
                 if let (Some(who), Some(at)) = (who, at.and_then(|a| a.parse().ok())) {
                     pages.entry(*n).or_default().push((who, at));
                 }
             }
             let mut alerts: HashMap<usize, Vec<String>> = HashMap::new();
-            let mut stmt = conn.prepare_cached("SELECT rowid, alerts FROM incident_search")?;
-            let mut q = stmt.query([])?;
-            while let Some(r) = q.next()? {
-                if let Some(n) = wanted.get(&r.get::<_, i64>(0)?) {
-                    let a: String = r.get(1)?;
+            let key = match d {
+                super::Dialect::Sqlite => "rowid",
+                super::Dialect::Postgres => "id",
+            };
+            let q = conn.rows(&format!("SELECT {key}, alerts FROM incident_search"), &[])?;
+            for r in q {
+                if let Some(n) = wanted.get(&r.int(0)?) {
+                    let a = r.text(1)?;
                     alerts.insert(*n, a.lines().map(str::to_string).collect());
                 }
             }

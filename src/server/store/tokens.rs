@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use rand::RngCore;
-use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use super::{Result, Store};
+use super::sql::{Row, args};
+use super::{Result, Store, StoreError};
 use crate::model::ActorRole;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,12 +70,14 @@ impl Store {
     pub fn create_token(&self, name: &str, role: ActorRole) -> Result<(TokenInfo, String)> {
         let token = generate_token();
         let created_at = Utc::now().to_rfc3339();
-        let id = self.with_conn(|c| {
-            c.execute(
-                "INSERT INTO tokens (name, role, hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![name, role.as_str(), hash_token(&token), created_at],
-            )?;
-            Ok(c.last_insert_rowid())
+        let id = self.transact(|c| {
+            c.row(
+                "INSERT INTO tokens (name, role, hash, created_at) VALUES (?1, ?2, ?3, ?4) \
+                 RETURNING id",
+                args![name, role.as_str(), hash_token(&token), &created_at],
+            )?
+            .ok_or_else(|| StoreError::Open("the new token has no id".into()))?
+            .int(0)
         })?;
         self.tokens.clear();
         Ok((
@@ -91,37 +93,32 @@ impl Store {
     }
 
     pub fn list_tokens(&self) -> Result<Vec<TokenInfo>> {
-        self.with_conn(|c| {
-            let mut stmt =
-                c.prepare("SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY id")?;
-            let rows = stmt.query_map([], |r| {
-                Ok(TokenInfo {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    role: r.get::<_, String>(2)?.parse().unwrap_or(ActorRole::Viewer),
-                    created_at: r.get(3)?,
-                    revoked_at: r.get(4)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        self.read(|c| {
+            c.rows(
+                "SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY id",
+                &[],
+            )?
+            .iter()
+            .map(token_row)
+            .collect()
         })
     }
 
     /// Revokes by id or by name; returns how many tokens were revoked.
     pub fn revoke_token(&self, id_or_name: &str) -> Result<usize> {
         let now = Utc::now().to_rfc3339();
-        self.with_conn(|c| {
+        self.transact(|c| {
             let n = match id_or_name.parse::<i64>() {
-                Ok(id) => c.execute(
+                Ok(id) => c.exec(
                     "UPDATE tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
-                    params![now, id],
+                    args![now, id],
                 )?,
-                Err(_) => c.execute(
+                Err(_) => c.exec(
                     "UPDATE tokens SET revoked_at = ?1 WHERE name = ?2 AND revoked_at IS NULL",
-                    params![now, id_or_name],
+                    args![now, id_or_name],
                 )?,
             };
-            Ok(n)
+            Ok(n as usize)
         })
         .inspect(|_| self.tokens.clear())
     }
@@ -139,11 +136,14 @@ impl Store {
             Some(m) => m,
             None => {
                 let live = self.read(|c| {
-                    let mut stmt = c.prepare_cached(
-                        "SELECT id, name, role, created_at, revoked_at, hash FROM tokens WHERE revoked_at IS NULL",
-                    )?;
-                    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(5)?, token_row(r)?)))?;
-                    Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
+                    c.rows(
+                        "SELECT id, name, role, created_at, revoked_at, hash FROM tokens \
+                         WHERE revoked_at IS NULL",
+                        &[],
+                    )?
+                    .iter()
+                    .map(|r| Ok((r.text(5)?, token_row(r)?)))
+                    .collect::<Result<HashMap<_, _>>>()
                 })?;
                 self.tokens.set(live);
                 self.tokens.fresh().unwrap_or_default()
@@ -153,21 +153,24 @@ impl Store {
             return Ok(Some(t.clone()));
         }
         self.read(|c| {
-            Ok(c.prepare_cached(
-                "SELECT id, name, role, created_at, revoked_at FROM tokens WHERE hash = ?1 AND revoked_at IS NULL",
+            c.row(
+                "SELECT id, name, role, created_at, revoked_at FROM tokens \
+                 WHERE hash = ?1 AND revoked_at IS NULL",
+                args![hash],
             )?
-            .query_row([hash], token_row)
-            .optional()?)
+            .as_ref()
+            .map(token_row)
+            .transpose()
         })
     }
 }
 
-fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenInfo> {
+fn token_row(r: &Row) -> Result<TokenInfo> {
     Ok(TokenInfo {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        role: r.get::<_, String>(2)?.parse().unwrap_or(ActorRole::Viewer),
-        created_at: r.get(3)?,
-        revoked_at: r.get(4)?,
+        id: r.int(0)?,
+        name: r.text(1)?,
+        role: r.text(2)?.parse().unwrap_or(ActorRole::Viewer),
+        created_at: r.text(3)?,
+        revoked_at: r.opt_text(4)?,
     })
 }
