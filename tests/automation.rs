@@ -30,6 +30,14 @@ fn automation(t: &TestServer, cfg: AutomationConfig) -> Automation {
     }
 }
 
+/// One automation pass at `at`, off the test's async thread (the store blocks).
+fn tick(
+    a: &Automation,
+    at: chrono::DateTime<chrono::Utc>,
+) -> warroom::server::store::Result<usize> {
+    common::off_runtime(|| run_once(a, at))
+}
+
 async fn timeline(t: &TestServer, id: &str) -> Vec<Value> {
     let (s, b) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
     assert_eq!(s, 200, "{b}");
@@ -60,10 +68,10 @@ async fn an_overdue_stakeholder_update_is_recorded_once_per_due_time() {
     let sev1 = t.declare("Checkout 502s", "SEV1").await; // updates every 30m
     let sev3 = t.declare("Slow admin page", "SEV3").await; // no cadence
     let start = Utc::now();
-    assert_eq!(run_once(&a, start + Duration::minutes(29)).unwrap(), 0);
-    assert_eq!(run_once(&a, start + Duration::minutes(31)).unwrap(), 1);
+    assert_eq!(tick(&a, start + Duration::minutes(29)).unwrap(), 0);
+    assert_eq!(tick(&a, start + Duration::minutes(31)).unwrap(), 1);
     assert_eq!(
-        run_once(&a, start + Duration::minutes(45)).unwrap(),
+        tick(&a, start + Duration::minutes(45)).unwrap(),
         0,
         "once per due time"
     );
@@ -84,11 +92,11 @@ async fn an_overdue_stakeholder_update_is_recorded_once_per_due_time() {
         .await;
     assert_eq!(s, 200);
     let sent = Utc::now();
-    assert_eq!(run_once(&a, sent + Duration::minutes(29)).unwrap(), 0);
-    assert_eq!(run_once(&a, sent + Duration::minutes(31)).unwrap(), 1);
+    assert_eq!(tick(&a, sent + Duration::minutes(29)).unwrap(), 0);
+    assert_eq!(tick(&a, sent + Duration::minutes(31)).unwrap(), 1);
     assert_eq!(automated(&timeline(&t, &sev1).await).len(), 2);
     // Each reminder was queued for the chat target, in its transaction.
-    let queued = t.server.store.deliveries(num(&sev1)).unwrap();
+    let queued = common::off_runtime(|| t.server.store.deliveries(num(&sev1))).unwrap();
     assert_eq!(
         queued.iter().filter(|d| d.subject == "reminder").count(),
         2,
@@ -113,10 +121,10 @@ async fn an_unacknowledged_incident_escalates_once_and_an_acknowledged_one_never
     t.walk(&acked, &["acknowledged"]).await;
     let sev3 = t.declare("Docs typo", "SEV3").await; // no delay configured
     let start = Utc::now();
-    assert_eq!(run_once(&a, start + Duration::minutes(4)).unwrap(), 0);
-    assert_eq!(run_once(&a, start + Duration::minutes(6)).unwrap(), 1);
+    assert_eq!(tick(&a, start + Duration::minutes(4)).unwrap(), 0);
+    assert_eq!(tick(&a, start + Duration::minutes(6)).unwrap(), 1);
     assert_eq!(
-        run_once(&a, start + Duration::minutes(60)).unwrap(),
+        tick(&a, start + Duration::minutes(60)).unwrap(),
         0,
         "once"
     );
@@ -138,7 +146,7 @@ async fn an_unacknowledged_incident_escalates_once_and_an_acknowledged_one_never
     for id in [&acked, &sev3] {
         assert!(automated(&timeline(&t, id).await).is_empty(), "{id}");
     }
-    let queued = t.server.store.deliveries(num(&quiet)).unwrap();
+    let queued = common::off_runtime(|| t.server.store.deliveries(num(&quiet))).unwrap();
     assert!(
         queued.iter().any(|d| d.subject == "escalated"),
         "{queued:?}"
@@ -196,10 +204,10 @@ async fn an_unanswered_page_escalates_along_the_chain_once_per_page() {
     .await;
     responder(&t, &id, json!({"action": "page", "handle": "erin"})).await;
     responder(&t, &id, json!({"action": "acknowledge", "handle": "erin"})).await;
-    assert_eq!(run_once(&a, start + Duration::minutes(9)).unwrap(), 0);
-    assert_eq!(run_once(&a, start + Duration::minutes(11)).unwrap(), 1);
+    assert_eq!(tick(&a, start + Duration::minutes(9)).unwrap(), 0);
+    assert_eq!(tick(&a, start + Duration::minutes(11)).unwrap(), 1);
     assert_eq!(
-        run_once(&a, start + Duration::minutes(12)).unwrap(),
+        tick(&a, start + Duration::minutes(12)).unwrap(),
         0,
         "once"
     );
@@ -230,13 +238,13 @@ async fn an_unanswered_page_escalates_along_the_chain_once_per_page() {
             .contains("paged oncall-secondary")
     );
     // The secondary does not answer either: the next on the chain.
-    assert_eq!(run_once(&a, start + Duration::minutes(20)).unwrap(), 0);
-    assert_eq!(run_once(&a, start + Duration::minutes(22)).unwrap(), 1);
+    assert_eq!(tick(&a, start + Duration::minutes(20)).unwrap(), 0);
+    assert_eq!(tick(&a, start + Duration::minutes(22)).unwrap(), 1);
     let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
     assert!(responders(&d).contains(&("eng-manager".into(), "paged".into())));
     // The end of the chain: said once, nobody else paged.
-    assert_eq!(run_once(&a, start + Duration::minutes(33)).unwrap(), 1);
-    assert_eq!(run_once(&a, start + Duration::minutes(90)).unwrap(), 0);
+    assert_eq!(tick(&a, start + Duration::minutes(33)).unwrap(), 1);
+    assert_eq!(tick(&a, start + Duration::minutes(90)).unwrap(), 0);
     let tl = timeline(&t, &id).await;
     let auto = automated(&tl);
     assert_eq!(auto.len(), 3, "{auto:?}");
@@ -254,7 +262,7 @@ async fn an_unanswered_page_escalates_along_the_chain_once_per_page() {
         tl.iter()
             .all(|e| !e["rule"].as_str().unwrap_or("").contains("page to erin"))
     );
-    let queued = t.server.store.deliveries(num(&id)).unwrap();
+    let queued = common::off_runtime(|| t.server.store.deliveries(num(&id))).unwrap();
     assert_eq!(
         queued.iter().filter(|d| d.subject == "escalated").count(),
         3,
@@ -289,7 +297,7 @@ async fn an_overdue_update_reminder_reaches_the_communications_lead_who_owes_it(
         json!({"action": "page", "handle": "carol", "role": "communications_lead"}),
     )
     .await;
-    assert_eq!(run_once(&a, Utc::now() + Duration::minutes(31)).unwrap(), 2);
+    assert_eq!(tick(&a, Utc::now() + Duration::minutes(31)).unwrap(), 2);
     let to_her = |id: &str| {
         t.server
             .store

@@ -237,11 +237,12 @@ async fn a_server_killed_in_a_write_burst_keeps_every_acknowledged_write() {
 async fn two_commanders_racing_on_one_incident_one_wins_the_other_sees_the_conflict() {
     let t = common::TestServer::start().await;
     let id = t.declare("Race", "SEV3").await;
-    let (_, other) = t
-        .server
-        .store
-        .create_token("carol", warroom::model::ActorRole::Commander)
-        .unwrap();
+    let (_, other) = common::off_runtime(|| {
+        t.server
+            .store
+            .create_token("carol", warroom::model::ActorRole::Commander)
+    })
+    .unwrap();
     let (_, a) =
         client::connect(&t.server.base_url(), Some(Token::new(&t.commander)), None).unwrap();
     let (_, b) = client::connect(&t.server.base_url(), Some(Token::new(&other)), None).unwrap();

@@ -202,7 +202,7 @@ async fn a_closed_incident_is_read_only() {
 /// database URL this build cannot serve is refused by name.
 #[tokio::test]
 async fn two_processes_on_one_database_wait_instead_of_failing() {
-    let t = TestServer::start().await;
+    let t = TestServer::start_sqlite().await;
     let id = t.declare("shared db", "SEV3").await;
     let other = rusqlite::Connection::open(TestServer::db_path(&t.dir)).unwrap();
     // The second "process" writes, holding the write lock for a moment, so

@@ -30,7 +30,12 @@ fn ic() -> Actor {
 /// Declared at 0 (the alert fired at -5, impact from -15), acknowledged
 /// at +3, contained at +30, resolved at +50, verified at +60; closed at
 /// +70 when `close`.
+/// [`scripted_here`] off the test's async thread (the store blocks).
 fn scripted(t: &TestServer, close: bool) -> IncidentId {
+    common::off_runtime(|| scripted_here(t, close))
+}
+
+fn scripted_here(t: &TestServer, close: bool) -> IncidentId {
     let mut id = IncidentId(0);
     t.server
         .store

@@ -26,7 +26,12 @@ fn alice() -> Actor {
 }
 
 /// Declares `n` incidents in one transaction; returns the first id.
+/// [`seed_incidents_here`] off the test's async thread (the store blocks).
 fn seed_incidents(s: &Store, n: usize) -> IncidentId {
+    common::off_runtime(|| seed_incidents_here(s, n))
+}
+
+fn seed_incidents_here(s: &Store, n: usize) -> IncidentId {
     let mut first = None;
     s.write(None, |tx| {
         for i in 0..n {
@@ -57,7 +62,12 @@ fn seed_incidents(s: &Store, n: usize) -> IncidentId {
 }
 
 /// Appends `n` notes to an incident in one transaction.
+/// [`seed_events_here`] off the test's async thread (the store blocks).
 fn seed_events(s: &Store, id: IncidentId, n: usize) {
+    common::off_runtime(|| seed_events_here(s, id, n))
+}
+
+fn seed_events_here(s: &Store, id: IncidentId, n: usize) {
     s.write(None, |tx| {
         let mut d = load_for_write(tx, id)?;
         let known = d.incident.last_seq;

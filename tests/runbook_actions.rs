@@ -360,11 +360,9 @@ async fn a_second_concurrent_run_is_refused_and_the_first_goes_on() {
 async fn viewers_responders_and_integrations_are_refused_and_nothing_runs() {
     let Setup { srv, dir: _dir } = setup(None).await;
     let id = srv.declare("Roles", "SEV3").await;
-    let (_, integration) = srv
-        .server
-        .store
-        .create_token("am", ActorRole::Integration)
-        .unwrap();
+    let (_, integration) =
+        common::off_runtime(|| srv.server.store.create_token("am", ActorRole::Integration))
+            .unwrap();
     let (_, p) = preview(&srv, &id, 0, &srv.commander).await;
     let digest = p["digest"].as_str().unwrap();
     for token in [&srv.viewer, &srv.responder, &integration] {

@@ -20,7 +20,12 @@ fn ic() -> Actor {
 
 /// Declared at `at`, acknowledged `ack` minutes later, resolved `res`
 /// minutes later, every phase forced past its checklist.
+/// [`seed_here`] off the test's async thread (the store blocks).
 fn seed(t: &TestServer, at: DateTime<Utc>, sev: Severity, service: &str, ack: i64, res: i64) {
+    common::off_runtime(|| seed_here(t, at, sev, service, ack, res))
+}
+
+fn seed_here(t: &TestServer, at: DateTime<Utc>, sev: Severity, service: &str, ack: i64, res: i64) {
     t.server
         .store
         .write(None, |tx| {

@@ -27,7 +27,7 @@ fn open(db: Option<PathBuf>) -> Result<(Store, String), String> {
 pub fn migrate(db: Option<PathBuf>) -> Result<(), String> {
     let (store, name) = open(db)?;
     let v = store.schema_version().map_err(|e| e.to_string())?;
-    out(&format!("{name}: schema version {v} (up to date)"));
+    out(format!("{name}: schema version {v} (up to date)"));
     Ok(())
 }
 

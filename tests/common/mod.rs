@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod console;
+pub mod pg;
 pub mod procs;
 pub mod pty;
 
@@ -12,12 +13,22 @@ use warroom::model::ActorRole;
 use warroom::model::RunbookSet;
 use warroom::server::{self, AuthConfig, DbLocation, RunningServer, ServerOptions};
 
+/// Runs `f` on a thread of its own and waits: the store blocks (on
+/// PostgreSQL it drives its own driver runtime), which must not happen on
+/// an async test's runtime thread.
+pub fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| s.spawn(f).join().unwrap())
+}
+
 /// What a test server may be started with beyond the defaults.
 #[derive(Default)]
 struct Extras {
     notify: server::notify::NotifyConfig,
     runbooks: RunbookSet,
     actions: Vec<server::actions::ActionDef>,
+    /// On the SQLite file in `dir` whatever the suite's engine: for tests
+    /// of the file itself (a second process on it, a restart on it).
+    sqlite_file: bool,
 }
 
 pub struct TestServer {
@@ -35,8 +46,17 @@ impl TestServer {
         Self::start_in(dir).await
     }
 
+    /// On the SQLite file [`TestServer::db_path`] in `dir`, on either suite.
     pub async fn start_in(dir: tempfile::TempDir) -> TestServer {
-        Self::start_with(dir, Default::default()).await
+        let extras = Extras {
+            sqlite_file: true,
+            ..Extras::default()
+        };
+        Self::start_full(dir, Default::default(), extras).await
+    }
+
+    pub async fn start_sqlite() -> TestServer {
+        Self::start_in(tempfile::tempdir().unwrap()).await
     }
 
     pub async fn start_with(
@@ -81,12 +101,18 @@ impl TestServer {
             notify,
             runbooks,
             actions,
+            sqlite_file,
         } = extras;
+        let db = if sqlite_file {
+            DbLocation::File(Self::db_path(&dir))
+        } else {
+            Self::db_for(&dir)
+        };
         let server = server::start(ServerOptions {
             actions,
             limits,
             listen: "127.0.0.1:0".parse().unwrap(),
-            db: DbLocation::File(Self::db_path(&dir)),
+            db,
             runbooks,
             auth: AuthConfig::tokens_only(),
             classifier: Default::default(),
@@ -97,18 +123,19 @@ impl TestServer {
         })
         .await
         .unwrap();
-        let (_, commander) = server
-            .store
-            .create_token("alice", ActorRole::Commander)
-            .unwrap();
-        let (_, responder) = server
-            .store
-            .create_token("bob", ActorRole::Responder)
-            .unwrap();
-        let (_, viewer) = server
-            .store
-            .create_token("noc-board", ActorRole::Viewer)
-            .unwrap();
+        // The store blocks (on PostgreSQL it talks to the server): off
+        // the test's async thread.
+        let store = server.store.clone();
+        let (commander, responder, viewer) = tokio::task::spawn_blocking(move || {
+            let token = |name, role| store.create_token(name, role).unwrap().1;
+            (
+                token("alice", ActorRole::Commander),
+                token("bob", ActorRole::Responder),
+                token("noc-board", ActorRole::Viewer),
+            )
+        })
+        .await
+        .unwrap();
         TestServer {
             server,
             dir,
@@ -116,6 +143,16 @@ impl TestServer {
             responder,
             viewer,
             http: reqwest::Client::new(),
+        }
+    }
+
+    /// SQLite in `dir`, or a fresh PostgreSQL database when the suite runs
+    /// on PostgreSQL (`WARROOM_TEST_ENGINE=postgres`).
+    fn db_for(dir: &tempfile::TempDir) -> DbLocation {
+        if pg::engine_is_postgres() {
+            DbLocation::Postgres(pg::fresh_db())
+        } else {
+            DbLocation::File(Self::db_path(dir))
         }
     }
 

@@ -34,7 +34,7 @@ const POLL_EVERY: Duration = Duration::from_secs(1);
 /// Where commits are announced.
 const CHANNEL: &str = "warroom_changes";
 /// Taken while migrating, so replicas starting together migrate once.
-const MIGRATION_LOCK: i64 = 0x7761_7272_6f6f_6d;
+const MIGRATION_LOCK: i64 = 0x0077_6172_726f_6f6d;
 
 struct Conn {
     client: Client,
@@ -174,6 +174,20 @@ impl Postgres {
             .spawn(move || listen(config, shared));
         if let Err(e) = spawned {
             tracing::error!(error = %e, "cannot start the change listener");
+        }
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        // Closing a connection blocks on the driver's own runtime, which
+        // cannot start on an async thread (where the last handle to the
+        // store is often dropped): close them on a thread of their own.
+        let idle = std::mem::take(&mut self.pool.get_mut().unwrap_or_else(|e| e.into_inner()).0);
+        if !idle.is_empty() {
+            let _ = std::thread::Builder::new()
+                .name("pg-close".into())
+                .spawn(move || drop(idle));
         }
     }
 }

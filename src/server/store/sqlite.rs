@@ -166,7 +166,6 @@ fn private_file(p: &Path) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::server::store::Store;
     use std::os::unix::fs::PermissionsExt;
 
