@@ -123,11 +123,7 @@ async fn an_unacknowledged_incident_escalates_once_and_an_acknowledged_one_never
     let start = Utc::now();
     assert_eq!(tick(&a, start + Duration::minutes(4)).unwrap(), 0);
     assert_eq!(tick(&a, start + Duration::minutes(6)).unwrap(), 1);
-    assert_eq!(
-        tick(&a, start + Duration::minutes(60)).unwrap(),
-        0,
-        "once"
-    );
+    assert_eq!(tick(&a, start + Duration::minutes(60)).unwrap(), 0, "once");
     let (_, d) = t.get(&format!("/incidents/{quiet}"), &t.viewer).await;
     assert_eq!(d["incident"]["severity"], "SEV1", "raised one step");
     assert!(
@@ -206,11 +202,7 @@ async fn an_unanswered_page_escalates_along_the_chain_once_per_page() {
     responder(&t, &id, json!({"action": "acknowledge", "handle": "erin"})).await;
     assert_eq!(tick(&a, start + Duration::minutes(9)).unwrap(), 0);
     assert_eq!(tick(&a, start + Duration::minutes(11)).unwrap(), 1);
-    assert_eq!(
-        tick(&a, start + Duration::minutes(12)).unwrap(),
-        0,
-        "once"
-    );
+    assert_eq!(tick(&a, start + Duration::minutes(12)).unwrap(), 0, "once");
     let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
     let rs = responders(&d);
     assert!(

@@ -240,7 +240,10 @@ async fn two_processes_on_one_database_wait_instead_of_failing() {
     let pg = warroom::server::DbLocation::parse("postgres://u:secret@db/w?password=x2".into())
         .unwrap()
         .describe();
-    assert!(!pg.contains("secret") && !pg.contains("x2") && pg.contains("db/w"), "{pg}");
+    assert!(
+        !pg.contains("secret") && !pg.contains("x2") && pg.contains("db/w"),
+        "{pg}"
+    );
 }
 
 /// A note written offline and delivered later keeps both times; a

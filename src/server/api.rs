@@ -106,9 +106,7 @@ pub async fn detail(
 ) -> Result<Response, ApiError> {
     who.require(ActorRole::Viewer)?;
     let id = parse_id(&id)?;
-    let Some(rev) = app.store.incident_rev(id) else {
-        return Err(ApiError::not_found(format!("no incident {id}")));
-    };
+    let rev = incident_rev(&app, id).await?;
     cached(&app, &headers, format!("\"d{}-{rev}\"", id.0), move |s| {
         s.detail_json(id)
     })
@@ -134,14 +132,23 @@ pub async fn timeline(
         (None, None) => Order::Latest,
     };
     let limit = page_limit(&q, store::DETAIL_PAGE)?;
-    let Some(rev) = app.store.incident_rev(id) else {
-        return Err(ApiError::not_found(format!("no incident {id}")));
-    };
+    let rev = incident_rev(&app, id).await?;
     let etag = format!("\"t{}-{rev}-{}\"", id.0, query_key(&q));
     cached(&app, &headers, etag, move |s| {
         s.timeline_json(id, order, limit)
     })
     .await
+}
+
+/// The revision an incident's ETags are made from: from memory, or (for
+/// one this server has not heard of yet) from the database.
+async fn incident_rev(app: &AppState, id: IncidentId) -> Result<u64, ApiError> {
+    if let Some(rev) = app.store.incident_rev(id) {
+        return Ok(rev);
+    }
+    blocking(&app.store, move |s| s.lookup_incident_rev(id))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no incident {id}")))
 }
 
 /// Answers from the ETag alone (304), from the shared body cache, or by

@@ -46,7 +46,8 @@ pub fn fresh_db_on(server: &str) -> String {
     off_runtime(move || {
         let mut c = postgres::Client::connect(&admin, postgres::NoTls)
             .unwrap_or_else(|e| panic!("cannot reach the test PostgreSQL at {admin}: {e}"));
-        c.batch_execute(&format!("CREATE DATABASE {create}")).unwrap();
+        c.batch_execute(&format!("CREATE DATABASE {create}"))
+            .unwrap();
     });
     format!("{server}/{name}")
 }
@@ -92,7 +93,9 @@ impl Cluster {
         if what == "start" {
             cmd.arg(self.port.to_string());
         }
-        let out = cmd.output().unwrap_or_else(|e| panic!("cannot run scripts/pg.sh: {e}"));
+        let out = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run scripts/pg.sh: {e}"));
         assert!(
             out.status.success(),
             "scripts/pg.sh {what} failed (is PostgreSQL installed? scripts/test.sh installs \

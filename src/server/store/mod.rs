@@ -181,7 +181,11 @@ impl Store {
             Dialect::Sqlite => "PRAGMA user_version",
             Dialect::Postgres => "SELECT version FROM schema_version",
         };
-        Ok(self.read(|c| c.row(sql, &[]))?.map(|r| r.int(0)).transpose()?.unwrap_or(0) as u64)
+        Ok(self
+            .read(|c| c.row(sql, &[]))?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0) as u64)
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -225,6 +229,25 @@ impl Store {
             .unwrap_or_else(|e| e.into_inner())
             .get(&id)
             .copied()
+    }
+
+    /// The revision of an incident this server has not heard of yet, read
+    /// from the database: another server on it may have declared it a
+    /// moment ago (the listener has not caught up), and a client that
+    /// declared it there and reads it here must find it.
+    pub fn lookup_incident_rev(&self, id: IncidentId) -> Result<Option<u64>> {
+        let rev = self.read(|c| {
+            c.row(
+                "SELECT rev FROM incidents WHERE id = ?1",
+                args![id.0 as i64],
+            )?
+            .map(|r| r.int(0))
+            .transpose()
+        })?;
+        if let Some(r) = rev {
+            self.shared.advance(0, vec![(id, r as u64)]);
+        }
+        Ok(rev.map(|r| r as u64))
     }
 
     /// Runs a write in one transaction, exactly once per idempotency key:

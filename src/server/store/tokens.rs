@@ -24,7 +24,8 @@ pub struct TokenInfo {
 /// Live tokens by hash, kept in memory so checking a request's token costs
 /// no database read. Reloaded when older than [`TOKEN_CACHE_TTL`], so a
 /// token revoked by `warroom token revoke` (another process) stops working
-/// within that time; one revoked through this process stops at once.
+/// within that time; one revoked through this process stops at once. While
+/// the database cannot be reached, the last map loaded is used.
 type Loaded = Option<(
     std::time::Instant,
     std::sync::Arc<HashMap<String, TokenInfo>>,
@@ -43,6 +44,13 @@ impl TokenCache {
         g.as_ref()
             .filter(|(at, _)| at.elapsed() < TOKEN_CACHE_TTL)
             .map(|(_, m)| m.clone())
+    }
+
+    /// The last map loaded, however old: for when the database cannot be
+    /// reached, so reads go on being answered through an outage.
+    fn last(&self) -> Option<std::sync::Arc<HashMap<String, TokenInfo>>> {
+        let g = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        g.as_ref().map(|(_, m)| m.clone())
     }
 
     fn set(&self, map: HashMap<String, TokenInfo>) {
@@ -135,7 +143,7 @@ impl Store {
         let map = match self.tokens.fresh() {
             Some(m) => m,
             None => {
-                let live = self.read(|c| {
+                let loaded = self.read(|c| {
                     c.rows(
                         "SELECT id, name, role, created_at, revoked_at, hash FROM tokens \
                          WHERE revoked_at IS NULL",
@@ -144,9 +152,21 @@ impl Store {
                     .iter()
                     .map(|r| Ok((r.text(5)?, token_row(r)?)))
                     .collect::<Result<HashMap<_, _>>>()
-                })?;
-                self.tokens.set(live);
-                self.tokens.fresh().unwrap_or_default()
+                });
+                match loaded {
+                    Ok(live) => {
+                        self.tokens.set(live);
+                        self.tokens.fresh().unwrap_or_default()
+                    }
+                    // The database is down: tokens live when it went down stay
+                    // live, so reads go on; a revocation made meanwhile (by a
+                    // replica that can still reach it) holds once it is back.
+                    Err(StoreError::Unavailable(_)) if self.tokens.last().is_some() => {
+                        let map = self.tokens.last().unwrap_or_default();
+                        return Ok(map.get(hash).cloned());
+                    }
+                    Err(e) => return Err(e),
+                }
             }
         };
         if let Some(t) = map.get(hash) {

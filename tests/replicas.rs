@@ -1,0 +1,411 @@
+//! Two `warroom serve` replicas on one PostgreSQL, as a team runs them
+//! behind a load balancer: the change feed, idempotency keys, If-Match,
+//! a kill -9 and a database restart all behave as on one server. Each test
+//! has a PostgreSQL cluster of its own (it may stop it).
+
+mod common;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::pg::Cluster;
+use common::procs::{BIN, ServerProc, free_port, token};
+use serde_json::{Value, json};
+
+struct Pair {
+    pg: Cluster,
+    db: String,
+    tok: String,
+    a: ServerProc,
+    b: ServerProc,
+    http: reqwest::Client,
+}
+
+fn pair() -> Pair {
+    let pg = Cluster::start();
+    let db = pg.fresh_db();
+    let tok = token(Path::new(&db), "commander", "ic");
+    let a = ServerProc::start(free_port(), Path::new(&db));
+    let b = ServerProc::start(free_port(), Path::new(&db));
+    Pair {
+        pg,
+        db,
+        tok,
+        a,
+        b,
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap(),
+    }
+}
+
+impl Pair {
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        base: &str,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, String)],
+    ) -> (u16, Value, reqwest::header::HeaderMap) {
+        let mut r = self
+            .http
+            .request(method, format!("{base}/api/v1{path}"))
+            .bearer_auth(&self.tok);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        for (k, v) in headers {
+            r = r.header(*k, v);
+        }
+        let resp = r.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let h = resp.headers().clone();
+        (status, resp.json().await.unwrap_or(Value::Null), h)
+    }
+
+    async fn post(&self, base: &str, path: &str, body: Value) -> (u16, Value) {
+        let (s, b, _) = self
+            .send(reqwest::Method::POST, base, path, Some(body), &[])
+            .await;
+        (s, b)
+    }
+
+    async fn get(&self, base: &str, path: &str) -> (u16, Value) {
+        let (s, b, _) = self.send(reqwest::Method::GET, base, path, None, &[]).await;
+        (s, b)
+    }
+
+    async fn declare(&self, base: &str, title: &str) -> String {
+        let (s, b) = self
+            .post(
+                base,
+                "/incidents",
+                json!({"title": title, "service": "checkout", "severity": "SEV2"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        b["incident"]["id"].as_str().unwrap().to_string()
+    }
+
+    async fn revision(&self, base: &str) -> u64 {
+        let (s, b) = self.get(base, "/changes?since=0").await;
+        assert_eq!(s, 200, "{b}");
+        b["revision"].as_u64().unwrap()
+    }
+
+    /// Every note of an incident, oldest first, read page by page.
+    async fn notes(&self, base: &str, id: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut after = 0u64;
+        loop {
+            let (s, b) = self
+                .get(
+                    base,
+                    &format!("/incidents/{id}/timeline?after={after}&limit=500"),
+                )
+                .await;
+            assert_eq!(s, 200, "{b}");
+            let events = b["events"].as_array().unwrap();
+            if events.is_empty() {
+                return out;
+            }
+            for e in events {
+                after = e["seq"].as_u64().unwrap();
+                if e["kind"] == "note" {
+                    out.push(e["text"].as_str().unwrap().to_string());
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_through_one_replica_wakes_a_long_poll_on_the_other() {
+    let p = Arc::new(pair());
+    let id = p.declare(&p.a.url(), "Wake").await;
+    let mut worst = Duration::ZERO;
+    for round in 0..5 {
+        let since = p.revision(&p.b.url()).await;
+        let waiter = {
+            let p = p.clone();
+            tokio::spawn(async move {
+                let (s, b) = p
+                    .get(&p.b.url(), &format!("/changes?since={since}&wait=20"))
+                    .await;
+                (s, b, Instant::now())
+            })
+        };
+        // Let the long-poll reach the server and wait.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (s, _) = p
+            .post(
+                &p.a.url(),
+                &format!("/incidents/{id}/notes"),
+                json!({"text": format!("round {round}")}),
+            )
+            .await;
+        let acked = Instant::now();
+        assert_eq!(s, 200);
+        let (s, b, woke) = waiter.await.unwrap();
+        assert_eq!(s, 200, "{b}");
+        assert!(b["revision"].as_u64().unwrap() > since, "{b}");
+        assert_eq!(b["changed"], json!([id]), "{b}");
+        worst = worst.max(woke.saturating_duration_since(acked));
+    }
+    println!(
+        "FIGURES replica-wake: worst {} ms over 5",
+        worst.as_millis()
+    );
+    assert!(
+        worst < Duration::from_millis(250),
+        "the other replica's long-poll woke {} ms after the write was acknowledged",
+        worst.as_millis()
+    );
+}
+
+#[tokio::test]
+async fn an_idempotent_retry_sent_to_the_other_replica_applies_once() {
+    let p = pair();
+    let id = p.declare(&p.a.url(), "Retry").await;
+    let path = format!("/incidents/{id}/notes");
+    let key = [("Idempotency-Key", "note-7f3a".to_string())];
+    let body = json!({"text": "failing over to the secondary"});
+    let (s1, b1, _) = p
+        .send(
+            reqwest::Method::POST,
+            &p.a.url(),
+            &path,
+            Some(body.clone()),
+            &key,
+        )
+        .await;
+    assert_eq!(s1, 200, "{b1}");
+    // The load balancer sends the retry elsewhere.
+    let (s2, b2, h2) = p
+        .send(reqwest::Method::POST, &p.b.url(), &path, Some(body), &key)
+        .await;
+    assert_eq!(s2, s1);
+    assert_eq!(b2, b1, "the retry gets the first answer");
+    assert_eq!(h2.get("idempotent-replayed").unwrap(), "true");
+    assert_eq!(
+        p.notes(&p.b.url(), &id).await,
+        vec!["failing over to the secondary"]
+    );
+    // The same key for a different request is refused on either replica.
+    let (s3, b3, _) = p
+        .send(
+            reqwest::Method::POST,
+            &p.b.url(),
+            &path,
+            Some(json!({"text": "something else"})),
+            &key,
+        )
+        .await;
+    assert_eq!(s3, 422, "{b3}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_patches_on_two_replicas_give_one_200_and_one_412() {
+    let p = Arc::new(pair());
+    for round in 0..5 {
+        let id = p.declare(&p.a.url(), &format!("Race {round}")).await;
+        let (_, d) = p.get(&p.b.url(), &format!("/incidents/{id}")).await;
+        let version = d["incident"]["version"].as_u64().unwrap();
+        let racer = |base: String, title: &'static str| {
+            let (p, id) = (p.clone(), id.clone());
+            tokio::spawn(async move {
+                p.send(
+                    reqwest::Method::PATCH,
+                    &base,
+                    &format!("/incidents/{id}"),
+                    Some(json!({ "title": title })),
+                    &[("If-Match", format!("\"{version}\""))],
+                )
+                .await
+                .0
+            })
+        };
+        let ra = racer(p.a.url(), "Checkout down (per A)");
+        let rb = racer(p.b.url(), "Checkout down (per B)");
+        let mut got = vec![ra.await.unwrap(), rb.await.unwrap()];
+        got.sort();
+        assert_eq!(got, vec![200, 412], "round {round}");
+        let (_, d) = p.get(&p.a.url(), &format!("/incidents/{id}")).await;
+        assert_eq!(d["incident"]["version"].as_u64().unwrap(), version + 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn killing_one_replica_mid_burst_loses_no_acknowledged_write() {
+    let mut p = pair();
+    let id = p.declare(&p.a.url(), "Burst").await;
+    let acked = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut tasks = Vec::new();
+    for w in 0..4 {
+        // Half the writers on each replica.
+        let base = if w % 2 == 0 { p.a.url() } else { p.b.url() };
+        let (tok, id, acked) = (p.tok.clone(), id.clone(), acked.clone());
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut sent = 0;
+            for i in 0..100_000 {
+                let text = format!("burst {w}-{i}");
+                sent += 1;
+                let r = http
+                    .post(format!("{base}/api/v1/incidents/{id}/notes"))
+                    .bearer_auth(&tok)
+                    .json(&json!({ "text": text }))
+                    .timeout(Duration::from_secs(5))
+                    .send()
+                    .await;
+                match r {
+                    Ok(r) if r.status().is_success() => acked.lock().unwrap().push(text),
+                    // The killed replica's writers stop at its first failure;
+                    // the other replica's stop once the test has seen enough.
+                    _ => return sent,
+                }
+                if w % 2 == 1 && acked.lock().unwrap().len() > 400 {
+                    return sent;
+                }
+            }
+            sent
+        }));
+    }
+    let start = Instant::now();
+    while acked.lock().unwrap().len() < 100 && start.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let a = std::mem::replace(&mut p.a, ServerProc::start(free_port(), Path::new(&p.db)));
+    a.kill9();
+    let mut attempted = 0;
+    for t in tasks {
+        attempted += t.await.unwrap();
+    }
+    let stored = p.notes(&p.b.url(), &id).await;
+    let acked = acked.lock().unwrap().clone();
+    let present: std::collections::HashSet<&String> = stored.iter().collect();
+    let lost = acked.iter().filter(|n| !present.contains(n)).count();
+    let dup = stored.len() - present.len();
+    println!(
+        "FIGURES replica-kill-9: attempted {attempted} acknowledged {} stored {} lost {lost} duplicated {dup}",
+        acked.len(),
+        stored.len()
+    );
+    assert!(
+        acked.len() >= 100,
+        "the burst was running ({} acked)",
+        acked.len()
+    );
+    assert_eq!(lost, 0, "an acknowledged write was lost");
+    assert_eq!(dup, 0);
+    // Nothing half-written either: every stored note was one a writer sent.
+    assert!(stored.iter().all(|n| n.starts_with("burst ")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_replicas_survive_a_postgres_restart_during_a_long_poll() {
+    let p = Arc::new(pair());
+    let id = p.declare(&p.a.url(), "Restart").await;
+    let (_, before) = p.get(&p.b.url(), &format!("/incidents/{id}")).await;
+    let since = p.revision(&p.a.url()).await;
+    let polls: Vec<_> = [p.a.url(), p.b.url()]
+        .into_iter()
+        .map(|base| {
+            let (p, id) = (p.clone(), id.clone());
+            tokio::spawn(async move {
+                // A console's loop: poll again after an error or a timeout,
+                // until the change shows.
+                let deadline = Instant::now() + Duration::from_secs(60);
+                while Instant::now() < deadline {
+                    let (s, b) = p
+                        .get(&base, &format!("/changes?since={since}&wait=5"))
+                        .await;
+                    if s == 200 && b["changed"] == json!([id]) {
+                        return b;
+                    }
+                    if s != 200 {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                }
+                panic!("{base}: the change never showed");
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    p.pg.stop();
+    // While the database is down: writes are refused at once and clearly,
+    // reads already cached are still answered.
+    let t0 = Instant::now();
+    let (s, b) = p
+        .post(
+            &p.a.url(),
+            &format!("/incidents/{id}/notes"),
+            json!({"text": "while down"}),
+        )
+        .await;
+    assert_eq!(s, 503, "{b}");
+    assert_eq!(b["error"]["code"], "database_unavailable", "{b}");
+    assert!(
+        t0.elapsed() < Duration::from_secs(10),
+        "a write while the database is down took {:?}",
+        t0.elapsed()
+    );
+    let (s, cached) = p.get(&p.b.url(), &format!("/incidents/{id}")).await;
+    assert_eq!(s, 200, "a read already cached is served while down");
+    assert_eq!(cached, before);
+    p.pg.start_again();
+    // Recovery by itself: the first write after the restart may meet a
+    // dead pooled connection (503), never a hang; a retry succeeds.
+    let start = Instant::now();
+    loop {
+        let (s, b) = p
+            .post(
+                &p.a.url(),
+                &format!("/incidents/{id}/notes"),
+                json!({"text": "after the restart"}),
+            )
+            .await;
+        if s == 200 {
+            break;
+        }
+        assert_eq!(s, 503, "{b}");
+        assert!(start.elapsed() < Duration::from_secs(30), "never recovered");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for poll in polls {
+        let b = poll.await.unwrap();
+        assert!(b["revision"].as_u64().unwrap() > since);
+    }
+    assert_eq!(
+        p.notes(&p.b.url(), &id).await,
+        vec!["after the restart"],
+        "the refused write left nothing behind"
+    );
+}
+
+#[test]
+fn a_server_fails_fast_when_postgres_is_unreachable_at_start() {
+    let closed = free_port();
+    let start = Instant::now();
+    let out = std::process::Command::new(BIN)
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port())])
+        .args([
+            "--db",
+            &format!("postgres://ic:hunter2@127.0.0.1:{closed}/warroom"),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(err.contains("cannot reach PostgreSQL"), "{err}");
+    assert!(err.contains(&format!("127.0.0.1:{closed}")), "{err}");
+    assert!(!err.contains("hunter2"), "the password leaked: {err}");
+}
