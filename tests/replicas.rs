@@ -409,3 +409,155 @@ fn a_server_fails_fast_when_postgres_is_unreachable_at_start() {
     assert!(err.contains(&format!("127.0.0.1:{closed}")), "{err}");
     assert!(!err.contains("hunter2"), "the password leaked: {err}");
 }
+
+/// Both replicas run the automation on their own timers: a reminder due
+/// on an incident fires once, and the notification it queues is sent by
+/// one of them, not both.
+#[test]
+fn automation_and_notifications_fire_once_across_replicas() {
+    use chrono::{Duration as Minutes, Utc};
+    use warroom::model::wire::DeclareRequest;
+    use warroom::model::{Actor, ActorRole, Policy, RunbookSet, Severity, declare};
+    use warroom::server::Store;
+    use warroom::server::automation::{Automation, AutomationConfig, run_once};
+    use warroom::server::store::{next_id, save};
+
+    let pg = Cluster::start();
+    let db = pg.fresh_db();
+    let replicas: Vec<Arc<Store>> = (0..2)
+        .map(|_| Arc::new(Store::open_postgres(&db).unwrap()))
+        .collect();
+    let start = Utc::now();
+    let ic = Actor {
+        handle: "ic".into(),
+        role: ActorRole::Commander,
+    };
+    const INCIDENTS: usize = 12;
+    for n in 0..INCIDENTS {
+        replicas[n % 2]
+            .write(None, |tx| {
+                let req = DeclareRequest {
+                    title: format!("Checkout outage {n}"),
+                    service: "checkout".into(),
+                    severity: Severity::Sev1,
+                    summary: String::new(),
+                    commander: None,
+                    tags: vec![],
+                };
+                let checklists = RunbookSet::default().for_service("checkout").checklists();
+                let d = declare(next_id(tx)?, req, &ic, checklists, start)?;
+                save(tx, &d, 0, None)?;
+                Ok((201, String::new()))
+            })
+            .unwrap();
+    }
+    let notify: warroom::server::notify::NotifyConfig = serde_json::from_value(json!({
+        "targets": [{"name": "chat", "kind": "slack", "url": "http://127.0.0.1:9/hook",
+                     "events": ["reminder"]}]
+    }))
+    .unwrap();
+    let automations: Vec<Automation> = replicas
+        .iter()
+        .map(|s| Automation {
+            store: s.clone(),
+            cfg: AutomationConfig {
+                reminders: true,
+                ..Default::default()
+            },
+            policy: Policy::default(),
+            notify: Arc::new(notify.clone()),
+            wake: Arc::default(),
+        })
+        .collect();
+    // Both replicas' timers go off at the same moment, 31 minutes in
+    // (a SEV1 owes a stakeholder update every 30).
+    let due = start + Minutes::minutes(31);
+    let barrier = std::sync::Barrier::new(2);
+    let fired: usize = std::thread::scope(|s| {
+        let runs: Vec<_> = automations
+            .iter()
+            .map(|a| {
+                let barrier = &barrier;
+                s.spawn(move || {
+                    barrier.wait();
+                    run_once(a, due).unwrap()
+                })
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).sum()
+    });
+    assert_eq!(fired, INCIDENTS, "one reminder per incident across both");
+    for n in 1..=INCIDENTS as u64 {
+        let d = replicas[0].detail(warroom::model::IncidentId(n)).unwrap();
+        let reminders = d
+            .timeline
+            .iter()
+            .filter(|e| serde_json::to_value(&e.kind).unwrap()["kind"] == "automation")
+            .count();
+        assert_eq!(reminders, 1, "INC-{n}");
+    }
+    // The two senders claim the queued notifications at once: each goes
+    // to exactly one of them.
+    let claimed: Vec<Vec<i64>> = std::thread::scope(|s| {
+        let claims: Vec<_> = replicas
+            .iter()
+            .map(|st| {
+                let barrier = &barrier;
+                s.spawn(move || {
+                    barrier.wait();
+                    let mut mine = Vec::new();
+                    loop {
+                        let got = st.claim_due(due, 2).unwrap();
+                        if got.is_empty() {
+                            return mine;
+                        }
+                        mine.extend(got.iter().map(|d| d.id));
+                    }
+                })
+            })
+            .collect();
+        claims.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    let mut all: Vec<i64> = claimed.concat();
+    all.sort();
+    let n = all.len();
+    all.dedup();
+    assert_eq!(all.len(), n, "a notification was claimed by both replicas");
+    assert_eq!(n, INCIDENTS, "every notification was claimed once");
+    println!(
+        "FIGURES replica-claims: {} and {} of {n}",
+        claimed[0].len(),
+        claimed[1].len()
+    );
+}
+
+/// A guesser spreading bad tokens over both replicas gets one budget
+/// (20 a minute), not one per replica; a valid token is never refused.
+#[tokio::test]
+async fn guesses_spread_over_two_replicas_share_one_limit() {
+    let p = pair();
+    let http = reqwest::Client::new();
+    let mut first_refused = None;
+    for n in 1..=30 {
+        let base = if n % 2 == 0 { p.a.url() } else { p.b.url() };
+        let s = http
+            .get(format!("{base}/api/v1/incidents"))
+            .bearer_auth(format!("wr_guess_{n}"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert!(s == 401 || s == 429, "{s}");
+        if s == 429 && first_refused.is_none() {
+            first_refused = Some(n);
+        }
+    }
+    // Each replica saw 15 guesses, under its own limit of 20: only the
+    // shared count refuses.
+    assert_eq!(first_refused, Some(21), "the 21st guess overall is refused");
+    for base in [p.a.url(), p.b.url()] {
+        let (s, _) = p.get(&base, "/incidents").await;
+        assert_eq!(s, 200, "a valid token still works on {base}");
+    }
+}

@@ -184,20 +184,7 @@ impl FromRequestParts<AppState> for Principal {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip())
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        // The token is checked first: only a wrong token counts as a guess,
-        // and only a guess can be refused for too many guesses.
-        let refuse = |message: &str| match auth.limiter.fail(addr) {
-            Some(wait) => {
-                let mut e = ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too_many_failures",
-                    "too many failed authentication attempts; wait and retry with a valid token",
-                );
-                e.retry_after = Some(wait);
-                e
-            }
-            None => ApiError::unauthorized(message),
-        };
+
         let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
             return Err(ApiError::unauthorized(
                 "this server needs a token: send Authorization: Bearer <token> \
@@ -233,10 +220,50 @@ impl FromRequestParts<AppState> for Principal {
                 handle: t.name,
                 role: t.role,
             })),
-            // Only a wrong token counts as a guess towards the limit.
-            None => Err(refuse("the token is unknown or revoked")),
+            // The token is checked first: only a wrong token counts as a
+            // guess, and only a guess can be refused for too many guesses.
+            None => {
+                let local = auth.limiter.fail(addr);
+                let shared = match state.store.dialect() {
+                    super::store::Dialect::Postgres => shared_failure(state, addr).await,
+                    // One server per SQLite file: its own count is the count.
+                    super::store::Dialect::Sqlite => None,
+                };
+                Err(match local.or(shared) {
+                    Some(wait) => {
+                        let mut e = ApiError::new(
+                            StatusCode::TOO_MANY_REQUESTS,
+                            "too_many_failures",
+                            "too many failed authentication attempts; wait and retry with a \
+                             valid token",
+                        );
+                        e.retry_after = Some(wait);
+                        e
+                    }
+                    None => ApiError::unauthorized("the token is unknown or revoked"),
+                })
+            }
         }
     }
+}
+
+/// The same limits, counted in the database every replica shares: the
+/// seconds to wait when over them. A database that cannot count leaves the
+/// decision to this server's own count.
+async fn shared_failure(state: &AppState, addr: IpAddr) -> Option<u64> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    let window = (now / WINDOW.as_secs()) as i64;
+    let key = bucket(addr).to_string();
+    let counted = super::blocking(&state.store, move |s| {
+        s.count_auth_failure(&key, window, u64::from(MAX_FAILURES_ALL))
+    })
+    .await;
+    let (mine, all) = counted.ok()?;
+    (mine > u64::from(MAX_FAILURES) || all > u64::from(MAX_FAILURES_ALL))
+        .then(|| (WINDOW.as_secs() - now % WINDOW.as_secs()).max(1))
 }
 
 #[cfg(test)]

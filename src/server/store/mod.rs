@@ -11,6 +11,7 @@
 //! change feed, idempotency keys and If-Match mean the same on both.
 
 mod alerts;
+pub mod auth_failures;
 mod deliveries;
 pub mod followups;
 mod idempotency;

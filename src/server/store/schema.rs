@@ -135,6 +135,16 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (incident_id, rule, key)
     ) WITHOUT ROWID;
     "#,
+    // 8: failed authentications per address and minute, counted in the
+    // database so several servers share one limit (see auth.rs).
+    r#"
+    CREATE TABLE auth_failures (
+        bucket       TEXT NOT NULL,
+        window_start INTEGER NOT NULL,
+        n            INTEGER NOT NULL,
+        PRIMARY KEY (bucket, window_start)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The same steps for PostgreSQL: integers are BIGINT, generated ids are
@@ -263,6 +273,15 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
         key         TEXT NOT NULL,
         at          TEXT NOT NULL,
         PRIMARY KEY (incident_id, rule, key)
+    );
+    "#,
+    // 8
+    r#"
+    CREATE TABLE auth_failures (
+        bucket       TEXT NOT NULL,
+        window_start BIGINT NOT NULL,
+        n            BIGINT NOT NULL,
+        PRIMARY KEY (bucket, window_start)
     );
     "#,
 ];
