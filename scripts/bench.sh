@@ -3,7 +3,8 @@
 # Each prints its figures and "TARGET MISSED" (and fails) when a target is
 # missed; this script stops at the first failure and says which one.
 #
-#   scripts/bench.sh            all of them (about 6 minutes on 2 cores)
+#   scripts/bench.sh            all of them (about 7 minutes on 2 cores; PostgreSQL
+#                               must be installed: scripts/pg.sh install)
 #   scripts/bench.sh render     only the named cargo benches
 #
 # Run it on a machine that is otherwise idle: the figures are wall-clock.
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 benches=("$@")
 if [ ${#benches[@]} -eq 0 ]; then
-  benches=(render server console scale)
+  benches=(render server console scale engines)
   all=1
 fi
 

@@ -41,10 +41,15 @@ pub fn seed_incidents(s: &Store, n: usize) {
 }
 
 pub async fn start(db: &std::path::Path) -> (RunningServer, String) {
+    start_on(DbLocation::File(db.to_path_buf())).await
+}
+
+/// A server on either engine, with a commander token.
+pub async fn start_on(db: DbLocation) -> (RunningServer, String) {
     let srv = server::start(ServerOptions {
         actions: Vec::new(),
         listen: "127.0.0.1:0".parse().unwrap(),
-        db: DbLocation::File(db.to_path_buf()),
+        db,
         runbooks: RunbookSet::default(),
         auth: AuthConfig::tokens_only(),
         classifier: Default::default(),
@@ -56,10 +61,13 @@ pub async fn start(db: &std::path::Path) -> (RunningServer, String) {
     })
     .await
     .unwrap();
-    let (_, tok) = srv
-        .store
-        .create_token("bench", ActorRole::Commander)
-        .unwrap();
+    // The store blocks (on PostgreSQL it drives its driver): off this thread.
+    let store = srv.store.clone();
+    let (_, tok) =
+        tokio::task::spawn_blocking(move || store.create_token("bench", ActorRole::Commander))
+            .await
+            .unwrap()
+            .unwrap();
     (srv, tok)
 }
 
