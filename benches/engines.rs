@@ -135,10 +135,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let sqlite = rt.block_on(measure(
-        DbLocation::File(dir.path().join("bench.db")),
-        secs,
-    ));
+    let sqlite = rt.block_on(measure(DbLocation::File(dir.path().join("bench.db")), secs));
     let postgres = rt.block_on(measure(
         DbLocation::Postgres(format!("postgres://postgres@127.0.0.1:{port}/bench")),
         secs,

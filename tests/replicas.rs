@@ -561,3 +561,37 @@ async fn guesses_spread_over_two_replicas_share_one_limit() {
         assert_eq!(s, 200, "a valid token still works on {base}");
     }
 }
+
+/// A token revoked on the shared database stops working on every replica
+/// within the token cache's 2 seconds.
+#[tokio::test]
+async fn a_revoked_token_stops_on_every_replica() {
+    let p = pair();
+    for base in [p.a.url(), p.b.url()] {
+        assert_eq!(p.get(&base, "/incidents").await.0, 200);
+    }
+    let out = std::process::Command::new(BIN)
+        .args(["token", "revoke", "ic", "--db", &p.db])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let revoked = Instant::now();
+    for base in [p.a.url(), p.b.url()] {
+        loop {
+            let (s, _) = p.get(&base, "/incidents").await;
+            if s == 401 {
+                break;
+            }
+            assert_eq!(s, 200);
+            assert!(
+                revoked.elapsed() < Duration::from_secs(3),
+                "{base} still takes the revoked token"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
