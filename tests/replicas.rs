@@ -595,3 +595,53 @@ async fn a_revoked_token_stops_on_every_replica() {
         }
     }
 }
+
+/// `warroom migrate` brings either engine to this binary's schema and says
+/// so; a database from a newer warroom is refused, not written to.
+#[test]
+fn migrate_reports_the_schema_and_refuses_a_newer_database() {
+    let pg = Cluster::start();
+    let url = pg.fresh_db();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("w.db");
+    let run = |db: &str| {
+        std::process::Command::new(BIN)
+            .args(["migrate", "--db", db])
+            .output()
+            .unwrap()
+    };
+    let on_pg = run(&url);
+    let on_sqlite = run(file.to_str().unwrap());
+    for out in [&on_pg, &on_sqlite] {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let said = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(said(&on_pg).contains("schema version"), "{}", said(&on_pg));
+    let version = |s: String| {
+        s.split("schema version ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        version(said(&on_pg)),
+        version(said(&on_sqlite)),
+        "the same steps on both"
+    );
+    // Twice is harmless.
+    assert!(run(&url).status.success());
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    c.batch_execute("UPDATE schema_version SET version = 99")
+        .unwrap();
+    let newer = run(&url);
+    assert!(!newer.status.success());
+    let err = String::from_utf8_lossy(&newer.stderr);
+    assert!(err.contains("newer than this warroom"), "{err}");
+}
