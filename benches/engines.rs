@@ -7,15 +7,10 @@
 //! `cargo bench --bench engines` (a smoke run under `cargo test` shows the
 //! figures without timing anything long).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
-
-use serde_json::json;
 use warroom::server::{DbLocation, Store};
 mod support;
 
-use support::{seed_incidents, start_on};
+use support::{rate, seed_incidents, start_on, write_rate};
 
 struct Figures {
     writes: f64,
@@ -33,73 +28,14 @@ async fn measure(db: DbLocation, secs: f64) -> Figures {
     let (srv, tok) = start_on(db).await;
     let base = srv.base_url();
 
-    let writes = Arc::new(AtomicU64::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for w in 0..8u64 {
-        let (base, tok, writes, stop) = (base.clone(), tok.clone(), writes.clone(), stop.clone());
-        tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
-            while !stop.load(Ordering::Relaxed) {
-                let r = http
-                    .post(format!("{base}/api/v1/incidents/INC-{}/notes", 2 + w))
-                    .bearer_auth(&tok)
-                    .json(&json!({"text": "pool at 41%"}))
-                    .send()
-                    .await;
-                if r.is_ok_and(|r| r.status() == 200) {
-                    writes.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs_f64(secs)).await;
-    stop.store(true, Ordering::Relaxed);
-    for t in tasks {
-        let _ = t.await;
-    }
-    let writes = writes.load(Ordering::Relaxed) as f64 / secs;
-
+    let writes = write_rate(&base, &tok, 8, secs).await;
     let url = format!("{base}/api/v1/incidents/INC-1");
     let http = reqwest::Client::new();
     let r = http.get(&url).bearer_auth(&tok).send().await.unwrap();
     let etag = r.headers()["etag"].to_str().unwrap().to_string();
-    let done = Arc::new(AtomicU64::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for _ in 0..100 {
-        let (url, etag, tok, done, stop) = (
-            url.clone(),
-            etag.clone(),
-            tok.clone(),
-            done.clone(),
-            stop.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
-            while !stop.load(Ordering::Relaxed) {
-                let r = http
-                    .get(&url)
-                    .bearer_auth(&tok)
-                    .header("if-none-match", &etag)
-                    .send()
-                    .await;
-                if r.is_ok_and(|r| r.status() == 304) {
-                    done.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs_f64(secs)).await;
-    stop.store(true, Ordering::Relaxed);
-    for t in tasks {
-        let _ = t.await;
-    }
+    let r304 = rate(&url, Some(&etag), &tok, 100, secs, 304).await;
     srv.stop().await;
-    Figures {
-        writes,
-        r304: done.load(Ordering::Relaxed) as f64 / secs,
-    }
+    Figures { writes, r304 }
 }
 
 fn pg(what: &str, dir: &std::path::Path, port: Option<u16>) {

@@ -8,47 +8,12 @@
 //! `cargo bench --bench scale` (a smoke run under `cargo test` shows the
 //! figures without checking them).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 mod support;
 
-use support::{minimal_axum, seed_incidents, start};
-
-/// Requests per second from `conns` clients for `secs`, each sending
-/// `If-None-Match: etag` when given, counting answers with `want`.
-async fn rate(url: &str, etag: Option<&str>, tok: &str, conns: usize, secs: f64, want: u16) -> f64 {
-    let stop = Arc::new(AtomicBool::new(false));
-    let done = Arc::new(AtomicU64::new(0));
-    let mut tasks = Vec::new();
-    for _ in 0..conns {
-        let (url, etag, tok) = (url.to_string(), etag.map(str::to_string), tok.to_string());
-        let (stop, done) = (stop.clone(), done.clone());
-        tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
-            while !stop.load(Ordering::Relaxed) {
-                let mut r = http.get(&url).bearer_auth(&tok);
-                if let Some(e) = &etag {
-                    r = r.header("if-none-match", e);
-                }
-                if let Ok(r) = r.send().await
-                    && r.status().as_u16() == want
-                {
-                    let _ = r.bytes().await;
-                    done.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs_f64(secs)).await;
-    stop.store(true, Ordering::Relaxed);
-    for t in tasks {
-        let _ = t.await;
-    }
-    done.load(Ordering::Relaxed) as f64 / secs
-}
+use support::{minimal_axum, rate, seed_incidents, start, write_rate};
 
 fn rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -96,36 +61,8 @@ async fn run(full: bool) {
     );
 
     // Durable writes: 8 writers, one note each request, each committed.
-    let writes = Arc::new(AtomicU64::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for w in 0..8u64 {
-        let (base, tok, writes, stop) = (base.clone(), tok.clone(), writes.clone(), stop.clone());
-        tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
-            let id = 2 + w;
-            while !stop.load(Ordering::Relaxed) {
-                let r = http
-                    .post(format!("{base}/api/v1/incidents/INC-{id}/notes"))
-                    .bearer_auth(&tok)
-                    .json(&json!({"text": "pool at 41%"}))
-                    .send()
-                    .await;
-                if r.is_ok_and(|r| r.status() == 200) {
-                    writes.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs_f64(secs)).await;
-    stop.store(true, Ordering::Relaxed);
-    for t in tasks {
-        let _ = t.await;
-    }
-    println!(
-        "durable writes (notes, 8 writers): {:.0}/s",
-        writes.load(Ordering::Relaxed) as f64 / secs
-    );
+    let writes = write_rate(&base, &tok, 8, secs).await;
+    println!("durable writes (notes, 8 writers): {writes:.0}/s");
 
     // Held long-polls: memory for them, and one write answering them all.
     let before = rss_mib();

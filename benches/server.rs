@@ -14,7 +14,7 @@
 //! it works; the targets are checked only in an optimized `cargo bench`.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::http::header;
@@ -85,39 +85,6 @@ async fn note_ms(http: &reqwest::Client, base: &str, tok: &str, id: u64, n: usiz
 
 fn rand_key() -> String {
     warroom::client::new_key()
-}
-
-/// Requests per second of `GET url` answered 304, from `conns` connections
-/// for `secs` seconds.
-async fn rate_304(url: String, etag: String, tok: String, conns: usize, secs: f64) -> f64 {
-    let stop = Arc::new(AtomicBool::new(false));
-    let done = Arc::new(AtomicU64::new(0));
-    let mut tasks = Vec::new();
-    for _ in 0..conns {
-        let (url, etag, tok) = (url.clone(), etag.clone(), tok.clone());
-        let (stop, done) = (stop.clone(), done.clone());
-        tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
-            while !stop.load(Ordering::Relaxed) {
-                let r = http
-                    .get(&url)
-                    .bearer_auth(&tok)
-                    .header("if-none-match", &etag)
-                    .send()
-                    .await;
-                if let Ok(r) = r {
-                    assert_eq!(r.status(), 304);
-                    done.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs_f64(secs)).await;
-    stop.store(true, Ordering::Relaxed);
-    for t in tasks {
-        let _ = t.await;
-    }
-    done.load(Ordering::Relaxed) as f64 / secs
 }
 
 async fn run(b: &mut Bench) {
@@ -198,8 +165,8 @@ async fn run(b: &mut Bench) {
     let etag = r.headers()[header::ETAG].to_str().unwrap().to_string();
     let floor_url = minimal_axum().await;
     let secs = if b.full { 4.0 } else { 0.5 };
-    let ours = rate_304(list, etag, tok.clone(), 100, secs).await;
-    let floor = rate_304(floor_url, "\"v1\"".into(), tok.clone(), 100, secs).await;
+    let ours = support::rate(&list, Some(&etag), &tok, 100, secs, 304).await;
+    let floor = support::rate(&floor_url, Some("\"v1\""), &tok, 100, secs, 304).await;
     println!(
         "list 304 at {incidents} incidents, 100 connections: {ours:.0}/s; minimal axum {floor:.0}/s; ratio {:.2} (target >= 0.5)",
         ours / floor

@@ -1,6 +1,10 @@
 //! What the benchmarks share: a seeded database and a server on loopback.
 #![allow(dead_code)]
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
 use axum::response::IntoResponse;
 use chrono::Utc;
 use warroom::model::wire::DeclareRequest;
@@ -69,6 +73,78 @@ pub async fn start_on(db: DbLocation) -> (RunningServer, String) {
             .unwrap()
             .unwrap();
     (srv, tok)
+}
+
+/// Requests per second from `conns` clients for `secs`, each sending
+/// `If-None-Match: etag` when given, counting answers with `want`.
+pub async fn rate(
+    url: &str,
+    etag: Option<&str>,
+    tok: &str,
+    conns: usize,
+    secs: f64,
+    want: u16,
+) -> f64 {
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..conns {
+        let (url, etag, tok) = (url.to_string(), etag.map(str::to_string), tok.to_string());
+        let (stop, done) = (stop.clone(), done.clone());
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            while !stop.load(Ordering::Relaxed) {
+                let mut r = http.get(&url).bearer_auth(&tok);
+                if let Some(e) = &etag {
+                    r = r.header("if-none-match", e);
+                }
+                if let Ok(r) = r.send().await
+                    && r.status().as_u16() == want
+                {
+                    let _ = r.bytes().await;
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs_f64(secs)).await;
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        let _ = t.await;
+    }
+    done.load(Ordering::Relaxed) as f64 / secs
+}
+
+/// Notes written per second by `writers` clients for `secs`, each one
+/// committed before its answer; writer `w` writes to incident `INC-{2+w}`.
+pub async fn write_rate(base: &str, tok: &str, writers: u64, secs: f64) -> f64 {
+    let writes = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for w in 0..writers {
+        let (base, tok) = (base.to_string(), tok.to_string());
+        let (writes, stop) = (writes.clone(), stop.clone());
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            while !stop.load(Ordering::Relaxed) {
+                let r = http
+                    .post(format!("{base}/api/v1/incidents/INC-{}/notes", 2 + w))
+                    .bearer_auth(&tok)
+                    .json(&serde_json::json!({"text": "pool at 41%"}))
+                    .send()
+                    .await;
+                if r.is_ok_and(|r| r.status() == 200) {
+                    writes.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs_f64(secs)).await;
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        let _ = t.await;
+    }
+    writes.load(Ordering::Relaxed) as f64 / secs
 }
 
 pub fn percentile(v: &mut [f64], p: f64) -> f64 {
