@@ -645,3 +645,91 @@ fn migrate_reports_the_schema_and_refuses_a_newer_database() {
     let err = String::from_utf8_lossy(&newer.stderr);
     assert!(err.contains("newer than this warroom"), "{err}");
 }
+
+/// A runbook action runs on one replica at a time per incident: started
+/// through one, a second start through the other is refused until the
+/// first has ended (the lease is in the shared database).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_runbook_action_runs_on_one_replica_at_a_time() {
+    use std::os::unix::fs::PermissionsExt;
+    let pg = Cluster::start();
+    let db = pg.fresh_db();
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("slow.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho draining\n/bin/sleep 2\necho drained\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let runbooks = dir.path().join("runbooks");
+    std::fs::create_dir(&runbooks).unwrap();
+    std::fs::write(
+        runbooks.join("default.toml"),
+        "name = \"default\"\ninvestigation = [{ text = \"Drain the node\", action = \"drain\" }]\n",
+    )
+    .unwrap();
+    let config = dir.path().join("server.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "runbooks = \"{}\"\n\n[[actions]]\nname = \"drain\"\nprogram = \"{}\"\ntimeout_seconds = 30\n",
+            runbooks.display(),
+            script.display()
+        ),
+    )
+    .unwrap();
+    let tok = token(Path::new(&db), "commander", "ic");
+    let a = ServerProc::start_with(free_port(), Path::new(&db), Some(&config));
+    let b = ServerProc::start_with(free_port(), Path::new(&db), Some(&config));
+    let p = Pair {
+        pg,
+        db,
+        tok,
+        a,
+        b,
+        http: reqwest::Client::new(),
+    };
+    let id = p.declare(&p.a.url(), "Drain").await;
+    let (s, prev) = p
+        .get(
+            &p.a.url(),
+            &format!("/incidents/{id}/actions/preview?phase=investigation&item=0"),
+        )
+        .await;
+    assert_eq!(s, 200, "{prev}");
+    let run = |base: String| {
+        let body = json!({"phase": "investigation", "item": 0, "confirm": prev["digest"]});
+        let p = &p;
+        let id = id.clone();
+        async move {
+            p.post(&base, &format!("/incidents/{id}/actions"), body)
+                .await
+        }
+    };
+    let (s, first) = run(p.a.url()).await;
+    assert_eq!(s, 202, "{first}");
+    let (s, second) = run(p.b.url()).await;
+    assert_eq!(s, 409, "{second}");
+    assert_eq!(second["error"]["code"], "already_running", "{second}");
+    // Once the first has ended (its end is on the timeline), the other
+    // replica may run it.
+    let start = Instant::now();
+    loop {
+        let (_, tl) = p
+            .get(&p.b.url(), &format!("/incidents/{id}/timeline"))
+            .await;
+        let ended = tl["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "runbook_action_finished" || e["kind"] == "action_finished");
+        if ended {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "{tl}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (s, third) = run(p.b.url()).await;
+    assert_eq!(s, 202, "{third}");
+}

@@ -137,10 +137,25 @@ pub async fn start(
         incident: id,
         action: planned.def.name.clone(),
     };
-    let recorded = record_start(&app, key, scope, hash, id, start, &actor, &answer).await;
+    let lease = Lease {
+        holder: format!("{} run {}", app.actions.server, run.id),
+        until_s: Utc::now().timestamp() + timeout.as_secs() as i64 + 60,
+    };
+    let recorded = record_start(
+        &app,
+        key,
+        (scope, hash),
+        id,
+        start,
+        &actor,
+        &answer,
+        lease.clone(),
+    )
+    .await;
     match recorded {
         Ok(stored) if !stored.replayed => {
-            spawn_run(app, run, plan, timeout, tick, body.phase, body.item, actor);
+            let at = (body.phase, body.item);
+            spawn_run(app, run, plan, timeout, tick, at, actor, lease.holder);
             Ok(stored_response(stored, None))
         }
         Ok(stored) => {
@@ -178,17 +193,26 @@ fn refused(r: Refusal, id: IncidentId, action: &str) -> ApiError {
     }
 }
 
-/// The start on the timeline, under the request's key, before anything runs.
+/// The database's lease on an (incident, action): what keeps two servers on
+/// one database from running it at once.
+#[derive(Clone)]
+struct Lease {
+    holder: String,
+    until_s: i64,
+}
+
+/// The start on the timeline, under the request's key, before anything
+/// runs, with the action's lease taken in the same transaction.
 #[allow(clippy::too_many_arguments)]
 async fn record_start(
     app: &AppState,
     key: Option<String>,
-    scope: String,
-    hash: String,
+    (scope, hash): (String, String),
     id: IncidentId,
     start: ActionStart,
     actor: &Actor,
     answer: &RunStarted,
+    lease: Lease,
 ) -> Result<store::Stored, ApiError> {
     let (actor, notify, body) = (
         actor.clone(),
@@ -199,8 +223,17 @@ async fn record_start(
     let stored = blocking(&app.store, move |s| {
         let key = key.as_deref().map(|k| (scope.as_str(), k, hash.as_str()));
         s.write(key, |tx| {
+            let now = Utc::now();
+            store::action_leases::take_action_lease(
+                tx,
+                id,
+                &start.action,
+                &lease.holder,
+                now.timestamp(),
+                lease.until_s,
+            )?;
             let d = store::update(tx, id, None, |d| {
-                apply(d, Action::StartRunbookAction(start), &actor, Utc::now())
+                apply(d, Action::StartRunbookAction(start), &actor, now)
             })?;
             notify::enqueue(tx, &notify, notify::Subscriber::of(&d), &d.timeline)?;
             Ok((202, body))
@@ -218,9 +251,9 @@ fn spawn_run(
     plan: Plan,
     timeout: Duration,
     tick: bool,
-    phase: Phase,
-    item: usize,
+    (phase, item): (Phase, usize),
     actor: Actor,
+    holder: String,
 ) {
     tokio::spawn(async move {
         let (action, incident) = (&run.meta.action, run.meta.incident);
@@ -241,8 +274,13 @@ fn spawn_run(
         };
         let id = run.meta.incident;
         let notify = app.notify.clone();
+        let action = run.meta.action.clone();
         let recorded = blocking(&app.store, move |s| {
-            s.write(None, |tx| {
+            let release = |tx: &dyn store::Sql| {
+                store::action_leases::release_action_lease(tx, id, &action, &holder)
+            };
+            let ended = s.write(None, |tx| {
+                release(tx)?;
                 let d = store::update(tx, id, None, |d| {
                     apply(
                         d,
@@ -253,7 +291,14 @@ fn spawn_run(
                 })?;
                 notify::enqueue(tx, &notify, notify::Subscriber::of(&d), &d.timeline)?;
                 Ok((200, String::new()))
-            })
+            });
+            if ended.is_err() {
+                // The end could not be recorded (the incident was closed
+                // meanwhile): the lease goes all the same. If the database
+                // is gone too, the lease lapses by itself.
+                let _ = s.transact(release);
+            }
+            ended
         })
         .await;
         if let Err(e) = recorded {

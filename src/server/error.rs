@@ -62,6 +62,9 @@ impl From<StoreError> for ApiError {
                 "stale_version",
                 e.to_string(),
             ),
+            StoreError::AlreadyRunning(m) => {
+                ApiError::new(StatusCode::CONFLICT, "already_running", m)
+            }
             StoreError::KeyReused => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency_key_reused",

@@ -29,6 +29,26 @@ use crate::model::{DomainError, IncidentDetail, Phase};
 pub struct Actions {
     pub defs: Vec<ActionDef>,
     pub runs: runs::Runs,
+    /// This server among others on one database (host, process and a
+    /// random part): who holds an action's lease.
+    pub server: String,
+}
+
+fn server_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; the name is cut at NUL.
+    let host = if unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0 {
+        let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+        String::from_utf8_lossy(&buf[..end]).into_owned()
+    } else {
+        "host".into()
+    };
+    let nonce = &crate::server::store::generate_token()[3..9];
+    format!(
+        "{}:{}:{nonce}",
+        crate::text::one_line(&host, 64),
+        std::process::id()
+    )
 }
 
 /// An item's action, planned for the incident as it is.
@@ -44,6 +64,7 @@ impl Actions {
         Self {
             defs,
             runs: runs::Runs::default(),
+            server: server_name(),
         }
     }
 

@@ -10,6 +10,7 @@
 //! number of servers are applied one at a time in revision order: the
 //! change feed, idempotency keys and If-Match mean the same on both.
 
+pub mod action_leases;
 mod alerts;
 pub mod auth_failures;
 mod deliveries;
@@ -52,6 +53,9 @@ pub enum StoreError {
     Stale { expected: u64, current: u64 },
     #[error("this Idempotency-Key was already used for a different request")]
     KeyReused,
+    /// A runbook action already running on the incident (on any server).
+    #[error("{0}")]
+    AlreadyRunning(String),
     /// Another process holds the database (a second server on the same
     /// file) for longer than the busy timeout: worth retrying.
     #[error("the database is busy (another process is writing to it)")]

@@ -145,6 +145,17 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (bucket, window_start)
     ) WITHOUT ROWID;
     "#,
+    // 9: which server runs each (incident, action) now, so two servers on
+    // one database never run the same action on one incident at once.
+    r#"
+    CREATE TABLE action_leases (
+        incident_id INTEGER NOT NULL,
+        action      TEXT NOT NULL,
+        holder      TEXT NOT NULL,
+        until_s     INTEGER NOT NULL,
+        PRIMARY KEY (incident_id, action)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The same steps for PostgreSQL: integers are BIGINT, generated ids are
@@ -282,6 +293,16 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
         window_start BIGINT NOT NULL,
         n            BIGINT NOT NULL,
         PRIMARY KEY (bucket, window_start)
+    );
+    "#,
+    // 9
+    r#"
+    CREATE TABLE action_leases (
+        incident_id BIGINT NOT NULL,
+        action      TEXT NOT NULL,
+        holder      TEXT NOT NULL,
+        until_s     BIGINT NOT NULL,
+        PRIMARY KEY (incident_id, action)
     );
     "#,
 ];
