@@ -5,6 +5,7 @@ pub mod console;
 pub mod pg;
 pub mod procs;
 pub mod pty;
+pub mod replicas;
 
 use std::path::PathBuf;
 

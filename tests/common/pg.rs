@@ -113,6 +113,42 @@ impl Cluster {
         fresh_db_on(&self.server_url())
     }
 
+    /// Turns TLS on with this certificate and key, and refuses every
+    /// connection without it. Restarts the server.
+    pub fn enable_tls(&self, cert_pem: &str, key_pem: &str) {
+        use std::io::Write;
+        use std::os::unix::fs::PermissionsExt;
+        let data = self.data();
+        for (name, pem) in [("server.crt", cert_pem), ("server.key", key_pem)] {
+            let path = data.join(name);
+            std::fs::write(&path, pem).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            // The server runs as `postgres` when the tests run as root.
+            if unsafe { libc::geteuid() } == 0 {
+                let status = Command::new("chown")
+                    .arg("postgres:")
+                    .arg(&path)
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+            }
+        }
+        let mut conf = std::fs::OpenOptions::new()
+            .append(true)
+            .open(data.join("postgresql.conf"))
+            .unwrap();
+        writeln!(
+            conf,
+            "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'"
+        )
+        .unwrap();
+        let hba = data.join("pg_hba.conf");
+        let rules = std::fs::read_to_string(&hba).unwrap();
+        std::fs::write(&hba, format!("hostnossl all all all reject\n{rules}")).unwrap();
+        self.stop();
+        self.start_again();
+    }
+
     pub fn stop(&self) {
         self.run("stop");
     }

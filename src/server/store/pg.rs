@@ -41,21 +41,142 @@ struct Conn {
     statements: HashMap<String, Statement>,
 }
 
-pub(super) struct Postgres {
+/// How connections are made: plain, or TLS (`sslmode=require`) verified
+/// against the system's roots and the URL's `sslrootcert`, if any. There
+/// is no way to skip verification.
+#[derive(Clone)]
+enum Tls {
+    Off,
+    Verified(tokio_postgres_rustls::MakeRustlsConnect),
+}
+
+#[derive(Clone)]
+struct Target {
     config: postgres::Config,
+    tls: Tls,
+}
+
+impl Target {
+    fn connect(&self) -> std::result::Result<Client, postgres::Error> {
+        match &self.tls {
+            Tls::Off => self.config.connect(NoTls),
+            Tls::Verified(t) => self.config.connect(t.clone()),
+        }
+    }
+}
+
+pub(super) struct Postgres {
+    target: Target,
     /// Idle connections, and how many are open in all.
     pool: Mutex<(Vec<Conn>, usize)>,
     freed: Condvar,
 }
 
-fn config_of(url: &str) -> Result<postgres::Config> {
+/// The URL without `sslrootcert=PATH` (the driver does not know it), and
+/// that path.
+fn split_root_cert(url: &str) -> Result<(String, Option<String>)> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_string(), None));
+    };
+    let mut root = None;
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("sslrootcert", v)) => {
+                let path = percent_decode(v).ok_or_else(|| {
+                    StoreError::Open("sslrootcert in the PostgreSQL URL is not a valid path".into())
+                })?;
+                root = Some(path);
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((url, root))
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// rustls with the system's roots plus `extra` (a PEM file of CAs).
+fn tls_config(extra: Option<&str>) -> Result<rustls::ClientConfig> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for c in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(c);
+    }
+    if let Some(path) = extra {
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+            .and_then(|it| it.collect())
+            .map_err(|e| StoreError::Open(format!("cannot read sslrootcert {path}: {e}")))?;
+        if certs.is_empty() {
+            return Err(StoreError::Open(format!(
+                "sslrootcert {path} holds no PEM certificate"
+            )));
+        }
+        for c in certs {
+            roots.add(c).map_err(|e| {
+                StoreError::Open(format!(
+                    "sslrootcert {path}: not a usable CA certificate: {e}"
+                ))
+            })?;
+        }
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| StoreError::Open(format!("TLS setup: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
+}
+
+fn target_of(url: &str) -> Result<Target> {
+    let (url, root_cert) = split_root_cert(url)?;
     // The driver's parse error can quote the URL, password and all.
-    let mut c = postgres::Config::from_str(url).map_err(|_| {
+    let mut c = postgres::Config::from_str(&url).map_err(|_| {
         StoreError::Open(
-            "the PostgreSQL URL is not valid (expected postgres://user:password@host:port/database)"
+            "the PostgreSQL URL is not valid (expected \
+             postgres://user:password@host:port/database[?sslmode=require&sslrootcert=PATH])"
                 .into(),
         )
     })?;
+    // `prefer` (the driver's default) would try TLS against whatever
+    // certificate a server has and fail where it cannot be verified: TLS is
+    // asked for with `sslmode=require`, and then always verified.
+    let tls = match c.get_ssl_mode() {
+        postgres::config::SslMode::Require => Tls::Verified(
+            tokio_postgres_rustls::MakeRustlsConnect::new(tls_config(root_cert.as_deref())?),
+        ),
+        _ if root_cert.is_some() => {
+            return Err(StoreError::Open(
+                "sslrootcert is given but TLS is not: add sslmode=require to the PostgreSQL URL"
+                    .into(),
+            ));
+        }
+        _ => {
+            c.ssl_mode(postgres::config::SslMode::Disable);
+            Tls::Off
+        }
+    };
     c.connect_timeout(Duration::from_secs(3))
         .tcp_user_timeout(Duration::from_secs(10))
         .keepalives_idle(Duration::from_secs(10))
@@ -63,14 +184,14 @@ fn config_of(url: &str) -> Result<postgres::Config> {
         // A statement or lock wait that runs this long is a stuck
         // database: the request is answered instead of hanging.
         .options("-c statement_timeout=15000 -c lock_timeout=10000 -c idle_in_transaction_session_timeout=60000");
-    Ok(c)
+    Ok(Target { config: c, tls })
 }
 
 impl Postgres {
     pub(super) fn connect(url: &str) -> Result<Postgres> {
-        let config = config_of(url)?;
+        let target = target_of(url)?;
         let pg = Postgres {
-            config,
+            target,
             pool: Mutex::new((Vec::new(), 0)),
             freed: Condvar::new(),
         };
@@ -81,7 +202,7 @@ impl Postgres {
     }
 
     fn open_conn(&self) -> Result<Conn> {
-        let client = self.config.connect(NoTls).map_err(unreachable)?;
+        let client = self.target.connect().map_err(unreachable)?;
         let mut g = self.pool.lock().unwrap_or_else(|e| e.into_inner());
         g.1 += 1;
         Ok(Conn {
@@ -168,10 +289,10 @@ impl Postgres {
     /// server's revision (waking its long-polls). It reconnects by itself
     /// and catches up on what it missed; it ends when the store is gone.
     pub(super) fn listen_for_changes(&self, shared: Weak<Shared>) {
-        let config = self.config.clone();
+        let target = self.target.clone();
         let spawned = std::thread::Builder::new()
             .name("pg-listen".into())
-            .spawn(move || listen(config, shared));
+            .spawn(move || listen(target, shared));
         if let Err(e) = spawned {
             tracing::error!(error = %e, "cannot start the change listener");
         }
@@ -192,10 +313,10 @@ impl Drop for Postgres {
     }
 }
 
-fn listen(config: postgres::Config, shared: Weak<Shared>) {
+fn listen(target: Target, shared: Weak<Shared>) {
     let mut down_since: Option<Instant> = None;
     while shared.strong_count() > 0 {
-        let mut client = match config.connect(NoTls) {
+        let mut client = match target.connect() {
             Ok(c) => c,
             Err(e) => {
                 if down_since.is_none() {
@@ -414,7 +535,24 @@ fn unreachable(e: postgres::Error) -> StoreError {
             db.message()
         ));
     }
-    StoreError::Unavailable(format!("cannot reach PostgreSQL: {e}"))
+    StoreError::Unavailable(format!("cannot reach PostgreSQL: {}", with_causes(&e)))
+}
+
+/// An error and what caused it ("error performing TLS handshake: invalid
+/// peer certificate: UnknownIssuer"): the driver's own text stops at the
+/// first part.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !out.contains(&more) {
+            out.push_str(": ");
+            out.push_str(&more);
+        }
+        cause = c.source();
+    }
+    out
 }
 
 impl From<postgres::Error> for StoreError {
@@ -447,5 +585,35 @@ impl From<postgres::Error> for StoreError {
             // No database code: the socket failed under us.
             None => StoreError::Unavailable(e.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sslrootcert_is_taken_out_of_the_url_and_decoded() {
+        let (url, root) =
+            split_root_cert("postgres://u@h/db?sslmode=require&sslrootcert=%2Fetc%2Fca%20x.pem")
+                .unwrap();
+        assert_eq!(url, "postgres://u@h/db?sslmode=require");
+        assert_eq!(root.as_deref(), Some("/etc/ca x.pem"));
+        let (url, root) = split_root_cert("postgres://u@h/db?sslrootcert=/ca.pem").unwrap();
+        assert_eq!(
+            (url.as_str(), root.as_deref()),
+            ("postgres://u@h/db", Some("/ca.pem"))
+        );
+        assert_eq!(split_root_cert("postgres://u@h/db").unwrap().1, None);
+        assert!(split_root_cert("postgres://u@h/db?sslrootcert=%zz").is_err());
+    }
+
+    #[test]
+    fn a_bad_url_is_refused_without_quoting_it() {
+        let e = target_of("postgres://u:hunter2@h:notaport/db")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("not valid") && !e.contains("hunter2"), "{e}");
     }
 }

@@ -1,0 +1,77 @@
+//! TLS to PostgreSQL: `sslmode=require` connects over TLS verified against
+//! the system's roots and the URL's `sslrootcert`; an unverifiable server,
+//! a plain connection to a TLS-only server and a CA without TLS are each
+//! refused with the reason. The server here accepts TLS connections only.
+
+mod common;
+
+use common::pg::Cluster;
+use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+use warroom::server::Store;
+
+/// A private CA and a server certificate for 127.0.0.1 signed by it.
+fn pki() -> (String, String, String) {
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(rcgen::DnType::CommonName, "warroom test CA");
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
+    let issuer = rcgen::Issuer::from_params(&ca, &ca_key);
+    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
+    (ca_cert.pem(), leaf_cert.pem(), leaf_key.serialize_pem())
+}
+
+fn refusal(url: &str) -> String {
+    match Store::open_postgres(url) {
+        Ok(_) => panic!("{url} was accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn sslmode_require_connects_verified_and_everything_else_is_refused() {
+    let pg = Cluster::start();
+    let db = pg.fresh_db();
+    let (ca, cert, key) = pki();
+    pg.enable_tls(&cert, &key);
+    let dir = tempfile::tempdir().unwrap();
+    let ca_path = dir.path().join("ca.pem");
+    std::fs::write(&ca_path, &ca).unwrap();
+
+    // Verified TLS: the store works (the server refuses anything else).
+    let url = format!("{db}?sslmode=require&sslrootcert={}", ca_path.display());
+    let store = Store::open_postgres(&url).unwrap();
+    let (info, _) = store
+        .create_token("ic", warroom::model::ActorRole::Commander)
+        .unwrap();
+    assert_eq!(info.name, "ic");
+    let out = std::process::Command::new(common::procs::BIN)
+        .args(["migrate", "--db", &url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A server whose certificate nobody vouches for.
+    let e = refusal(&format!("{db}?sslmode=require"));
+    assert!(
+        e.contains("certificate") || e.contains("UnknownIssuer"),
+        "{e}"
+    );
+    // Plain, to a server that wants TLS: its own refusal, in words.
+    let e = refusal(&db);
+    assert!(e.contains("refused") && e.contains("no encryption"), "{e}");
+    // A CA but no TLS asked for is a mistake, said as such.
+    let e = refusal(&format!("{db}?sslrootcert={}", ca_path.display()));
+    assert!(e.contains("sslmode=require"), "{e}");
+    // A CA file that is not one.
+    std::fs::write(&ca_path, "not a certificate").unwrap();
+    let e = refusal(&url);
+    assert!(e.contains("sslrootcert"), "{e}");
+}
