@@ -1,0 +1,67 @@
+//! PostgreSQL's errors as the store's: unreachable and restarting are
+//! `Unavailable` (503, retry), lock and serialization trouble `Busy`, the
+//! rest a database error; never with the URL (it may hold a password).
+
+use crate::server::store::StoreError;
+
+/// A connection error, said without the URL (it may hold a password).
+pub(super) fn unreachable(e: postgres::Error) -> StoreError {
+    if let Some(db) = e.as_db_error() {
+        // Reached, but refused: wrong password, no such database.
+        return StoreError::Open(format!(
+            "PostgreSQL refused the connection: {}",
+            db.message()
+        ));
+    }
+    StoreError::Unavailable(format!("cannot reach PostgreSQL: {}", with_causes(&e)))
+}
+
+/// An error and what caused it ("error performing TLS handshake: invalid
+/// peer certificate: UnknownIssuer"): the driver's own text stops at the
+/// first part.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !out.contains(&more) {
+            out.push_str(": ");
+            out.push_str(&more);
+        }
+        cause = c.source();
+    }
+    out
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        if e.is_closed() {
+            return StoreError::Unavailable("the connection to PostgreSQL was lost".into());
+        }
+        match e.code() {
+            Some(c)
+                if *c == SqlState::T_R_SERIALIZATION_FAILURE
+                    || *c == SqlState::T_R_DEADLOCK_DETECTED
+                    || *c == SqlState::LOCK_NOT_AVAILABLE =>
+            {
+                StoreError::Busy
+            }
+            Some(c)
+                if *c == SqlState::ADMIN_SHUTDOWN
+                    || *c == SqlState::CRASH_SHUTDOWN
+                    || *c == SqlState::CANNOT_CONNECT_NOW
+                    || *c == SqlState::QUERY_CANCELED
+                    || c.code().starts_with("08") =>
+            {
+                StoreError::Unavailable(e.to_string())
+            }
+            Some(c) => StoreError::Pg(match e.as_db_error() {
+                Some(db) => format!("{} ({})", db.message(), c.code()),
+                None => e.to_string(),
+            }),
+            // No database code: the socket failed under us.
+            None => StoreError::Unavailable(e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! PostgreSQL: a bounded pool of connections, each with its own prepared
+//! statements, and a listener that hears every server's commits.
+//!
+//! The driver is `postgres`, the blocking face of `tokio-postgres` (the
+//! same crate underneath): the store is called on blocking threads by
+//! design, so a blocking client fits it without a second way of calling
+//! the store. Its pool is the few lines below, sized and timed out so a
+//! down database answers 503 instead of piling up waiting requests.
+
+mod connect;
+mod errors;
+mod listen;
+mod sql;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Condvar, Mutex, Weak};
+use std::time::{Duration, Instant};
+
+use postgres::{Client, IsolationLevel, Statement};
+
+use super::sql::Sql;
+use super::{Result, Shared, StoreError, schema};
+use connect::{Target, target_of};
+use errors::unreachable;
+use sql::PgSql;
+
+/// Connections one server opens at most. Several replicas share the
+/// database's `max_connections` (100 by default): four replicas fit.
+pub const PG_MAX_CONNECTIONS: usize = 16;
+/// How long a request waits for a free connection before it is told the
+/// database is unavailable.
+const CHECKOUT_WAIT: Duration = Duration::from_secs(5);
+/// Taken while migrating, so replicas starting together migrate once.
+const MIGRATION_LOCK: i64 = 0x0077_6172_726f_6f6d;
+
+struct Conn {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+pub(super) struct Postgres {
+    target: Target,
+    /// Idle connections, and how many are open in all.
+    pool: Mutex<(Vec<Conn>, usize)>,
+    freed: Condvar,
+}
+
+impl Postgres {
+    pub(super) fn connect(url: &str) -> Result<Postgres> {
+        let target = target_of(url)?;
+        let pg = Postgres {
+            target,
+            pool: Mutex::new((Vec::new(), 0)),
+            freed: Condvar::new(),
+        };
+        let mut first = pg.open_conn()?;
+        migrate(&mut first.client)?;
+        pg.checkin(first);
+        Ok(pg)
+    }
+
+    fn open_conn(&self) -> Result<Conn> {
+        let client = self.target.connect().map_err(unreachable)?;
+        let mut g = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        g.1 += 1;
+        Ok(Conn {
+            client,
+            statements: HashMap::new(),
+        })
+    }
+
+    fn checkout(&self) -> Result<Conn> {
+        let deadline = Instant::now() + CHECKOUT_WAIT;
+        let mut g = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            while let Some(c) = g.0.pop() {
+                if !c.client.is_closed() {
+                    return Ok(c);
+                }
+                g.1 -= 1;
+            }
+            if g.1 < PG_MAX_CONNECTIONS {
+                drop(g);
+                return self.open_conn();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(StoreError::Unavailable(format!(
+                    "all {PG_MAX_CONNECTIONS} database connections are busy"
+                )));
+            }
+            g = self
+                .freed
+                .wait_timeout(g, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
+    fn checkin(&self, c: Conn) {
+        let mut g = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        if c.client.is_closed() {
+            g.1 -= 1;
+        } else {
+            g.0.push(c);
+        }
+        drop(g);
+        self.freed.notify_one();
+    }
+
+    fn with_tx<T>(&self, read_only: bool, f: impl FnOnce(&dyn Sql) -> Result<T>) -> Result<T> {
+        let mut conn = self.checkout()?;
+        let out = (|| {
+            let Conn { client, statements } = &mut conn;
+            let tx = if read_only {
+                // One snapshot for every query of the read (a list page
+                // and its counts agree with its revision).
+                client
+                    .build_transaction()
+                    .isolation_level(IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start()?
+            } else {
+                client.transaction()?
+            };
+            let sql = PgSql {
+                tx: RefCell::new(tx),
+                statements: RefCell::new(statements),
+            };
+            let out = f(&sql)?;
+            sql.tx.into_inner().commit()?;
+            Ok(out)
+        })();
+        self.checkin(conn);
+        out
+    }
+
+    pub(super) fn read<T>(&self, f: impl FnOnce(&dyn Sql) -> Result<T>) -> Result<T> {
+        self.with_tx(true, f)
+    }
+
+    pub(super) fn transact<T>(&self, f: impl FnOnce(&dyn Sql) -> Result<T>) -> Result<T> {
+        self.with_tx(false, f)
+    }
+
+    /// Starts the thread that hears other servers' commits and moves this
+    /// server's revision (waking its long-polls). It reconnects by itself
+    /// and catches up on what it missed; it ends when the store is gone.
+    pub(super) fn listen_for_changes(&self, shared: Weak<Shared>) {
+        let target = self.target.clone();
+        let spawned = std::thread::Builder::new()
+            .name("pg-listen".into())
+            .spawn(move || listen::listen(target, shared));
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the change listener");
+        }
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        // Closing a connection blocks on the driver's own runtime, which
+        // cannot start on an async thread (where the last handle to the
+        // store is often dropped): close them on a thread of their own.
+        let idle = std::mem::take(&mut self.pool.get_mut().unwrap_or_else(|e| e.into_inner()).0);
+        if !idle.is_empty() {
+            let _ = std::thread::Builder::new()
+                .name("pg-close".into())
+                .spawn(move || drop(idle));
+        }
+    }
+}
+
+fn migrate(client: &mut Client) -> Result<()> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")?;
+    let current = tx
+        .query_opt("SELECT version FROM schema_version", &[])?
+        .map(|r| r.get::<_, i64>(0))
+        .unwrap_or(0) as usize;
+    if current > schema::PG_MIGRATIONS.len() {
+        return Err(StoreError::Open(format!(
+            "the database is at schema version {current}, newer than this warroom ({}); upgrade warroom",
+            schema::PG_MIGRATIONS.len()
+        )));
+    }
+    let mut statements = HashMap::new();
+    for (i, step) in schema::PG_MIGRATIONS.iter().enumerate().skip(current) {
+        tx.batch_execute(step)?;
+        let sql = PgSql {
+            tx: RefCell::new(tx),
+            statements: RefCell::new(&mut statements),
+        };
+        schema::backfill(i + 1, &sql)?;
+        tx = sql.tx.into_inner();
+        tx.execute("DELETE FROM schema_version", &[])?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES ($1)",
+            &[&((i + 1) as i64)],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
