@@ -41,4 +41,4 @@ pub use responder::{Responder, ResponderState, Role};
 pub use runbook::{ActionItem, Runbook, RunbookError, RunbookItem, RunbookSet};
 pub use runbook_action::ActionOutcome;
 pub use severity::Severity;
-pub use timeline::{EventKind, TimelineEvent};
+pub use timeline::{ESCALATION_RULE, EventKind, REMINDER_RULE, TimelineEvent};

@@ -3,6 +3,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{ActionOutcome, Phase, ResponderState, Role, Severity, Status};
 
+/// The rule name of the automation's stakeholder-update reminders.
+pub const REMINDER_RULE: &str = "stakeholder-update-reminder";
+/// Rule names of the automation's escalations start with this.
+pub const ESCALATION_RULE: &str = "escalation";
+
 /// One entry of an incident's append-only timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEvent {
@@ -74,7 +79,8 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         suppressed: Option<String>,
     },
-    /// The server's automation: a reminder or an escalation, and the rule.
+    /// The server's automation: a reminder or an escalation, and the rule
+    /// ([`REMINDER_RULE`], or one starting with [`ESCALATION_RULE`]).
     Automation {
         rule: String,
         text: String,

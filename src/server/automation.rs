@@ -33,10 +33,7 @@ use crate::model::{
 
 /// How often the automation looks at the active incidents.
 pub const TICK: Duration = Duration::from_secs(15);
-/// The rule name of stakeholder-update reminders.
-pub const REMINDER_RULE: &str = "stakeholder-update-reminder";
-/// Rule names of escalations start with this.
-pub const ESCALATION_RULE: &str = "escalation";
+pub use crate::model::{ESCALATION_RULE, REMINDER_RULE};
 /// Who the timeline says acted.
 pub const AUTOMATION_ACTOR: &str = "warroom-automation";
 

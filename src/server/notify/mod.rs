@@ -56,11 +56,11 @@ impl Subject {
                 state: ResponderState::Paged,
                 ..
             } => Some(Subject::ResponderPaged),
-            EventKind::Automation { rule, .. } if rule == super::automation::REMINDER_RULE => {
+            EventKind::Automation { rule, .. } if rule == crate::model::REMINDER_RULE => {
                 Some(Subject::Reminder)
             }
             EventKind::Automation { rule, .. }
-                if rule.starts_with(super::automation::ESCALATION_RULE) =>
+                if rule.starts_with(crate::model::ESCALATION_RULE) =>
             {
                 Some(Subject::Escalated)
             }
