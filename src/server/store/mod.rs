@@ -16,6 +16,7 @@ pub mod auth_failures;
 mod deliveries;
 pub mod followups;
 mod idempotency;
+mod incident_writes;
 mod incidents;
 mod pg;
 mod schema;
@@ -35,9 +36,8 @@ use crate::model::IncidentId;
 
 pub use alerts::{alert_firing, alerts_firing, incident_for_alert_group, set_alert_firing};
 pub use deliveries::{DeliveryInfo, Due, queue_delivery};
-pub use incidents::{
-    DETAIL_PAGE, ListFilter, ListPage, MAX_PAGE, Order, load_for_write, next_id, save, update,
-};
+pub use incident_writes::{load_for_write, next_id, save, update};
+pub use incidents::{DETAIL_PAGE, ListFilter, ListPage, MAX_PAGE, Order};
 pub use pg::PG_MAX_CONNECTIONS;
 pub(crate) use sql::args;
 pub use sql::{Dialect, Sql, Value};

@@ -310,7 +310,7 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
 /// Data changes that go with a migration, run in its transaction.
 pub(super) fn backfill(version: usize, tx: &dyn Sql) -> Result<()> {
     if version == 3 {
-        super::incidents::backfill_last_seq_and_listing(tx)?;
+        super::incident_writes::backfill_last_seq_and_listing(tx)?;
     }
     if version == 5 {
         super::search::backfill(tx)?;
