@@ -16,6 +16,13 @@ pub enum ClientError {
     },
     #[error("the backend is rate limiting; retry in {}s", .retry_after.as_secs())]
     RateLimited { retry_after: Duration },
+    /// A 503 with `Retry-After`: the server is up but cannot serve this now
+    /// (its database is unavailable or busy), in its own words.
+    #[error("{message}; retry in {}s", .retry_after.as_secs())]
+    Unavailable {
+        retry_after: Duration,
+        message: String,
+    },
     #[error("the backend sent an unusable answer: {0}")]
     BadResponse(String),
     #[error("this backend cannot do that: {0}")]
@@ -29,6 +36,7 @@ impl ClientError {
             Self::Unreachable(_)
             | Self::Timeout
             | Self::RateLimited { .. }
+            | Self::Unavailable { .. }
             | Self::BadResponse(_) => true,
             Self::Api { status, .. } => *status >= 500 || *status == 408,
             Self::Unsupported(_) => false,
@@ -48,7 +56,9 @@ impl ClientError {
 
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            Self::RateLimited { retry_after } => Some(*retry_after),
+            Self::RateLimited { retry_after } | Self::Unavailable { retry_after, .. } => {
+                Some(*retry_after)
+            }
             _ => None,
         }
     }

@@ -151,12 +151,21 @@ pub async fn error_from(
     message_of: fn(&[u8]) -> Option<(String, String)>,
 ) -> ClientError {
     let status = resp.status();
-    if status == StatusCode::TOO_MANY_REQUESTS
-        || status == StatusCode::SERVICE_UNAVAILABLE
-            && resp.headers().contains_key(header::RETRY_AFTER)
-    {
+    if status == StatusCode::TOO_MANY_REQUESTS {
         return ClientError::RateLimited {
             retry_after: retry_after(resp.headers()),
+        };
+    }
+    if status == StatusCode::SERVICE_UNAVAILABLE && resp.headers().contains_key(header::RETRY_AFTER)
+    {
+        let wait = retry_after(resp.headers());
+        let body = read_capped(resp).await.unwrap_or_default();
+        return ClientError::Unavailable {
+            retry_after: wait,
+            message: message_of(&body).map_or_else(
+                || "the backend is unavailable".to_string(),
+                |(_, m)| one_line(&m, 200),
+            ),
         };
     }
     let body = read_capped(resp).await.unwrap_or_default();
@@ -216,6 +225,35 @@ pub fn poll_wait(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn answer(status: u16, retry: Option<&str>, body: &str) -> reqwest::Response {
+        let mut b = axum::http::Response::builder().status(status);
+        if let Some(r) = retry {
+            b = b.header("retry-after", r);
+        }
+        reqwest::Response::from(b.body(body.to_string()).unwrap())
+    }
+
+    fn warroom(body: &[u8]) -> Option<(String, String)> {
+        let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+        Some((
+            v["error"]["code"].as_str()?.to_string(),
+            v["error"]["message"].as_str()?.to_string(),
+        ))
+    }
+
+    #[tokio::test]
+    async fn a_503_says_why_in_the_server_s_words_and_when_to_retry() {
+        let body = r#"{"error":{"code":"database_unavailable","message":"the database cannot be reached right now\u001b[2J"}}"#;
+        let e = error_from(answer(503, Some("2"), body), warroom).await;
+        assert!(e.is_transient());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(2)));
+        let shown = e.to_string();
+        assert!(shown.starts_with("the database cannot be reached right now"), "{shown}");
+        assert!(shown.ends_with("retry in 2s") && !shown.contains('\u{1b}'), "{shown}");
+        let e = error_from(answer(429, Some("7"), ""), warroom).await;
+        assert_eq!(e.to_string(), "the backend is rate limiting; retry in 7s");
+    }
 
     #[test]
     fn credentials_never_reach_the_screen() {

@@ -260,7 +260,7 @@ async fn fetch_detail(
                 ..
             },
         ) => Err(e),
-        Err(e @ ClientError::RateLimited { .. }) => Err(e),
+        Err(e @ (ClientError::RateLimited { .. } | ClientError::Unavailable { .. })) => Err(e),
         Err(error) => {
             let _ = tx
                 .send(Feed::DetailFailed {
