@@ -1,6 +1,7 @@
 //! The server under many clients, on loopback, in one process:
 //! - detail `304`s and `200`s under 100 connections, beside a minimal axum
 //!   server measured in the same run (the floor for this machine);
+//! - one automation pass over every active incident;
 //! - durable writes per second (each note committed with fsync, WAL);
 //! - 1,000 held long-polls: the memory they cost and how long one write
 //!   takes to answer them all.
@@ -41,6 +42,51 @@ async fn run(full: bool) {
     let (srv, tok) = start(&db).await;
     let base = srv.base_url();
     let http = reqwest::Client::new();
+
+    // One automation pass over every active incident (the server makes
+    // one every 15 s): reminders, unacknowledged and unanswered pages, with
+    // a responder paged on every tenth incident.
+    for i in (1..=incidents).step_by(10) {
+        let r = http
+            .post(format!("{base}/api/v1/incidents/INC-{i}/responders"))
+            .bearer_auth(&tok)
+            .json(&json!({"action": "page", "handle": format!("oncall-{i}")}))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+    }
+    let auto = warroom::server::automation::Automation {
+        store: srv.store.clone(),
+        cfg: serde_json::from_value(json!({
+            "reminders": true,
+            "unacknowledged_minutes": {"SEV1": 5, "SEV2": 15},
+            "page_unanswered_minutes": 10,
+            "escalation_chain": ["secondary", "manager"]
+        }))
+        .unwrap(),
+        policy: Default::default(),
+        notify: Default::default(),
+        wake: Default::default(),
+    };
+    let mut passes = Vec::new();
+    for _ in 0..5 {
+        let a = &auto;
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            s.spawn(|| warroom::server::automation::run_once(a, chrono::Utc::now()).unwrap())
+                .join()
+                .unwrap()
+        });
+        passes.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    passes.sort_by(f64::total_cmp);
+    println!(
+        "automation pass over {incidents} active incidents ({} paged): median {:.0} ms, worst {:.0} ms (every 15 s)",
+        incidents.div_ceil(10),
+        passes[2],
+        passes[4]
+    );
 
     // Detail: 304s and 200s, beside the floor.
     let url = format!("{base}/api/v1/incidents/INC-1");

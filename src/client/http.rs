@@ -249,8 +249,14 @@ mod tests {
         assert!(e.is_transient());
         assert_eq!(e.retry_after(), Some(Duration::from_secs(2)));
         let shown = e.to_string();
-        assert!(shown.starts_with("the database cannot be reached right now"), "{shown}");
-        assert!(shown.ends_with("retry in 2s") && !shown.contains('\u{1b}'), "{shown}");
+        assert!(
+            shown.starts_with("the database cannot be reached right now"),
+            "{shown}"
+        );
+        assert!(
+            shown.ends_with("retry in 2s") && !shown.contains('\u{1b}'),
+            "{shown}"
+        );
         let e = error_from(answer(429, Some("7"), ""), warroom).await;
         assert_eq!(e.to_string(), "the backend is rate limiting; retry in 7s");
     }
