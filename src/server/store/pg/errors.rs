@@ -33,6 +33,24 @@ fn with_causes(e: &dyn std::error::Error) -> String {
     out
 }
 
+/// The connection is gone (closed, the socket failed, or the server said
+/// it is shutting down or restarting): another connection may work.
+pub(super) fn connection_lost(e: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    if e.is_closed() {
+        return true;
+    }
+    match e.code() {
+        None => true,
+        Some(c) => {
+            *c == SqlState::ADMIN_SHUTDOWN
+                || *c == SqlState::CRASH_SHUTDOWN
+                || *c == SqlState::CANNOT_CONNECT_NOW
+                || c.code().starts_with("08")
+        }
+    }
+}
+
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
         use postgres::error::SqlState;
@@ -47,20 +65,12 @@ impl From<postgres::Error> for StoreError {
             {
                 StoreError::Busy
             }
-            Some(c)
-                if *c == SqlState::ADMIN_SHUTDOWN
-                    || *c == SqlState::CRASH_SHUTDOWN
-                    || *c == SqlState::CANNOT_CONNECT_NOW
-                    || *c == SqlState::QUERY_CANCELED
-                    || c.code().starts_with("08") =>
-            {
-                StoreError::Unavailable(e.to_string())
-            }
+            _ if connection_lost(&e) => StoreError::Unavailable(e.to_string()),
+            Some(c) if *c == SqlState::QUERY_CANCELED => StoreError::Unavailable(e.to_string()),
             Some(c) => StoreError::Pg(match e.as_db_error() {
                 Some(db) => format!("{} ({})", db.message(), c.code()),
                 None => e.to_string(),
             }),
-            // No database code: the socket failed under us.
             None => StoreError::Unavailable(e.to_string()),
         }
     }

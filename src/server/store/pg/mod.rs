@@ -22,7 +22,7 @@ use postgres::{Client, IsolationLevel, Statement};
 use super::sql::Sql;
 use super::{Result, Shared, StoreError, schema};
 use connect::{Target, target_of};
-use errors::unreachable;
+use errors::{connection_lost, unreachable};
 use sql::PgSql;
 
 /// Connections one server opens at most. Several replicas share the
@@ -111,29 +111,72 @@ impl Postgres {
 
     fn with_tx<T>(&self, read_only: bool, f: impl FnOnce(&dyn Sql) -> Result<T>) -> Result<T> {
         let mut conn = self.checkout()?;
-        let out = (|| {
-            let Conn { client, statements } = &mut conn;
-            let tx = if read_only {
-                // One snapshot for every query of the read (a list page
-                // and its counts agree with its revision).
-                client
-                    .build_transaction()
-                    .isolation_level(IsolationLevel::RepeatableRead)
-                    .read_only(true)
-                    .start()?
-            } else {
-                client.transaction()?
+        let mut f = Some(f);
+        let mut fresh = false;
+        loop {
+            let attempt = {
+                let Conn { client, statements } = &mut conn;
+                let began = begin(client, read_only);
+                match began {
+                    Ok(tx) => {
+                        let sql = PgSql {
+                            tx: RefCell::new(tx),
+                            statements: RefCell::new(statements),
+                        };
+                        let Some(f) = f.take() else {
+                            unreachable!("the transaction body runs once")
+                        };
+                        let out = f(&sql);
+                        let PgSql { tx, .. } = sql;
+                        Ok(out.and_then(|out| {
+                            tx.into_inner().commit()?;
+                            Ok(out)
+                        }))
+                    }
+                    Err(e) => Err(e),
+                }
             };
-            let sql = PgSql {
-                tx: RefCell::new(tx),
-                statements: RefCell::new(statements),
-            };
-            let out = f(&sql)?;
-            sql.tx.into_inner().commit()?;
-            Ok(out)
-        })();
-        self.checkin(conn);
-        out
+            match attempt {
+                Ok(out) => {
+                    self.checkin(conn);
+                    return out;
+                }
+                // A pooled connection can be dead from a database restart
+                // or failover nobody has noticed yet. Nothing ran, so the
+                // request starts again on a new connection, once, after
+                // dropping the other idle ones (as old as this one).
+                Err(e) if !fresh && connection_lost(&e) => {
+                    self.discard(conn);
+                    self.drop_idle();
+                    conn = self.open_conn()?;
+                    fresh = true;
+                }
+                Err(e) => {
+                    self.checkin(conn);
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+
+    /// Forgets a connection that failed.
+    fn discard(&self, c: Conn) {
+        let mut g = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        g.1 -= 1;
+        drop(g);
+        drop(c);
+        self.freed.notify_one();
+    }
+
+    fn drop_idle(&self) {
+        let idle = {
+            let mut g = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+            let idle = std::mem::take(&mut g.0);
+            g.1 -= idle.len();
+            idle
+        };
+        drop(idle);
+        self.freed.notify_all();
     }
 
     pub(super) fn read<T>(&self, f: impl FnOnce(&dyn Sql) -> Result<T>) -> Result<T> {
@@ -155,6 +198,23 @@ impl Postgres {
         if let Err(e) = spawned {
             tracing::error!(error = %e, "cannot start the change listener");
         }
+    }
+}
+
+/// Begins a transaction: a read-only one reads one snapshot for all its
+/// queries (a list page and its counts agree with its revision).
+fn begin(
+    client: &mut Client,
+    read_only: bool,
+) -> std::result::Result<postgres::Transaction<'_>, postgres::Error> {
+    if read_only {
+        client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+    } else {
+        client.transaction()
     }
 }
 
