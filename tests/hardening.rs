@@ -36,6 +36,7 @@ async fn metrics_labels_are_a_closed_set_and_need_a_token() {
     assert!(!body.contains("RANDOM"), "a raw method became a label");
     assert!(body.contains("method=\"other\""));
     assert!(body.contains("warroom_active_incidents"));
+    assert!(body.contains("\nwarroom_database_up 1\n"), "{body}");
     assert!(body.len() < 20_000, "metrics grew to {} bytes", body.len());
 }
 

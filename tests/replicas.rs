@@ -247,6 +247,18 @@ async fn both_replicas_survive_a_postgres_restart_during_a_long_poll() {
     let (s, cached) = p.get(&p.b.url(), &format!("/incidents/{id}")).await;
     assert_eq!(s, 200, "a read already cached is served while down");
     assert_eq!(cached, before);
+    // What an operator's alert fires on: the scrape still works.
+    let metrics = p
+        .http
+        .get(format!("{}/metrics", p.b.url()))
+        .bearer_auth(&p.tok)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("\nwarroom_database_up 0\n"), "{metrics}");
     p.pg.start_again();
     // Recovery by itself, and at once: connections that died with the
     // restart are replaced without failing the request that finds them.

@@ -80,8 +80,10 @@ impl From<StoreError> for ApiError {
                 e
             }
             StoreError::Unavailable(reason) => {
-                // The reason (a driver message) goes to the log only.
-                tracing::warn!(%reason, "database unavailable");
+                // The reason (a driver message) goes to the log only, and
+                // quietly: the change listener says once that the database
+                // is down and once that it is back, not once per request.
+                tracing::debug!(%reason, "database unavailable");
                 let mut e = ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "database_unavailable",

@@ -51,8 +51,15 @@ impl Metrics {
         h.total += 1;
     }
 
-    pub fn render(&self, active: &[(crate::model::Severity, u64)]) -> String {
+    /// `active` is `None` when the database could not be read for it.
+    pub fn render(&self, active: Option<&[(crate::model::Severity, u64)]>) -> String {
         let mut out = String::new();
+        out.push_str(
+            "# HELP warroom_database_up Whether this server could read its database for this scrape.\n",
+        );
+        out.push_str("# TYPE warroom_database_up gauge\n");
+        let _ = writeln!(out, "warroom_database_up {}", u8::from(active.is_some()));
+        let active = active.unwrap_or_default();
         out.push_str(
             "# HELP warroom_http_requests_total HTTP requests by route, method and status.\n",
         );
@@ -150,15 +157,17 @@ pub async fn scrape(
     who: super::auth::Principal,
 ) -> Result<Response, super::error::ApiError> {
     who.require(crate::model::ActorRole::Viewer)?;
+    // A database that cannot be read still gets a scrape: the request
+    // counters are in memory, and `warroom_database_up 0` is the alert.
     let active = super::blocking(&app.store, |s| s.active_by_severity())
         .await
-        .unwrap_or_default();
+        .ok();
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,
             "text/plain; version=0.0.4",
         )],
-        app.metrics.render(&active),
+        app.metrics.render(active.as_deref()),
     )
         .into_response())
 }
