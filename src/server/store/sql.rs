@@ -150,6 +150,16 @@ pub trait Sql {
     fn row(&self, sql: &str, args: &[Value]) -> Result<Option<Row>> {
         Ok(self.rows(sql, args)?.into_iter().next())
     }
+
+    /// Hands each row to `f` as it is read, holding one at a time: for the
+    /// scans whose rows are mostly looked at and dropped (the metrics).
+    /// `f` must not use the connection while the rows are read.
+    fn for_each(
+        &self,
+        sql: &str,
+        args: &[Value],
+        f: &mut dyn FnMut(Row) -> Result<()>,
+    ) -> Result<()>;
 }
 
 /// `args![a, b]`: query arguments from anything [`Value`] converts from.
@@ -201,11 +211,24 @@ impl Sql for rusqlite::Connection {
     }
 
     fn rows(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
+        let mut out = Vec::new();
+        self.for_each(sql, args, &mut |r| {
+            out.push(r);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    fn for_each(
+        &self,
+        sql: &str,
+        args: &[Value],
+        f: &mut dyn FnMut(Row) -> Result<()>,
+    ) -> Result<()> {
         use rusqlite::types::ValueRef;
         let mut stmt = self.prepare_cached(sql)?;
         let n = stmt.column_count();
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
-        let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let mut vals = Vec::with_capacity(n);
             for i in 0..n {
@@ -218,9 +241,9 @@ impl Sql for rusqlite::Connection {
                     }
                 });
             }
-            out.push(Row(vals));
+            f(Row(vals))?;
         }
-        Ok(out)
+        Ok(())
     }
 }
 

@@ -30,81 +30,93 @@ impl Store {
         self.read(|conn| {
             let d = conn.dialect();
             let mut rows = Vec::new();
-            let q = conn.rows(
+            // Rows are read one at a time and most are dropped at once: the
+            // window keeps only its incidents in memory.
+            conn.for_each(
                 "SELECT incident, responders, checklists FROM incidents ORDER BY id DESC LIMIT ?1",
                 args![MAX_STATS_INCIDENTS as i64],
+                &mut |r| {
+                    let incident: Incident = serde_json::from_str(&r.text(0)?)?;
+                    if since.is_some_and(|s| incident.declared_at < s)
+                        || service.is_some_and(|s| !incident.service.eq_ignore_ascii_case(s))
+                    {
+                        return Ok(());
+                    }
+                    rows.push(Row {
+                        incident,
+                        responders: serde_json::from_str(&r.text(1)?)?,
+                        checklists: serde_json::from_str(&r.text(2)?)?,
+                    });
+                    Ok(())
+                },
             )?;
-            for r in q {
-                let incident: Incident = serde_json::from_str(&r.text(0)?)?;
-                if since.is_some_and(|s| incident.declared_at < s)
-                    || service.is_some_and(|s| !incident.service.eq_ignore_ascii_case(s))
-                {
-                    continue;
-                }
-                rows.push(Row {
-                    incident,
-                    responders: serde_json::from_str(&r.text(1)?)?,
-                    checklists: serde_json::from_str(&r.text(2)?)?,
-                });
-            }
             let wanted: HashMap<i64, usize> = rows
                 .iter()
                 .enumerate()
                 .map(|(n, r)| (r.incident.id.0 as i64, n))
                 .collect();
+            // The window's incidents are the newest: nothing older is read.
+            let first = wanted.keys().min().copied().unwrap_or(i64::MAX);
             let mut forced: HashMap<usize, Vec<Phase>> = HashMap::new();
             let kind = d.json_field("event", "kind");
-            let q = conn.rows(
+            conn.for_each(
                 &format!(
-                    "SELECT incident_id, {} FROM timeline WHERE {kind} = 'forced_transition'",
+                    "SELECT incident_id, {} FROM timeline \
+                     WHERE {kind} = 'forced_transition' AND incident_id >= ?1",
                     d.json_field("event", "from")
                 ),
-                &[],
+                args![first],
+                &mut |r| {
+                    let Some(n) = wanted.get(&r.int(0)?) else {
+                        return Ok(());
+                    };
+                    let from = r.opt_text(1)?;
+                    if let Some(p) = from
+                        .and_then(|f| serde_json::from_value::<Status>(f.into()).ok())
+                        .and_then(Status::phase)
+                    {
+                        forced.entry(*n).or_default().push(p);
+                    }
+                    Ok(())
+                },
             )?;
-            for r in q {
-                let Some(n) = wanted.get(&r.int(0)?) else {
-                    continue;
-                };
-                let from = r.opt_text(1)?;
-                if let Some(p) = from
-                    .and_then(|f| serde_json::from_value::<Status>(f.into()).ok())
-                    .and_then(Status::phase)
-                {
-                    forced.entry(*n).or_default().push(p);
-                }
-            }
             let mut pages: HashMap<usize, Vec<(String, DateTime<Utc>)>> = HashMap::new();
-            let q = conn.rows(
+            conn.for_each(
                 &format!(
                     "SELECT incident_id, {}, {} FROM timeline
-                      WHERE {kind} = 'responder' AND {} = 'paged'",
+                      WHERE {kind} = 'responder' AND {} = 'paged' AND incident_id >= ?1",
                     d.json_field("event", "handle"),
                     d.json_field("event", "at"),
                     d.json_field("event", "state"),
                 ),
-                &[],
+                args![first],
+                &mut |r| {
+                    let Some(n) = wanted.get(&r.int(0)?) else {
+                        return Ok(());
+                    };
+                    let (who, at) = (r.opt_text(1)?, r.opt_text(2)?);
+                    if let (Some(who), Some(at)) = (who, at.and_then(|a| a.parse().ok())) {
+                        pages.entry(*n).or_default().push((who, at));
+                    }
+                    Ok(())
+                },
             )?;
-            for r in q {
-                let Some(n) = wanted.get(&r.int(0)?) else {
-                    continue;
-                };
-                let (who, at) = (r.opt_text(1)?, r.opt_text(2)?);
-                if let (Some(who), Some(at)) = (who, at.and_then(|a| a.parse().ok())) {
-                    pages.entry(*n).or_default().push((who, at));
-                }
-            }
             let mut alerts: HashMap<usize, Vec<String>> = HashMap::new();
             let key = match d {
                 super::Dialect::Sqlite => "rowid",
                 super::Dialect::Postgres => "id",
             };
-            let q = conn.rows(&format!("SELECT {key}, alerts FROM incident_search"), &[])?;
-            for r in q {
-                if let Some(n) = wanted.get(&r.int(0)?) {
-                    let a = r.text(1)?;
-                    alerts.insert(*n, a.lines().map(str::to_string).collect());
-                }
-            }
+            conn.for_each(
+                &format!("SELECT {key}, alerts FROM incident_search WHERE {key} >= ?1"),
+                args![first],
+                &mut |r| {
+                    if let Some(n) = wanted.get(&r.int(0)?) {
+                        let a = r.text(1)?;
+                        alerts.insert(*n, a.lines().map(str::to_string).collect());
+                    }
+                    Ok(())
+                },
+            )?;
             let samples: Vec<Sample> = rows
                 .iter()
                 .enumerate()

@@ -49,6 +49,27 @@ impl Sql for PgSql<'_, '_> {
         Ok(self.tx.borrow_mut().execute(&st, &params(args))?)
     }
 
+    fn for_each(
+        &self,
+        sql: &str,
+        args: &[Value],
+        f: &mut dyn FnMut(Row) -> Result<()>,
+    ) -> Result<()> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let st = self.statement(sql)?;
+        let mut tx = self.tx.borrow_mut();
+        // Read from the socket as they come, not gathered first.
+        let mut it = tx.query_raw(&st, args.iter())?;
+        while let Some(r) = it.next()? {
+            let row = (0..r.len())
+                .map(|i| value_of(&r, i))
+                .collect::<Result<_>>()
+                .map(Row)?;
+            f(row)?;
+        }
+        Ok(())
+    }
+
     fn rows(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
         let st = self.statement(sql)?;
         let rows = self.tx.borrow_mut().query(&st, &params(args))?;
