@@ -324,3 +324,44 @@ async fn a_runbook_action_runs_on_one_replica_at_a_time() {
     let (s, third) = run(p.b.url()).await;
     assert_eq!(s, 202, "{third}");
 }
+
+/// Replicas share the database's `max_connections`: however many requests
+/// arrive at once, one server holds at most its 16 connections (plus its
+/// change listener), and the requests beyond them wait their turn.
+#[test]
+fn a_replica_never_holds_more_than_its_share_of_connections() {
+    use warroom::server::Store;
+    use warroom::server::store::PG_MAX_CONNECTIONS;
+    let pg = Cluster::start();
+    let db = pg.fresh_db();
+    let store = Store::open_postgres(&db).unwrap();
+    let peak = std::sync::atomic::AtomicI64::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..48 {
+            s.spawn(|| {
+                store
+                    .read(|c| {
+                        let n = c
+                            .row(
+                                "SELECT COUNT(*) FROM pg_stat_activity \
+                                 WHERE application_name = 'warroom'",
+                                &[],
+                            )?
+                            .unwrap()
+                            .int(0)?;
+                        peak.fetch_max(n, std::sync::atomic::Ordering::Relaxed);
+                        std::thread::sleep(Duration::from_millis(150));
+                        Ok(())
+                    })
+                    .unwrap();
+            });
+        }
+    });
+    let peak = peak.into_inner();
+    println!("FIGURES pool-peak: {peak} connections for 48 requests at once");
+    assert!(peak > 1, "requests ran one at a time ({peak})");
+    assert!(
+        peak <= PG_MAX_CONNECTIONS as i64 + 1,
+        "{peak} connections open (cap {PG_MAX_CONNECTIONS} and the listener)"
+    );
+}

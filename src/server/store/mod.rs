@@ -202,7 +202,7 @@ impl Store {
 
     /// Runs `f` outside any write: on SQLite a pooled read connection (so
     /// reads never wait for a write), on PostgreSQL a read-only snapshot.
-    pub(crate) fn read<T>(&self, f: impl FnOnce(&dyn Sql) -> Result<T>) -> Result<T> {
+    pub fn read<T>(&self, f: impl FnOnce(&dyn Sql) -> Result<T>) -> Result<T> {
         match &self.engine {
             Engine::Sqlite(e) => e.read(f),
             Engine::Postgres(e) => e.read(f),

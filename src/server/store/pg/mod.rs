@@ -60,14 +60,26 @@ impl Postgres {
         Ok(pg)
     }
 
+    /// A new connection, counted among the open ones.
     fn open_conn(&self) -> Result<Conn> {
-        let client = self.target.connect().map_err(unreachable)?;
-        let mut g = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        g.1 += 1;
-        Ok(Conn {
-            client,
-            statements: HashMap::new(),
-        })
+        self.pool.lock().unwrap_or_else(|e| e.into_inner()).1 += 1;
+        self.connect_counted()
+    }
+
+    /// Connects for a slot already counted (given back if it fails), so
+    /// threads racing for the last slots cannot open more than the cap.
+    fn connect_counted(&self) -> Result<Conn> {
+        match self.target.connect() {
+            Ok(client) => Ok(Conn {
+                client,
+                statements: HashMap::new(),
+            }),
+            Err(e) => {
+                self.pool.lock().unwrap_or_else(|e| e.into_inner()).1 -= 1;
+                self.freed.notify_one();
+                Err(unreachable(e))
+            }
+        }
     }
 
     fn checkout(&self) -> Result<Conn> {
@@ -81,8 +93,9 @@ impl Postgres {
                 g.1 -= 1;
             }
             if g.1 < PG_MAX_CONNECTIONS {
+                g.1 += 1;
                 drop(g);
-                return self.open_conn();
+                return self.connect_counted();
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
