@@ -6,23 +6,7 @@
 mod common;
 
 use common::pg::Cluster;
-use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
 use warroom::server::Store;
-
-/// A private CA and a server certificate for 127.0.0.1 signed by it.
-fn pki() -> (String, String, String) {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name
-        .push(rcgen::DnType::CommonName, "warroom test CA");
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
-    let issuer = rcgen::Issuer::from_params(&ca, &ca_key);
-    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
-    (ca_cert.pem(), leaf_cert.pem(), leaf_key.serialize_pem())
-}
 
 fn refusal(url: &str) -> String {
     match Store::open_postgres(url) {
@@ -35,8 +19,9 @@ fn refusal(url: &str) -> String {
 fn sslmode_require_connects_verified_and_everything_else_is_refused() {
     let pg = Cluster::start();
     let db = pg.fresh_db();
-    let (ca, cert, key) = pki();
-    pg.enable_tls(&cert, &key);
+    let p = common::pki::pki(&["127.0.0.1"]);
+    let ca = p.ca.pem();
+    pg.enable_tls(&p.leaf.pem(), &p.leaf_key.serialize_pem());
     let dir = tempfile::tempdir().unwrap();
     let ca_path = dir.path().join("ca.pem");
     std::fs::write(&ca_path, &ca).unwrap();

@@ -1,9 +1,10 @@
 //! TLS: a server whose certificate is signed by a private CA is refused
 //! until that CA is given with `--ca-cert`; there is no way to skip the check.
 
+mod common;
+
 use std::sync::Arc;
 
-use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use warroom::client;
 
@@ -13,27 +14,17 @@ struct Pki {
 }
 
 fn pki() -> Pki {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name
-        .push(rcgen::DnType::CommonName, "warroom test CA");
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf =
-        CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
-    let issuer = rcgen::Issuer::from_params(&ca, &ca_key);
-    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
+    let p = common::pki::pki(&["localhost", "127.0.0.1"]);
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let server = rustls::ServerConfig::builder()
         .with_no_client_auth()
         .with_single_cert(
-            vec![leaf_cert.der().clone(), ca_cert.der().clone()],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
+            vec![p.leaf.der().clone(), p.ca.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(p.leaf_key.serialize_der().into()),
         )
         .unwrap();
     Pki {
-        ca_pem: ca_cert.pem(),
+        ca_pem: p.ca.pem(),
         server,
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod console;
 pub mod pg;
+pub mod pki;
 pub mod procs;
 pub mod pty;
 pub mod replicas;
