@@ -303,6 +303,38 @@ async fn a_runbook_action_runs_on_one_replica_at_a_time() {
     let (s, second) = run(p.b.url()).await;
     assert_eq!(s, 409, "{second}");
     assert_eq!(second["error"]["code"], "already_running", "{second}");
+    // A console whose polls land on the other replica watches it all the
+    // same: the lines as they come, then the end.
+    let watch = format!("/incidents/{id}/actions/runs/{}", first["run"]);
+    let mut after = 0;
+    let mut seen = Vec::new();
+    let start = Instant::now();
+    let last = loop {
+        let (s, out) = p
+            .get(&p.b.url(), &format!("{watch}?after={after}&wait=5"))
+            .await;
+        assert_eq!(s, 200, "{out}");
+        for l in out["lines"].as_array().unwrap() {
+            seen.push(l["text"].as_str().unwrap().to_string());
+        }
+        after = out["next"].as_u64().unwrap();
+        if out["state"] != "running" {
+            break out;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "{out}");
+    };
+    assert_eq!(seen, vec!["draining", "drained"], "{last}");
+    assert_eq!(last["state"]["ended"], "succeeded", "{last}");
+    assert_eq!(last["exit_code"], 0, "{last}");
+    // The same run as the replica running it knows it.
+    let (_, there) = p.get(&p.a.url(), &format!("{watch}?after=0")).await;
+    assert_eq!(
+        there["lines"],
+        json!([
+            {"n": 1, "stream": "stdout", "text": "draining"},
+            {"n": 2, "stream": "stdout", "text": "drained"}
+        ])
+    );
     // Once the first has ended (its end is on the timeline), the other
     // replica may run it.
     let start = Instant::now();

@@ -114,17 +114,23 @@ pub async fn start(
         Duration::from_secs(planned.def.timeout_seconds),
         planned.def.tick,
     );
-    let run = app
-        .actions
-        .runs
-        .reserve(RunMeta {
-            incident: id,
-            action: planned.def.name.clone(),
-            command: planned.preview.command.clone(),
-            by: actor.handle.clone(),
-            started_at: Utc::now(),
-        })
-        .map_err(|r| refused(r, id, &planned.def.name))?;
+    let meta = RunMeta {
+        incident: id,
+        action: planned.def.name.clone(),
+        command: planned.preview.command.clone(),
+        by: actor.handle.clone(),
+        started_at: Utc::now(),
+    };
+    let mirrored = app.store.dialect() == store::Dialect::Postgres;
+    let run = if mirrored {
+        // Numbered by the database, so the number names this run on every
+        // server that may be asked for its output.
+        let n = blocking(&app.store, |s| s.next_action_run()).await?;
+        app.actions.runs.reserve_as(meta, n)
+    } else {
+        app.actions.runs.reserve(meta)
+    }
+    .map_err(|r| refused(r, id, &planned.def.name))?;
     let start = ActionStart {
         phase: body.phase,
         item: body.item,
@@ -154,6 +160,13 @@ pub async fn start(
     .await;
     match recorded {
         Ok(stored) if !stored.replayed => {
+            if mirrored {
+                // Before the answer: a console may ask another server for
+                // the output at once.
+                let out = run.output(0);
+                let _ = blocking(&app.store, move |s| s.mirror_run_output(&out)).await;
+                spawn_mirror(&app, run.clone());
+            }
             let at = (body.phase, body.item);
             spawn_run(app, run, plan, timeout, tick, at, actor, lease.holder);
             Ok(stored_response(stored, None))
@@ -311,6 +324,37 @@ fn spawn_run(
     });
 }
 
+/// How often a running action's new output is written to the database
+/// for the other servers (a batch, not a write per line).
+const MIRROR_EVERY: Duration = Duration::from_millis(250);
+
+/// Mirrors a run's output into the database until it has ended, so any
+/// server on the same PostgreSQL answers for it.
+fn spawn_mirror(app: &AppState, run: Arc<Run>) {
+    let store = app.store.clone();
+    tokio::spawn(async move {
+        let mut after = 0;
+        loop {
+            run.wait_past(after, Duration::from_secs(5)).await;
+            tokio::time::sleep(MIRROR_EVERY).await;
+            let out = run.output(after);
+            let (next, ended) = (out.next, out.ended());
+            if !out.lines.is_empty() || ended {
+                let written = blocking(&store, move |s| s.mirror_run_output(&out)).await;
+                if let Err(e) = written {
+                    // The output stays readable on this server meanwhile.
+                    tracing::debug!(run = run.id, error = %e.message, "cannot mirror run output");
+                    continue;
+                }
+            }
+            after = next;
+            if ended {
+                return;
+            }
+        }
+    });
+}
+
 pub async fn output(
     State(app): State<AppState>,
     who: Principal,
@@ -322,16 +366,30 @@ pub async fn output(
     let id = parse_id(&raw_id)?;
     let after = number(&q, "after")?.unwrap_or(0);
     let wait = number(&q, "wait")?.unwrap_or(0).min(MAX_WAIT_SECS);
-    let r = app
-        .actions
-        .runs
-        .get(run)
-        .filter(|r| r.meta.incident == id)
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "no run {run} of {id} on this server (its outcome is on the timeline)"
-            ))
-        })?;
-    r.wait_past(after, Duration::from_secs(wait)).await;
-    Ok(Json(r.output(after)))
+    if let Some(r) = app.actions.runs.get(run).filter(|r| r.meta.incident == id) {
+        r.wait_past(after, Duration::from_secs(wait)).await;
+        return Ok(Json(r.output(after)));
+    }
+    // Run by another server on the same database: its mirrored output,
+    // polled while the caller waits.
+    if app.store.dialect() == store::Dialect::Postgres {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(wait);
+        loop {
+            let got = blocking(&app.store, move |s| s.mirrored_run_output(id, run, after)).await?;
+            match got {
+                None => break,
+                Some(out)
+                    if !out.lines.is_empty()
+                        || out.ended()
+                        || tokio::time::Instant::now() >= deadline =>
+                {
+                    return Ok(Json(out));
+                }
+                Some(_) => tokio::time::sleep(MIRROR_EVERY).await,
+            }
+        }
+    }
+    Err(ApiError::not_found(format!(
+        "no run {run} of {id} (its outcome is on the timeline)"
+    )))
 }

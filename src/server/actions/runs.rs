@@ -179,8 +179,18 @@ impl Runs {
     }
 
     /// Takes the (incident, action) slot and a place among the running,
-    /// or says who holds it.
+    /// or says who holds it; the run is numbered by this server.
     pub fn reserve(&self, meta: RunMeta) -> Result<Arc<Run>, Refusal> {
+        self.reserve_numbered(meta, None)
+    }
+
+    /// The same, numbered `id` (a number the database gave out, unique
+    /// across the servers on it).
+    pub fn reserve_as(&self, meta: RunMeta, id: u64) -> Result<Arc<Run>, Refusal> {
+        self.reserve_numbered(meta, Some(id))
+    }
+
+    fn reserve_numbered(&self, meta: RunMeta, id: Option<u64>) -> Result<Arc<Run>, Refusal> {
         let mut g = self.inner();
         let key = (meta.incident, meta.action.clone());
         if let Some(id) = g.active.get(&key) {
@@ -194,8 +204,13 @@ impl Runs {
         if g.active.len() >= MAX_RUNNING {
             return Err(Refusal::Busy);
         }
-        g.next_id += 1;
-        let id = g.next_id;
+        let id = match id {
+            Some(id) => id,
+            None => {
+                g.next_id += 1;
+                g.next_id
+            }
+        };
         let run = Arc::new(Run {
             id,
             meta,

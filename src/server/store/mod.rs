@@ -11,6 +11,7 @@
 //! change feed, idempotency keys and If-Match mean the same on both.
 
 pub mod action_leases;
+pub mod action_output;
 mod alerts;
 pub mod auth_failures;
 mod deliveries;

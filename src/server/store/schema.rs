@@ -156,6 +156,24 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (incident_id, action)
     ) WITHOUT ROWID;
     "#,
+    // 10: runbook actions' output, mirrored for the other servers on one
+    // database (see store/action_output.rs), and their run numbers.
+    r#"
+    INSERT INTO meta (key, value) VALUES ('action_run', 0);
+    CREATE TABLE action_runs (
+        run         INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL,
+        header      TEXT NOT NULL,
+        updated_s   INTEGER NOT NULL
+    );
+    CREATE INDEX action_runs_updated ON action_runs (updated_s);
+    CREATE TABLE action_output (
+        run  INTEGER NOT NULL,
+        n    INTEGER NOT NULL,
+        line TEXT NOT NULL,
+        PRIMARY KEY (run, n)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The same steps for PostgreSQL: integers are BIGINT, generated ids are
@@ -303,6 +321,23 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
         holder      TEXT NOT NULL,
         until_s     BIGINT NOT NULL,
         PRIMARY KEY (incident_id, action)
+    );
+    "#,
+    // 10
+    r#"
+    INSERT INTO meta (key, value) VALUES ('action_run', 0);
+    CREATE TABLE action_runs (
+        run         BIGINT PRIMARY KEY,
+        incident_id BIGINT NOT NULL,
+        header      TEXT NOT NULL,
+        updated_s   BIGINT NOT NULL
+    );
+    CREATE INDEX action_runs_updated ON action_runs (updated_s);
+    CREATE TABLE action_output (
+        run  BIGINT NOT NULL,
+        n    BIGINT NOT NULL,
+        line TEXT NOT NULL,
+        PRIMARY KEY (run, n)
     );
     "#,
 ];
