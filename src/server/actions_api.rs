@@ -334,6 +334,7 @@ fn spawn_mirror(app: &AppState, run: Arc<Run>) {
     let store = app.store.clone();
     tokio::spawn(async move {
         let mut after = 0;
+        let mut failures = 0;
         loop {
             run.wait_past(after, Duration::from_secs(5)).await;
             tokio::time::sleep(MIRROR_EVERY).await;
@@ -342,8 +343,13 @@ fn spawn_mirror(app: &AppState, run: Arc<Run>) {
             if !out.lines.is_empty() || ended {
                 let written = blocking(&store, move |s| s.mirror_run_output(&out)).await;
                 if let Err(e) = written {
-                    // The output stays readable on this server meanwhile.
+                    // The output stays readable on this server meanwhile;
+                    // an ended run's last lines are tried for a minute.
                     tracing::debug!(run = run.id, error = %e.message, "cannot mirror run output");
+                    failures += 1;
+                    if ended && failures > 240 {
+                        return;
+                    }
                     continue;
                 }
             }
