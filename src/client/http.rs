@@ -244,7 +244,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_503_says_why_in_the_server_s_words_and_when_to_retry() {
-        let body = r#"{"error":{"code":"database_unavailable","message":"the database cannot be reached right now\u001b[2J"}}"#;
+        let body = concat!(
+            r#"{"error":{"code":"database_unavailable","#,
+            r#""message":"the database cannot be reached right now\u001b[2J"}}"#
+        );
         let e = error_from(answer(503, Some("2"), body), warroom).await;
         assert!(e.is_transient());
         assert_eq!(e.retry_after(), Some(Duration::from_secs(2)));

@@ -87,7 +87,10 @@ impl From<StoreError> for ApiError {
                 let mut e = ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "database_unavailable",
-                    "the database cannot be reached right now; retry shortly (a retry with the same Idempotency-Key applies at most once)",
+                    concat!(
+                        "the database cannot be reached right now; retry shortly ",
+                        "(a retry with the same Idempotency-Key applies at most once)"
+                    ),
                 );
                 e.retry_after = Some(2);
                 e
