@@ -33,15 +33,7 @@ fn sslmode_require_connects_verified_and_everything_else_is_refused() {
         .create_token("ic", warroom::model::ActorRole::Commander)
         .unwrap();
     assert_eq!(info.name, "ic");
-    let out = std::process::Command::new(common::procs::BIN)
-        .args(["migrate", "--db", &url])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::procs::warroom_ok(&["migrate", "--db", &url]);
 
     // A server whose certificate nobody vouches for.
     let e = refusal(&format!("{db}?sslmode=require"));

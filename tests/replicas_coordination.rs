@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::pg::Cluster;
-use common::procs::BIN;
+use common::procs::{BIN, warroom_ok};
 use common::replicas::{pair, pair_with};
 use serde_json::json;
 
@@ -173,15 +173,7 @@ async fn a_revoked_token_stops_on_every_replica() {
     for base in [p.a.url(), p.b.url()] {
         assert_eq!(p.get(&base, "/incidents").await.0, 200);
     }
-    let out = std::process::Command::new(BIN)
-        .args(["token", "revoke", "ic", "--db", &p.db])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    warroom_ok(&["token", "revoke", "ic", "--db", &p.db]);
     let revoked = Instant::now();
     for base in [p.a.url(), p.b.url()] {
         loop {

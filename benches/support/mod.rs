@@ -85,23 +85,52 @@ pub async fn rate(
     secs: f64,
     want: u16,
 ) -> f64 {
+    let (url, etag, tok) = (url.to_string(), etag.map(str::to_string), tok.to_string());
+    per_second(conns as u64, secs, move |http, _| {
+        let mut r = http.get(&url).bearer_auth(&tok);
+        if let Some(e) = &etag {
+            r = r.header("if-none-match", e);
+        }
+        async move {
+            match r.send().await {
+                Ok(r) if r.status().as_u16() == want => r.bytes().await.is_ok(),
+                _ => false,
+            }
+        }
+    })
+    .await
+}
+
+/// Notes written per second by `writers` clients for `secs`, each one
+/// committed before its answer; writer `w` writes to incident `INC-{2+w}`.
+pub async fn write_rate(base: &str, tok: &str, writers: u64, secs: f64) -> f64 {
+    let (base, tok) = (base.to_string(), tok.to_string());
+    per_second(writers, secs, move |http, w| {
+        let r = http
+            .post(format!("{base}/api/v1/incidents/INC-{}/notes", 2 + w))
+            .bearer_auth(&tok)
+            .json(&serde_json::json!({"text": "pool at 41%"}));
+        async move { r.send().await.is_ok_and(|r| r.status() == 200) }
+    })
+    .await
+}
+
+/// `clients` clients (numbered from 0) each sending `request` one after
+/// another for `secs`: the requests per second that answered as wanted.
+async fn per_second<F, Fut>(clients: u64, secs: f64, request: F) -> f64
+where
+    F: Fn(&reqwest::Client, u64) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
-    for _ in 0..conns {
-        let (url, etag, tok) = (url.to_string(), etag.map(str::to_string), tok.to_string());
-        let (stop, done) = (stop.clone(), done.clone());
+    for c in 0..clients {
+        let (stop, done, request) = (stop.clone(), done.clone(), request.clone());
         tasks.push(tokio::spawn(async move {
             let http = reqwest::Client::new();
             while !stop.load(Ordering::Relaxed) {
-                let mut r = http.get(&url).bearer_auth(&tok);
-                if let Some(e) = &etag {
-                    r = r.header("if-none-match", e);
-                }
-                if let Ok(r) = r.send().await
-                    && r.status().as_u16() == want
-                {
-                    let _ = r.bytes().await;
+                if request(&http, c).await {
                     done.fetch_add(1, Ordering::Relaxed);
                 }
             }
@@ -113,38 +142,6 @@ pub async fn rate(
         let _ = t.await;
     }
     done.load(Ordering::Relaxed) as f64 / secs
-}
-
-/// Notes written per second by `writers` clients for `secs`, each one
-/// committed before its answer; writer `w` writes to incident `INC-{2+w}`.
-pub async fn write_rate(base: &str, tok: &str, writers: u64, secs: f64) -> f64 {
-    let writes = Arc::new(AtomicU64::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for w in 0..writers {
-        let (base, tok) = (base.to_string(), tok.to_string());
-        let (writes, stop) = (writes.clone(), stop.clone());
-        tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
-            while !stop.load(Ordering::Relaxed) {
-                let r = http
-                    .post(format!("{base}/api/v1/incidents/INC-{}/notes", 2 + w))
-                    .bearer_auth(&tok)
-                    .json(&serde_json::json!({"text": "pool at 41%"}))
-                    .send()
-                    .await;
-                if r.is_ok_and(|r| r.status() == 200) {
-                    writes.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs_f64(secs)).await;
-    stop.store(true, Ordering::Relaxed);
-    for t in tasks {
-        let _ = t.await;
-    }
-    writes.load(Ordering::Relaxed) as f64 / secs
 }
 
 pub fn percentile(v: &mut [f64], p: f64) -> f64 {

@@ -72,18 +72,22 @@ impl Drop for ServerProc {
     }
 }
 
-pub fn token(db: &Path, role: &str, name: &str) -> String {
-    let out = Command::new(BIN)
-        .args(["token", "create", "--role", role, "--name", name, "--db"])
-        .arg(db)
-        .output()
-        .unwrap();
+/// Runs `warroom ARGS…`, which must succeed; returns what it printed.
+pub fn warroom_ok(args: &[&str]) -> String {
+    let out = Command::new(BIN).args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+pub fn token(db: &Path, role: &str, name: &str) -> String {
+    let db = db.to_str().expect("test paths are UTF-8");
+    warroom_ok(&[
+        "token", "create", "--role", role, "--name", name, "--db", db,
+    ])
 }
 
 /// A token created in `db`, written to a private file in `dir` (as a

@@ -2,7 +2,7 @@
 //! They are not part of the incident's version or timeline: a closed
 //! incident is a record, and its follow-ups are still worked on.
 
-use super::sql::{Sql, Value, args};
+use super::sql::{Sql, Value, args, push_arg};
 use super::{Result, Store, StoreError};
 use crate::model::{
     DomainError, FollowUp, FollowUpPatch, FollowUpStatus, IncidentId, MAX_FOLLOWUPS, NewFollowUp,
@@ -119,19 +119,17 @@ pub fn across(conn: &dyn Sql, f: &FollowUpFilter) -> Result<Vec<FollowUp>> {
     let mut sql = String::from("SELECT body FROM followups WHERE 1=1");
     let mut args: Vec<Value> = Vec::new();
     if let Some(s) = f.status {
-        args.push(s.as_str().into());
-        sql.push_str(&format!(" AND status = ?{}", args.len()));
+        let p = push_arg(&mut args, s.as_str().into());
+        sql.push_str(&format!(" AND status = {p}"));
     }
     if let Some(o) = &f.owner {
-        args.push(o.into());
-        let p = format!("?{}", args.len());
+        let p = push_arg(&mut args, o.into());
         sql.push_str(&format!(" AND {}", conn.dialect().eq_nocase("owner", &p)));
     }
     if let Some(day) = f.overdue_on {
-        args.push(day.to_string().into());
+        let p = push_arg(&mut args, day.to_string().into());
         sql.push_str(&format!(
-            " AND status = 'open' AND due IS NOT NULL AND due < ?{}",
-            args.len()
+            " AND status = 'open' AND due IS NOT NULL AND due < {p}"
         ));
     }
     // Most pressing first: the oldest due date, then the oldest.

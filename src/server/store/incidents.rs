@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::sql::{Sql, Value, args};
+use super::sql::{Sql, Value, args, push_arg as arg};
 use super::{Result, Store, StoreError, read_revision};
 use crate::model::{
     DomainError, Incident, IncidentDetail, IncidentId, Responder, ResponderState, Severity, Status,
@@ -320,12 +320,6 @@ impl Store {
         })?;
         Ok(page.counts)
     }
-}
-
-/// Adds a query argument; returns its placeholder (`?N` is the N-th).
-fn arg(args: &mut Vec<Value>, v: Value) -> String {
-    args.push(v);
-    format!("?{}", args.len())
 }
 
 /// Stored events of one incident in seq order, as JSON.

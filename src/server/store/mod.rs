@@ -102,6 +102,22 @@ enum Engine {
     Postgres(pg::Postgres),
 }
 
+impl Engine {
+    fn read<T>(&self, f: impl FnOnce(&dyn Sql) -> Result<T>) -> Result<T> {
+        match self {
+            Engine::Sqlite(e) => e.read(f),
+            Engine::Postgres(e) => e.read(f),
+        }
+    }
+
+    fn transact<T>(&self, f: impl FnOnce(&dyn Sql) -> Result<T>) -> Result<T> {
+        match self {
+            Engine::Sqlite(e) => e.transact(f),
+            Engine::Postgres(e) => e.transact(f),
+        }
+    }
+}
+
 /// What every request on this server sees without asking the database:
 /// the current revision (long-polls wait on it) and each incident's.
 pub(super) struct Shared {
@@ -171,14 +187,12 @@ impl Store {
     }
 
     fn with_engine(engine: Engine) -> Result<Store> {
-        let mut store = Store {
+        let (rev, revs) = engine.read(|c| Ok((read_revision(c)?, incidents::all_revs(c)?)))?;
+        Ok(Store {
             engine,
-            shared: Shared::new(0, HashMap::new()),
+            shared: Shared::new(rev, revs),
             tokens: tokens::TokenCache::default(),
-        };
-        let (rev, revs) = store.read(|c| Ok((read_revision(c)?, incidents::all_revs(c)?)))?;
-        store.shared = Shared::new(rev, revs);
-        Ok(store)
+        })
     }
 
     /// The migration step the database is at.
@@ -204,19 +218,13 @@ impl Store {
     /// Runs `f` outside any write: on SQLite a pooled read connection (so
     /// reads never wait for a write), on PostgreSQL a read-only snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&dyn Sql) -> Result<T>) -> Result<T> {
-        match &self.engine {
-            Engine::Sqlite(e) => e.read(f),
-            Engine::Postgres(e) => e.read(f),
-        }
+        self.engine.read(f)
     }
 
     /// Runs `f` in one write transaction that is not a change to any
     /// incident (token admin, the delivery queue).
     pub(crate) fn transact<T>(&self, f: impl FnOnce(&dyn Sql) -> Result<T>) -> Result<T> {
-        match &self.engine {
-            Engine::Sqlite(e) => e.transact(f),
-            Engine::Postgres(e) => e.transact(f),
-        }
+        self.engine.transact(f)
     }
 
     pub fn revision(&self) -> u64 {
@@ -315,8 +323,7 @@ impl Store {
 }
 
 fn read_revision(c: &dyn Sql) -> Result<u64> {
-    let row = c.row("SELECT value FROM meta WHERE key = 'revision'", &[])?;
-    Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) as u64)
+    revision_by(c, "SELECT value FROM meta WHERE key = 'revision'")
 }
 
 /// The revision, locked until the transaction ends (SQLite's IMMEDIATE
@@ -324,12 +331,14 @@ fn read_revision(c: &dyn Sql) -> Result<u64> {
 fn lock_revision(c: &dyn Sql) -> Result<u64> {
     match c.dialect() {
         Dialect::Sqlite => read_revision(c),
-        Dialect::Postgres => {
-            let row = c.row(
-                "SELECT value FROM meta WHERE key = 'revision' FOR UPDATE",
-                &[],
-            )?;
-            Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) as u64)
-        }
+        Dialect::Postgres => revision_by(
+            c,
+            "SELECT value FROM meta WHERE key = 'revision' FOR UPDATE",
+        ),
     }
+}
+
+fn revision_by(c: &dyn Sql, sql: &str) -> Result<u64> {
+    let row = c.row(sql, &[])?;
+    Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) as u64)
 }

@@ -52,14 +52,6 @@ fn any_of(d: Dialect, terms: &[String]) -> String {
         .join(or)
 }
 
-/// The index's key column: FTS5's rowid, or the PostgreSQL table's id.
-fn key(d: Dialect) -> &'static str {
-    match d {
-        Dialect::Sqlite => "rowid",
-        Dialect::Postgres => "id",
-    }
-}
-
 fn alert_name(alert: &str) -> &str {
     alert.split([' ', '{']).next().unwrap_or(alert)
 }
@@ -77,7 +69,7 @@ fn append_capped(col: &mut String, add: &str) {
 /// are new (the rest were indexed before).
 pub fn index(tx: &dyn Sql, d: &IncidentDetail, known_seq: u64) -> Result<()> {
     let id = d.incident.id.0 as i64;
-    let k = key(tx.dialect());
+    let k = tx.dialect().search_key();
     let old = tx
         .row(
             &format!(
@@ -228,7 +220,7 @@ impl Store {
     /// Resolved, verified or closed incidents most like `id`, closest first.
     pub fn similar(&self, id: IncidentId, limit: usize) -> Result<Vec<Similar>> {
         self.read(|conn| {
-            let k = key(conn.dialect());
+            let k = conn.dialect().search_key();
             let row = conn.row(
                 &format!(
                     "SELECT title, summary, service, alerts FROM incident_search WHERE {k} = ?1"

@@ -32,6 +32,15 @@ impl Dialect {
         }
     }
 
+    /// The key column of the full-text index: FTS5's rowid, or the
+    /// PostgreSQL table's id.
+    pub fn search_key(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "rowid",
+            Dialect::Postgres => "id",
+        }
+    }
+
     /// What a claim of queued rows ends with, so two servers on one
     /// database never claim the same row.
     pub fn skip_locked(self) -> &'static str {
@@ -144,7 +153,14 @@ pub trait Sql {
     /// Runs a statement; returns the rows it changed.
     fn exec(&self, sql: &str, args: &[Value]) -> Result<u64>;
     /// Runs a query and collects its rows (every caller bounds them).
-    fn rows(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>>;
+    fn rows(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
+        let mut out = Vec::new();
+        self.for_each(sql, args, &mut |r| {
+            out.push(r);
+            Ok(())
+        })?;
+        Ok(out)
+    }
 
     /// The first row, if any.
     fn row(&self, sql: &str, args: &[Value]) -> Result<Option<Row>> {
@@ -160,6 +176,13 @@ pub trait Sql {
         args: &[Value],
         f: &mut dyn FnMut(Row) -> Result<()>,
     ) -> Result<()>;
+}
+
+/// Adds a query argument to `args`; returns its placeholder (`?N` is the
+/// N-th), for queries built from optional filters.
+pub fn push_arg(args: &mut Vec<Value>, v: Value) -> String {
+    args.push(v);
+    format!("?{}", args.len())
 }
 
 /// `args![a, b]`: query arguments from anything [`Value`] converts from.
@@ -208,15 +231,6 @@ impl Sql for rusqlite::Connection {
     fn exec(&self, sql: &str, args: &[Value]) -> Result<u64> {
         let mut stmt = self.prepare_cached(sql)?;
         Ok(stmt.execute(rusqlite::params_from_iter(args.iter()))? as u64)
-    }
-
-    fn rows(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
-        let mut out = Vec::new();
-        self.for_each(sql, args, &mut |r| {
-            out.push(r);
-            Ok(())
-        })?;
-        Ok(out)
     }
 
     fn for_each(

@@ -102,10 +102,7 @@ impl Store {
                 },
             )?;
             let mut alerts: HashMap<usize, Vec<String>> = HashMap::new();
-            let key = match d {
-                super::Dialect::Sqlite => "rowid",
-                super::Dialect::Postgres => "id",
-            };
+            let key = d.search_key();
             conn.for_each(
                 &format!("SELECT {key}, alerts FROM incident_search WHERE {key} >= ?1"),
                 args![first],

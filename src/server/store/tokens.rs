@@ -161,9 +161,11 @@ impl Store {
                     // The database is down: tokens live when it went down stay
                     // live, so reads go on; a revocation made meanwhile (by a
                     // replica that can still reach it) holds once it is back.
-                    Err(StoreError::Unavailable(_)) if self.tokens.last().is_some() => {
-                        let map = self.tokens.last().unwrap_or_default();
-                        return Ok(map.get(hash).cloned());
+                    Err(e @ StoreError::Unavailable(_)) => {
+                        return match self.tokens.last() {
+                            Some(map) => Ok(map.get(hash).cloned()),
+                            None => Err(e),
+                        };
                     }
                     Err(e) => return Err(e),
                 }

@@ -69,19 +69,6 @@ impl Sql for PgSql<'_, '_> {
         }
         Ok(())
     }
-
-    fn rows(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
-        let st = self.statement(sql)?;
-        let rows = self.tx.borrow_mut().query(&st, &params(args))?;
-        rows.iter()
-            .map(|r| {
-                (0..r.len())
-                    .map(|i| value_of(r, i))
-                    .collect::<Result<_>>()
-                    .map(Row)
-            })
-            .collect()
-    }
 }
 
 fn value_of(r: &postgres::Row, i: usize) -> Result<Value> {
