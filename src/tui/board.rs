@@ -79,6 +79,11 @@ impl Board {
         }
     }
 
+    /// The checklist of the phase the incident is in, if its detail is here.
+    pub fn current_checklist(&self, id: IncidentId) -> Option<&crate::model::Checklist> {
+        self.details.get(&id).and_then(|d| d.current_checklist())
+    }
+
     /// A whole new list; details of incidents no longer in it are dropped.
     pub fn replace_list(&mut self, incidents: Vec<Incident>) {
         self.incidents = incidents;

@@ -98,9 +98,7 @@ fn advance(app: &mut App, inc: Incident) -> Vec<Command> {
     }
     let open = if leaving_phase {
         app.board
-            .details
-            .get(&id)
-            .and_then(|d| d.current_checklist())
+            .current_checklist(id)
             .map(|c| c.open_items())
             .unwrap_or_default()
     } else {
@@ -165,12 +163,7 @@ fn sev_down(app: &mut App, inc: Incident) -> Vec<Command> {
 
 fn toggle(app: &mut App, inc: Incident) -> Vec<Command> {
     let id = inc.id;
-    let Some(list) = app
-        .board
-        .details
-        .get(&id)
-        .and_then(|d| d.current_checklist())
-    else {
+    let Some(list) = app.board.current_checklist(id) else {
         return Vec::new();
     };
     let Some(item) = list.items.get(app.checklist_cursor) else {

@@ -57,12 +57,7 @@ pub struct ActionView {
 /// `x`: the item under the cursor, if it has an action.
 pub(super) fn open(app: &mut App, inc: Incident) -> Vec<Command> {
     let id = inc.id;
-    let Some(list) = app
-        .board
-        .details
-        .get(&id)
-        .and_then(|d| d.current_checklist())
-    else {
+    let Some(list) = app.board.current_checklist(id) else {
         app.flash = Some(Flash::info(
             "No checklist here",
             "Runbook actions belong to the items of the current phase's checklist.",
