@@ -88,7 +88,7 @@ impl Config {
     /// error that names the file and the problem.
     pub fn load(path: &Path) -> Result<Config, String> {
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Ok(text) => toml::from_str(&text).map_err(|e| toml_error(path, &text, &e)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(format!("cannot read {}: {e}", path.display())),
         }
@@ -117,5 +117,130 @@ mod tests {
         let e = toml::from_str::<Config>("[profiles.p]\nurl = \"https://x\"\ntoken_fil = \"t\"")
             .unwrap_err();
         assert!(e.to_string().contains("token_fil"), "{e}");
+    }
+}
+
+/// A TOML error, said without quoting the file: `path:line:col: key `k`:
+/// what is wrong`. toml's own message shows the offending line and often
+/// the value, and a config line can hold a secret (an HMAC key, a webhook
+/// URL, a header value, a password in a URL): so the value is never
+/// quoted for a key that can hold a secret, nor any quoted part over 24
+/// characters, whatever the key.
+pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
+    let (line_no, col, key) = match e.span() {
+        Some(span) => {
+            let start = span.start.min(text.len());
+            let before = &text[..start];
+            let line_no = before.matches('\n').count() + 1;
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let col = text[line_start..start].chars().count() + 1;
+            let line = text[line_start..].lines().next().unwrap_or("");
+            let key = line
+                .split_once('=')
+                .map(|(k, _)| k.trim().trim_matches('"').to_string())
+                .filter(|k| !k.is_empty() && k.len() <= 60);
+            (line_no, col, key)
+        }
+        None => (0, 0, None),
+    };
+    let secret = key.as_deref().is_some_and(holds_secret);
+    let message = redact_quoted(e.message().trim(), secret);
+    let place = if line_no > 0 {
+        format!("{}:{line_no}:{col}", path.display())
+    } else {
+        path.display().to_string()
+    };
+    match key {
+        Some(k) => format!(
+            "{place}: key `{}`: {message}",
+            crate::text::one_line(&k, 60)
+        ),
+        None => format!("{place}: {message}"),
+    }
+}
+
+/// Whether a config key's value can be a secret.
+fn holds_secret(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    [
+        "secret",
+        "token",
+        "password",
+        "url",
+        "authorization",
+        "header",
+        "key",
+        "db",
+    ]
+    .iter()
+    .any(|s| k.contains(s))
+}
+
+/// Replaces quoted parts of `message` (`"…"`, `'…'`, `` `…` ``) with
+/// `<hidden>`: all of them when `all`, else those over 24 characters.
+fn redact_quoted(message: &str, all: bool) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find(['"', '`', '\'']) {
+        let q = rest[open..].chars().next().unwrap_or('"');
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find(q) {
+            Some(close) => {
+                let inner = &after[..close];
+                if all || inner.chars().count() > 24 {
+                    out.push(q);
+                    out.push_str("<hidden>");
+                    out.push(q);
+                } else {
+                    out.push(q);
+                    out.push_str(inner);
+                    out.push(q);
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                // An unclosed quote: the rest may be the value itself.
+                out.push(q);
+                out.push_str(if all { "<hidden>" } else { "" });
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    crate::text::one_line(&out, 300)
+}
+
+#[cfg(test)]
+mod toml_error_tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Target {
+        secret: u32,
+        events: Vec<String>,
+    }
+
+    #[test]
+    fn a_config_error_names_the_place_and_never_the_secret() {
+        let text = "events = []\nsecret = \"hmac-very-secret-value\"\n";
+        let e = toml::from_str::<Target>(text).unwrap_err();
+        let said = toml_error(Path::new("server.toml"), text, &e);
+        assert!(said.starts_with("server.toml:2:"), "{said}");
+        assert!(said.contains("key `secret`"), "{said}");
+        assert!(!said.contains("hmac-very-secret-value"), "{said}");
+        // A long quoted value is hidden whatever the key.
+        assert_eq!(
+            redact_quoted(
+                "invalid value \"https://hooks.example.com/T0/B0/XYZ\"",
+                false
+            ),
+            "invalid value \"<hidden>\""
+        );
+        assert_eq!(
+            redact_quoted("unknown field `kidn`", false),
+            "unknown field `kidn`"
+        );
     }
 }

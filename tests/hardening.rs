@@ -49,6 +49,8 @@ async fn slow_clients_cannot_starve_the_server() {
         header_read_timeout_secs: 1,
         idle_timeout_secs: 61,
         max_connections: 40,
+        // This test is about the total cap: one address may take it all.
+        max_connections_per_address: 40,
     };
     let t = TestServer::start_with(tempfile::tempdir().unwrap(), limits).await;
     let addr = t.server.addr;

@@ -110,7 +110,7 @@ fn automation_and_notifications_fire_once_across_replicas() {
                     barrier.wait();
                     let mut mine = Vec::new();
                     loop {
-                        let got = st.claim_due(due, 2).unwrap();
+                        let got = st.claim_due("chat", due, 2).unwrap();
                         if got.is_empty() {
                             return mine;
                         }

@@ -12,7 +12,7 @@ use super::lifecycle::check_transition;
 pub use super::roster::ResponderAction;
 use super::roster::{assign_role, responder};
 pub use super::validate::{MAX_TAG, MAX_TAGS};
-pub(crate) use super::validate::{check_tags, check_text};
+pub(crate) use super::validate::{check_optional_text, check_tags, check_text};
 use super::wire::PatchRequest;
 use super::{EventKind, IncidentDetail, Phase, Role, Status, TimelineEvent};
 
@@ -299,12 +299,8 @@ pub fn check_patch(p: &PatchRequest) -> Result<(), DomainError> {
     if let Some(s) = &p.service {
         check_text("service", s, MAX_SHORT)?;
     }
-    if let Some(s) = &p.summary
-        && s.chars().count() > MAX_TEXT
-    {
-        return Err(DomainError::Invalid(format!(
-            "`summary` is longer than {MAX_TEXT} characters"
-        )));
+    if let Some(s) = &p.summary {
+        check_optional_text("summary", s, MAX_TEXT)?;
     }
     if let Some(Some(c)) = &p.commander {
         check_text("commander", c, MAX_SHORT)?;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::validate::{check_tags, check_text};
+use super::validate::{check_optional_text, check_tags, check_text};
 use super::wire::DeclareRequest;
 use super::{
     Actor, ActorRole, DomainError, EventKind, IncidentDetail, MAX_SHORT, MAX_TEXT, MAX_TITLE,
@@ -14,11 +14,7 @@ use super::{
 pub fn check_declare(req: &DeclareRequest) -> Result<(), DomainError> {
     check_text("title", &req.title, MAX_TITLE)?;
     check_text("service", &req.service, MAX_SHORT)?;
-    if req.summary.chars().count() > MAX_TEXT {
-        return Err(DomainError::Invalid(format!(
-            "`summary` is longer than {MAX_TEXT} characters"
-        )));
-    }
+    check_optional_text("summary", &req.summary, MAX_TEXT)?;
     check_tags(&req.tags)
 }
 

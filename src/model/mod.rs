@@ -42,3 +42,4 @@ pub use runbook::{ActionItem, Runbook, RunbookError, RunbookItem, RunbookSet};
 pub use runbook_action::ActionOutcome;
 pub use severity::Severity;
 pub use timeline::{ESCALATION_RULE, EventKind, REMINDER_RULE, TimelineEvent};
+pub use validate::{cut_to_fit, is_visible, max_bytes, stored_bytes};

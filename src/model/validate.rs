@@ -20,6 +20,12 @@ fn invisible(c: char) -> bool {
             | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}')
 }
 
+/// Whether `text` shows anything: not empty, not only spaces, controls or
+/// invisible characters.
+pub fn is_visible(text: &str) -> bool {
+    !text.chars().all(invisible)
+}
+
 /// At most this many tags, each at most [`MAX_TAG`] characters.
 pub const MAX_TAGS: usize = 20;
 pub const MAX_TAG: usize = 50;
@@ -44,6 +50,76 @@ pub(crate) fn check_tags(tags: &[String]) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// The bytes `text` takes stored and sent as a JSON string: a control
+/// character is six (`\u0001`), a quote or backslash two, anything else its
+/// UTF-8 length. Every text is bounded by this as well as by characters, so
+/// a note of 10,000 control characters cannot weigh 60 KB.
+pub fn stored_bytes(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' => 2,
+            c if (c as u32) < 0x20 => 6,
+            c => c.len_utf8(),
+        })
+        .sum()
+}
+
+/// The byte bound of a text whose character bound is `max`: four bytes a
+/// character, what the longest UTF-8 character takes.
+pub const fn max_bytes(max: usize) -> usize {
+    max * 4
+}
+
+/// `text` cut to fit both bounds of a text of `max` characters, the cut
+/// marked: for text from an integration, which is never refused.
+pub fn cut_to_fit(text: &str, max: usize) -> String {
+    if text.chars().count() <= max && stored_bytes(text) <= max_bytes(max) {
+        return text.to_string();
+    }
+    let marker = " … [cut]";
+    let (mut chars, mut bytes) = (0, 0);
+    let room_chars = max.saturating_sub(marker.chars().count());
+    let room_bytes = max_bytes(max).saturating_sub(marker.len());
+    let mut out = String::new();
+    for c in text.chars() {
+        let b = stored_bytes(c.encode_utf8(&mut [0; 4]));
+        if chars + 1 > room_chars || bytes + b > room_bytes {
+            break;
+        }
+        chars += 1;
+        bytes += b;
+        out.push(c);
+    }
+    out.push_str(marker);
+    out
+}
+
+/// A text that may be empty, within both bounds (see [`check_text`]).
+pub(crate) fn check_optional_text(field: &str, text: &str, max: usize) -> Result<(), DomainError> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    let n = text.chars().count();
+    if n > max {
+        return Err(DomainError::Invalid(format!(
+            "`{field}` is longer than {max} characters"
+        )));
+    }
+    check_bytes(field, text, max)
+}
+
+fn check_bytes(field: &str, text: &str, max: usize) -> Result<(), DomainError> {
+    let bytes = stored_bytes(text);
+    if bytes > max_bytes(max) {
+        return Err(DomainError::Invalid(format!(
+            "`{field}` takes {bytes} bytes stored (control characters count 6 each); \
+             the limit is {}",
+            max_bytes(max)
+        )));
+    }
+    Ok(())
+}
+
 pub(crate) fn check_text(field: &str, text: &str, max: usize) -> Result<(), DomainError> {
     if text.chars().all(invisible) {
         return Err(DomainError::Invalid(format!(
@@ -54,6 +130,14 @@ pub(crate) fn check_text(field: &str, text: &str, max: usize) -> Result<(), Doma
     if n > max {
         return Err(DomainError::Invalid(format!(
             "`{field}` is {n} characters; the limit is {max}"
+        )));
+    }
+    let bytes = stored_bytes(text);
+    if bytes > max_bytes(max) {
+        return Err(DomainError::Invalid(format!(
+            "`{field}` takes {bytes} bytes stored (control characters count 6 each); \
+             the limit is {}",
+            max_bytes(max)
         )));
     }
     Ok(())

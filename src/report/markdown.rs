@@ -9,7 +9,10 @@
 /// it stays one paragraph.
 pub fn inline(text: &str, indent: usize) -> String {
     let pad = " ".repeat(indent);
-    text.lines()
+    // Controls shown, not sent; CR, LS and PS become the line breaks they
+    // would be anyway, so a lone CR cannot start a forged line.
+    crate::text::clean_document(text)
+        .lines()
         .map(str::trim_end)
         .filter(|l| !l.trim().is_empty())
         .map(escape_line)

@@ -166,7 +166,16 @@ impl<'a> Postmortem<'a> {
             }
             push(&mut md, "");
         }
-        md
+        // Every quoted text went through `inline`; this pass keeps a field
+        // written some other way from ever carrying a raw control.
+        crate::text::clean_document(&md).into_owned()
+    }
+
+    /// The JSON form, with every character a terminal could act on
+    /// escaped (the same bytes whichever door it leaves by).
+    pub fn json(&self) -> String {
+        let raw = serde_json::to_string(self).unwrap_or_else(|_| "{}".to_string());
+        crate::text::escape::json_document(&raw)
     }
 
     fn summary(&self, md: &mut String) {

@@ -48,7 +48,8 @@ impl ServerFileConfig {
     pub fn load(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let c: Self = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let c: Self =
+            toml::from_str(&text).map_err(|e| crate::config::toml_error(path, &text, &e))?;
         c.policy
             .check()
             .map_err(|e| format!("{}: [policy] {e}", path.display()))?;

@@ -43,6 +43,17 @@ impl ApiError {
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
+
+    /// A handler panicked: said plainly, with nothing of the request (the
+    /// panic's message is neither sent nor logged).
+    pub fn internal_panic() -> Self {
+        tracing::error!("a request handler panicked");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server could not complete the request; see its log",
+        )
+    }
 }
 
 impl From<StoreError> for ApiError {

@@ -12,6 +12,34 @@ use super::error::ApiError;
 
 pub const MAX_BODY: usize = 64 * 1024;
 
+/// Answers 413 at once when a request declares (`Content-Length`) a body
+/// over its route's limit, before a byte of it is read: a client that
+/// announces 5 MB learns it will not be taken instead of sending it.
+pub async fn refuse_declared_oversize(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let limit = if req.uri().path() == "/api/v1/integrations/alertmanager" {
+        super::integrations::alertmanager::MAX_BODY
+    } else {
+        MAX_BODY
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("the request body is over this endpoint's {limit}-byte limit"),
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
 /// Decodes a request body. Broken JSON is a 400; well-formed JSON of the wrong
 /// shape (unknown field, bad enum value, missing field) is a 422 naming the
 /// field; a body over the limit is a 413.

@@ -200,7 +200,15 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             metrics::track,
         ))
+        .layer(axum::middleware::from_fn(json::refuse_declared_oversize))
         .layer(DefaultBodyLimit::max(json::MAX_BODY))
+        // A handler that panics answers 500 with no detail: the panic's
+        // message may hold request text and is never sent or printed.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                axum::response::IntoResponse::into_response(error::ApiError::internal_panic())
+            },
+        ))
         .layer(sec(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(sec(header::X_FRAME_OPTIONS, "DENY"))
         .layer(sec(

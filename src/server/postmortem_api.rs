@@ -56,6 +56,13 @@ pub async fn postmortem(
         )
             .into_response())
     } else {
-        Ok(axum::Json(&pm).into_response())
+        Ok((
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            pm.json(),
+        )
+            .into_response())
     }
 }

@@ -15,25 +15,28 @@ use super::error::ApiError;
 use super::query::known_params;
 use crate::model::ActorRole;
 
-/// `90d`, `12h`, `4w`, or `all`; at most ten years.
+/// `90d`, `12h`, `4w`, or `all`; at most ten years. Never panics,
+/// whatever it is given (a huge number, a multi-byte unit).
 pub fn parse_window(s: &str) -> Result<Option<Duration>, String> {
     if s == "all" {
         return Ok(None);
     }
-    let (n, unit) = s.split_at(s.len().saturating_sub(1));
-    let n: i64 = n
-        .parse()
-        .map_err(|_| format!("`{s}` is not a window like 90d, 12h, 4w or all"))?;
-    let d = match unit {
-        "h" => Duration::hours(n),
-        "d" => Duration::days(n),
-        "w" => Duration::weeks(n),
-        _ => return Err(format!("`{s}` is not a window like 90d, 12h, 4w or all")),
+    let shown = crate::text::one_line(s, 24);
+    let bad = || format!("`{shown}` is not a window like 90d, 12h, 4w or all");
+    let mut chars = s.chars();
+    let unit = chars.next_back().ok_or_else(bad)?;
+    let n: i64 = chars.as_str().parse().map_err(|_| bad())?;
+    let hours_per = match unit {
+        'h' => 1,
+        'd' => 24,
+        'w' => 24 * 7,
+        _ => return Err(bad()),
     };
-    if n <= 0 || d > Duration::days(3650) {
-        return Err(format!("`{s}`: a window is 1 hour to 10 years"));
+    const MAX_HOURS: i64 = 3650 * 24;
+    match n.checked_mul(hours_per) {
+        Some(h) if (1..=MAX_HOURS).contains(&h) => Ok(Some(Duration::hours(h))),
+        _ => Err(format!("`{shown}`: a window is 1 hour to 10 years")),
     }
-    Ok(Some(d))
 }
 
 /// `+02:00`, `-05:30`, `0`.
@@ -41,18 +44,21 @@ pub fn parse_offset(s: &str) -> Result<Duration, String> {
     if s == "0" || s.is_empty() {
         return Ok(Duration::zero());
     }
-    let bad = || format!("`{s}` is not a UTC offset like +02:00 or -05:30");
-    let (sign, rest) = match s.split_at(1) {
-        ("+", r) => (1, r),
-        ("-", r) => (-1, r),
-        _ => return Err(bad()),
+    let shown = crate::text::one_line(s, 24);
+    let bad = || format!("`{shown}` is not a UTC offset like +02:00 or -05:30");
+    let (sign, rest) = if let Some(r) = s.strip_prefix('+') {
+        (1, r)
+    } else if let Some(r) = s.strip_prefix('-') {
+        (-1, r)
+    } else {
+        return Err(bad());
     };
     let (h, m) = rest.split_once(':').ok_or_else(bad)?;
-    let (h, m): (i64, i64) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    let (h, m): (u8, u8) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
     if h > 14 || m > 59 {
         return Err(bad());
     }
-    Ok(Duration::minutes(sign * (h * 60 + m)))
+    Ok(Duration::minutes(sign * (i64::from(h) * 60 + i64::from(m))))
 }
 
 pub async fn stats(

@@ -2,6 +2,8 @@
 //! a terminal. Every such string passes through [`clean`] once, when it is
 //! decoded; widths are measured in terminal cells with `unicode-width`.
 
+/// Escapers for text that leaves warroom, one per destination.
+pub mod escape;
 mod time;
 
 pub use time::{TimeMode, age, duration, when};
@@ -47,7 +49,7 @@ fn needs_cleaning(s: &str, keep_newlines: bool) -> bool {
             || c == ZWJ
             || c == '\u{2028}'
             || c == '\u{2029}'
-    }) || s.len() > MAX_FIELD
+    })
 }
 
 /// Makes `s` safe to draw: no byte of it can act as a terminal control.
@@ -62,7 +64,27 @@ fn needs_cleaning(s: &str, keep_newlines: bool) -> bool {
 ///   shown as a space;
 /// - anything over [`MAX_FIELD`] characters is cut with `…`.
 pub fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
-    if !needs_cleaning(s, keep_newlines) {
+    clean_up_to(s, keep_newlines, MAX_FIELD)
+}
+
+/// A whole document (a postmortem, a brief, an export) made safe for a
+/// terminal or a file the way [`clean`] makes a field safe, but never cut:
+/// a document is bounded where it is produced, and a cut one would be
+/// silently wrong. Line endings are kept as `\n` (a CR before one goes, a
+/// lone CR becomes one, so it cannot hide the start of a line).
+pub fn clean_document(s: &str) -> Cow<'_, str> {
+    if !s.contains('\r') {
+        return clean_up_to(s, true, usize::MAX);
+    }
+    let unix = s.replace("\r\n", "\n").replace('\r', "\n");
+    Cow::Owned(clean_up_to(&unix, true, usize::MAX).into_owned())
+}
+
+fn clean_up_to(s: &str, keep_newlines: bool, max: usize) -> Cow<'_, str> {
+    // Bytes bound characters from above: the count is only needed for a
+    // long string.
+    let short = s.len() <= max || s.chars().count() <= max;
+    if short && !needs_cleaning(s, keep_newlines) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -70,7 +92,7 @@ pub fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     let mut count = 0usize;
     while let Some(c) = chars.next() {
         count += 1;
-        if count > MAX_FIELD {
+        if count > max {
             out.push('…');
             break;
         }

@@ -231,10 +231,20 @@ impl ReadBackend for WarroomBackend {
             }
             let body = read_capped(resp).await?;
             // The server escapes what it quotes; still, nothing from the
-            // wire reaches a terminal or a file unchecked.
+            // wire reaches a terminal or a file unchecked. A document is
+            // checked whole, never cut: for a server that escapes, these
+            // passes change nothing, so the file is the API's bytes.
             let text = String::from_utf8(body)
                 .map_err(|_| ClientError::BadResponse("the postmortem is not UTF-8".into()))?;
-            Ok(crate::text::clean(&text, true).into_owned())
+            if format == "json" {
+                if serde_json::from_str::<serde::de::IgnoredAny>(&text).is_err() {
+                    return Err(ClientError::BadResponse(
+                        "the postmortem is not whole JSON".into(),
+                    ));
+                }
+                return Ok(crate::text::escape::json_document(&text));
+            }
+            Ok(crate::text::clean_document(&text).into_owned())
         }
         .boxed()
     }

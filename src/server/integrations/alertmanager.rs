@@ -56,6 +56,13 @@ pub struct Alert {
     pub fingerprint: String,
 }
 
+/// `s` when it shows something (not empty, not only spaces, controls or
+/// invisible characters): an alert is never refused for a blank field,
+/// the next label stands in for it.
+fn visible(s: Option<&String>) -> Option<&String> {
+    s.filter(|v| crate::model::is_visible(v))
+}
+
 impl Alert {
     fn firing(&self) -> bool {
         self.status == "firing"
@@ -64,11 +71,9 @@ impl Alert {
     /// `CheckoutHighErrorRate instance=web-3 job=checkout`: the name and a
     /// few telling labels.
     fn describe(&self) -> String {
-        let name = self
-            .labels
-            .get("alertname")
+        let name = visible(self.labels.get("alertname"))
             .cloned()
-            .unwrap_or_else(|| self.fingerprint.clone());
+            .unwrap_or_else(|| format!("alert {}", self.fingerprint));
         let extra: Vec<String> = self
             .labels
             .iter()
@@ -84,32 +89,40 @@ impl Alert {
     }
 
     fn detail(&self) -> Option<String> {
-        self.annotations
-            .get("summary")
-            .or_else(|| self.annotations.get("description"))
+        visible(self.annotations.get("summary"))
+            .or_else(|| visible(self.annotations.get("description")))
             .cloned()
     }
 }
 
-fn title_of(n: &Notification, service: &str) -> String {
-    if let Some(s) = n.common_annotations.get("summary") {
-        return s.clone();
+/// The incident's title: the group's summary, else its alert name on the
+/// service, else its group labels, else a fixed title naming the group.
+/// Also says which fields were blank, for the timeline.
+fn title_of(n: &Notification, service: &str) -> (String, Vec<&'static str>) {
+    let mut missing = Vec::new();
+    if let Some(s) = visible(n.common_annotations.get("summary")) {
+        return (s.clone(), missing);
     }
-    let name = n
-        .common_labels
-        .get("alertname")
-        .or_else(|| n.alerts.first().and_then(|a| a.labels.get("alertname")));
-    match name {
-        Some(a) => format!("{a} on {service}"),
-        None => format!(
-            "Alerts for {}",
-            n.group_labels
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+    if n.common_annotations.contains_key("summary") {
+        missing.push("summary");
     }
+    let name = visible(n.common_labels.get("alertname"))
+        .or_else(|| visible(n.alerts.first().and_then(|a| a.labels.get("alertname"))));
+    if let Some(a) = name {
+        return (format!("{a} on {service}"), missing);
+    }
+    missing.push("alertname");
+    let labels: Vec<String> = n
+        .group_labels
+        .iter()
+        .filter(|(k, v)| crate::model::is_visible(k) && crate::model::is_visible(v))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if labels.is_empty() {
+        let key = crate::text::one_line(&n.group_key, 40);
+        return (format!("Alerts with no name (group {key})"), missing);
+    }
+    (format!("Alerts for {}", labels.join(", ")), missing)
 }
 
 /// Limits on what an alert group stores (characters): longer text is cut
@@ -314,22 +327,60 @@ fn open_incident(
     actor: &Actor,
     now: chrono::DateTime<Utc>,
 ) -> Result<IncidentDetail, store::StoreError> {
+    let earlier = store::earlier_incident_for_alert_group(tx, &n.group_key)?;
+    let (title, missing) = title_of(n, &class.service);
     let req = DeclareRequest {
-        title: crate::text::one_line(&title_of(n, &class.service), crate::model::MAX_TITLE),
+        title: crate::text::one_line(&title, crate::model::MAX_TITLE),
         service: crate::text::cut_marked(&class.service, crate::model::MAX_SHORT),
         severity: class.severity,
-        summary: n
-            .common_annotations
-            .get("description")
-            .cloned()
+        summary: visible(n.common_annotations.get("description"))
+            .map(|d| crate::model::cut_to_fit(d, crate::model::MAX_TEXT))
             .unwrap_or_default(),
         commander: None,
         tags: std::iter::once("alertmanager".to_string())
+            .chain(
+                earlier
+                    .as_ref()
+                    .map(|(e, _)| format!("refired-{e}").to_lowercase()),
+            )
             .chain(class.tags.iter().cloned())
             .take(crate::model::MAX_TAGS)
             .collect(),
     };
     let mut d = declare(store::next_id(tx)?, req, actor, runbook.checklists(), now)?;
+    // A group that fired before and whose incident was resolved since
+    // opens a new incident; it says which one it follows, so the IC sees
+    // the outage came back rather than a new one.
+    if let Some((earlier, status)) = &earlier {
+        let note = Action::Note {
+            text: format!(
+                "This alert group fired again: it opened {earlier} before (now {status}). \
+                 Read {earlier} for what was found and done then."
+            ),
+            written_at: None,
+        };
+        apply(&mut d, note, actor, now)?;
+    }
+    // Said on the timeline, so nobody wonders where the title came from.
+    let service_missing = class.service == "unknown"
+        && !["service", "job", "alertname"]
+            .iter()
+            .any(|k| visible(n.common_labels.get(*k)).is_some());
+    if !missing.is_empty() || service_missing {
+        let mut blank: Vec<&str> = missing;
+        if service_missing {
+            blank.push("service (service, job and alertname labels)");
+        }
+        let note = Action::Note {
+            text: format!(
+                "The alert group arrived with a blank {}; warroom used the next label, \
+                 or a placeholder where none was left.",
+                blank.join(", ")
+            ),
+            written_at: None,
+        };
+        apply(&mut d, note, actor, now)?;
+    }
     // The rule that classified it is named on the timeline, and the people
     // it names are paged.
     if let Some(rule) = &class.rule {
@@ -361,13 +412,11 @@ pub fn signal_of(n: &Notification, labels: &BTreeMap<String, String>) -> Signal 
         .collect();
     Signal {
         labels: labels.clone(),
-        title: n
-            .common_annotations
-            .get("summary")
-            .or_else(|| n.common_labels.get("alertname"))
+        title: visible(n.common_annotations.get("summary"))
+            .or_else(|| visible(n.common_labels.get("alertname")))
             .cloned()
             .unwrap_or_default(),
-        service: labels.get("service").cloned(),
+        service: visible(labels.get("service")).cloned(),
         firing: firing.len(),
         services: services.len(),
     }

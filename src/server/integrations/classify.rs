@@ -155,16 +155,16 @@ impl Classifier {
     pub fn classify(&self, s: &Signal) -> Class {
         let found = self.rules.iter().enumerate().find(|(_, r)| r.matches(s));
         let labels = &s.labels;
-        let default_service = s
-            .service
-            .clone()
-            .or_else(|| {
-                ["service", "job", "alertname"]
-                    .iter()
-                    .find_map(|k| labels.get(*k))
-                    .cloned()
-            })
-            .unwrap_or_else(|| "unknown".to_string());
+        // A blank or invisible label counts as absent: the next one
+        // stands in, then `unknown` (an alert is never refused for it).
+        let found_service = s.service.clone().or_else(|| {
+            ["service", "job", "alertname"]
+                .iter()
+                .filter_map(|k| labels.get(*k))
+                .find(|v| crate::model::is_visible(v))
+                .cloned()
+        });
+        let default_service = found_service.unwrap_or_else(|| "unknown".to_string());
         let rule = found.map(|(_, r)| r);
         Class {
             rule: found.map(|(i, r)| r.name.clone().unwrap_or_else(|| format!("rule {}", i + 1))),

@@ -72,8 +72,11 @@ impl Subject {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {
-    /// `{"text": "..."}` to an incoming webhook (Slack, Mattermost).
+    /// `{"text": "..."}` to a Slack incoming webhook: one line, every
+    /// field escaped for Slack's markup (no mention, no link from a field).
     Slack,
+    /// The same to a Mattermost incoming webhook, with Markdown escaped too.
+    Mattermost,
     /// The event as JSON, signed (see [`sign`]).
     Webhook,
 }
@@ -301,11 +304,22 @@ impl Payload {
         }
     }
 
-    /// One line for a chat channel.
-    pub fn chat_text(&self) -> String {
+    /// One line for a chat channel, every field from outside escaped for
+    /// the channel's markup: a title, service or update text can never
+    /// mention a channel, make a link or start a second line.
+    pub fn chat_text(&self, kind: TargetKind) -> String {
+        let esc: fn(&str) -> String = match kind {
+            TargetKind::Mattermost => crate::text::escape::mattermost,
+            TargetKind::Slack | TargetKind::Webhook => crate::text::escape::slack,
+        };
         format!(
             "[{}] {} {} ({}): {} — by {}",
-            self.severity, self.incident, self.title, self.service, self.text, self.by
+            self.severity,
+            self.incident,
+            esc(&self.title),
+            esc(&self.service),
+            esc(&self.text),
+            esc(&self.by)
         )
     }
 }

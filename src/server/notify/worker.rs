@@ -1,9 +1,11 @@
-//! Sends queued deliveries: claims the due ones, posts each with a short
-//! timeout (several at once, so one slow target does not hold up the
-//! others), and records delivered, retry later (backoff doubling from
+//! Sends queued deliveries. Each target has a sender of its own: it claims
+//! that target's due deliveries, posts each with a short timeout (a few at
+//! once), and records delivered, retry later (backoff doubling from
 //! `retry_base_ms`, at most five minutes) or failed after `max_attempts`.
-//! It runs beside the API, never in a request: a target that hangs or
-//! answers garbage slows nothing a user waits for.
+//! A target that hangs holds only its own sender's slots, so it never
+//! delays another target's deliveries. It runs beside the API, never in a
+//! request: a target that hangs or answers garbage slows nothing a user
+//! waits for.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,17 +13,24 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio::sync::{Notify, Semaphore};
 
-use super::{NotifyConfig, Payload, TargetKind, sign};
+use super::{NotifyConfig, Payload, Target, TargetKind, sign};
 use crate::server::store::{Due, Store};
 
 /// How long one delivery may take before it counts as failed.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(5);
-/// Deliveries in flight at once.
-const BATCH: usize = 16;
-/// How often the queue is looked at when nothing wakes the worker.
+/// Deliveries in flight at once to one target.
+pub const PER_TARGET: usize = 4;
+/// How often the queue is looked at when nothing wakes a sender.
 const IDLE_POLL: Duration = Duration::from_millis(500);
 
 pub fn spawn(store: Arc<Store>, cfg: Arc<NotifyConfig>, wake: Arc<Notify>) {
+    let names: Vec<String> = cfg.targets.iter().map(|t| t.name.clone()).collect();
+    let st = store.clone();
+    tokio::task::spawn_blocking(move || match st.fail_unconfigured(&names) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(n, "gave up deliveries to targets no longer configured"),
+        Err(e) => tracing::warn!(error = %e, "cannot read the delivery queue"),
+    });
     if cfg.targets.is_empty() {
         return;
     }
@@ -30,19 +39,59 @@ pub fn spawn(store: Arc<Store>, cfg: Arc<NotifyConfig>, wake: Arc<Notify>) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("a plain HTTP client");
-    // Each delivery runs as its own task (at most BATCH at once): a target
-    // that hangs holds one permit until its timeout, not the queue. A
-    // claimed delivery is not due again for a minute, so it is never sent
-    // twice at once.
-    let permits = Arc::new(Semaphore::new(BATCH));
+    // One bell per target: a write rings the shared bell, which rings
+    // every target's (a `Notify` keeps one ring for a sender that is busy,
+    // so none is lost).
+    let bells: Vec<Arc<Notify>> = cfg.targets.iter().map(|_| Arc::default()).collect();
+    for (i, bell) in bells.iter().enumerate() {
+        let sender = Sender {
+            store: store.clone(),
+            cfg: cfg.clone(),
+            http: http.clone(),
+            target: i,
+            bell: bell.clone(),
+        };
+        tokio::spawn(sender.run());
+    }
     tokio::spawn(async move {
+        loop {
+            wake.notified().await;
+            for b in &bells {
+                b.notify_one();
+            }
+        }
+    });
+}
+
+/// The sender of one target.
+struct Sender {
+    store: Arc<Store>,
+    cfg: Arc<NotifyConfig>,
+    http: reqwest::Client,
+    /// Index into `cfg.targets`.
+    target: usize,
+    bell: Arc<Notify>,
+}
+
+impl Sender {
+    fn target(&self) -> &Target {
+        &self.cfg.targets[self.target]
+    }
+
+    async fn run(self) {
+        let this = Arc::new(self);
+        // A claimed delivery is not due again for a minute, so it is never
+        // sent twice at once.
+        let permits = Arc::new(Semaphore::new(PER_TARGET));
         loop {
             let free = permits.available_permits();
             let due = if free == 0 {
                 Vec::new()
             } else {
-                let store = store.clone();
-                match tokio::task::spawn_blocking(move || store.claim_due(Utc::now(), free)).await {
+                let (store, name) = (this.store.clone(), this.target().name.clone());
+                match tokio::task::spawn_blocking(move || store.claim_due(&name, Utc::now(), free))
+                    .await
+                {
                     Ok(Ok(d)) => d,
                     Ok(Err(e)) => {
                         tracing::warn!(error = %e, "cannot read the delivery queue");
@@ -53,7 +102,7 @@ pub fn spawn(store: Arc<Store>, cfg: Arc<NotifyConfig>, wake: Arc<Notify>) {
             };
             if due.is_empty() {
                 tokio::select! {
-                    _ = wake.notified() => {}
+                    _ = this.bell.notified() => {}
                     _ = tokio::time::sleep(IDLE_POLL) => {}
                 }
                 continue;
@@ -62,47 +111,46 @@ pub fn spawn(store: Arc<Store>, cfg: Arc<NotifyConfig>, wake: Arc<Notify>) {
                 let Ok(permit) = permits.clone().acquire_owned().await else {
                     return;
                 };
-                let (store, cfg, http, wake) =
-                    (store.clone(), cfg.clone(), http.clone(), wake.clone());
+                let sender = this.clone();
                 tokio::spawn(async move {
-                    deliver(&store, &cfg, &http, d).await;
+                    sender.deliver(d).await;
                     drop(permit);
                     // A retry may be due soon: look again.
-                    wake.notify_one();
+                    sender.bell.notify_one();
                 });
             }
         }
-    });
-}
-
-async fn deliver(store: &Arc<Store>, cfg: &NotifyConfig, http: &reqwest::Client, d: Due) {
-    let outcome = match cfg.target(&d.target) {
-        // A target removed from the config since: nothing to send to.
-        None => Err("the target is no longer configured".to_string()),
-        Some(t) => send(http, t, &d.payload).await,
-    };
-    let attempts = d.attempts + 1;
-    let retry_at = (outcome.is_err() && attempts < cfg.max_attempts).then(|| {
-        let wait = cfg
-            .retry_base_ms
-            .saturating_mul(1 << (attempts - 1).min(16));
-        Utc::now() + chrono::Duration::milliseconds(wait.min(300_000) as i64)
-    });
-    if let Err(e) = &outcome {
-        // The target's name only: its URL is a secret.
-        tracing::info!(target_name = %d.target, attempt = attempts, error = %e, "delivery failed");
     }
-    let store = store.clone();
-    let id = d.id;
-    let _ = tokio::task::spawn_blocking(move || store.record_attempt(id, outcome, retry_at)).await;
+
+    async fn deliver(&self, d: Due) {
+        let cfg = &self.cfg;
+        let outcome = send(&self.http, self.target(), &d.payload).await;
+        let attempts = d.attempts + 1;
+        let retry_at = (outcome.is_err() && attempts < cfg.max_attempts).then(|| {
+            let wait = cfg
+                .retry_base_ms
+                .saturating_mul(1 << (attempts - 1).min(16));
+            Utc::now() + chrono::Duration::milliseconds(wait.min(300_000) as i64)
+        });
+        if let Err(e) = &outcome {
+            // The target's name only: its URL is a secret.
+            tracing::info!(target_name = %d.target, attempt = attempts, error = %e, "delivery failed");
+        }
+        let store = self.store.clone();
+        let id = d.id;
+        let _ =
+            tokio::task::spawn_blocking(move || store.record_attempt(id, outcome, retry_at)).await;
+    }
 }
 
 /// One attempt. The error says what went wrong without the URL (reqwest's
 /// own errors name it, so they are not passed on).
-async fn send(http: &reqwest::Client, t: &super::Target, payload: &str) -> Result<(), String> {
+async fn send(http: &reqwest::Client, t: &Target, payload: &str) -> Result<(), String> {
     let p: Payload = serde_json::from_str(payload).map_err(|e| format!("stored payload: {e}"))?;
     let body = match t.kind {
-        TargetKind::Slack => serde_json::json!({ "text": p.chat_text() }).to_string(),
+        TargetKind::Slack | TargetKind::Mattermost => {
+            serde_json::json!({ "text": p.chat_text(t.kind) }).to_string()
+        }
         TargetKind::Webhook => payload.to_string(),
     };
     let mut req = http

@@ -18,6 +18,22 @@ pub fn incident_for_alert_group(tx: &dyn Sql, group: &str) -> Result<Option<Inci
     .transpose()
 }
 
+/// The newest incident this alert group opened that is no longer active
+/// (resolved, verified or closed), if any: a group that fires again after
+/// its incident was resolved opens a new one, linked to this.
+pub fn earlier_incident_for_alert_group(
+    tx: &dyn Sql,
+    group: &str,
+) -> Result<Option<(IncidentId, String)>> {
+    tx.row(
+        "SELECT id, status FROM incidents \
+         WHERE alert_group = ?1 AND active = 0 ORDER BY id DESC LIMIT 1",
+        args![group],
+    )?
+    .map(|r| Ok((IncidentId(r.int(0)? as u64), r.text(1)?)))
+    .transpose()
+}
+
 /// Whether the alert was firing when last recorded on this incident
 /// (None: never seen).
 pub fn alert_firing(tx: &dyn Sql, id: IncidentId, fingerprint: &str) -> Result<Option<bool>> {

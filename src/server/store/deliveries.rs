@@ -42,19 +42,20 @@ pub struct Due {
 }
 
 impl Store {
-    /// Up to `n` deliveries due now, oldest first. Each is pushed a minute
+    /// Up to `n` deliveries to `target` due now, oldest first. Each is pushed a minute
     /// ahead while it is being sent, so a crash mid-send retries it later
     /// instead of never, and another server on the same database (which
     /// skips rows being claimed) does not send it too.
-    pub fn claim_due(&self, now: DateTime<Utc>, n: usize) -> Result<Vec<Due>> {
+    pub fn claim_due(&self, target: &str, now: DateTime<Utc>, n: usize) -> Result<Vec<Due>> {
         self.transact(|tx| {
             let sql = format!(
                 "SELECT id, target, payload, attempts FROM deliveries \
-                 WHERE status = 'pending' AND next_at <= ?1 ORDER BY next_at, id LIMIT ?2{}",
+                 WHERE status = 'pending' AND next_at <= ?1 AND target = ?3 \
+                 ORDER BY next_at, id LIMIT ?2{}",
                 tx.dialect().skip_locked()
             );
             let due: Vec<Due> = tx
-                .rows(&sql, args![now.to_rfc3339(), n as i64])?
+                .rows(&sql, args![now.to_rfc3339(), n as i64, target])?
                 .iter()
                 .map(|r| {
                     Ok(Due {
@@ -73,6 +74,31 @@ impl Store {
                 )?;
             }
             Ok(due)
+        })
+    }
+
+    /// Gives up the pending deliveries to targets not in `configured` (a
+    /// target removed from the config since they were queued): nothing
+    /// would ever send them. Returns how many.
+    pub fn fail_unconfigured(&self, configured: &[String]) -> Result<usize> {
+        self.transact(|tx| {
+            let pending = tx.rows(
+                "SELECT DISTINCT target FROM deliveries WHERE status = 'pending'",
+                &[],
+            )?;
+            let mut n = 0u64;
+            for r in &pending {
+                let target = r.text(0)?;
+                if !configured.contains(&target) {
+                    n += tx.exec(
+                        "UPDATE deliveries SET status = 'failed', next_at = NULL, \
+                         last_error = 'the target is no longer configured' \
+                         WHERE status = 'pending' AND target = ?1",
+                        args![&target],
+                    )?;
+                }
+            }
+            Ok(n as usize)
         })
     }
 

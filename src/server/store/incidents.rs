@@ -19,6 +19,11 @@ use crate::model::{
 pub const MAX_PAGE: usize = 500;
 /// Events in an incident's detail: the newest ones.
 pub const DETAIL_PAGE: usize = 200;
+/// The most bytes of events one detail or timeline page carries (a page
+/// holds fewer events rather than grow past it; at least one event always
+/// comes). Every stored text is bounded too, so no writer can push a read
+/// past a client's 8 MiB limit: at 1 MiB a page stays small on a slow link.
+pub const PAGE_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
@@ -219,7 +224,7 @@ impl Store {
     /// The detail answer: the incident, responders, checklists and the
     /// latest [`DETAIL_PAGE`] events, as JSON.
     pub fn detail_json(&self, id: IncidentId) -> Result<String> {
-        self.detail_json_with(id, Order::Latest, DETAIL_PAGE)
+        self.detail_json_with(id, Order::Latest, DETAIL_PAGE, PAGE_BYTES)
     }
 
     /// An incident with the first `limit` events of its timeline (what a
@@ -229,13 +234,20 @@ impl Store {
             id,
             Order::After(0),
             limit,
+            usize::MAX,
         )?)?)
     }
 
-    fn detail_json_with(&self, id: IncidentId, order: Order, limit: usize) -> Result<String> {
+    fn detail_json_with(
+        &self,
+        id: IncidentId,
+        order: Order,
+        limit: usize,
+        budget: usize,
+    ) -> Result<String> {
         self.read(|conn| {
             let (inc, resp, checks) = incident_row(conn, id)?;
-            let events = events(conn, id, order, limit)?;
+            let events = within_budget(events(conn, id, order, limit)?, order, budget);
             let mut out = String::with_capacity(
                 inc.len()
                     + resp.len()
@@ -267,6 +279,7 @@ impl Store {
                 .text(0)?;
             let last_seq = serde_json::from_str::<Incident>(&inc)?.last_seq;
             let evs = events(conn, id, order, limit.clamp(1, MAX_PAGE))?;
+            let evs = within_budget(evs, order, PAGE_BYTES);
             let mut out = format!("{{\"incident\":\"{id}\",\"last_seq\":{last_seq},\"events\":[");
             join_into(&mut out, &evs);
             out.push_str("]}");
@@ -320,6 +333,38 @@ impl Store {
         })?;
         Ok(page.counts)
     }
+}
+
+/// Keeps as many of `events` (in seq order) as fit in `budget` bytes,
+/// from the end the page is anchored at: the newest for `Latest` and
+/// `Before` (the older ones are read with `before=`), the oldest for
+/// `After` (the newer ones with `after=`). One event is always kept, so a
+/// reader paging through never stalls.
+fn within_budget(mut events: Vec<String>, order: Order, budget: usize) -> Vec<String> {
+    let total: usize = events.iter().map(|e| e.len() + 1).sum();
+    if total <= budget || events.len() <= 1 {
+        return events;
+    }
+    let mut used = 0;
+    let fits = |e: &String, used: &mut usize| {
+        *used += e.len() + 1;
+        *used <= budget
+    };
+    match order {
+        Order::After(_) => {
+            let keep = events.iter().take_while(|e| fits(e, &mut used)).count();
+            events.truncate(keep.max(1));
+        }
+        Order::Latest | Order::Before(_) => {
+            let keep = events
+                .iter()
+                .rev()
+                .take_while(|e| fits(e, &mut used))
+                .count();
+            events.drain(..events.len() - keep.max(1));
+        }
+    }
+    events
 }
 
 /// Stored events of one incident in seq order, as JSON.

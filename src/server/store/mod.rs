@@ -35,7 +35,10 @@ use tokio::sync::watch;
 
 use crate::model::IncidentId;
 
-pub use alerts::{alert_firing, alerts_firing, incident_for_alert_group, set_alert_firing};
+pub use alerts::{
+    alert_firing, alerts_firing, earlier_incident_for_alert_group, incident_for_alert_group,
+    set_alert_firing,
+};
 pub use deliveries::{DeliveryInfo, Due, queue_delivery};
 pub use incident_writes::{load_for_write, next_id, save, update};
 pub use incidents::{DETAIL_PAGE, ListFilter, ListPage, MAX_PAGE, Order};
@@ -81,6 +84,13 @@ impl From<rusqlite::Error> for StoreError {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 StoreError::Busy
             }
+            // The disk is full or failing: nothing was written, and it may
+            // pass (space freed, a disk remounted): 503, retry.
+            Some(
+                rusqlite::ErrorCode::DiskFull
+                | rusqlite::ErrorCode::SystemIoFailure
+                | rusqlite::ErrorCode::OutOfMemory,
+            ) => StoreError::Unavailable(format!("SQLite: {e}")),
             _ => StoreError::Db(e),
         }
     }

@@ -7,6 +7,10 @@ use crate::server::store::StoreError;
 /// A connection error, said without the URL (it may hold a password).
 pub(super) fn unreachable(e: postgres::Error) -> StoreError {
     if let Some(db) = e.as_db_error() {
+        // Starting up, shutting down, out of connections or disk: passing.
+        if transient(db.code()) {
+            return StoreError::Unavailable(format!("PostgreSQL: {}", db.message()));
+        }
         // Reached, but refused: wrong password, no such database.
         return StoreError::Open(format!(
             "PostgreSQL refused the connection: {}",
@@ -31,6 +35,19 @@ fn with_causes(e: &dyn std::error::Error) -> String {
         cause = c.source();
     }
     out
+}
+
+/// A state of the server that passes by itself: starting up or shutting
+/// down (57P01–57P03), a lost connection (class 08), out of resources
+/// (class 53: too many connections, disk full, out of memory), or a
+/// system error such as an I/O failure (class 58). Answered 503 with
+/// `Retry-After`, never 500.
+fn transient(c: &postgres::error::SqlState) -> bool {
+    let code = c.code();
+    code.starts_with("57P")
+        || code.starts_with("08")
+        || code.starts_with("53")
+        || code.starts_with("58")
 }
 
 /// The connection is gone (closed, the socket failed, or the server said
@@ -66,7 +83,9 @@ impl From<postgres::Error> for StoreError {
                 StoreError::Busy
             }
             _ if connection_lost(&e) => StoreError::Unavailable(e.to_string()),
-            Some(c) if *c == SqlState::QUERY_CANCELED => StoreError::Unavailable(e.to_string()),
+            Some(c) if *c == SqlState::QUERY_CANCELED || transient(c) => {
+                StoreError::Unavailable(e.to_string())
+            }
             Some(c) => StoreError::Pg(match e.as_db_error() {
                 Some(db) => format!("{} ({})", db.message(), c.code()),
                 None => e.to_string(),
