@@ -35,7 +35,7 @@ pub fn mattermost(s: &str) -> String {
     for c in escaped.chars() {
         if matches!(
             c,
-            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | ':'
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '(' | ')' | '#' | '|'
         ) {
             out.push('\\');
         }
@@ -109,7 +109,7 @@ mod tests {
         let out = mattermost("[runbook](https://evil.example) **bold** # head");
         assert_eq!(
             out,
-            "\\[runbook\\]\\(https\\://evil.example\\) \\*\\*bold\\*\\* \\# head"
+            "\\[runbook\\]\\(https://evil.example\\) \\*\\*bold\\*\\* \\# head"
         );
         assert!(!mattermost("<!channel>").contains('<'));
     }

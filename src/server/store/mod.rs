@@ -41,7 +41,7 @@ pub use alerts::{
 };
 pub use deliveries::{DeliveryInfo, Due, queue_delivery};
 pub use incident_writes::{load_for_write, next_id, save, update};
-pub use incidents::{DETAIL_PAGE, ListFilter, ListPage, MAX_PAGE, Order};
+pub use incidents::{DETAIL_PAGE, ListFilter, ListPage, MAX_PAGE, Order, PAGE_BYTES};
 pub use pg::PG_MAX_CONNECTIONS;
 pub(crate) use sql::args;
 pub use sql::{Dialect, Sql, Value};
