@@ -618,3 +618,68 @@ async fn every_postmortem_door_gives_the_same_clean_bytes() {
         assert_eq!(&file[..], &want[..], "{format}: CLI file != API document");
     }
 }
+
+/// Finding 11: a token's idempotency records are kept their whole 24
+/// hours however many keyed writes it makes (a retry after 10,000 later
+/// writes still replays); past its budget a new key is refused with the
+/// reason, never applied without its record.
+#[tokio::test(flavor = "multi_thread")]
+async fn idempotency_has_no_count_hole() {
+    let t = TestServer::start().await;
+    let store = t.server.store.clone();
+    let later = 10_050;
+    let replayed = common::off_runtime(move || {
+        let write = |key: &str| {
+            store
+                .write(Some(("token:shared", key, "h")), |_| {
+                    Ok((200, format!("{{\"k\":\"{key}\"}}")))
+                })
+                .unwrap()
+        };
+        let first = write("first");
+        assert!(!first.replayed);
+        for i in 0..later {
+            write(&format!("k{i}"));
+        }
+        write("first")
+    });
+    assert!(
+        replayed.replayed,
+        "the first key was forgotten after {later} later writes"
+    );
+    assert_eq!(replayed.body, "{\"k\":\"first\"}");
+
+    // Past the budget: a new key is a 429 that says why; a retry of a key
+    // already held still replays.
+    t.server.store.set_key_budget(3, i64::MAX);
+    let id = t.declare("Budget", "SEV3").await;
+    let note = |key: &'static str| {
+        t.req(
+            reqwest::Method::POST,
+            &format!("/incidents/{id}/notes"),
+            &t.responder,
+        )
+        .header("Idempotency-Key", key)
+        .json(&json!({"text": "n"}))
+        .send()
+    };
+    for k in ["a", "b", "c"] {
+        assert_eq!(note(k).await.unwrap().status(), 200);
+    }
+    let r = note("d").await.unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "idempotency_budget", "{body}");
+    let r = note("a").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["idempotent-replayed"], "true");
+    let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
+    let notes = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .count();
+    assert_eq!(notes, 3, "the refused write changed nothing");
+}

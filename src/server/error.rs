@@ -81,6 +81,11 @@ impl From<StoreError> for ApiError {
                 "idempotency_key_reused",
                 e.to_string(),
             ),
+            StoreError::KeyBudget(m) => {
+                let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "idempotency_budget", m);
+                e.retry_after = Some(3600);
+                e
+            }
             StoreError::Busy => {
                 let mut e = ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,

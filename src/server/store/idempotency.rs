@@ -1,15 +1,58 @@
 //! Idempotency records: the answer to each keyed write, so a retry gets the
-//! same answer and changes nothing twice. Bounded two ways: a record lives
-//! [`KEEP`] (far longer than any client retries), and each caller keeps at
-//! most [`MAX_PER_PRINCIPAL`] (its oldest go first). Answers are the small
-//! write answers, so a record costs a few hundred bytes.
+//! same answer and changes nothing twice. A record lives [`KEEP`] (far
+//! longer than any client retries), whatever the count: pruning a caller's
+//! oldest records early would let a late retry apply twice. Storage is
+//! bounded instead by a budget per caller over the last 24 hours,
+//! [`MAX_PER_PRINCIPAL`] keyed writes and [`MAX_BYTES_PER_PRINCIPAL`]
+//! bytes of records: past it a new key is refused (429
+//! `idempotency_budget`) with the reason, never applied without its record.
+//! Answers are the small write answers, so a record costs about a kilobyte.
 
 use super::sql::{Sql, args};
 use super::{Result, StoreError, Stored};
 use chrono::Utc;
 
 pub const KEEP: chrono::Duration = chrono::Duration::hours(24);
-pub const MAX_PER_PRINCIPAL: i64 = 10_000;
+/// Keyed writes one token may make in 24 hours (a little over one a
+/// second, all day; a busy integration uses a token of its own).
+pub const MAX_PER_PRINCIPAL: i64 = 100_000;
+/// Bytes of idempotency records one token may hold (about 100,000 records).
+pub const MAX_BYTES_PER_PRINCIPAL: i64 = 128 * 1024 * 1024;
+
+/// The hour a tally row counts, in hours since the epoch.
+fn hour_of(t: chrono::DateTime<Utc>) -> i64 {
+    t.timestamp().div_euclid(3600)
+}
+
+/// What a record weighs in the budget: its text and its row.
+fn weight(principal: &str, key: &str, req_hash: &str, body: &str) -> i64 {
+    (principal.len() + key.len() + req_hash.len() + body.len() + 64) as i64
+}
+
+/// Refuses a new key when `principal` has used its budget of the last 24
+/// hours (called before the write, under the write lock).
+pub fn check_budget(tx: &dyn Sql, principal: &str, max_n: i64, max_bytes: i64) -> Result<()> {
+    let since = hour_of(Utc::now() - KEEP);
+    let row = tx.row(
+        "SELECT COALESCE(SUM(n), 0), COALESCE(SUM(bytes), 0) FROM idempotency_tally \
+         WHERE principal = ?1 AND hour >= ?2",
+        args![principal, since],
+    )?;
+    let (n, bytes) = match row {
+        Some(r) => (r.int(0)?, r.int(1)?),
+        None => (0, 0),
+    };
+    if n >= max_n || bytes >= max_bytes {
+        return Err(StoreError::KeyBudget(format!(
+            "this token made {n} keyed writes in the last 24 hours (the budget is {max_n} \
+             and {} MiB of records); a new Idempotency-Key could not be remembered, so the \
+             write is refused rather than risk applying a retry twice. Use a token per \
+             writer, or retry later",
+            max_bytes >> 20
+        )));
+    }
+    Ok(())
+}
 
 pub fn find(tx: &dyn Sql, principal: &str, key: &str, req_hash: &str) -> Result<Option<Stored>> {
     let prior = tx
@@ -44,16 +87,21 @@ pub fn record(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         args![principal, key, req_hash, status, body, now.to_rfc3339()],
     )?;
+    let hour = hour_of(now);
+    tx.exec(
+        "INSERT INTO idempotency_tally (principal, hour, n, bytes) VALUES (?1, ?2, 1, ?3) \
+         ON CONFLICT (principal, hour) DO UPDATE SET n = idempotency_tally.n + 1, \
+         bytes = idempotency_tally.bytes + ?3",
+        args![principal, hour, weight(principal, key, req_hash, body)],
+    )?;
     // Both deletes walk an index and touch only what they remove.
     tx.exec(
         "DELETE FROM idempotency WHERE created_at < ?1",
         args![(now - KEEP).to_rfc3339()],
     )?;
     tx.exec(
-        "DELETE FROM idempotency WHERE principal = ?1 AND created_at <= (
-            SELECT created_at FROM idempotency WHERE principal = ?1
-            ORDER BY created_at DESC LIMIT 1 OFFSET ?2)",
-        args![principal, MAX_PER_PRINCIPAL],
+        "DELETE FROM idempotency_tally WHERE hour < ?1",
+        args![hour_of(now - KEEP) - 1],
     )?;
     Ok(())
 }

@@ -57,6 +57,9 @@ pub enum StoreError {
     Stale { expected: u64, current: u64 },
     #[error("this Idempotency-Key was already used for a different request")]
     KeyReused,
+    /// The caller used its idempotency budget (see `idempotency.rs`).
+    #[error("{0}")]
+    KeyBudget(String),
     /// A runbook action already running on the incident (on any server).
     #[error("{0}")]
     AlreadyRunning(String),
@@ -173,6 +176,8 @@ pub struct Store {
     engine: Engine,
     shared: Arc<Shared>,
     tokens: tokens::TokenCache,
+    /// Keyed writes and bytes of records per caller in 24 hours.
+    key_budget: std::sync::Mutex<(i64, i64)>,
 }
 
 impl Store {
@@ -202,7 +207,21 @@ impl Store {
             engine,
             shared: Shared::new(rev, revs),
             tokens: tokens::TokenCache::default(),
+            key_budget: std::sync::Mutex::new((
+                idempotency::MAX_PER_PRINCIPAL,
+                idempotency::MAX_BYTES_PER_PRINCIPAL,
+            )),
         })
+    }
+
+    fn key_budget(&self) -> (i64, i64) {
+        *self.key_budget.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Sets the idempotency budget per caller (keyed writes, bytes of
+    /// records, over 24 hours): for tests of what happens when it is used.
+    pub fn set_key_budget(&self, writes: i64, bytes: i64) {
+        *self.key_budget.lock().unwrap_or_else(|e| e.into_inner()) = (writes, bytes);
     }
 
     /// The migration step the database is at.
@@ -290,6 +309,10 @@ impl Store {
                 && let Some(prior) = idempotency::find(tx, principal, key, req_hash)?
             {
                 return Ok((prior, before, Vec::new()));
+            }
+            if let Some((principal, _, _)) = idem {
+                let (n, bytes) = self.key_budget();
+                idempotency::check_budget(tx, principal, n, bytes)?;
             }
             let (status, body) = op(tx)?;
             if let Some((principal, key, req_hash)) = idem {

@@ -174,6 +174,20 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (run, n)
     ) WITHOUT ROWID;
     "#,
+    // 11: how many keyed writes (and bytes of records) each caller made
+    // per hour, so idempotency records are kept their whole 24 hours and
+    // bounded by a budget instead of pruned by count (see
+    // store/idempotency.rs).
+    r#"
+    CREATE TABLE idempotency_tally (
+        principal TEXT NOT NULL,
+        hour      INTEGER NOT NULL,
+        n         INTEGER NOT NULL,
+        bytes     INTEGER NOT NULL,
+        PRIMARY KEY (principal, hour)
+    ) WITHOUT ROWID;
+    CREATE INDEX idempotency_tally_hour ON idempotency_tally (hour);
+    "#,
 ];
 
 /// The same steps for PostgreSQL: integers are BIGINT, generated ids are
@@ -339,6 +353,17 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
         line TEXT NOT NULL,
         PRIMARY KEY (run, n)
     );
+    "#,
+    // 11
+    r#"
+    CREATE TABLE idempotency_tally (
+        principal TEXT NOT NULL,
+        hour      BIGINT NOT NULL,
+        n         BIGINT NOT NULL,
+        bytes     BIGINT NOT NULL,
+        PRIMARY KEY (principal, hour)
+    );
+    CREATE INDEX idempotency_tally_hour ON idempotency_tally (hour);
     "#,
 ];
 
