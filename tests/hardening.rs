@@ -37,6 +37,17 @@ async fn metrics_labels_are_a_closed_set_and_need_a_token() {
     assert!(body.contains("method=\"other\""));
     assert!(body.contains("warroom_active_incidents"));
     assert!(body.contains("\nwarroom_database_up 1\n"), "{body}");
+    // Process and build figures; long-polls in a histogram of their own.
+    for name in [
+        "process_resident_memory_bytes ",
+        "process_open_fds ",
+        "process_cpu_seconds_total ",
+        "process_start_time_seconds ",
+        "warroom_build_info{version=",
+        "# TYPE warroom_http_long_poll_duration_seconds histogram",
+    ] {
+        assert!(body.contains(name), "{name} missing: {body}");
+    }
     assert!(body.len() < 20_000, "metrics grew to {} bytes", body.len());
 }
 

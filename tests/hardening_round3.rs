@@ -683,3 +683,34 @@ async fn idempotency_has_no_count_hole() {
         .count();
     assert_eq!(notes, 3, "the refused write changed nothing");
 }
+
+/// Finding 12: the change feed's held polls are not latency: they have a
+/// histogram of their own, so a latency alert needs no exclusion.
+#[tokio::test]
+async fn long_polls_have_their_own_histogram() {
+    let t = TestServer::start().await;
+    let (_, c) = t.get("/changes?since=0", &t.viewer).await;
+    let rev = c["revision"].as_u64().unwrap();
+    let (s, _) = t
+        .get(&format!("/changes?since={rev}&wait=1"), &t.viewer)
+        .await;
+    assert_eq!(s, 200);
+    let m = t
+        .http
+        .get(format!("{}/metrics", t.server.base_url()))
+        .bearer_auth(&t.viewer)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        m.contains("warroom_http_long_poll_duration_seconds_count{route=\"/api/v1/changes\"} 2"),
+        "{m}"
+    );
+    assert!(
+        !m.contains("warroom_http_request_duration_seconds_count{route=\"/api/v1/changes\"}"),
+        "{m}"
+    );
+}

@@ -259,6 +259,8 @@ async fn both_replicas_survive_a_postgres_restart_during_a_long_poll() {
         .await
         .unwrap();
     assert!(metrics.contains("\nwarroom_database_up 0\n"), "{metrics}");
+    // No false all-clear: the incident gauge is absent, never 0.
+    assert!(!metrics.contains("warroom_active_incidents{"), "{metrics}");
     p.pg.start_again();
     // Recovery by itself, and at once: connections that died with the
     // restart are replaced without failing the request that finds them.
