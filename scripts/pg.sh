@@ -52,11 +52,16 @@ case "${1:-}" in
     dir="$2"; bin="$(bindir)"
     as_owner "$bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
     ;;
+  crash)
+    # Immediate shutdown: like a crash, the next start recovers first.
+    dir="$2"; bin="$(bindir)"
+    as_owner "$bin/pg_ctl" -D "$dir" -m immediate -w stop >/dev/null 2>&1 || true
+    ;;
   bindir)
     bindir
     ;;
   *)
-    echo "usage: scripts/pg.sh install | start DIR PORT | stop DIR | bindir" >&2
+    echo "usage: scripts/pg.sh install | start DIR PORT | stop DIR | crash DIR | bindir" >&2
     exit 2
     ;;
 esac

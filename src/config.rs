@@ -120,8 +120,8 @@ mod tests {
     }
 }
 
-/// A TOML error, said without quoting the file: `path:line:col: key `k`:
-/// what is wrong`. toml's own message shows the offending line and often
+/// A TOML error, said without quoting the file: `path, line L, column C:
+/// key `k`: what is wrong`. toml's own message shows the offending line and often
 /// the value, and a config line can hold a secret (an HMAC key, a webhook
 /// URL, a header value, a password in a URL): so the value is never
 /// quoted for a key that can hold a secret, nor any quoted part over 24
@@ -146,7 +146,7 @@ pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
     let secret = key.as_deref().is_some_and(holds_secret);
     let message = redact_quoted(e.message().trim(), secret);
     let place = if line_no > 0 {
-        format!("{}:{line_no}:{col}", path.display())
+        format!("{}, line {line_no}, column {col}", path.display())
     } else {
         path.display().to_string()
     };
@@ -227,7 +227,7 @@ mod toml_error_tests {
         let text = "events = []\nsecret = \"hmac-very-secret-value\"\n";
         let e = toml::from_str::<Target>(text).unwrap_err();
         let said = toml_error(Path::new("server.toml"), text, &e);
-        assert!(said.starts_with("server.toml:2:"), "{said}");
+        assert!(said.starts_with("server.toml, line 2, column"), "{said}");
         assert!(said.contains("key `secret`"), "{said}");
         assert!(!said.contains("hmac-very-secret-value"), "{said}");
         // A long quoted value is hidden whatever the key.

@@ -308,3 +308,84 @@ fn a_server_fails_fast_when_postgres_is_unreachable_at_start() {
     assert!(err.contains(&format!("127.0.0.1:{closed}")), "{err}");
     assert!(!err.contains("hunter2"), "the password leaked: {err}");
 }
+
+/// Hardening round three, finding 9: while PostgreSQL stops and starts,
+/// every write is answered 200 or 503 with Retry-After, never 500 (a
+/// script exits 5 and retries instead of giving up as on a server bug).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_while_postgresql_stops_and_starts_are_never_500() {
+    let p = Arc::new(pair());
+    let id = p.declare(&p.a.url(), "Restart under writes").await;
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let (p, id, stop) = (p.clone(), id.clone(), stop.clone());
+        writers.push(tokio::spawn(async move {
+            let mut seen: Vec<(u16, bool)> = Vec::new();
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let base = if w % 2 == 0 { p.a.url() } else { p.b.url() };
+                let (s, _, h) = p
+                    .send(
+                        reqwest::Method::POST,
+                        &base,
+                        &format!("/incidents/{id}/notes"),
+                        Some(json!({"text": format!("w{w} n{i}")})),
+                        &[("Idempotency-Key", format!("w{w}-{i}"))],
+                    )
+                    .await;
+                seen.push((s, h.contains_key("retry-after")));
+                if s == 200 {
+                    i += 1;
+                } else {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+            seen
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pg = p.clone();
+    tokio::task::spawn_blocking(move || {
+        pg.pg.stop();
+        std::thread::sleep(Duration::from_millis(800));
+        pg.pg.start_again();
+        std::thread::sleep(Duration::from_millis(800));
+        // A crash: while it recovers, PostgreSQL refuses connections with
+        // "the database system is starting up".
+        pg.pg.crash();
+        std::thread::sleep(Duration::from_millis(300));
+        pg.pg.start_again();
+    })
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut all = Vec::new();
+    for w in writers {
+        all.extend(w.await.unwrap());
+    }
+    let count = |code: u16| all.iter().filter(|(s, _)| *s == code).count();
+    let unavailable = count(503);
+    println!(
+        "writes through a PostgreSQL restart: {} answered, {} x 200, {unavailable} x 503, {} x 500",
+        all.len(),
+        count(200),
+        count(500)
+    );
+    assert_eq!(count(500), 0, "500s during a restart");
+    assert!(unavailable > 0, "the outage was seen as 503");
+    assert!(
+        all.iter()
+            .filter(|(s, _)| *s == 503)
+            .all(|(_, retry)| *retry),
+        "every 503 says when to retry"
+    );
+    assert!(
+        all.iter().all(|(s, _)| matches!(s, 200 | 503)),
+        "{:?}",
+        all.iter()
+            .map(|(s, _)| s)
+            .collect::<std::collections::BTreeSet<_>>()
+    );
+}

@@ -77,6 +77,42 @@ fn check_accepts_good_rules_and_names_the_line_of_a_bad_one() {
     assert!(err.contains("severty") && err.contains("line 2"), "{err}");
 }
 
+/// A broken line that holds a secret is named by file, line, column and
+/// key, never quoted: `rules check` output lands in CI logs.
+#[test]
+fn a_config_error_never_prints_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        "[[notify.targets]]\nname = \"x\"\nkind = \"webhook\"\nurl = \"https://h.example/T0\"\n\
+         secret = [\"hmac-0123456789-SECRET\"]\nevents = [\"declared\"]\n",
+        "[[notify.targets]]\nname = \"x\"\nkind = \"slack\"\n\
+         url = 42\nevents = [\"declared\"]\n# https://hooks.slack.com/services/T0/B0/SECRETPATH\n",
+        "[[actions]]\nname = \"page\"\nhttp = { url = \"https://x.example\", method = \"POST\", \
+         headers = { Authorization = 7 } }\n# Bearer SECRET-TOKEN-VALUE\n",
+        "[[notify.targets]]\nname = \"x\"\nkind = \"slack\"\n\
+         url = \"https://hooks.slack.com/services/T0/B0/SECRETPATH\nevents = []\n",
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        let file = dir.path().join(format!("s{i}.toml"));
+        std::fs::write(&file, text).unwrap();
+        for args in [
+            ["rules", "check"].as_slice(),
+            ["serve", "--config"].as_slice(),
+        ] {
+            let mut a = args.to_vec();
+            a.push(file.to_str().unwrap());
+            let (code, out, err) = run(&a, "");
+            assert_ne!(code, 0, "{args:?} case {i}: {out}");
+            assert!(err.contains(&format!("s{i}.toml")), "{err}");
+            assert!(
+                !err.contains("SECRET"),
+                "{args:?} case {i} printed a secret: {err}"
+            );
+            assert!(!out.contains("SECRET"), "{out}");
+        }
+    }
+}
+
 #[test]
 fn test_prints_the_rule_that_matches_a_payload_and_what_it_sets() {
     let dir = tempfile::tempdir().unwrap();

@@ -149,3 +149,25 @@ impl IntoResponse for ApiError {
         resp
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A full or failing disk is a passing state: 503 with Retry-After
+    /// (scripts exit 5 and retry), never a 500.
+    #[test]
+    fn a_full_disk_is_unavailable_not_internal() {
+        for code in [
+            rusqlite::ffi::SQLITE_FULL,
+            rusqlite::ffi::SQLITE_IOERR,
+            rusqlite::ffi::SQLITE_NOMEM,
+        ] {
+            let e = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None);
+            let api = ApiError::from(StoreError::from(e));
+            assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE, "{code}");
+            assert_eq!(api.code, "database_unavailable");
+            assert!(api.retry_after.is_some());
+        }
+    }
+}

@@ -153,6 +153,11 @@ impl Cluster {
         self.run("stop");
     }
 
+    /// An immediate shutdown, as a crash: the next start recovers.
+    pub fn crash(&self) {
+        self.run("crash");
+    }
+
     pub fn start_again(&self) {
         self.run("start");
     }

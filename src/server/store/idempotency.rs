@@ -34,7 +34,8 @@ fn weight(principal: &str, key: &str, req_hash: &str, body: &str) -> i64 {
 pub fn check_budget(tx: &dyn Sql, principal: &str, max_n: i64, max_bytes: i64) -> Result<()> {
     let since = hour_of(Utc::now() - KEEP);
     let row = tx.row(
-        "SELECT COALESCE(SUM(n), 0), COALESCE(SUM(bytes), 0) FROM idempotency_tally \
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT), CAST(COALESCE(SUM(bytes), 0) AS BIGINT) \
+         FROM idempotency_tally \
          WHERE principal = ?1 AND hour >= ?2",
         args![principal, since],
     )?;

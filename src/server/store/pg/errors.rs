@@ -58,7 +58,9 @@ pub(super) fn connection_lost(e: &postgres::Error) -> bool {
         return true;
     }
     match e.code() {
-        None => true,
+        // A value of the wrong type is a bug in a query, not a lost
+        // connection: it must not hide as a 503 that a client retries.
+        None => !is_conversion(e),
         Some(c) => {
             *c == SqlState::ADMIN_SHUTDOWN
                 || *c == SqlState::CRASH_SHUTDOWN
@@ -66,6 +68,14 @@ pub(super) fn connection_lost(e: &postgres::Error) -> bool {
                 || c.code().starts_with("08")
         }
     }
+}
+
+/// An error decoding a column or encoding a parameter (the driver says so
+/// only in its text).
+fn is_conversion(e: &postgres::Error) -> bool {
+    let text = e.to_string();
+    text.starts_with("error deserializing column")
+        || text.starts_with("error serializing parameter")
 }
 
 impl From<postgres::Error> for StoreError {
@@ -90,6 +100,7 @@ impl From<postgres::Error> for StoreError {
                 Some(db) => format!("{} ({})", db.message(), c.code()),
                 None => e.to_string(),
             }),
+            None if is_conversion(&e) => StoreError::Pg(e.to_string()),
             None => StoreError::Unavailable(e.to_string()),
         }
     }
