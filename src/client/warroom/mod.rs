@@ -27,6 +27,42 @@ pub struct WarroomBackend {
     token: Option<Token>,
 }
 
+/// The URL without its user and password, and the password as a token.
+fn split_credentials(base: &str) -> (String, Option<Token>) {
+    match reqwest::Url::parse(base) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let password = u.password().map(|p| percent_decode(p));
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            let clean = u.as_str().trim_end_matches('/').to_string();
+            (clean, password.filter(|p| !p.is_empty()).map(Token::new))
+        }
+        _ => (crate::client::redact_url(base), None),
+    }
+}
+
+/// `%41` to `A`, for a password written in a URL.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Some(v) = std::str::from_utf8(&b[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn warroom_error(body: &[u8]) -> Option<(String, String)> {
     serde_json::from_slice::<ErrorBody>(body)
         .ok()
@@ -34,11 +70,16 @@ fn warroom_error(body: &[u8]) -> Option<(String, String)> {
 }
 
 impl WarroomBackend {
+    /// Credentials in the URL (`https://:TOKEN@host`) never travel as
+    /// Basic auth beside the bearer token, nor show in `--dry-run` or an
+    /// error: they are taken out of the URL, and a password there is the
+    /// token when no other was given.
     pub fn new(client: reqwest::Client, base: String, token: Option<Token>) -> Self {
+        let (base, from_url) = split_credentials(&base);
         Self {
             client,
             base,
-            token,
+            token: token.or(from_url),
         }
     }
 
@@ -114,4 +155,26 @@ pub fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod credential_tests {
+    use super::*;
+
+    #[test]
+    fn credentials_leave_the_url_and_a_password_becomes_the_token() {
+        let (base, tok) = split_credentials("https://ops:s3cr%40t@warroom.example:8443/wr");
+        assert_eq!(base, "https://warroom.example:8443/wr");
+        assert_eq!(tok.unwrap().expose(), "s3cr@t");
+        let (base, tok) = split_credentials("http://127.0.0.1:7878");
+        assert_eq!(base, "http://127.0.0.1:7878");
+        assert!(tok.is_none());
+        let b = WarroomBackend::new(
+            reqwest::Client::new(),
+            "https://:pw@h.example".into(),
+            Some(Token::new("given")),
+        );
+        assert_eq!(b.base, "https://h.example");
+        assert_eq!(b.token.unwrap().expose(), "given", "an explicit token wins");
+    }
 }

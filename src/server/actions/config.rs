@@ -149,9 +149,29 @@ fn check_http(h: &HttpDef) -> Result<(), String> {
     }
     // The URL may hold a token: say what is wrong without echoing it.
     let t = Template::parse(&h.url).map_err(|e| format!("`http.url`: {e}"))?;
-    let literal = t.fill_with(|_| Ok("x".to_string())).unwrap_or_default();
+    const MARK: &str = "wrplaceholdermark";
+    let literal = t.fill_with(|_| Ok(MARK.to_string())).unwrap_or_default();
     match reqwest::Url::parse(&literal) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+        Ok(u) if matches!(u.scheme(), "http" | "https") => {
+            // Where the request goes (and its secret headers with it) is
+            // the config's, never an incident's: placeholders only in the
+            // path, query or fragment.
+            let authority = format!(
+                "{}{}{}{}",
+                u.username(),
+                u.password().unwrap_or(""),
+                u.host_str().unwrap_or(""),
+                u.port().map(|p| p.to_string()).unwrap_or_default()
+            );
+            if authority.contains(MARK) || literal.split("://").next().unwrap_or("").contains(MARK)
+            {
+                return Err(
+                    "`http.url`: a placeholder may stand only in the path or query, \
+                            never in the scheme, host or port"
+                        .into(),
+                );
+            }
+        }
         Ok(_) => return Err("`http.url` must be http:// or https://".into()),
         Err(e) => return Err(format!("`http.url` is not a URL ({e})")),
     }
@@ -184,4 +204,42 @@ pub fn check_all(actions: &[ActionDef]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn http(url: &str) -> HttpDef {
+        HttpDef {
+            method: "POST".into(),
+            url: url.into(),
+            headers: BTreeMap::from([("Authorization".into(), "Bearer s".into())]),
+            body: None,
+        }
+    }
+
+    /// An incident's fields never choose where secret headers go.
+    #[test]
+    fn placeholders_stay_out_of_the_host() {
+        for bad in [
+            "https://{service}.example.com/purge",
+            "https://api.example{service}/x",
+            "https://{service}/x",
+            "https://api.example:{id}/x",
+            "https://{title}@api.example/x",
+        ] {
+            let e = check_http(&http(bad)).unwrap_err();
+            assert!(
+                e.contains("only in the path or query") || e.contains("not a URL"),
+                "{bad}: {e}"
+            );
+        }
+        for good in [
+            "https://cdn.example/purge?s={service}",
+            "https://api.example/incidents/{id}/page",
+        ] {
+            check_http(&http(good)).unwrap();
+        }
+    }
 }

@@ -190,14 +190,57 @@ pub fn shell_quote(a: &str) -> String {
             .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
     if plain {
         a.to_string()
+    } else if a.chars().any(hidden) {
+        ansi_c_quote(a)
     } else {
         format!("'{}'", a.replace('\'', "'\\''"))
     }
 }
 
+/// A character a terminal would not show as itself: a control (C0, DEL,
+/// C1), a bidi control, a zero-width or other invisible format character,
+/// a line or paragraph separator.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}'
+            | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}')
+}
+
+/// Bash's ANSI-C quoting (`$'…'`), every hidden character written as an
+/// escape (`\x1b`, `\u200b`): what "It runs exactly:" shows is exactly
+/// the argument, in printable ASCII a terminal cannot alter, and pasting
+/// it into bash gives the same bytes.
+fn ansi_c_quote(a: &str) -> String {
+    let mut out = String::from("$'");
+    for c in a.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            c if (c as u32) < 0x80 && hidden(c) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if hidden(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_characters_are_shown_exactly() {
+        assert_eq!(shell_quote("db\u{200B}-01"), "$'db\\u200b-01'");
+        assert_eq!(shell_quote("a\u{1b}[2Jb"), "$'a\\x1b[2Jb'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote("x\u{202E}y'z"), "$'x\\u202ey\\'z'");
+        // The preview survives the console's cleaner unchanged.
+        let q = shell_quote("a\u{1b}b\u{2060}c\u{9b}");
+        assert_eq!(crate::text::clean(&q, false), q.as_str());
+    }
     use crate::model::{IncidentId, Severity, Status};
 
     fn incident(service: &str) -> Incident {
