@@ -250,6 +250,24 @@ async fn an_allowlisted_program_runs_once_confirmed_and_is_recorded_with_its_out
         .expect("the start is on the timeline");
     assert_eq!(started_ev["command"], cmd);
     assert!(item_done(&srv, &id, 0).await, "a success ticks the item");
+    // A viewer (a wallboard, a stakeholder) reads that it ran and how it
+    // ended, not the command or its output: like the preview, those are
+    // for the people acting on the incident.
+    let viewer_reads = [
+        format!("/incidents/{id}"),
+        format!("/incidents/{id}/timeline?limit=50"),
+    ];
+    for path in &viewer_reads {
+        let (s, b) = srv.get(path, &srv.viewer).await;
+        assert_eq!(s, 200);
+        let shown = b.to_string();
+        assert!(!shown.contains("rollout"), "{path}: {shown}");
+        assert!(!shown.contains("oops"), "{path}: {shown}");
+        assert!(shown.contains("action_finished"), "{path}");
+    }
+    let (s, b) = srv.get(&format!("/incidents/{id}"), &srv.responder).await;
+    assert_eq!(s, 200);
+    assert!(b.to_string().contains("rollout"), "a responder sees it");
 
     // A retry of the same request gets the first answer and runs nothing.
     let (s, again) = start(&srv, &id, 0, &digest, "k-restart").await;

@@ -35,7 +35,7 @@ pub use followup::{
 pub use incident::{Incident, IncidentDetail, IncidentId, ParseIdError};
 pub use lifecycle::{Status, Transition, TransitionError, check_transition};
 pub use milestones::{Durations, Milestones};
-pub use permissions::may_declare;
+pub use permissions::{WITHHELD, may_declare, redact_for_role};
 pub use policy::{MAX_CADENCE_MINUTES, PhaseSpan, Policy, phase_spans};
 pub use responder::{Responder, ResponderState, Role};
 pub use runbook::{ActionItem, Runbook, RunbookError, RunbookItem, RunbookSet};

@@ -107,10 +107,30 @@ pub async fn detail(
     who.require(ActorRole::Viewer)?;
     let id = parse_id(&id)?;
     let rev = incident_rev(&app, id).await?;
+    let role = who.0.role;
+    if role < ActorRole::Responder {
+        // A viewer's body differs (see `redact_for_role`): its own ETag.
+        return cached(&app, &headers, format!("\"dv{}-{rev}\"", id.0), move |s| {
+            let mut d = s.detail(id)?;
+            d.timeline
+                .iter_mut()
+                .for_each(|e| crate::model::redact_for_role(e, role));
+            Ok(serde_json::to_string(&d)?)
+        })
+        .await;
+    }
     cached(&app, &headers, format!("\"d{}-{rev}\"", id.0), move |s| {
         s.detail_json(id)
     })
     .await
+}
+
+/// A timeline page as a viewer may read it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct TimelinePage {
+    incident: String,
+    last_seq: u64,
+    events: Vec<crate::model::TimelineEvent>,
 }
 
 pub async fn timeline(
@@ -133,6 +153,18 @@ pub async fn timeline(
     };
     let limit = page_limit(&q, store::DETAIL_PAGE)?;
     let rev = incident_rev(&app, id).await?;
+    let role = who.0.role;
+    if role < ActorRole::Responder {
+        let etag = format!("\"tv{}-{rev}-{}\"", id.0, query_key(&q));
+        return cached(&app, &headers, etag, move |s| {
+            let mut page: TimelinePage = serde_json::from_str(&s.timeline_json(id, order, limit)?)?;
+            page.events
+                .iter_mut()
+                .for_each(|e| crate::model::redact_for_role(e, role));
+            Ok(serde_json::to_string(&page)?)
+        })
+        .await;
+    }
     let etag = format!("\"t{}-{rev}-{}\"", id.0, query_key(&q));
     cached(&app, &headers, etag, move |s| {
         s.timeline_json(id, order, limit)

@@ -35,10 +35,14 @@ pub async fn postmortem(
             )));
         }
     };
-    let (detail, followups) = blocking(&app.store, move |s| {
+    let (mut detail, followups) = blocking(&app.store, move |s| {
         Ok((s.detail_from_start(id, MAX_EVENTS)?, s.followups(id)?))
     })
     .await?;
+    detail
+        .timeline
+        .iter_mut()
+        .for_each(|e| crate::model::redact_for_role(e, who.0.role));
     let pm = Postmortem::build(&detail, &followups).map_err(|e| {
         ApiError::new(
             axum::http::StatusCode::CONFLICT,
