@@ -95,8 +95,13 @@ pub enum Command {
         #[arg(long, default_value = "md")]
         format: String,
         /// Write to this file (private, 0600) instead of standard output.
+        /// An existing file is never replaced (it may hold edits) unless
+        /// --force; a symbolic link is never written through or replaced.
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        /// Replace the -o file if it exists.
+        #[arg(long, requires = "output")]
+        force: bool,
     },
     /// List follow-up actions across incidents (open ones by default, the
     /// most pressing first).

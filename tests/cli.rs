@@ -443,6 +443,44 @@ fn postmortem_and_followups_from_the_shell() {
     assert!(md.contains("**DRAFT**"));
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
+    // A second write never replaces the file (it may hold edits) without
+    // --force, and never writes through or replaces a symbolic link.
+    std::fs::write(&file, "# my edits\n").unwrap();
+    let o = e.run(&["postmortem", "INC-1", "-o", file.to_str().unwrap()]);
+    assert_eq!(code(&o), 2, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "# my edits\n");
+    let o = e.run(&[
+        "postmortem",
+        "INC-1",
+        "-o",
+        file.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("# Postmortem")
+    );
+    let elsewhere = e.dir.path().join("elsewhere.txt");
+    std::fs::write(&elsewhere, "keep").unwrap();
+    let link = e.dir.path().join("link.md");
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    for extra in [&[][..], &["--force"][..]] {
+        let mut args = vec!["postmortem", "INC-1", "-o", link.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = e.run(&args);
+        assert_eq!(code(&o), 2, "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("symbolic link"));
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "keep");
+    }
     let j = e.json(&["postmortem", "INC-1", "--format", "json"]);
     assert_eq!(j["incident"]["id"], "INC-1");
     let o = e.run(&["postmortem", "INC-1", "--format", "pdf"]);

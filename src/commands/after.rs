@@ -16,7 +16,11 @@ pub fn postmortem(
     args: BackendArgs,
     format: &str,
     output: Option<PathBuf>,
+    force: bool,
 ) -> Result<(), CliError> {
+    if let Some(path) = &output {
+        refuse_to_clobber(path, force)?;
+    }
     let id: IncidentId = id
         .parse()
         .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))?;
@@ -53,6 +57,29 @@ pub fn postmortem(
         }
     }
     Ok(())
+}
+
+/// A postmortem file may hold a person's edits: an existing one is only
+/// replaced with `--force`, and a symbolic link is never written through
+/// nor replaced (it may point anywhere). Checked before anything is read,
+/// and again by the atomic write's rename.
+fn refuse_to_clobber(path: &std::path::Path, force: bool) -> Result<(), CliError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(CliError::usage(format!(
+            "-o {}: is a symbolic link; warroom does not write through or replace links \
+             (give the file's real path)",
+            path.display()
+        ))),
+        Ok(m) if !m.is_file() => Err(CliError::usage(format!(
+            "-o {}: exists and is not a regular file",
+            path.display()
+        ))),
+        Ok(_) if !force => Err(CliError::usage(format!(
+            "-o {}: exists (it may hold edits); add --force to replace it, or choose another name",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 pub fn followups(

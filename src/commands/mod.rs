@@ -75,7 +75,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             backend,
             format,
             output,
-        }) => after::postmortem(&id, backend, &format, output),
+            force,
+        }) => after::postmortem(&id, backend, &format, output, force),
         Some(Command::Followups {
             backend,
             owner,
