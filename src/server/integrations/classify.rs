@@ -29,13 +29,21 @@
 
 use std::collections::BTreeMap;
 
-use regex::Regex;
+use regex_lite::Regex;
 use serde::{Deserialize, Deserializer};
 
 use crate::model::Severity;
 
 /// At most this many rules; each is checked against every signal.
 pub const MAX_RULES: usize = 500;
+/// At most this many label conditions (`labels` and `labels_match`
+/// together) in one rule.
+pub const MAX_CONDITIONS: usize = 10;
+/// A compiled pattern is held under this many bytes. Patterns are
+/// `regex-lite` (the regex crate's small engine: same syntax, no Unicode
+/// classes, far less memory per pattern): a rule is matched once when an
+/// alert group opens an incident, so size matters more than speed.
+const PATTERN_BYTES: usize = 64 * 1024;
 
 /// A regular expression from the config, compiled when it is read (so a
 /// bad one is reported with the line it is on).
@@ -50,8 +58,8 @@ impl<'de> Deserialize<'de> for Pattern {
                 "a pattern is at most 1000 characters",
             ));
         }
-        regex::RegexBuilder::new(&s)
-            .size_limit(1 << 20)
+        regex_lite::RegexBuilder::new(&s)
+            .size_limit(PATTERN_BYTES)
             .build()
             .map(Pattern)
             .map_err(|e| serde::de::Error::custom(format!("not a valid regular expression: {e}")))
@@ -137,6 +145,11 @@ impl Classifier {
         }
         for (i, r) in self.rules.iter().enumerate() {
             let name = r.name.clone().unwrap_or_else(|| format!("rule {}", i + 1));
+            if r.labels.len() + r.labels_match.len() > MAX_CONDITIONS {
+                return Err(format!(
+                    "`{name}`: at most {MAX_CONDITIONS} label conditions (labels and labels_match)"
+                ));
+            }
             if r.tags.len() > crate::model::MAX_TAGS || r.page.len() > 10 {
                 return Err(format!("`{name}`: at most 20 tags and 10 people to page"));
             }
