@@ -511,3 +511,58 @@ fn postmortem_and_followups_from_the_shell() {
     let o = e.run(&["followups", "--status", "someday"]);
     assert_eq!(code(&o), 2);
 }
+
+/// Hardening round three: a password in the API URL is never printed by
+/// `--dry-run` and never sent as Basic auth beside the token; alone, it is
+/// the token.
+#[test]
+fn a_password_in_the_api_url_is_the_token_and_never_shown() {
+    let e = env();
+    let tok = std::fs::read_to_string(&e.tok_file).unwrap();
+    let with_pw = e
+        .server
+        .url()
+        .replace("http://", &format!("http://ops:{}@", tok.trim()));
+    let o = Command::new(BIN)
+        .args([
+            "declare",
+            "--title",
+            "Via URL",
+            "--service",
+            "x",
+            "--severity",
+            "SEV3",
+        ])
+        .args(["--api", &with_pw])
+        .env("HOME", e.dir.path())
+        .env("XDG_STATE_HOME", e.dir.path().join("state"))
+        .env("XDG_CONFIG_HOME", e.dir.path().join("config"))
+        .env_remove("WARROOM_TOKEN")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let shown_pw = format!("ops:{}@", "NOT-THE-TOKEN-PW");
+    let url = e
+        .server
+        .url()
+        .replace("http://", &format!("http://{shown_pw}"));
+    let o = Command::new(BIN)
+        .args(["ack", "INC-1", "--dry-run", "--api", &url, "--token-file"])
+        .arg(&e.tok_file)
+        .env("HOME", e.dir.path())
+        .env("XDG_STATE_HOME", e.dir.path().join("state"))
+        .env("XDG_CONFIG_HOME", e.dir.path().join("config"))
+        .env_remove("WARROOM_TOKEN")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{all}");
+    assert!(!all.contains("NOT-THE-TOKEN-PW"), "{all}");
+    assert!(all.contains("POST http://127.0.0.1:"), "{all}");
+}

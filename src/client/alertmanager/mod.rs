@@ -220,7 +220,7 @@ impl AlertmanagerBackend {
         };
         Ok(PlannedRequest {
             method: method.to_string(),
-            url: format!("{}/api/v2{path}", self.base),
+            url: crate::client::redact_url(&format!("{}/api/v2{path}", self.base)),
             headers: Vec::new(),
             body,
         })

@@ -370,7 +370,7 @@ impl PagerDutyBackend {
         };
         Ok(PlannedRequest {
             method: method.to_string(),
-            url: format!("{}{path}", self.base),
+            url: crate::client::redact_url(&format!("{}{path}", self.base)),
             headers: vec![
                 ("Accept".into(), self.accept.clone()),
                 ("From".into(), self.from.clone()),
