@@ -73,6 +73,28 @@ pub fn may_declare(role: ActorRole) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// What a runbook action ran and printed may name hosts, paths and
+/// internal detail: like its preview (commanders only), it is for those
+/// who act on the incident. A viewer (a wallboard, a stakeholder) reads
+/// that an action started and how it ended, not its command or output.
+pub fn redact_for_role(e: &mut super::TimelineEvent, role: ActorRole) {
+    if role >= ActorRole::Responder {
+        return;
+    }
+    match &mut e.kind {
+        super::EventKind::ActionStarted { command, .. } => {
+            *command = WITHHELD.to_string();
+        }
+        super::EventKind::ActionFinished { output, .. } => {
+            output.clear();
+        }
+        _ => {}
+    }
+}
+
+/// What a viewer sees in place of an action's command.
+pub const WITHHELD: &str = "(shown to responders and commanders)";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,25 +163,3 @@ mod tests {
         assert!(transition().permitted(&actor(ActorRole::Commander)).is_ok());
     }
 }
-
-/// What a runbook action ran and printed may name hosts, paths and
-/// internal detail: like its preview (commanders only), it is for those
-/// who act on the incident. A viewer (a wallboard, a stakeholder) reads
-/// that an action started and how it ended, not its command or output.
-pub fn redact_for_role(e: &mut super::TimelineEvent, role: ActorRole) {
-    if role >= ActorRole::Responder {
-        return;
-    }
-    match &mut e.kind {
-        super::EventKind::ActionStarted { command, .. } => {
-            *command = WITHHELD.to_string();
-        }
-        super::EventKind::ActionFinished { output, .. } => {
-            output.clear();
-        }
-        _ => {}
-    }
-}
-
-/// What a viewer sees in place of an action's command.
-pub const WITHHELD: &str = "(shown to responders and commanders)";

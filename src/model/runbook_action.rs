@@ -29,6 +29,10 @@ pub enum ActionOutcome {
     TimedOut,
     /// Could not be started or reached at all.
     Error,
+    /// Its server shut down or died while it ran: the program was killed
+    /// (when its server's host could reach it) and the end written by the
+    /// server that found it.
+    Interrupted,
 }
 
 impl ActionOutcome {
@@ -38,6 +42,7 @@ impl ActionOutcome {
             Self::Failed => "failed",
             Self::TimedOut => "timed out",
             Self::Error => "could not run",
+            Self::Interrupted => "interrupted",
         }
     }
 }

@@ -237,6 +237,14 @@ async fn record_start(
         let key = key.as_deref().map(|k| (scope.as_str(), k, hash.as_str()));
         s.write(key, |tx| {
             let now = Utc::now();
+            let info = store::action_leases::RunInfo {
+                run: start.run,
+                phase: start.phase,
+                item: start.item,
+                handle: actor.handle.clone(),
+                role: actor.role,
+                started_s: now.timestamp(),
+            };
             store::action_leases::take_action_lease(
                 tx,
                 id,
@@ -244,6 +252,7 @@ async fn record_start(
                 &lease.holder,
                 now.timestamp(),
                 lease.until_s,
+                &info,
             )?;
             let d = store::update(tx, id, None, |d| {
                 apply(d, Action::StartRunbookAction(start), &actor, now)
@@ -271,7 +280,13 @@ fn spawn_run(
     tokio::spawn(async move {
         let (action, incident) = (&run.meta.action, run.meta.incident);
         tracing::info!(run = run.id, %action, %incident, "runbook action started");
+        let beating = tokio::spawn(super::actions::recover::heartbeat(
+            app.store.clone(),
+            run.clone(),
+            holder.clone(),
+        ));
         let ended = super::actions::exec::execute(&plan, timeout, &run).await;
+        beating.abort();
         run.end(ended.outcome, ended.exit_code, ended.duration_ms);
         tracing::info!(run = run.id, outcome = %ended.outcome, ms = ended.duration_ms, "runbook action ended");
         let end = ActionEnd {

@@ -414,6 +414,13 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         notify: state.notify.clone(),
         wake: state.notify_wake.clone(),
     });
+    actions::recover::spawn_sweeper(actions::recover::Sweeper {
+        store: store.clone(),
+        actions: state.actions.clone(),
+        notify: state.notify.clone(),
+        wake: state.notify_wake.clone(),
+    });
+    let own_actions = state.actions.clone();
     let listener = TcpListener::bind(opts.listen)
         .await
         .map_err(|source| StartError::Listen {
@@ -429,6 +436,8 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
     let limits = opts.limits;
     let join = tokio::spawn(async move {
         listener::serve(listener, app, limits, rx).await;
+        // Runbook actions end with their server, recorded as interrupted.
+        actions::recover::interrupt_own(&own_actions).await;
         if let Some(t) = demo_task {
             t.abort();
         }

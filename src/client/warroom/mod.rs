@@ -31,7 +31,7 @@ pub struct WarroomBackend {
 fn split_credentials(base: &str) -> (String, Option<Token>) {
     match reqwest::Url::parse(base) {
         Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
-            let password = u.password().map(|p| percent_decode(p));
+            let password = u.password().map(percent_decode);
             let _ = u.set_username("");
             let _ = u.set_password(None);
             let clean = u.as_str().trim_end_matches('/').to_string();

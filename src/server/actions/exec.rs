@@ -77,6 +77,9 @@ async fn program_run(
         }
     };
     let pgid = child.id().map(|p| p as i32);
+    if let Some(p) = child.id() {
+        run.set_pid(p);
+    }
     let out = child
         .stdout
         .take()
@@ -134,6 +137,10 @@ async fn program_run(
             run.push(Stream::Stderr, &format!("cannot wait for the program: {e}"));
             (ActionOutcome::Error, None)
         }
+        Some(Ok(_)) if run.was_interrupted() => {
+            run.push(Stream::Stderr, "interrupted: the server shut down");
+            (ActionOutcome::Interrupted, None)
+        }
         Some(Ok(s)) => match s.code() {
             Some(0) => (ActionOutcome::Succeeded, Some(0)),
             Some(c) => (ActionOutcome::Failed, Some(c)),
@@ -147,7 +154,7 @@ async fn program_run(
     }
 }
 
-fn kill_group(pgid: i32) {
+pub fn kill_group(pgid: i32) {
     // SAFETY: a plain syscall; a group that is gone answers ESRCH.
     unsafe {
         libc::killpg(pgid, libc::SIGKILL);

@@ -8,6 +8,9 @@
 //! - [`runs`]: what is running, its bounded live output, one run per
 //!   action and incident at a time.
 //! - [`exec`]: running it (process group, timeout, output read in lines).
+//! - [`recover`]: runs outliving their server: the lease's heartbeat, the
+//!   sweep that ends a run whose server is gone, and ending this server's
+//!   own runs when it shuts down.
 //!
 //! The API (`server/actions_api.rs`) records the start on the timeline,
 //! runs the plan in a task and records the end (and ticks the item on
@@ -16,6 +19,7 @@
 pub mod config;
 pub mod exec;
 pub mod plan;
+pub mod recover;
 pub mod runs;
 pub mod template;
 

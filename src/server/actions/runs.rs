@@ -46,9 +46,37 @@ pub struct Run {
     live: Mutex<Live>,
     /// Bumped on every line and at the end, for waiting readers.
     changed: watch::Sender<u64>,
+    /// The program's process (and group) id once it started, for the
+    /// lease record and for killing it at shutdown.
+    pid: watch::Sender<Option<u32>>,
+    /// Set when the server ends the run itself (shutting down): the kill
+    /// that follows is recorded as `interrupted`, not as a failure.
+    interrupted: std::sync::atomic::AtomicBool,
 }
 
 impl Run {
+    pub fn set_pid(&self, pid: u32) {
+        self.pid.send_replace(Some(pid));
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        *self.pid.borrow()
+    }
+
+    /// Waits for the program to start (or for ever, for an HTTP action).
+    pub fn watch_pid(&self) -> watch::Receiver<Option<u32>> {
+        self.pid.subscribe()
+    }
+
+    pub fn interrupt(&self) {
+        self.interrupted
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    pub fn was_interrupted(&self) -> bool {
+        self.interrupted.load(std::sync::atomic::Ordering::Acquire)
+    }
+
     fn live(&self) -> std::sync::MutexGuard<'_, Live> {
         self.live.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -223,6 +251,8 @@ impl Runs {
                 duration_ms: None,
             }),
             changed: watch::channel(0).0,
+            pid: watch::channel(None).0,
+            interrupted: Default::default(),
         });
         g.active.insert(key, id);
         g.runs.insert(id, run.clone());
@@ -257,6 +287,15 @@ impl Runs {
 
     pub fn get(&self, id: u64) -> Option<Arc<Run>> {
         self.inner().runs.get(&id).cloned()
+    }
+
+    /// Every run that has not ended.
+    pub fn active(&self) -> Vec<Arc<Run>> {
+        let g = self.inner();
+        g.active
+            .values()
+            .filter_map(|id| g.runs.get(id).cloned())
+            .collect()
     }
 
     /// The run of this action on this incident that has not ended.

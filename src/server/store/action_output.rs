@@ -68,6 +68,31 @@ impl Store {
         })
     }
 
+    /// Marks a mirrored run ended (its server is gone and another wrote its
+    /// end), so no server shows it as running.
+    pub fn end_mirrored_run(&self, run: u64, outcome: crate::model::ActionOutcome) -> Result<()> {
+        self.transact(|tx| {
+            let Some(h) = tx.row(
+                "SELECT header FROM action_runs WHERE run = ?1",
+                args![run as i64],
+            )?
+            else {
+                return Ok(());
+            };
+            let mut header: RunOutput = serde_json::from_str(&h.text(0)?)?;
+            header.state = crate::model::runbook_action::RunState::Ended(outcome);
+            tx.exec(
+                "UPDATE action_runs SET header = ?2, updated_s = ?3 WHERE run = ?1",
+                args![
+                    run as i64,
+                    serde_json::to_string(&header)?,
+                    chrono::Utc::now().timestamp()
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
     /// A run's mirrored state and its lines after `after`, if any server
     /// on this database mirrored it.
     pub fn mirrored_run_output(

@@ -188,6 +188,15 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX idempotency_tally_hour ON idempotency_tally (hour);
     "#,
+    // 12: a runbook action's lease knows its run (to write its end when
+    // its server is gone), its program's process (to kill it), and when
+    // its server last said it is alive (see store/action_leases.rs).
+    r#"
+    ALTER TABLE action_leases ADD COLUMN heartbeat_s INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE action_leases ADD COLUMN pid INTEGER;
+    ALTER TABLE action_leases ADD COLUMN proc_start INTEGER;
+    ALTER TABLE action_leases ADD COLUMN run_info TEXT;
+    "#,
 ];
 
 /// The same steps for PostgreSQL: integers are BIGINT, generated ids are
@@ -364,6 +373,13 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
         PRIMARY KEY (principal, hour)
     );
     CREATE INDEX idempotency_tally_hour ON idempotency_tally (hour);
+    "#,
+    // 12
+    r#"
+    ALTER TABLE action_leases ADD COLUMN heartbeat_s BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE action_leases ADD COLUMN pid BIGINT;
+    ALTER TABLE action_leases ADD COLUMN proc_start BIGINT;
+    ALTER TABLE action_leases ADD COLUMN run_info TEXT;
     "#,
 ];
 

@@ -122,7 +122,7 @@ fn state_line<'a>(theme: &Theme, live: &Live) -> Line<'a> {
             let role = match o {
                 ActionOutcome::Succeeded => Role::Ok,
                 ActionOutcome::Failed | ActionOutcome::Error => Role::Error,
-                ActionOutcome::TimedOut => Role::Warn,
+                ActionOutcome::TimedOut | ActionOutcome::Interrupted => Role::Warn,
             };
             (format!(" {} {o}{code} · {secs:.1} s", mark(o)), role)
         }
