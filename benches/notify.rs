@@ -34,7 +34,10 @@ async fn sink(hang: bool) -> (String, Arrivals) {
                 }
                 let text = String::from_utf8_lossy(&body).to_string();
                 if let Some(id) = text.split_whitespace().nth(1) {
-                    g.lock().unwrap().entry(id.to_string()).or_insert_with(Instant::now);
+                    g.lock()
+                        .unwrap()
+                        .entry(id.to_string())
+                        .or_insert_with(Instant::now);
                 }
                 "ok"
             }
@@ -95,7 +98,10 @@ async fn delays(n: usize, with_hung: bool) -> Vec<f64> {
             .json()
             .await
             .unwrap();
-        sent.push((r["incident"]["id"].as_str().unwrap().to_string(), Instant::now()));
+        sent.push((
+            r["incident"]["id"].as_str().unwrap().to_string(),
+            Instant::now(),
+        ));
         // One new incident every 20 ms: an alert storm, not one burst.
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -127,7 +133,9 @@ fn main() {
         .unwrap();
     let (alone_med, alone_max) = median_max(rt.block_on(delays(n, false)));
     let (hung_med, hung_max) = median_max(rt.block_on(delays(n, true)));
-    println!("healthy target's delay for {n} new incidents (declare answered -> message received):");
+    println!(
+        "healthy target's delay for {n} new incidents (declare answered -> message received):"
+    );
     println!("  alone:                 median {alone_med:.3} s, max {alone_max:.3} s");
     println!("  beside a hung target:  median {hung_med:.3} s, max {hung_max:.3} s");
     if full && (hung_med > 0.5 || hung_max > 2.0) {

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 benches=("$@")
 if [ ${#benches[@]} -eq 0 ]; then
-  benches=(render server console scale engines notify)
+  benches=(render server console scale engines notify stats_memory)
   all=1
 fi
 

@@ -61,6 +61,19 @@ pub fn parse_offset(s: &str) -> Result<Duration, String> {
     Ok(Duration::minutes(sign * (i64::from(h) * 60 + i64::from(m))))
 }
 
+static STATS_TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Hands the memory a computation freed back to the system (glibc keeps
+/// freed memory in its arenas otherwise, and the server's size would stay
+/// at its largest request's).
+fn give_back_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory at the top of the heaps.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 pub async fn stats(
     State(app): State<AppState>,
     who: Principal,
@@ -74,8 +87,19 @@ pub async fn stats(
         .map_err(|e| ApiError::bad_request(format!("query parameter `utc_offset`: {e}")))?;
     let since = window.map(|w| Utc::now() - w);
     let service = q.get("service").filter(|s| !s.is_empty()).cloned();
+    // At most two computations at once: each may gather up to 50,000
+    // incidents, so eight at once would hold eight windows.
+    let _turn = STATS_TURNS.acquire().await.map_err(|_| {
+        ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "the server is shutting down",
+        )
+    })?;
     let s = blocking(&app.store, move |st| {
-        st.stats(since, service.as_deref(), offset)
+        let s = st.stats(since, service.as_deref(), offset);
+        give_back_memory();
+        s
     })
     .await?;
     Ok(Json(s).into_response())

@@ -19,6 +19,25 @@ struct Row {
     checklists: Vec<Checklist>,
 }
 
+/// Only what the metrics read of an incident is kept while the window is
+/// gathered (up to 50,000 incidents): no summary, tags or names, and of
+/// the checklists only the items left undone.
+fn slim(mut r: Row) -> Row {
+    let i = &mut r.incident;
+    i.summary = String::new();
+    i.tags = Vec::new();
+    i.commander = None;
+    for x in &mut r.responders {
+        x.name = String::new();
+    }
+    for c in &mut r.checklists {
+        c.items.retain(|it| it.done_by.is_none());
+        c.items.shrink_to_fit();
+    }
+    r.responders.shrink_to_fit();
+    r
+}
+
 impl Store {
     pub fn stats(
         &self,
@@ -42,11 +61,11 @@ impl Store {
                     {
                         return Ok(());
                     }
-                    rows.push(Row {
+                    rows.push(slim(Row {
                         incident,
                         responders: serde_json::from_str(&r.text(1)?)?,
                         checklists: serde_json::from_str(&r.text(2)?)?,
-                    });
+                    }));
                     Ok(())
                 },
             )?;
