@@ -543,6 +543,29 @@ async fn every_postmortem_door_gives_the_same_clean_bytes() {
             .await;
         assert_eq!(s, 200, "{b}");
     }
+    // A real-size record: far past the 20,000 characters where a document
+    // used to be cut by the client's field cleaner.
+    for i in 0..250 {
+        let text = format!("note {i}: {}", "checked the dashboards again ".repeat(6));
+        let (s, _) = t
+            .post(
+                &format!("/incidents/{id}/notes"),
+                &t.responder,
+                json!({"text": text}),
+            )
+            .await;
+        assert_eq!(s, 200);
+    }
+    for i in 0..120 {
+        let (s, b) = t
+            .post(
+                &format!("/incidents/{id}/followups"),
+                &t.commander,
+                json!({"title": format!("follow-up {i}: add an alert on the queue depth"), "owner": "dana"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+    }
     t.walk(
         &id,
         &[
@@ -563,6 +586,7 @@ async fn every_postmortem_door_gives_the_same_clean_bytes() {
         async move { req.send().await.unwrap().bytes().await.unwrap() }
     };
     let md = api("md").await;
+    assert!(md.len() > 60_000, "a large document: {} bytes", md.len());
     let text = std::str::from_utf8(&md).unwrap();
     for c in text.chars() {
         let u = c as u32;
