@@ -13,10 +13,16 @@ cd "$(dirname "$0")/.."
 
 benches=("$@")
 if [ ${#benches[@]} -eq 0 ]; then
-  benches=(render server console scale engines notify stats_memory)
+  benches=(render server console scale engines notify stats_memory wrk_ratio poll_wake)
   all=1
 fi
 
+# wrk drives the revalidation benchmark from outside the server's process.
+if ! command -v wrk >/dev/null 2>&1; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq wrk >/dev/null
+fi
 cargo build --release --quiet
 for b in "${benches[@]}"; do
   echo "== cargo bench --bench $b"

@@ -217,8 +217,9 @@ pub async fn changes(
     let mut rx = app.store.subscribe();
     let deadline = tokio::time::Instant::now() + wait;
     loop {
-        let current = *rx.borrow_and_update();
-        if current != since {
+        // Marked seen first, so a change after the comparison still wakes.
+        rx.borrow_and_update();
+        if app.store.revision() != since {
             break;
         }
         match tokio::time::timeout_at(deadline, rx.changed()).await {

@@ -29,6 +29,7 @@ mod tokens;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tokio::sync::watch;
@@ -134,7 +135,15 @@ impl Engine {
 /// What every request on this server sees without asking the database:
 /// the current revision (long-polls wait on it) and each incident's.
 pub(super) struct Shared {
+    /// What long-polls wait on. Fed by a fan-out task a moment after each
+    /// change ([`Shared::fan_out`]), so a write's own answer is never queued
+    /// behind the wake-ups of a thousand held polls.
     revision: watch::Sender<u64>,
+    /// The newest revision, read at once by everything else.
+    committed: AtomicU64,
+    /// Rung by every change; the fan-out task answers it.
+    bell: Arc<tokio::sync::Notify>,
+    fan_out_started: AtomicBool,
     /// The revision at which each incident last changed: a detail's ETag
     /// without touching the database.
     incident_revs: RwLock<HashMap<IncidentId, u64>>,
@@ -145,6 +154,9 @@ impl Shared {
         let (tx, _) = watch::channel(rev);
         Arc::new(Shared {
             revision: tx,
+            committed: AtomicU64::new(rev),
+            bell: Arc::default(),
+            fan_out_started: AtomicBool::new(false),
             incident_revs: RwLock::new(revs),
         })
     }
@@ -162,6 +174,17 @@ impl Shared {
                 *e = (*e).max(r);
             }
         }
+        self.committed.fetch_max(rev, Ordering::AcqRel);
+        if self.fan_out_started.load(Ordering::Acquire) {
+            self.bell.notify_one();
+        } else {
+            self.publish();
+        }
+    }
+
+    /// Tells the waiting long-polls the newest revision.
+    fn publish(&self) {
+        let rev = self.committed.load(Ordering::Acquire);
         self.revision.send_if_modified(|r| {
             let changed = rev > *r;
             if changed {
@@ -169,6 +192,39 @@ impl Shared {
             }
             changed
         });
+    }
+
+    /// Starts the fan-out task on the current runtime (once): each ring of
+    /// the bell is answered a millisecond later, after the write that rang
+    /// it has sent its answer, and several changes in that millisecond
+    /// wake the polls once.
+    fn fan_out(self: &Arc<Self>) {
+        if self.fan_out_started.load(Ordering::Acquire) {
+            return;
+        }
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if self
+            .fan_out_started
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            return;
+        }
+        let (weak, bell) = (Arc::downgrade(self), self.bell.clone());
+        rt.spawn(async move {
+            loop {
+                bell.notified().await;
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                match weak.upgrade() {
+                    Some(s) => s.publish(),
+                    None => return,
+                }
+            }
+        });
+        // A change between the check above and the task's start is told.
+        self.bell.notify_one();
     }
 }
 
@@ -257,10 +313,13 @@ impl Store {
     }
 
     pub fn revision(&self) -> u64 {
-        *self.shared.revision.borrow()
+        self.shared.committed.load(Ordering::Acquire)
     }
 
+    /// For waiting on the next change (a long-poll): compare with
+    /// [`Store::revision`], then wait for `changed()`.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.shared.fan_out();
         self.shared.revision.subscribe()
     }
 
