@@ -205,6 +205,8 @@ async fn cached(
     Ok(json_with_etag(&etag, body))
 }
 
+static CHANGES_BUILD: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 pub async fn changes(
     State(app): State<AppState>,
     who: Principal,
@@ -235,8 +237,37 @@ pub async fn changes(
         })
         .into_response());
     }
+    // Every poll woken by one change asks the same question: the answer is
+    // built once per (since, revision) and shared, so a thousand consoles
+    // cost one database read, not a thousand.
+    let key = format!("\"c{since}-{}\"", app.store.revision());
+    if let Some(body) = app.bodies.get(&key) {
+        return Ok(json_body(body));
+    }
+    // One builds while the others woken with it wait for its answer.
+    let _one = CHANGES_BUILD.lock().await;
+    if let Some(body) = app.bodies.get(&key) {
+        return Ok(json_body(body));
+    }
     let (revision, changed) = blocking(&app.store, move |s| s.changes_since(since)).await?;
-    Ok(Json(ChangesResponse { revision, changed }).into_response())
+    let body = Bytes::from(
+        serde_json::to_vec(&ChangesResponse { revision, changed })
+            .map_err(|e| ApiError::bad_request(e.to_string()))?,
+    );
+    app.bodies
+        .put(format!("\"c{since}-{revision}\""), body.clone());
+    Ok(json_body(body))
+}
+
+fn json_body(body: Bytes) -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// The team's working agreements (stakeholder update cadence), for
