@@ -737,3 +737,35 @@ async fn random_input_never_gets_a_5xx_or_kills_the_server() {
         "still serving after {sent} bad requests"
     );
 }
+
+/// The list's counts are counted once per filter and revision and shared
+/// by its pages; a change between two pages is counted on the next.
+#[tokio::test]
+async fn list_counts_follow_every_change_between_pages() {
+    let t = TestServer::start().await;
+    for i in 0..5 {
+        t.declare(&format!("storm {i}"), "SEV3").await;
+    }
+    let (s, p1) = t.get("/incidents?scope=open&limit=2", &t.viewer).await;
+    assert_eq!(s, 200, "{p1}");
+    assert_eq!(p1["total"], 5, "{p1}");
+    let cursor = p1["next_cursor"].as_str().unwrap().to_string();
+    let (_, p2) = t
+        .get(
+            &format!("/incidents?scope=open&limit=2&cursor={cursor}"),
+            &t.viewer,
+        )
+        .await;
+    assert_eq!(
+        p2["counts"], p1["counts"],
+        "the same revision, the same counts"
+    );
+    t.declare("new SEV1", "SEV1").await;
+    let (_, p3) = t
+        .get(
+            &format!("/incidents?scope=open&limit=2&cursor={cursor}"),
+            &t.viewer,
+        )
+        .await;
+    assert_eq!(p3["total"], 6, "{p3}");
+}

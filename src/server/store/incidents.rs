@@ -154,16 +154,26 @@ impl Store {
                 let p = arg(&mut args, s.into());
                 wh.push_str(&format!(" AND {}", conn.dialect().eq_nocase("service", &p)));
             }
-            let mut counts = Vec::new();
-            {
-                let sql = format!("SELECT severity, COUNT(*) FROM incidents{wh} GROUP BY severity");
-                for r in conn.rows(&sql, &args)? {
-                    if let Ok(sev) = r.text(0)?.parse::<Severity>() {
-                        counts.push((sev, r.int(1)? as u64));
+            // The counts of a filter at a revision are the same for every
+            // page of it: counted once, and the next pages (a console reading
+            // the whole list, 21 pages at 10,000 incidents) reuse them.
+            let count_key = format!("{revision}|{wh}|{args:?}");
+            let counts = match self.counts_memo(&count_key) {
+                Some(c) => c,
+                None => {
+                    let mut counts = Vec::new();
+                    let sql =
+                        format!("SELECT severity, COUNT(*) FROM incidents{wh} GROUP BY severity");
+                    for r in conn.rows(&sql, &args)? {
+                        if let Ok(sev) = r.text(0)?.parse::<Severity>() {
+                            counts.push((sev, r.int(1)? as u64));
+                        }
                     }
+                    counts.sort();
+                    self.remember_counts(count_key, &counts);
+                    counts
                 }
-                counts.sort();
-            }
+            };
             let mut page_wh = wh;
             if let Some(c) = &f.cursor {
                 let (sev, id) = parse_cursor(c)?;
@@ -201,6 +211,21 @@ impl Store {
                 counts,
             })
         })
+    }
+
+    fn counts_memo(&self, key: &str) -> Option<Vec<(Severity, u64)>> {
+        let g = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        g.iter().find(|(k, _)| k == key).map(|(_, c)| c.clone())
+    }
+
+    /// Keeps the counts of the last few filters (a console, the wallboard
+    /// and the CLI each ask their own).
+    fn remember_counts(&self, key: String, counts: &[(Severity, u64)]) {
+        let mut g = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        if g.len() >= 8 {
+            g.remove(0);
+        }
+        g.push((key, counts.to_vec()));
     }
 
     /// Every incident matching the filter, parsed (for in-process callers

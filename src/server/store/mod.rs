@@ -234,6 +234,8 @@ pub struct Store {
     tokens: tokens::TokenCache,
     /// Keyed writes and bytes of records per caller in 24 hours.
     key_budget: std::sync::Mutex<(i64, i64)>,
+    /// The list's counts per (revision, filter), the last few.
+    counts: std::sync::Mutex<Vec<(String, Vec<(crate::model::Severity, u64)>)>>,
 }
 
 impl Store {
@@ -267,6 +269,7 @@ impl Store {
                 idempotency::MAX_PER_PRINCIPAL,
                 idempotency::MAX_BYTES_PER_PRINCIPAL,
             )),
+            counts: std::sync::Mutex::default(),
         })
     }
 
