@@ -235,8 +235,11 @@ pub struct Store {
     /// Keyed writes and bytes of records per caller in 24 hours.
     key_budget: std::sync::Mutex<(i64, i64)>,
     /// The list's counts per (revision, filter), the last few.
-    counts: std::sync::Mutex<Vec<(String, Vec<(crate::model::Severity, u64)>)>>,
+    counts: std::sync::Mutex<Vec<(String, SeverityCounts)>>,
 }
+
+/// Incidents per severity.
+pub type SeverityCounts = Vec<(crate::model::Severity, u64)>;
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
