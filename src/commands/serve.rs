@@ -16,6 +16,16 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    // A panic's message may quote a request (a query value, a header): the
+    // log gets where it happened, never what it said. The request itself
+    // is answered 500 by the router's panic layer.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_else(|| "an unknown place".into());
+        tracing::error!(%at, "internal error (its message is withheld: it may quote a request)");
+    }));
     let file = match &args.config {
         Some(p) => ServerFileConfig::load(p)?,
         None => ServerFileConfig::default(),
