@@ -14,9 +14,10 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Bytes;
 use axum::routing::post;
-use warroom::model::{ActorRole, RunbookSet};
+use warroom::server::DbLocation;
 use warroom::server::notify::NotifyConfig;
-use warroom::server::{self, AuthConfig, DbLocation, ServerOptions};
+
+mod support;
 
 type Arrivals = Arc<Mutex<HashMap<String, Instant>>>;
 
@@ -64,27 +65,8 @@ async fn delays(n: usize, with_hung: bool) -> Vec<f64> {
     let notify: NotifyConfig =
         serde_json::from_value(serde_json::json!({"targets": targets})).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let srv = server::start(ServerOptions {
-        actions: Vec::new(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        db: DbLocation::File(dir.path().join("bench.db")),
-        runbooks: RunbookSet::default(),
-        auth: AuthConfig::tokens_only(),
-        classifier: Default::default(),
-        policy: Default::default(),
-        notify,
-        automation: Default::default(),
-        demo: false,
-        limits: Default::default(),
-    })
-    .await
-    .unwrap();
-    let store = srv.store.clone();
-    let (_, tok) =
-        tokio::task::spawn_blocking(move || store.create_token("bench", ActorRole::Commander))
-            .await
-            .unwrap()
-            .unwrap();
+    let (srv, tok) =
+        support::start_notifying(DbLocation::File(dir.path().join("bench.db")), notify).await;
     let http = reqwest::Client::new();
     let mut sent = Vec::new();
     for i in 0..n {

@@ -8,10 +8,11 @@
 //! `cargo bench --bench poll_wake` (a smoke run under `cargo test` holds
 //! 100 polls). Target: the median with 1,000 held polls within 10 ms.
 
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+mod support;
 
 fn raise_fd_limit() {
     let mut lim = libc::rlimit {
@@ -27,72 +28,12 @@ fn raise_fd_limit() {
     }
 }
 
-struct Server {
-    child: std::process::Child,
-    base: String,
-    tok: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve() -> Server {
-    let bin = env!("CARGO_BIN_EXE_warroom");
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("poll.db");
-    let tok = String::from_utf8(
-        Command::new(bin)
-            .args([
-                "token",
-                "create",
-                "--role",
-                "commander",
-                "--name",
-                "bench",
-                "--db",
-            ])
-            .arg(&db)
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap()
-    .trim()
-    .to_string();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    // Room for 5,000 held polls (the default cap is 4,096 connections).
-    let config = dir.path().join("server.toml");
+/// A server with room for 5,000 held polls (the default cap is 4,096
+/// connections).
+fn serve(dir: &std::path::Path) -> support::ServerProcess {
+    let config = dir.join("server.toml");
     std::fs::write(&config, "[limits]\nmax_connections = 10000\n").unwrap();
-    let child = Command::new(bin)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
-        .arg(&db)
-        .arg("--config")
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-        tok,
-        _dir: dir,
-    }
+    support::ServerProcess::start(&dir.join("poll.db"), Some(&config), "commander")
 }
 
 /// Holds `n` long-polls (from several loopback addresses: the server caps
@@ -140,7 +81,7 @@ fn hold_polls(
 }
 
 /// Median and worst answer time (ms) of 20 notes written one by one.
-async fn writes(s: &Server, polls: usize) -> (f64, f64) {
+async fn writes(s: &support::ServerProcess, polls: usize) -> (f64, f64) {
     let http = reqwest::Client::new();
     let r: serde_json::Value = http
         .post(format!("{}/api/v1/incidents", s.base))
@@ -207,7 +148,8 @@ fn main() {
         .unwrap();
     let mut missed = false;
     for &n in sizes {
-        let s = serve();
+        let dir = tempfile::tempdir().unwrap();
+        let s = serve(dir.path());
         let (med, worst) = rt.block_on(writes(&s, n));
         println!(
             "a note's answer with {n} held long-polls: median {med:.1} ms, worst {worst:.1} ms"

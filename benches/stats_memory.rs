@@ -10,8 +10,9 @@
 //! after the requests within 30 MB of before, and the peak under 150 MB at
 //! 10,000 incidents.
 
-use std::process::{Command, Stdio};
 use std::time::Duration;
+
+mod support;
 
 use chrono::Utc;
 use warroom::model::wire::DeclareRequest;
@@ -83,37 +84,13 @@ fn rss(pid: u32) -> (f64, f64) {
 }
 
 fn measure(n: usize) -> (f64, f64, f64) {
-    // The binary built with this bench (release under `cargo bench`).
-    let bin = env!("CARGO_BIN_EXE_warroom");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("stats.db");
     seed(&db, n);
-    let tok = String::from_utf8(
-        Command::new(bin)
-            .args([
-                "token", "create", "--role", "viewer", "--name", "bench", "--db",
-            ])
-            .arg(&db)
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap()
-    .trim()
-    .to_string();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(bin)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
-        .arg(&db)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let url = format!("http://127.0.0.1:{port}/api/v1/stats?since=all");
+    let server = support::ServerProcess::start(&db, None, "viewer");
+    let tok = server.tok.clone();
+    let pid = server.child.id();
+    let url = format!("{}/api/v1/stats?since=all", server.base);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let figures = rt.block_on(async {
         let http = reqwest::Client::new();
@@ -124,7 +101,7 @@ fn measure(n: usize) -> (f64, f64, f64) {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let (before, _) = rss(child.id());
+        let (before, _) = rss(pid);
         let mut all = Vec::new();
         for _ in 0..8 {
             let (http, url, tok) = (http.clone(), url.clone(), tok.clone());
@@ -138,11 +115,10 @@ fn measure(n: usize) -> (f64, f64, f64) {
             a.await.unwrap();
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let (after, peak) = rss(child.id());
+        let (after, peak) = rss(pid);
         (before, peak, after)
     });
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     figures
 }
 

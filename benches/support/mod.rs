@@ -50,6 +50,14 @@ pub async fn start(db: &std::path::Path) -> (RunningServer, String) {
 
 /// A server on either engine, with a commander token.
 pub async fn start_on(db: DbLocation) -> (RunningServer, String) {
+    start_notifying(db, Default::default()).await
+}
+
+/// The same, with notification targets.
+pub async fn start_notifying(
+    db: DbLocation,
+    notify: server::notify::NotifyConfig,
+) -> (RunningServer, String) {
     let srv = server::start(ServerOptions {
         actions: Vec::new(),
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -58,7 +66,7 @@ pub async fn start_on(db: DbLocation) -> (RunningServer, String) {
         auth: AuthConfig::tokens_only(),
         classifier: Default::default(),
         policy: Default::default(),
-        notify: Default::default(),
+        notify,
         automation: Default::default(),
         demo: false,
         limits: Default::default(),
@@ -167,4 +175,60 @@ pub async fn minimal_axum() -> String {
     let addr = l.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
     format!("http://{addr}/x")
+}
+
+/// A real `warroom serve` process (the binary built with the bench: release
+/// under `cargo bench`) on the SQLite file `db`, with an optional server
+/// config, and a token of `role`; killed when dropped.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub base: String,
+    pub tok: String,
+}
+
+impl ServerProcess {
+    pub fn start(db: &std::path::Path, config: Option<&std::path::Path>, role: &str) -> Self {
+        use std::process::{Command, Stdio};
+        let bin = env!("CARGO_BIN_EXE_warroom");
+        let out = Command::new(bin)
+            .args(["token", "create", "--role", role, "--name", "bench", "--db"])
+            .arg(db)
+            .output()
+            .unwrap();
+        let tok = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut cmd = Command::new(bin);
+        cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+            .arg(db);
+        if let Some(c) = config {
+            cmd.arg("--config").arg(c);
+        }
+        let child = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..400 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        ServerProcess {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            tok,
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -99,33 +99,21 @@ pub(crate) fn check_optional_text(field: &str, text: &str, max: usize) -> Result
     if text.is_empty() {
         return Ok(());
     }
-    let n = text.chars().count();
-    if n > max {
-        return Err(DomainError::Invalid(format!(
-            "`{field}` is longer than {max} characters"
-        )));
-    }
-    check_bytes(field, text, max)
+    within_bounds(field, text, max)
 }
 
-fn check_bytes(field: &str, text: &str, max: usize) -> Result<(), DomainError> {
-    let bytes = stored_bytes(text);
-    if bytes > max_bytes(max) {
-        return Err(DomainError::Invalid(format!(
-            "`{field}` takes {bytes} bytes stored (control characters count 6 each); \
-             the limit is {}",
-            max_bytes(max)
-        )));
-    }
-    Ok(())
-}
-
+/// A text that must show something, within both bounds: `max`
+/// characters and [`max_bytes`] stored bytes.
 pub(crate) fn check_text(field: &str, text: &str, max: usize) -> Result<(), DomainError> {
     if text.chars().all(invisible) {
         return Err(DomainError::Invalid(format!(
             "`{field}` must not be empty (or only invisible characters)"
         )));
     }
+    within_bounds(field, text, max)
+}
+
+fn within_bounds(field: &str, text: &str, max: usize) -> Result<(), DomainError> {
     let n = text.chars().count();
     if n > max {
         return Err(DomainError::Invalid(format!(
