@@ -70,6 +70,12 @@ pub trait ReadBackend: Send + Sync {
     ) -> BoxFuture<'a, Result<Fetched<ListResponse>, ClientError>> {
         self.list(false, etag)
     }
+    /// What a console shows first while the whole list is read: one page
+    /// of active incidents, most severe first (cheap however long the
+    /// history). `None`: this backend has no such page, wait for the list.
+    fn first_screen(&self) -> BoxFuture<'_, Result<Option<ListResponse>, ClientError>> {
+        Box::pin(async { Ok(None) })
+    }
     /// The current summaries of these incidents, whatever their status
     /// (what the change feed named). Backends without a way to ask for
     /// some read the whole list and pick.
@@ -247,6 +253,10 @@ impl Reader {
         etag: Option<&str>,
     ) -> Result<Fetched<ListResponse>, ClientError> {
         self.0.list_open(etag).await
+    }
+
+    pub async fn first_screen(&self) -> Result<Option<ListResponse>, ClientError> {
+        self.0.first_screen().await
     }
 
     pub async fn summaries(&self, ids: &[IncidentId]) -> Result<Vec<Incident>, ClientError> {

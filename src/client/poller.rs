@@ -19,6 +19,13 @@ use crate::model::{Incident, IncidentDetail, IncidentId};
 /// What the poller tells the view.
 #[derive(Debug, Clone)]
 pub enum Feed {
+    /// The first screen while the whole list is read: one page of the most
+    /// severe active incidents. Shown at once; the whole list replaces it,
+    /// and only the whole list says what is news.
+    FirstScreen {
+        incidents: Vec<Incident>,
+        at: DateTime<Utc>,
+    },
     /// The whole list (of active incidents): replaces what the view has.
     List {
         incidents: Vec<Incident>,
@@ -94,6 +101,9 @@ struct State {
     detail_etags: HashMap<IncidentId, String>,
     /// The watched ids whose detail the view has been sent.
     sent: Vec<IncidentId>,
+    /// Whether the view has had anything yet (the first screen is sent
+    /// once, before the first whole list).
+    shown: bool,
 }
 
 /// Runs until the view goes away (its receiver is dropped). `wanted` names
@@ -112,6 +122,7 @@ pub async fn run(
         list_etag: None,
         detail_etags: HashMap::new(),
         sent: Vec::new(),
+        shown: false,
     };
     let mut failures = 0u32;
     loop {
@@ -158,7 +169,23 @@ async fn cycle(
     wanted: &mut watch::Receiver<Vec<IncidentId>>,
     tx: &mpsc::Sender<Feed>,
 ) -> Result<(), ClientError> {
+    if st.need_list && cfg.open_list && !st.shown {
+        // The IC's list is every incident not closed, a long read during a
+        // big outage: the most severe active incidents go on screen first,
+        // and the whole list replaces them when it is read.
+        if let Ok(Some(first)) = reader.first_screen().await
+            && !first.incidents.is_empty()
+        {
+            let _ = tx
+                .send(Feed::FirstScreen {
+                    incidents: first.incidents,
+                    at: Utc::now(),
+                })
+                .await;
+        }
+    }
     if st.need_list {
+        st.shown = true;
         let etag = st.list_etag.as_deref();
         let list = if cfg.open_list {
             reader.list_open(etag).await?

@@ -111,6 +111,23 @@ impl ReadBackend for WarroomBackend {
         self.list_path("open", etag)
     }
 
+    fn first_screen(&self) -> BoxFuture<'_, Result<Option<ListResponse>, ClientError>> {
+        async move {
+            let page = self
+                .get::<ListResponse>("/incidents?scope=active&limit=200", None, REQUEST_TIMEOUT)
+                .await?;
+            Ok(match page {
+                Fetched::Fresh { mut value, .. } => {
+                    value.incidents.iter_mut().for_each(clean_incident);
+                    value.next_cursor = None;
+                    Some(value)
+                }
+                Fetched::NotModified => None,
+            })
+        }
+        .boxed()
+    }
+
     fn detail<'a>(
         &'a self,
         id: IncidentId,

@@ -36,6 +36,13 @@ impl Default for Attention {
     }
 }
 
+impl Attention {
+    /// The next list is taken as it is, nothing in it announced.
+    pub fn forget_baseline(&mut self) {
+        self.known = None;
+    }
+}
+
 fn alarming(s: Severity) -> bool {
     s <= Severity::Sev2
 }

@@ -9,6 +9,14 @@ use crate::client::sender::Delivery;
 
 pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
     match f {
+        Feed::FirstScreen { incidents, at } => {
+            app.board.answered(at);
+            app.board.replace_list(incidents);
+            let cmds = app.refilter();
+            // A part of the list: the whole one decides what is news.
+            app.attention.forget_baseline();
+            cmds
+        }
         Feed::List { incidents, at } => {
             app.board.answered(at);
             app.board.replace_list(incidents);

@@ -166,7 +166,7 @@ pub fn update(w: &mut Wallboard, msg: WallMsg) -> Vec<WallCommand> {
 fn data(w: &mut Wallboard, feed: Feed) -> Vec<WallCommand> {
     let before: Vec<IncidentId> = w.active().iter().map(|i| i.id).collect();
     match feed {
-        Feed::List { incidents, at } => {
+        Feed::FirstScreen { incidents, at } | Feed::List { incidents, at } => {
             w.board.answered(at);
             w.board.replace_list(incidents);
         }

@@ -432,3 +432,57 @@ fn capital_a_acknowledges_my_page_and_take_command_makes_me_ic() {
         "{cmds:?}"
     );
 }
+
+#[test]
+fn the_first_screen_shows_at_once_and_the_whole_list_rings_nothing() {
+    let mut app = App::new(
+        "test",
+        crate::client::Capabilities::WARROOM,
+        crate::tui::fixtures::clock(),
+    );
+    let whole: Vec<_> = crate::tui::fixtures::sample_details()
+        .into_iter()
+        .map(|d| d.incident)
+        .collect();
+    let mut first: Vec<_> = whole
+        .iter()
+        .filter(|i| i.severity == Severity::Sev1)
+        .cloned()
+        .collect();
+    first.truncate(1);
+    assert!(
+        whole
+            .iter()
+            .filter(|i| i.status.is_active() && i.severity <= Severity::Sev2)
+            .count()
+            > 1,
+        "the whole list holds alarming incidents the first screen left out"
+    );
+    assert!(!first.is_empty() && first.len() < whole.len());
+    let at = crate::tui::fixtures::clock();
+    update(
+        &mut app,
+        Msg::Feed(Feed::FirstScreen {
+            incidents: first.clone(),
+            at,
+        }),
+    );
+    assert_eq!(app.board.incidents.len(), first.len(), "shown at once");
+    let cmds = update(
+        &mut app,
+        Msg::Feed(Feed::List {
+            incidents: whole.clone(),
+            at,
+        }),
+    );
+    assert_eq!(
+        app.board.incidents.len(),
+        whole.len(),
+        "then replaced whole"
+    );
+    assert!(
+        !cmds.contains(&Command::Bell),
+        "incidents the first screen left out are not news"
+    );
+    assert!(app.attention.flashing.is_empty());
+}
