@@ -289,6 +289,25 @@ async fn one_address_cannot_take_every_connection() {
     assert_eq!(r.status(), 503);
     assert!(r.text().await.unwrap().contains("your address"));
     drop(hogs);
+    // The server notices the hogs went (each connection's task ends on its
+    // own): wait until this address is served again.
+    let started = Instant::now();
+    loop {
+        let r = reqwest::Client::new()
+            .get(format!("{}/healthz", t.server.base_url()))
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 200 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the address never freed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 
     // A connection that sends nothing is closed at the header deadline,
     // not at the idle timeout (61 s here).

@@ -156,16 +156,36 @@ fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) -> Du
 
 /// The child the program started, once it has (and the lease knows the
 /// program: the heartbeat records it within a moment of the start).
-fn child_pid(pidfile: &Path) -> i32 {
+fn child_pid(pidfile: &Path, db: &str) -> i32 {
     wait_until("the program to start", Duration::from_secs(10), || {
         std::fs::read_to_string(pidfile).is_ok_and(|s| !s.trim().is_empty())
     });
-    std::thread::sleep(Duration::from_millis(500));
+    wait_until(
+        "the lease to record the program",
+        Duration::from_secs(20),
+        || lease_knows_its_program(db),
+    );
     std::fs::read_to_string(pidfile)
         .unwrap()
         .trim()
         .parse()
         .unwrap()
+}
+
+/// Whether the action's lease holds its program's process (the heartbeat
+/// records it once the program started), on SQLite or PostgreSQL.
+fn lease_knows_its_program(db: &str) -> bool {
+    let sql = "SELECT COUNT(*) FROM action_leases WHERE pid IS NOT NULL";
+    if db.starts_with("postgres") {
+        let Ok(mut c) = postgres::Client::connect(db, postgres::NoTls) else {
+            return false;
+        };
+        c.query_one(sql, &[]).is_ok_and(|r| r.get::<_, i64>(0) > 0)
+    } else {
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .and_then(|c| c.query_row(sql, [], |r| r.get::<_, i64>(0)))
+            .is_ok_and(|n| n > 0)
+    }
 }
 
 fn finished(base: &str, tok: &str, id: &str) -> Option<Value> {
@@ -185,7 +205,7 @@ fn sigterm_ends_the_run_and_records_it() {
     let base = server.url();
     let id = declare(&base, &s.tok);
     assert_eq!(start(&base, &s.tok, &id), 202);
-    let child = child_pid(&s.pidfile);
+    let child = child_pid(&s.pidfile, s.db.to_str().unwrap());
     assert!(alive(child));
     // SAFETY: a signal to the child process we started.
     unsafe { libc::kill(server.child.id() as i32, libc::SIGTERM) };
@@ -209,7 +229,7 @@ fn after_kill_9_the_restarted_server_kills_the_orphan_and_frees_the_action() {
     let base = server.url();
     let id = declare(&base, &s.tok);
     assert_eq!(start(&base, &s.tok, &id), 202);
-    let child = child_pid(&s.pidfile);
+    let child = child_pid(&s.pidfile, s.db.to_str().unwrap());
     server.kill9();
     assert!(alive(child), "the program outlives a killed server");
     let again = ServerProc::start_with(port, &s.db, Some(&s.config));
@@ -331,12 +351,17 @@ async fn a_lease_whose_heartbeat_stopped_is_ended_by_the_sweep() {
 fn a_replica_killed_mid_run_frees_its_action_on_the_other() {
     let s = setup();
     let common::replicas::Pair {
-        pg: _pg, tok, a, b, ..
+        pg: _pg,
+        tok,
+        a,
+        b,
+        db,
+        ..
     } = common::replicas::pair_with(Some(&s.config));
     let (base_a, base_b) = (a.url(), b.url());
     let id = declare(&base_a, &tok);
     assert_eq!(start(&base_a, &tok, &id), 202);
-    let child = child_pid(&s.pidfile);
+    let child = child_pid(&s.pidfile, &db);
     let started = get(&format!("{base_a}/api/v1/incidents/{id}"), &tok)["timeline"]
         .as_array()
         .unwrap()
