@@ -16,9 +16,10 @@ pub const FLASH_SECS: i64 = 10;
 pub struct Attention {
     pub bell: bool,
     pub title: bool,
-    /// Active SEV1/SEV2 incidents already announced; `None` until the first
-    /// list, whose incidents are not news.
-    known: Option<HashSet<IncidentId>>,
+    /// Active SEV1/SEV2 incidents already announced, at the severity they
+    /// were announced at; `None` until the first list, whose incidents are
+    /// not news.
+    known: Option<HashSet<(IncidentId, Severity)>>,
     /// Rows flashing since when.
     pub flashing: Vec<(IncidentId, DateTime<Utc>)>,
     last_title: Option<usize>,
@@ -51,12 +52,12 @@ impl App {
     /// After the data changed: announce what became SEV1/SEV2 since.
     pub(super) fn attend(&mut self) -> Vec<Command> {
         let now = self.now;
-        let current: HashSet<IncidentId> = self
+        let current: HashSet<(IncidentId, Severity)> = self
             .board
             .incidents
             .iter()
             .filter(|i| i.status.is_active() && alarming(i.severity))
-            .map(|i| i.id)
+            .map(|i| (i.id, i.severity))
             .collect();
         let mut cmds = Vec::new();
         let a = &mut self.attention;
@@ -65,7 +66,13 @@ impl App {
         match &a.known {
             None => {}
             Some(known) => {
-                let new: Vec<IncidentId> = current.difference(known).copied().collect();
+                // New at SEV1 or SEV2, or raised to SEV1 (a SEV2 that became
+                // SEV1 is news too, whoever raised it); a lowering is not.
+                let new: Vec<IncidentId> = current
+                    .iter()
+                    .filter(|(id, sev)| !known.iter().any(|(k, ks)| k == id && ks <= sev))
+                    .map(|(id, _)| *id)
+                    .collect();
                 if !new.is_empty() {
                     if a.bell {
                         cmds.push(Command::Bell);

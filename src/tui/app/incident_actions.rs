@@ -164,9 +164,17 @@ fn sev_down(app: &mut App, inc: Incident) -> Vec<Command> {
 fn toggle(app: &mut App, inc: Incident) -> Vec<Command> {
     let id = inc.id;
     let Some(list) = app.board.current_checklist(id) else {
+        app.flash = Some(super::Flash::info(
+            "No checklist",
+            format!("{id} has no checklist in this phase."),
+        ));
         return Vec::new();
     };
     let Some(item) = list.items.get(app.checklist_cursor) else {
+        app.flash = Some(super::Flash::info(
+            "No item here",
+            "Move to a checklist item (j/k in the checklist pane) to tick it.",
+        ));
         return Vec::new();
     };
     let body = ChecklistRequest {

@@ -287,6 +287,10 @@ pub struct App {
     /// which it reads.
     pub loading_older: Option<(IncidentId, u64)>,
     pub checklist_cursor: usize,
+    /// The phase whose checklist the cursor is on: when the incident moves
+    /// to another phase, the cursor starts again on the new list's first
+    /// open item.
+    pub checklist_phase: Option<crate::model::Phase>,
     pub responder_cursor: usize,
     pub time_mode: TimeMode,
     pub overlay: Option<Overlay>,
@@ -326,6 +330,7 @@ impl App {
             timeline_back: 0,
             loading_older: None,
             checklist_cursor: 0,
+            checklist_phase: None,
             responder_cursor: 0,
             time_mode: TimeMode::Relative,
             overlay: None,
@@ -439,8 +444,27 @@ impl App {
             .selected
             .or_else(|| self.visible.first().map(|&i| self.board.incidents[i].id));
         let mut cmds = self.select(next);
+        self.follow_checklist_phase();
         cmds.extend(self.attend());
         cmds
+    }
+
+    /// Puts the checklist cursor on the current phase's list: on its first
+    /// open item when the phase changed (or the incident did), and never
+    /// past its end.
+    fn follow_checklist_phase(&mut self) {
+        let Some(list) = self.selected_detail().and_then(|d| d.current_checklist()) else {
+            self.checklist_phase = None;
+            return;
+        };
+        let (phase, len) = (list.phase, list.items.len());
+        let first_open = list.items.iter().position(|i| !i.is_done()).unwrap_or(0);
+        if self.checklist_phase != Some(phase) {
+            self.checklist_phase = Some(phase);
+            self.checklist_cursor = first_open;
+        } else if self.checklist_cursor >= len {
+            self.checklist_cursor = len.saturating_sub(1);
+        }
     }
 
     /// After the IC changed the filter: the selection moves to the first
@@ -477,6 +501,7 @@ impl App {
         self.selected = id;
         self.timeline_back = 0;
         self.checklist_cursor = 0;
+        self.checklist_phase = None;
         self.responder_cursor = 0;
         vec![Command::Watch(id.into_iter().collect())]
     }

@@ -244,3 +244,37 @@ fn quitting_with_undelivered_actions_asks_first() {
     ));
     assert!(!app.quit);
 }
+
+/// After the incident moves to the next phase, the checklist cursor is on
+/// the new list's first open item, never past its end (where `space` used
+/// to do nothing, silently).
+#[test]
+fn the_checklist_cursor_follows_the_phase() {
+    let mut app = crate::tui::fixtures::sample_app(120, 40);
+    let id = app.selected.expect("a selection");
+    let mut d = app.board.details.get(&id).expect("its detail").clone();
+    let before = d.current_checklist().map(|c| c.phase);
+    app.checklist_cursor = 3;
+    // Advanced: the next phase's checklist is current.
+    let next = crate::model::Status::ALL
+        .iter()
+        .copied()
+        .find(|s| s.phase().is_some() && s.phase() != before && *s > d.incident.status)
+        .expect("a later phase");
+    d.incident.status = next;
+    d.incident.version += 1;
+    update(
+        &mut app,
+        Msg::Feed(Feed::Detail {
+            detail: Box::new(d.clone()),
+            at: crate::tui::fixtures::clock(),
+        }),
+    );
+    let list = app.board.details[&id]
+        .current_checklist()
+        .expect("a checklist");
+    assert_ne!(Some(list.phase), before);
+    let first_open = list.items.iter().position(|i| !i.is_done()).unwrap_or(0);
+    assert_eq!(app.checklist_cursor, first_open);
+    assert!(app.checklist_cursor < list.items.len());
+}

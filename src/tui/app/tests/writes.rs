@@ -486,3 +486,37 @@ fn the_first_screen_shows_at_once_and_the_whole_list_rings_nothing() {
     );
     assert!(app.attention.flashing.is_empty());
 }
+
+/// A colleague raising SEV2 to SEV1 rings as a new SEV1 does; lowering
+/// rings nothing.
+#[test]
+fn a_raise_from_sev2_to_sev1_rings_and_a_lowering_does_not() {
+    let mut app = sample_app(120, 40);
+    let mut inc = app
+        .board
+        .incidents
+        .iter()
+        .find(|i| i.id == IncidentId(6))
+        .unwrap()
+        .clone();
+    inc.severity = Severity::Sev2;
+    assert!(
+        changed(&mut app, inc.clone()).contains(&Command::Bell),
+        "a new SEV2"
+    );
+    inc.severity = Severity::Sev1;
+    assert!(
+        changed(&mut app, inc.clone()).contains(&Command::Bell),
+        "raised to SEV1"
+    );
+    inc.severity = Severity::Sev2;
+    assert!(
+        !changed(&mut app, inc.clone()).contains(&Command::Bell),
+        "lowered"
+    );
+    inc.severity = Severity::Sev1;
+    assert!(
+        changed(&mut app, inc).contains(&Command::Bell),
+        "raised again"
+    );
+}
