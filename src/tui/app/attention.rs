@@ -60,27 +60,46 @@ impl App {
             .map(|i| (i.id, i.severity))
             .collect();
         let mut cmds = Vec::new();
-        let a = &mut self.attention;
-        a.flashing
+        self.attention
+            .flashing
             .retain(|(_, t)| (now - *t).num_seconds() < FLASH_SECS);
-        match &a.known {
-            None => {}
-            Some(known) => {
-                // New at SEV1 or SEV2, or raised to SEV1 (a SEV2 that became
-                // SEV1 is news too, whoever raised it); a lowering is not.
-                let new: Vec<IncidentId> = current
-                    .iter()
-                    .filter(|(id, sev)| !known.iter().any(|(k, ks)| k == id && ks <= sev))
-                    .map(|(id, _)| *id)
-                    .collect();
-                if !new.is_empty() {
-                    if a.bell {
-                        cmds.push(Command::Bell);
-                    }
-                    a.flashing.extend(new.into_iter().map(|id| (id, now)));
-                }
+        // New at SEV1 or SEV2, or raised to SEV1 (a SEV2 that became SEV1 is
+        // news too, whoever raised it); a lowering is not.
+        let new: Vec<IncidentId> = match &self.attention.known {
+            None => Vec::new(),
+            Some(known) => current
+                .iter()
+                .filter(|(id, sev)| !known.iter().any(|(k, ks)| k == id && ks <= sev))
+                .map(|(id, _)| *id)
+                .collect(),
+        };
+        if !new.is_empty() {
+            if self.attention.bell {
+                cmds.push(Command::Bell);
             }
+            // What the filter hides is said, with how to see it.
+            let hidden: Vec<String> = self
+                .board
+                .incidents
+                .iter()
+                .filter(|i| new.contains(&i.id) && !self.filter.admits(i))
+                .map(|i| format!("{} {}", i.id, i.severity))
+                .collect();
+            if !hidden.is_empty() {
+                self.flash = Some(super::Flash::error(
+                    "Hidden by the filter",
+                    format!(
+                        "{} is hidden by the filter ({}): Esc clears it.",
+                        hidden.join(", "),
+                        self.filter.describe()
+                    ),
+                ));
+            }
+            self.attention
+                .flashing
+                .extend(new.into_iter().map(|id| (id, now)));
         }
+        let a = &mut self.attention;
         // Dropping below SEV2 forgets it, so a raise back rings again.
         a.known = Some(current);
         let sev1 = self.active_by_severity[Severity::Sev1.index()];

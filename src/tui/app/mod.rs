@@ -215,7 +215,23 @@ impl Filter {
         self.text.is_empty() && self.severity.is_none() && self.status.is_none()
     }
 
-    fn admits(&self, i: &Incident) -> bool {
+    /// The filter in words, for the list's title: `SEV3 · investigating ·
+    /// "db"`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = self.severity {
+            parts.push(s.to_string());
+        }
+        if let Some(s) = self.status {
+            parts.push(s.to_string());
+        }
+        if !self.text.is_empty() {
+            parts.push(format!("\"{}\"", crate::text::one_line(&self.text, 20)));
+        }
+        parts.join(" · ")
+    }
+
+    pub(crate) fn admits(&self, i: &Incident) -> bool {
         if self.severity.is_some_and(|s| s != i.severity)
             || self.status.is_some_and(|s| s != i.status)
         {

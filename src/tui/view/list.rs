@@ -70,6 +70,13 @@ fn title<'a>(app: &App, theme: &Theme) -> Line<'a> {
             theme.style(Role::Muted),
         ),
     ]);
+    // A filter always says itself: a hidden incident is never a surprise.
+    if !app.filter.is_empty() {
+        title.push_span(Span::styled(
+            format!("filter: {} (Esc clears) ", app.filter.describe()),
+            theme.style(Role::Warn),
+        ));
+    }
     if app.selection_off_list()
         && let Some(id) = app.selected
     {

@@ -520,3 +520,29 @@ fn a_raise_from_sev2_to_sev1_rings_and_a_lowering_does_not() {
         "raised again"
     );
 }
+
+/// A new SEV1 the filter hides is announced, with how to see it; the list
+/// title names the filter.
+#[test]
+fn a_new_sev1_hidden_by_the_filter_is_announced() {
+    let mut app = sample_app(120, 40);
+    app.filter.severity = Some(Severity::Sev5);
+    app.filter.text = "db".into();
+    assert_eq!(app.filter.describe(), "SEV5 · \"db\"");
+    let mut inc = app
+        .board
+        .incidents
+        .iter()
+        .find(|i| i.id == IncidentId(6))
+        .unwrap()
+        .clone();
+    inc.severity = Severity::Sev1;
+    let cmds = changed(&mut app, inc);
+    assert!(cmds.contains(&Command::Bell));
+    let f = app.flash.as_ref().expect("an announcement");
+    assert!(
+        f.text.contains("INC-6 SEV1") && f.text.contains("Esc"),
+        "{}",
+        f.text
+    );
+}
