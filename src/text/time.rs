@@ -27,7 +27,10 @@ pub fn duration(d: chrono::Duration) -> String {
         0..60 => format!("{s}s"),
         60..3600 => format!("{}m", s / 60),
         3600..86_400 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-        _ => format!("{}d{:02}h", s / 86_400, (s % 86_400) / 3600),
+        // At most six characters, so a column of seven always keeps a space
+        // before the next ("4077d22h" ran into the IC's name).
+        86_400..8_640_000 => format!("{}d{:02}h", s / 86_400, (s % 86_400) / 3600),
+        _ => format!("{}d", s / 86_400),
     }
 }
 
@@ -58,6 +61,14 @@ mod tests {
         assert_eq!(age(Duration::seconds(61)), "1m");
         assert_eq!(age(Duration::seconds(3840)), "1h04m");
         assert_eq!(age(Duration::seconds(2 * 86_400 + 7200)), "2d02h");
+        assert_eq!(age(Duration::seconds(35 * 86_400)), "35d00h");
+        assert_eq!(age(Duration::days(4077) + Duration::hours(22)), "4077d");
+        for d in [
+            Duration::days(99) + Duration::hours(23),
+            Duration::days(36_500),
+        ] {
+            assert!(age(d).chars().count() <= 6, "{}", age(d));
+        }
         assert_eq!(age(Duration::seconds(-5)), "0s");
     }
 
