@@ -6,6 +6,7 @@ mod attention;
 pub mod closed;
 mod conflict;
 mod deliveries;
+mod filter;
 mod flash;
 pub mod followups;
 mod form_keys;
@@ -31,6 +32,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 pub use crate::tui::board::Conn;
+pub use filter::Filter;
 pub use flash::{Conflict, Flash};
 pub use incident_form::{FormField, IncidentForm};
 pub use overlay::{
@@ -43,7 +45,7 @@ use super::keymap::Pane;
 use crate::client::poller::Feed;
 use crate::client::sender::Delivery;
 use crate::client::{Capabilities, ClientError, Write};
-use crate::model::{ActorRole, Incident, IncidentDetail, IncidentId, Severity, Status};
+use crate::model::{ActorRole, Incident, IncidentDetail, IncidentId};
 
 /// Everything that can happen to the console.
 #[derive(Debug)]
@@ -202,55 +204,6 @@ pub struct DraftKey {
 }
 
 pub use crate::text::TimeMode;
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    pub text: String,
-    pub severity: Option<Severity>,
-    pub status: Option<Status>,
-}
-
-impl Filter {
-    pub fn is_empty(&self) -> bool {
-        self.text.is_empty() && self.severity.is_none() && self.status.is_none()
-    }
-
-    /// The filter in words, for the list's title: `SEV3 · investigating ·
-    /// "db"`.
-    pub fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(s) = self.severity {
-            parts.push(s.to_string());
-        }
-        if let Some(s) = self.status {
-            parts.push(s.to_string());
-        }
-        if !self.text.is_empty() {
-            parts.push(format!("\"{}\"", crate::text::one_line(&self.text, 20)));
-        }
-        parts.join(" · ")
-    }
-
-    pub(crate) fn admits(&self, i: &Incident) -> bool {
-        if self.severity.is_some_and(|s| s != i.severity)
-            || self.status.is_some_and(|s| s != i.status)
-        {
-            return false;
-        }
-        if self.text.is_empty() {
-            return true;
-        }
-        let needle = self.text.to_lowercase();
-        [
-            i.title.as_str(),
-            i.service.as_str(),
-            i.commander.as_deref().unwrap_or(""),
-        ]
-        .iter()
-        .any(|h| h.to_lowercase().contains(&needle))
-            || i.id.to_string().to_lowercase().contains(&needle)
-    }
-}
 
 /// A write sent but not yet confirmed by the server.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@ use super::*;
 use crate::client::WriteOp;
 use crate::client::sender::Delivery;
 use crate::model::wire::PatchRequest;
-use crate::model::{ResponderAction, Role};
+use crate::model::{ResponderAction, Role, Severity, Status};
 use crate::tui::fixtures::sample_app;
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Command> {
@@ -56,6 +56,7 @@ fn changed(app: &mut App, inc: crate::model::Incident) -> Vec<Command> {
     )
 }
 
+mod attention;
 mod backends;
 mod conflicts;
 mod followups;
