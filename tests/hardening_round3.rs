@@ -738,16 +738,7 @@ async fn long_polls_have_their_own_histogram() {
         .get(&format!("/changes?since={rev}&wait=1"), &t.viewer)
         .await;
     assert_eq!(s, 200);
-    let m = t
-        .http
-        .get(format!("{}/metrics", t.server.base_url()))
-        .bearer_auth(&t.viewer)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let m = t.metrics().await;
     assert!(
         m.contains("warroom_http_long_poll_duration_seconds_count{route=\"/api/v1/changes\"} 2"),
         "{m}"

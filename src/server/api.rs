@@ -251,8 +251,13 @@ pub async fn changes(
     }
     let (revision, changed) = blocking(&app.store, move |s| s.changes_since(since)).await?;
     let body = Bytes::from(
-        serde_json::to_vec(&ChangesResponse { revision, changed })
-            .map_err(|e| ApiError::bad_request(e.to_string()))?,
+        serde_json::to_vec(&ChangesResponse { revision, changed }).map_err(|e| {
+            ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                format!("cannot encode the changes: {e}"),
+            )
+        })?,
     );
     app.bodies
         .put(format!("\"c{since}-{revision}\""), body.clone());

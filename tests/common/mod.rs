@@ -191,6 +191,19 @@ impl TestServer {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
+    /// `/metrics` as the viewer reads it.
+    pub async fn metrics(&self) -> String {
+        self.http
+            .get(format!("{}/metrics", self.server.base_url()))
+            .bearer_auth(&self.viewer)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// Steps an incident through `statuses` as the commander, forcing past
     /// open checklist items.
     pub async fn walk(&self, id: &str, statuses: &[&str]) {

@@ -8,13 +8,7 @@ fn a_new_sev1_rings_once_flashes_and_counts_in_the_title() {
     let mut app = sample_app(120, 40);
     // The first list is not news.
     assert!(app.attention.flashing.is_empty());
-    let mut inc = app
-        .board
-        .incidents
-        .iter()
-        .find(|i| i.id == IncidentId(6))
-        .unwrap()
-        .clone();
+    let mut inc = listed(&app, 6);
     inc.severity = Severity::Sev1;
     let cmds = changed(&mut app, inc.clone());
     assert_eq!(cmds.iter().filter(|c| **c == Command::Bell).count(), 1);
@@ -25,13 +19,7 @@ fn a_new_sev1_rings_once_flashes_and_counts_in_the_title() {
     assert!(!cmds.contains(&Command::Bell));
     // It can be turned off.
     app.attention.bell = false;
-    let mut other = app
-        .board
-        .incidents
-        .iter()
-        .find(|i| i.id == IncidentId(5))
-        .unwrap()
-        .clone();
+    let mut other = listed(&app, 5);
     other.severity = Severity::Sev1;
     assert!(!changed(&mut app, other).contains(&Command::Bell));
 }
@@ -95,13 +83,7 @@ fn the_first_screen_shows_at_once_and_the_whole_list_rings_nothing() {
 #[test]
 fn a_raise_from_sev2_to_sev1_rings_and_a_lowering_does_not() {
     let mut app = sample_app(120, 40);
-    let mut inc = app
-        .board
-        .incidents
-        .iter()
-        .find(|i| i.id == IncidentId(6))
-        .unwrap()
-        .clone();
+    let mut inc = listed(&app, 6);
     inc.severity = Severity::Sev2;
     assert!(
         changed(&mut app, inc.clone()).contains(&Command::Bell),
@@ -132,13 +114,7 @@ fn a_new_sev1_hidden_by_the_filter_is_announced() {
     app.filter.severity = Some(Severity::Sev5);
     app.filter.text = "db".into();
     assert_eq!(app.filter.describe(), "SEV5 · \"db\"");
-    let mut inc = app
-        .board
-        .incidents
-        .iter()
-        .find(|i| i.id == IncidentId(6))
-        .unwrap()
-        .clone();
+    let mut inc = listed(&app, 6);
     inc.severity = Severity::Sev1;
     let cmds = changed(&mut app, inc);
     assert!(cmds.contains(&Command::Bell));

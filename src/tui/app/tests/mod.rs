@@ -44,6 +44,16 @@ fn sel(app: &App) -> IncidentId {
     app.selected.unwrap()
 }
 
+/// The listed incident `id`, to change and feed back.
+fn listed(app: &App, id: u64) -> crate::model::Incident {
+    app.board
+        .incidents
+        .iter()
+        .find(|i| i.id == IncidentId(id))
+        .unwrap()
+        .clone()
+}
+
 fn changed(app: &mut App, inc: crate::model::Incident) -> Vec<Command> {
     update(
         app,

@@ -177,13 +177,7 @@ fn the_selection_stays_on_its_incident_when_it_leaves_the_list() {
     );
     key(&mut app, KeyCode::Esc);
     // Resolved (not closed) incidents stay in the list, after the active.
-    let mut inc = app
-        .board
-        .incidents
-        .iter()
-        .find(|i| i.id == IncidentId(6))
-        .unwrap()
-        .clone();
+    let mut inc = listed(&app, 6);
     inc.status = Status::Resolved;
     changed(&mut app, inc);
     let last = *app.visible.last().unwrap();
