@@ -426,7 +426,7 @@ fn conflict_dialog_shows_what_changed_and_who_changed_it() {
             app,
             Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
         );
-        let Some(Command::Send(w)) = cmds.first() else {
+        let Some(Command::Write(warroom::tui::app::Outgoing::Send(w))) = cmds.first() else {
             panic!("{cmds:?}")
         };
         update(
@@ -471,7 +471,7 @@ fn confirmation_before_handing_command_to_someone_not_joined() {
     snap("confirm_handoff", |app| {
         keys(app, &[KeyCode::Char('r')]);
         text(app, "dana");
-        if let Some(warroom::tui::app::Overlay::Responder(f)) = &mut app.overlay {
+        if let Some(warroom::tui::dialogs::Dialog::Responder(f)) = &mut app.dialog {
             f.role = warroom::model::Role::IncidentCommander;
         }
         keys(app, &[KeyCode::Enter]);
@@ -570,7 +570,5 @@ fn moving_up_a_short_timeline_hides_nothing() {
     // And Enter reads the entry under the cursor: two up from the newest.
     keys(&mut app, &[KeyCode::Enter]);
     let want = d.timeline[d.timeline.len() - 3].seq;
-    assert!(
-        matches!(app.overlay, Some(warroom::tui::app::Overlay::Reader { seq, .. }) if seq == want)
-    );
+    assert!(matches!(&app.dialog, Some(warroom::tui::dialogs::Dialog::Reader(r)) if r.seq == want));
 }

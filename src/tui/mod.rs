@@ -4,6 +4,7 @@ pub mod app;
 pub mod board;
 mod clipboard;
 pub mod console;
+pub mod dialogs;
 mod drafts;
 pub mod fixtures;
 pub mod keymap;

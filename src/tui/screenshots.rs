@@ -127,7 +127,7 @@ fn conflict() -> App {
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
     );
-    if let Some(super::app::Command::Send(w)) = cmds.first() {
+    if let Some(super::app::Command::Write(super::app::Outgoing::Send(w))) = cmds.first() {
         let error = ClientError::Api {
             status: 412,
             code: "stale_version".into(),

@@ -1,136 +1,185 @@
-//! Answers to what the console asked for (a postmortem written, follow-
-//! ups, metrics, similar and closed incidents, users, silences, older
-//! events, who we are, the policy), put where they were asked for: a
-//! late answer for a dialog that has been closed is dropped.
+//! Answers to what the console asked for, put where they were asked for:
+//! the console's own (who we are, the policy, older events, a postmortem
+//! written), and the ones that fill a dialog, dropped when that dialog is
+//! no longer the one open (a late answer never lands in another).
 
-use super::input::text_of;
-use super::{App, Command, Flash, Msg, Overlay};
+use super::dialog_outcome::effects_of;
+use super::{App, Command, Flash};
+use crate::client::{ClientError, SilenceInfo, UserMatch};
+use crate::model::runbook_action::{ActionPreview, RunOutput, RunStarted};
+use crate::model::wire::{DeliveryInfo, Similar, Suggestion, TimelinePage};
+use crate::model::{ActorRole, FollowUp, Incident, IncidentId, Phase, Policy};
+use crate::tui::dialogs::Dialog;
 
-/// Answers about the console itself: the postmortem written, who we are,
-/// the policy, older events.
-pub(super) fn answer(app: &mut App, msg: Msg) -> Vec<Command> {
-    match msg {
-        Msg::PostmortemWritten(id, r) => {
-            if let Ok(path) = &r {
-                app.postmortems.insert(id, path.clone());
-            }
-            app.flash = Some(match r {
-                Ok(path) => Flash::info(
-                    format!("Postmortem of {id} written"),
-                    format!(
-                        "{}\n\nThe team fills in root causes, trigger and lessons; \
-                         `warroom postmortem {id}` prints it again.",
-                        path.display()
-                    ),
-                ),
-                Err(e) => Flash::error(format!("No postmortem for {id}"), e),
-            });
-            Vec::new()
-        }
-        Msg::Policy(Ok(p)) => {
-            app.policy = p;
-            Vec::new()
-        }
+type Answer<T> = Result<T, ClientError>;
+
+fn said<T>(r: Answer<T>) -> Result<T, String> {
+    r.map_err(|e| e.to_string())
+}
+
+pub(super) fn whoami(app: &mut App, r: Answer<(String, ActorRole)>) -> Vec<Command> {
+    match r {
+        Ok(me) => app.me = Some(me),
+        Err(e) => app.board.failed(&e),
+    }
+    Vec::new()
+}
+
+pub(super) fn policy(app: &mut App, r: Answer<Policy>) -> Vec<Command> {
+    match r {
+        Ok(p) => app.policy = p,
         // The defaults stay; the header's due times are then the defaults'.
-        Msg::Policy(Err(e)) => {
-            tracing::warn!(error = %e, "cannot read the server's policy");
-            Vec::new()
-        }
-        Msg::Whoami(Ok(me)) => {
-            app.me = Some(me);
-            Vec::new()
-        }
-        Msg::Whoami(Err(e)) => {
-            app.board.failed(&e);
-            Vec::new()
-        }
-        Msg::Older(id, Ok(page)) if page.incident == id => {
+        Err(e) => tracing::warn!(error = %e, "cannot read the server's policy"),
+    }
+    Vec::new()
+}
+
+pub(super) fn postmortem_written(
+    app: &mut App,
+    id: IncidentId,
+    r: Result<std::path::PathBuf, String>,
+) -> Vec<Command> {
+    if let Ok(path) = &r {
+        app.postmortems.insert(id, path.clone());
+    }
+    app.flash = Some(match r {
+        Ok(path) => Flash::info(
+            format!("Postmortem of {id} written"),
+            format!(
+                "{}\n\nThe team fills in root causes, trigger and lessons; \
+                 `warroom postmortem {id}` prints it again.",
+                path.display()
+            ),
+        ),
+        Err(e) => Flash::error(format!("No postmortem for {id}"), e),
+    });
+    Vec::new()
+}
+
+pub(super) fn older(app: &mut App, id: IncidentId, r: Answer<TimelinePage>) -> Vec<Command> {
+    match r {
+        Ok(page) if page.incident == id => {
             app.merge_older(page);
             app.maybe_load_older()
         }
-        Msg::Older(_, r) => {
+        r => {
             app.loading_older = None;
             if let Err(e) = r {
                 app.board.conn.error = Some(format!("older events: {e}"));
             }
             Vec::new()
         }
-        dialog => dialog_answer(app, dialog),
     }
 }
 
-/// Answers that fill a dialog, if it is still the one open.
-fn dialog_answer(app: &mut App, msg: Msg) -> Vec<Command> {
-    match msg {
-        Msg::FollowUps(id, r) => {
-            if let Ok(list) = &r {
-                if app.followups.len() >= super::FOLLOWUPS_KEPT {
-                    app.followups.clear();
-                }
-                app.followups.insert(id, list.clone());
-            }
-            if let Some(Overlay::FollowUps(v)) = &mut app.overlay
-                && v.id == id
-            {
-                v.list = Some(r.map_err(|e| e.to_string()));
-            }
+pub(super) fn followups(app: &mut App, id: IncidentId, r: Answer<Vec<FollowUp>>) -> Vec<Command> {
+    if let Ok(list) = &r {
+        if app.followups.len() >= super::FOLLOWUPS_KEPT {
+            app.followups.clear();
         }
-        Msg::Stats(window, r) => {
-            if let Some(Overlay::Stats {
-                window: w, data, ..
-            }) = &mut app.overlay
-                && *w == window
-            {
-                *data = Some(r.map_err(|e| e.to_string()));
-            }
-        }
-        Msg::Similar(id, r) => {
-            if let Some(Overlay::Similar { id: want, list, .. }) = &mut app.overlay
-                && *want == id
-            {
-                *list = Some(r.map_err(|e| e.to_string()));
-            }
-        }
-        Msg::Suggested(r) => {
-            if let Some(Overlay::Form(f)) = &mut app.overlay
-                && f.editing.is_none()
-            {
-                f.suggestion = Some(r.map_err(|e| e.to_string()));
-            }
-        }
-        Msg::Deliveries(id, r) => {
-            if let Some(Overlay::Deliveries { id: want, list, .. }) = &mut app.overlay
-                && *want == id
-            {
-                *list = Some(r.map_err(|e| e.to_string()));
-            }
-        }
-        Msg::Closed(r) => {
-            if let Some(Overlay::Closed { list, .. }) = &mut app.overlay {
-                *list = Some(r.map_err(|e| e.to_string()));
-            }
-        }
-        Msg::Users(query, r) => {
-            if let Some(Overlay::Responder(f)) = &mut app.overlay {
-                // Only the answer to what is typed now: answers arrive late.
-                if text_of(&f.handle).trim() == query {
-                    match r {
-                        Ok(m) => {
-                            f.matches = m;
-                            f.pick = 0;
-                        }
-                        Err(e) => app.board.conn.error = Some(format!("user search: {e}")),
-                    }
-                }
-            }
-        }
-        Msg::Silences(r) => {
-            if let Some(Overlay::Silences { list, cursor }) = &mut app.overlay {
-                *list = Some(r.map_err(|e| e.to_string()));
-                *cursor = 0;
-            }
-        }
-        _ => {}
+        app.followups.insert(id, list.clone());
+    }
+    if let Some(Dialog::FollowUps(v)) = &mut app.dialog
+        && v.id == id
+    {
+        v.list.fill(said(r));
     }
     Vec::new()
+}
+
+pub(super) fn stats(
+    app: &mut App,
+    window: &str,
+    r: Answer<Box<crate::model::stats::Stats>>,
+) -> Vec<Command> {
+    if let Some(Dialog::Stats(v)) = &mut app.dialog {
+        v.fill(window, said(r));
+    }
+    Vec::new()
+}
+
+pub(super) fn similar(app: &mut App, id: IncidentId, r: Answer<Vec<Similar>>) -> Vec<Command> {
+    if let Some(Dialog::Similar(v)) = &mut app.dialog
+        && v.id == id
+    {
+        v.list.fill(said(r));
+    }
+    Vec::new()
+}
+
+pub(super) fn closed(app: &mut App, r: Answer<Vec<Incident>>) -> Vec<Command> {
+    if let Some(Dialog::Closed(v)) = &mut app.dialog {
+        v.list.fill(said(r));
+    }
+    Vec::new()
+}
+
+pub(super) fn suggested(app: &mut App, r: Answer<Suggestion>) -> Vec<Command> {
+    if let Some(Dialog::Form(f)) = &mut app.dialog {
+        f.suggested(said(r));
+    }
+    Vec::new()
+}
+
+pub(super) fn deliveries(
+    app: &mut App,
+    id: IncidentId,
+    r: Answer<Vec<DeliveryInfo>>,
+) -> Vec<Command> {
+    if let Some(Dialog::Deliveries(v)) = &mut app.dialog
+        && v.id == id
+    {
+        v.list.fill(said(r));
+    }
+    Vec::new()
+}
+
+pub(super) fn users(app: &mut App, query: &str, r: Answer<Vec<UserMatch>>) -> Vec<Command> {
+    if let Some(Dialog::Responder(f)) = &mut app.dialog
+        && let Some(error) = f.users(query, said(r))
+    {
+        app.board.conn.error = Some(error);
+    }
+    Vec::new()
+}
+
+pub(super) fn silences(app: &mut App, r: Answer<Vec<SilenceInfo>>) -> Vec<Command> {
+    if let Some(Dialog::Silences(v)) = &mut app.dialog {
+        v.fill(said(r));
+    }
+    Vec::new()
+}
+
+pub(super) fn action_preview(
+    app: &mut App,
+    id: IncidentId,
+    phase: Phase,
+    item: usize,
+    r: Answer<ActionPreview>,
+) -> Vec<Command> {
+    if let Some(Dialog::Action(v)) = &mut app.dialog {
+        v.previewed(id, phase, item, said(r));
+    }
+    Vec::new()
+}
+
+pub(super) fn action_started(app: &mut App, id: IncidentId, r: Answer<RunStarted>) -> Vec<Command> {
+    let effects = match &mut app.dialog {
+        Some(Dialog::Action(v)) => v.started(id, said(r)),
+        _ => return Vec::new(),
+    };
+    effects_of(app, effects)
+}
+
+pub(super) fn run_output(
+    app: &mut App,
+    id: IncidentId,
+    run: u64,
+    r: Answer<RunOutput>,
+) -> Vec<Command> {
+    let effects = match &mut app.dialog {
+        Some(Dialog::Action(v)) => v.output(id, run, said(r)),
+        _ => return Vec::new(),
+    };
+    effects_of(app, effects)
 }

@@ -75,7 +75,7 @@ impl App {
         };
         if !new.is_empty() {
             if self.attention.bell {
-                cmds.push(Command::Bell);
+                cmds.push(Command::Terminal(super::Terminal::Bell));
             }
             // What the filter hides is said, with how to see it.
             let hidden: Vec<String> = self
@@ -105,10 +105,10 @@ impl App {
         let sev1 = self.active_by_severity[Severity::Sev1.index()];
         if a.title && a.last_title != Some(sev1) {
             a.last_title = Some(sev1);
-            cmds.push(Command::Title(match sev1 {
+            cmds.push(Command::Terminal(super::Terminal::Title(match sev1 {
                 0 => "warroom".to_string(),
                 n => format!("warroom · {n} SEV1 open"),
-            }));
+            })));
         }
         cmds
     }

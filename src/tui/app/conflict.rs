@@ -1,35 +1,47 @@
 //! Keys on a message, and the one that matters most: a write that lost
 //! to someone else's change, retried against what is true now or dropped.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 
 use super::writes::send;
-use super::{App, Command, Confirm, Conflict, Flash, Overlay};
+use super::{App, Command, Conflict, Flash};
 use crate::client::WriteOp;
 use crate::model::Severity;
+use crate::tui::dialogs::confirm::Confirm;
+use crate::tui::dialogs::keys::Table;
+use crate::tui::dialogs::message::{CONFLICT_KEYS, CONFLICT_LOADING_KEYS, Key, MESSAGE_KEYS};
 
 pub(super) fn flash_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
-    let conflict = app.flash.as_ref().and_then(|f| f.conflict.clone());
-    match (k.code, conflict) {
-        (KeyCode::Char('r'), Some(c)) => match c.now.clone() {
+    let Some(flash) = &app.flash else {
+        return Vec::new();
+    };
+    let conflict = flash.conflict.clone();
+    match (flash.keys().lookup(&k), conflict) {
+        (Some(Key::Retry), Some(c)) => match c.now.clone() {
             Some(now) => {
                 app.flash = None;
                 retry_on(app, *c, now)
             }
-            // Retrying before we know what is true now would be the same
-            // blind write that just lost.
+            // The table of a conflict still being read has no `r`.
             None => Vec::new(),
         },
         // A conflict holds the user's action: only its own key drops it.
-        (KeyCode::Char('d'), _) => {
+        (Some(Key::Discard | Key::Dismiss), _) => {
             app.flash = None;
             Vec::new()
         }
-        (KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'), None) => {
-            app.flash = None;
-            Vec::new()
+        (Some(Key::Retry), None) | (None, _) => Vec::new(),
+    }
+}
+
+impl Flash {
+    /// The keys this message takes (a conflict's are its own).
+    pub fn keys(&self) -> &'static Table<Key> {
+        match &self.conflict {
+            Some(c) if c.now.is_some() => &CONFLICT_KEYS,
+            Some(_) => &CONFLICT_LOADING_KEYS,
+            None => &MESSAGE_KEYS,
         }
-        _ => Vec::new(),
     }
 }
 
@@ -55,7 +67,7 @@ fn retry_on(app: &mut App, c: Conflict, now: crate::model::Incident) -> Vec<Comm
                 }
                 let lowering_sev1 = now.severity == Severity::Sev1;
                 if to == Severity::Sev1 || lowering_sev1 {
-                    app.overlay = Some(Overlay::Confirm(Confirm::Write {
+                    app.open(Confirm::Write {
                         title: format!("Retry on {id}: set {to}?"),
                         text: format!(
                             "{id} {}\nSet {to}: it is {} now (someone changed it first).{}",
@@ -68,7 +80,7 @@ fn retry_on(app: &mut App, c: Conflict, now: crate::model::Incident) -> Vec<Comm
                             }
                         ),
                         op,
-                    }));
+                    });
                     return Vec::new();
                 }
             }

@@ -1,16 +1,17 @@
 //! What the IC's keys do to the selected incident: each action becomes a
 //! write (queued with the caller's identity) or a dialog that leads to one.
 
-use tui_textarea::TextArea;
-
-use super::input::line_input;
 use super::writes::{send, severity_change};
-use super::{
-    App, Command, Confirm, DraftKey, DraftKind, EditorKind, Flash, Overlay, ResponderForm,
-};
+use super::{App, Command, DraftKey, DraftKind, Flash};
 use crate::client::WriteOp;
 use crate::model::wire::{ChecklistRequest, PatchRequest, TransitionRequest};
-use crate::model::{Incident, Role, Severity, Status};
+use crate::model::{Incident, Severity, Status};
+use crate::tui::dialogs::confirm::Confirm;
+use crate::tui::dialogs::editor::{Editor, EditorKind};
+use crate::tui::dialogs::incident_form::IncidentForm;
+use crate::tui::dialogs::responder::ResponderForm;
+use crate::tui::dialogs::runbook_run::ActionView;
+use crate::tui::dialogs::silence::SilenceForm;
 use crate::tui::keymap::{Act, Pane};
 
 pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
@@ -28,7 +29,10 @@ pub(super) fn incident_act(app: &mut App, act: Act) -> Vec<Command> {
         Act::SevUp => sev_up(app, inc),
         Act::SevDown => sev_down(app, inc),
         Act::Toggle => toggle(app, inc),
-        Act::RunAction => super::runbook_run::open(app, inc),
+        Act::RunAction => {
+            let out = ActionView::open(&app.ctx(), inc.id, app.checklist_cursor);
+            super::dialog_outcome::apply(app, out)
+        }
         Act::Note | Act::Update => editor(app, inc, act),
         Act::Join | Act::TakeCommand => join_or_command(app, inc, act),
         Act::Resolve => resolve(app, inc),
@@ -44,7 +48,8 @@ fn edit(app: &mut App, inc: Incident) -> Vec<Command> {
     // and an edit based on a cut summary would lose its end.
     match app.board.details.get(&id).map(|d| &d.incident) {
         Some(full) => {
-            app.overlay = Some(Overlay::Form(super::IncidentForm::edit(full)));
+            let form = IncidentForm::edit(full);
+            app.open(form);
         }
         None => {
             app.flash = Some(Flash::info(
@@ -104,12 +109,12 @@ fn advance(app: &mut App, inc: Incident) -> Vec<Command> {
     } else {
         Vec::new()
     };
-    app.overlay = Some(Overlay::Confirm(Confirm::Advance {
+    app.open(Confirm::Advance {
         id,
         from: inc.status,
         to,
         open,
-    }));
+    });
     Vec::new()
 }
 
@@ -124,10 +129,10 @@ fn sev_up(app: &mut App, inc: Incident) -> Vec<Command> {
             Vec::new()
         }
         Some(Severity::Sev1) => {
-            app.overlay = Some(Overlay::Confirm(Confirm::RaiseToSev1 {
+            app.open(Confirm::RaiseToSev1 {
                 id,
                 version: inc.version,
-            }));
+            });
             Vec::new()
         }
         Some(s) => send(app, severity_change(id, inc.version, s)),
@@ -146,7 +151,7 @@ fn sev_down(app: &mut App, inc: Incident) -> Vec<Command> {
         }
         // Lowering from SEV1 stands people down: say so and ask.
         Some(s) if inc.severity == Severity::Sev1 => {
-            app.overlay = Some(Overlay::Confirm(Confirm::Write {
+            app.open(Confirm::Write {
                 title: format!("Lower {id} from SEV1?"),
                 text: format!(
                     "{id} {}\nSEV1 → {s}: the incident stops being critical; pages and \
@@ -154,7 +159,7 @@ fn sev_down(app: &mut App, inc: Incident) -> Vec<Command> {
                     inc.title
                 ),
                 op: severity_change(id, inc.version, s),
-            }));
+            });
             Vec::new()
         }
         Some(s) => send(app, severity_change(id, inc.version, s)),
@@ -194,15 +199,12 @@ fn editor(app: &mut App, inc: Incident, act: Act) -> Vec<Command> {
     };
     let key = DraftKey { id, kind };
     let draft = app.drafts.get(&key).cloned().unwrap_or_default();
-    let mut text = TextArea::new(draft.lines().map(str::to_string).collect::<Vec<_>>());
-    text.move_cursor(tui_textarea::CursorMove::Bottom);
-    text.move_cursor(tui_textarea::CursorMove::End);
     let kind = if act == Act::Note {
         EditorKind::Note(key)
     } else {
         EditorKind::Update(key)
     };
-    app.overlay = Some(Overlay::Editor { kind, text });
+    app.open(Editor::draft(kind, &draft));
     Vec::new()
 }
 
@@ -267,26 +269,19 @@ fn resolve(app: &mut App, inc: Incident) -> Vec<Command> {
         ));
         return Vec::new();
     }
-    app.overlay = Some(Overlay::Confirm(Confirm::Write {
+    app.open(Confirm::Write {
         title: format!("Resolve {id}?"),
         text: format!(
             "{id} {}\n{} resolves it at once for everyone: it leaves the on-call's list.",
             inc.title, app.caps.name
         ),
         op: WriteOp::Resolve { id },
-    }));
+    });
     Vec::new()
 }
 
 fn silence(app: &mut App, inc: Incident) -> Vec<Command> {
-    let id = inc.id;
-    let mut comment = line_input("", "why: e.g. rollback in progress, known cause");
-    comment.set_cursor_line_style(ratatui::style::Style::default());
-    app.overlay = Some(Overlay::Silence(super::SilenceForm {
-        id,
-        comment,
-        duration: 2,
-    }));
+    app.open(SilenceForm::new(inc.id));
     Vec::new()
 }
 
@@ -302,25 +297,7 @@ fn responder(app: &mut App, inc: Incident) -> Vec<Command> {
     } else {
         String::new()
     };
-    let role = app
-        .board
-        .details
-        .get(&id)
-        .and_then(|d| d.responders.iter().find(|r| r.handle == handle))
-        .map_or(Role::SubjectMatterExpert, |r| r.role);
-    let directory = app.caps.user_directory;
-    let hint = if directory {
-        "name or email: matching users are listed"
-    } else {
-        "handle, e.g. dana"
-    };
-    app.overlay = Some(Overlay::Responder(ResponderForm {
-        id,
-        handle: line_input(&handle, hint),
-        role,
-        field: if handle.is_empty() || directory { 0 } else { 1 },
-        matches: Vec::new(),
-        pick: 0,
-    }));
+    let form = ResponderForm::new(&app.ctx(), id, handle);
+    app.open(form);
     Vec::new()
 }

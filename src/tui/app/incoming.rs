@@ -34,7 +34,7 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
             // Its severity or status may have changed: order and counts too.
             let mut cmds = app.refilter();
             // A finished incident's review shows its follow-ups.
-            cmds.extend(review.map(Command::FetchFollowUps));
+            cmds.extend(review.map(|id| Command::Read(super::Read::FollowUps(id))));
             cmds
         }
         Feed::Changed {
@@ -113,9 +113,9 @@ fn delivered(
     app.pending.retain(|p| p.write.key != key);
     // A follow-up changed: the open list shows it.
     if let Some(id) = followup_of {
-        return match &app.overlay {
-            Some(super::Overlay::FollowUps(v)) if v.id == id => {
-                vec![Command::FetchFollowUps(id)]
+        return match &app.dialog {
+            Some(crate::tui::dialogs::Dialog::FollowUps(v)) if v.id == id => {
+                vec![Command::Read(super::Read::FollowUps(id))]
             }
             _ => Vec::new(),
         };
@@ -157,7 +157,7 @@ fn refused(app: &mut App, key: &str, error: crate::client::ClientError) -> Vec<C
         // The dialog is built from the state after the refusal:
         // ask for it now rather than wait for the change feed.
         if let Some(id) = p.write.op.incident() {
-            cmds.push(Command::FetchDetail(id));
+            cmds.push(Command::Read(super::Read::Detail(id)));
         }
         flash
     } else {
@@ -252,7 +252,7 @@ pub(super) fn restored(app: &mut App, writes: Vec<crate::client::Write>) -> Vec<
         if foreign {
             held += 1;
         } else {
-            cmds.push(Command::Resend(w.clone()));
+            cmds.push(Command::Write(super::Outgoing::Resend(w.clone())));
         }
         app.pending.push(Pending {
             what: w.op.describe(),

@@ -58,6 +58,6 @@ impl App {
             return Vec::new();
         }
         self.loading_older = Some((id, first));
-        vec![Command::FetchOlder { id, before: first }]
+        vec![Command::Read(super::Read::Older { id, before: first })]
     }
 }

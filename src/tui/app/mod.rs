@@ -3,27 +3,16 @@
 
 mod answers;
 mod attention;
-pub mod closed;
 mod conflict;
-mod deliveries;
+mod dialog_outcome;
 mod filter;
 mod flash;
-pub mod followups;
-mod form_keys;
 mod incident_actions;
-pub mod incident_form;
 mod incoming;
 mod input;
 mod merge;
 mod navigation;
 pub mod offers;
-pub mod outcome;
-mod overlay;
-pub mod overlay_keys;
-pub mod palette;
-pub mod runbook_run;
-pub mod similar;
-pub mod stats;
 pub mod update;
 mod writes;
 
@@ -34,12 +23,9 @@ use chrono::{DateTime, Utc};
 pub use crate::tui::board::Conn;
 pub use filter::Filter;
 pub use flash::{Conflict, Flash};
-pub use incident_form::{FormField, IncidentForm};
-pub use overlay::{
-    Chooser, ChooserKind, Confirm, EditorKind, Overlay, Palette, ResponderForm, SILENCE_MINUTES,
-    SilenceForm,
-};
+pub use input::{line_input, text_of};
 pub use update::update;
+pub use writes::severity_change;
 
 use super::keymap::Pane;
 use crate::client::poller::Feed;
@@ -65,7 +51,7 @@ pub enum Msg {
     Whoami(Result<(String, ActorRole), ClientError>),
     /// Where the postmortem draft was written (or why it was not).
     PostmortemWritten(IncidentId, Result<std::path::PathBuf, String>),
-    /// An incident's follow-ups (for the follow-ups overlay).
+    /// An incident's follow-ups (for the follow-ups dialog).
     FollowUps(IncidentId, Result<Vec<crate::model::FollowUp>, ClientError>),
     /// Response metrics for a window (for `:stats`).
     Stats(String, Result<Box<crate::model::stats::Stats>, ClientError>),
@@ -116,9 +102,29 @@ pub enum Msg {
     ),
 }
 
-/// Side effects `update` asks for; the runtime carries them out.
+/// Side effects `update` asks for; the runtime carries them out. Each
+/// kind has its own type, and the runtime matches every variant of each
+/// (no catch-all), so a new request that is not wired does not compile.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
+    /// Writes: through the durable outbox, or (runbook actions) at once.
+    Write(Outgoing),
+    /// Reads: run in the background; the answer comes back as a `Msg`.
+    Read(Read),
+    /// The terminal itself: bell, clipboard, title.
+    Terminal(Terminal),
+    /// The incidents whose details the poller should keep fresh.
+    Watch(Vec<IncidentId>),
+    /// Keep a note or update being written on disk.
+    SaveDraft {
+        key: DraftKey,
+        text: String,
+    },
+    Quit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outgoing {
     /// Queue a new write durably, then send it.
     Send(Write),
     /// Send a write that is already in the outbox (restored at start).
@@ -128,66 +134,63 @@ pub enum Command {
     Adopt(Write),
     /// Discard a queued write that has not been delivered.
     Discard(String),
-    /// Ring the terminal bell (a new SEV1/SEV2).
-    Bell,
-    /// Put text on the terminal's clipboard (OSC 52), on the IC's request.
-    Copy(String),
-    /// Set the terminal's title (our own words and counts only).
-    Title(String),
-    /// Search the backend's user directory (PagerDuty).
-    SearchUsers(String),
-    /// Read the timeline page before `before` (the IC scrolled back).
-    FetchOlder {
-        id: IncidentId,
-        before: u64,
-    },
-    /// The incidents whose details the poller should keep fresh.
-    Watch(Vec<IncidentId>),
-    SaveDraft {
-        key: DraftKey,
-        text: String,
-    },
-    /// Read the backend's silences (for `:silences`).
-    FetchSilences,
-    /// Read an incident's detail now (after a conflict, to show what
-    /// changed); the answer comes back as a `Feed::Detail`.
-    FetchDetail(IncidentId),
-    /// Read the most recently closed incidents (for `:closed`).
-    FetchClosed,
-    /// Fetch the postmortem draft and write it to a private file.
-    WritePostmortem(IncidentId),
-    /// Read an incident's follow-up actions.
-    FetchFollowUps(IncidentId),
-    /// Read the past incidents like this one.
-    FetchSimilar(IncidentId),
-    /// Read an incident's notification deliveries.
-    FetchDeliveries(IncidentId),
-    /// Ask the classification rules about a new incident.
-    Suggest {
-        title: String,
-        service: String,
-    },
-    /// Read response metrics over a window (`90d`, `all`…).
-    FetchStats(String),
-    /// Ask what a checklist item's runbook action would run.
-    FetchActionPreview {
-        id: IncidentId,
-        phase: crate::model::Phase,
-        item: usize,
-    },
     /// Start a runbook action, now (never through the outbox).
     StartAction {
         id: IncidentId,
         req: crate::model::runbook_action::RunActionRequest,
         key: String,
     },
-    /// Read a run's output after line `after` (the server waits for more).
-    FollowRun {
+}
+
+/// What the console reads besides the poller's feed; each has one answer
+/// message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Read {
+    /// Search the backend's user directory (PagerDuty).
+    Users(String),
+    /// The timeline page before `before` (the IC scrolled back).
+    Older { id: IncidentId, before: u64 },
+    /// An incident's detail now (after a conflict, to show what changed);
+    /// the answer comes back as a `Feed::Detail`.
+    Detail(IncidentId),
+    /// The postmortem draft, written to a private file.
+    Postmortem(IncidentId),
+    /// Response metrics over a window (`90d`, `all`…).
+    Stats(String),
+    /// The past incidents like this one.
+    Similar(IncidentId),
+    /// What the classification rules say of a new incident.
+    Suggest { title: String, service: String },
+    /// An incident's notification deliveries.
+    Deliveries(IncidentId),
+    /// An incident's follow-up actions.
+    FollowUps(IncidentId),
+    /// The most recently closed incidents.
+    Closed,
+    /// The backend's silences.
+    Silences,
+    /// What a checklist item's runbook action would run.
+    ActionPreview {
+        id: IncidentId,
+        phase: crate::model::Phase,
+        item: usize,
+    },
+    /// A run's output after line `after` (the server waits for more).
+    RunOutput {
         id: IncidentId,
         run: u64,
         after: u64,
     },
-    Quit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Terminal {
+    /// Ring the bell (a new SEV1/SEV2).
+    Bell,
+    /// Put text on the terminal's clipboard (OSC 52), on the IC's request.
+    Copy(String),
+    /// Set the terminal's title (our own words and counts only).
+    Title(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -262,7 +265,8 @@ pub struct App {
     pub checklist_phase: Option<crate::model::Phase>,
     pub responder_cursor: usize,
     pub time_mode: TimeMode,
-    pub overlay: Option<Overlay>,
+    /// The dialog on top of the panes, if one is open.
+    pub dialog: Option<crate::tui::dialogs::Dialog>,
     pub flash: Option<Flash>,
     pub pending: Vec<Pending>,
     pub drafts: HashMap<DraftKey, String>,
@@ -302,7 +306,7 @@ impl App {
             checklist_phase: None,
             responder_cursor: 0,
             time_mode: TimeMode::Relative,
-            overlay: None,
+            dialog: None,
             flash: None,
             pending: Vec::new(),
             drafts: HashMap::new(),
@@ -385,6 +389,27 @@ impl App {
 
     pub fn has_unsent_drafts(&self) -> bool {
         self.drafts.values().any(|d| !d.trim().is_empty())
+    }
+
+    /// What a dialog may read of the console.
+    pub fn ctx(&self) -> crate::tui::dialogs::Ctx<'_> {
+        crate::tui::dialogs::Ctx {
+            board: &self.board,
+            caps: self.caps,
+            me: self.me.as_ref().map(|(h, r)| (h.as_str(), *r)),
+            identity: &self.identity,
+            pending: &self.pending,
+            drafts: &self.drafts,
+            selected: self.selected,
+            policy: &self.policy,
+            now: self.now,
+            time_mode: self.time_mode,
+        }
+    }
+
+    /// Opens `d` on top of the panes (in place of any other dialog).
+    pub fn open(&mut self, d: impl Into<crate::tui::dialogs::Dialog>) {
+        self.dialog = Some(d.into());
     }
 
     /// Sorts and filters after the data or the filter changed, keeping the

@@ -14,7 +14,7 @@ pub(super) fn focus(app: &mut App, pane: Pane) {
 /// A click focuses the pane and moves its cursor to the row clicked; in
 /// the list that selects the incident (it never acts on it).
 pub(super) fn click(app: &mut App, pane: Pane, row: Option<usize>) -> Vec<Command> {
-    if app.overlay.is_some() || app.flash.is_some() {
+    if app.dialog.is_some() || app.flash.is_some() {
         return Vec::new();
     }
     focus(app, pane);
@@ -105,7 +105,7 @@ pub(super) fn cycle_focus(app: &mut App, by: isize) -> Vec<Command> {
 /// Enter on the timeline: the entry under the cursor, whole.
 pub(super) fn read(app: &mut App) -> Vec<Command> {
     if let (Some(id), Some(seq)) = (app.selected, app.cursor_event().map(|e| e.seq)) {
-        app.overlay = Some(super::Overlay::Reader { id, seq, scroll: 0 });
+        app.open(crate::tui::dialogs::reader::Reader::new(id, seq));
     }
     Vec::new()
 }

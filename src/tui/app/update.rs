@@ -2,22 +2,31 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::input::{line_input, text_of};
-use super::overlay::FilterChoice;
-use super::{
-    App, Chooser, ChooserKind, Command, Confirm, Flash, IncidentForm, Msg, Overlay, Palette,
-};
-use crate::model::{Severity, Status};
+use super::{App, Command, Flash, Msg, Read};
+use crate::tui::dialogs::closed::ClosedView;
+use crate::tui::dialogs::confirm::Confirm;
+use crate::tui::dialogs::deliveries::DeliveriesView;
+use crate::tui::dialogs::filter_line::FilterLine;
+use crate::tui::dialogs::filter_pick::FilterPick;
+use crate::tui::dialogs::followups::FollowUps;
+use crate::tui::dialogs::help::Help;
+use crate::tui::dialogs::incident_form::IncidentForm;
+use crate::tui::dialogs::palette::Palette;
+use crate::tui::dialogs::silences::SilencesView;
+use crate::tui::dialogs::similar::SimilarView;
+use crate::tui::dialogs::stats::StatsView;
+use crate::tui::dialogs::{Ctx, Outcome};
 use crate::tui::keymap::{self, Act};
 
 use super::conflict::flash_key;
+use super::dialog_outcome::{apply, dialog_key, dialog_paste};
 use super::incident_actions::incident_act;
 use super::incoming::{delivery, feed};
 use super::navigation::{click, focus, move_by, page};
 use super::offers::unavailable;
-use super::outcome::Outcome;
-use super::writes::save_draft;
 
+/// Every message, each to its handler: no catch-all, so a new message
+/// that is not handled does not compile.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Tick(now) => {
@@ -33,38 +42,32 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::Click(pane, row) => click(app, pane, row),
         Msg::Wheel(pane, by) => {
             // Only on the console itself: a dialog keeps the pointer out.
-            if app.overlay.is_some() || app.flash.is_some() {
+            if app.dialog.is_some() || app.flash.is_some() {
                 return Vec::new();
             }
             focus(app, pane);
             move_by(app, by)
         }
         Msg::Restored(writes) => super::incoming::restored(app, writes),
-        Msg::ActionPreview { id, phase, item, r } => {
-            super::runbook_run::previewed(app, id, phase, item, r)
-        }
-        Msg::ActionStarted(id, r) => super::runbook_run::started(app, id, r),
-        Msg::RunOutput(id, run, r) => super::runbook_run::output(app, id, run, r),
-        Msg::Paste(text) => paste(app, &text),
+        Msg::Paste(text) => dialog_paste(app, &text),
         Msg::Key(k) => key(app, k),
-        answer => super::answers::answer(app, answer),
-    }
-}
-
-fn paste(app: &mut App, text: &str) -> Vec<Command> {
-    let clean = crate::text::clean(text, true).into_owned();
-    match &mut app.overlay {
-        Some(Overlay::Editor { text: t, kind }) => {
-            t.insert_str(&clean);
-            let (kind, typed) = (kind.clone(), super::input::text_of(t));
-            save_draft(app, kind.draft(), typed)
+        Msg::Whoami(r) => super::answers::whoami(app, r),
+        Msg::Policy(r) => super::answers::policy(app, r),
+        Msg::PostmortemWritten(id, r) => super::answers::postmortem_written(app, id, r),
+        Msg::Older(id, r) => super::answers::older(app, id, r),
+        Msg::FollowUps(id, r) => super::answers::followups(app, id, r),
+        Msg::Stats(window, r) => super::answers::stats(app, &window, r),
+        Msg::Similar(id, r) => super::answers::similar(app, id, r),
+        Msg::Closed(r) => super::answers::closed(app, r),
+        Msg::Suggested(r) => super::answers::suggested(app, r),
+        Msg::Deliveries(id, r) => super::answers::deliveries(app, id, r),
+        Msg::Users(query, r) => super::answers::users(app, &query, r),
+        Msg::Silences(r) => super::answers::silences(app, r),
+        Msg::ActionPreview { id, phase, item, r } => {
+            super::answers::action_preview(app, id, phase, item, r)
         }
-        Some(Overlay::FilterInput(t)) => {
-            t.insert_str(clean.replace('\n', " "));
-            app.filter.text = text_of(t);
-            app.refilter_for_filter()
-        }
-        _ => Vec::new(),
+        Msg::ActionStarted(id, r) => super::answers::action_started(app, id, r),
+        Msg::RunOutput(id, run, r) => super::answers::run_output(app, id, run, r),
     }
 }
 
@@ -75,11 +78,8 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     if app.flash.is_some() {
         return flash_key(app, k);
     }
-    if app.overlay.is_some() {
-        return match super::overlay_keys::overlay_key(app, k) {
-            Outcome::Commands(cmds) => cmds,
-            Outcome::Run(act) => run(app, act),
-        };
+    if app.dialog.is_some() {
+        return dialog_key(app, k);
     }
     if k.code == KeyCode::Esc && !app.filter.is_empty() {
         app.filter = Default::default();
@@ -87,6 +87,14 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     }
     match keymap::lookup(&k, app.focus) {
         Some(act) => run(app, act),
+        None => Vec::new(),
+    }
+}
+
+/// A dialog that opens for the selected incident (and reads what fills it).
+fn open_for_selected(app: &mut App, open: fn(&Ctx) -> Option<Outcome>) -> Vec<Command> {
+    match open(&app.ctx()) {
+        Some(out) => apply(app, out),
         None => Vec::new(),
     }
 }
@@ -110,98 +118,76 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
         Act::Read => super::navigation::read(app),
         Act::Copy => match app.selected {
             // Only on this explicit key: nothing is copied behind the IC's back.
-            Some(id) => vec![Command::Copy(id.to_string())],
+            Some(id) => vec![Command::Terminal(super::Terminal::Copy(id.to_string()))],
             None => Vec::new(),
         },
         Act::ToggleTime => {
             app.time_mode = app.time_mode.toggled();
             Vec::new()
         }
-        Act::Help => {
-            app.overlay = Some(Overlay::Help { scroll: 0 });
-            Vec::new()
-        }
+        Act::Help => opened(app, Help::default()),
         Act::Quit => quit(app),
-        Act::Palette => {
-            app.overlay = Some(Overlay::Palette(Palette {
-                input: line_input("", "command or incident id"),
-                cursor: 0,
-            }));
-            Vec::new()
-        }
+        Act::Palette => opened(app, Palette::default()),
         Act::Filter => {
-            app.overlay = Some(Overlay::FilterInput(line_input(
-                &app.filter.text,
-                "title, service, IC or id",
-            )));
-            Vec::new()
+            let line = FilterLine::new(&app.filter.text);
+            opened(app, line)
         }
-        Act::FilterPick => {
-            app.overlay = Some(Overlay::Chooser(Chooser {
-                kind: ChooserKind::Filter,
-                options: filter_choices(),
-                cursor: 0,
-            }));
-            Vec::new()
-        }
-        Act::Declare => {
-            app.overlay = Some(Overlay::Form(IncidentForm::declare()));
-            Vec::new()
-        }
-        Act::Closed => super::closed::open(app),
-        Act::Postmortem => super::followups::postmortem(app),
-        Act::FollowUps => match super::followups::open(app) {
-            Some((view, fetch)) => {
-                app.overlay = Some(Overlay::FollowUps(view));
-                vec![fetch]
-            }
-            None => Vec::new(),
-        },
-        Act::Similar => super::similar::open(app),
-        Act::Deliveries => super::deliveries::open(app),
-        Act::Stats => super::stats::open(app, "90d"),
-        Act::Silences => {
-            app.overlay = Some(Overlay::Silences {
-                list: None,
-                cursor: 0,
-            });
-            vec![Command::FetchSilences]
-        }
-        _ => incident_act(app, act),
+        Act::FilterPick => opened(app, FilterPick::default()),
+        Act::Declare => opened(app, IncidentForm::declare()),
+        Act::Closed => apply(app, ClosedView::open()),
+        Act::Postmortem => postmortem(app),
+        Act::FollowUps => open_for_selected(app, FollowUps::open),
+        Act::Similar => open_for_selected(app, SimilarView::open),
+        Act::Deliveries => open_for_selected(app, DeliveriesView::open),
+        Act::Stats => apply(app, StatsView::open("90d")),
+        Act::Silences => apply(app, SilencesView::open()),
+        Act::Acknowledge
+        | Act::Advance
+        | Act::SevUp
+        | Act::SevDown
+        | Act::Toggle
+        | Act::RunAction
+        | Act::Note
+        | Act::Update
+        | Act::Responder
+        | Act::Join
+        | Act::TakeCommand
+        | Act::Resolve
+        | Act::Silence
+        | Act::Edit => incident_act(app, act),
     }
+}
+
+fn opened(app: &mut App, d: impl Into<crate::tui::dialogs::Dialog>) -> Vec<Command> {
+    app.open(d);
+    Vec::new()
 }
 
 /// Leaves at once, or asks first when a draft is unsent or an action is
 /// undelivered.
 fn quit(app: &mut App) -> Vec<Command> {
     if app.has_unsent_drafts() || !app.pending.is_empty() {
-        app.overlay = Some(Overlay::Confirm(Confirm::QuitWithDrafts));
-        Vec::new()
+        opened(app, Confirm::QuitWithDrafts)
     } else {
         app.quit = true;
         vec![Command::Quit]
     }
 }
 
-/// What `f` offers: every severity, every status the list holds (closed
-/// ones have their own view, offered last).
-fn filter_choices() -> Vec<(String, FilterChoice)> {
-    let mut options = vec![("all incidents (clear)".to_string(), FilterChoice::Clear)];
-    options.extend(Severity::ALL.map(|s| {
-        (
-            format!("severity {s} ({})", s.label()),
-            FilterChoice::Severity(s),
-        )
-    }));
-    options.extend(
-        Status::ALL
-            .into_iter()
-            .filter(|s| *s != Status::Closed)
-            .map(|s| (format!("status {s}"), FilterChoice::Status(s))),
-    );
-    options.push((
-        "closed incidents… (:closed)".to_string(),
-        FilterChoice::Closed,
-    ));
-    options
+/// `P`: the postmortem of the incident being looked at, once resolved.
+fn postmortem(app: &mut App) -> Vec<Command> {
+    let Some(inc) = app.selected_incident() else {
+        return Vec::new();
+    };
+    if inc.status.is_active() {
+        app.flash = Some(Flash::info(
+            "No postmortem yet",
+            format!(
+                "{} is {}: the postmortem is written once it is resolved.",
+                inc.id, inc.status
+            ),
+        ));
+        return Vec::new();
+    }
+    vec![Command::Read(Read::Postmortem(inc.id))]
 }

@@ -1,6 +1,6 @@
 //! The console's one way to write: a write is queued with the caller's
 //! identity and the incident as the IC saw it (for the conflict dialog),
-//! then handed to the sender. Every key handler and overlay that writes
+//! then handed to the sender. Every key handler and dialog that writes
 //! comes through here, so none of them needs `update`.
 
 use super::{App, Command, DraftKey, Pending};
@@ -21,7 +21,7 @@ pub(super) fn send(app: &mut App, op: WriteOp) -> Vec<Command> {
         foreign: false,
         seen: seen.map(Box::new),
     });
-    vec![Command::Send(w)]
+    vec![Command::Write(super::Outgoing::Send(w))]
 }
 
 /// Keeps a note or update being written, in memory and on disk, so
@@ -35,7 +35,7 @@ pub(super) fn save_draft(app: &mut App, key: Option<DraftKey>, text: String) -> 
 }
 
 /// A severity change, based on the version the IC was looking at.
-pub(super) fn severity_change(id: IncidentId, version: u64, to: Severity) -> WriteOp {
+pub fn severity_change(id: IncidentId, version: u64, to: Severity) -> WriteOp {
     WriteOp::Patch {
         id,
         if_match: version,

@@ -13,7 +13,7 @@ use crate::client::outbox::Outbox;
 use crate::client::poller::Feed;
 use crate::client::{ClientError, Fetched, Reader, Write, Writer};
 use crate::model::{IncidentDetail, IncidentId};
-use crate::tui::app::{App, Command, Flash, Msg};
+use crate::tui::app::{App, Command, Flash, Msg, Outgoing, Read, Terminal};
 use crate::tui::drafts::Drafts;
 use crate::tui::terminal::TerminalGuard;
 
@@ -29,25 +29,13 @@ pub(super) struct Io {
 }
 
 impl Io {
+    /// Carries out one command. Every kind is matched whole: a command
+    /// that is not wired here does not compile.
     pub(super) async fn execute(&self, cmd: Command, app: &mut App, term: &mut TerminalGuard) {
         match cmd {
-            Command::Send(w) => self.send(w, app).await,
-            Command::Resend(w) => {
-                let _ = self.write_tx.send(w).await;
-            }
-            Command::Adopt(w) => {
-                let queued = self
-                    .outbox
-                    .remove(&w.key)
-                    .and_then(|()| self.outbox.push(&w));
-                if let Err(e) = queued {
-                    tracing::error!(error = %e, "cannot re-queue an outbox entry");
-                }
-                let _ = self.write_tx.send(w).await;
-            }
-            Command::Discard(key) => {
-                let _ = self.outbox.remove(&key);
-            }
+            Command::Write(w) => self.write(w, app).await,
+            Command::Read(r) => self.fetch(r),
+            Command::Terminal(t) => terminal(t, app, term),
             Command::Watch(ids) => {
                 let _ = self.wanted_tx.send(ids);
             }
@@ -57,29 +45,35 @@ impl Io {
                 }
             }
             Command::Quit => {}
-            Command::Copy(text) => {
-                write_raw(term, super::super::clipboard::osc52(&text).as_bytes());
-                app.flash = Some(Flash::info(
-                    "Copied",
-                    "Sent to your terminal's clipboard (OSC 52; in tmux: set-clipboard on).",
-                ));
+        }
+    }
+
+    async fn write(&self, w: Outgoing, app: &mut App) {
+        match w {
+            Outgoing::Send(w) => self.send(w, app).await,
+            Outgoing::Resend(w) => {
+                let _ = self.write_tx.send(w).await;
             }
-            Command::Bell => write_raw(term, b"\x07"),
-            Command::Title(t) => {
-                // Our own words and numbers only; nothing from a backend.
-                let _ = ratatui::crossterm::execute!(
-                    term.terminal.backend_mut(),
-                    ratatui::crossterm::terminal::SetTitle(t)
-                );
+            Outgoing::Adopt(w) => {
+                let queued = self
+                    .outbox
+                    .remove(&w.key)
+                    .and_then(|()| self.outbox.push(&w));
+                if let Err(e) = queued {
+                    tracing::error!(error = %e, "cannot re-queue an outbox entry");
+                }
+                let _ = self.write_tx.send(w).await;
             }
-            Command::StartAction { id, req, key } => {
+            Outgoing::Discard(key) => {
+                let _ = self.outbox.remove(&key);
+            }
+            Outgoing::StartAction { id, req, key } => {
                 let (writer, tx) = (self.writer.clone(), self.inbox.clone());
                 tokio::spawn(async move {
                     let r = writer.run_action(id, &req, &key).await;
                     let _ = tx.send(Msg::ActionStarted(id, r)).await;
                 });
             }
-            read => self.fetch(read),
         }
     }
 
@@ -98,51 +92,68 @@ impl Io {
     }
 
     /// A read in the background; its answer arrives as a message.
-    fn fetch(&self, cmd: Command) {
+    fn fetch(&self, read: Read) {
         let (reader, tx) = (self.reader.clone(), self.inbox.clone());
         tokio::spawn(async move {
-            let msg = match cmd {
-                Command::SearchUsers(q) => {
+            let msg = match read {
+                Read::Users(q) => {
                     let r = reader.users(&q).await;
                     Msg::Users(q, r)
                 }
-                Command::FetchOlder { id, before } => {
+                Read::Older { id, before } => {
                     Msg::Older(id, reader.timeline_before(id, before).await)
                 }
-                Command::FetchDetail(id) => {
-                    Msg::Feed(fresh_detail(id, reader.detail(id, None).await))
-                }
-                Command::WritePostmortem(id) => {
+                Read::Detail(id) => Msg::Feed(fresh_detail(id, reader.detail(id, None).await)),
+                Read::Postmortem(id) => {
                     Msg::PostmortemWritten(id, write_postmortem(&reader, id).await)
                 }
-                Command::FetchStats(window) => {
+                Read::Stats(window) => {
                     let r = reader.stats(&format!("since={window}")).await.map(Box::new);
                     Msg::Stats(window, r)
                 }
-                Command::FetchSimilar(id) => Msg::Similar(id, reader.similar(id).await),
-                Command::Suggest { title, service } => {
+                Read::Similar(id) => Msg::Similar(id, reader.similar(id).await),
+                Read::Suggest { title, service } => {
                     Msg::Suggested(reader.suggest(&title, &service).await)
                 }
-                Command::FetchDeliveries(id) => Msg::Deliveries(id, reader.deliveries(id).await),
-                Command::FetchFollowUps(id) => Msg::FollowUps(id, reader.followups(id).await),
-                Command::FetchClosed => {
-                    let n = crate::tui::app::closed::RECENT_CLOSED;
+                Read::Deliveries(id) => Msg::Deliveries(id, reader.deliveries(id).await),
+                Read::FollowUps(id) => Msg::FollowUps(id, reader.followups(id).await),
+                Read::Closed => {
+                    let n = crate::tui::dialogs::closed::RECENT_CLOSED;
                     Msg::Closed(reader.recent_closed(n).await)
                 }
-                Command::FetchSilences => Msg::Silences(reader.silences().await),
-                Command::FetchActionPreview { id, phase, item } => Msg::ActionPreview {
+                Read::Silences => Msg::Silences(reader.silences().await),
+                Read::ActionPreview { id, phase, item } => Msg::ActionPreview {
                     id,
                     phase,
                     item,
                     r: reader.action_preview(id, phase, item).await,
                 },
-                Command::FollowRun { id, run, after } => {
+                Read::RunOutput { id, run, after } => {
                     Msg::RunOutput(id, run, reader.action_run(id, run, after).await)
                 }
-                _ => return,
             };
             let _ = tx.send(msg).await;
         });
+    }
+}
+
+fn terminal(t: Terminal, app: &mut App, term: &mut TerminalGuard) {
+    match t {
+        Terminal::Copy(text) => {
+            write_raw(term, super::super::clipboard::osc52(&text).as_bytes());
+            app.flash = Some(Flash::info(
+                "Copied",
+                "Sent to your terminal's clipboard (OSC 52; in tmux: set-clipboard on).",
+            ));
+        }
+        Terminal::Bell => write_raw(term, b"\x07"),
+        Terminal::Title(t) => {
+            // Our own words and numbers only; nothing from a backend.
+            let _ = ratatui::crossterm::execute!(
+                term.terminal.backend_mut(),
+                ratatui::crossterm::terminal::SetTitle(t)
+            );
+        }
     }
 }
 

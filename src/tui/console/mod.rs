@@ -153,7 +153,7 @@ impl Console {
     async fn restore_outbox(&mut self) {
         let (restored, bad) = self.io.outbox.pending();
         for cmd in update(&mut self.app, Msg::Restored(restored)) {
-            if let Command::Resend(w) = cmd {
+            if let Command::Write(crate::tui::app::Outgoing::Resend(w)) = cmd {
                 let _ = self.io.write_tx.send(w).await;
             }
         }

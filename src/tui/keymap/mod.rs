@@ -91,14 +91,8 @@ pub struct Binding {
 }
 
 mod bindings;
-mod dialogs;
 
 pub use bindings::BINDINGS;
-pub use dialogs::{Dialog, WALLBOARD_KEYS, dialog_keys};
-
-/// Lines of the help screen: every key, two lines of commands, then a
-/// title and a line per dialog.
-pub const HELP_LINES: usize = BINDINGS.len() + 2 + 2 + <Dialog as strum::EnumCount>::COUNT;
 
 fn matches(b: &Binding, key: &KeyEvent) -> bool {
     b.keys.iter().any(|(code, mods)| {

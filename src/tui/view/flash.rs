@@ -10,7 +10,6 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::popup::{centered, hint, popup};
 use crate::text::{one_line, pad};
 use crate::tui::app::{Conflict, Flash};
-use crate::tui::keymap::{Dialog, dialog_keys};
 use crate::tui::theme::{Role, Theme};
 
 pub(super) fn draw(theme: &Theme, f: &mut Frame, area: Rect, fl: &Flash) {
@@ -19,11 +18,7 @@ pub(super) fn draw(theme: &Theme, f: &mut Frame, area: Rect, fl: &Flash) {
         text.extend(conflict_lines(theme, c));
     }
     text.push(Line::default());
-    text.push(match &fl.conflict {
-        Some(c) if c.now.is_some() => hint(theme, dialog_keys(Dialog::Conflict)),
-        Some(_) => hint(theme, dialog_keys(Dialog::ConflictLoading)),
-        None => hint(theme, dialog_keys(Dialog::Message)),
-    });
+    text.push(hint(theme, &fl.keys().hints()));
     // Wrapped lines need room too: a rough count of their rows.
     let width = area.width.min(76).saturating_sub(4).max(20) as usize;
     let rows: usize = text.iter().map(|l| l.width().max(1).div_ceil(width)).sum();

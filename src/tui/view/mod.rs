@@ -2,26 +2,15 @@
 //! it. Every list draws only the rows that fit, so the cost of a frame
 //! follows the screen's size, not the amount of data.
 
-mod closed;
-mod confirm;
-mod deliveries;
-mod dialogs;
 mod flash;
-mod followups;
 mod header;
-mod incident_form;
 mod incident_header;
 mod list;
-mod outbox;
 mod overlays;
 mod panes;
-mod popup;
-mod reader;
-mod responder;
-mod runbook_run;
-mod silence;
-mod similar;
-mod stats;
+pub mod popup;
+
+pub use list::window_start;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -252,7 +241,8 @@ mod tests {
 
     use super::mouse_target;
     use crate::model::IncidentId;
-    use crate::tui::app::{Msg, Overlay, update};
+    use crate::tui::app::{Msg, update};
+    use crate::tui::dialogs::Dialog;
     use crate::tui::fixtures::sample_app;
     use crate::tui::keymap::Pane;
 
@@ -312,11 +302,11 @@ mod tests {
     #[test]
     fn a_click_behind_a_dialog_does_nothing() {
         let mut app = sample_app(80, 24);
-        app.overlay = Some(Overlay::Help { scroll: 0 });
+        app.open(crate::tui::dialogs::help::Help::default());
         let before = app.selected;
         update(&mut app, Msg::Click(Pane::List, Some(2)));
         update(&mut app, Msg::Wheel(Pane::List, 1));
         assert_eq!(app.selected, before);
-        assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+        assert!(matches!(app.dialog, Some(Dialog::Help(_))));
     }
 }

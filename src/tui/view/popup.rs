@@ -9,7 +9,7 @@ use tui_textarea::TextArea;
 
 use crate::tui::theme::{Role, Theme};
 
-pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect {
@@ -20,12 +20,7 @@ pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-pub(super) fn popup<'a>(
-    theme: &Theme,
-    f: &mut Frame,
-    area: Rect,
-    title: &str,
-) -> (Rect, Block<'a>) {
+pub fn popup<'a>(theme: &Theme, f: &mut Frame, area: Rect, title: &str) -> (Rect, Block<'a>) {
     f.render_widget(Clear, area);
     let block = Block::bordered()
         .border_style(theme.style(Role::BorderFocus))
@@ -33,7 +28,7 @@ pub(super) fn popup<'a>(
     (block.inner(area), block)
 }
 
-pub(super) fn hint<'a>(theme: &Theme, pairs: &[(&str, &str)]) -> Line<'a> {
+pub fn hint<'a>(theme: &Theme, pairs: &[(&str, &str)]) -> Line<'a> {
     let mut spans = Vec::new();
     for (k, what) in pairs {
         spans.push(Span::styled(format!(" {k}"), theme.style(Role::Key)));
@@ -42,7 +37,7 @@ pub(super) fn hint<'a>(theme: &Theme, pairs: &[(&str, &str)]) -> Line<'a> {
     Line::from(spans)
 }
 
-pub(super) fn field(
+pub fn field(
     theme: &Theme,
     f: &mut Frame,
     area: Rect,

@@ -9,7 +9,9 @@ pub mod view;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+
+use crate::tui::dialogs::keys::{self, Table, alias, bind, ch};
 
 use crate::client::poller::Feed;
 use crate::model::{Incident, IncidentId};
@@ -127,6 +129,42 @@ impl Wallboard {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WallKey {
+    Pause,
+    Step,
+    Help,
+    Quit,
+}
+
+/// The wallboard's keys (it has no others: it cannot write); its help
+/// lists the same rows.
+pub static KEYS: Table<WallKey> = Table {
+    name: "wallboard",
+    binds: &[
+        bind(
+            &[ch(' ')],
+            "space",
+            "pause / resume rotation",
+            WallKey::Pause,
+        ),
+        bind(
+            &[keys::LEFT, keys::RIGHT],
+            "←/→",
+            "previous / next card",
+            WallKey::Step,
+        ),
+        bind(&[ch('?')], "?", "this help", WallKey::Help),
+        bind(
+            &[ch('q'), keys::ESC, keys::ctrl('c')],
+            "q",
+            "quit",
+            WallKey::Quit,
+        ),
+        alias(&[ch('h'), ch('l')], WallKey::Step),
+    ],
+};
+
 pub fn update(w: &mut Wallboard, msg: WallMsg) -> Vec<WallCommand> {
     match msg {
         WallMsg::Tick(now) => {
@@ -141,19 +179,13 @@ pub fn update(w: &mut Wallboard, msg: WallMsg) -> Vec<WallCommand> {
                 w.help = false;
                 return Vec::new();
             }
-            match k.code {
-                KeyCode::Char(' ') => w.paused = !w.paused,
-                KeyCode::Right | KeyCode::Char('l') => w.step(1),
-                KeyCode::Left | KeyCode::Char('h') => w.step(-1),
-                KeyCode::Char('?') => w.help = true,
-                KeyCode::Char('q') | KeyCode::Esc => w.quit = true,
-                KeyCode::Char('c')
-                    if k.modifiers
-                        .contains(ratatui::crossterm::event::KeyModifiers::CONTROL) =>
-                {
-                    w.quit = true
-                }
-                _ => {}
+            match KEYS.lookup(&k) {
+                Some(WallKey::Pause) => w.paused = !w.paused,
+                Some(WallKey::Step) if keys::backward(&k) => w.step(-1),
+                Some(WallKey::Step) => w.step(1),
+                Some(WallKey::Help) => w.help = true,
+                Some(WallKey::Quit) => w.quit = true,
+                None => {}
             }
             Vec::new()
         }
@@ -196,7 +228,7 @@ fn data(w: &mut Wallboard, feed: Feed) -> Vec<WallCommand> {
 
 #[cfg(test)]
 mod tests {
-    use ratatui::crossterm::event::KeyModifiers;
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
     use super::*;
     use crate::model::{Severity, Status};
@@ -222,6 +254,12 @@ mod tests {
             "only active incidents get cards"
         );
         w
+    }
+
+    #[test]
+    fn the_wallboard_key_table_is_conflict_free_and_its_help_names_keys_it_takes() {
+        let found = crate::tui::dialogs::keys::problems(&KEYS);
+        assert!(found.is_empty(), "{}", found.join("\n"));
     }
 
     fn key(w: &mut Wallboard, code: KeyCode) {

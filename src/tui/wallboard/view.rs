@@ -11,7 +11,6 @@ use super::{Wallboard, bigtext};
 use crate::model::{Incident, IncidentDetail, Severity, Status};
 use crate::text::{age, when};
 use crate::text::{fit, one_line};
-use crate::tui::keymap::WALLBOARD_KEYS;
 use crate::tui::theme::{Role, Theme};
 
 pub fn draw(w: &Wallboard, theme: &Theme, f: &mut Frame) {
@@ -270,14 +269,10 @@ fn help(theme: &Theme, f: &mut Frame, area: Rect) {
     };
     f.render_widget(Clear, r);
     let key = theme.style(Role::Key);
-    let mut lines: Vec<Line> = WALLBOARD_KEYS
-        .iter()
-        .map(|(k, what)| {
-            Line::from(vec![
-                Span::styled(format!(" {k:<6}"), key),
-                Span::raw(*what),
-            ])
-        })
+    let mut lines: Vec<Line> = super::KEYS
+        .hints()
+        .into_iter()
+        .map(|(k, what)| Line::from(vec![Span::styled(format!(" {k:<6}"), key), Span::raw(what)]))
         .collect();
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(

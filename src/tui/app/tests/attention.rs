@@ -11,17 +11,24 @@ fn a_new_sev1_rings_once_flashes_and_counts_in_the_title() {
     let mut inc = listed(&app, 6);
     inc.severity = Severity::Sev1;
     let cmds = changed(&mut app, inc.clone());
-    assert_eq!(cmds.iter().filter(|c| **c == Command::Bell).count(), 1);
-    assert!(cmds.contains(&Command::Title("warroom · 2 SEV1 open".into())));
+    assert_eq!(
+        cmds.iter()
+            .filter(|c| **c == Command::Terminal(Terminal::Bell))
+            .count(),
+        1
+    );
+    assert!(cmds.contains(&Command::Terminal(Terminal::Title(
+        "warroom · 2 SEV1 open".into()
+    ))));
     assert!(app.row_flashing(IncidentId(6)));
     // The same news again rings nothing.
     let cmds = changed(&mut app, inc);
-    assert!(!cmds.contains(&Command::Bell));
+    assert!(!cmds.contains(&Command::Terminal(Terminal::Bell)));
     // It can be turned off.
     app.attention.bell = false;
     let mut other = listed(&app, 5);
     other.severity = Severity::Sev1;
-    assert!(!changed(&mut app, other).contains(&Command::Bell));
+    assert!(!changed(&mut app, other).contains(&Command::Terminal(Terminal::Bell)));
 }
 
 #[test]
@@ -72,7 +79,7 @@ fn the_first_screen_shows_at_once_and_the_whole_list_rings_nothing() {
         "then replaced whole"
     );
     assert!(
-        !cmds.contains(&Command::Bell),
+        !cmds.contains(&Command::Terminal(Terminal::Bell)),
         "incidents the first screen left out are not news"
     );
     assert!(app.attention.flashing.is_empty());
@@ -86,22 +93,22 @@ fn a_raise_from_sev2_to_sev1_rings_and_a_lowering_does_not() {
     let mut inc = listed(&app, 6);
     inc.severity = Severity::Sev2;
     assert!(
-        changed(&mut app, inc.clone()).contains(&Command::Bell),
+        changed(&mut app, inc.clone()).contains(&Command::Terminal(Terminal::Bell)),
         "a new SEV2"
     );
     inc.severity = Severity::Sev1;
     assert!(
-        changed(&mut app, inc.clone()).contains(&Command::Bell),
+        changed(&mut app, inc.clone()).contains(&Command::Terminal(Terminal::Bell)),
         "raised to SEV1"
     );
     inc.severity = Severity::Sev2;
     assert!(
-        !changed(&mut app, inc.clone()).contains(&Command::Bell),
+        !changed(&mut app, inc.clone()).contains(&Command::Terminal(Terminal::Bell)),
         "lowered"
     );
     inc.severity = Severity::Sev1;
     assert!(
-        changed(&mut app, inc).contains(&Command::Bell),
+        changed(&mut app, inc).contains(&Command::Terminal(Terminal::Bell)),
         "raised again"
     );
 }
@@ -117,7 +124,7 @@ fn a_new_sev1_hidden_by_the_filter_is_announced() {
     let mut inc = listed(&app, 6);
     inc.severity = Severity::Sev1;
     let cmds = changed(&mut app, inc);
-    assert!(cmds.contains(&Command::Bell));
+    assert!(cmds.contains(&Command::Terminal(Terminal::Bell)));
     let f = app.flash.as_ref().expect("an announcement");
     assert!(
         f.text.contains("INC-6 SEV1") && f.text.contains("Esc"),

@@ -12,7 +12,7 @@ fn on_alertmanager_only_silence_works_and_the_rest_says_why() {
         assert!(f.text.starts_with("Alertmanager cannot"), "{k}: {}", f.text);
     }
     ch(&mut app, 'z');
-    assert!(matches!(app.overlay, Some(Overlay::Silence(_))));
+    assert!(matches!(app.dialog, Some(Dialog::Silence(_))));
     assert!(
         sent(&key(&mut app, KeyCode::Enter)).is_empty(),
         "a silence needs a comment"
@@ -27,7 +27,7 @@ fn on_alertmanager_only_silence_works_and_the_rest_says_why() {
     ch(&mut app, ':');
     typ(&mut app, "silences");
     let cmds = key(&mut app, KeyCode::Enter);
-    assert_eq!(cmds, vec![Command::FetchSilences]);
+    assert_eq!(cmds, vec![Command::Read(Read::Silences)]);
     let s = crate::client::SilenceInfo {
         id: "abc".into(),
         matchers: "alertname=X".into(),
@@ -40,14 +40,14 @@ fn on_alertmanager_only_silence_works_and_the_rest_says_why() {
     // Expiring re-enables paging: it asks first, naming the matchers.
     assert!(ch(&mut app, 'd').is_empty());
     assert!(matches!(
-        &app.overlay,
-        Some(Overlay::Confirm(Confirm::Write { text, .. })) if text.contains("alertname=X")
+        &app.dialog,
+        Some(Dialog::Confirm(Confirm::Write { text, .. })) if text.contains("alertname=X")
     ));
     let cmds = ch(&mut app, 'y');
     assert!(
         matches!(sent(&cmds)[..], [WriteOp::ExpireSilence { silence_id }] if silence_id == "abc")
     );
-    assert!(cmds.contains(&Command::FetchSilences));
+    assert!(cmds.contains(&Command::Read(Read::Silences)));
 }
 
 #[test]
@@ -73,8 +73,8 @@ fn on_pagerduty_a_resolves_in_one_step_and_the_lifecycle_keys_explain() {
     // Resolving for everyone asks first, naming the incident.
     assert!(cmds.is_empty());
     assert!(matches!(
-        &app.overlay,
-        Some(Overlay::Confirm(Confirm::Write { title, .. })) if title.contains("INC-9")
+        &app.dialog,
+        Some(Dialog::Confirm(Confirm::Write { title, .. })) if title.contains("INC-9")
     ));
     let cmds = ch(&mut app, 'y');
     assert!(matches!(sent(&cmds)[..], [WriteOp::Resolve { id }] if *id == IncidentId(9)));
@@ -121,7 +121,7 @@ fn writes_queued_under_other_credentials_are_held_until_the_user_decides() {
         Msg::Restored(vec![mine.clone(), theirs.clone(), old.clone()]),
     );
     // Only our own write is sent; the others are held and flagged.
-    assert_eq!(cmds, vec![Command::Resend(mine)]);
+    assert_eq!(cmds, vec![Command::Write(Outgoing::Resend(mine))]);
     assert_eq!(app.pending.len(), 3);
     assert!(app.pending[1].foreign && app.pending[2].foreign);
     assert!(app.flash.as_ref().unwrap().text.contains("held"));
@@ -130,7 +130,10 @@ fn writes_queued_under_other_credentials_are_held_until_the_user_decides() {
     ch(&mut app, 'i');
     typ(&mut app, "fresh");
     let cmds = ctrl(&mut app, 's');
-    let Some(Command::Send(w)) = cmds.iter().find(|c| matches!(c, Command::Send(_))) else {
+    let Some(Command::Write(Outgoing::Send(w))) = cmds
+        .iter()
+        .find(|c| matches!(c, Command::Write(Outgoing::Send(_))))
+    else {
         panic!("{cmds:?}")
     };
     assert_eq!(w.queued_by.as_deref(), Some("token:me"));
@@ -140,7 +143,7 @@ fn writes_queued_under_other_credentials_are_held_until_the_user_decides() {
     key(&mut app, KeyCode::Enter);
     ch(&mut app, 'j');
     let cmds = ch(&mut app, 's');
-    let [Command::Adopt(w)] = &cmds[..] else {
+    let [Command::Write(Outgoing::Adopt(w))] = &cmds[..] else {
         panic!("{cmds:?}")
     };
     assert_eq!(w.key, theirs.key);
@@ -155,10 +158,10 @@ fn on_pagerduty_the_responder_dialog_finds_users_and_sends_their_id() {
     let mut app = sample_app(80, 24);
     app.caps = crate::client::pagerduty::CAPABILITIES;
     ch(&mut app, 'r');
-    assert!(matches!(app.overlay, Some(Overlay::Responder(_))));
+    assert!(matches!(app.dialog, Some(Dialog::Responder(_))));
     assert!(ch(&mut app, 'd').is_empty(), "one letter does not search");
     let cmds = ch(&mut app, 'a');
-    assert_eq!(cmds, vec![Command::SearchUsers("da".into())]);
+    assert_eq!(cmds, vec![Command::Read(Read::Users("da".into()))]);
     let user = |id: &str, name: &str| crate::client::UserMatch {
         id: id.into(),
         name: name.into(),
@@ -176,7 +179,7 @@ fn on_pagerduty_the_responder_dialog_finds_users_and_sends_their_id() {
             Ok(vec![user("PDANA01", "Dana"), user("PDAVE02", "Dave")]),
         ),
     );
-    let Some(Overlay::Responder(f)) = &app.overlay else {
+    let Some(Dialog::Responder(f)) = &app.dialog else {
         panic!()
     };
     assert_eq!(f.matches.len(), 2);

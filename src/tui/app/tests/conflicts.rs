@@ -8,7 +8,7 @@ fn lower_and_lose(app: &mut App) -> (crate::client::Write, Vec<Command>) {
     let _ = ch(app, 'j');
     assert_eq!(sel(app), IncidentId(5));
     let cmds = ch(app, 'S');
-    let Command::Send(w) = &cmds[0] else {
+    let Command::Write(Outgoing::Send(w)) = &cmds[0] else {
         panic!("{cmds:?}")
     };
     let err = crate::client::ClientError::Api {
@@ -55,7 +55,7 @@ fn a_conflict_asks_for_the_state_after_the_refusal_and_waits_for_it() {
     assert!(app.pending.is_empty());
     assert_eq!(
         cmds,
-        vec![Command::FetchDetail(IncidentId(5))],
+        vec![Command::Read(Read::Detail(IncidentId(5)))],
         "asks for the state now"
     );
     let c = app.flash.as_ref().unwrap().conflict.clone().unwrap();
@@ -102,8 +102,8 @@ fn a_conflict_shows_what_changed_and_the_retry_restates_the_change() {
     // SEV1 now, asks first.
     assert!(ch(&mut app, 'r').is_empty());
     assert!(matches!(
-        &app.overlay,
-        Some(Overlay::Confirm(Confirm::Write { title, text, .. }))
+        &app.dialog,
+        Some(Dialog::Confirm(Confirm::Write { title, text, .. }))
             if title.contains("set SEV3") && text.contains("it is SEV1 now")
     ));
     let cmds = ch(&mut app, 'y');
@@ -112,7 +112,7 @@ fn a_conflict_shows_what_changed_and_the_retry_restates_the_change() {
         matches!(ops[..], [WriteOp::Patch { if_match, .. }] if *if_match == now_version),
         "based on the version now: {ops:?}"
     );
-    let Command::Send(again) = &cmds[0] else {
+    let Command::Write(Outgoing::Send(again)) = &cmds[0] else {
         unreachable!()
     };
     assert_ne!(again.key, w.key, "a retry on fresh state is a new request");
@@ -130,7 +130,7 @@ fn a_conflict_can_be_discarded_and_a_retry_that_is_moot_says_so() {
     } else {
         cmds
     };
-    let Command::Send(w) = &cmds[0] else {
+    let Command::Write(Outgoing::Send(w)) = &cmds[0] else {
         panic!("{cmds:?}")
     };
     let refuse = |app: &mut App, key: String| {
@@ -156,7 +156,7 @@ fn a_conflict_can_be_discarded_and_a_retry_that_is_moot_says_so() {
     } else {
         cmds
     };
-    let Command::Send(w) = &cmds[0] else {
+    let Command::Write(Outgoing::Send(w)) = &cmds[0] else {
         panic!("{cmds:?}")
     };
     refuse(&mut app, w.key.clone());

@@ -4,8 +4,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::client::WriteOp;
 use crate::model::{ActorRole, FollowUp, FollowUpStatus, IncidentId, Priority};
 use crate::model::{Severity, Status};
-use crate::tui::app::{App, Command, Overlay};
+use crate::tui::app::{App, Command, Outgoing, Read};
 use crate::tui::app::{Msg, update};
+use crate::tui::dialogs::Dialog;
 use crate::tui::fixtures::{app_with, incident, sample_app};
 use chrono::NaiveDate;
 
@@ -44,13 +45,13 @@ fn a_closed_incident_takes_follow_ups_from_the_keyboard() {
     let mut app = closed_app();
     assert_eq!(
         key(&mut app, KeyCode::Char('F')),
-        vec![Command::FetchFollowUps(IncidentId(9))]
+        vec![Command::Read(Read::FollowUps(IncidentId(9)))]
     );
     update(&mut app, Msg::FollowUps(IncidentId(9), Ok(vec![])));
     key(&mut app, KeyCode::Char('a'));
     // No title: refused in the form, with the reason.
     assert!(key(&mut app, KeyCode::Enter).is_empty());
-    let Some(Overlay::FollowUps(v)) = &app.overlay else {
+    let Some(Dialog::FollowUps(v)) = &app.dialog else {
         panic!("open")
     };
     assert_eq!(
@@ -63,7 +64,7 @@ fn a_closed_incident_takes_follow_ups_from_the_keyboard() {
     key(&mut app, KeyCode::Tab);
     typ(&mut app, "next friday");
     assert!(key(&mut app, KeyCode::Enter).is_empty());
-    let Some(Overlay::FollowUps(v)) = &app.overlay else {
+    let Some(Dialog::FollowUps(v)) = &app.dialog else {
         panic!("open")
     };
     assert!(
@@ -80,7 +81,7 @@ fn a_closed_incident_takes_follow_ups_from_the_keyboard() {
     }
     typ(&mut app, "2026-12-04");
     let cmds = key(&mut app, KeyCode::Enter);
-    let [Command::Send(w)] = &cmds[..] else {
+    let [Command::Write(Outgoing::Send(w))] = &cmds[..] else {
         panic!("{cmds:?}")
     };
     let WriteOp::AddFollowUp { id, body } = &w.op else {
@@ -97,7 +98,7 @@ fn a_closed_incident_takes_follow_ups_from_the_keyboard() {
             answer: None,
         }),
     );
-    assert_eq!(cmds, vec![Command::FetchFollowUps(IncidentId(9))]);
+    assert_eq!(cmds, vec![Command::Read(Read::FollowUps(IncidentId(9)))]);
 }
 
 #[test]
@@ -121,7 +122,7 @@ fn x_marks_done_and_a_viewer_is_told_why_not() {
     update(&mut app, Msg::FollowUps(IncidentId(9), Ok(vec![fu])));
     let cmds = key(&mut app, KeyCode::Char('x'));
     assert!(
-        matches!(&cmds[..], [Command::Send(w)]
+        matches!(&cmds[..], [Command::Write(Outgoing::Send(w))]
             if matches!(&w.op, WriteOp::UpdateFollowUp { followup: 3, body, .. }
                 if body.status == Some(FollowUpStatus::Done))),
         "{cmds:?}"
@@ -145,7 +146,7 @@ fn p_writes_a_postmortem_only_once_resolved() {
     let mut app = closed_app();
     assert_eq!(
         key(&mut app, KeyCode::Char('P')),
-        vec![Command::WritePostmortem(IncidentId(9))]
+        vec![Command::Read(Read::Postmortem(IncidentId(9)))]
     );
 }
 
@@ -171,13 +172,13 @@ fn a_finished_incident_under_review_reads_its_follow_ups_once() {
     };
     let cmds = update(&mut app, feed(&d));
     assert!(
-        cmds.contains(&Command::FetchFollowUps(IncidentId(9))),
+        cmds.contains(&Command::Read(Read::FollowUps(IncidentId(9)))),
         "{cmds:?}"
     );
     update(&mut app, Msg::FollowUps(IncidentId(9), Ok(vec![])));
     let cmds = update(&mut app, feed(&d));
     assert!(
-        !cmds.contains(&Command::FetchFollowUps(IncidentId(9))),
+        !cmds.contains(&Command::Read(Read::FollowUps(IncidentId(9)))),
         "kept: {cmds:?}"
     );
 }

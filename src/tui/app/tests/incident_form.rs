@@ -3,9 +3,10 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::client::WriteOp;
 use crate::model::{IncidentId, Severity};
-use crate::tui::app::incident_form::*;
-use crate::tui::app::{App, Command, Overlay};
+use crate::tui::app::{App, Command, Outgoing, Read};
 use crate::tui::app::{Msg, update};
+use crate::tui::dialogs::Dialog;
+use crate::tui::dialogs::incident_form::*;
 use crate::tui::fixtures::sample_app;
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Command> {
@@ -29,14 +30,14 @@ fn e_edits_and_sends_only_the_changed_fields_against_the_version_seen() {
     let mut app = sample_app(80, 24);
     let inc = app.board.details[&IncidentId(4)].incident.clone();
     key(&mut app, KeyCode::Char('e'));
-    let Some(Overlay::Form(f)) = &app.overlay else {
+    let Some(Dialog::Form(f)) = &app.dialog else {
         panic!("e opens the form")
     };
     assert_eq!(crate::tui::app::input::text_of(&f.title), inc.title);
     // Title emptied: refused in the form, with the reason, nothing sent.
     clear_field(&mut app);
     assert!(key(&mut app, KeyCode::Enter).is_empty());
-    let Some(Overlay::Form(f)) = &app.overlay else {
+    let Some(Dialog::Form(f)) = &app.dialog else {
         panic!("still open")
     };
     assert_eq!(f.error.as_deref(), Some("Title is required."));
@@ -48,7 +49,7 @@ fn e_edits_and_sends_only_the_changed_fields_against_the_version_seen() {
     key(&mut app, KeyCode::Tab);
     typ(&mut app, "lb, eu-west");
     let cmds = key(&mut app, KeyCode::Enter);
-    let [Command::Send(w)] = &cmds[..] else {
+    let [Command::Write(Outgoing::Send(w))] = &cmds[..] else {
         panic!("{cmds:?}")
     };
     let WriteOp::Patch { id, if_match, body } = &w.op else {
@@ -84,7 +85,7 @@ fn an_edit_that_changes_nothing_or_breaks_a_bound_is_refused_in_the_form() {
     let many: Vec<String> = (0..25).map(|i| format!("t{i}")).collect();
     typ(&mut app, &many.join(","));
     assert!(key(&mut app, KeyCode::Enter).is_empty());
-    let Some(Overlay::Form(f)) = &app.overlay else {
+    let Some(Dialog::Form(f)) = &app.dialog else {
         panic!("still open")
     };
     assert_eq!(f.field, FormField::Tags);
@@ -110,7 +111,7 @@ fn a_closed_incident_cannot_be_edited() {
     let mut app = crate::tui::fixtures::app_with(vec![d], 80, 24);
     app.selected = Some(IncidentId(9));
     key(&mut app, KeyCode::Char('e'));
-    assert!(app.overlay.is_none());
+    assert!(app.dialog.is_none());
     assert!(app.flash.as_ref().unwrap().text.contains("read-only"));
 }
 
@@ -123,7 +124,7 @@ fn the_ic_sets_when_the_impact_started_and_a_bad_time_names_the_field() {
     }
     typ(&mut app, "2026-11-25 13:05 or so");
     assert!(key(&mut app, KeyCode::Enter).is_empty());
-    let Some(Overlay::Form(f)) = &app.overlay else {
+    let Some(Dialog::Form(f)) = &app.dialog else {
         panic!("still open")
     };
     assert_eq!(f.field, FormField::Impact);
@@ -132,7 +133,7 @@ fn the_ic_sets_when_the_impact_started_and_a_bad_time_names_the_field() {
         key(&mut app, KeyCode::Backspace);
     }
     let cmds = key(&mut app, KeyCode::Enter);
-    let [Command::Send(w)] = &cmds[..] else {
+    let [Command::Write(Outgoing::Send(w))] = &cmds[..] else {
         panic!("{cmds:?}")
     };
     let WriteOp::Patch { body, .. } = &w.op else {
@@ -162,10 +163,10 @@ fn the_declare_form_asks_the_rules_and_takes_their_suggestion() {
     typ(&mut app, "Checkout 502s");
     assert_eq!(
         ctrl(&mut app, 'r'),
-        vec![Command::Suggest {
+        vec![Command::Read(Read::Suggest {
             title: "Checkout 502s".into(),
             service: String::new()
-        }]
+        })]
     );
     let s = crate::model::wire::Suggestion {
         rule: Some("checkout".into()),
@@ -178,7 +179,7 @@ fn the_declare_form_asks_the_rules_and_takes_their_suggestion() {
     crate::tui::app::update(&mut app, crate::tui::app::Msg::Suggested(Ok(s)));
     assert!(ctrl(&mut app, 'y').is_empty());
     let cmds = key(&mut app, KeyCode::Enter);
-    let Some(Command::Send(w)) = cmds.first() else {
+    let Some(Command::Write(Outgoing::Send(w))) = cmds.first() else {
         panic!("{cmds:?}")
     };
     let WriteOp::Declare { body } = &w.op else {

@@ -8,6 +8,10 @@ use crate::client::WriteOp;
 use crate::client::sender::Delivery;
 use crate::model::wire::PatchRequest;
 use crate::model::{ResponderAction, Role, Severity, Status};
+use crate::tui::dialogs::Dialog;
+use crate::tui::dialogs::confirm::Confirm;
+use crate::tui::dialogs::editor::{Editor, EditorKind};
+use crate::tui::dialogs::incident_form::FormField;
 use crate::tui::fixtures::sample_app;
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Command> {
@@ -34,7 +38,7 @@ fn ctrl(app: &mut App, c: char) -> Vec<Command> {
 fn sent(cmds: &[Command]) -> Vec<&WriteOp> {
     cmds.iter()
         .filter_map(|c| match c {
-            Command::Send(w) => Some(&w.op),
+            Command::Write(Outgoing::Send(w)) => Some(&w.op),
             _ => None,
         })
         .collect()
@@ -69,6 +73,7 @@ fn changed(app: &mut App, inc: crate::model::Incident) -> Vec<Command> {
 mod attention;
 mod backends;
 mod conflicts;
+mod dialogs;
 mod followups;
 mod incident_form;
 mod navigation;

@@ -91,12 +91,12 @@ fn the_palette_completes_runs_actions_and_jumps_to_ids() {
     ch(&mut app, ':');
     typ(&mut app, "he");
     key(&mut app, KeyCode::Tab);
-    let Some(Overlay::Palette(p)) = &app.overlay else {
+    let Some(Dialog::Palette(p)) = &app.dialog else {
         panic!()
     };
     assert_eq!(super::input::text_of(&p.input), "help");
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    assert!(matches!(app.dialog, Some(Dialog::Help(_))));
     key(&mut app, KeyCode::Esc);
     ch(&mut app, ':');
     typ(&mut app, "inc-6");
@@ -105,7 +105,7 @@ fn the_palette_completes_runs_actions_and_jumps_to_ids() {
     ch(&mut app, ':');
     typ(&mut app, "outbox");
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::Outbox { .. })));
+    assert!(matches!(app.dialog, Some(Dialog::Outbox(_))));
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn t_toggles_time_and_question_mark_opens_help() {
     ch(&mut app, 't');
     assert_eq!(app.time_mode, TimeMode::Relative);
     ch(&mut app, '?');
-    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    assert!(matches!(app.dialog, Some(Dialog::Help(_))));
 }
 
 #[test]
@@ -150,8 +150,8 @@ fn q_quits_at_once_or_asks_when_a_draft_is_unsent() {
     key(&mut app, KeyCode::Esc);
     assert!(ch(&mut app, 'q').is_empty());
     assert!(matches!(
-        app.overlay,
-        Some(Overlay::Confirm(Confirm::QuitWithDrafts))
+        app.dialog,
+        Some(Dialog::Confirm(Confirm::QuitWithDrafts))
     ));
     assert_eq!(ch(&mut app, 'y'), vec![Command::Quit]);
 }
@@ -233,8 +233,8 @@ fn quitting_with_undelivered_actions_asks_first() {
     let cmds = ch(&mut app, 'q');
     assert!(cmds.is_empty());
     assert!(matches!(
-        app.overlay,
-        Some(Overlay::Confirm(Confirm::QuitWithDrafts))
+        app.dialog,
+        Some(Dialog::Confirm(Confirm::QuitWithDrafts))
     ));
     assert!(!app.quit);
 }

@@ -28,21 +28,21 @@ fn a_acknowledges_only_a_triggered_incident() {
 fn n_confirms_lists_open_items_and_forces_only_with_a_reason() {
     let mut app = sample_app(80, 24);
     ch(&mut app, 'n');
-    let Some(Overlay::Confirm(Confirm::Advance { to, open, .. })) = &app.overlay else {
+    let Some(Dialog::Confirm(Confirm::Advance { to, open, .. })) = &app.dialog else {
         panic!("no confirm")
     };
     assert_eq!(*to, Status::Contained);
     assert_eq!(open.len(), 2, "{open:?}");
     // Enter alone cannot advance past open items.
     assert!(sent(&key(&mut app, KeyCode::Enter)).is_empty());
-    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    assert!(matches!(app.dialog, Some(Dialog::Confirm(_))));
     ch(&mut app, 'f');
     assert!(matches!(
-        &app.overlay,
-        Some(Overlay::Editor {
+        &app.dialog,
+        Some(Dialog::Editor(Editor {
             kind: EditorKind::Reason { force: true, .. },
             ..
-        })
+        }))
     ));
     assert!(
         sent(&ctrl(&mut app, 's')).is_empty(),
@@ -56,7 +56,7 @@ fn n_confirms_lists_open_items_and_forces_only_with_a_reason() {
     };
     assert!(body.force && body.to == Status::Contained);
     assert_eq!(body.reason.as_deref(), Some("traffic drained to eu-west"));
-    assert!(app.overlay.is_none());
+    assert!(app.dialog.is_none());
 }
 
 #[test]
@@ -66,10 +66,10 @@ fn n_with_a_complete_phase_advances_on_enter_and_esc_cancels() {
     ch(&mut app, 'j'); // INC-6, acknowledged -> investigating stays in the phase
     ch(&mut app, 'n');
     assert!(
-        matches!(&app.overlay, Some(Overlay::Confirm(Confirm::Advance { open, .. })) if open.is_empty())
+        matches!(&app.dialog, Some(Dialog::Confirm(Confirm::Advance { open, .. })) if open.is_empty())
     );
     key(&mut app, KeyCode::Esc);
-    assert!(app.overlay.is_none());
+    assert!(app.dialog.is_none());
     ch(&mut app, 'n');
     let cmds = key(&mut app, KeyCode::Enter);
     assert!(
@@ -85,10 +85,7 @@ fn a_double_n_neither_advances_nor_cancels() {
     assert!(ch(&mut app, 'n').is_empty());
     assert!(ch(&mut app, 'n').is_empty(), "nothing is sent");
     assert!(
-        matches!(
-            &app.overlay,
-            Some(Overlay::Confirm(Confirm::Advance { .. }))
-        ),
+        matches!(&app.dialog, Some(Dialog::Confirm(Confirm::Advance { .. }))),
         "the dialog is still open, waiting for Enter or Esc"
     );
 }
@@ -101,8 +98,8 @@ fn s_raises_and_asks_before_sev1_and_capital_s_lowers_with_the_version() {
     // SEV2 -> SEV1 asks first.
     assert!(sent(&ch(&mut app, 's')).is_empty());
     assert!(matches!(
-        app.overlay,
-        Some(Overlay::Confirm(Confirm::RaiseToSev1 { .. }))
+        app.dialog,
+        Some(Dialog::Confirm(Confirm::RaiseToSev1 { .. }))
     ));
     let cmds = ch(&mut app, 'y');
     assert!(
@@ -150,7 +147,7 @@ fn i_writes_a_note_saving_the_draft_as_typed_and_esc_keeps_it() {
     key(&mut app, KeyCode::Enter);
     typ(&mut app, "done");
     key(&mut app, KeyCode::Esc);
-    assert!(app.overlay.is_none());
+    assert!(app.dialog.is_none());
     assert!(app.has_unsent_drafts());
     // Reopening brings the draft back; Ctrl-S posts it and clears it.
     ch(&mut app, 'i');
@@ -185,8 +182,8 @@ fn r_pages_a_new_responder_or_assigns_a_role_to_a_known_one() {
     // Handing command to someone not present asks first.
     assert!(key(&mut app, KeyCode::Enter).is_empty());
     assert!(matches!(
-        &app.overlay,
-        Some(Overlay::Confirm(Confirm::Write { title, .. })) if title.contains("dana") && title.contains("INC-4")
+        &app.dialog,
+        Some(Dialog::Confirm(Confirm::Write { title, .. })) if title.contains("dana") && title.contains("INC-4")
     ));
     let cmds = ch(&mut app, 'y');
     assert!(matches!(sent(&cmds)[..], [WriteOp::Responder {
@@ -218,7 +215,7 @@ fn capital_d_declares_and_the_new_incident_is_selected_once_confirmed() {
         sent(&key(&mut app, KeyCode::Enter)).is_empty(),
         "service is required"
     );
-    let Some(Overlay::Form(f)) = &app.overlay else {
+    let Some(Dialog::Form(f)) = &app.dialog else {
         panic!("the form stays open")
     };
     assert_eq!(f.field, FormField::Service, "on the field to fix");
@@ -238,7 +235,7 @@ fn capital_d_declares_and_the_new_incident_is_selected_once_confirmed() {
         ("Login errors", "auth", Severity::Sev2)
     );
     assert_eq!(body.summary, "Users in eu cannot log in");
-    let Command::Send(w) = &cmds[0] else {
+    let Command::Write(Outgoing::Send(w)) = &cmds[0] else {
         unreachable!()
     };
     let detail = crate::tui::fixtures::incident(
@@ -267,7 +264,7 @@ fn a_viewer_is_told_why_writes_are_unavailable() {
     let mut app = sample_app(80, 24);
     app.me = Some(("noc".into(), ActorRole::Viewer));
     assert!(sent(&ch(&mut app, 'i')).is_empty());
-    assert!(app.overlay.is_none());
+    assert!(app.dialog.is_none());
     assert!(app.flash.as_ref().unwrap().text.contains("viewer"));
 }
 
@@ -280,7 +277,10 @@ fn a_refused_note_goes_back_into_the_draft() {
     ch(&mut app, 'i');
     typ(&mut app, "db failover done");
     let cmds = ctrl(&mut app, 's');
-    let Some(Command::Send(w)) = cmds.iter().find(|c| matches!(c, Command::Send(_))) else {
+    let Some(Command::Write(Outgoing::Send(w))) = cmds
+        .iter()
+        .find(|c| matches!(c, Command::Write(Outgoing::Send(_))))
+    else {
         panic!()
     };
     let cmds = update(
@@ -332,17 +332,20 @@ fn enter_on_the_timeline_reads_the_entry_and_y_copies_only_when_asked() {
     assert_eq!(app.focus, Pane::Timeline);
     let newest = app.selected_detail().unwrap().timeline.last().unwrap().seq;
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::Reader { seq, .. }) if seq == newest));
+    assert!(matches!(&app.dialog, Some(Dialog::Reader(r)) if r.seq == newest));
     let cmds = ch(&mut app, 'y');
-    assert!(matches!(&cmds[..], [Command::Copy(_)]));
+    assert!(matches!(&cmds[..], [Command::Terminal(Terminal::Copy(_))]));
     key(&mut app, KeyCode::Esc);
     // k moves the cursor back one entry.
     ch(&mut app, 'k');
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::Reader { seq, .. }) if seq == newest - 1));
+    assert!(matches!(&app.dialog, Some(Dialog::Reader(r)) if r.seq == newest - 1));
     key(&mut app, KeyCode::Esc);
     // Outside the reader, y copies the incident id.
-    assert_eq!(ch(&mut app, 'y'), vec![Command::Copy("INC-4".into())]);
+    assert_eq!(
+        ch(&mut app, 'y'),
+        vec![Command::Terminal(Terminal::Copy("INC-4".into()))]
+    );
 }
 
 #[test]
@@ -354,13 +357,13 @@ fn lowering_from_sev1_and_discarding_from_the_outbox_ask_first() {
         Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
     );
     assert!(cmds.is_empty());
-    let Some(Overlay::Confirm(Confirm::Write { title, text, .. })) = &app.overlay else {
+    let Some(Dialog::Confirm(Confirm::Write { title, text, .. })) = &app.dialog else {
         panic!("{:?}", app.flash)
     };
     assert!(title.contains("INC-4") && text.contains("Checkout API"));
     // Esc keeps SEV1.
     assert!(key(&mut app, KeyCode::Esc).is_empty());
-    assert!(app.overlay.is_none());
+    assert!(app.dialog.is_none());
     // The outbox: `d` asks, `y` discards.
     ch(&mut app, 'i');
     typ(&mut app, "queued");
@@ -371,7 +374,7 @@ fn lowering_from_sev1_and_discarding_from_the_outbox_ask_first() {
     assert!(ch(&mut app, 'd').is_empty());
     assert_eq!(app.pending.len(), 1, "nothing dropped before yes");
     let cmds = ch(&mut app, 'y');
-    assert!(matches!(&cmds[..], [Command::Discard(_)]));
+    assert!(matches!(&cmds[..], [Command::Write(Outgoing::Discard(_))]));
     assert!(app.pending.is_empty());
 }
 

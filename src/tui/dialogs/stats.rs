@@ -6,13 +6,100 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Sparkline};
 
-use super::popup::{centered, hint, popup};
+use ratatui::crossterm::event::KeyEvent;
+
+use super::keys::{DOWN, ESC, PGDN, PGUP, Table, UP, backward, bind, ch, paging};
+use super::{Ctx, Effect, Outcome};
 use crate::model::stats::Stats;
 use crate::text::one_line;
-use crate::tui::keymap::{Dialog, dialog_keys};
+use crate::tui::app::Read;
 use crate::tui::theme::{Role, Theme};
+use crate::tui::view::popup::{centered, hint, popup};
 
-pub(super) fn draw(
+/// The windows `w` steps through: the last week, month, quarter, all time.
+pub const WINDOWS: [&str; 4] = ["7d", "30d", "90d", "all"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Window,
+    Scroll,
+    Close,
+}
+
+pub static KEYS: Table<Key> = Table {
+    name: "metrics (:stats)",
+    binds: &[
+        bind(&[ch('w')], "w", "window 7d/30d/90d/all", Key::Window),
+        bind(
+            &[ch('j'), ch('k'), DOWN, UP, PGUP, PGDN],
+            "j/k PgUp/PgDn",
+            "scroll",
+            Key::Scroll,
+        ),
+        bind(&[ESC, ch('q')], "Esc", "close", Key::Close),
+    ],
+};
+
+/// `:stats`: response metrics over `window`.
+pub struct StatsView {
+    pub window: String,
+    /// `None` while loading.
+    pub data: Option<Result<Box<Stats>, String>>,
+    pub scroll: u16,
+}
+
+impl StatsView {
+    /// The view over `window`, and the read that fills it.
+    pub fn open(window: &str) -> Outcome {
+        Outcome::open(StatsView {
+            window: window.to_string(),
+            data: None,
+            scroll: 0,
+        })
+        .with(Effect::Read(Read::Stats(window.to_string())))
+    }
+
+    /// The answer, if it is for the window shown (a late answer for the
+    /// window before is not shown as this one).
+    pub fn fill(&mut self, window: &str, r: Result<Box<Stats>, String>) {
+        if self.window == window {
+            self.data = Some(r);
+        }
+    }
+
+    pub fn key(&mut self, _: &Ctx, k: KeyEvent) -> Outcome {
+        match KEYS.lookup(&k) {
+            Some(Key::Close) => return Outcome::close(),
+            Some(Key::Scroll) => {
+                let by = if paging(&k) { 10 } else { 1 };
+                self.scroll = if backward(&k) {
+                    self.scroll.saturating_sub(by)
+                } else {
+                    self.scroll.saturating_add(by)
+                };
+            }
+            Some(Key::Window) => {
+                let at = WINDOWS.iter().position(|w| *w == self.window).unwrap_or(2);
+                return Self::open(WINDOWS[(at + 1) % WINDOWS.len()]);
+            }
+            None => {}
+        }
+        Outcome::stay()
+    }
+
+    pub fn draw(&self, _: &Ctx, theme: &Theme, f: &mut Frame, area: Rect) {
+        draw(
+            theme,
+            f,
+            area,
+            &self.window,
+            self.data.as_ref(),
+            self.scroll,
+        )
+    }
+}
+
+fn draw(
     theme: &Theme,
     f: &mut Frame,
     area: Rect,
@@ -29,10 +116,7 @@ pub(super) fn draw(
         Constraint::Length(1),
     ])
     .areas(inner);
-    f.render_widget(
-        Paragraph::new(hint(theme, dialog_keys(Dialog::Stats))),
-        keys,
-    );
+    f.render_widget(Paragraph::new(hint(theme, &KEYS.hints())), keys);
     let s = match data {
         None => {
             let l = Span::styled(" reading…", theme.style(Role::Muted));

@@ -7,11 +7,85 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::popup::{centered, hint, popup};
+use ratatui::crossterm::event::KeyEvent;
+
+use super::keys::{DOWN, ENTER, ESC, PGDN, PGUP, Table, UP, alias, backward, bind, ch};
+use super::{Ctx, Effect, Outcome};
 use crate::model::{EventKind, IncidentId, TimelineEvent};
-use crate::tui::app::App;
-use crate::tui::keymap::{Dialog, dialog_keys};
 use crate::tui::theme::{Role, Theme};
+use crate::tui::view::popup::{centered, hint, popup};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Scroll,
+    Copy,
+    Close,
+    Top,
+}
+
+pub static KEYS: Table<Key> = Table {
+    name: "reading an entry (Enter)",
+    binds: &[
+        bind(
+            &[ch('j'), ch('k'), DOWN, UP, PGUP, PGDN, ch(' ')],
+            "j/k PgUp/PgDn",
+            "scroll",
+            Key::Scroll,
+        ),
+        bind(&[ch('y')], "y", "copy", Key::Copy),
+        bind(&[ESC, ENTER, ch('q')], "Esc", "close", Key::Close),
+        alias(&[ch('g')], Key::Top),
+    ],
+};
+
+/// One timeline entry, whole, scrollable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reader {
+    pub id: IncidentId,
+    pub seq: u64,
+    pub scroll: u16,
+}
+
+impl Reader {
+    pub fn new(id: IncidentId, seq: u64) -> Self {
+        Self { id, seq, scroll: 0 }
+    }
+
+    fn event<'a>(&self, ctx: &'a Ctx) -> Option<&'a TimelineEvent> {
+        ctx.board
+            .details
+            .get(&self.id)
+            .and_then(|d| d.timeline.iter().find(|e| e.seq == self.seq))
+    }
+
+    pub fn key(&mut self, ctx: &Ctx, k: KeyEvent) -> Outcome {
+        match KEYS.lookup(&k) {
+            Some(Key::Close) => return Outcome::close(),
+            Some(Key::Scroll) => {
+                let by = if super::keys::paging(&k) { 10 } else { 1 };
+                self.scroll = if backward(&k) {
+                    self.scroll.saturating_sub(by)
+                } else {
+                    self.scroll.saturating_add(by)
+                };
+            }
+            Some(Key::Top) => self.scroll = 0,
+            Some(Key::Copy) => {
+                // Only on this explicit key: nothing is copied behind the
+                // IC's back.
+                if let Some(e) = self.event(ctx) {
+                    return Outcome::stay().with(Effect::Copy(e.kind.describe()));
+                }
+            }
+            None => {}
+        }
+        Outcome::stay()
+    }
+
+    pub fn draw(&self, ctx: &Ctx, theme: &Theme, f: &mut Frame, area: Rect) {
+        draw(ctx, theme, f, area, self)
+    }
+}
 
 /// The entry as lines of text: a heading, then everything it holds.
 pub fn entry_lines(e: &TimelineEvent) -> Vec<String> {
@@ -84,15 +158,8 @@ pub fn entry_lines(e: &TimelineEvent) -> Vec<String> {
     out
 }
 
-pub fn draw(
-    app: &App,
-    theme: &Theme,
-    f: &mut Frame,
-    area: Rect,
-    id: IncidentId,
-    seq: u64,
-    scroll: u16,
-) {
+fn draw(ctx: &Ctx, theme: &Theme, f: &mut Frame, area: Rect, reader: &Reader) {
+    let (id, seq, scroll) = (reader.id, reader.seq, reader.scroll);
     let r = centered(
         area,
         area.width.saturating_sub(4).max(20),
@@ -101,11 +168,7 @@ pub fn draw(
     let (inner, block) = popup(theme, f, r, &format!("{id} · entry {seq}"));
     f.render_widget(block, r);
     let [body, h] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-    let event = app
-        .board
-        .details
-        .get(&id)
-        .and_then(|d| d.timeline.iter().find(|e| e.seq == seq));
+    let event = reader.event(ctx);
     let lines: Vec<Line> = match event {
         Some(e) => entry_lines(e)
             .into_iter()
@@ -126,5 +189,5 @@ pub fn draw(
             .scroll((scroll, 0)),
         body,
     );
-    f.render_widget(Paragraph::new(hint(theme, dialog_keys(Dialog::Reader))), h);
+    f.render_widget(Paragraph::new(hint(theme, &KEYS.hints())), h);
 }

@@ -3,15 +3,60 @@
 //! before sending, so an empty or oversized field is refused in the form,
 //! with the reason, instead of as a server error after the fact.
 
+use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 use tui_textarea::TextArea;
 
-use super::input::{line_input, text_of};
-use super::writes::send;
-use super::{App, Command, Flash};
+use super::keys::{
+    BACKTAB, DOWN, ENTER, ESC, LEFT, RIGHT, TAB, Table, UP, backward, bind, ch, ctrl,
+};
+use super::{Ctx, Effect, Outcome};
 use crate::client::WriteOp;
 use crate::model::wire::{DeclareRequest, PatchRequest};
 use crate::model::{Incident, Severity, check_declare, check_patch};
+use crate::text::one_line;
+use crate::tui::app::{Flash, Read, line_input, text_of};
+use crate::tui::theme::{Role, Theme};
+use crate::tui::view::popup::{centered, field, hint, popup};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Next,
+    Severity,
+    Send,
+    Cancel,
+    AskRules,
+    TakeSuggestion,
+}
+
+pub static DECLARE_KEYS: Table<Key> = Table {
+    name: "declare (D)",
+    binds: &[
+        bind(&[TAB, BACKTAB, DOWN, UP], "Tab", "next field", Key::Next),
+        bind(
+            &[LEFT, RIGHT, ch('1'), ch('2'), ch('3'), ch('4'), ch('5')],
+            "←/→ 1-5",
+            "severity",
+            Key::Severity,
+        ),
+        bind(&[ENTER], "Enter", "declare", Key::Send),
+        bind(&[ESC], "Esc", "cancel", Key::Cancel),
+        bind(&[ctrl('r')], "^R", "ask the rules", Key::AskRules),
+        bind(&[ctrl('y')], "^Y", "take it", Key::TakeSuggestion),
+    ],
+};
+
+pub static EDIT_KEYS: Table<Key> = Table {
+    name: "edit (e)",
+    binds: &[
+        bind(&[TAB, BACKTAB, DOWN, UP], "Tab", "next field", Key::Next),
+        bind(&[ENTER], "Enter", "save changed fields", Key::Send),
+        bind(&[ESC], "Esc", "cancel", Key::Cancel),
+    ],
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormField {
@@ -254,63 +299,149 @@ impl IncidentForm {
     }
 }
 
-/// The form's keys: its next state (`None` closes it) and what to do.
-pub(super) fn form_key(
-    app: &mut App,
-    mut f: IncidentForm,
-    k: KeyEvent,
-) -> (Option<IncidentForm>, Vec<Command>) {
-    let ctrl = k
-        .modifiers
-        .contains(ratatui::crossterm::event::KeyModifiers::CONTROL);
-    if ctrl && f.editing.is_none() {
-        match k.code {
-            KeyCode::Char('r') => {
-                f.suggestion = None;
-                let ask = Command::Suggest {
-                    title: f.text(FormField::Title),
-                    service: f.text(FormField::Service),
-                };
-                return (Some(f), vec![ask]);
-            }
-            KeyCode::Char('y') => {
-                f.accept_suggestion();
-                return (Some(f), Vec::new());
-            }
-            _ => {}
+impl IncidentForm {
+    fn keys(&self) -> &'static Table<Key> {
+        if self.editing.is_some() {
+            &EDIT_KEYS
+        } else {
+            &DECLARE_KEYS
         }
     }
-    match k.code {
-        KeyCode::Esc => return (None, Vec::new()),
-        KeyCode::Tab | KeyCode::Down => f.step(1),
-        KeyCode::BackTab | KeyCode::Up => f.step(-1),
-        KeyCode::Left if f.field == FormField::Severity => {
-            f.severity = f.severity.raised().unwrap_or(Severity::Sev1)
-        }
-        KeyCode::Right if f.field == FormField::Severity => {
-            f.severity = f.severity.lowered().unwrap_or(Severity::Sev5)
-        }
-        KeyCode::Char(c @ '1'..='5') if f.field == FormField::Severity => {
-            f.severity = c.to_string().parse().unwrap_or(f.severity)
-        }
-        KeyCode::Enter => match f.write() {
-            Ok(Some(op)) => return (None, send(app, op)),
-            Ok(None) => {
-                app.flash = Some(Flash::info("Nothing to save", "No field was changed."));
-                return (None, Vec::new());
+
+    pub fn key(&mut self, _: &Ctx, k: KeyEvent) -> Outcome {
+        match self.keys().lookup(&k) {
+            Some(Key::Cancel) => return Outcome::close(),
+            Some(Key::AskRules) => {
+                self.suggestion = None;
+                return Outcome::stay().with(Effect::Read(Read::Suggest {
+                    title: self.text(FormField::Title),
+                    service: self.text(FormField::Service),
+                }));
             }
-            Err((field, why)) => {
-                f.field = field;
-                f.error = Some(why);
+            Some(Key::TakeSuggestion) => self.accept_suggestion(),
+            Some(Key::Next) => self.step(if backward(&k) { -1 } else { 1 }),
+            Some(Key::Severity) if self.field == FormField::Severity => match k.code {
+                KeyCode::Left => self.severity = self.severity.raised().unwrap_or(Severity::Sev1),
+                KeyCode::Right => self.severity = self.severity.lowered().unwrap_or(Severity::Sev5),
+                KeyCode::Char(c) => self.severity = c.to_string().parse().unwrap_or(self.severity),
+                _ => {}
+            },
+            Some(Key::Send) => match self.write() {
+                Ok(Some(op)) => return Outcome::close().with(Effect::Write(op)),
+                Ok(None) => {
+                    return Outcome::close().with(Effect::Flash(Flash::info(
+                        "Nothing to save",
+                        "No field was changed.",
+                    )));
+                }
+                Err((field, why)) => {
+                    self.field = field;
+                    self.error = Some(why);
+                }
+            },
+            Some(Key::Severity) | None => {
+                let field = self.field;
+                if let Some(t) = self.input_mut(field) {
+                    t.input(k);
+                    self.error = None;
+                }
             }
-        },
-        _ => {
-            let field = f.field;
-            if let Some(t) = f.input_mut(field) {
-                t.input(k);
-                f.error = None;
-            }
+        }
+        Outcome::stay()
+    }
+
+    /// What the rules suggest (declare only).
+    pub fn suggested(&mut self, r: Result<crate::model::wire::Suggestion, String>) {
+        if self.editing.is_none() {
+            self.suggestion = Some(r);
         }
     }
-    (Some(f), Vec::new())
+
+    pub fn draw(&self, _: &Ctx, theme: &Theme, f: &mut Frame, area: Rect) {
+        draw(theme, f, area, self)
+    }
+}
+
+fn draw(theme: &Theme, f: &mut Frame, area: Rect, form: &IncidentForm) {
+    let fields = form.fields();
+    let rows: u16 = fields
+        .iter()
+        .map(|x| if *x == FormField::Severity { 1 } else { 3 })
+        .sum();
+    let r = centered(area, 76, rows + 4);
+    let title = match &form.editing {
+        Some(i) => format!("Edit {} · {}", i.id, one_line(&i.title, 40)),
+        None => "Declare an incident".to_string(),
+    };
+    let (inner, block) = popup(theme, f, r, &title);
+    f.render_widget(block, r);
+    let mut constraints: Vec<Constraint> = fields
+        .iter()
+        .map(|x| Constraint::Length(if *x == FormField::Severity { 1 } else { 3 }))
+        .collect();
+    constraints.push(Constraint::Min(0));
+    constraints.push(Constraint::Length(1));
+    let areas = Layout::vertical(constraints).split(inner);
+    for (i, x) in fields.iter().enumerate() {
+        let focused = form.field == *x;
+        match form.input(*x) {
+            Some(t) => field(theme, f, areas[i], t, x.label(), focused),
+            None => severity(theme, f, areas[i], form, focused),
+        }
+    }
+    if let Some(line) = suggestion(theme, form) {
+        f.render_widget(Paragraph::new(line), areas[areas.len() - 2]);
+    }
+    let bottom = areas[areas.len() - 1];
+    let line = match &form.error {
+        Some(why) => Line::from(Span::styled(
+            format!(" ✗ {}", one_line(why, 100)),
+            theme.style(Role::Error),
+        )),
+        None => hint(theme, &form.keys().hints()),
+    };
+    f.render_widget(Paragraph::new(line), bottom);
+}
+
+fn severity(theme: &Theme, f: &mut Frame, area: Rect, form: &IncidentForm, focused: bool) {
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(
+                " Severity  ",
+                theme.style(if focused {
+                    Role::BorderFocus
+                } else {
+                    Role::Muted
+                }),
+            ),
+            Span::styled(format!(" ◂ {} ▸ ", form.severity), theme.sev(form.severity)),
+            Span::styled(
+                format!("  {}", form.severity.label()),
+                theme.style(Role::Muted),
+            ),
+        ])),
+        area,
+    );
+}
+
+/// What the rules suggest (Ctrl-R asked), on the line above the keys.
+fn suggestion<'a>(theme: &Theme, form: &IncidentForm) -> Option<Line<'a>> {
+    let line = match form.suggestion.as_ref()? {
+        Err(why) => Span::styled(
+            format!(" rules: {}", one_line(why, 100)),
+            theme.style(Role::Muted),
+        ),
+        Ok(s) => {
+            let by = s.rule.as_deref().unwrap_or("no rule matches; defaults");
+            let mut what = format!("{} · service {}", s.severity, s.service);
+            if !s.tags.is_empty() {
+                what.push_str(&format!(" · tags {}", s.tags.join(" ")));
+            }
+            Span::styled(
+                format!(" {}: {what}  (^Y takes it)", one_line(by, 40)),
+                theme.style(Role::Title),
+            )
+        }
+    };
+    Some(Line::from(line))
 }

@@ -1,0 +1,354 @@
+//! The console's dialogs, one module each. A dialog holds its own state,
+//! takes keys through its own key table and draws itself; it never sees
+//! the `App`: it reads a [`Ctx`] (the board, who we are, what the backend
+//! can do, the clock) and hands back an [`Outcome`] that `update` carries
+//! out. A new dialog costs its module, a [`Dialog`] variant and, when it
+//! reads, one `Read` variant and one backend method.
+
+pub mod closed;
+pub mod confirm;
+pub mod deliveries;
+pub mod editor;
+pub mod filter_line;
+pub mod filter_pick;
+pub mod followups;
+pub mod help;
+pub mod incident_form;
+pub mod keys;
+pub mod list;
+pub mod message;
+pub mod outbox;
+pub mod palette;
+pub mod reader;
+pub mod responder;
+pub mod runbook_run;
+pub mod silence;
+pub mod silences;
+pub mod similar;
+pub mod stats;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+use crate::client::{Capabilities, WriteOp};
+use crate::model::runbook_action::RunActionRequest;
+use crate::model::{ActorRole, Incident, IncidentId, Policy};
+use crate::tui::app::{DraftKey, Flash, Pending, Read, TimeMode};
+use crate::tui::board::Board;
+use crate::tui::keymap::Act;
+use crate::tui::theme::Theme;
+
+/// What a dialog may read of the console: never the `App` itself.
+pub struct Ctx<'a> {
+    pub board: &'a Board,
+    pub caps: Capabilities,
+    /// Who the token is and its role, once the backend said.
+    pub me: Option<(&'a str, ActorRole)>,
+    /// Who we are to the outbox.
+    pub identity: &'a str,
+    pub pending: &'a [Pending],
+    pub drafts: &'a HashMap<DraftKey, String>,
+    pub selected: Option<IncidentId>,
+    pub policy: &'a Policy,
+    pub now: DateTime<Utc>,
+    pub time_mode: TimeMode,
+}
+
+impl Ctx<'_> {
+    /// The incident being looked at (in the list, or read by id).
+    pub fn selected_incident(&self) -> Option<&Incident> {
+        self.board.incident(self.selected?)
+    }
+
+    pub fn has_unsent_drafts(&self) -> bool {
+        self.drafts.values().any(|d| !d.trim().is_empty())
+    }
+}
+
+/// What becomes of the dialog after a key.
+pub enum Next {
+    Stay,
+    Close,
+    /// Another dialog takes its place.
+    Open(Box<Dialog>),
+}
+
+/// What a dialog asks the console to do; `update` carries each out in
+/// order, after the dialog was kept, closed or replaced.
+#[derive(Debug)]
+pub enum Effect {
+    /// Queue a write (durably) and send it.
+    Write(WriteOp),
+    /// Read something; the answer comes back to the dialog.
+    Read(Read),
+    /// Start a runbook action now (never through the outbox).
+    StartAction {
+        id: IncidentId,
+        req: RunActionRequest,
+        key: String,
+    },
+    /// Open any incident by id (the filter cleared, the list focused).
+    Jump(IncidentId),
+    /// Run a main-table action (the palette).
+    Run(Act),
+    Flash(Flash),
+    Copy(String),
+    /// Keep (or, when empty, drop) a draft of a note or an update.
+    Draft(DraftKey, String),
+    /// The filter's text as typed.
+    FilterText(String),
+    /// A severity or status filter picked (or both cleared).
+    FilterPick(filter_pick::Pick),
+    /// Drop a queued write for good.
+    Discard(String),
+    /// Send a held write as whoever is signed in now.
+    Adopt(String),
+    Quit,
+}
+
+/// A dialog's answer to a key.
+pub struct Outcome {
+    pub next: Next,
+    pub effects: Vec<Effect>,
+}
+
+impl Outcome {
+    pub fn stay() -> Self {
+        Self {
+            next: Next::Stay,
+            effects: Vec::new(),
+        }
+    }
+
+    pub fn close() -> Self {
+        Self {
+            next: Next::Close,
+            effects: Vec::new(),
+        }
+    }
+
+    pub fn open(d: impl Into<Dialog>) -> Self {
+        Self {
+            next: Next::Open(Box::new(d.into())),
+            effects: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, e: Effect) -> Self {
+        self.effects.push(e);
+        self
+    }
+}
+
+/// The dialog on top of the panes (one at a time). It lives in the `App`,
+/// never in a collection, so boxing the larger forms would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Dialog {
+    Help(help::Help),
+    Palette(palette::Palette),
+    FilterLine(filter_line::FilterLine),
+    FilterPick(filter_pick::FilterPick),
+    Confirm(confirm::Confirm),
+    Editor(editor::Editor),
+    Form(incident_form::IncidentForm),
+    Responder(responder::ResponderForm),
+    Reader(reader::Reader),
+    FollowUps(followups::FollowUps),
+    Stats(stats::StatsView),
+    Similar(similar::SimilarView),
+    Deliveries(deliveries::DeliveriesView),
+    Closed(closed::ClosedView),
+    Outbox(outbox::OutboxView),
+    Silence(silence::SilenceForm),
+    Silences(silences::SilencesView),
+    Action(runbook_run::ActionView),
+}
+
+macro_rules! into_dialog {
+    ($($variant:ident($t:ty)),* $(,)?) => {
+        $(impl From<$t> for Dialog {
+            fn from(d: $t) -> Self {
+                Dialog::$variant(d)
+            }
+        })*
+    };
+}
+
+into_dialog!(
+    Help(help::Help),
+    Palette(palette::Palette),
+    FilterLine(filter_line::FilterLine),
+    FilterPick(filter_pick::FilterPick),
+    Confirm(confirm::Confirm),
+    Editor(editor::Editor),
+    Form(incident_form::IncidentForm),
+    Responder(responder::ResponderForm),
+    Reader(reader::Reader),
+    FollowUps(followups::FollowUps),
+    Stats(stats::StatsView),
+    Similar(similar::SimilarView),
+    Deliveries(deliveries::DeliveriesView),
+    Closed(closed::ClosedView),
+    Outbox(outbox::OutboxView),
+    Silence(silence::SilenceForm),
+    Silences(silences::SilencesView),
+    Action(runbook_run::ActionView),
+);
+
+impl Dialog {
+    pub fn key(&mut self, ctx: &Ctx, k: KeyEvent) -> Outcome {
+        match self {
+            Dialog::Help(d) => d.key(ctx, k),
+            Dialog::Palette(d) => d.key(ctx, k),
+            Dialog::FilterLine(d) => d.key(ctx, k),
+            Dialog::FilterPick(d) => d.key(ctx, k),
+            Dialog::Confirm(d) => d.key(ctx, k),
+            Dialog::Editor(d) => d.key(ctx, k),
+            Dialog::Form(d) => d.key(ctx, k),
+            Dialog::Responder(d) => d.key(ctx, k),
+            Dialog::Reader(d) => d.key(ctx, k),
+            Dialog::FollowUps(d) => d.key(ctx, k),
+            Dialog::Stats(d) => d.key(ctx, k),
+            Dialog::Similar(d) => d.key(ctx, k),
+            Dialog::Deliveries(d) => d.key(ctx, k),
+            Dialog::Closed(d) => d.key(ctx, k),
+            Dialog::Outbox(d) => d.key(ctx, k),
+            Dialog::Silence(d) => d.key(ctx, k),
+            Dialog::Silences(d) => d.key(ctx, k),
+            Dialog::Action(d) => d.key(ctx, k),
+        }
+    }
+
+    pub fn draw(&self, ctx: &Ctx, theme: &Theme, f: &mut Frame, area: Rect) {
+        match self {
+            Dialog::Help(d) => d.draw(ctx, theme, f, area),
+            Dialog::Palette(d) => d.draw(ctx, theme, f, area),
+            Dialog::FilterLine(d) => d.draw(ctx, theme, f, area),
+            Dialog::FilterPick(d) => d.draw(ctx, theme, f, area),
+            Dialog::Confirm(d) => d.draw(ctx, theme, f, area),
+            Dialog::Editor(d) => d.draw(ctx, theme, f, area),
+            Dialog::Form(d) => d.draw(ctx, theme, f, area),
+            Dialog::Responder(d) => d.draw(ctx, theme, f, area),
+            Dialog::Reader(d) => d.draw(ctx, theme, f, area),
+            Dialog::FollowUps(d) => d.draw(ctx, theme, f, area),
+            Dialog::Stats(d) => d.draw(ctx, theme, f, area),
+            Dialog::Similar(d) => d.draw(ctx, theme, f, area),
+            Dialog::Deliveries(d) => d.draw(ctx, theme, f, area),
+            Dialog::Closed(d) => d.draw(ctx, theme, f, area),
+            Dialog::Outbox(d) => d.draw(ctx, theme, f, area),
+            Dialog::Silence(d) => d.draw(ctx, theme, f, area),
+            Dialog::Silences(d) => d.draw(ctx, theme, f, area),
+            Dialog::Action(d) => d.draw(ctx, theme, f, area),
+        }
+    }
+
+    /// Pasted text: the dialogs that take text insert it (cleaned of
+    /// terminal controls); the others ignore it.
+    pub fn paste(&mut self, text: &str) -> Vec<Effect> {
+        match self {
+            Dialog::Editor(d) => d.paste(text),
+            Dialog::FilterLine(d) => d.paste(text),
+            Dialog::Help(_)
+            | Dialog::Palette(_)
+            | Dialog::FilterPick(_)
+            | Dialog::Confirm(_)
+            | Dialog::Form(_)
+            | Dialog::Responder(_)
+            | Dialog::Reader(_)
+            | Dialog::FollowUps(_)
+            | Dialog::Stats(_)
+            | Dialog::Similar(_)
+            | Dialog::Deliveries(_)
+            | Dialog::Closed(_)
+            | Dialog::Outbox(_)
+            | Dialog::Silence(_)
+            | Dialog::Silences(_)
+            | Dialog::Action(_) => Vec::new(),
+        }
+    }
+}
+
+/// Every dialog's key tables, in the order `?` lists them.
+pub static TABLES: &[&dyn keys::AnyTable] = &[
+    &palette::KEYS,
+    &confirm::ADVANCE_KEYS,
+    &confirm::ADVANCE_OPEN_KEYS,
+    &confirm::RAISE_KEYS,
+    &confirm::WRITE_KEYS,
+    &confirm::DISCARD_KEYS,
+    &confirm::QUIT_KEYS,
+    &message::CONFLICT_KEYS,
+    &message::CONFLICT_LOADING_KEYS,
+    &message::MESSAGE_KEYS,
+    &reader::KEYS,
+    &incident_form::DECLARE_KEYS,
+    &incident_form::EDIT_KEYS,
+    &responder::KEYS,
+    &responder::DIRECTORY_KEYS,
+    &silence::KEYS,
+    &silences::KEYS,
+    &outbox::KEYS,
+    &outbox::HELD_KEYS,
+    &followups::KEYS,
+    &followups::FORM_KEYS,
+    &stats::KEYS,
+    &similar::KEYS,
+    &closed::KEYS,
+    &deliveries::KEYS,
+    &runbook_run::CONFIRM_KEYS,
+    &runbook_run::RUNNING_KEYS,
+];
+
+/// Tables that dispatch but are not listed under "In dialogs" (their keys
+/// are the main screen's own, listed above them in `?`).
+pub static UNLISTED_TABLES: &[&dyn keys::AnyTable] = &[
+    &help::KEYS,
+    &editor::KEYS,
+    &filter_line::KEYS,
+    &filter_pick::KEYS,
+    &runbook_run::WAITING_KEYS,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::keys::problems;
+    use super::*;
+
+    #[test]
+    fn every_dialog_table_is_conflict_free_and_its_hints_name_keys_it_takes() {
+        let mut found = Vec::new();
+        for t in TABLES.iter().chain(UNLISTED_TABLES) {
+            found.extend(problems(*t));
+        }
+        assert!(found.is_empty(), "{}", found.join("\n"));
+    }
+
+    #[test]
+    fn the_problem_finder_catches_a_false_hint_and_a_doubled_key() {
+        use super::keys::{Bind, ESC, Table, bind, ch};
+        static BAD: &[Bind<u8>] = &[
+            bind(&[ch('j')], "j/k", "move", 0),
+            bind(&[ESC, ch('j')], "Esc", "close", 1),
+        ];
+        let t = Table {
+            name: "bad",
+            binds: BAD,
+        };
+        let p = problems(&t);
+        assert!(p.iter().any(|s| s.contains("in two rows")), "{p:?}");
+        assert!(p.iter().any(|s| s.contains("does not take")), "{p:?}");
+    }
+
+    #[test]
+    fn table_names_are_unique() {
+        let mut names: Vec<_> = TABLES.iter().map(|t| t.name()).collect();
+        names.sort();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(names.len(), n);
+    }
+}

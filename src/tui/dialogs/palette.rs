@@ -1,0 +1,230 @@
+//! The command palette (`:`): every key's action by its command name, a
+//! few commands with no key, and incident ids. Tab completes, Enter runs.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use strum::IntoEnumIterator;
+use tui_textarea::TextArea;
+
+use super::editor::Editor;
+use super::keys::{DOWN, ENTER, ESC, TAB, Table, UP, backward, bind};
+use super::outbox::OutboxView;
+use super::{Ctx, Effect, Outcome};
+use crate::model::{IncidentId, Status};
+use crate::text::{fit, pad};
+use crate::tui::app::offers::reopen_refusal;
+use crate::tui::app::{Flash, line_input, text_of};
+use crate::tui::keymap::{Act, BINDINGS};
+use crate::tui::theme::{Role, Theme};
+use crate::tui::view::popup::{centered, field, hint, popup};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Complete,
+    Choose,
+    Run,
+    Close,
+}
+
+pub static KEYS: Table<Key> = Table {
+    name: "palette (:)",
+    binds: &[
+        bind(&[TAB], "Tab", "complete", Key::Complete),
+        bind(&[UP, DOWN], "↑/↓", "choose", Key::Choose),
+        bind(&[ENTER], "Enter", "run", Key::Run),
+        bind(&[ESC], "Esc", "close", Key::Close),
+    ],
+};
+
+/// Palette commands that have no key.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "lowercase")]
+enum Extra {
+    Outbox,
+    Reopen,
+}
+
+impl Extra {
+    fn help(self) -> &'static str {
+        match self {
+            Extra::Outbox => "pending actions: list, discard",
+            Extra::Reopen => "reopen a resolved incident to investigating",
+        }
+    }
+}
+
+/// What Enter in the palette runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Key(Act),
+    Extra(Extra),
+    Incident(IncidentId),
+}
+
+pub struct Palette {
+    pub input: TextArea<'static>,
+    pub cursor: usize,
+}
+
+impl Default for Palette {
+    fn default() -> Self {
+        Self {
+            input: line_input("", "command or incident id"),
+            cursor: 0,
+        }
+    }
+}
+
+/// Palette entries matching what was typed: every bound action by its
+/// command name, then the commands with no key.
+pub fn palette_matches(input: &str) -> Vec<(&'static str, &'static str)> {
+    let q = input.trim().to_lowercase();
+    // Names that start with what was typed first, then names containing
+    // it, then descriptions mentioning it: Tab completes the likeliest.
+    let rank = |name: &str, help: &str| -> Option<u8> {
+        if name.starts_with(&q) {
+            Some(0)
+        } else if name.contains(&q) {
+            Some(1)
+        } else if help.to_lowercase().contains(&q) {
+            Some(2)
+        } else {
+            None
+        }
+    };
+    let extras = Extra::iter().map(|e| (<&'static str>::from(e), e.help()));
+    let mut found: Vec<(u8, (&'static str, &'static str))> = BINDINGS
+        .iter()
+        .map(|b| (b.command, b.help))
+        .chain(extras)
+        .filter_map(|(name, help)| rank(name, help).map(|r| (r, (name, help))))
+        .collect();
+    found.sort_by_key(|(r, _)| *r);
+    found.into_iter().map(|(_, m)| m).collect()
+}
+
+/// What the typed text (or the highlighted match) names.
+fn resolve(typed: &str, cursor: usize) -> Option<Run> {
+    let typed = typed.trim();
+    if let Ok(id) = typed.parse::<IncidentId>() {
+        return Some(Run::Incident(id));
+    }
+    let matches = palette_matches(typed);
+    let name = matches
+        .iter()
+        .find(|(n, _)| *n == typed)
+        .or(matches.get(cursor))
+        .map(|(n, _)| *n)?;
+    if let Ok(extra) = name.parse::<Extra>() {
+        return Some(Run::Extra(extra));
+    }
+    BINDINGS
+        .iter()
+        .find(|b| b.command == name)
+        .map(|b| Run::Key(b.act))
+}
+
+impl Palette {
+    pub fn key(&mut self, ctx: &Ctx, k: KeyEvent) -> Outcome {
+        let typed = text_of(&self.input);
+        match KEYS.lookup(&k) {
+            Some(Key::Close) => return Outcome::close(),
+            Some(Key::Choose) if backward(&k) => self.cursor = self.cursor.saturating_sub(1),
+            Some(Key::Choose) => {
+                let n = palette_matches(&typed).len();
+                self.cursor = (self.cursor + 1).min(n.saturating_sub(1));
+            }
+            Some(Key::Complete) => {
+                if let Some((name, _)) = palette_matches(&typed).get(self.cursor) {
+                    self.input = line_input(name, "");
+                    self.cursor = 0;
+                }
+            }
+            Some(Key::Run) => return run(ctx, &typed, self.cursor),
+            None => {
+                self.input.input(k);
+                self.cursor = 0;
+            }
+        }
+        Outcome::stay()
+    }
+
+    pub fn draw(&self, _: &Ctx, theme: &Theme, f: &mut Frame, area: Rect) {
+        let typed = self.input.lines().join("");
+        let matches = palette_matches(&typed);
+        let list_h = matches.len().min(12) as u16;
+        let r = centered(area, 70, list_h + 5);
+        let (inner, block) = popup(theme, f, r, "Command");
+        f.render_widget(block, r);
+        let [i, l, h] = Layout::vertical([
+            Constraint::Length(3),
+            Constraint::Min(0),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
+        field(theme, f, i, &self.input, ":", true);
+        let start = crate::tui::view::window_start(self.cursor, matches.len(), l.height as usize);
+        let lines: Vec<Line> = matches
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(l.height as usize)
+            .map(|(n, (name, help))| {
+                let st = if n == self.cursor {
+                    theme.style(Role::Selected)
+                } else {
+                    theme.style(Role::Text)
+                };
+                Line::from(vec![
+                    Span::styled(pad(&format!(" {name}"), 14), st),
+                    Span::styled(
+                        fit(help, l.width.saturating_sub(14) as usize).into_owned(),
+                        if n == self.cursor {
+                            st
+                        } else {
+                            theme.style(Role::Muted)
+                        },
+                    ),
+                ])
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), l);
+        f.render_widget(Paragraph::new(hint(theme, &KEYS.hints())), h);
+    }
+}
+
+fn run(ctx: &Ctx, typed: &str, cursor: usize) -> Outcome {
+    match resolve(typed, cursor) {
+        // Any incident, in the list or not (resolved, closed): its detail
+        // is read by id; a closed one is read-only.
+        Some(Run::Incident(id)) => Outcome::close().with(Effect::Jump(id)),
+        Some(Run::Key(act)) => Outcome::close().with(Effect::Run(act)),
+        Some(Run::Extra(Extra::Outbox)) => Outcome::open(OutboxView::default()),
+        Some(Run::Extra(Extra::Reopen)) => reopen(ctx),
+        None => Outcome::close().with(Effect::Flash(Flash::info(
+            "Unknown command",
+            format!(
+                "`{}` matches nothing; Tab completes, ? lists keys.",
+                crate::text::one_line(typed, 40)
+            ),
+        ))),
+    }
+}
+
+fn reopen(ctx: &Ctx) -> Outcome {
+    let Some(inc) = ctx.selected_incident() else {
+        return Outcome::close().with(Effect::Flash(Flash::info(
+            "Cannot reopen",
+            "No incident is selected.",
+        )));
+    };
+    match reopen_refusal(ctx.caps, inc, ctx.me) {
+        Some(why) => Outcome::close().with(Effect::Flash(Flash::info("Cannot reopen", why))),
+        None => Outcome::open(Editor::reason(inc.id, Status::Investigating, false)),
+    }
+}
