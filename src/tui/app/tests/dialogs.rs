@@ -72,9 +72,8 @@ fn closed_opens_from_the_palette_and_the_filter_and_enter_opens_one_by_id() {
             "closed incidents".into(),
         ))),
     );
-    assert!(
-        matches!(&app.dialog, Some(Dialog::Closed(v)) if matches!(&v.list.rows, Some(Err(e)) if e.contains("closed incidents")))
-    );
+    assert!(matches!(&app.dialog, Some(Dialog::Closed(v))
+            if matches!(&v.list.rows, Some(Err(e)) if e.contains("closed incidents"))));
 }
 
 #[test]

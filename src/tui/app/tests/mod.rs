@@ -5,6 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::client::WriteOp;
+use crate::client::poller::Feed;
 use crate::client::sender::Delivery;
 use crate::model::wire::PatchRequest;
 use crate::model::{ResponderAction, Role, Severity, Status};
