@@ -6,10 +6,13 @@ mod clipboard;
 pub mod console;
 pub mod dialogs;
 mod drafts;
+#[cfg(any(test, feature = "testing"))]
 pub mod fixtures;
 pub mod keymap;
 pub mod runtime;
+#[cfg(any(test, feature = "testing"))]
 pub mod screenshots;
+#[cfg(any(test, feature = "testing"))]
 mod svg;
 pub(crate) mod terminal;
 pub mod theme;
