@@ -78,7 +78,7 @@ async fn run(incidents: usize, full: bool) -> Vec<String> {
     )
     .unwrap();
     let base = srv.base_url();
-    let http = reqwest::Client::new();
+    let http = warroom::tls::client();
 
     let pty = native_pty_system();
     let pair = pty

@@ -30,7 +30,7 @@ async fn measure(db: DbLocation, secs: f64) -> Figures {
 
     let writes = write_rate(&base, &tok, 8, secs).await;
     let url = format!("{base}/api/v1/incidents/INC-1");
-    let http = reqwest::Client::new();
+    let http = warroom::tls::client();
     let r = http.get(&url).bearer_auth(&tok).send().await.unwrap();
     let etag = r.headers()["etag"].to_str().unwrap().to_string();
     let r304 = rate(&url, Some(&etag), &tok, 100, secs, 304).await;

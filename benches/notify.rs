@@ -67,7 +67,7 @@ async fn delays(n: usize, with_hung: bool) -> Vec<f64> {
     let dir = tempfile::tempdir().unwrap();
     let (srv, tok) =
         support::start_notifying(DbLocation::File(dir.path().join("bench.db")), notify).await;
-    let http = reqwest::Client::new();
+    let http = warroom::tls::client();
     let mut sent = Vec::new();
     for i in 0..n {
         let r: serde_json::Value = http

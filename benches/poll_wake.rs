@@ -46,7 +46,7 @@ fn hold_polls(
 ) -> Vec<tokio::task::JoinHandle<()>> {
     let clients: Vec<reqwest::Client> = (0..n.div_ceil(400))
         .map(|i| {
-            reqwest::Client::builder()
+            warroom::tls::client_builder()
                 .local_address(std::net::IpAddr::from([127, 0, 1, (i + 1) as u8]))
                 .pool_max_idle_per_host(usize::MAX)
                 .timeout(Duration::from_secs(90))
@@ -82,7 +82,7 @@ fn hold_polls(
 
 /// Median and worst answer time (ms) of 20 notes written one by one.
 async fn writes(s: &support::ServerProcess, polls: usize) -> (f64, f64) {
-    let http = reqwest::Client::new();
+    let http = warroom::tls::client();
     let r: serde_json::Value = http
         .post(format!("{}/api/v1/incidents", s.base))
         .bearer_auth(&s.tok)
@@ -107,7 +107,7 @@ async fn writes(s: &support::ServerProcess, polls: usize) -> (f64, f64) {
             .build()
             .unwrap();
         rt.block_on(async {
-            let http = reqwest::Client::new();
+            let http = warroom::tls::client();
             let mut times = Vec::new();
             for i in 0..20 {
                 let t = Instant::now();

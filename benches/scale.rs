@@ -41,7 +41,7 @@ async fn run(full: bool) {
     }
     let (srv, tok) = start(&db).await;
     let base = srv.base_url();
-    let http = reqwest::Client::new();
+    let http = warroom::tls::client();
 
     // One automation pass over every active incident (the server makes
     // one every 15 s): reminders, unacknowledged and unanswered pages, with
@@ -117,7 +117,7 @@ async fn run(full: bool) {
     for _ in 0..polls {
         let (base, tok) = (base.clone(), tok.clone());
         held.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
+            let http = warroom::tls::client();
             let r = http
                 .get(format!("{base}/api/v1/changes?since={rev}&wait=30"))
                 .bearer_auth(&tok)

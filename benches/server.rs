@@ -102,7 +102,7 @@ async fn run(b: &mut Bench) {
     }
     let (srv, tok) = start(&db).await;
     let base = srv.base_url();
-    let http = reqwest::Client::new();
+    let http = warroom::tls::client();
 
     // Writes cost the write, not the incident.
     let _ = note_ms(&http, &base, &tok, 2, 10).await; // warm up
@@ -192,7 +192,7 @@ async fn run(b: &mut Bench) {
         })
     };
     let mut lat = Vec::new();
-    let hz = reqwest::Client::new();
+    let hz = warroom::tls::client();
     for _ in 0..if b.full { 1_000 } else { 50 } {
         let t = Instant::now();
         let r = hz.get(format!("{base}/healthz")).send().await.unwrap();

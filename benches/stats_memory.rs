@@ -93,7 +93,7 @@ fn measure(n: usize) -> (f64, f64, f64) {
     let url = format!("{}/api/v1/stats?since=all", server.base);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let figures = rt.block_on(async {
-        let http = reqwest::Client::new();
+        let http = warroom::tls::client();
         for _ in 0..200 {
             if http.get(&url).bearer_auth(&tok).send().await.is_ok() {
                 break;

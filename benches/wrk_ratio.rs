@@ -56,7 +56,7 @@ fn main() {
     });
     let list = format!("{}/api/v1/incidents?limit=500", srv.base_url());
     let etag = rt.block_on(async {
-        let r = reqwest::Client::new()
+        let r = warroom::tls::client()
             .get(&list)
             .bearer_auth(&tok)
             .send()

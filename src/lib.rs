@@ -11,4 +11,5 @@ pub mod private_fs;
 pub mod report;
 pub mod server;
 pub mod text;
+pub mod tls;
 pub mod tui;

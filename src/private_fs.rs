@@ -61,7 +61,7 @@ pub fn private_dir(dir: &Path) -> Result<(), String> {
 
 /// A random name part, so two writers never share a temp file.
 fn temp_suffix() -> String {
-    use rand::RngCore;
+    use rand::Rng;
     let mut b = [0u8; 8];
     rand::rng().fill_bytes(&mut b);
     hex::encode(b)

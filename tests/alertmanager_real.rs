@@ -134,7 +134,7 @@ async fn alertmanager_opens_incidents_and_a_console_silence_suppresses_its_alert
         &format!("{}/api/v1/integrations/alertmanager", t.server.base_url()),
         &am_token,
     );
-    let http = reqwest::Client::new();
+    let http = warroom::tls::client();
     let alert = |instance: &str| {
         json!({
             "labels": {"alertname": "CheckoutHighErrorRate", "service": "checkout", "severity": "critical", "instance": instance},

@@ -190,7 +190,7 @@ async fn classification_rules_from_the_server_config_pick_severity_service_and_r
         .store
         .create_token("am", ActorRole::Integration)
         .unwrap();
-    let http = reqwest::Client::new();
+    let http = warroom::tls::client();
     let r: Value = http
         .post(format!(
             "{}/api/v1/integrations/alertmanager",

@@ -489,7 +489,7 @@ fn postmortem_and_followups_from_the_shell() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let tok = std::fs::read_to_string(&e.tok_file).unwrap();
     rt.block_on(async {
-        let r = reqwest::Client::new()
+        let r = warroom::tls::client()
             .post(format!("{}/api/v1/incidents/INC-1/followups", e.server.url()))
             .bearer_auth(tok.trim())
             .json(&serde_json::json!({"title": "Jitter the cache TTLs", "owner": "dana", "due": "2020-02-02"}))

@@ -16,7 +16,7 @@ const T: Duration = Duration::from_secs(20);
 fn detail(port: u16, tok: &str, id: &str) -> Value {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let r = reqwest::Client::new()
+        let r = warroom::tls::client()
             .get(format!("http://127.0.0.1:{port}/api/v1/incidents/{id}"))
             .bearer_auth(tok)
             .send()
@@ -168,7 +168,7 @@ async fn slow_proxy(upstream: String, delay: Duration) -> String {
                 .path_and_query()
                 .map(|p| p.to_string())
                 .unwrap_or_default();
-            let mut r = reqwest::Client::new()
+            let mut r = warroom::tls::client()
                 .request(parts.method, format!("{upstream}{pq}"))
                 .body(body);
             for (k, v) in parts.headers.iter() {
@@ -461,7 +461,7 @@ fn an_ic_steps_an_incident_to_closed_and_reopens_it_read_only() {
 fn get(port: u16, tok: &str, path: &str) -> Value {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        reqwest::Client::new()
+        warroom::tls::client()
             .get(format!("http://127.0.0.1:{port}/api/v1{path}"))
             .bearer_auth(tok)
             .send()

@@ -18,7 +18,7 @@ const T: Duration = Duration::from_secs(20);
 fn severity(port: u16, tok: &str, id: &str) -> String {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let v: Value = reqwest::Client::new()
+        let v: Value = warroom::tls::client()
             .get(format!("http://127.0.0.1:{port}/api/v1/incidents/{id}"))
             .bearer_auth(tok)
             .send()
@@ -48,7 +48,7 @@ async fn freezing_proxy(upstream: String, frozen: Arc<AtomicBool>) -> String {
                 .path_and_query()
                 .map(|p| p.to_string())
                 .unwrap_or_default();
-            let mut r = reqwest::Client::new()
+            let mut r = warroom::tls::client()
                 .request(parts.method, format!("{upstream}{pq}"))
                 .body(body);
             for (k, v) in parts.headers.iter() {

@@ -23,7 +23,7 @@ use warroom::model::{Severity, Status};
 
 /// The incident's detail with its whole timeline, read page by page.
 async fn get_detail(url: &str, tok: &str, id: &str) -> Value {
-    let http = reqwest::Client::new();
+    let http = warroom::tls::client();
     let get = |path: String| {
         let http = http.clone();
         async move {
@@ -187,7 +187,7 @@ async fn a_server_killed_in_a_write_burst_keeps_every_acknowledged_write() {
     for t in 0..4 {
         let (url, tok, id, acked) = (url.clone(), tok.clone(), id.clone(), acked.clone());
         tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
+            let http = warroom::tls::client();
             for i in 0..10_000 {
                 let text = format!("burst {t}-{i}");
                 let r = http
@@ -442,7 +442,7 @@ async fn the_console_state_keeps_its_last_good_data_through_garbage() {
             }
             let pq = req.uri().path_and_query().unwrap().to_string();
             let auth = req.headers().get("authorization").cloned().unwrap();
-            let r = reqwest::Client::new()
+            let r = warroom::tls::client()
                 .get(format!("{upstream}{pq}"))
                 .header("authorization", auth)
                 .send()

@@ -75,7 +75,7 @@ async fn slow_clients_cannot_starve_the_server() {
     }
     // Over the cap: answered (503, Retry-After), not left hanging.
     let started = Instant::now();
-    let r = reqwest::Client::new()
+    let r = warroom::tls::client()
         .get(format!("{}/healthz", t.server.base_url()))
         .timeout(Duration::from_secs(5))
         .send()

@@ -261,7 +261,7 @@ async fn one_address_cannot_take_every_connection() {
         }
     }
     // Everyone else (another loopback address) is served: 20 of 20.
-    let other = reqwest::Client::builder()
+    let other = warroom::tls::client_builder()
         .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
         .timeout(Duration::from_secs(5))
         .build()
@@ -280,7 +280,7 @@ async fn one_address_cannot_take_every_connection() {
         "legitimate requests served while one address holds its cap"
     );
     // The hogging address itself is told why.
-    let r = reqwest::Client::new()
+    let r = warroom::tls::client()
         .get(format!("{}/healthz", t.server.base_url()))
         .timeout(Duration::from_secs(5))
         .send()
@@ -293,7 +293,7 @@ async fn one_address_cannot_take_every_connection() {
     // own): wait until this address is served again.
     let started = Instant::now();
     loop {
-        let r = reqwest::Client::new()
+        let r = warroom::tls::client()
             .get(format!("{}/healthz", t.server.base_url()))
             .timeout(Duration::from_secs(5))
             .send()

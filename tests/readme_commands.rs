@@ -201,7 +201,7 @@ async fn the_readme_scripting_commands_run_as_written_against_a_real_server() {
     )
     .unwrap();
     // The README's examples name INC-42: 41 incidents come first.
-    let http = reqwest::Client::new();
+    let http = warroom::tls::client();
     for i in 1..=41 {
         let r = http
             .post(format!("{}/api/v1/incidents", server.url()))

@@ -140,7 +140,7 @@ async fn killing_one_replica_mid_burst_loses_no_acknowledged_write() {
         let base = if w % 2 == 0 { p.a.url() } else { p.b.url() };
         let (tok, id, acked) = (p.tok.clone(), id.clone(), acked.clone());
         tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
+            let http = warroom::tls::client();
             let mut sent = 0;
             for i in 0..100_000 {
                 let text = format!("burst {w}-{i}");

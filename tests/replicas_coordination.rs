@@ -139,7 +139,7 @@ fn automation_and_notifications_fire_once_across_replicas() {
 #[tokio::test]
 async fn guesses_spread_over_two_replicas_share_one_limit() {
     let p = pair();
-    let http = reqwest::Client::new();
+    let http = warroom::tls::client();
     let mut first_refused = None;
     for n in 1..=30 {
         let base = if n % 2 == 0 { p.a.url() } else { p.b.url() };

@@ -169,7 +169,7 @@ async fn the_rules_suggest_for_a_declaration_by_hand_and_change_nothing() {
         .store
         .create_token("noc", warroom::model::ActorRole::Viewer)
         .unwrap();
-    let http = reqwest::Client::new();
+    let http = warroom::tls::client();
     let get = |q: &str, tok: &str| {
         http.get(format!("{}/api/v1/classify?{q}", server.base_url()))
             .bearer_auth(tok)

@@ -76,7 +76,7 @@ fn block<T>(f: impl std::future::Future<Output = T>) -> T {
 }
 
 fn http() -> reqwest::Client {
-    reqwest::Client::builder()
+    warroom::tls::client_builder()
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap()

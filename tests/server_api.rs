@@ -606,7 +606,7 @@ async fn a_restarted_server_has_every_acknowledged_write() {
     })
     .await
     .unwrap();
-    let r = reqwest::Client::new()
+    let r = warroom::tls::client()
         .get(format!("{}/api/v1/incidents/{id}", again.base_url()))
         .bearer_auth(&commander)
         .send()
@@ -655,7 +655,7 @@ async fn health_and_metrics() {
 
 #[tokio::test]
 async fn random_input_never_gets_a_5xx_or_kills_the_server() {
-    use rand::{Rng, SeedableRng};
+    use rand::{RngExt, SeedableRng};
     let t = TestServer::start().await;
     let id = t.declare("Fuzz", "SEV3").await;
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);

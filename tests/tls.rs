@@ -15,7 +15,7 @@ struct Pki {
 
 fn pki() -> Pki {
     let p = common::pki::pki(&["localhost", "127.0.0.1"]);
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    warroom::tls::install();
     let server = rustls::ServerConfig::builder()
         .with_no_client_auth()
         .with_single_cert(

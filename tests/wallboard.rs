@@ -159,7 +159,7 @@ async fn every_key_makes_no_write_and_stale_comes_and_goes() {
         upstream: t.server.base_url(),
         seen: Arc::default(),
         down: Arc::default(),
-        http: reqwest::Client::new(),
+        http: warroom::tls::client(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -136,7 +136,7 @@ where
     for c in 0..clients {
         let (stop, done, request) = (stop.clone(), done.clone(), request.clone());
         tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
+            let http = warroom::tls::client();
             while !stop.load(Ordering::Relaxed) {
                 if request(&http, c).await {
                     done.fetch_add(1, Ordering::Relaxed);

@@ -59,7 +59,7 @@ pub fn redact_url(s: &str) -> String {
 /// when given, a private CA. There is deliberately no way to skip
 /// verification.
 pub fn build_client(ca_cert: Option<&Path>) -> Result<reqwest::Client, String> {
-    let mut b = reqwest::Client::builder()
+    let mut b = crate::tls::client_builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .user_agent(concat!("warroom/", env!("CARGO_PKG_VERSION")));
     if let Some(path) = ca_cert {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rand::Rng;
+use rand::RngExt;
 use tokio::sync::{mpsc, watch};
 
 use super::{ClientError, Fetched, Reader};

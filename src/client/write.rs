@@ -200,7 +200,7 @@ pub fn identity(token: Option<&Token>) -> String {
 }
 
 pub fn new_key() -> String {
-    use rand::RngCore;
+    use rand::Rng;
     let mut b = [0u8; 16];
     rand::rng().fill_bytes(&mut b);
     hex::encode(b)

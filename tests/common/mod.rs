@@ -144,7 +144,7 @@ impl TestServer {
             commander,
             responder,
             viewer,
-            http: reqwest::Client::new(),
+            http: warroom::tls::client(),
         }
     }
 

@@ -38,7 +38,7 @@ pub fn pair_with(config: Option<&Path>) -> Pair {
         tok,
         a,
         b,
-        http: reqwest::Client::builder()
+        http: warroom::tls::client_builder()
             .timeout(Duration::from_secs(30))
             .build()
             .unwrap(),

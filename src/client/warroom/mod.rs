@@ -170,7 +170,7 @@ mod credential_tests {
         assert_eq!(base, "http://127.0.0.1:7878");
         assert!(tok.is_none());
         let b = WarroomBackend::new(
-            reqwest::Client::new(),
+            crate::tls::client(),
             "https://:pw@h.example".into(),
             Some(Token::new("given")),
         );

@@ -195,7 +195,7 @@ async fn http_run(
     timeout: Duration,
     run: &Run,
 ) -> (ActionOutcome, Option<i32>) {
-    let client = match reqwest::Client::builder()
+    let client = match crate::tls::client_builder()
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -4,7 +4,7 @@
 //! A receiver recomputes it over the raw body and refuses a `t` older than
 //! a few minutes (docs/api.md shows how).
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 pub const SIGNATURE_HEADER: &str = "x-warroom-signature";

@@ -34,7 +34,7 @@ pub fn spawn(store: Arc<Store>, cfg: Arc<NotifyConfig>, wake: Arc<Notify>) {
     if cfg.targets.is_empty() {
         return;
     }
-    let http = reqwest::Client::builder()
+    let http = crate::tls::client_builder()
         .timeout(SEND_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use rand::RngCore;
+use rand::Rng;
 use sha2::{Digest, Sha256};
 
 use super::sql::{Row, args};

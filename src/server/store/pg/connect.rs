@@ -101,7 +101,7 @@ fn tls_config(extra: Option<&str>) -> Result<rustls::ClientConfig> {
             })?;
         }
     }
-    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = crate::tls::provider();
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| StoreError::Open(format!("TLS setup: {e}")))?
