@@ -3,11 +3,12 @@
 //! connection's state and when it is stale. The console adds selection,
 //! filters and dialogs on top; the wallboard adds its card rotation.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::client::ClientError;
+use crate::client::poller::Feed;
 use crate::model::wire::{TimelinePage, WriteAnswer};
 use crate::model::{Incident, IncidentDetail, IncidentId, Status, TimelineEvent};
 
@@ -33,12 +34,114 @@ pub struct Conn {
 
 #[derive(Debug, Clone, Default)]
 pub struct Board {
+    /// In the one order both screens show: active incidents first, SEV1
+    /// first, then the oldest; then the resolved and verified ones still
+    /// to be finished. Kept sorted by [`Board::apply`].
     pub incidents: Vec<Incident>,
     pub details: HashMap<IncidentId, IncidentDetail>,
     pub conn: Conn,
+    /// Active incidents per severity (SEV1 first), counted when the data
+    /// changes so no frame scans every incident.
+    pub active_by_severity: [usize; 5],
+}
+
+/// What one message from the poller changed, for the screen folding it in.
+#[derive(Debug)]
+pub enum Applied {
+    /// A whole list (or the first screen of it) replaced the rows.
+    List { first_screen: bool },
+    /// A detail read on its own: events held before and after.
+    Detail {
+        id: IncidentId,
+        before: usize,
+        after: usize,
+    },
+    /// Changed incidents' rows, and the details that came with them
+    /// (incident, events held before and after).
+    Changed(Vec<(IncidentId, usize, usize)>),
+    /// The backend is fine; this one incident could not be read.
+    DetailFailed(IncidentId, ClientError),
+    /// Nothing changed, the backend answered.
+    Alive,
+    /// The backend could not be asked, or refused.
+    Failed,
 }
 
 impl Board {
+    /// The one door for backend data: the feed folded in by the board's
+    /// rules, the rows kept in order and the severities counted. `keep`
+    /// is an incident whose detail stays even if it leaves the list (the
+    /// one on screen).
+    pub fn apply(&mut self, feed: Feed, keep: Option<IncidentId>) -> Applied {
+        let applied = match feed {
+            Feed::FirstScreen { incidents, at } => {
+                self.answered(at);
+                self.replace_list(incidents);
+                Applied::List { first_screen: true }
+            }
+            Feed::List { incidents, at } => {
+                self.answered(at);
+                self.replace_list(incidents);
+                Applied::List {
+                    first_screen: false,
+                }
+            }
+            Feed::Detail { detail, at } => {
+                self.answered(at);
+                let id = detail.incident.id;
+                let (before, after) = self.merge_detail(*detail);
+                Applied::Detail { id, before, after }
+            }
+            Feed::Changed {
+                changed,
+                summaries,
+                details,
+                at,
+            } => {
+                self.answered(at);
+                self.merge_summaries(&changed, &summaries, keep);
+                let merged = details
+                    .into_iter()
+                    .map(|d| {
+                        let id = d.incident.id;
+                        let (before, after) = self.merge_detail(d);
+                        (id, before, after)
+                    })
+                    .collect();
+                Applied::Changed(merged)
+            }
+            Feed::DetailFailed { id, error, at } => {
+                self.conn.last_ok = Some(at);
+                return Applied::DetailFailed(id, error);
+            }
+            Feed::Alive(at) => {
+                self.answered(at);
+                return Applied::Alive;
+            }
+            Feed::Failed { error, .. } => {
+                self.failed(&error);
+                return Applied::Failed;
+            }
+        };
+        self.settle();
+        applied
+    }
+
+    /// The rows in the one order, and the severities counted again.
+    pub fn settle(&mut self) {
+        self.incidents.sort_by(|a, b| {
+            (!a.status.is_active())
+                .cmp(&!b.status.is_active())
+                .then(a.severity.cmp(&b.severity))
+                .then(a.declared_at.cmp(&b.declared_at))
+                .then(a.id.cmp(&b.id))
+        });
+        self.active_by_severity = [0; 5];
+        for i in self.incidents.iter().filter(|i| i.status.is_active()) {
+            self.active_by_severity[i.severity.index()] += 1;
+        }
+    }
+
     /// The backend answered at `at`.
     pub fn answered(&mut self, at: DateTime<Utc>) {
         self.conn.last_ok = Some(at);
@@ -87,7 +190,7 @@ impl Board {
     /// A whole new list; details of incidents no longer in it are dropped.
     pub fn replace_list(&mut self, incidents: Vec<Incident>) {
         self.incidents = incidents;
-        let known: Vec<IncidentId> = self.incidents.iter().map(|i| i.id).collect();
+        let known: HashSet<IncidentId> = self.incidents.iter().map(|i| i.id).collect();
         self.details.retain(|id, _| known.contains(id));
     }
 
@@ -156,6 +259,7 @@ impl Board {
     pub fn merge_answer(&mut self, a: WriteAnswer) -> Option<(usize, usize)> {
         let id = a.incident.id;
         self.upsert_row(&a.incident);
+        self.settle();
         let Some(d) = self.details.get_mut(&id) else {
             // A declare answers with everything: a detail to show at once.
             if let (Some(responders), Some(checklists)) = (a.responders, a.checklists) {
@@ -218,5 +322,60 @@ impl Board {
 fn trim(events: &mut Vec<TimelineEvent>) {
     if events.len() > MAX_CACHED_EVENTS {
         events.drain(..events.len() - MAX_CACHED_EVENTS);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Severity;
+    use crate::tui::fixtures::{clock, incident};
+
+    #[test]
+    fn one_door_one_order_one_count_for_both_screens() {
+        let row = |id, sev, age, status| incident(id, "t", "s", sev, age, status, 0).incident;
+        let mut board = Board::default();
+        let list = vec![
+            row(1, Severity::Sev3, 100, Status::Investigating),
+            row(2, Severity::Sev1, 50, Status::Resolved),
+            row(3, Severity::Sev1, 10, Status::Investigating),
+            row(4, Severity::Sev1, 90, Status::Triggered),
+        ];
+        let applied = board.apply(
+            Feed::List {
+                incidents: list,
+                at: clock(),
+            },
+            None,
+        );
+        assert!(matches!(
+            applied,
+            Applied::List {
+                first_screen: false
+            }
+        ));
+        let ids: Vec<u64> = board.incidents.iter().map(|i| i.id.0).collect();
+        // Active first, SEV1 first, the oldest first; the resolved last.
+        assert_eq!(ids, vec![4, 3, 1, 2]);
+        assert_eq!(board.active_by_severity, [2, 0, 1, 0, 0]);
+        // A change that resolves an incident moves it and the counts.
+        let mut resolved = row(4, Severity::Sev1, 90, Status::Resolved);
+        resolved.version += 1;
+        board.apply(
+            Feed::Changed {
+                changed: vec![IncidentId(4)],
+                summaries: vec![resolved],
+                details: vec![],
+                at: clock(),
+            },
+            None,
+        );
+        assert_eq!(board.active_by_severity, [1, 0, 1, 0, 0]);
+        let ids: Vec<u64> = board.incidents.iter().map(|i| i.id.0).collect();
+        assert_eq!(
+            ids,
+            vec![3, 1, 4, 2],
+            "the finished ones after, oldest first"
+        );
     }
 }

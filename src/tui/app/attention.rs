@@ -102,7 +102,7 @@ impl App {
         let a = &mut self.attention;
         // Dropping below SEV2 forgets it, so a raise back rings again.
         a.known = Some(current);
-        let sev1 = self.active_by_severity[Severity::Sev1.index()];
+        let sev1 = self.board.active_by_severity[Severity::Sev1.index()];
         if a.title && a.last_title != Some(sev1) {
             a.last_title = Some(sev1);
             cmds.push(Command::Terminal(super::Terminal::Title(match sev1 {

@@ -6,30 +6,29 @@ use super::{App, Command, Conflict, DraftKey, DraftKind, Flash, Pending};
 use crate::client::WriteOp;
 use crate::client::poller::Feed;
 use crate::client::sender::Delivery;
+use crate::tui::board::Applied;
 
 pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
-    match f {
-        Feed::FirstScreen { incidents, at } => {
-            app.board.answered(at);
-            app.board.replace_list(incidents);
+    match app.board.apply(f, app.selected) {
+        Applied::List { first_screen } => {
             let cmds = app.refilter();
-            // A part of the list: the whole one decides what is news.
-            app.attention.forget_baseline();
+            if first_screen {
+                // A part of the list: the whole one decides what is news.
+                app.attention.forget_baseline();
+            }
             cmds
         }
-        Feed::List { incidents, at } => {
-            app.board.answered(at);
-            app.board.replace_list(incidents);
-            app.refilter()
-        }
-        Feed::Detail { detail, at } => {
-            app.board.answered(at);
-            let review = (app.selected == Some(detail.incident.id)
-                && !detail.incident.status.is_active()
+        Applied::Detail { id, before, after } => {
+            app.detail_merged(id, before, after);
+            let review = (app.selected == Some(id)
+                && app
+                    .board
+                    .details
+                    .get(&id)
+                    .is_some_and(|d| !d.incident.status.is_active())
                 && app.caps.lifecycle
-                && !app.followups.contains_key(&detail.incident.id))
-            .then_some(detail.incident.id);
-            app.merge_detail(*detail);
+                && !app.followups.contains_key(&id))
+            .then_some(id);
             app.fill_conflict();
             // Its severity or status may have changed: order and counts too.
             let mut cmds = app.refilter();
@@ -37,23 +36,14 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
             cmds.extend(review.map(|id| Command::Read(super::Read::FollowUps(id))));
             cmds
         }
-        Feed::Changed {
-            changed,
-            summaries,
-            details,
-            at,
-        } => {
-            app.board.answered(at);
-            app.merge_summaries(&changed, &summaries);
-            for d in details {
-                app.merge_detail(d);
+        Applied::Changed(merged) => {
+            for (id, before, after) in merged {
+                app.detail_merged(id, before, after);
             }
             app.fill_conflict();
             app.refilter()
         }
-        Feed::DetailFailed { id, error, at } => {
-            // The backend is fine; this one incident could not be read.
-            app.board.conn.last_ok = Some(at);
+        Applied::DetailFailed(id, error) => {
             if let Some(c) = app.flash.as_mut().and_then(|f| f.conflict.as_mut())
                 && c.write.op.incident() == Some(id)
                 && c.now.is_none()
@@ -63,14 +53,7 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
             app.detail_errors.insert(id, error.to_string());
             Vec::new()
         }
-        Feed::Alive(at) => {
-            app.board.answered(at);
-            Vec::new()
-        }
-        Feed::Failed { error, .. } => {
-            app.board.failed(&error);
-            Vec::new()
-        }
+        Applied::Alive | Applied::Failed => Vec::new(),
     }
 }
 

@@ -3,8 +3,8 @@
 //! has (a scrolled-back timeline held in place, older pages asked for).
 
 use super::{App, Command};
+use crate::model::IncidentId;
 use crate::model::wire::{TimelinePage, WriteAnswer};
-use crate::model::{Incident, IncidentDetail, IncidentId};
 
 /// Scrolling to within this many events of the oldest one held asks for
 /// the page before it.
@@ -19,15 +19,10 @@ impl App {
         }
     }
 
-    pub(super) fn merge_summaries(&mut self, changed: &[IncidentId], summaries: &[Incident]) {
-        self.board
-            .merge_summaries(changed, summaries, self.selected);
-    }
-
-    pub(super) fn merge_detail(&mut self, new: IncidentDetail) {
-        let id = new.incident.id;
+    /// A detail the board merged: its error is gone, and the view holds
+    /// its place if the IC had scrolled back.
+    pub(super) fn detail_merged(&mut self, id: IncidentId, before: usize, after: usize) {
         self.detail_errors.remove(&id);
-        let (before, after) = self.board.merge_detail(new);
         self.hold_view(id, before, after);
     }
 

@@ -83,9 +83,6 @@ pub struct App {
     pub board: crate::tui::board::Board,
     /// Indexes into `board.incidents` that pass the filter, in display order.
     pub visible: Vec<usize>,
-    /// Active incidents per severity (SEV1 first), counted when the data
-    /// changes so the header does not scan every incident each frame.
-    pub active_by_severity: [usize; 5],
     /// Incidents whose detail the backend could not give, and why.
     pub detail_errors: HashMap<IncidentId, String>,
     pub selected: Option<IncidentId>,
@@ -134,7 +131,6 @@ impl App {
             followups: HashMap::new(),
             board: Default::default(),
             visible: Vec::new(),
-            active_by_severity: [0; 5],
             detail_errors: HashMap::new(),
             selected: None,
             filter: Filter::default(),
@@ -255,19 +251,8 @@ impl App {
     /// Sorts and filters after the data or the filter changed, keeping the
     /// selection on the same incident when it is still there.
     fn refilter(&mut self) -> Vec<Command> {
-        // Active incidents first (SEV1 first, then the oldest), then the
-        // resolved and verified ones still to be finished.
-        self.board.incidents.sort_by(|a, b| {
-            (!a.status.is_active())
-                .cmp(&!b.status.is_active())
-                .then(a.severity.cmp(&b.severity))
-                .then(a.declared_at.cmp(&b.declared_at))
-                .then(a.id.cmp(&b.id))
-        });
-        self.active_by_severity = [0; 5];
-        for i in self.board.incidents.iter().filter(|i| i.status.is_active()) {
-            self.active_by_severity[i.severity.index()] += 1;
-        }
+        // The board keeps the rows in order and the severities counted
+        // (`Board::apply`); this is the filter over them.
         self.visible = (0..self.board.incidents.len())
             .filter(|&i| self.filter.admits(&self.board.incidents[i]))
             .collect();

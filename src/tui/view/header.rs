@@ -38,7 +38,7 @@ fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     }
     let mut counts = Vec::new();
     for sev in Severity::ALL {
-        let n = app.active_by_severity[sev.index()];
+        let n = app.board.active_by_severity[sev.index()];
         if n > 0 {
             counts.push(Span::styled(format!(" {sev} {n} "), theme.sev(sev)));
             counts.push(Span::raw(" "));

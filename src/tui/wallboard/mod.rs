@@ -70,20 +70,13 @@ impl Wallboard {
             .collect()
     }
 
-    /// Recomputes the card order after the data changed, so drawing a
-    /// frame does not sort.
+    /// The cards after the data changed: the active incidents, in the
+    /// board's order (so drawing a frame does not sort).
     fn reorder(&mut self) {
         let incidents = &self.board.incidents;
-        let mut order: Vec<usize> = (0..incidents.len())
+        self.order = (0..incidents.len())
             .filter(|&i| incidents[i].status.is_active())
             .collect();
-        order.sort_by(|&a, &b| {
-            let (a, b) = (&incidents[a], &incidents[b]);
-            a.severity
-                .cmp(&b.severity)
-                .then(a.declared_at.cmp(&b.declared_at))
-        });
-        self.order = order;
     }
 
     pub fn current(&self) -> Option<&Incident> {
@@ -194,35 +187,11 @@ pub fn update(w: &mut Wallboard, msg: WallMsg) -> Vec<WallCommand> {
     }
 }
 
-/// What the backend says, folded in by the board's rules.
+/// What the backend says, folded in through the board's one door (the
+/// same rules, order and counts as the console's).
 fn data(w: &mut Wallboard, feed: Feed) -> Vec<WallCommand> {
     let before: Vec<IncidentId> = w.active().iter().map(|i| i.id).collect();
-    match feed {
-        Feed::FirstScreen { incidents, at } | Feed::List { incidents, at } => {
-            w.board.answered(at);
-            w.board.replace_list(incidents);
-        }
-        Feed::Changed {
-            changed,
-            summaries,
-            details,
-            at,
-        } => {
-            w.board.answered(at);
-            w.board.merge_summaries(&changed, &summaries, None);
-            for d in details {
-                w.board.merge_detail(d);
-            }
-        }
-        Feed::Detail { detail, at } => {
-            w.board.answered(at);
-            w.board.merge_detail(*detail);
-        }
-        // The backend answered; this one incident could not be read.
-        Feed::DetailFailed { at, .. } => w.board.conn.last_ok = Some(at),
-        Feed::Alive(at) => w.board.answered(at),
-        Feed::Failed { error, .. } => w.board.failed(&error),
-    }
+    w.board.apply(feed, None);
     w.settle(before)
 }
 

@@ -122,10 +122,11 @@ fn stale_banner(
 }
 
 fn severity_counts(w: &Wallboard, theme: &Theme, f: &mut Frame, area: Rect) {
-    let active = w.active();
+    // Counted by the board when the data changed, not per frame.
+    let counts = &w.board.active_by_severity;
     let shown: Vec<Severity> = Severity::ALL
         .into_iter()
-        .filter(|s| *s <= Severity::Sev3 || active.iter().any(|i| i.severity == *s))
+        .filter(|s| *s <= Severity::Sev3 || counts[s.index()] > 0)
         .collect();
     let cols = Layout::horizontal(
         shown
@@ -134,7 +135,7 @@ fn severity_counts(w: &Wallboard, theme: &Theme, f: &mut Frame, area: Rect) {
     )
     .split(area);
     for (sev, col) in shown.iter().zip(cols.iter()) {
-        let n = active.iter().filter(|i| i.severity == *sev).count();
+        let n = counts[sev.index()];
         let style = if n > 0 {
             theme.sev(*sev)
         } else {
