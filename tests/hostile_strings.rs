@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use warroom::client::{clean_detail, clean_incident};
+use warroom::client::Sanitize;
 use warroom::model::{IncidentDetail, Severity, Status};
 use warroom::tui::fixtures::{app_with, incident};
 use warroom::tui::theme::Theme;
@@ -85,7 +85,7 @@ proptest! {
         // Through JSON, as a backend would send it.
         let wire = serde_json::to_vec(&d).unwrap();
         let mut back: IncidentDetail = serde_json::from_slice(&wire).unwrap();
-        clean_detail(&mut back);
+        back.sanitize();
         // Our step alone: every string the views (and `warroom show`) can
         // print is clean, before the terminal library's own filtering.
         for st in strings(&serde_json::to_value(&back).unwrap()) {
@@ -101,7 +101,7 @@ proptest! {
         let _ = serde_json::from_slice::<IncidentDetail>(&bytes);
         let _ = serde_json::from_str::<warroom::model::wire::ListResponse>(&text);
         if let Ok(mut i) = serde_json::from_str::<warroom::model::Incident>(&text) {
-            clean_incident(&mut i);
+            i.sanitize();
             prop_assert!(!i.title.chars().any(forbidden));
         }
     }
@@ -111,7 +111,7 @@ proptest! {
 fn a_title_that_tries_to_clear_the_screen_is_shown_not_obeyed() {
     let mut d = incident(1, "x", "svc", Severity::Sev1, 10, Status::Investigating, 0);
     d.incident.title = "\u{1b}[2J\u{1b}[HPWNED \u{202E}gnp.exe".into();
-    clean_detail(&mut d);
+    d.sanitize();
     let screen: String = render_cells(d).concat();
     assert!(
         screen.contains("\\e[2J\\e[HPWNED <U+202E>gnp.exe"),

@@ -190,7 +190,12 @@ pub fn content_type(resp: &reqwest::Response) -> Option<String> {
         .map(str::to_string)
 }
 
-pub fn decode<T: DeserializeOwned>(resp_ct: Option<String>, body: &[u8]) -> Result<T, ClientError> {
+/// A backend's JSON answer, decoded and cleaned: only types that say how
+/// their text is cleaned can be decoded at all.
+pub fn decode<T: DeserializeOwned + super::Sanitize>(
+    resp_ct: Option<String>,
+    body: &[u8],
+) -> Result<T, ClientError> {
     if let Some(ct) = resp_ct
         && !ct.to_ascii_lowercase().contains("json")
     {
@@ -199,12 +204,14 @@ pub fn decode<T: DeserializeOwned>(resp_ct: Option<String>, body: &[u8]) -> Resu
             one_line(&ct, 60)
         )));
     }
-    serde_json::from_slice(body).map_err(|e| {
+    let mut value: T = serde_json::from_slice(body).map_err(|e| {
         ClientError::BadResponse(format!(
             "the JSON does not match the API: {}",
             one_line(&e.to_string(), 160)
         ))
-    })
+    })?;
+    value.sanitize();
+    Ok(value)
 }
 
 /// For backends with no change feed: wait one poll period, then report

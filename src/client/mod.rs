@@ -24,9 +24,7 @@ use futures::future::BoxFuture;
 
 pub use error::ClientError;
 pub use http::{MAX_BODY, redact_url};
-pub use sanitize::{
-    clean_answer, clean_detail, clean_event, clean_followup, clean_incident, clean_stats,
-};
+pub use sanitize::{Sanitize, SanitizeLine};
 pub use token::{Token, TokenSource, load_token};
 pub use warroom::WarroomBackend;
 pub use warroom::urlencode;

@@ -23,8 +23,8 @@ use super::http::{
     transport,
 };
 use super::{
-    Capabilities, ClientError, Fetched, PlannedRequest, ReadBackend, Reader, SilenceInfo, Token,
-    Write, WriteBackend, WriteOp, Writer, clean_detail, clean_incident,
+    Capabilities, ClientError, Fetched, PlannedRequest, ReadBackend, Reader, Sanitize, SilenceInfo,
+    Token, Write, WriteBackend, WriteOp, Writer,
 };
 use crate::model::wire::{ChangesResponse, ListResponse};
 
@@ -108,7 +108,7 @@ impl AlertmanagerBackend {
         r
     }
 
-    async fn call<T: serde::de::DeserializeOwned>(
+    async fn call<T: serde::de::DeserializeOwned + super::Sanitize>(
         &self,
         r: reqwest::RequestBuilder,
     ) -> Result<T, ClientError> {
@@ -239,6 +239,7 @@ impl AlertmanagerBackend {
             #[serde(rename = "silenceID")]
             _silence_id: String,
         }
+        crate::sanitize_fields!(Created { _silence_id: line });
         let _: Created = self
             .call(self.request(Method::POST, "/silences").json(&body))
             .await?;
@@ -263,7 +264,7 @@ impl ReadBackend for AlertmanagerBackend {
                 .iter()
                 .map(|(id, g)| to_incident(*id, g))
                 .collect();
-            incidents.iter_mut().for_each(clean_incident);
+            incidents.sanitize();
             Ok(Fetched::Fresh {
                 value: ListResponse::complete(0, incidents),
                 etag: None,
@@ -301,7 +302,7 @@ impl ReadBackend for AlertmanagerBackend {
                 .map(|s| (s.id, (s.created_by, s.comment)))
                 .collect();
             let mut d = to_detail(id.0, &g, &silences);
-            clean_detail(&mut d);
+            d.sanitize();
             Ok(Fetched::Fresh {
                 value: d,
                 etag: None,

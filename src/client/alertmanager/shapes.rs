@@ -89,6 +89,42 @@ pub struct SilenceState {
     pub state: String,
 }
 
+// What Alertmanager says is cleaned as it is decoded, field by field.
+crate::sanitize_fields!(AlertGroup {
+    labels: text,
+    receiver: text,
+    alerts: text,
+});
+crate::sanitize_fields!(Receiver { name: line });
+crate::sanitize_fields!(GettableAlert {
+    labels: text,
+    annotations: text,
+    fingerprint: line,
+    starts_at: none,
+    updated_at: none,
+    status: text,
+});
+crate::sanitize_fields!(AlertStatus {
+    state: line,
+    silenced_by: line,
+    inhibited_by: line,
+});
+crate::sanitize_fields!(Matcher {
+    name: line,
+    value: line,
+    is_regex: none,
+    is_equal: none,
+});
+crate::sanitize_fields!(GettableSilence {
+    id: line,
+    status: text,
+    matchers: text,
+    ends_at: none,
+    created_by: line,
+    comment: line,
+});
+crate::sanitize_fields!(SilenceState { state: line });
+
 /// An alert group as an incident.
 pub fn to_incident(id: u64, g: &AlertGroup) -> Incident {
     let first = &g.alerts[0];

@@ -22,8 +22,8 @@ use super::http::{
     transport,
 };
 use super::{
-    Capabilities, ClientError, Fetched, PlannedRequest, ReadBackend, Reader, Token, Write,
-    WriteBackend, WriteOp, Writer, clean_detail, clean_incident,
+    Capabilities, ClientError, Fetched, PlannedRequest, ReadBackend, Reader, Sanitize, Token,
+    Write, WriteBackend, WriteOp, Writer,
 };
 use crate::model::wire::{ChangesResponse, ListResponse};
 
@@ -127,7 +127,7 @@ impl PagerDutyBackend {
 
     /// Sends, first waiting out a used-up rate-limit window, and notes
     /// the window PagerDuty reports for the next call.
-    async fn call<T: serde::de::DeserializeOwned>(
+    async fn call<T: serde::de::DeserializeOwned + super::Sanitize>(
         &self,
         r: reqwest::RequestBuilder,
     ) -> Result<T, ClientError> {
@@ -225,7 +225,7 @@ impl ReadBackend for PagerDutyBackend {
             }
             drop(ids);
             let mut incidents: Vec<Incident> = all.iter().map(to_incident).collect();
-            incidents.iter_mut().for_each(clean_incident);
+            incidents.sanitize();
             Ok(Fetched::Fresh {
                 value: ListResponse::complete(0, incidents),
                 etag: None,
@@ -261,7 +261,7 @@ impl ReadBackend for PagerDutyBackend {
                 .call(self.request(Method::GET, &format!("/incidents/{pd}/notes")))
                 .await?;
             let mut d = to_detail(&one.incident, &logs.log_entries, &notes.notes);
-            clean_detail(&mut d);
+            d.sanitize();
             Ok(Fetched::Fresh {
                 value: d,
                 etag: None,
@@ -296,6 +296,12 @@ impl ReadBackend for PagerDutyBackend {
             struct Users {
                 users: Vec<User>,
             }
+            crate::sanitize_fields!(User {
+                id: line,
+                name: line,
+                email: line,
+            });
+            crate::sanitize_fields!(Users { users: text });
             let q: String = query.chars().take(100).collect();
             let list: Users = self
                 .call(

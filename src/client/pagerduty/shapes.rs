@@ -113,6 +113,54 @@ pub(super) struct Notes {
     pub(super) notes: Vec<Note>,
 }
 
+// What PagerDuty says is cleaned as it is decoded, field by field.
+crate::sanitize_fields!(Reference {
+    id: line,
+    summary: line,
+});
+crate::sanitize_fields!(PdIncident {
+    id: line,
+    incident_number: none,
+    title: line,
+    summary: line,
+    description: text,
+    status: line,
+    urgency: line,
+    created_at: none,
+    updated_at: none,
+    last_status_change_at: none,
+    service: text,
+    priority: text,
+    assignments: text,
+    acknowledgements: text,
+});
+crate::sanitize_fields!(Assignment {
+    at: none,
+    assignee: text,
+});
+crate::sanitize_fields!(Acknowledgement {
+    at: none,
+    acknowledger: text,
+});
+crate::sanitize_fields!(LogEntry {
+    kind: line,
+    summary: text,
+    created_at: none,
+    agent: text,
+});
+crate::sanitize_fields!(Note {
+    content: text,
+    created_at: none,
+    user: text,
+});
+crate::sanitize_fields!(Page {
+    incidents: text,
+    more: none,
+});
+crate::sanitize_fields!(One { incident: text });
+crate::sanitize_fields!(LogEntries { log_entries: text });
+crate::sanitize_fields!(Notes { notes: text });
+
 pub fn severity_of(i: &PdIncident) -> Severity {
     let p = i
         .priority

@@ -16,6 +16,7 @@ use crate::model::{FollowUp, IncidentId};
 struct FollowUps {
     followups: Vec<FollowUp>,
 }
+crate::sanitize_fields!(FollowUps { followups: text });
 
 mod actions;
 mod reads;
@@ -94,7 +95,7 @@ impl WarroomBackend {
         r
     }
 
-    async fn get<T: DeserializeOwned>(
+    async fn get<T: DeserializeOwned + crate::client::Sanitize>(
         &self,
         path: &str,
         etag: Option<&str>,

@@ -10,10 +10,7 @@ use reqwest::Method;
 
 use super::{FollowUps, WarroomBackend, urlencode, warroom_error};
 use crate::client::http::{REQUEST_TIMEOUT, error_from, read_capped, transport};
-use crate::client::{
-    Capabilities, ClientError, Fetched, ReadBackend, clean_detail, clean_event, clean_followup,
-    clean_incident, clean_stats,
-};
+use crate::client::{Capabilities, ClientError, Fetched, ReadBackend};
 use crate::model::wire::{ChangesResponse, ListResponse, TimelinePage};
 use crate::model::{ActorRole, FollowUp, Incident, IncidentDetail, IncidentId};
 use crate::text::one_line;
@@ -22,10 +19,7 @@ impl WarroomBackend {
     /// A list of follow-ups (one incident's, or across incidents), cleaned.
     async fn followup_list(&self, path: &str) -> Result<Vec<FollowUp>, ClientError> {
         match self.get::<FollowUps>(path, None, REQUEST_TIMEOUT).await? {
-            Fetched::Fresh { mut value, .. } => {
-                value.followups.iter_mut().for_each(clean_followup);
-                Ok(value.followups)
-            }
+            Fetched::Fresh { value, .. } => Ok(value.followups),
             Fetched::NotModified => Err(ClientError::BadResponse("304 on follow-ups".into())),
         }
     }
@@ -80,7 +74,6 @@ impl WarroomBackend {
                 }
                 whole.next_cursor = next.next_cursor;
             }
-            whole.incidents.iter_mut().for_each(clean_incident);
             Ok(Fetched::Fresh { value: whole, etag })
         }
         .boxed()
@@ -118,7 +111,6 @@ impl ReadBackend for WarroomBackend {
                 .await?;
             Ok(match page {
                 Fetched::Fresh { mut value, .. } => {
-                    value.incidents.iter_mut().for_each(clean_incident);
                     value.next_cursor = None;
                     Some(value)
                 }
@@ -134,12 +126,10 @@ impl ReadBackend for WarroomBackend {
         etag: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Fetched<IncidentDetail>, ClientError>> {
         async move {
-            let mut f = self
+            let f = self
                 .get::<IncidentDetail>(&format!("/incidents/{id}"), etag, REQUEST_TIMEOUT)
                 .await?;
-            if let Fetched::Fresh { value, .. } = &mut f {
-                clean_detail(value);
-            }
+            // Cleaned as it was decoded, like every answer.
             Ok(f)
         }
         .boxed()
@@ -186,7 +176,6 @@ impl ReadBackend for WarroomBackend {
                     );
                 }
             }
-            out.iter_mut().for_each(clean_incident);
             Ok(out)
         }
         .boxed()
@@ -207,7 +196,6 @@ impl ReadBackend for WarroomBackend {
                     // Only what was asked for: a backend that ignores `before`
                     // must not put newer events into the older page.
                     value.events.retain(|e| e.seq < before);
-                    value.events.iter_mut().for_each(clean_event);
                     Ok(value)
                 }
                 Fetched::NotModified => Err(ClientError::BadResponse("304 on a page".into())),
@@ -276,10 +264,7 @@ impl ReadBackend for WarroomBackend {
                 .get::<crate::model::stats::Stats>(&path, None, REQUEST_TIMEOUT)
                 .await?
             {
-                Fetched::Fresh { mut value, .. } => {
-                    clean_stats(&mut value);
-                    Ok(value)
-                }
+                Fetched::Fresh { value, .. } => Ok(value),
                 Fetched::NotModified => Err(ClientError::BadResponse("304 on stats".into())),
             }
         }
@@ -295,15 +280,10 @@ impl ReadBackend for WarroomBackend {
             struct Answer {
                 similar: Vec<crate::model::wire::Similar>,
             }
+            crate::sanitize_fields!(Answer { similar: text });
             let path = format!("/incidents/{id}/similar?limit=10");
             match self.get::<Answer>(&path, None, REQUEST_TIMEOUT).await? {
-                Fetched::Fresh { mut value, .. } => {
-                    for s in &mut value.similar {
-                        clean_incident(&mut s.incident);
-                        s.last_notes.iter_mut().for_each(clean_event);
-                    }
-                    Ok(value.similar)
-                }
+                Fetched::Fresh { value, .. } => Ok(value.similar),
                 Fetched::NotModified => Err(ClientError::BadResponse("304 on similar".into())),
             }
         }
@@ -406,7 +386,6 @@ impl ReadBackend for WarroomBackend {
             {
                 Fetched::Fresh { mut value, .. } => {
                     value.incidents.truncate(limit);
-                    value.incidents.iter_mut().for_each(clean_incident);
                     Ok(value.incidents)
                 }
                 Fetched::NotModified => Err(ClientError::BadResponse("304 on a list".into())),
@@ -441,6 +420,10 @@ impl ReadBackend for WarroomBackend {
                 handle: String,
                 role: ActorRole,
             }
+            crate::sanitize_fields!(Who {
+                handle: line,
+                role: none,
+            });
             match self.get::<Who>("/whoami", None, REQUEST_TIMEOUT).await? {
                 Fetched::Fresh { value, .. } => Ok((one_line(&value.handle, 60), value.role)),
                 Fetched::NotModified => Err(ClientError::BadResponse("304 on whoami".into())),

@@ -7,7 +7,7 @@ use super::{WarroomBackend, warroom_error};
 use crate::client::http::{
     REQUEST_TIMEOUT, content_type, decode, error_from, read_capped, transport,
 };
-use crate::client::{ClientError, PlannedRequest, Write, WriteOp, clean_answer};
+use crate::client::{ClientError, PlannedRequest, Write, WriteOp};
 use crate::model::wire::WriteAnswer;
 
 impl WarroomBackend {
@@ -112,8 +112,7 @@ impl WarroomBackend {
         }
         let ct = content_type(&resp);
         let body = read_capped(resp).await?;
-        let mut a: WriteAnswer = decode(ct, &body)?;
-        clean_answer(&mut a);
+        let a: WriteAnswer = decode(ct, &body)?;
         Ok(Some(a))
     }
 }

@@ -1,0 +1,302 @@
+//! How each wire type of warroom's model is cleaned: one-line fields
+//! (titles, names, handles) lose their line breaks, text fields (notes,
+//! summaries, output) keep them; both show escape sequences instead of
+//! sending them.
+
+use std::collections::BTreeMap;
+
+use super::{Sanitize, SanitizeLine};
+use crate::model::runbook_action::{ActionPreview, OutputLine, RunOutput, RunStarted};
+use crate::model::stats::{Load, Slow, Stats};
+use crate::model::wire::{
+    ChangesResponse, DeliveryInfo, ListResponse, Similar, Suggestion, TimelinePage, WriteAnswer,
+};
+use crate::model::{
+    Checklist, ChecklistItem, EventKind, FollowUp, Incident, IncidentDetail, Policy, Responder,
+    TimelineEvent,
+};
+use crate::sanitize_fields;
+use crate::text::clean_in_place;
+
+sanitize_fields!(Incident {
+    id: none,
+    title: line,
+    summary: text,
+    service: line,
+    severity: none,
+    status: none,
+    commander: line,
+    tags: line,
+    declared_at: none,
+    updated_at: none,
+    status_times: none,
+    last_stakeholder_update_at: none,
+    version: none,
+    last_seq: none,
+    summary_cut: none,
+    impact_started_at: none,
+});
+
+sanitize_fields!(IncidentDetail {
+    incident: text,
+    timeline: text,
+    responders: text,
+    checklists: text,
+});
+
+sanitize_fields!(Responder {
+    handle: line,
+    name: line,
+    role: none,
+    state: none,
+    since: none,
+});
+
+sanitize_fields!(Checklist {
+    phase: none,
+    items: text,
+});
+
+sanitize_fields!(ChecklistItem {
+    text: line,
+    done_by: line,
+    done_at: none,
+    action: line,
+});
+
+sanitize_fields!(FollowUp {
+    id: none,
+    incident: none,
+    title: line,
+    owner: line,
+    due: none,
+    priority: none,
+    status: none,
+    link: line,
+    created_by: line,
+    created_at: none,
+    updated_at: none,
+});
+
+sanitize_fields!(WriteAnswer {
+    incident: text,
+    events: text,
+    responders: text,
+    checklists: text,
+});
+
+sanitize_fields!(ListResponse {
+    revision: none,
+    incidents: text,
+    next_cursor: line,
+    counts: none,
+    total: none,
+});
+
+sanitize_fields!(ChangesResponse {
+    revision: none,
+    changed: none,
+});
+
+sanitize_fields!(TimelinePage {
+    incident: none,
+    last_seq: none,
+    events: text,
+});
+
+sanitize_fields!(Similar {
+    incident: text,
+    score: none,
+    resolved_in_seconds: none,
+    last_notes: text,
+});
+
+sanitize_fields!(DeliveryInfo {
+    id: none,
+    target: line,
+    subject: line,
+    status: line,
+    attempts: none,
+    last_error: line,
+    created_at: line,
+    delivered_at: line,
+    next_at: line,
+});
+
+sanitize_fields!(Suggestion {
+    rule: line,
+    severity: none,
+    service: line,
+    runbook: line,
+    tags: line,
+    page: line,
+});
+
+sanitize_fields!(ActionPreview {
+    action: line,
+    kind: line,
+    item: line,
+    command: line,
+    details: line,
+    timeout_seconds: none,
+    ticks_item: none,
+    digest: line,
+    running: none,
+});
+
+sanitize_fields!(RunStarted {
+    run: none,
+    incident: none,
+    action: line,
+});
+
+sanitize_fields!(OutputLine {
+    n: none,
+    stream: none,
+    text: text,
+});
+
+sanitize_fields!(RunOutput {
+    run: none,
+    incident: none,
+    action: line,
+    command: line,
+    by: line,
+    started_at: none,
+    state: none,
+    exit_code: none,
+    duration_ms: none,
+    lines: text,
+    dropped: none,
+    next: none,
+});
+
+sanitize_fields!(Policy {
+    update_cadence_minutes: none,
+});
+
+sanitize_fields!(Slow {
+    id: none,
+    title: line,
+    severity: none,
+    resolve_seconds: none,
+});
+
+sanitize_fields!(Load {
+    handle: line,
+    incident_hours: none,
+    pages: none,
+    pages_off_hours: none,
+});
+
+/// Every name in the metrics came from somebody's input.
+impl Sanitize for Stats {
+    fn sanitize(&mut self) {
+        let Stats {
+            since: _,
+            until: _,
+            overall: _,
+            by_severity: _,
+            by_service,
+            slowest,
+            forced_by_phase: _,
+            skipped_by_phase: _,
+            most_skipped,
+            load,
+            top_services,
+            top_alerts,
+            per_day: _,
+        } = self;
+        slowest.sanitize();
+        load.sanitize();
+        for x in most_skipped {
+            x.1.sanitize_line();
+        }
+        for x in top_services.iter_mut().chain(top_alerts.iter_mut()) {
+            x.0.sanitize_line();
+        }
+        *by_service = std::mem::take(by_service)
+            .into_iter()
+            .map(|(mut k, v)| {
+                k.sanitize_line();
+                (k, v)
+            })
+            .collect::<BTreeMap<_, _>>();
+    }
+}
+
+impl Sanitize for TimelineEvent {
+    fn sanitize(&mut self) {
+        let TimelineEvent {
+            seq: _,
+            at: _,
+            author,
+            kind,
+            written_at: _,
+        } = self;
+        author.sanitize_line();
+        let e = kind;
+        match e {
+            EventKind::Declared { title, .. } => clean_in_place(title, false),
+            EventKind::StatusChanged { reason, .. } => {
+                if let Some(r) = reason.as_mut() {
+                    clean_in_place(r, false);
+                }
+            }
+            EventKind::ForcedTransition {
+                reason, open_items, ..
+            } => {
+                clean_in_place(reason, false);
+                open_items.iter_mut().for_each(|s| clean_in_place(s, false));
+            }
+            EventKind::FieldsEdited { fields } => {
+                fields.iter_mut().for_each(|s| clean_in_place(s, false))
+            }
+            EventKind::Note { text } | EventKind::StakeholderUpdate { text } => {
+                clean_in_place(text, true)
+            }
+            EventKind::Responder { handle, .. } | EventKind::RoleAssigned { handle, .. } => {
+                clean_in_place(handle, false)
+            }
+            EventKind::ChecklistItem { item, .. } => clean_in_place(item, false),
+            EventKind::AlertReceived {
+                alert,
+                detail,
+                suppressed,
+                ..
+            } => {
+                clean_in_place(alert, false);
+                for d in [detail, suppressed].into_iter().flatten() {
+                    clean_in_place(d, false);
+                }
+            }
+            EventKind::SeverityChanged { .. } => {}
+            EventKind::Automation { rule, text } => {
+                clean_in_place(rule, false);
+                clean_in_place(text, true);
+            }
+            EventKind::ActionStarted {
+                action,
+                item,
+                command,
+                ..
+            } => {
+                for t in [action, item, command] {
+                    clean_in_place(t, false);
+                }
+            }
+            EventKind::ActionFinished {
+                action,
+                item,
+                output,
+                ..
+            } => {
+                clean_in_place(action, false);
+                clean_in_place(item, false);
+                // A program's output: terminal escapes in it are the classic
+                // way to take over an IC's terminal.
+                clean_in_place(output, true);
+            }
+        }
+    }
+}
