@@ -2,6 +2,7 @@
 //! the platform's roots, plus a private CA if given), bounded reads, and
 //! errors in words fit for the screen.
 
+use crate::text::redact_url;
 use std::path::Path;
 use std::time::Duration;
 
@@ -28,31 +29,6 @@ pub fn check_url(base: &str) -> Result<String, String> {
         ));
     }
     Ok(base)
-}
-
-/// A URL fit to show or log: any user name and password are removed
-/// (`https://user:secret@host/` becomes `https://host/`).
-pub fn redact_url(s: &str) -> String {
-    if let Ok(mut u) = reqwest::Url::parse(s) {
-        if u.username().is_empty() && u.password().is_none() {
-            return s.to_string();
-        }
-        let _ = u.set_username("");
-        let _ = u.set_password(None);
-        return u.to_string();
-    }
-    // Not parseable: drop whatever stands between `://` and the last `@`
-    // of the authority, which is where credentials would be.
-    match s.split_once("://") {
-        Some((scheme, rest)) => {
-            let end = rest.find('/').unwrap_or(rest.len());
-            match rest[..end].rfind('@') {
-                Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
-                None => s.to_string(),
-            }
-        }
-        None => s.to_string(),
-    }
 }
 
 /// A client with timeouts, verifying TLS against the platform's roots and,

@@ -22,12 +22,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
+pub use crate::text::{redact_url, urlencode};
 pub use error::ClientError;
-pub use http::{MAX_BODY, redact_url};
+pub use http::MAX_BODY;
 pub use sanitize::{Sanitize, SanitizeLine};
 pub use token::{Token, TokenSource, load_token};
 pub use warroom::WarroomBackend;
-pub use warroom::urlencode;
 pub use write::{PlannedRequest, Write, WriteOp, identity, new_key};
 
 use crate::model::wire::{ChangesResponse, ListResponse, TimelinePage, WriteAnswer};

@@ -11,6 +11,7 @@ mod followup;
 mod incident;
 mod lifecycle;
 mod milestones;
+pub mod notification;
 mod permissions;
 mod policy;
 mod responder;

@@ -11,6 +11,10 @@ use super::{
     TimelineEvent,
 };
 
+/// The most summaries or events one answer of the API carries (server
+/// and clients agree on it: a client asks in chunks of this size).
+pub const MAX_PAGE: usize = 500;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeclareRequest {

@@ -301,7 +301,7 @@ impl DbLocation {
 /// A database URL without its password (nor its query, which may hold
 /// one as `?password=`).
 pub fn redact_url(url: &str) -> String {
-    crate::client::redact_url(url.split('?').next().unwrap_or(url))
+    crate::text::redact_url(url.split('?').next().unwrap_or(url))
 }
 
 /// Creates the database's folder (private) when it does not exist yet. An

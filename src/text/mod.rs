@@ -5,8 +5,10 @@
 /// Escapers for text that leaves warroom, one per destination.
 pub mod escape;
 mod time;
+pub mod url;
 
 pub use time::{TimeMode, age, duration, when};
+pub use url::{redact_url, urlencode};
 
 use std::borrow::Cow;
 

@@ -145,19 +145,6 @@ impl WriteBackend for WarroomBackend {
     }
 }
 
-/// Percent-encodes a query value (cursors are ours, but a server may send
-/// anything).
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod credential_tests {
     use super::*;

@@ -8,12 +8,13 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use reqwest::Method;
 
-use super::{FollowUps, WarroomBackend, urlencode, warroom_error};
+use super::{FollowUps, WarroomBackend, warroom_error};
 use crate::client::http::{REQUEST_TIMEOUT, error_from, read_capped, transport};
 use crate::client::{Capabilities, ClientError, Fetched, ReadBackend};
 use crate::model::wire::{ChangesResponse, ListResponse, TimelinePage};
 use crate::model::{ActorRole, FollowUp, Incident, IncidentDetail, IncidentId};
 use crate::text::one_line;
+use crate::text::urlencode;
 
 impl WarroomBackend {
     /// A list of follow-ups (one incident's, or across incidents), cleaned.
@@ -161,7 +162,7 @@ impl ReadBackend for WarroomBackend {
     ) -> BoxFuture<'a, Result<Vec<Incident>, ClientError>> {
         async move {
             let mut out = Vec::new();
-            for chunk in ids.chunks(crate::server::store::MAX_PAGE) {
+            for chunk in ids.chunks(crate::model::wire::MAX_PAGE) {
                 let list: Vec<String> = chunk.iter().map(|id| id.0.to_string()).collect();
                 let path = format!("/incidents?ids={}", list.join(","));
                 if let Fetched::Fresh { value, .. } = self

@@ -66,7 +66,7 @@ fn argument(inc: &Incident, raw: &str) -> Result<String, String> {
 }
 
 fn percent_encode(s: &str) -> String {
-    crate::client::urlencode(s)
+    crate::text::urlencode(s)
 }
 
 fn json_escape(s: &str) -> String {

@@ -14,33 +14,19 @@ pub mod worker;
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::model::{
     EventKind, Incident, IncidentDetail, Responder, ResponderState, Role, Severity, TimelineEvent,
 };
 
+pub use crate::model::notification::{Payload, Subject};
 pub use sign::{SIGNATURE_HEADER, sign};
 
 /// At most this many targets: every event is checked against each.
 pub const MAX_TARGETS: usize = 20;
 /// At most this many people on one personal target.
 pub const MAX_PEOPLE: usize = 200;
-
-/// The event kinds a target can subscribe to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Subject {
-    Declared,
-    SeverityChanged,
-    StatusChanged,
-    StakeholderUpdate,
-    ResponderPaged,
-    /// A stakeholder update is overdue (`[automation] reminders`).
-    Reminder,
-    /// An unacknowledged incident was escalated.
-    Escalated,
-}
 
 impl Subject {
     /// The subject of a timeline event, if it is one anybody subscribes to.
@@ -263,27 +249,6 @@ impl NotifyConfig {
     pub fn target(&self, name: &str) -> Option<&Target> {
         self.targets.iter().find(|t| t.name == name)
     }
-}
-
-/// What a delivery carries, stored with it: the event and the incident as
-/// they were when it happened.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Payload {
-    pub subject: Subject,
-    pub incident: String,
-    pub title: String,
-    pub severity: Severity,
-    pub status: crate::model::Status,
-    pub service: String,
-    pub commander: Option<String>,
-    /// The event in words, as the timeline says it.
-    pub text: String,
-    pub seq: u64,
-    pub at: chrono::DateTime<chrono::Utc>,
-    pub by: String,
-    /// Who was paged, for a `responder_paged` delivery.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paged: Option<String>,
 }
 
 impl Payload {

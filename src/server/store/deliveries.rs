@@ -7,8 +7,8 @@
 use super::sql::{Sql, args};
 use super::{Result, Store};
 use crate::model::IncidentId;
+use crate::model::notification::Payload;
 pub use crate::model::wire::DeliveryInfo;
-use crate::server::notify::Payload;
 use chrono::{DateTime, Duration, Utc};
 
 /// Finished deliveries are kept this long, for the record.

@@ -15,8 +15,7 @@ use crate::model::{
     DomainError, Incident, IncidentDetail, IncidentId, Responder, ResponderState, Severity, Status,
 };
 
-/// The most summaries or events one answer carries.
-pub const MAX_PAGE: usize = 500;
+pub use crate::model::wire::MAX_PAGE;
 /// Events in an incident's detail: the newest ones.
 pub const DETAIL_PAGE: usize = 200;
 /// The most bytes of events one detail or timeline page carries (a page

@@ -1,0 +1,43 @@
+//! What a notification carries, as stored with its delivery: the event's
+//! subject and the incident as it was when it happened. Plain data, so the
+//! store keeps it without knowing how it is sent (`server::notify`).
+
+use serde::{Deserialize, Serialize};
+
+use super::{Severity, Status};
+
+/// The event kinds a target can subscribe to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    Declared,
+    SeverityChanged,
+    StatusChanged,
+    StakeholderUpdate,
+    ResponderPaged,
+    /// A stakeholder update is overdue (`[automation] reminders`).
+    Reminder,
+    /// An unacknowledged incident was escalated.
+    Escalated,
+}
+
+/// What a delivery carries, stored with it: the event and the incident as
+/// they were when it happened.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Payload {
+    pub subject: Subject,
+    pub incident: String,
+    pub title: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub service: String,
+    pub commander: Option<String>,
+    /// The event in words, as the timeline says it.
+    pub text: String,
+    pub seq: u64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub by: String,
+    /// Who was paged, for a `responder_paged` delivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paged: Option<String>,
+}
