@@ -37,6 +37,16 @@ use crate::model::runbook_action::{
 };
 use crate::model::{Action, Actor, ActorRole, DomainError, IncidentId, Phase, apply};
 
+use axum::Router;
+use axum::routing::{get, post};
+/// Runbook actions: what would run, starting one, its output.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/incidents/{id}/actions", post(start))
+        .route("/incidents/{id}/actions/preview", get(preview))
+        .route("/incidents/{id}/actions/runs/{run}", get(output))
+}
+
 /// The longest a run read waits for new output.
 const MAX_WAIT_SECS: u64 = 25;
 

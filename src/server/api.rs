@@ -21,6 +21,19 @@ use super::store::{self, ListFilter, Order, Store, Stored};
 use crate::model::wire::{ChangesResponse, DeclareRequest, WriteAnswer};
 use crate::model::{ActorRole, IncidentId, declare};
 
+use axum::Router;
+use axum::routing::get;
+/// The reads of incidents, the change feed, who we are and the policy.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/incidents", get(list).post(declare_incident))
+        .route("/incidents/{id}", get(detail))
+        .route("/incidents/{id}/timeline", get(timeline))
+        .route("/changes", get(changes))
+        .route("/whoami", get(whoami))
+        .route("/policy", get(policy))
+}
+
 /// The longest a change-feed request may wait.
 pub const MAX_WAIT_SECS: u64 = 60;
 
@@ -277,9 +290,12 @@ fn json_body(body: Bytes) -> Response {
 
 /// The team's working agreements (stakeholder update cadence), for
 /// consoles to show what is due.
-pub async fn policy(State(app): State<AppState>, who: Principal) -> Result<Response, ApiError> {
+pub async fn policy(
+    State(policy): State<std::sync::Arc<crate::model::Policy>>,
+    who: Principal,
+) -> Result<Response, ApiError> {
     who.require(ActorRole::Viewer)?;
-    Ok(Json(app.policy.as_ref().clone()).into_response())
+    Ok(Json(policy.as_ref().clone()).into_response())
 }
 
 pub async fn whoami(who: Principal) -> Response {

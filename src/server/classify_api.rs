@@ -7,15 +7,24 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::{Query, State};
 
+use std::sync::Arc;
+
 use super::AppState;
 use super::auth::Principal;
 use super::error::ApiError;
+use super::integrations::classify::Classifier;
 use super::integrations::classify::Signal;
 use crate::model::wire::Suggestion;
 use crate::model::{ActorRole, MAX_SHORT, MAX_TITLE};
 
+use axum::Router;
+use axum::routing::get;
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/classify", get(classify))
+}
+
 pub async fn classify(
-    State(app): State<AppState>,
+    State(classifier): State<Arc<Classifier>>,
     who: Principal,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Suggestion>, ApiError> {
@@ -40,7 +49,7 @@ pub async fn classify(
             "title is at most {MAX_TITLE} and service {MAX_SHORT} characters"
         )));
     }
-    let class: Suggestion = app.classifier.classify(&Signal {
+    let class: Suggestion = classifier.classify(&Signal {
         title,
         service: service.clone(),
         services: usize::from(service.is_some()),

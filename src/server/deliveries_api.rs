@@ -5,21 +5,29 @@
 use axum::Json;
 use axum::extract::{Path, State};
 
-use super::AppState;
+use std::sync::Arc;
+
 use super::api::parse_id;
 use super::auth::Principal;
 use super::blocking;
 use super::error::ApiError;
 use super::store::DeliveryInfo;
+use super::{AppState, Store};
 use crate::model::ActorRole;
 
+use axum::Router;
+use axum::routing::get;
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/incidents/{id}/deliveries", get(deliveries))
+}
+
 pub async fn deliveries(
-    State(app): State<AppState>,
+    State(store): State<Arc<Store>>,
     who: Principal,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<DeliveryInfo>>, ApiError> {
     who.require(ActorRole::Viewer)?;
     let id = parse_id(&id)?;
-    let list = blocking(&app.store, move |s| s.deliveries(id)).await?;
+    let list = blocking(&store, move |s| s.deliveries(id)).await?;
     Ok(Json(list))
 }

@@ -11,7 +11,8 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
-use super::AppState;
+use std::sync::Arc;
+
 use super::api::{idempotency_key, parse_id, stored_response};
 use super::auth::Principal;
 use super::blocking;
@@ -19,22 +20,36 @@ use super::error::ApiError;
 use super::json::{decode, request_hash};
 use super::query::{flag, known_params, page_limit, param};
 use super::store::followups::{self, FollowUpFilter, MAX_FOLLOWUP_LIST};
+use super::{AppState, Store};
 use crate::model::{ActorRole, FollowUpPatch, FollowUpStatus, NewFollowUp};
 
+use axum::Router;
+use axum::routing::{get, patch};
+/// Follow-up actions, per incident and across incidents.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/incidents/{id}/followups",
+            get(list_for_incident).post(add),
+        )
+        .route("/followups", get(across))
+        .route("/followups/{fid}", patch(update))
+}
+
 pub async fn list_for_incident(
-    State(app): State<AppState>,
+    State(store): State<Arc<Store>>,
     who: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     who.require(ActorRole::Viewer)?;
     let id = parse_id(&id)?;
-    let list = blocking(&app.store, move |s| s.followups(id)).await?;
+    let list = blocking(&store, move |s| s.followups(id)).await?;
     Ok(Json(serde_json::json!({ "followups": list })).into_response())
 }
 
 /// A responder may add follow-ups, to any incident, closed ones included.
 pub async fn add(
-    State(app): State<AppState>,
+    State(store): State<Arc<Store>>,
     who: Principal,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -47,7 +62,7 @@ pub async fn add(
     let hash = request_hash("POST", &format!("/incidents/{id}/followups"), &raw);
     let scope = who.idempotency_scope();
     let by = who.0.handle.clone();
-    let stored = blocking(&app.store, move |s| {
+    let stored = blocking(&store, move |s| {
         s.write(
             key.as_deref().map(|k| (scope.as_str(), k, hash.as_str())),
             |tx| {
@@ -61,7 +76,7 @@ pub async fn add(
 }
 
 pub async fn update(
-    State(app): State<AppState>,
+    State(store): State<Arc<Store>>,
     who: Principal,
     headers: HeaderMap,
     Path(fid): Path<String>,
@@ -78,7 +93,7 @@ pub async fn update(
     let (patch, raw) = decode::<FollowUpPatch>(&headers, body)?;
     let hash = request_hash("PATCH", &format!("/followups/{fid}"), &raw);
     let scope = who.idempotency_scope();
-    let stored = blocking(&app.store, move |s| {
+    let stored = blocking(&store, move |s| {
         s.write(
             key.as_deref().map(|k| (scope.as_str(), k, hash.as_str())),
             |tx| match followups::update(tx, fid, patch)? {
@@ -98,7 +113,7 @@ pub async fn update(
 /// `?owner=&overdue=true&status=open|done|wont_do|all&limit=`; open ones by
 /// default, the most pressing first.
 pub async fn across(
-    State(app): State<AppState>,
+    State(store): State<Arc<Store>>,
     who: Principal,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
@@ -116,7 +131,7 @@ pub async fn across(
         status,
         limit: page_limit(&q, MAX_FOLLOWUP_LIST)?,
     };
-    let list = blocking(&app.store, move |s| s.followups_across(&filter)).await?;
+    let list = blocking(&store, move |s| s.followups_across(&filter)).await?;
     let rows: Vec<serde_json::Value> = list
         .iter()
         .map(|f| {

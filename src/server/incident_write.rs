@@ -26,6 +26,23 @@ use crate::model::wire::{
 };
 use crate::model::{Action, ActorRole, IncidentId, ResponderAction, apply};
 
+use axum::Router;
+use axum::routing::{patch, post};
+
+/// Every write to an incident, one route per request type.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/incidents/{id}", patch(write::<PatchRequest>))
+        .route(
+            "/incidents/{id}/transition",
+            post(write::<TransitionRequest>),
+        )
+        .route("/incidents/{id}/notes", post(write::<NoteBody>))
+        .route("/incidents/{id}/responders", post(write::<ResponderAction>))
+        .route("/incidents/{id}/checklist", post(write::<ChecklistRequest>))
+        .route("/incidents/{id}/updates", post(write::<UpdateBody>))
+}
+
 /// What a route's body is and what it asks of the caller.
 pub trait WriteBody: DeserializeOwned + Send + 'static {
     /// The least role that may send it at all; the model's rule (a

@@ -21,6 +21,7 @@ pub mod notify;
 mod postmortem_api;
 mod query;
 mod search_api;
+mod state;
 mod stats_api;
 pub mod store;
 
@@ -31,165 +32,31 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::{get, post};
+use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use auth::AuthConfig;
-use metrics::Metrics;
+pub use state::{AppState, BodyCache, Notifier, Shared, blocking};
 pub use store::Store;
 
-use crate::model::ResponderAction;
 use crate::model::RunbookSet;
-use crate::model::wire::{ChecklistRequest, PatchRequest, TransitionRequest};
-
-/// What every handler shares, behind one `Arc`: a request clones one
-/// pointer, not a dozen (a profile of the list route under load spent about
-/// 15% of the server's time cloning and dropping the fields one by one).
-#[derive(Clone)]
-pub struct AppState(Arc<Shared>);
-
-impl std::ops::Deref for AppState {
-    type Target = Shared;
-
-    fn deref(&self) -> &Shared {
-        &self.0
-    }
-}
-
-pub struct Shared {
-    pub store: Arc<Store>,
-    /// Answer bodies by ETag, shared by every reader of the same revision.
-    pub bodies: Arc<BodyCache>,
-    pub auth: AuthConfig,
-    pub metrics: Arc<Metrics>,
-    pub runbooks: Arc<RunbookSet>,
-    pub classifier: Arc<integrations::classify::Classifier>,
-    pub policy: Arc<crate::model::Policy>,
-    /// Notification targets, and the bell that wakes their worker.
-    pub notify: Arc<notify::NotifyConfig>,
-    pub notify_wake: Arc<tokio::sync::Notify>,
-    /// Runbook actions (`[[actions]]`) and their runs.
-    pub actions: Arc<actions::Actions>,
-}
-
-/// Runs a store call on tokio's blocking threads: SQLite work (and its
-/// fsyncs) never holds up the async workers that answer everything else.
-pub async fn blocking<T: Send + 'static>(
-    store: &Arc<Store>,
-    f: impl FnOnce(&Store) -> store::Result<T> + Send + 'static,
-) -> Result<T, error::ApiError> {
-    let store = store.clone();
-    match tokio::task::spawn_blocking(move || f(&store)).await {
-        Ok(r) => r.map_err(error::ApiError::from),
-        Err(e) => {
-            tracing::error!(error = %e, "store task failed");
-            Err(error::ApiError::new(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "the server could not complete the request; see its log",
-            ))
-        }
-    }
-}
-
-/// Recently built answer bodies by ETag. Bounded: at most [`BodyCache::MAX`]
-/// entries and [`BodyCache::MAX_BYTES`] bytes; when full it starts over
-/// (the current revision's bodies are rebuilt on the next ask).
-#[derive(Default)]
-pub struct BodyCache {
-    inner: std::sync::Mutex<(std::collections::HashMap<String, axum::body::Bytes>, usize)>,
-}
-
-impl BodyCache {
-    const MAX: usize = 256;
-    const MAX_BYTES: usize = 64 * 1024 * 1024;
-
-    pub fn get(&self, etag: &str) -> Option<axum::body::Bytes> {
-        self.inner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .0
-            .get(etag)
-            .cloned()
-    }
-
-    pub fn put(&self, etag: String, body: axum::body::Bytes) {
-        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if g.0.len() >= Self::MAX || g.1 + body.len() > Self::MAX_BYTES {
-            g.0.clear();
-            g.1 = 0;
-        }
-        g.1 += body.len();
-        g.0.insert(etag, body);
-    }
-}
 
 pub fn router(state: AppState) -> Router {
+    // Each API module says its own routes.
     let api = Router::new()
-        .route("/incidents", get(api::list).post(api::declare_incident))
-        .route(
-            "/incidents/{id}",
-            get(api::detail).patch(incident_write::write::<PatchRequest>),
-        )
-        .route("/incidents/{id}/timeline", get(api::timeline))
-        .route(
-            "/incidents/{id}/transition",
-            post(incident_write::write::<TransitionRequest>),
-        )
-        .route(
-            "/incidents/{id}/notes",
-            post(incident_write::write::<incident_write::NoteBody>),
-        )
-        .route(
-            "/incidents/{id}/responders",
-            post(incident_write::write::<ResponderAction>),
-        )
-        .route(
-            "/incidents/{id}/checklist",
-            post(incident_write::write::<ChecklistRequest>),
-        )
-        .route(
-            "/incidents/{id}/updates",
-            post(incident_write::write::<incident_write::UpdateBody>),
-        )
-        .route("/incidents/{id}/actions", post(actions_api::start))
-        .route("/incidents/{id}/actions/preview", get(actions_api::preview))
-        .route(
-            "/incidents/{id}/actions/runs/{run}",
-            get(actions_api::output),
-        )
-        .route("/changes", get(api::changes))
-        .route("/whoami", get(api::whoami))
-        .route("/policy", get(api::policy))
-        .route(
-            "/incidents/{id}/followups",
-            get(followups_api::list_for_incident).post(followups_api::add),
-        )
-        .route("/followups", get(followups_api::across))
-        .route(
-            "/incidents/{id}/deliveries",
-            get(deliveries_api::deliveries),
-        )
-        .route(
-            "/incidents/{id}/postmortem",
-            get(postmortem_api::postmortem),
-        )
-        .route("/incidents/{id}/similar", get(search_api::similar))
-        .route("/search", get(search_api::search))
-        .route("/classify", get(classify_api::classify))
-        .route("/stats", get(stats_api::stats))
-        .route(
-            "/followups/{fid}",
-            axum::routing::patch(followups_api::update),
-        )
-        .route(
-            "/integrations/alertmanager",
-            post(integrations::alertmanager::receive)
-                .layer(DefaultBodyLimit::max(integrations::alertmanager::MAX_BODY)),
-        );
+        .merge(api::routes())
+        .merge(incident_write::routes())
+        .merge(actions_api::routes())
+        .merge(followups_api::routes())
+        .merge(deliveries_api::routes())
+        .merge(postmortem_api::routes())
+        .merge(search_api::routes())
+        .merge(classify_api::routes())
+        .merge(stats_api::routes())
+        .merge(integrations::alertmanager::routes());
     let sec = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
     };

@@ -7,17 +7,25 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
+use std::sync::Arc;
+
 use super::api::parse_id;
 use super::auth::Principal;
 use super::blocking;
 use super::error::ApiError;
 use super::query::known_params;
+use super::{AppState, Store};
 use crate::model::ActorRole;
 use crate::report::postmortem::{MAX_EVENTS, Postmortem};
 
+use axum::Router;
+use axum::routing::get;
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/incidents/{id}/postmortem", get(postmortem))
+}
+
 pub async fn postmortem(
-    State(app): State<AppState>,
+    State(store): State<Arc<Store>>,
     who: Principal,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
@@ -35,7 +43,7 @@ pub async fn postmortem(
             )));
         }
     };
-    let (mut detail, followups) = blocking(&app.store, move |s| {
+    let (mut detail, followups) = blocking(&store, move |s| {
         Ok((s.detail_from_start(id, MAX_EVENTS)?, s.followups(id)?))
     })
     .await?;

@@ -8,12 +8,20 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 
-use super::AppState;
+use std::sync::Arc;
+
 use super::auth::Principal;
 use super::blocking;
 use super::error::ApiError;
 use super::query::known_params;
+use super::{AppState, Store};
 use crate::model::ActorRole;
+
+use axum::Router;
+use axum::routing::get;
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/stats", get(stats))
+}
 
 /// `90d`, `12h`, `4w`, or `all`; at most ten years. Never panics,
 /// whatever it is given (a huge number, a multi-byte unit).
@@ -75,7 +83,7 @@ fn give_back_memory() {
 }
 
 pub async fn stats(
-    State(app): State<AppState>,
+    State(store): State<Arc<Store>>,
     who: Principal,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
@@ -96,7 +104,7 @@ pub async fn stats(
             "the server is shutting down",
         )
     })?;
-    let s = blocking(&app.store, move |st| {
+    let s = blocking(&store, move |st| {
         let s = st.stats(since, service.as_deref(), offset);
         give_back_memory();
         s

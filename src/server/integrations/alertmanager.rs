@@ -192,6 +192,14 @@ fn check(n: &Notification) -> Result<(), ApiError> {
 /// A large alert group is bigger than a note: this route takes up to 1 MiB.
 pub const MAX_BODY: usize = 1024 * 1024;
 
+/// The webhook receiver, with its own body limit.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route(
+        "/integrations/alertmanager",
+        axum::routing::post(receive).layer(axum::extract::DefaultBodyLimit::max(MAX_BODY)),
+    )
+}
+
 pub async fn receive(
     State(app): State<AppState>,
     who: Principal,
