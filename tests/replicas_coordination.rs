@@ -367,12 +367,12 @@ fn a_replica_never_holds_more_than_its_share_of_connections() {
                     .read(|c| {
                         let n = c
                             .row(
-                                "SELECT COUNT(*) FROM pg_stat_activity \
+                                "SELECT COUNT(*) AS n FROM pg_stat_activity \
                                  WHERE application_name = 'warroom'",
                                 &[],
                             )?
                             .unwrap()
-                            .int(0)?;
+                            .get::<i64>("n")?;
                         peak.fetch_max(n, std::sync::atomic::Ordering::Relaxed);
                         std::thread::sleep(Duration::from_millis(150));
                         Ok(())

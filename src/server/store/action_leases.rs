@@ -76,15 +76,7 @@ pub fn take_action_lease(
          ON CONFLICT (incident_id, action) DO UPDATE SET holder = ?3, until_s = ?4, \
          heartbeat_s = ?5, run_info = ?6, pid = NULL, proc_start = NULL \
          WHERE action_leases.until_s < ?5 OR action_leases.heartbeat_s < ?7",
-        args![
-            id.0 as i64,
-            action,
-            holder,
-            until_s,
-            now_s,
-            info,
-            now_s - STALE_S
-        ],
+        args![id, action, holder, until_s, now_s, info, now_s - STALE_S],
     )?;
     if taken == 1 {
         return Ok(());
@@ -92,9 +84,9 @@ pub fn take_action_lease(
     let by = tx
         .row(
             "SELECT holder FROM action_leases WHERE incident_id = ?1 AND action = ?2",
-            args![id.0 as i64, action],
+            args![id, action],
         )?
-        .map(|r| r.text(0))
+        .map(|r| r.get::<String>("holder"))
         .transpose()?
         .unwrap_or_default();
     Err(StoreError::AlreadyRunning(format!(
@@ -116,12 +108,12 @@ pub fn beat(
         Some((pid, start)) => tx.exec(
             "UPDATE action_leases SET heartbeat_s = ?4, pid = ?5, proc_start = ?6 \
              WHERE incident_id = ?1 AND action = ?2 AND holder = ?3",
-            args![id.0 as i64, action, holder, now_s, pid, start],
+            args![id, action, holder, now_s, pid, start],
         )?,
         None => tx.exec(
             "UPDATE action_leases SET heartbeat_s = ?4 \
              WHERE incident_id = ?1 AND action = ?2 AND holder = ?3",
-            args![id.0 as i64, action, holder, now_s],
+            args![id, action, holder, now_s],
         )?,
     };
     Ok(n == 1)
@@ -136,16 +128,18 @@ pub fn leases(tx: &dyn Sql) -> Result<Vec<Lease>> {
     )?
     .iter()
     .map(|r| {
-        let pid = r.opt_int(5)?;
-        let start = r.opt_int(6)?;
+        let pid = r.get::<Option<i64>>("pid")?;
+        let start = r.get::<Option<i64>>("proc_start")?;
         Ok(Lease {
-            incident: IncidentId(r.int(0)? as u64),
-            action: r.text(1)?,
-            holder: r.text(2)?,
-            until_s: r.int(3)?,
-            heartbeat_s: r.int(4)?,
+            incident: IncidentId(r.get::<u64>("incident_id")?),
+            action: r.get::<String>("action")?,
+            holder: r.get::<String>("holder")?,
+            until_s: r.get::<i64>("until_s")?,
+            heartbeat_s: r.get::<i64>("heartbeat_s")?,
             process: pid.zip(start),
-            info: r.opt_text(7)?.and_then(|t| serde_json::from_str(&t).ok()),
+            info: r
+                .get::<Option<String>>("run_info")?
+                .and_then(|t| serde_json::from_str(&t).ok()),
         })
     })
     .collect()
@@ -157,7 +151,7 @@ pub fn claim_orphan(tx: &dyn Sql, l: &Lease) -> Result<bool> {
     let n = tx.exec(
         "DELETE FROM action_leases WHERE incident_id = ?1 AND action = ?2 AND holder = ?3 \
          AND heartbeat_s = ?4",
-        args![l.incident.0 as i64, &l.action, &l.holder, l.heartbeat_s],
+        args![l.incident, &l.action, &l.holder, l.heartbeat_s],
     )?;
     Ok(n == 1)
 }
@@ -170,7 +164,7 @@ pub fn release_action_lease(
 ) -> Result<()> {
     tx.exec(
         "DELETE FROM action_leases WHERE incident_id = ?1 AND action = ?2 AND holder = ?3",
-        args![id.0 as i64, action, holder],
+        args![id, action, holder],
     )?;
     Ok(())
 }

@@ -23,8 +23,7 @@ impl Store {
                 &[],
             )?
             .ok_or_else(|| StoreError::Open("the run counter is missing".into()))?
-            .int(0)
-            .map(|n| n as u64)
+            .get::<u64>("value")
         })
     }
 
@@ -38,22 +37,22 @@ impl Store {
         };
         let header = serde_json::to_string(&header)?;
         self.transact(|tx| {
-            let run = out.run as i64;
+            let run = out.run;
             tx.exec(
                 "INSERT INTO action_runs (run, incident_id, header, updated_s) VALUES (?1, ?2, ?3, ?4) \
                  ON CONFLICT (run) DO UPDATE SET header = ?3, updated_s = ?4",
-                args![run, out.incident.0 as i64, header, now],
+                args![run, out.incident, header, now],
             )?;
             for l in out.lines.iter().rev().take(MAX_RUN_LINES).rev() {
                 tx.exec(
                     "INSERT INTO action_output (run, n, line) VALUES (?1, ?2, ?3) \
                      ON CONFLICT (run, n) DO NOTHING",
-                    args![run, l.n as i64, serde_json::to_string(l)?],
+                    args![run, l.n, serde_json::to_string(l)?],
                 )?;
             }
             tx.exec(
                 "DELETE FROM action_output WHERE run = ?1 AND n <= ?2",
-                args![run, out.next as i64 - MAX_RUN_LINES as i64],
+                args![run, out.next.saturating_sub(MAX_RUN_LINES as u64)],
             )?;
             tx.exec(
                 "DELETE FROM action_output WHERE run IN \
@@ -72,19 +71,16 @@ impl Store {
     /// end), so no server shows it as running.
     pub fn end_mirrored_run(&self, run: u64, outcome: crate::model::ActionOutcome) -> Result<()> {
         self.transact(|tx| {
-            let Some(h) = tx.row(
-                "SELECT header FROM action_runs WHERE run = ?1",
-                args![run as i64],
-            )?
+            let Some(h) = tx.row("SELECT header FROM action_runs WHERE run = ?1", args![run])?
             else {
                 return Ok(());
             };
-            let mut header: RunOutput = serde_json::from_str(&h.text(0)?)?;
+            let mut header: RunOutput = serde_json::from_str(&h.get::<String>("header")?)?;
             header.state = crate::model::runbook_action::RunState::Ended(outcome);
             tx.exec(
                 "UPDATE action_runs SET header = ?2, updated_s = ?3 WHERE run = ?1",
                 args![
-                    run as i64,
+                    run,
                     serde_json::to_string(&header)?,
                     chrono::Utc::now().timestamp()
                 ],
@@ -104,19 +100,23 @@ impl Store {
         self.read(|c| {
             let Some(h) = c.row(
                 "SELECT header FROM action_runs WHERE run = ?1 AND incident_id = ?2",
-                args![run as i64, incident.0 as i64],
+                args![run, incident],
             )?
             else {
                 return Ok(None);
             };
-            let mut out: RunOutput = serde_json::from_str(&h.text(0)?)?;
+            let mut out: RunOutput = serde_json::from_str(&h.get::<String>("header")?)?;
             out.lines = c
                 .rows(
                     "SELECT line FROM action_output WHERE run = ?1 AND n > ?2 ORDER BY n LIMIT ?3",
-                    args![run as i64, after as i64, MAX_RUN_LINES as i64],
+                    args![run, after, MAX_RUN_LINES],
                 )?
                 .iter()
-                .map(|r| Ok(serde_json::from_str::<OutputLine>(&r.text(0)?)?))
+                .map(|r| {
+                    Ok(serde_json::from_str::<OutputLine>(
+                        &r.get::<String>("line")?,
+                    )?)
+                })
                 .collect::<Result<_>>()?;
             let last = out.lines.last().map_or(0, |l| l.n);
             out.next = out.next.max(last).max(after);

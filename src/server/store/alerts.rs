@@ -14,7 +14,7 @@ pub fn incident_for_alert_group(tx: &dyn Sql, group: &str) -> Result<Option<Inci
          WHERE alert_group = ?1 AND active = 1 ORDER BY id DESC LIMIT 1",
         args![group],
     )?
-    .map(|r| Ok(IncidentId(r.int(0)? as u64)))
+    .map(|r| Ok(IncidentId(r.get::<u64>("id")?)))
     .transpose()
 }
 
@@ -30,7 +30,7 @@ pub fn earlier_incident_for_alert_group(
          WHERE alert_group = ?1 AND active = 0 ORDER BY id DESC LIMIT 1",
         args![group],
     )?
-    .map(|r| Ok((IncidentId(r.int(0)? as u64), r.text(1)?)))
+    .map(|r| Ok((IncidentId(r.get::<u64>("id")?), r.get::<String>("status")?)))
     .transpose()
 }
 
@@ -39,9 +39,9 @@ pub fn earlier_incident_for_alert_group(
 pub fn alert_firing(tx: &dyn Sql, id: IncidentId, fingerprint: &str) -> Result<Option<bool>> {
     tx.row(
         "SELECT firing FROM alerts WHERE incident_id = ?1 AND fingerprint = ?2",
-        args![id.0 as i64, fingerprint],
+        args![id, fingerprint],
     )?
-    .map(|r| Ok(r.int(0)? != 0))
+    .map(|r| Ok(r.get::<i64>("firing")? != 0))
     .transpose()
 }
 
@@ -56,7 +56,7 @@ pub fn set_alert_firing(
     tx.exec(
         "INSERT INTO alerts (incident_id, fingerprint, firing, updated_at) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (incident_id, fingerprint) DO UPDATE SET firing = ?3, updated_at = ?4",
-        args![id.0 as i64, fingerprint, firing, now.to_rfc3339()],
+        args![id, fingerprint, firing, now.to_rfc3339()],
     )?;
     Ok(())
 }
@@ -65,11 +65,11 @@ pub fn set_alert_firing(
 pub fn alerts_firing(tx: &dyn Sql, id: IncidentId) -> Result<u64> {
     let n = tx
         .row(
-            "SELECT COUNT(*) FROM alerts WHERE incident_id = ?1 AND firing = 1",
-            args![id.0 as i64],
+            "SELECT COUNT(*) AS n FROM alerts WHERE incident_id = ?1 AND firing = 1",
+            args![id],
         )?
-        .map(|r| r.int(0))
+        .map(|r| r.get::<u64>("n"))
         .transpose()?
         .unwrap_or(0);
-    Ok(n as u64)
+    Ok(n)
 }

@@ -30,11 +30,11 @@ impl Store {
                     args![b, window],
                 )?;
                 let row = tx.row(
-                    "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM auth_failures \
+                    "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM auth_failures \
                      WHERE bucket = ?1 AND window_start >= ?2",
                     args![b, window - 1],
                 )?;
-                Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) as u64)
+                Ok(row.map(|r| r.get::<u64>("n")).transpose()?.unwrap_or(0))
             };
             let all = bump(ALL)?;
             let mine = if all <= max_all { bump(bucket)? } else { 0 };

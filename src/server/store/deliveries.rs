@@ -23,7 +23,7 @@ pub fn queue_delivery(tx: &dyn Sql, id: IncidentId, target: &str, payload: &Payl
         "INSERT INTO deliveries (incident_id, target, subject, payload, status, attempts, \
          next_at, created_at) VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?5)",
         args![
-            id.0 as i64,
+            id,
             target,
             subject.as_str().unwrap_or(""),
             serde_json::to_string(payload)?,
@@ -55,14 +55,14 @@ impl Store {
                 tx.dialect().skip_locked()
             );
             let due: Vec<Due> = tx
-                .rows(&sql, args![now.to_rfc3339(), n as i64, target])?
+                .rows(&sql, args![now.to_rfc3339(), n, target])?
                 .iter()
                 .map(|r| {
                     Ok(Due {
-                        id: r.int(0)?,
-                        target: r.text(1)?,
-                        payload: r.text(2)?,
-                        attempts: r.int(3)? as u32,
+                        id: r.get::<i64>("id")?,
+                        target: r.get::<String>("target")?,
+                        payload: r.get::<String>("payload")?,
+                        attempts: r.get::<u32>("attempts")?,
                     })
                 })
                 .collect::<Result<_>>()?;
@@ -88,7 +88,7 @@ impl Store {
             )?;
             let mut n = 0u64;
             for r in &pending {
-                let target = r.text(0)?;
+                let target = r.get::<String>("target")?;
                 if !configured.contains(&target) {
                     n += tx.exec(
                         "UPDATE deliveries SET status = 'failed', next_at = NULL, \
@@ -144,20 +144,20 @@ impl Store {
                 "SELECT id, target, subject, status, attempts, last_error, created_at, \
                  delivered_at, next_at FROM deliveries WHERE incident_id = ?1 \
                  ORDER BY id DESC LIMIT ?2",
-                args![id.0 as i64, LIST_MAX as i64],
+                args![id, LIST_MAX],
             )?
             .iter()
             .map(|r| {
                 Ok(DeliveryInfo {
-                    id: r.int(0)?,
-                    target: r.text(1)?,
-                    subject: r.text(2)?,
-                    status: r.text(3)?,
-                    attempts: r.int(4)? as u32,
-                    last_error: r.opt_text(5)?,
-                    created_at: r.text(6)?,
-                    delivered_at: r.opt_text(7)?,
-                    next_at: r.opt_text(8)?,
+                    id: r.get::<i64>("id")?,
+                    target: r.get::<String>("target")?,
+                    subject: r.get::<String>("subject")?,
+                    status: r.get::<String>("status")?,
+                    attempts: r.get::<u32>("attempts")?,
+                    last_error: r.get::<Option<String>>("last_error")?,
+                    created_at: r.get::<String>("created_at")?,
+                    delivered_at: r.get::<Option<String>>("delivered_at")?,
+                    next_at: r.get::<Option<String>>("next_at")?,
                 })
             })
             .collect()

@@ -34,8 +34,8 @@ fn store(tx: &dyn Sql, f: &FollowUp) -> Result<()> {
          ON CONFLICT (id) DO UPDATE SET incident_id = ?2, status = ?3, owner = ?4, due = ?5,
            body = ?6",
         args![
-            f.id as i64,
-            f.incident.0 as i64,
+            f.id,
+            f.incident,
             f.status.as_str(),
             f.owner.as_ref(),
             f.due.map(|d| d.to_string()),
@@ -45,23 +45,24 @@ fn store(tx: &dyn Sql, f: &FollowUp) -> Result<()> {
     Ok(())
 }
 
+/// A query of one number, named `n`.
 fn scalar(tx: &dyn Sql, sql: &str, a: &[Value]) -> Result<i64> {
     tx.row(sql, a)?
-        .map(|r| r.int(0))
+        .map(|r| r.get::<i64>("n"))
         .transpose()
         .map(|n| n.unwrap_or(0))
 }
 
 pub fn add(tx: &dyn Sql, id: IncidentId, new: NewFollowUp, by: &str) -> Result<FollowUp> {
     new.check()?;
-    let exists = tx.row("SELECT id FROM incidents WHERE id = ?1", args![id.0 as i64])?;
+    let exists = tx.row("SELECT id FROM incidents WHERE id = ?1", args![id])?;
     if exists.is_none() {
         return Err(StoreError::NotFound(id));
     }
     let count = scalar(
         tx,
-        "SELECT COUNT(*) FROM followups WHERE incident_id = ?1",
-        args![id.0 as i64],
+        "SELECT COUNT(*) AS n FROM followups WHERE incident_id = ?1",
+        args![id],
     )?;
     if count as usize >= MAX_FOLLOWUPS {
         return Err(DomainError::Invalid(format!(
@@ -69,7 +70,11 @@ pub fn add(tx: &dyn Sql, id: IncidentId, new: NewFollowUp, by: &str) -> Result<F
         ))
         .into());
     }
-    let next = scalar(tx, "SELECT COALESCE(MAX(id), 0) + 1 FROM followups", &[])?;
+    let next = scalar(
+        tx,
+        "SELECT COALESCE(MAX(id), 0) + 1 AS n FROM followups",
+        &[],
+    )?;
     let now = Utc::now();
     let f = FollowUp {
         id: next as u64,
@@ -92,11 +97,8 @@ pub fn add(tx: &dyn Sql, id: IncidentId, new: NewFollowUp, by: &str) -> Result<F
 pub fn update(tx: &dyn Sql, fid: u64, patch: FollowUpPatch) -> Result<Option<FollowUp>> {
     patch.check()?;
     let body = tx
-        .row(
-            "SELECT body FROM followups WHERE id = ?1",
-            args![fid as i64],
-        )?
-        .map(|r| r.text(0))
+        .row("SELECT body FROM followups WHERE id = ?1", args![fid])?
+        .map(|r| r.get::<String>("body"))
         .transpose()?;
     let Some(body) = body else { return Ok(None) };
     let mut f = row_to(body)?;
@@ -108,10 +110,10 @@ pub fn update(tx: &dyn Sql, fid: u64, patch: FollowUpPatch) -> Result<Option<Fol
 pub fn for_incident(conn: &dyn Sql, id: IncidentId) -> Result<Vec<FollowUp>> {
     conn.rows(
         "SELECT body FROM followups WHERE incident_id = ?1 ORDER BY id",
-        args![id.0 as i64],
+        args![id],
     )?
     .iter()
-    .map(|r| row_to(r.text(0)?))
+    .map(|r| row_to(r.get::<String>("body")?))
     .collect()
 }
 
@@ -139,7 +141,7 @@ pub fn across(conn: &dyn Sql, f: &FollowUpFilter) -> Result<Vec<FollowUp>> {
     ));
     conn.rows(&sql, &args)?
         .iter()
-        .map(|r| row_to(r.text(0)?))
+        .map(|r| row_to(r.get::<String>("body")?))
         .collect()
 }
 

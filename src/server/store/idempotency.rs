@@ -26,7 +26,8 @@ fn hour_of(t: chrono::DateTime<Utc>) -> i64 {
 
 /// What a record weighs in the budget: its text and its row.
 fn weight(principal: &str, key: &str, req_hash: &str, body: &str) -> i64 {
-    (principal.len() + key.len() + req_hash.len() + body.len() + 64) as i64
+    let n = principal.len() + key.len() + req_hash.len() + body.len() + 64;
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// Refuses a new key when `principal` has used its budget of the last 24
@@ -34,13 +35,14 @@ fn weight(principal: &str, key: &str, req_hash: &str, body: &str) -> i64 {
 pub fn check_budget(tx: &dyn Sql, principal: &str, max_n: i64, max_bytes: i64) -> Result<()> {
     let since = hour_of(Utc::now() - KEEP);
     let row = tx.row(
-        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT), CAST(COALESCE(SUM(bytes), 0) AS BIGINT) \
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n, \
+         CAST(COALESCE(SUM(bytes), 0) AS BIGINT) AS bytes \
          FROM idempotency_tally \
          WHERE principal = ?1 AND hour >= ?2",
         args![principal, since],
     )?;
     let (n, bytes) = match row {
-        Some(r) => (r.int(0)?, r.int(1)?),
+        Some(r) => (r.get::<i64>("n")?, r.get::<i64>("bytes")?),
         None => (0, 0),
     };
     if n >= max_n || bytes >= max_bytes {
@@ -61,7 +63,13 @@ pub fn find(tx: &dyn Sql, principal: &str, key: &str, req_hash: &str) -> Result<
             "SELECT request_hash, status, body FROM idempotency WHERE principal = ?1 AND key = ?2",
             args![principal, key],
         )?
-        .map(|r| Ok::<_, StoreError>((r.text(0)?, r.int(1)? as u16, r.text(2)?)))
+        .map(|r| {
+            Ok::<_, StoreError>((
+                r.get::<String>("request_hash")?,
+                r.get::<u16>("status")?,
+                r.get::<String>("body")?,
+            ))
+        })
         .transpose()?;
     match prior {
         Some((hash, _, _)) if hash != req_hash => Err(StoreError::KeyReused),

@@ -31,7 +31,7 @@ fn bump_revision(tx: &dyn Sql) -> Result<u64> {
             &[],
         )?
         .ok_or_else(|| StoreError::Open("the revision counter is missing".into()))?;
-    Ok(r.int(0)? as u64)
+    r.get::<u64>("value")
 }
 
 /// Saves an incident and the timeline events after `known_seq`.
@@ -51,12 +51,12 @@ pub fn save(
            rev = ?6, alert_group = COALESCE(?7, incidents.alert_group), incident = ?8, responders = ?9,
            checklists = ?10, listing = ?11",
         args![
-            inc.id.0 as i64,
+            inc.id,
             inc.status.as_str(),
             inc.severity.as_str(),
             &inc.service,
             inc.status.is_active(),
-            rev as i64,
+            rev,
             alert_group,
             serde_json::to_string(inc)?,
             serde_json::to_string(&d.responders)?,
@@ -67,7 +67,7 @@ pub fn save(
     for ev in d.timeline.iter().filter(|e| e.seq > known_seq) {
         tx.exec(
             "INSERT INTO timeline (incident_id, seq, event) VALUES (?1, ?2, ?3)",
-            args![inc.id.0 as i64, ev.seq as i64, serde_json::to_string(ev)?],
+            args![inc.id, ev.seq, serde_json::to_string(ev)?],
         )?;
     }
     super::search::index(tx, d, known_seq)
@@ -75,11 +75,11 @@ pub fn save(
 
 pub fn next_id(tx: &dyn Sql) -> Result<IncidentId> {
     let max = tx
-        .row("SELECT MAX(id) FROM incidents", &[])?
-        .map(|r| r.opt_int(0))
+        .row("SELECT MAX(id) AS id FROM incidents", &[])?
+        .map(|r| r.get::<Option<u64>>("id"))
         .transpose()?
         .flatten();
-    Ok(IncidentId(max.unwrap_or(0) as u64 + 1))
+    Ok(IncidentId(max.unwrap_or(0) + 1))
 }
 
 /// Loads, changes and saves one incident inside `tx`. `expected_version`
@@ -112,18 +112,18 @@ pub fn update(
 /// Migration step: every incident gets its `last_seq` and list entry.
 pub(super) fn backfill_last_seq_and_listing(tx: &dyn Sql) -> Result<()> {
     for r in tx.rows("SELECT id, incident FROM incidents", &[])? {
-        let (id, json) = (r.int(0)?, r.text(1)?);
+        let (id, json) = (r.get::<i64>("id")?, r.get::<String>("incident")?);
         let Ok(mut inc) = serde_json::from_str::<Incident>(&json) else {
             continue;
         };
         inc.last_seq = tx
             .row(
-                "SELECT COALESCE(MAX(seq), 0) FROM timeline WHERE incident_id = ?1",
+                "SELECT COALESCE(MAX(seq), 0) AS seq FROM timeline WHERE incident_id = ?1",
                 args![id],
             )?
-            .map(|r| r.int(0))
+            .map(|r| r.get::<u64>("seq"))
             .transpose()?
-            .unwrap_or(0) as u64;
+            .unwrap_or(0);
         let (Ok(full), Ok(list)) = (serde_json::to_string(&inc), listing(&inc)) else {
             continue;
         };

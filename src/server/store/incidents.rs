@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::sql::{Sql, Value, args, push_arg as arg};
+use super::sql::{IntoValue, Sql, Value, args, push_arg as arg};
 use super::{Result, Store, StoreError, read_revision};
 use crate::model::{
     DomainError, Incident, IncidentDetail, IncidentId, Responder, ResponderState, Severity, Status,
@@ -130,7 +130,7 @@ impl Store {
                     if i > 0 {
                         wh.push(',');
                     }
-                    wh.push_str(&arg(&mut args, (id.0 as i64).into()));
+                    wh.push_str(&arg(&mut args, (*id).into_value()?));
                 }
                 if ids.is_empty() {
                     wh.push_str("NULL");
@@ -161,11 +161,12 @@ impl Store {
                 Some(c) => c,
                 None => {
                     let mut counts = Vec::new();
-                    let sql =
-                        format!("SELECT severity, COUNT(*) FROM incidents{wh} GROUP BY severity");
+                    let sql = format!(
+                        "SELECT severity, COUNT(*) AS n FROM incidents{wh} GROUP BY severity"
+                    );
                     for r in conn.rows(&sql, &args)? {
-                        if let Ok(sev) = r.text(0)?.parse::<Severity>() {
-                            counts.push((sev, r.int(1)? as u64));
+                        if let Ok(sev) = r.get::<String>("severity")?.parse::<Severity>() {
+                            counts.push((sev, r.get::<u64>("n")?));
                         }
                     }
                     counts.sort();
@@ -200,8 +201,8 @@ impl Store {
                     more = true;
                     break;
                 }
-                out.push(r.text(0)?);
-                last = Some((r.text(1)?, r.int(2)?));
+                out.push(r.get::<String>("listing")?);
+                last = Some((r.get::<String>("severity")?, r.get::<i64>("id")?));
             }
             Ok(ListPage {
                 revision,
@@ -295,12 +296,9 @@ impl Store {
     pub fn timeline_json(&self, id: IncidentId, order: Order, limit: usize) -> Result<String> {
         self.read(|conn| {
             let inc = conn
-                .row(
-                    "SELECT incident FROM incidents WHERE id = ?1",
-                    args![id.0 as i64],
-                )?
+                .row("SELECT incident FROM incidents WHERE id = ?1", args![id])?
                 .ok_or(StoreError::NotFound(id))?
-                .text(0)?;
+                .get::<String>("incident")?;
             let last_seq = serde_json::from_str::<Incident>(&inc)?.last_seq;
             let evs = events(conn, id, order, limit.clamp(1, MAX_PAGE))?;
             let evs = within_budget(evs, order, PAGE_BYTES);
@@ -338,12 +336,15 @@ impl Store {
             )?;
             let mut out = Vec::new();
             for row in rows {
-                let (id, json) = (row.int(0)?, row.text(1)?);
+                let (id, json) = (
+                    row.get::<IncidentId>("id")?,
+                    row.get::<String>("responders")?,
+                );
                 let rs: Vec<Responder> = serde_json::from_str(&json)?;
                 out.extend(
                     rs.into_iter()
                         .filter(|r| r.state == ResponderState::Paged)
-                        .map(|r| (IncidentId(id as u64), r)),
+                        .map(|r| (id, r)),
                 );
             }
             Ok(out)
@@ -393,7 +394,6 @@ fn within_budget(mut events: Vec<String>, order: Order, budget: usize) -> Vec<St
 
 /// Stored events of one incident in seq order, as JSON.
 fn events(conn: &dyn Sql, id: IncidentId, order: Order, limit: usize) -> Result<Vec<String>> {
-    let (id, limit) = (id.0 as i64, limit as i64);
     let rows = match order {
         Order::Latest => conn.rows(
             "SELECT event FROM (SELECT seq, event FROM timeline WHERE incident_id = ?1
@@ -402,25 +402,25 @@ fn events(conn: &dyn Sql, id: IncidentId, order: Order, limit: usize) -> Result<
         )?,
         Order::After(s) => conn.rows(
             "SELECT event FROM timeline WHERE incident_id = ?1 AND seq > ?3 ORDER BY seq LIMIT ?2",
-            args![id, limit, s as i64],
+            args![id, limit, s],
         )?,
         Order::Before(s) => conn.rows(
             "SELECT event FROM (SELECT seq, event FROM timeline WHERE incident_id = ?1 AND seq < ?3
              ORDER BY seq DESC LIMIT ?2) AS page ORDER BY seq",
-            args![id, limit, s as i64],
+            args![id, limit, s],
         )?,
     };
-    rows.iter().map(|r| r.text(0)).collect()
+    rows.iter().map(|r| r.get::<String>("event")).collect()
 }
 
 /// Incidents whose row changed after revision `since`, with their revision.
 pub(super) fn changed_since(conn: &dyn Sql, since: u64) -> Result<Vec<(IncidentId, u64)>> {
     conn.rows(
         "SELECT id, rev FROM incidents WHERE rev > ?1 ORDER BY rev",
-        args![since as i64],
+        args![since],
     )?
     .iter()
-    .map(|r| Ok((IncidentId(r.int(0)? as u64), r.int(1)? as u64)))
+    .map(|r| Ok((IncidentId(r.get::<u64>("id")?), r.get::<u64>("rev")?)))
     .collect()
 }
 
@@ -433,8 +433,12 @@ pub(super) fn incident_row(conn: &dyn Sql, id: IncidentId) -> Result<(String, St
     let r = conn
         .row(
             "SELECT incident, responders, checklists FROM incidents WHERE id = ?1",
-            args![id.0 as i64],
+            args![id],
         )?
         .ok_or(StoreError::NotFound(id))?;
-    Ok((r.text(0)?, r.text(1)?, r.text(2)?))
+    Ok((
+        r.get::<String>("incident")?,
+        r.get::<String>("responders")?,
+        r.get::<String>("checklists")?,
+    ))
 }

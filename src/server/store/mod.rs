@@ -22,7 +22,7 @@ mod incidents;
 mod pg;
 mod schema;
 pub mod search;
-mod sql;
+pub(crate) mod sql;
 mod sqlite;
 mod stats;
 mod tokens;
@@ -289,14 +289,14 @@ impl Store {
     /// The migration step the database is at.
     pub fn schema_version(&self) -> Result<u64> {
         let sql = match self.dialect() {
-            Dialect::Sqlite => "PRAGMA user_version",
+            Dialect::Sqlite => "SELECT user_version AS version FROM pragma_user_version()",
             Dialect::Postgres => "SELECT version FROM schema_version",
         };
         Ok(self
             .read(|c| c.row(sql, &[]))?
-            .map(|r| r.int(0))
+            .map(|r| r.get::<u64>("version"))
             .transpose()?
-            .unwrap_or(0) as u64)
+            .unwrap_or(0))
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -345,17 +345,14 @@ impl Store {
     /// declared it there and reads it here must find it.
     pub fn lookup_incident_rev(&self, id: IncidentId) -> Result<Option<u64>> {
         let rev = self.read(|c| {
-            c.row(
-                "SELECT rev FROM incidents WHERE id = ?1",
-                args![id.0 as i64],
-            )?
-            .map(|r| r.int(0))
-            .transpose()
+            c.row("SELECT rev FROM incidents WHERE id = ?1", args![id])?
+                .map(|r| r.get::<u64>("rev"))
+                .transpose()
         })?;
         if let Some(r) = rev {
-            self.shared.advance(0, vec![(id, r as u64)]);
+            self.shared.advance(0, vec![(id, r)]);
         }
-        Ok(rev.map(|r| r as u64))
+        Ok(rev)
     }
 
     /// Runs a write in one transaction, exactly once per idempotency key:
@@ -438,5 +435,5 @@ fn lock_revision(c: &dyn Sql) -> Result<u64> {
 
 fn revision_by(c: &dyn Sql, sql: &str) -> Result<u64> {
     let row = c.row(sql, &[])?;
-    Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) as u64)
+    Ok(row.map(|r| r.get::<u64>("value")).transpose()?.unwrap_or(0))
 }

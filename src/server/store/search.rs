@@ -68,7 +68,7 @@ fn append_capped(col: &mut String, add: &str) {
 /// Brings the index up to date with `d`, whose events after `known_seq`
 /// are new (the rest were indexed before).
 pub fn index(tx: &dyn Sql, d: &IncidentDetail, known_seq: u64) -> Result<()> {
-    let id = d.incident.id.0 as i64;
+    let id = d.incident.id;
     let k = tx.dialect().search_key();
     let old = tx
         .row(
@@ -77,7 +77,15 @@ pub fn index(tx: &dyn Sql, d: &IncidentDetail, known_seq: u64) -> Result<()> {
             ),
             args![id],
         )?
-        .map(|r| Ok::<_, StoreError>((r.text(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?)))
+        .map(|r| {
+            Ok::<_, StoreError>((
+                r.get::<String>("title")?,
+                r.get::<String>("summary")?,
+                r.get::<String>("service")?,
+                r.get::<String>("alerts")?,
+                r.get::<String>("notes")?,
+            ))
+        })
         .transpose()?;
     let was = old.clone();
     let (_, _, _, mut alerts, mut notes) = old.unwrap_or_default();
@@ -124,7 +132,7 @@ pub fn index(tx: &dyn Sql, d: &IncidentDetail, known_seq: u64) -> Result<()> {
 pub fn backfill(tx: &dyn Sql) -> Result<()> {
     let kind = tx.dialect().json_field("event", "kind");
     for r in tx.rows("SELECT id, incident FROM incidents", &[])? {
-        let (id, inc) = (r.int(0)?, r.text(1)?);
+        let (id, inc) = (r.get::<i64>("id")?, r.get::<String>("incident")?);
         let Ok(incident) = serde_json::from_str::<Incident>(&inc) else {
             continue;
         };
@@ -137,7 +145,11 @@ pub fn backfill(tx: &dyn Sql) -> Result<()> {
                 args![id],
             )?
             .iter()
-            .filter_map(|r| r.text(0).ok().and_then(|s| serde_json::from_str(&s).ok()))
+            .filter_map(|r| {
+                r.get::<String>("event")
+                    .ok()
+                    .and_then(|s| serde_json::from_str(&s).ok())
+            })
             .collect();
         let d = IncidentDetail {
             incident,
@@ -186,11 +198,15 @@ fn matches(
     };
     let rows = conn.rows(
         &sql,
-        args![query, except.map_or(-1, |i| i.0 as i64), limit as i64],
+        args![
+            query,
+            except.map_or(-1, |i| i64::try_from(i.0).unwrap_or(-1)),
+            limit
+        ],
     )?;
     let mut out = Vec::new();
     for r in rows {
-        let (inc, score) = (r.text(0)?, r.real(1)?);
+        let (inc, score) = (r.get::<String>("incident")?, r.get::<f64>("score")?);
         out.push((serde_json::from_str::<Incident>(&inc)?.summarized(), score));
     }
     Ok(out)
@@ -205,10 +221,14 @@ fn last_notes_before(conn: &dyn Sql, i: &Incident) -> Result<Vec<TimelineEvent>>
                 "SELECT event FROM timeline WHERE incident_id = ?1
                    AND {kind} = 'note' ORDER BY seq DESC LIMIT 50"
             ),
-            args![i.id.0 as i64],
+            args![i.id],
         )?
         .iter()
-        .filter_map(|r| r.text(0).ok().and_then(|s| serde_json::from_str(&s).ok()))
+        .filter_map(|r| {
+            r.get::<String>("event")
+                .ok()
+                .and_then(|s| serde_json::from_str(&s).ok())
+        })
         .filter(|e: &TimelineEvent| until.is_none_or(|u| e.at <= u))
         .take(3)
         .collect();
@@ -225,13 +245,17 @@ impl Store {
                 &format!(
                     "SELECT title, summary, service, alerts FROM incident_search WHERE {k} = ?1"
                 ),
-                args![id.0 as i64],
+                args![id],
             )?;
             let Some(r) = row else {
                 return Err(StoreError::NotFound(id));
             };
-            let (title, summary, service, alerts) =
-                (r.text(0)?, r.text(1)?, r.text(2)?, r.text(3)?);
+            let (title, summary, service, alerts) = (
+                r.get::<String>("title")?,
+                r.get::<String>("summary")?,
+                r.get::<String>("service")?,
+                r.get::<String>("alerts")?,
+            );
             // The summary is long and chatty: its words come last.
             let words = terms(&format!("{title} {service} {alerts} {summary}"));
             let query = any_of(conn.dialect(), &words);

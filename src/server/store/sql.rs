@@ -6,6 +6,7 @@
 //! (JSON is stored as text so answers are assembled from it unparsed).
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::{Result, StoreError};
 
@@ -64,6 +65,21 @@ impl From<i64> for Value {
         Value::Int(v)
     }
 }
+impl From<i32> for Value {
+    fn from(v: i32) -> Self {
+        Value::Int(v.into())
+    }
+}
+impl From<u32> for Value {
+    fn from(v: u32) -> Self {
+        Value::Int(v.into())
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Real(v)
+    }
+}
 impl From<u16> for Value {
     fn from(v: u16) -> Self {
         Value::Int(v.into())
@@ -95,55 +111,154 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
-/// One result row.
+/// One result row, its values read by column name: a query whose columns
+/// are reordered still reads right, and a misnamed column is an error
+/// that names it.
 #[derive(Debug, Clone)]
-pub struct Row(pub(super) Vec<Value>);
+pub struct Row {
+    pub(super) cols: Arc<[Box<str>]>,
+    pub(super) vals: Vec<Value>,
+}
 
 impl Row {
-    fn at(&self, i: usize) -> Result<&Value> {
-        self.0
-            .get(i)
-            .ok_or_else(|| StoreError::Open(format!("query has no column {i}")))
+    pub fn new(cols: Arc<[Box<str>]>, vals: Vec<Value>) -> Row {
+        Row { cols, vals }
     }
 
-    pub fn int(&self, i: usize) -> Result<i64> {
-        self.opt_int(i)?
-            .ok_or_else(|| StoreError::Open(format!("column {i} is NULL")))
+    fn at(&self, col: &str) -> Result<&Value> {
+        self.cols
+            .iter()
+            .position(|c| &**c == col)
+            .and_then(|i| self.vals.get(i))
+            .ok_or_else(|| StoreError::Open(format!("the query has no column `{col}`")))
     }
 
-    pub fn opt_int(&self, i: usize) -> Result<Option<i64>> {
-        match self.at(i)? {
+    /// The value of `col` as a `T`, converted with a check (a negative
+    /// count or an id past `u64` is an error, never a wrapped number).
+    pub fn get<T: FromValue>(&self, col: &str) -> Result<T> {
+        T::from_value(self.at(col)?, col)
+    }
+}
+
+/// A Rust value read from a column.
+pub trait FromValue: Sized {
+    fn from_value(v: &Value, col: &str) -> Result<Self>;
+}
+
+fn wrong(col: &str, v: &Value, want: &str) -> StoreError {
+    StoreError::Open(format!("column `{col}` is {v:?}, not {want}"))
+}
+
+impl FromValue for i64 {
+    fn from_value(v: &Value, col: &str) -> Result<Self> {
+        match v {
+            Value::Int(i) => Ok(*i),
+            other => Err(wrong(col, other, "an integer")),
+        }
+    }
+}
+
+macro_rules! checked_int {
+    ($($t:ty),*) => {
+        $(impl FromValue for $t {
+            fn from_value(v: &Value, col: &str) -> Result<Self> {
+                let i = i64::from_value(v, col)?;
+                <$t>::try_from(i).map_err(|_| {
+                    StoreError::Open(format!(
+                        "column `{col}` holds {i}, out of range for {}",
+                        stringify!($t)
+                    ))
+                })
+            }
+        })*
+    };
+}
+
+checked_int!(u64, u32, i32, u16, usize);
+
+impl FromValue for bool {
+    fn from_value(v: &Value, col: &str) -> Result<Self> {
+        Ok(i64::from_value(v, col)? != 0)
+    }
+}
+
+impl FromValue for f64 {
+    fn from_value(v: &Value, col: &str) -> Result<Self> {
+        match v {
+            Value::Real(r) => Ok(*r),
+            // An aggregate of integers (SQLite's avg of none, PostgreSQL's
+            // sum) may come back as an integer.
+            Value::Int(i) => Ok(*i as f64),
+            other => Err(wrong(col, other, "a number")),
+        }
+    }
+}
+
+impl FromValue for String {
+    fn from_value(v: &Value, col: &str) -> Result<Self> {
+        match v {
+            Value::Text(t) => Ok(t.clone()),
+            other => Err(wrong(col, other, "text")),
+        }
+    }
+}
+
+impl FromValue for crate::model::IncidentId {
+    fn from_value(v: &Value, col: &str) -> Result<Self> {
+        u64::from_value(v, col).map(crate::model::IncidentId)
+    }
+}
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: &Value, col: &str) -> Result<Self> {
+        match v {
             Value::Null => Ok(None),
-            Value::Int(v) => Ok(Some(*v)),
-            other => Err(StoreError::Open(format!(
-                "column {i} is {other:?}, not an integer"
-            ))),
+            v => T::from_value(v, col).map(Some),
         }
     }
+}
 
-    pub fn real(&self, i: usize) -> Result<f64> {
-        match self.at(i)? {
-            Value::Real(v) => Ok(*v),
-            Value::Int(v) => Ok(*v as f64),
-            other => Err(StoreError::Open(format!(
-                "column {i} is {other:?}, not a number"
-            ))),
-        }
+/// A Rust value as a query argument, converted with a check (a `u64`
+/// past `i64::MAX` is refused, never wrapped into a negative number).
+pub trait IntoValue {
+    fn into_value(self) -> Result<Value>;
+}
+
+macro_rules! plain_value {
+    ($($t:ty),*) => {
+        $(impl IntoValue for $t {
+            fn into_value(self) -> Result<Value> {
+                Ok(self.into())
+            }
+        })*
+    };
+}
+
+plain_value!(Value, i64, i32, u16, u32, bool, f64, String, &String, &str);
+
+macro_rules! checked_value {
+    ($($t:ty),*) => {
+        $(impl IntoValue for $t {
+            fn into_value(self) -> Result<Value> {
+                i64::try_from(self)
+                    .map(Value::Int)
+                    .map_err(|_| StoreError::Open(format!("{self} is too large to store")))
+            }
+        })*
+    };
+}
+
+checked_value!(u64, usize);
+
+impl IntoValue for crate::model::IncidentId {
+    fn into_value(self) -> Result<Value> {
+        self.0.into_value()
     }
+}
 
-    pub fn text(&self, i: usize) -> Result<String> {
-        self.opt_text(i)?
-            .ok_or_else(|| StoreError::Open(format!("column {i} is NULL")))
-    }
-
-    pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
-        match self.at(i)? {
-            Value::Null => Ok(None),
-            Value::Text(v) => Ok(Some(v.clone())),
-            other => Err(StoreError::Open(format!(
-                "column {i} is {other:?}, not text"
-            ))),
-        }
+impl<T: IntoValue> IntoValue for Option<T> {
+    fn into_value(self) -> Result<Value> {
+        self.map_or(Ok(Value::Null), IntoValue::into_value)
     }
 }
 
@@ -185,9 +300,13 @@ pub fn push_arg(args: &mut Vec<Value>, v: Value) -> String {
     format!("?{}", args.len())
 }
 
-/// `args![a, b]`: query arguments from anything [`Value`] converts from.
+/// `args![a, b]`: query arguments, each converted with a check
+/// ([`IntoValue`]): the caller returns the error of a value that does not
+/// fit, never a wrapped number.
 macro_rules! args {
-    ($($e:expr),* $(,)?) => { &[$($crate::server::store::Value::from($e)),*] };
+    ($($e:expr),* $(,)?) => {
+        &[$($crate::server::store::sql::IntoValue::into_value($e)?),*]
+    };
 }
 pub(crate) use args;
 
@@ -242,6 +361,7 @@ impl Sql for rusqlite::Connection {
         use rusqlite::types::ValueRef;
         let mut stmt = self.prepare_cached(sql)?;
         let n = stmt.column_count();
+        let cols: Arc<[Box<str>]> = stmt.column_names().into_iter().map(Box::from).collect();
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
         while let Some(r) = rows.next()? {
             let mut vals = Vec::with_capacity(n);
@@ -255,7 +375,10 @@ impl Sql for rusqlite::Connection {
                     }
                 });
             }
-            f(Row(vals))?;
+            f(Row {
+                cols: cols.clone(),
+                vals,
+            })?;
         }
         Ok(())
     }
@@ -275,5 +398,36 @@ mod tests {
             postgres_placeholders("SELECT 1"),
             Cow::Borrowed(_)
         ));
+    }
+}
+
+#[cfg(test)]
+mod row_tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_read_by_name_and_numbers_are_checked() {
+        let c = rusqlite::Connection::open_in_memory().unwrap();
+        let rows = c
+            .rows("SELECT 'x' AS title, -1 AS neg, 7 AS id", &[])
+            .unwrap();
+        let r = &rows[0];
+        // Order in the query does not matter; the name does.
+        assert_eq!(r.get::<u64>("id").unwrap(), 7);
+        assert_eq!(r.get::<String>("title").unwrap(), "x");
+        let e = r.get::<u64>("neg").unwrap_err().to_string();
+        assert!(e.contains("neg") && e.contains("-1"), "{e}");
+        let e = r.get::<i64>("nope").unwrap_err().to_string();
+        assert!(e.contains("`nope`"), "{e}");
+        assert!(
+            r.get::<Option<i64>>("title").is_err(),
+            "text is not a number"
+        );
+        // An argument past i64 is refused, not wrapped negative.
+        assert!(u64::MAX.into_value().is_err());
+        assert_eq!(
+            crate::model::IncidentId(5).into_value().unwrap(),
+            Value::Int(5)
+        );
     }
 }

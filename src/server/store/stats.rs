@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::sql::args;
 use super::{Result, Store};
 use crate::model::stats::{Sample, Stats, compute};
-use crate::model::{Checklist, Incident, Phase, Responder, Status};
+use crate::model::{Checklist, Incident, IncidentId, Phase, Responder, Status};
 
 /// Incidents the metrics read at most (the newest).
 pub const MAX_STATS_INCIDENTS: usize = 50_000;
@@ -53,9 +53,9 @@ impl Store {
             // window keeps only its incidents in memory.
             conn.for_each(
                 "SELECT incident, responders, checklists FROM incidents ORDER BY id DESC LIMIT ?1",
-                args![MAX_STATS_INCIDENTS as i64],
+                args![MAX_STATS_INCIDENTS],
                 &mut |r| {
-                    let incident: Incident = serde_json::from_str(&r.text(0)?)?;
+                    let incident: Incident = serde_json::from_str(&r.get::<String>("incident")?)?;
                     if since.is_some_and(|s| incident.declared_at < s)
                         || service.is_some_and(|s| !incident.service.eq_ignore_ascii_case(s))
                     {
@@ -63,33 +63,37 @@ impl Store {
                     }
                     rows.push(slim(Row {
                         incident,
-                        responders: serde_json::from_str(&r.text(1)?)?,
-                        checklists: serde_json::from_str(&r.text(2)?)?,
+                        responders: serde_json::from_str(&r.get::<String>("responders")?)?,
+                        checklists: serde_json::from_str(&r.get::<String>("checklists")?)?,
                     }));
                     Ok(())
                 },
             )?;
-            let wanted: HashMap<i64, usize> = rows
+            let wanted: HashMap<IncidentId, usize> = rows
                 .iter()
                 .enumerate()
-                .map(|(n, r)| (r.incident.id.0 as i64, n))
+                .map(|(n, r)| (r.incident.id, n))
                 .collect();
             // The window's incidents are the newest: nothing older is read.
-            let first = wanted.keys().min().copied().unwrap_or(i64::MAX);
+            let first = wanted
+                .keys()
+                .min()
+                .copied()
+                .unwrap_or(IncidentId(u64::MAX >> 1));
             let mut forced: HashMap<usize, Vec<Phase>> = HashMap::new();
             let kind = d.json_field("event", "kind");
             conn.for_each(
                 &format!(
-                    "SELECT incident_id, {} FROM timeline \
+                    "SELECT incident_id, {} AS from_status FROM timeline \
                      WHERE {kind} = 'forced_transition' AND incident_id >= ?1",
                     d.json_field("event", "from")
                 ),
                 args![first],
                 &mut |r| {
-                    let Some(n) = wanted.get(&r.int(0)?) else {
+                    let Some(n) = wanted.get(&r.get::<IncidentId>("incident_id")?) else {
                         return Ok(());
                     };
-                    let from = r.opt_text(1)?;
+                    let from = r.get::<Option<String>>("from_status")?;
                     if let Some(p) = from
                         .and_then(|f| serde_json::from_value::<Status>(f.into()).ok())
                         .and_then(Status::phase)
@@ -102,7 +106,7 @@ impl Store {
             let mut pages: HashMap<usize, Vec<(String, DateTime<Utc>)>> = HashMap::new();
             conn.for_each(
                 &format!(
-                    "SELECT incident_id, {}, {} FROM timeline
+                    "SELECT incident_id, {} AS handle, {} AS at FROM timeline
                       WHERE {kind} = 'responder' AND {} = 'paged' AND incident_id >= ?1",
                     d.json_field("event", "handle"),
                     d.json_field("event", "at"),
@@ -110,10 +114,13 @@ impl Store {
                 ),
                 args![first],
                 &mut |r| {
-                    let Some(n) = wanted.get(&r.int(0)?) else {
+                    let Some(n) = wanted.get(&r.get::<IncidentId>("incident_id")?) else {
                         return Ok(());
                     };
-                    let (who, at) = (r.opt_text(1)?, r.opt_text(2)?);
+                    let (who, at) = (
+                        r.get::<Option<String>>("handle")?,
+                        r.get::<Option<String>>("at")?,
+                    );
                     if let (Some(who), Some(at)) = (who, at.and_then(|a| a.parse().ok())) {
                         pages.entry(*n).or_default().push((who, at));
                     }
@@ -123,11 +130,13 @@ impl Store {
             let mut alerts: HashMap<usize, Vec<String>> = HashMap::new();
             let key = d.search_key();
             conn.for_each(
-                &format!("SELECT {key}, alerts FROM incident_search WHERE {key} >= ?1"),
+                &format!(
+                    "SELECT {key} AS incident_id, alerts FROM incident_search WHERE {key} >= ?1"
+                ),
                 args![first],
                 &mut |r| {
-                    if let Some(n) = wanted.get(&r.int(0)?) {
-                        let a = r.text(1)?;
+                    if let Some(n) = wanted.get(&r.get::<IncidentId>("incident_id")?) {
+                        let a = r.get::<String>("alerts")?;
                         alerts.insert(*n, a.lines().map(str::to_string).collect());
                     }
                     Ok(())

@@ -85,7 +85,7 @@ impl Store {
                 args![name, role.as_str(), hash_token(&token), &created_at],
             )?
             .ok_or_else(|| StoreError::Open("the new token has no id".into()))?
-            .int(0)
+            .get::<i64>("id")
         })?;
         self.tokens.clear();
         Ok((
@@ -150,7 +150,7 @@ impl Store {
                         &[],
                     )?
                     .iter()
-                    .map(|r| Ok((r.text(5)?, token_row(r)?)))
+                    .map(|r| Ok((r.get::<String>("hash")?, token_row(r)?)))
                     .collect::<Result<HashMap<_, _>>>()
                 });
                 match loaded {
@@ -189,10 +189,13 @@ impl Store {
 
 fn token_row(r: &Row) -> Result<TokenInfo> {
     Ok(TokenInfo {
-        id: r.int(0)?,
-        name: r.text(1)?,
-        role: r.text(2)?.parse().unwrap_or(ActorRole::Viewer),
-        created_at: r.text(3)?,
-        revoked_at: r.opt_text(4)?,
+        id: r.get::<i64>("id")?,
+        name: r.get::<String>("name")?,
+        role: r
+            .get::<String>("role")?
+            .parse()
+            .unwrap_or(ActorRole::Viewer),
+        created_at: r.get::<String>("created_at")?,
+        revoked_at: r.get::<Option<String>>("revoked_at")?,
     })
 }

@@ -76,19 +76,19 @@ fn catch_up(client: &mut Client, shared: &Weak<Shared>) -> Result<()> {
     };
     let known = *shared.revision.borrow();
     let row = client.query_one("SELECT value FROM meta WHERE key = 'revision'", &[])?;
-    let rev = row.try_get::<_, i64>(0)? as u64;
+    let rev = u64::try_from(row.try_get::<_, i64>(0)?).unwrap_or(0);
     if rev <= known {
         return Ok(());
     }
     let rows = client.query(
         "SELECT id, rev FROM incidents WHERE rev > $1 ORDER BY rev",
-        &[&(known as i64)],
+        &[&i64::try_from(known).unwrap_or(i64::MAX)],
     )?;
     let mut touched = Vec::with_capacity(rows.len());
     for r in rows {
         touched.push((
-            crate::model::IncidentId(r.try_get::<_, i64>(0)? as u64),
-            r.try_get::<_, i64>(1)? as u64,
+            crate::model::IncidentId(u64::try_from(r.try_get::<_, i64>(0)?).unwrap_or(0)),
+            u64::try_from(r.try_get::<_, i64>(1)?).unwrap_or(0),
         ));
     }
     shared.advance(rev, touched);

@@ -60,12 +60,13 @@ impl Sql for PgSql<'_, '_> {
         let mut tx = self.tx.borrow_mut();
         // Read from the socket as they come, not gathered first.
         let mut it = tx.query_raw(&st, args.iter())?;
+        let cols: std::sync::Arc<[Box<str>]> =
+            st.columns().iter().map(|c| Box::from(c.name())).collect();
         while let Some(r) = it.next()? {
-            let row = (0..r.len())
+            let vals = (0..r.len())
                 .map(|i| value_of(&r, i))
-                .collect::<Result<_>>()
-                .map(Row)?;
-            f(row)?;
+                .collect::<Result<_>>()?;
+            f(Row::new(cols.clone(), vals))?;
         }
         Ok(())
     }
