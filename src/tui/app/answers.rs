@@ -164,10 +164,10 @@ pub(super) fn action_preview(
 }
 
 pub(super) fn action_started(app: &mut App, id: IncidentId, r: Answer<RunStarted>) -> Vec<Command> {
-    let effects = match &mut app.dialog {
-        Some(Dialog::Action(v)) => v.started(id, said(r)),
-        _ => return Vec::new(),
+    let Some(Dialog::Action(v)) = &mut app.dialog else {
+        return Vec::new();
     };
+    let effects = v.started(id, said(r));
     effects_of(app, effects)
 }
 
@@ -177,9 +177,9 @@ pub(super) fn run_output(
     run: u64,
     r: Answer<RunOutput>,
 ) -> Vec<Command> {
-    let effects = match &mut app.dialog {
-        Some(Dialog::Action(v)) => v.output(id, run, said(r)),
-        _ => return Vec::new(),
+    let Some(Dialog::Action(v)) = &mut app.dialog else {
+        return Vec::new();
     };
+    let effects = v.output(id, run, said(r));
     effects_of(app, effects)
 }
