@@ -186,7 +186,7 @@ fn event_row<'a>(
     };
     Line::from(vec![
         Span::styled(
-            pad(&when(e.at, app.now, app.time_mode), time_w),
+            pad(&column_when(e.at, app, time_w), time_w),
             theme.style(Role::Muted),
         ),
         Span::styled(pad(&e.author, who_w), theme.style(Role::Text)),
@@ -314,4 +314,27 @@ pub fn checklist(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         })
         .collect();
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A moment for a column of `w`, always leaving a space before the next:
+/// past ten days `13d22h ago` is said `13d22h` (it ran into the author).
+fn column_when(t: chrono::DateTime<chrono::Utc>, app: &App, w: usize) -> String {
+    let s = when(t, app.now, app.time_mode);
+    match s.strip_suffix(" ago") {
+        Some(bare) if s.chars().count() >= w => bare.to_string(),
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_age_past_ten_days_keeps_a_space_before_the_author() {
+        let app = crate::tui::fixtures::sample_app(80, 24);
+        let t = app.now - chrono::Duration::hours(13 * 24 + 22);
+        let s = super::column_when(t, &app, 10);
+        assert_eq!(s, "13d22h");
+        let recent = super::column_when(app.now - chrono::Duration::minutes(12), &app, 10);
+        assert_eq!(recent, "12m ago");
+    }
 }
