@@ -74,23 +74,57 @@ pub struct Profile {
     pub accept: Option<String>,
 }
 
+/// What is wrong with the user's configuration: like a wrong command
+/// line, something the user fixes (the CLI exits 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// No home or config directory to look in.
+    #[error("{0}")]
+    NoDirectory(String),
+    #[error("cannot read {}: {source}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or not warroom's shape (said without
+    /// quoting a secret: see [`toml_error`]).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no profile `{name}` in {} (have: {})", path.display(), have.join(", "))]
+    NoProfile {
+        name: String,
+        path: PathBuf,
+        have: Vec<String>,
+    },
+    /// A profile that cannot be used as written (a missing setting).
+    #[error("profile `{name}`: {what}")]
+    Profile { name: String, what: String },
+}
+
 impl Config {
-    pub fn path() -> Result<PathBuf, String> {
-        Ok(crate::paths::config_dir()?.join("config.toml"))
+    pub fn path() -> Result<PathBuf, ConfigError> {
+        Ok(crate::paths::config_dir()
+            .map_err(ConfigError::NoDirectory)?
+            .join("config.toml"))
     }
 
     /// The user's config file, wherever it is.
-    pub fn load_default() -> Result<Config, String> {
+    pub fn load_default() -> Result<Config, ConfigError> {
         Self::load(&Self::path()?)
     }
 
     /// Reads the config; a missing file is an empty config, a broken one an
     /// error that names the file and the problem.
-    pub fn load(path: &Path) -> Result<Config, String> {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| toml_error(path, &text, &e)),
+            Ok(text) => {
+                toml::from_str(&text).map_err(|e| ConfigError::Invalid(toml_error(path, &text, &e)))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+            Err(source) => Err(ConfigError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
     }
 }

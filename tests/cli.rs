@@ -239,6 +239,45 @@ fn exit_codes_tell_a_script_what_went_wrong() {
         .output()
         .unwrap();
     assert_eq!(code(&o), 4, "{}", String::from_utf8_lossy(&o.stderr));
+    // A token file others can read is refused before anything is sent:
+    // the user's to fix (2), not the backend refusing (4).
+    let open_file = e.dir.path().join("open-token");
+    std::fs::write(&open_file, "wr_not_a_real_token").unwrap();
+    std::fs::set_permissions(&open_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = Command::new(BIN)
+        .args(["list", "--api", &e.server.url(), "--token-file"])
+        .arg(&open_file)
+        .env("HOME", e.dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 2, "{err}");
+    assert!(
+        err.contains("chmod 600") && !err.contains("wr_not_a_real_token"),
+        "{err}"
+    );
+    // An unknown profile and a broken config are the user's to fix too.
+    let o = Command::new(BIN)
+        .args(["list", "--profile", "nosuch"])
+        .env("HOME", e.dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 2, "{err}");
+    assert!(err.contains("no profile `nosuch`"), "{err}");
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join(".config/warroom");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(cfg.join("config.toml"), "default_profile = [").unwrap();
+    let o = Command::new(BIN)
+        .args(["list"])
+        .env("HOME", home.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 2, "{err}");
+    assert!(err.contains("config.toml"), "{err}");
     // Unreachable.
     let o = Command::new(BIN)
         .args([

@@ -26,7 +26,7 @@ pub use crate::text::{redact_url, urlencode};
 pub use error::ClientError;
 pub use http::MAX_BODY;
 pub use sanitize::{Sanitize, SanitizeLine};
-pub use token::{Token, TokenSource, load_token};
+pub use token::{Token, TokenError, TokenSource, load_token};
 pub use warroom::WarroomBackend;
 pub use write::{PlannedRequest, Write, WriteOp, identity, new_key};
 

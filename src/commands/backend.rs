@@ -4,9 +4,10 @@
 
 use sha2::{Digest, Sha256};
 
+use super::outcome::{CliError, Exit};
 use crate::cli::BackendArgs;
 use crate::client::{self, Reader, Token, Writer};
-use crate::config::{BackendKind, Config, expand_home};
+use crate::config::{BackendKind, Config, ConfigError, expand_home};
 use crate::model::{Actor, ActorRole};
 use crate::server::{
     self, AuthConfig, DbLocation, RunningServer, ServerOptions, auth::local_user,
@@ -84,14 +85,18 @@ pub async fn embedded(db: DbLocation, demo: bool, label: &str) -> Result<Connect
     })
 }
 
-pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, String> {
+/// The backend the flags, the profile or local mode name. Errors carry
+/// their exit code: a wrong URL, profile or token file is the user's to
+/// fix (2); a local server that cannot start is a failure (1).
+pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, CliError> {
     if let Some(url) = &args.api {
         let token = match &args.token_file {
             Some(p) => Some(client::load_token(p)?),
             None => env_token("WARROOM_TOKEN"),
         };
         let identity = client::identity(token.as_ref());
-        let (reader, writer) = client::connect(url, token, args.ca_cert.as_deref())?;
+        let (reader, writer) =
+            client::connect(url, token, args.ca_cert.as_deref()).map_err(usage)?;
         return Ok(Connected {
             label: crate::text::one_line(&client::redact_url(url), 50),
             reader,
@@ -107,28 +112,28 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, S
         .or_else(|| config.default_profile.clone());
     if profile_name.is_none() && args.token_file.is_some() {
         // A token with nowhere to send it is a mistake, not local mode.
-        return Err("--token-file needs a server: give --api URL (or --profile NAME)".to_string());
+        return Err(usage(
+            "--token-file needs a server: give --api URL (or --profile NAME)".to_string(),
+        ));
     }
     if let Some(name) = profile_name {
-        let p = config.profiles.get(&name).ok_or_else(|| {
-            format!(
-                "no profile `{name}` in {} (have: {})",
-                Config::path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default(),
-                config
-                    .profiles
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })?;
+        let p = config
+            .profiles
+            .get(&name)
+            .ok_or_else(|| ConfigError::NoProfile {
+                name: name.clone(),
+                path: Config::path().unwrap_or_default(),
+                have: config.profiles.keys().cloned().collect(),
+            })?;
+        let profile = |what: &str| ConfigError::Profile {
+            name: name.clone(),
+            what: what.to_string(),
+        };
         let token = match (&args.token_file, &p.token_file, &p.token_env) {
             (Some(f), _, _) => Some(client::load_token(f)?),
             (None, Some(f), _) => Some(client::load_token(&expand_home(f))?),
             (None, None, Some(var)) => {
-                Some(env_token(var).ok_or_else(|| format!("profile `{name}`: ${var} is not set"))?)
+                Some(env_token(var).ok_or_else(|| profile(&format!("${var} is not set")))?)
             }
             (None, None, None) => env_token("WARROOM_TOKEN"),
         };
@@ -138,30 +143,22 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, S
             .or_else(|| p.ca_cert.as_deref().map(expand_home));
         let identity = client::identity(token.as_ref());
         let (reader, writer) = match p.kind {
-            BackendKind::Warroom => client::connect(&p.url, token, ca.as_deref())?,
+            BackendKind::Warroom => client::connect(&p.url, token, ca.as_deref()).map_err(usage)?,
             BackendKind::Alertmanager => client::alertmanager::connect(
                 &p.url,
                 token,
                 ca.as_deref(),
                 p.user.as_deref().unwrap_or(&local_user()),
-            )?,
+            )
+            .map_err(usage)?,
             BackendKind::Pagerduty => {
-                let token = token.ok_or_else(|| {
-                    format!("profile `{name}`: PagerDuty needs a token (token_file or token_env)")
-                })?;
+                let token = token
+                    .ok_or_else(|| profile("PagerDuty needs a token (token_file or token_env)"))?;
                 let from = p.user.clone().ok_or_else(|| {
-                    format!(
-                        "profile `{name}`: PagerDuty needs `user = \"you@example.com\"` \
-                         for the From header"
-                    )
+                    profile("PagerDuty needs `user = \"you@example.com\"` for the From header")
                 })?;
-                client::pagerduty::connect(
-                    &p.url,
-                    token,
-                    ca.as_deref(),
-                    &from,
-                    p.accept.as_deref(),
-                )?
+                client::pagerduty::connect(&p.url, token, ca.as_deref(), &from, p.accept.as_deref())
+                    .map_err(usage)?
             }
         };
         return Ok(Connected {
@@ -176,9 +173,14 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, S
             identity,
         });
     }
-    let db = crate::paths::default_db()?;
+    let db = crate::paths::default_db().map_err(ConfigError::NoDirectory)?;
     if let Some(dir) = db.parent() {
         crate::private_fs::private_dir(dir)?;
     }
-    embedded(DbLocation::File(db), false, "local").await
+    Ok(embedded(DbLocation::File(db), false, "local").await?)
+}
+
+/// A backend named wrong (its URL, its settings): the user's to fix.
+fn usage(message: String) -> CliError {
+    CliError::new(Exit::Usage, message)
 }

@@ -44,7 +44,7 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
     super::logfile::log_to_file()?;
     super::runtime()?.block_on(async {
         let c = backend::resolve(&args.backend, &config).await?;
-        open(c, theme, &config).await
+        Ok::<(), CliError>(open(c, theme, &config).await?)
     })?;
     Ok(())
 }
@@ -56,7 +56,7 @@ pub fn demo(theme_flag: Option<String>) -> Result<(), CliError> {
     super::logfile::log_to_file()?;
     super::runtime()?.block_on(async {
         let c = backend::embedded(DbLocation::Memory, true, "DEMO").await?;
-        open(c, theme, &config).await
+        Ok::<(), CliError>(open(c, theme, &config).await?)
     })?;
     Ok(())
 }
@@ -112,7 +112,7 @@ pub fn wallboard(
         if let Some(s) = embedded {
             s.stop().await;
         }
-        r
+        Ok::<(), CliError>(r?)
     })?;
     Ok(())
 }

@@ -49,7 +49,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Serve(args)) => {
             refuse_backend("serve")?;
-            serve::run(args).map_err(CliError::from)
+            serve::run(args)
         }
         Some(Command::Token { command, db }) => {
             refuse_backend("token")?;

@@ -23,7 +23,8 @@ pub enum Exit {
     Conflict = 6,
 }
 
-pub const EXIT_CODES_HELP: &str = "Exit codes: 0 ok, 1 other failure, 2 usage, 3 not found, \
+pub const EXIT_CODES_HELP: &str = "Exit codes: 0 ok, 1 other failure, 2 usage (the command line, the config \
+or a token file), 3 not found, \
 4 auth refused, 5 backend unreachable or timed out, 6 conflict (changed by someone else, or \
 the incident's state refuses it).";
 
@@ -49,6 +50,21 @@ impl CliError {
 impl From<String> for CliError {
     fn from(message: String) -> Self {
         Self::new(Exit::Failure, message)
+    }
+}
+
+/// The configuration is the user's to fix, like the command line.
+impl From<crate::config::ConfigError> for CliError {
+    fn from(e: crate::config::ConfigError) -> Self {
+        Self::new(Exit::Usage, e.to_string())
+    }
+}
+
+/// A token file that cannot be used is the user's to fix (the backend was
+/// not asked, so it is not the backend refusing: that is exit 4).
+impl From<crate::client::TokenError> for CliError {
+    fn from(e: crate::client::TokenError) -> Self {
+        Self::new(Exit::Usage, e.to_string())
     }
 }
 

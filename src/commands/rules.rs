@@ -14,7 +14,7 @@ const MAX_PAYLOAD: u64 = 1024 * 1024;
 pub fn run(cmd: RulesCommand) -> Result<(), CliError> {
     match cmd {
         RulesCommand::Check { file } => {
-            let c = ServerFileConfig::load(&file).map_err(|e| CliError::new(Exit::Usage, e))?;
+            let c = ServerFileConfig::load(&file)?;
             let n = c.classifier().rules.len();
             out(format!(
                 "{}: ok, {n} classification rule(s)",
@@ -23,7 +23,7 @@ pub fn run(cmd: RulesCommand) -> Result<(), CliError> {
             Ok(())
         }
         RulesCommand::Test { file } => {
-            let c = ServerFileConfig::load(&file).map_err(|e| CliError::new(Exit::Usage, e))?;
+            let c = ServerFileConfig::load(&file)?;
             let mut text = String::new();
             std::io::stdin()
                 .take(MAX_PAYLOAD)

@@ -1,5 +1,6 @@
 use std::net::SocketAddr;
 
+use super::outcome::CliError;
 use crate::cli::ServeArgs;
 use crate::paths;
 use crate::server::config::{ServerFileConfig, load_runbooks};
@@ -7,7 +8,7 @@ use crate::server::{self, AuthConfig, DbLocation, ServerOptions};
 
 const DEFAULT_LISTEN: &str = "127.0.0.1:7878";
 
-pub fn run(args: ServeArgs) -> Result<(), String> {
+pub fn run(args: ServeArgs) -> Result<(), CliError> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

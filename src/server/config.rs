@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::config::ConfigError;
+
 use serde::Deserialize;
 
 use crate::model::{Runbook, RunbookSet};
@@ -45,11 +47,21 @@ impl ServerFileConfig {
         .joined(self.alertmanager.clone())
     }
 
-    pub fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let c: Self =
-            toml::from_str(&text).map_err(|e| crate::config::toml_error(path, &text, &e))?;
+    /// The server's config file, checked whole: an error names the file,
+    /// the section and what is wrong (and is the operator's to fix).
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Unreadable {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let c: Self = toml::from_str(&text)
+            .map_err(|e| ConfigError::Invalid(crate::config::toml_error(path, &text, &e)))?;
+        c.check(path).map_err(ConfigError::Invalid)?;
+        Ok(c)
+    }
+
+    fn check(&self, path: &Path) -> Result<(), String> {
+        let c = self;
         c.policy
             .check()
             .map_err(|e| format!("{}: [policy] {e}", path.display()))?;
@@ -64,7 +76,7 @@ impl ServerFileConfig {
             .map_err(|e| format!("{}: [automation] {e}", path.display()))?;
         super::actions::check_all(&c.actions)
             .map_err(|e| format!("{}: [[actions]] {e}", path.display()))?;
-        Ok(c)
+        Ok(())
     }
 }
 
@@ -114,7 +126,7 @@ mod tests {
             "only what is listed"
         );
         std::fs::write(&p, "[policy]\nupdate_cadence_minutes = { SEV2 = 99999 }\n").unwrap();
-        let e = ServerFileConfig::load(&p).unwrap_err();
+        let e = ServerFileConfig::load(&p).unwrap_err().to_string();
         assert!(e.contains("[policy]") && e.contains("SEV2"), "{e}");
     }
 
@@ -166,7 +178,7 @@ mod tests {
              url = \"https://example.com/TOKEN\"\nevents = [\"declared\"]\n",
         )
         .unwrap();
-        let e = ServerFileConfig::load(&p).unwrap_err();
+        let e = ServerFileConfig::load(&p).unwrap_err().to_string();
         assert!(
             e.contains("server.toml") && e.contains("[notify]") && e.contains("`bridge`"),
             "{e}"
@@ -174,7 +186,7 @@ mod tests {
         assert!(!e.contains("TOKEN"), "the URL is a secret: {e}");
         // A typo is refused with its line.
         std::fs::write(&p, "[[notify.targets]]\nname = \"x\"\nkidn = \"slack\"\n").unwrap();
-        let e = ServerFileConfig::load(&p).unwrap_err();
+        let e = ServerFileConfig::load(&p).unwrap_err().to_string();
         assert!(e.contains("line 3") || e.contains("3:"), "{e}");
     }
 }
