@@ -74,13 +74,12 @@ fn event_style(theme: &Theme, k: &EventKind) -> Style {
 }
 
 pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
-    // A timeline that fits the pane shows whole whatever `back` says: `k`
-    // must not hide the newest events when there is nothing to scroll.
-    let room = area.height.saturating_sub(2) as usize;
-    let back = match app.selected_detail() {
-        Some(d) if d.timeline.len() > room => app.timeline_back,
-        _ => 0,
-    };
+    // One cursor: the row drawn highlighted is the one Enter and `y` act
+    // on (`App::cursor_event`), `back` events up from the newest, whether
+    // or not the timeline fits the pane; a short one still shows whole.
+    let back = app.selected_detail().map_or(0, |d| {
+        app.timeline_back.min(d.timeline.len().saturating_sub(1))
+    });
     let extra = timeline_title(app, back);
     let (inner, Some(d)) = frame_pane(app, theme, f, area, Pane::Timeline, extra) else {
         return;
@@ -336,5 +335,74 @@ mod tests {
         assert_eq!(s, "13d22h");
         let recent = super::column_when(app.now - chrono::Duration::minutes(12), &app, 10);
         assert_eq!(recent, "12m ago");
+    }
+
+    #[test]
+    fn the_highlighted_timeline_row_is_the_entry_enter_opens_even_when_all_fit() {
+        use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+        use crate::tui::app::{Msg, update};
+        use crate::tui::dialogs::Dialog;
+        use crate::tui::keymap::Pane;
+
+        let theme = crate::tui::theme::Theme::load("default", None, false).unwrap();
+        let mut app = crate::tui::fixtures::sample_app(160, 48);
+        app.focus = Pane::Timeline;
+        let len = app.selected_detail().unwrap().timeline.len();
+        assert!(len < 30, "the sample timeline fits a 48-row screen ({len})");
+        for _ in 0..2 {
+            update(
+                &mut app,
+                Msg::Key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE)),
+            );
+        }
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
+        t.draw(|f| super::super::draw(&app, &theme, f)).unwrap();
+        let buf = t.backend().buffer().clone();
+        let screen: Vec<String> = (0..48)
+            .map(|y| (0..160).map(|x| buf[(x, y)].symbol()).collect())
+            .collect();
+        let selected_bg = theme.style(crate::tui::theme::Role::Selected).bg;
+        // The timeline's highlighted row: a row whose author cell has the
+        // selection's background.
+        let rows: Vec<usize> = (0..48u16)
+            .filter(|&y| {
+                screen[y as usize].contains(" ago ")
+                    && (0..160u16).any(|x| buf[(x, y)].style().bg == selected_bg)
+            })
+            .map(usize::from)
+            .collect();
+        assert_eq!(
+            rows.len(),
+            1,
+            "one highlighted event row: {rows:?}\n{}",
+            screen.join("\n")
+        );
+        let row = rows[0];
+        assert!(
+            !screen.iter().any(|l| l.contains("following")),
+            "the title does not claim to follow while the cursor is up"
+        );
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        );
+        let Some(Dialog::Reader(r)) = &app.dialog else {
+            panic!("Enter reads the entry under the cursor")
+        };
+        let opened = app
+            .selected_detail()
+            .unwrap()
+            .timeline
+            .iter()
+            .find(|e| e.seq == r.seq)
+            .unwrap();
+        assert_eq!(r.seq, app.selected_detail().unwrap().timeline[len - 3].seq);
+        assert!(
+            screen[row].contains(&opened.author[..opened.author.len().min(7)]),
+            "row {row} `{}` is not entry #{}",
+            screen[row],
+            r.seq
+        );
     }
 }
