@@ -256,7 +256,10 @@ fn review_of_a_closed_incident() {
             &mut app,
             Msg::PostmortemWritten(
                 IncidentId(5),
-                Ok("/home/alice/.local/share/warroom/postmortems/INC-5.md".into()),
+                Ok(warroom::tui::console::postmortem::Written {
+                    path: "/home/alice/.local/share/warroom/postmortems/INC-5.md".into(),
+                    kept: None,
+                }),
             ),
         );
         update(

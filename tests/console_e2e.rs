@@ -449,13 +449,27 @@ fn an_ic_steps_an_incident_to_closed_and_reopens_it_read_only() {
     s.send("\x1b");
     s.send("P");
     s.wait_text("Postmortem of INC-1 written", T);
-    let file = dir.path().join("data/warroom/postmortems/INC-1.md");
+    // In this backend's own folder (two servers' INC-1 never collide).
+    let root = dir.path().join("data/warroom/postmortems");
+    let folders: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().collect();
+    assert_eq!(folders.len(), 1, "one folder for this backend");
+    let folder = folders[0].path();
+    let file = folder.join("INC-1.md");
     let md = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     assert!(
         md.starts_with("# Postmortem: INC-1 Lifecycle drill"),
         "{md}"
     );
     assert!(md.contains("Add pool saturation alert"));
+    // The team edits the draft; `P` again never overwrites their work.
+    let edited = format!("{md}\n## Root causes\nThe pool timeout was removed.\n");
+    std::fs::write(&file, &edited).unwrap();
+    s.send("\x1b");
+    s.send("P");
+    s.wait_text("kept as it is", T);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), edited);
+    let next = std::fs::read_to_string(folder.join("INC-1.2.md")).unwrap();
+    assert!(next.starts_with("# Postmortem: INC-1"), "{next}");
 }
 
 fn get(port: u16, tok: &str, path: &str) -> Value {

@@ -65,7 +65,13 @@ async fn open(c: Connected, theme: Theme, config: &Config) -> Result<(), String>
     let state_dir = crate::paths::state_dir()?.join(&c.scope);
     crate::private_fs::private_dir(&state_dir)?;
     let caps = c.reader.capabilities();
+    let postmortems = crate::tui::console::postmortem::folder(
+        &crate::paths::data_dir()?.join("postmortems"),
+        &c.label,
+        &c.scope,
+    );
     let r = console::run(ConsoleSetup {
+        postmortems,
         label: c.label,
         reader: c.reader,
         writer: c.writer,

@@ -37,18 +37,24 @@ pub(super) fn policy(app: &mut App, r: Answer<Policy>) -> Vec<Command> {
 pub(super) fn postmortem_written(
     app: &mut App,
     id: IncidentId,
-    r: Result<std::path::PathBuf, String>,
+    r: Result<crate::tui::console::postmortem::Written, String>,
 ) -> Vec<Command> {
-    if let Ok(path) = &r {
-        app.postmortems.insert(id, path.clone());
+    if let Ok(w) = &r {
+        app.postmortems.insert(id, w.path.clone());
     }
     app.flash = Some(match r {
-        Ok(path) => Flash::info(
+        Ok(w) => Flash::info(
             format!("Postmortem of {id} written"),
             format!(
-                "{}\n\nThe team fills in root causes, trigger and lessons; \
+                "{}{}\n\nThe team fills in root causes, trigger and lessons; \
                  `warroom postmortem {id}` prints it again.",
-                path.display()
+                w.path.display(),
+                w.kept
+                    .map(|k| format!(
+                        "\n{} was changed since warroom wrote it: kept as it is.",
+                        k.display()
+                    ))
+                    .unwrap_or_default()
             ),
         ),
         Err(e) => Flash::error(format!("No postmortem for {id}"), e),

@@ -29,7 +29,10 @@ pub enum Msg {
     Delivery(Delivery),
     Whoami(Result<(String, ActorRole), ClientError>),
     /// Where the postmortem draft was written (or why it was not).
-    PostmortemWritten(IncidentId, Result<std::path::PathBuf, String>),
+    PostmortemWritten(
+        IncidentId,
+        Result<crate::tui::console::postmortem::Written, String>,
+    ),
     /// An incident's follow-ups (for the follow-ups dialog).
     FollowUps(IncidentId, Result<Vec<crate::model::FollowUp>, ClientError>),
     /// Response metrics for a window (for `:stats`).

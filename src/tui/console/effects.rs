@@ -26,6 +26,8 @@ pub(super) struct Io {
     pub write_tx: mpsc::Sender<Write>,
     pub wanted_tx: watch::Sender<Vec<IncidentId>>,
     pub inbox: mpsc::Sender<Msg>,
+    /// This backend's folder of postmortem drafts.
+    pub postmortems: std::path::PathBuf,
 }
 
 impl Io {
@@ -94,6 +96,7 @@ impl Io {
     /// A read in the background; its answer arrives as a message.
     fn fetch(&self, read: Read) {
         let (reader, tx) = (self.reader.clone(), self.inbox.clone());
+        let postmortems = self.postmortems.clone();
         tokio::spawn(async move {
             let msg = match read {
                 Read::Users(q) => {
@@ -105,7 +108,7 @@ impl Io {
                 }
                 Read::Detail(id) => Msg::Feed(fresh_detail(id, reader.detail(id, None).await)),
                 Read::Postmortem(id) => {
-                    Msg::PostmortemWritten(id, write_postmortem(&reader, id).await)
+                    Msg::PostmortemWritten(id, write_postmortem(&reader, &postmortems, id).await)
                 }
                 Read::Stats(window) => {
                     let r = reader.stats(&format!("since={window}")).await.map(Box::new);
@@ -179,15 +182,17 @@ fn fresh_detail(id: IncidentId, r: Result<Fetched<IncidentDetail>, ClientError>)
     }
 }
 
-/// The postmortem draft, fetched and written to a private file under the
-/// data directory (`postmortems/INC-n.md`), replacing an older draft.
-async fn write_postmortem(reader: &Reader, id: IncidentId) -> Result<std::path::PathBuf, String> {
+/// The postmortem draft, fetched and written to a private file in this
+/// backend's folder, never over a draft someone edited
+/// ([`super::postmortem::write`]).
+async fn write_postmortem(
+    reader: &Reader,
+    dir: &std::path::Path,
+    id: IncidentId,
+) -> Result<super::postmortem::Written, String> {
     let text = reader
         .postmortem(id, "md")
         .await
         .map_err(|e| e.to_string())?;
-    let dir = crate::paths::data_dir()?.join("postmortems");
-    crate::private_fs::private_dir(&dir)?;
-    crate::private_fs::write_atomic(&dir, &format!("{id}.md"), text.as_bytes(), true)
-        .map_err(|e| format!("cannot write {}: {e}", dir.display()))
+    super::postmortem::write(dir, id, &text)
 }

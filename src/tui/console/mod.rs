@@ -4,6 +4,7 @@
 //! `update` returns.
 
 mod effects;
+pub mod postmortem;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -33,6 +34,8 @@ pub struct ConsoleSetup {
     pub theme: Theme,
     /// Where this backend's outbox and drafts live.
     pub state_dir: PathBuf,
+    /// Where `P` writes postmortem drafts (one folder per backend).
+    pub postmortems: PathBuf,
     /// Who the credentials in use are, for the outbox.
     pub identity: String,
     /// Ring the bell / set the terminal title for new SEV1/SEV2 incidents.
@@ -134,6 +137,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
             write_tx,
             wanted_tx,
             inbox: inbox_tx,
+            postmortems: setup.postmortems,
         },
     };
     console.restore_outbox().await;
