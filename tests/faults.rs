@@ -470,6 +470,7 @@ async fn the_console_state_keeps_its_last_good_data_through_garbage() {
             wait: Duration::from_secs(1),
             max_backoff: Duration::from_secs(1),
             open_list: false,
+            ..PollConfig::default()
         },
         wrx,
         tx,
@@ -599,4 +600,67 @@ async fn a_discarded_write_is_never_sent() {
         .await
         .expect("the sender kept retrying a discarded write")
         .unwrap();
+}
+
+/// A console's feed is back within seconds of a killed server answering
+/// again, however long it was down: a refused connection is retried
+/// often (capped at 1.5 s), not on the doubling backoff that took 24–32 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_feed_is_back_within_seconds_of_a_restarted_server() {
+    use warroom::client::poller::{self, Feed, PollConfig};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let tok = token(&db, "viewer", "noc");
+    let port = free_port();
+    let server = ServerProc::start(port, &db);
+    let url = format!("http://127.0.0.1:{port}");
+    let (reader, _) = client::connect(&url, Some(Token::new(&tok)), None).unwrap();
+    let (tx, mut rx) = mpsc::channel(64);
+    let (_wtx, wrx) = tokio::sync::watch::channel(vec![]);
+    tokio::spawn(poller::run(
+        reader,
+        PollConfig {
+            wait: Duration::from_secs(2),
+            ..PollConfig::default()
+        },
+        wrx,
+        tx,
+    ));
+    let answered = |f: &Feed| matches!(f, Feed::List { .. } | Feed::Alive(_));
+    let first = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await;
+    assert!(first.unwrap().as_ref().is_some_and(answered));
+    server.kill9();
+    // Down long enough for a doubling backoff to reach 8 s.
+    let down = Instant::now();
+    let mut failures = 0;
+    while down.elapsed() < Duration::from_secs(9) {
+        if let Ok(Some(Feed::Failed { .. })) =
+            tokio::time::timeout(Duration::from_secs(1), rx.recv()).await
+        {
+            failures += 1;
+        }
+    }
+    assert!(
+        failures >= 4,
+        "the poller kept trying while it was down ({failures})"
+    );
+    let _server = ServerProc::start(port, &db);
+    let back = Instant::now();
+    loop {
+        let f = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("the feed came back")
+            .unwrap();
+        if answered(&f) {
+            break;
+        }
+    }
+    let took = back.elapsed();
+    println!(
+        "FIGURES reconnect: feed back {} ms after the server listened",
+        took.as_millis()
+    );
+    // 1.5 s at most between tries (with jitter, 1.9 s) plus one read; the
+    // doubling backoff waited 8 s here. The margin is for a busy machine.
+    assert!(took < Duration::from_secs(4), "took {took:?}");
 }

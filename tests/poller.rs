@@ -60,6 +60,7 @@ async fn an_idle_poller_only_long_polls_and_a_change_comes_as_one_message() {
             wait: Duration::from_secs(1),
             max_backoff: Duration::from_secs(1),
             open_list: false,
+            ..PollConfig::default()
         },
         wrx,
         tx,

@@ -66,6 +66,10 @@ pub struct PollConfig {
     /// "stale" is a multiple of this.
     pub wait: Duration,
     pub max_backoff: Duration,
+    /// The longest wait between tries while the backend cannot be reached
+    /// at all (refused, reset): a refused connection costs the server
+    /// nothing, and the console must see it back within seconds.
+    pub reconnect_max: Duration,
     /// Read every incident not closed (the console: resolved and verified
     /// ones still need the IC), not only the active ones (the wallboard).
     pub open_list: bool,
@@ -76,8 +80,24 @@ impl Default for PollConfig {
         Self {
             wait: Duration::from_secs(10),
             max_backoff: Duration::from_secs(30),
+            reconnect_max: Duration::from_millis(1500),
             open_list: false,
         }
+    }
+}
+
+/// How long to wait after the n-th consecutive failure: what the backend
+/// asked for (`Retry-After`); while it cannot be reached, short tries
+/// capped at `reconnect_max` (with jitter: back within two seconds of it
+/// answering again); after an answer that is an error, the doubling
+/// [`backoff`] up to `max_backoff`.
+pub fn retry_wait(error: &ClientError, failures: u32, cfg: &PollConfig) -> Duration {
+    if let Some(w) = error.retry_after() {
+        return w;
+    }
+    match error {
+        ClientError::Unreachable(_) => backoff(failures, cfg.reconnect_max),
+        _ => backoff(failures, cfg.max_backoff),
     }
 }
 
@@ -144,9 +164,7 @@ pub async fn run(
                 {
                     return;
                 }
-                let wait = error
-                    .retry_after()
-                    .unwrap_or_else(|| backoff(failures, cfg.max_backoff));
+                let wait = retry_wait(&error, failures, &cfg);
                 failures = failures.saturating_add(1);
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}

@@ -97,6 +97,8 @@ fn effect(app: &mut App, e: Effect) -> Vec<Command> {
             p.write.queued_by = Some(identity);
             vec![Command::Write(Outgoing::Adopt(p.write.clone()))]
         }
+        // The poller wakes when the watched set is sent, even unchanged.
+        Effect::Retry => vec![Command::Watch(app.selected.into_iter().collect())],
         Effect::Quit => {
             app.quit = true;
             vec![Command::Quit]

@@ -113,7 +113,7 @@ impl Help {
             theme.style(Role::Muted),
         )));
         lines.push(Line::from(Span::styled(
-            " :outbox  pending actions    :reopen  reopen to investigating    :INC-7  jump",
+            " :outbox  pending actions   :reopen  back to investigating   :retry  reach the backend now   :INC-7  jump",
             theme.style(Role::Muted),
         )));
         lines.extend(dialog_help(theme));

@@ -107,6 +107,8 @@ pub enum Effect {
     Discard(String),
     /// Send a held write as whoever is signed in now.
     Adopt(String),
+    /// Ask the backend again now, not after the reconnect wait.
+    Retry,
     Quit,
 }
 

@@ -47,6 +47,7 @@ pub static KEYS: Table<Key> = Table {
 enum Extra {
     Outbox,
     Reopen,
+    Retry,
 }
 
 impl Extra {
@@ -54,6 +55,7 @@ impl Extra {
         match self {
             Extra::Outbox => "pending actions: list, discard",
             Extra::Reopen => "reopen a resolved incident to investigating",
+            Extra::Retry => "reach the backend again now (after it was down)",
         }
     }
 }
@@ -206,6 +208,7 @@ fn run(ctx: &Ctx, typed: &str, cursor: usize) -> Outcome {
         Some(Run::Key(act)) => Outcome::close().with(Effect::Run(act)),
         Some(Run::Extra(Extra::Outbox)) => Outcome::open(OutboxView::default()),
         Some(Run::Extra(Extra::Reopen)) => reopen(ctx),
+        Some(Run::Extra(Extra::Retry)) => Outcome::close().with(Effect::Retry),
         None => Outcome::close().with(Effect::Flash(Flash::info(
             "Unknown command",
             format!(

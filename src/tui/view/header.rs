@@ -126,7 +126,10 @@ fn alarm_line<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
             ),
             None => "no data received yet".to_string(),
         };
-        let text = format!(" STALE: {since} · {} · retrying ", one_line(why, 120));
+        let text = format!(
+            " STALE: {since} · retrying (:retry now) · {} ",
+            one_line(why, 120)
+        );
         let pad = (width).saturating_sub(crate::text::width(&text));
         Some(Line::from(Span::styled(
             format!("{text}{}", " ".repeat(pad)),

@@ -138,3 +138,16 @@ fn stats_opens_on_ninety_days_and_w_steps_the_window() {
         vec![Command::Read(Read::Stats("7d".into()))]
     );
 }
+
+#[test]
+fn retry_from_the_palette_wakes_the_poller_now() {
+    let mut app = sample_app(80, 24);
+    let id = app.selected;
+    key(&mut app, KeyCode::Char(':'));
+    typ(&mut app, "retry");
+    let cmds = key(&mut app, KeyCode::Enter);
+    // The watched set sent again, unchanged: the poller's backoff sleep
+    // ends at once.
+    assert_eq!(cmds, vec![Command::Watch(id.into_iter().collect())]);
+    assert!(app.dialog.is_none());
+}
