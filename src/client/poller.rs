@@ -80,7 +80,7 @@ impl Default for PollConfig {
         Self {
             wait: Duration::from_secs(10),
             max_backoff: Duration::from_secs(30),
-            reconnect_max: Duration::from_millis(1500),
+            reconnect_max: RECONNECT_MAX,
             open_list: false,
         }
     }
@@ -91,15 +91,24 @@ impl Default for PollConfig {
 /// capped at `reconnect_max` (with jitter: back within two seconds of it
 /// answering again); after an answer that is an error, the doubling
 /// [`backoff`] up to `max_backoff`.
-pub fn retry_wait(error: &ClientError, failures: u32, cfg: &PollConfig) -> Duration {
+/// The sender's writes wait the same way (`client::sender`).
+pub fn retry_wait(
+    error: &ClientError,
+    failures: u32,
+    reconnect_max: Duration,
+    max_backoff: Duration,
+) -> Duration {
     if let Some(w) = error.retry_after() {
         return w;
     }
     match error {
-        ClientError::Unreachable(_) => backoff(failures, cfg.reconnect_max),
-        _ => backoff(failures, cfg.max_backoff),
+        ClientError::Unreachable(_) => backoff(failures, reconnect_max),
+        _ => backoff(failures, max_backoff),
     }
 }
+
+/// The longest wait between tries while a backend cannot be reached.
+pub const RECONNECT_MAX: Duration = Duration::from_millis(1500);
 
 /// Backoff for the n-th consecutive failure: doubling from 500 ms up to
 /// `max`, with ±25% jitter so a fleet of consoles does not retry in step.
@@ -164,7 +173,7 @@ pub async fn run(
                 {
                     return;
                 }
-                let wait = retry_wait(&error, failures, &cfg);
+                let wait = retry_wait(&error, failures, cfg.reconnect_max, cfg.max_backoff);
                 failures = failures.saturating_add(1);
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::outbox::Outbox;
-use super::poller::backoff;
+use super::poller::{RECONNECT_MAX, retry_wait};
 use std::collections::HashMap;
 
 use super::{ClientError, Write, WriteOp, Writer};
@@ -109,9 +109,8 @@ pub async fn run(
                         .await;
                 }
                 Err(error) if error.is_transient() => {
-                    let wait = error
-                        .retry_after()
-                        .unwrap_or_else(|| backoff(attempt - 1, MAX_BACKOFF));
+                    // Back within seconds of the server answering again.
+                    let wait = retry_wait(&error, attempt - 1, RECONNECT_MAX, MAX_BACKOFF);
                     tracing::info!(key = %w.key, attempt, error = %error, "write not delivered; will retry");
                     let _ = tx
                         .send(Delivery::Retrying {
