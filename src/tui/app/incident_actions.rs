@@ -234,17 +234,28 @@ fn join_or_command(app: &mut App, inc: Incident, act: Act) -> Vec<Command> {
         }
         // The IC is a field of the incident: an edit based on the
         // version on screen, recorded on the timeline as a role change.
-        return send(
-            app,
-            WriteOp::Patch {
-                id,
-                if_match: inc.version,
-                body: PatchRequest {
-                    commander: Some(Some(me)),
-                    ..Default::default()
-                },
+        let op = WriteOp::Patch {
+            id,
+            if_match: inc.version,
+            body: PatchRequest {
+                commander: Some(Some(me.clone())),
+                ..Default::default()
             },
-        );
+        };
+        // Taking command from someone who holds it is a handover: ask.
+        if let Some(current) = inc.commander.as_deref().filter(|c| !c.is_empty()) {
+            app.open(Confirm::Write {
+                title: format!("Take command of {id} from {current}?"),
+                text: format!(
+                    "{id} {}\n{current} is the incident commander now. Taking over is \
+                     recorded on the timeline; tell them first (a handover, not a surprise).",
+                    crate::text::one_line(&inc.title, 60)
+                ),
+                op,
+            });
+            return Vec::new();
+        }
+        return send(app, op);
     }
     let body = match mine {
         Some(ResponderState::Paged) => ResponderAction::Acknowledge { handle: me },

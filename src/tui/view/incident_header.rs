@@ -278,10 +278,27 @@ fn review_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
             theme.style(Role::Ok),
         )),
         None => spans.push(Span::styled(
-            "P writes the postmortem",
+            " · P writes the postmortem",
             theme.style(Role::Key),
         )),
     }
     spans.push(Span::styled(" · b seen before", theme.style(Role::Key)));
     Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_review_line_keeps_its_parts_apart() {
+        let theme = crate::tui::theme::Theme::load("default", None, false).unwrap();
+        let mut app = crate::tui::fixtures::sample_app(160, 48);
+        let inc = app.selected_incident().unwrap().clone();
+        app.followups.insert(inc.id, Vec::new());
+        let text: String = super::review_line(&app, &theme, &inc)
+            .spans
+            .iter()
+            .map(|s| s.content.to_string())
+            .collect();
+        assert!(text.contains("0 open (F) · P writes the postmortem"), "{text}");
+    }
 }

@@ -397,6 +397,14 @@ fn capital_a_acknowledges_my_page_and_take_command_makes_me_ic() {
     ch(&mut app, ':');
     typ(&mut app, "take-command");
     let cmds = key(&mut app, KeyCode::Enter);
+    // INC-4 has an IC (alice): taking over is a handover, asked first.
+    assert!(sent(&cmds).is_empty(), "{cmds:?}");
+    assert!(
+        matches!(&app.dialog, Some(Dialog::Confirm(Confirm::Write { title, .. }))
+            if title.contains("from alice")),
+        "take-command from an active IC asks"
+    );
+    let cmds = ch(&mut app, 'y');
     assert!(
         matches!(sent(&cmds)[..], [WriteOp::Patch { body, .. }] if body.commander == Some(Some("dana".into()))),
         "{cmds:?}"
