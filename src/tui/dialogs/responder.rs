@@ -63,6 +63,8 @@ pub struct ResponderForm {
     /// and the one picked (Enter sends its id).
     pub matches: Vec<UserMatch>,
     pub pick: usize,
+    /// Why the last Enter sent nothing (shown in place of the hint).
+    pub error: Option<String>,
 }
 
 impl ResponderForm {
@@ -88,6 +90,7 @@ impl ResponderForm {
             role,
             matches: Vec::new(),
             pick: 0,
+            error: None,
         }
     }
 
@@ -97,6 +100,7 @@ impl ResponderForm {
         }
         let roles = ResponderRole::ALL;
         let ri = roles.iter().position(|r| *r == self.role).unwrap_or(0);
+        self.error = None;
         match KEYS.lookup(&k) {
             Some(Key::Cancel) => return Outcome::close(),
             Some(Key::Field) => self.field = 1 - self.field,
@@ -119,12 +123,28 @@ impl ResponderForm {
             self.field = 0;
             return Outcome::stay();
         }
-        let known = ctx
+        let found = ctx
             .board
             .details
             .get(&self.id)
-            .and_then(|d| d.responders.iter().find(|r| r.handle == handle))
-            .map(|r| r.state);
+            .and_then(|d| d.responders.iter().find(|r| r.handle == handle));
+        let known = found.map(|r| r.state);
+        // The same role for someone on the incident changes nothing: say
+        // so, never nothing.
+        if let Some(r) = found.filter(|r| r.role == self.role && r.state != ResponderState::Left) {
+            self.error = Some(match r.state {
+                ResponderState::Paged => format!(
+                    "{handle} is paged as {} and has not answered; ←/→ picks another role",
+                    r.role.short()
+                ),
+                _ => format!(
+                    "{handle} is already {} here: ←/→ picks another role",
+                    r.role.short()
+                ),
+            });
+            self.field = 1;
+            return Outcome::stay();
+        }
         let present = matches!(
             known,
             Some(ResponderState::Joined | ResponderState::Acknowledged)
@@ -310,5 +330,9 @@ fn draw(theme: &Theme, f: &mut Frame, area: Rect, form: &ResponderForm) {
         spans.push(Span::styled(format!(" {} ", r.short()), st));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), role);
-    f.render_widget(Paragraph::new(hint(theme, &KEYS.hints())), h);
+    let bottom = match &form.error {
+        Some(e) => Line::from(Span::styled(format!(" ✗ {e}"), theme.style(Role::Error))),
+        None => hint(theme, &KEYS.hints()),
+    };
+    f.render_widget(Paragraph::new(bottom), h);
 }

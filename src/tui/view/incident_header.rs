@@ -299,6 +299,9 @@ mod tests {
             .iter()
             .map(|s| s.content.to_string())
             .collect();
-        assert!(text.contains("0 open (F) · P writes the postmortem"), "{text}");
+        assert!(
+            text.contains("0 open (F) · P writes the postmortem"),
+            "{text}"
+        );
     }
 }

@@ -410,3 +410,44 @@ fn capital_a_acknowledges_my_page_and_take_command_makes_me_ic() {
         "{cmds:?}"
     );
 }
+
+#[test]
+fn the_same_role_again_says_so_instead_of_doing_nothing() {
+    let mut app = sample_app(80, 24);
+    // INC-4's priya is Comms and has acknowledged.
+    app.focus = crate::tui::keymap::Pane::Responders;
+    let at = app
+        .selected_detail()
+        .unwrap()
+        .responders
+        .iter()
+        .position(|r| r.handle == "priya")
+        .unwrap();
+    app.responder_cursor = at;
+    ch(&mut app, 'r');
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(sent(&cmds).is_empty(), "{cmds:?}");
+    let Some(Dialog::Responder(f)) = &app.dialog else {
+        panic!("the form stays open")
+    };
+    assert!(
+        f.error
+            .as_deref()
+            .is_some_and(|e| e.contains("priya is already")),
+        "{:?}",
+        f.error
+    );
+    // Another role goes through.
+    key(&mut app, KeyCode::Right);
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(
+            sent(&cmds)[..],
+            [WriteOp::Responder {
+                body: ResponderAction::AssignRole { .. },
+                ..
+            }]
+        ),
+        "{cmds:?}"
+    );
+}
