@@ -105,12 +105,18 @@ pub struct App {
     /// The dialog on top of the panes, if one is open.
     pub dialog: Option<crate::tui::dialogs::Dialog>,
     pub flash: Option<Flash>,
+    /// A one-line notice in the footer and when it was given (a copy
+    /// made): it goes by itself after [`NOTICE_SECS`].
+    pub notice: Option<(String, DateTime<Utc>)>,
     pub pending: Vec<Pending>,
     pub drafts: HashMap<DraftKey, String>,
     pub now: DateTime<Utc>,
     pub size: (u16, u16),
     pub quit: bool,
 }
+
+/// How long a footer notice stays.
+pub const NOTICE_SECS: i64 = 4;
 
 /// Incidents whose follow-ups the console keeps for their review.
 pub const FOLLOWUPS_KEPT: usize = 100;
@@ -144,6 +150,7 @@ impl App {
             time_mode: TimeMode::Relative,
             dialog: None,
             flash: None,
+            notice: None,
             pending: Vec::new(),
             drafts: HashMap::new(),
             now,
@@ -221,6 +228,14 @@ impl App {
     /// its long-poll periods.
     pub fn stale_for(&self) -> Option<chrono::Duration> {
         self.board.stale_for(self.now)
+    }
+
+    /// The footer notice, while it lasts.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice
+            .as_ref()
+            .filter(|(_, at)| (self.now - *at).num_seconds() < NOTICE_SECS)
+            .map(|(t, _)| t.as_str())
     }
 
     pub fn has_unsent_drafts(&self) -> bool {

@@ -144,9 +144,10 @@ fn terminal(t: Terminal, app: &mut App, term: &mut TerminalGuard) {
     match t {
         Terminal::Copy(text) => {
             write_raw(term, super::super::clipboard::osc52(&text).as_bytes());
-            app.flash = Some(Flash::info(
-                "Copied",
-                "Sent to your terminal's clipboard (OSC 52; in tmux: set-clipboard on).",
+            // A notice, not a dialog: nothing to dismiss after a copy.
+            app.notice = Some((
+                "copied to your terminal's clipboard (OSC 52; in tmux: set-clipboard on)".into(),
+                app.now,
             ));
         }
         Terminal::Bell => write_raw(term, b"\x07"),

@@ -184,6 +184,19 @@ pub(crate) fn pane_block<'a>(app: &App, theme: &Theme, pane: Pane, title: Line<'
 fn footer(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let key = theme.style(Role::Key);
     let muted = theme.style(Role::Muted);
+    // A notice (a copy made) takes the line for a few seconds; nothing to
+    // dismiss.
+    if let Some(text) = app.notice() {
+        let line = Line::from(Span::styled(
+            format!(
+                " ✓ {}",
+                crate::text::fit(text, area.width.saturating_sub(3) as usize)
+            ),
+            theme.style(Role::Ok),
+        ));
+        f.render_widget(Paragraph::new(line), area);
+        return;
+    }
     let mut spans: Vec<Span> = Vec::new();
     if !app.filter.is_empty() {
         let mut parts = Vec::new();
@@ -308,5 +321,22 @@ mod tests {
         update(&mut app, Msg::Wheel(Pane::List, 1));
         assert_eq!(app.selected, before);
         assert!(matches!(app.dialog, Some(Dialog::Help(_))));
+    }
+
+    #[test]
+    fn a_copy_is_a_notice_in_the_footer_that_goes_by_itself() {
+        let mut app = sample_app(120, 30);
+        app.notice = Some(("copied to your terminal's clipboard".into(), app.now));
+        assert!(
+            footer_line(&app).contains("✓ copied"),
+            "{}",
+            footer_line(&app)
+        );
+        assert!(
+            app.flash.is_none() && app.dialog.is_none(),
+            "nothing to dismiss"
+        );
+        app.now += chrono::Duration::seconds(crate::tui::app::NOTICE_SECS);
+        assert!(!footer_line(&app).contains("copied"));
     }
 }
