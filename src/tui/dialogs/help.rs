@@ -16,10 +16,11 @@ use crate::tui::keymap::BINDINGS;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::view::popup::{centered, popup};
 
-/// Lines of the help screen: every key, two lines of commands, then a
-/// blank line, a title and a line per dialog table.
+/// Lines of the help screen at most: every key (and a line for why it is
+/// greyed, when that does not fit beside it), two lines of commands, then
+/// a blank line, a title and a line per dialog table.
 pub fn help_lines() -> usize {
-    BINDINGS.len() + 2 + 2 + TABLES.len()
+    BINDINGS.len() * 2 + 2 + 2 + TABLES.len()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,52 +63,48 @@ impl Help {
     }
 
     pub fn draw(&self, ctx: &Ctx, theme: &Theme, f: &mut Frame, area: Rect) {
-        let total = help_lines();
-        let h = (total as u16 + 2).min(area.height);
-        let r = centered(area, 110, h);
-        let more = total > h.saturating_sub(2) as usize;
-        let (inner, block) = popup(theme, f, r, if more { "Keys (j/k scroll)" } else { "Keys" });
-        f.render_widget(block, r);
-        let mut lines: Vec<Line> = BINDINGS
-            .iter()
-            .map(|b| {
-                // Keys this backend or token cannot use are greyed, with why.
-                let why = refusal(ctx.caps, ctx.selected_incident(), ctx.me, b.act, false);
-                let help_style = if why.is_some() {
-                    theme.style(Role::Muted)
-                } else {
-                    theme.style(Role::Text)
-                };
-                let mut spans = vec![
-                    Span::styled(
-                        pad(&format!(" {}", b.label), 15),
-                        if why.is_some() {
-                            theme.style(Role::Muted)
-                        } else {
-                            theme.style(Role::Key)
-                        },
-                    ),
-                    Span::styled(b.help, help_style),
-                ];
-                if let Some(w) = why {
-                    spans.push(Span::styled(format!("  ✗ {w}"), theme.style(Role::Muted)));
-                }
-                if !b.panes.is_empty() {
-                    spans.push(Span::styled(
-                        format!(
-                            "  ({})",
-                            b.panes
-                                .iter()
-                                .map(|p| p.title())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        theme.style(Role::Muted),
-                    ));
-                }
-                Line::from(spans)
-            })
-            .collect();
+        // As wide as the screen allows; a reason that still does not fit
+        // goes on a line of its own under its key, never cut.
+        let width = area.width.saturating_sub(4).min(150);
+        let room = width.saturating_sub(2) as usize;
+        let mut lines: Vec<Line> = Vec::new();
+        for b in BINDINGS {
+            // Keys this backend or token cannot use are greyed, with why.
+            let why = refusal(ctx.caps, ctx.selected_incident(), ctx.me, b.act, false);
+            let (key_style, help_style) = if why.is_some() {
+                (theme.style(Role::Muted), theme.style(Role::Muted))
+            } else {
+                (theme.style(Role::Key), theme.style(Role::Text))
+            };
+            let panes = if b.panes.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<_> = b.panes.iter().map(|p| p.title()).collect();
+                format!("  ({})", names.join(", "))
+            };
+            let mut spans = vec![
+                Span::styled(pad(&format!(" {}", b.label), 15), key_style),
+                Span::styled(b.help, help_style),
+            ];
+            let reason = why.map(|w| format!("  ✗ {w}"));
+            let used = 15 + crate::text::width(b.help) + crate::text::width(&panes);
+            let beside = reason
+                .as_ref()
+                .is_some_and(|r| used + crate::text::width(r) <= room);
+            if beside && let Some(r) = &reason {
+                spans.push(Span::styled(r.clone(), theme.style(Role::Muted)));
+            }
+            if !panes.is_empty() {
+                spans.push(Span::styled(panes, theme.style(Role::Muted)));
+            }
+            lines.push(Line::from(spans));
+            if !beside && let Some(r) = reason {
+                lines.push(Line::from(Span::styled(
+                    format!("{}{}", " ".repeat(15), r.trim_start()),
+                    theme.style(Role::Muted),
+                )));
+            }
+        }
         lines.push(Line::from(Span::styled(
             " Esc      close dialogs and overlays; clears the filter",
             theme.style(Role::Muted),
@@ -117,6 +114,12 @@ impl Help {
             theme.style(Role::Muted),
         )));
         lines.extend(dialog_help(theme));
+        let total = lines.len();
+        let h = (total as u16 + 2).min(area.height);
+        let r = centered(area, width, h);
+        let more = total > h.saturating_sub(2) as usize;
+        let (inner, block) = popup(theme, f, r, if more { "Keys (j/k scroll)" } else { "Keys" });
+        f.render_widget(block, r);
         let scroll = self
             .scroll
             .min(lines.len().saturating_sub(inner.height as usize));
