@@ -127,7 +127,16 @@ fn meta_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
         Span::styled(" · IC ", muted),
         match &i.commander {
             Some(c) => Span::raw(one_line(c, 30)),
-            None => Span::styled("nobody (:take-command)", theme.style(Role::Warn)),
+            // `:take-command` only where this backend and token can.
+            None if crate::tui::app::offers::unavailable(
+                app,
+                crate::tui::keymap::Act::TakeCommand,
+            )
+            .is_none() =>
+            {
+                Span::styled("nobody (:take-command)", theme.style(Role::Warn))
+            }
+            None => Span::styled("nobody", theme.style(Role::Warn)),
         },
         Span::styled(" · declared ", muted),
         Span::raw(format!(

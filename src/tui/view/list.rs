@@ -102,8 +102,12 @@ fn empty_message(app: &App) -> &'static str {
         " Cannot reach the backend yet; retrying."
     } else if app.board.conn.last_ok.is_none() {
         " Loading incidents…"
-    } else if app.board.incidents.is_empty() {
+    } else if app.board.incidents.is_empty()
+        && crate::tui::app::offers::unavailable(app, crate::tui::keymap::Act::Declare).is_none()
+    {
         " No active incidents. D declares one."
+    } else if app.board.incidents.is_empty() {
+        " No active incidents."
     } else {
         " Nothing matches the filter (Esc clears)."
     }

@@ -230,6 +230,9 @@ fn footer(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         .filter(|b| b.footer && (b.panes.is_empty() || b.panes.contains(&app.focus)))
         // `x` only where it would do something, so it does not push out `/`.
         .filter(|b| b.act != Act::RunAction || app.cursor_item_has_action())
+        // Only keys this backend and this token's role may use (the help
+        // lists the others, greyed, with why).
+        .filter(|b| crate::tui::app::offers::unavailable(app, b.act).is_none())
         .collect();
     keys.sort_by_key(|b| b.label != "?");
     let mut used: usize = spans.iter().map(|s| s.width()).sum();
@@ -338,5 +341,16 @@ mod tests {
         );
         app.now += chrono::Duration::seconds(crate::tui::app::NOTICE_SECS);
         assert!(!footer_line(&app).contains("copied"));
+    }
+
+    #[test]
+    fn the_footer_offers_only_keys_this_role_may_use() {
+        let mut app = sample_app(120, 30);
+        app.me = Some(("noc".into(), crate::model::ActorRole::Viewer));
+        let line = footer_line(&app);
+        for write in [" ack", " advance", " note"] {
+            assert!(!line.contains(write), "a viewer is offered{write}: {line}");
+        }
+        assert!(line.contains("palette") && line.contains("help"), "{line}");
     }
 }
