@@ -51,10 +51,14 @@ fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
         .me
         .as_ref()
         .map(|(who, role)| {
-            vec![Span::styled(
-                format!("{} ({role}) ", one_line(who, 16)),
-                theme.style(Role::Muted),
-            )]
+            // A role as the backend knows it: warroom's tokens have one;
+            // Alertmanager and PagerDuty have no such thing to show.
+            let text = if app.caps.lifecycle {
+                format!("{} ({role}) ", one_line(who, 16))
+            } else {
+                format!("{} ", one_line(who, 16))
+            };
+            vec![Span::styled(text, theme.style(Role::Muted))]
         })
         .unwrap_or_default();
     let backend = vec![Span::styled(
