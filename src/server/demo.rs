@@ -1,9 +1,6 @@
 //! The demo outage: a believable hour of a SEV1 checkout outage, a SEV2 and a
-//! SEV3 beside it, a few closed incidents from past weeks, and a script that
-//! keeps the war room moving every few seconds so a console visibly changes.
-
-use std::sync::Arc;
-use std::time::Duration;
+//! SEV3 beside it, a few closed incidents from past weeks; the live part of
+//! the story (what happens next, every few seconds) is in `demo_live.rs`.
 
 use chrono::{DateTime, Utc};
 
@@ -14,10 +11,9 @@ use crate::model::{
     Status, apply, declare,
 };
 
-/// How often the live script adds an event.
-pub const LIVE_EVERY: Duration = Duration::from_secs(4);
+pub use super::demo_live::{LIVE_EVERY, run_live};
 
-fn who(handle: &str) -> Actor {
+pub(super) fn who(handle: &str) -> Actor {
     Actor {
         handle: handle.to_string(),
         role: ActorRole::Commander,
@@ -383,117 +379,4 @@ pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
     );
     s.replace(store)?;
     Ok(())
-}
-
-/// What the live script does next, in a loop.
-fn script() -> Vec<(&'static str, Action)> {
-    let note = |t: &str| Action::Note {
-        text: t.into(),
-        written_at: None,
-    };
-    let alert = |a: &str, f: bool, d: &str| Action::Alert {
-        alert: a.into(),
-        firing: f,
-        detail: Some(d.into()),
-    };
-    vec![
-        (
-            "alertmanager",
-            alert(
-                "CheckoutHighErrorRate",
-                true,
-                "5xx ratio 0.12 > 0.05 for 5m",
-            ),
-        ),
-        ("marco", note("Rollback 70% done; pool usage 60%")),
-        (
-            "dana",
-            Action::Responder(ResponderAction::Acknowledge {
-                handle: "dana".into(),
-            }),
-        ),
-        (
-            "alertmanager",
-            alert("PaymentsDBConnectionsSaturated", false, "pool usage 58%"),
-        ),
-        (
-            "sam",
-            note("Support reports checkout working for EU customers again"),
-        ),
-        (
-            "dana",
-            Action::Responder(ResponderAction::Join {
-                handle: "dana".into(),
-            }),
-        ),
-        (
-            "alertmanager",
-            alert("CheckoutHighErrorRate", false, "5xx ratio 0.03"),
-        ),
-        ("marco", note("Rollback complete on all 48 pods")),
-        (
-            "alertmanager",
-            alert(
-                "CheckoutLatencyP99",
-                true,
-                "p99 1.9s > 1.5s (cache warming)",
-            ),
-        ),
-        (
-            "dana",
-            note("Pool timeout restored to 2s in the v2024.11.4 branch; PR up for review"),
-        ),
-        (
-            "alertmanager",
-            alert("CheckoutLatencyP99", false, "p99 0.8s"),
-        ),
-        (
-            "dana",
-            Action::Responder(ResponderAction::Leave {
-                handle: "dana".into(),
-            }),
-        ),
-        (
-            "alice",
-            Action::Responder(ResponderAction::Page {
-                handle: "dana".into(),
-                name: Some("Dana Li".into()),
-                role: Role::SubjectMatterExpert,
-            }),
-        ),
-    ]
-}
-
-/// Adds one scripted event every [`LIVE_EVERY`] to the worst active incident.
-pub async fn run_live(store: Arc<Store>) {
-    let steps = script();
-    let mut i = 0usize;
-    let mut every = tokio::time::interval(LIVE_EVERY);
-    every.tick().await;
-    loop {
-        every.tick().await;
-        let (by, action) = steps[i % steps.len()].clone();
-        i += 1;
-        let store = store.clone();
-        // The first page is SEV1-first, oldest first: its head is the worst.
-        let step = tokio::task::spawn_blocking(move || {
-            let page = store.list(&store::ListFilter {
-                limit: 1,
-                ..Default::default()
-            })?;
-            let Some(first) = page.rows.first() else {
-                return Ok(());
-            };
-            let target = serde_json::from_str::<crate::model::Incident>(first)?.id;
-            let actor = who(by);
-            store.write(None, |tx| {
-                store::update(tx, target, None, |d| apply(d, action, &actor, Utc::now()))?;
-                Ok((200, String::new()))
-            })?;
-            Ok::<(), store::StoreError>(())
-        });
-        if let Ok(Err(e)) = step.await {
-            tracing::debug!(error = %e, "demo step skipped");
-        }
-    }
 }

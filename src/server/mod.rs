@@ -10,6 +10,7 @@ mod classify_api;
 pub mod config;
 mod deliveries_api;
 pub mod demo;
+mod demo_live;
 mod error;
 mod followups_api;
 mod incident_write;
