@@ -137,8 +137,13 @@ async fn alertmanager_opens_incidents_and_a_console_silence_suppresses_its_alert
     let http = warroom::tls::client();
     let alert = |instance: &str| {
         json!({
-            "labels": {"alertname": "CheckoutHighErrorRate", "service": "checkout", "severity": "critical", "instance": instance},
-            "annotations": {"summary": "5xx ratio above 5%"},
+            "labels": {"alertname": "CheckoutHighErrorRate", "service": "checkout", "severity": "critical", "instance": instance, "team": "checkout-team"},
+            "annotations": {
+                "summary": "5xx ratio above 5%",
+                "runbook_url": "https://runbooks.example.com/checkout/5xx",
+                "description": "Error ratio above 5% for 5 minutes.\nRoll back the last deploy first."
+            },
+            "generatorURL": "http://prometheus.example.com:9090/graph?g0.expr=job%3Acheckout",
             "startsAt": chrono::Utc::now().to_rfc3339(),
         })
     };
@@ -181,6 +186,35 @@ async fn alertmanager_opens_incidents_and_a_console_silence_suppresses_its_alert
     assert_eq!(d["incident"]["severity"], "SEV1");
     assert_eq!(d["incident"]["service"], "checkout");
     assert_eq!(d["incident"]["title"], "5xx ratio above 5%");
+    // Every label, annotation and link came through a real Alertmanager
+    // and was kept whole.
+    let ev = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "alert_received")
+        .unwrap();
+    let facts = &ev["facts"];
+    assert_eq!(facts["labels"]["team"], "checkout-team", "{ev}");
+    assert_eq!(facts["labels"]["severity"], "critical");
+    assert_eq!(
+        facts["annotations"]["runbook_url"],
+        "https://runbooks.example.com/checkout/5xx"
+    );
+    assert_eq!(
+        facts["annotations"]["description"],
+        "Error ratio above 5% for 5 minutes.\nRoll back the last deploy first."
+    );
+    assert_eq!(
+        facts["links"]["source"],
+        "http://prometheus.example.com:9090/graph?g0.expr=job%3Acheckout"
+    );
+    assert!(
+        facts["links"]["alertmanager"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("http")),
+        "Alertmanager's own address: {facts}"
+    );
 
     // The console on Alertmanager: the group is an incident; silence it.
     let (reader, writer) = alertmanager::connect(&am.url, None, None, "ic-alice").unwrap();

@@ -288,3 +288,72 @@ async fn the_receiver_takes_only_integration_or_commander_tokens_and_checks_the_
     assert_eq!(s, 200);
     assert_eq!(r["incident"], Value::Null);
 }
+
+/// Every label, annotation and link an alert comes with is kept whole and
+/// read back with its event; one too big for the budget keeps what fits
+/// and says how much it did not keep.
+#[tokio::test]
+async fn an_alert_is_kept_whole_with_its_labels_annotations_and_links() {
+    let t = TestServer::start().await;
+    let (_, am) = t
+        .server
+        .store
+        .create_token("alertmanager", ActorRole::Integration)
+        .unwrap();
+    let mut a = alert("firing", "CheckoutHighErrorRate", "web-1", "fff1");
+    a["labels"]["team"] = json!("checkout-team");
+    a["labels"]["cluster"] = json!("eu-west-1");
+    a["annotations"]["runbook_url"] = json!("https://runbooks.example.com/checkout/5xx");
+    a["annotations"]["dashboard"] = json!("https://grafana.example.com/d/checkout");
+    a["annotations"]["description"] = json!("5xx above 5% for 5m.\nRoll back first.");
+    let (s, r) = t.post(HOOK, &am, payload("firing", vec![a])).await;
+    assert_eq!(s, 200, "{r}");
+    let id = r["incident"].as_str().unwrap().to_string();
+    let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
+    let ev = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "alert_received")
+        .unwrap_or_else(|| panic!("an alert event: {d}"));
+    let facts = &ev["facts"];
+    assert_eq!(facts["labels"]["team"], "checkout-team", "{ev}");
+    assert_eq!(facts["labels"]["severity"], "critical");
+    assert_eq!(facts["labels"]["instance"], "web-1");
+    assert_eq!(
+        facts["annotations"]["runbook_url"],
+        "https://runbooks.example.com/checkout/5xx"
+    );
+    assert_eq!(
+        facts["annotations"]["description"],
+        "5xx above 5% for 5m.\nRoll back first."
+    );
+    assert_eq!(
+        facts["links"]["source"],
+        "http://prometheus:9090/graph?g0.expr=up"
+    );
+    assert_eq!(facts["links"]["alertmanager"], "http://alertmanager:9093");
+
+    // Far more than 16 KiB of labels: what fits is kept, the rest counted.
+    let mut big = alert("firing", "CheckoutHighErrorRate", "web-2", "fff2");
+    for i in 0..200 {
+        big["labels"][format!("label_{i:03}")] = json!("x".repeat(200));
+    }
+    let (s, r) = t.post(HOOK, &am, payload("firing", vec![big])).await;
+    assert_eq!(s, 200, "{r}");
+    let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
+    let last = d["timeline"].as_array().unwrap().last().unwrap().clone();
+    let facts = &last["facts"];
+    let kept = facts["labels"].as_object().unwrap().len();
+    assert!(kept > 10 && kept < 200, "{kept} labels kept");
+    assert!(
+        facts["labels"]["warroom_not_kept"]
+            .as_str()
+            .is_some_and(|s| s.contains("more")),
+        "{facts}"
+    );
+    assert_eq!(
+        facts["links"]["source"],
+        "http://prometheus:9090/graph?g0.expr=up"
+    );
+}

@@ -329,6 +329,7 @@ fn the_reader_shows_every_line_and_every_label() {
                 "summary: pool at 100% · runbook_url: https://runbooks.example.com/x".into(),
             ),
             suppressed: None,
+            facts: Default::default(),
         },
     });
     let mut app = warroom::tui::fixtures::app_with(details, 80, 24);
@@ -384,6 +385,7 @@ fn reader_snapshots_for_a_note_and_an_alert() {
                     "summary: pool at 100% · runbook_url: https://runbooks.example.com/x".into(),
                 ),
                 suppressed: None,
+                facts: Default::default(),
             },
         });
         let mut app = warroom::tui::fixtures::app_with(details, w, h);

@@ -63,6 +63,7 @@ fn scripted_here(t: &TestServer, close: bool) -> IncidentId {
                     alert: "CheckoutErrors".into(),
                     firing: true,
                     detail: None,
+                    facts: Default::default(),
                 },
             )?;
             step(

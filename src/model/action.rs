@@ -97,6 +97,9 @@ pub enum Action {
         alert: String,
         firing: bool,
         detail: Option<String>,
+        /// Every label, annotation and link (bounded by
+        /// [`super::MAX_ALERT_FACTS_BYTES`]).
+        facts: super::AlertFacts,
     },
     /// What the server's automation did or noticed (a reminder, an
     /// escalation), naming the rule that fired.
@@ -271,13 +274,22 @@ fn plan(
             alert,
             firing,
             detail: d,
+            facts,
         } => {
             check_text("alert", &alert, MAX_TEXT)?;
+            if facts.bytes() > super::MAX_ALERT_FACTS_BYTES {
+                return Err(DomainError::Invalid(format!(
+                    "an alert's labels, annotations and links hold {} bytes; the limit is {}",
+                    facts.bytes(),
+                    super::MAX_ALERT_FACTS_BYTES
+                )));
+            }
             Ok(vec![EventKind::AlertReceived {
                 alert,
                 firing,
                 detail: d,
                 suppressed: None,
+                facts,
             }])
         }
         Action::Automation { rule, text } => {

@@ -133,6 +133,7 @@ mod tests {
                 alert: "HighErrorRate".into(),
                 firing: true,
                 detail: None,
+                facts: Default::default(),
             },
             &ic(),
             at(11),

@@ -42,5 +42,7 @@ pub use responder::{Responder, ResponderState, Role};
 pub use runbook::{ActionItem, Runbook, RunbookError, RunbookItem, RunbookSet};
 pub use runbook_action::ActionOutcome;
 pub use severity::Severity;
-pub use timeline::{ESCALATION_RULE, EventKind, REMINDER_RULE, TimelineEvent};
+pub use timeline::{
+    AlertFacts, ESCALATION_RULE, EventKind, MAX_ALERT_FACTS_BYTES, REMINDER_RULE, TimelineEvent,
+};
 pub use validate::{cut_to_fit, is_visible, max_bytes, stored_bytes};

@@ -111,6 +111,7 @@ mod tests {
             alert: "HighErrorRate".into(),
             firing: true,
             detail: None,
+            facts: Default::default(),
         }
     }
 

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -7,6 +9,41 @@ use super::{ActionOutcome, Phase, ResponderState, Role, Severity, Status};
 pub const REMINDER_RULE: &str = "stakeholder-update-reminder";
 /// Rule names of the automation's escalations start with this.
 pub const ESCALATION_RULE: &str = "escalation";
+
+/// Stored bytes of one alert's labels, annotations and links at most: a
+/// busy Alertmanager group stays a few KiB per event.
+pub const MAX_ALERT_FACTS_BYTES: usize = 16 * 1024;
+
+/// What an alert said beyond its name, kept whole for the IC: every label,
+/// every annotation (runbook, dashboard, description) and the links to
+/// where it came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertFacts {
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    /// Links by what they open: `source` (the rule's expression in
+    /// Prometheus, its generatorURL), `alertmanager` (the group in
+    /// Alertmanager, its externalURL).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub links: BTreeMap<String, String>,
+}
+
+impl AlertFacts {
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.annotations.is_empty() && self.links.is_empty()
+    }
+
+    /// Stored bytes, as [`MAX_ALERT_FACTS_BYTES`] counts them.
+    pub fn bytes(&self) -> usize {
+        [&self.labels, &self.annotations, &self.links]
+            .iter()
+            .flat_map(|m| m.iter())
+            .map(|(k, v)| k.len() + v.len() + 8)
+            .sum()
+    }
+}
 
 /// One entry of an incident's append-only timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +115,9 @@ pub enum EventKind {
         /// why, or an inhibition), as Alertmanager reports it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         suppressed: Option<String>,
+        /// Every label, annotation and link the alert came with.
+        #[serde(default, skip_serializing_if = "AlertFacts::is_empty")]
+        facts: AlertFacts,
     },
     /// The server's automation: a reminder or an escalation, and the rule
     /// ([`REMINDER_RULE`], or one starting with [`ESCALATION_RULE`]).
@@ -154,6 +194,7 @@ impl EventKind {
                 firing,
                 detail,
                 suppressed,
+                ..
             } => {
                 let state = match (firing, suppressed) {
                     (true, Some(why)) => format!("SUPPRESSED ({why})"),

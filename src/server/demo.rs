@@ -13,6 +13,59 @@ use crate::model::{
 
 pub use super::demo_live::{LIVE_EVERY, run_live};
 
+/// What a real alert of the demo's services carries: its labels, a
+/// runbook, a dashboard and the links back to Prometheus and Alertmanager
+/// (example.com: nothing leaves the machine).
+pub(super) fn alert_facts(alert: &str, detail: &str) -> crate::model::AlertFacts {
+    let (service, team) = match alert {
+        a if a.starts_with("PaymentsDB") => ("payments-db", "payments"),
+        a if a.starts_with("Search") => ("search", "discovery"),
+        a if a.starts_with("TLS") || a.starts_with("Cert") => ("edge", "platform"),
+        _ => ("checkout", "checkout"),
+    };
+    let slug = alert.to_lowercase();
+    let map = |pairs: &[(&str, String)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    };
+    crate::model::AlertFacts {
+        labels: map(&[
+            ("alertname", alert.to_string()),
+            ("service", service.to_string()),
+            ("team", team.to_string()),
+            ("severity", "page".to_string()),
+            ("cluster", "eu-west-1".to_string()),
+        ]),
+        annotations: map(&[
+            ("summary", detail.to_string()),
+            (
+                "runbook_url",
+                format!("https://runbooks.example.com/{service}/{slug}"),
+            ),
+            (
+                "dashboard",
+                format!("https://grafana.example.com/d/{service}?var-cluster=eu-west-1"),
+            ),
+        ]),
+        links: map(&[
+            (
+                "source",
+                format!(
+                    "https://prometheus.example.com/graph?g0.expr=ALERTS%7Balertname%3D%22{alert}%22%7D"
+                ),
+            ),
+            (
+                "alertmanager",
+                format!(
+                    "https://alertmanager.example.com/#/alerts?receiver=warroom&filter=%7Bservice%3D%22{service}%22%7D"
+                ),
+            ),
+        ]),
+    }
+}
+
 pub(super) fn who(handle: &str) -> Actor {
     Actor {
         handle: handle.to_string(),
@@ -97,6 +150,7 @@ impl Story {
                 alert: alert.into(),
                 firing,
                 detail: Some(detail.into()),
+                facts: alert_facts(alert, detail),
             },
         )
     }

@@ -25,6 +25,7 @@ pub(super) fn script() -> Vec<(&'static str, Action)> {
         alert: a.into(),
         firing: f,
         detail: Some(d.into()),
+        facts: super::demo::alert_facts(a, d),
     };
     let responder = |r| Action::Responder(r);
     vec![

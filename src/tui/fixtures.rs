@@ -127,6 +127,7 @@ fn opening(s: &mut Script, d: &mut IncidentDetail, service: &str) {
             alert: format!("{service}HighErrorRate"),
             firing: true,
             detail: Some("5xx ratio 0.38".into()),
+            facts: Default::default(),
         },
     );
 }

@@ -35,6 +35,9 @@ pub struct GettableAlert {
     pub starts_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
     pub status: AlertStatus,
+    /// The link back to the rule in Prometheus.
+    #[serde(default, rename = "generatorURL")]
+    pub generator_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -103,6 +106,7 @@ crate::sanitize_fields!(GettableAlert {
     starts_at: none,
     updated_at: none,
     status: text,
+    generator_url: line,
 });
 crate::sanitize_fields!(AlertStatus {
     state: line,
@@ -266,6 +270,15 @@ pub fn to_detail(
                 firing: true,
                 detail: detail.clone(),
                 suppressed: None,
+                facts: crate::model::AlertFacts {
+                    labels: a.labels.clone(),
+                    annotations: a.annotations.clone(),
+                    links: a
+                        .generator_url
+                        .iter()
+                        .map(|u| ("source".to_string(), u.clone()))
+                        .collect(),
+                },
             },
         ));
         if let Some(why) = suppression(a, silences) {
@@ -276,6 +289,7 @@ pub fn to_detail(
                     firing: true,
                     detail: None,
                     suppressed: Some(why),
+                    facts: Default::default(),
                 },
             ));
         }

@@ -245,6 +245,7 @@ pub fn to_detail(i: &PdIncident, logs: &[LogEntry], notes: &[Note]) -> IncidentD
                 firing: true,
                 detail: None,
                 suppressed: None,
+                facts: Default::default(),
             },
             "acknowledge_log_entry" => EventKind::StatusChanged {
                 from: Status::Triggered,

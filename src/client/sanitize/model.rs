@@ -12,8 +12,8 @@ use crate::model::wire::{
     ChangesResponse, DeliveryInfo, ListResponse, Similar, Suggestion, TimelinePage, WriteAnswer,
 };
 use crate::model::{
-    Checklist, ChecklistItem, EventKind, FollowUp, Incident, IncidentDetail, Policy, Responder,
-    TimelineEvent,
+    AlertFacts, Checklist, ChecklistItem, EventKind, FollowUp, Incident, IncidentDetail, Policy,
+    Responder, TimelineEvent,
 };
 use crate::sanitize_fields;
 use crate::text::clean_in_place;
@@ -189,6 +189,28 @@ sanitize_fields!(Load {
     pages_off_hours: none,
 });
 
+/// An alert's labels and links on one line each; its annotations (a
+/// description) keep their lines.
+impl Sanitize for AlertFacts {
+    fn sanitize(&mut self) {
+        let AlertFacts {
+            labels,
+            annotations,
+            links,
+        } = self;
+        labels.sanitize();
+        links.sanitize();
+        *annotations = std::mem::take(annotations)
+            .into_iter()
+            .map(|(mut k, mut v)| {
+                k.sanitize_line();
+                v.sanitize();
+                (k, v)
+            })
+            .collect();
+    }
+}
+
 /// Every name in the metrics came from somebody's input.
 impl Sanitize for Stats {
     fn sanitize(&mut self) {
@@ -263,12 +285,14 @@ impl Sanitize for TimelineEvent {
                 alert,
                 detail,
                 suppressed,
-                ..
+                firing: _,
+                facts,
             } => {
                 clean_in_place(alert, false);
                 for d in [detail, suppressed].into_iter().flatten() {
                     clean_in_place(d, false);
                 }
+                facts.sanitize();
             }
             EventKind::SeverityChanged { .. } => {}
             EventKind::Automation { rule, text } => {

@@ -18,7 +18,10 @@ use serde::Deserialize;
 
 use super::classify::{Class, Signal};
 use crate::model::wire::DeclareRequest;
-use crate::model::{Action, Actor, ActorRole, IncidentDetail, Runbook, apply, declare};
+use crate::model::{
+    Action, Actor, ActorRole, AlertFacts, IncidentDetail, MAX_ALERT_FACTS_BYTES, Runbook, apply,
+    declare,
+};
 use crate::server::AppState;
 use crate::server::auth::Principal;
 use crate::server::error::ApiError;
@@ -42,6 +45,9 @@ pub struct Notification {
     pub common_annotations: BTreeMap<String, String>,
     #[serde(default)]
     pub truncated_alerts: u64,
+    /// Alertmanager's own address, for a link back to the group.
+    #[serde(default, rename = "externalURL")]
+    pub external_url: Option<String>,
     pub alerts: Vec<Alert>,
 }
 
@@ -54,6 +60,9 @@ pub struct Alert {
     #[serde(default)]
     pub annotations: BTreeMap<String, String>,
     pub fingerprint: String,
+    /// The link back to the rule in Prometheus.
+    #[serde(default, rename = "generatorURL")]
+    pub generator_url: Option<String>,
 }
 
 /// `s` when it shows something (not empty, not only spaces, controls or
@@ -86,6 +95,48 @@ impl Alert {
         } else {
             format!("{name} {}", extra.join(" "))
         }
+    }
+
+    /// Every label, annotation and link, whole, within
+    /// [`MAX_ALERT_FACTS_BYTES`]: links first, then annotations (the
+    /// runbook and dashboard among them), then labels; what does not fit
+    /// is counted in a `warroom_not_kept` label, never silently gone.
+    fn facts(&self, external_url: Option<&String>) -> AlertFacts {
+        let mut f = AlertFacts::default();
+        // Room for the count of what was not kept.
+        let mut room = MAX_ALERT_FACTS_BYTES - 64;
+        let mut dropped = 0usize;
+        let mut keep = |map: &mut BTreeMap<String, String>, k: &str, v: &str| {
+            let cost = k.len() + v.len() + 8;
+            if cost <= room {
+                room -= cost;
+                map.insert(k.to_string(), v.to_string());
+            } else {
+                dropped += 1;
+            }
+        };
+        let links = [
+            ("source", self.generator_url.as_ref()),
+            ("alertmanager", external_url),
+        ];
+        for (k, v) in links {
+            if let Some(v) = v.filter(|v| crate::model::is_visible(v)) {
+                keep(&mut f.links, k, v);
+            }
+        }
+        for (k, v) in &self.annotations {
+            keep(&mut f.annotations, k, v);
+        }
+        for (k, v) in &self.labels {
+            keep(&mut f.labels, k, v);
+        }
+        if dropped > 0 {
+            f.labels.insert(
+                "warroom_not_kept".into(),
+                format!("{dropped} more (16 KiB per alert)"),
+            );
+        }
+        f
     }
 
     fn detail(&self) -> Option<String> {
@@ -157,6 +208,12 @@ fn bound(n: &mut Notification) {
         short_key(&mut a.fingerprint);
         cut_map(&mut a.labels, MAX_LABEL);
         cut_map(&mut a.annotations, MAX_ANNOTATION);
+        if let Some(u) = a.generator_url.as_mut() {
+            *u = cut_marked(u, MAX_ANNOTATION);
+        }
+    }
+    if let Some(u) = n.external_url.as_mut() {
+        *u = cut_marked(u, MAX_ANNOTATION);
     }
 }
 
@@ -282,6 +339,7 @@ fn record(
             alert: a.describe(),
             firing: a.firing(),
             detail: a.detail(),
+            facts: a.facts(n.external_url.as_ref()),
         };
         apply(&mut d, alert, actor, now)?;
         store::set_alert_firing(tx, id, &a.fingerprint, a.firing(), now)?;

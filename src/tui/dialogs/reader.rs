@@ -115,6 +115,7 @@ pub fn entry_lines(e: &TimelineEvent) -> Vec<String> {
             firing,
             detail,
             suppressed,
+            facts,
         } => {
             out.push(format!(
                 "Alert {}",
@@ -124,30 +125,13 @@ pub fn entry_lines(e: &TimelineEvent) -> Vec<String> {
                     (false, _) => "resolved",
                 }
             ));
-            // `Name {k=v, k2=v2}` (Alertmanager) or `Name k=v k2=v2`.
-            let (name, rest) = alert.split_once([' ', '{']).unwrap_or((alert.as_str(), ""));
-            out.push(format!("  name: {name}"));
-            let rest = rest.trim().trim_start_matches('{').trim_end_matches('}');
-            for label in rest
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-            {
-                match label.split_once('=') {
-                    Some((k, v)) => out.push(format!("  {k} = {v}")),
-                    None => out.push(format!("  {label}")),
-                }
-            }
             if let Some(why) = suppressed {
-                out.push(String::new());
                 out.push(format!("Suppressed: {why}"));
             }
-            if let Some(d) = detail {
-                out.push(String::new());
-                out.push("Annotations".into());
-                for part in d.split(" · ") {
-                    out.push(format!("  {part}"));
-                }
+            if facts.is_empty() {
+                alert_from_its_line(&mut out, alert, detail.as_deref());
+            } else {
+                alert_facts(&mut out, facts);
             }
         }
         EventKind::Note { text } | EventKind::StakeholderUpdate { text } => {
@@ -190,4 +174,124 @@ fn draw(ctx: &Ctx, theme: &Theme, f: &mut Frame, area: Rect, reader: &Reader) {
         body,
     );
     f.render_widget(Paragraph::new(hint(theme, &KEYS.hints())), h);
+}
+
+/// An alert kept whole: what to do first (the runbook, the dashboard, the
+/// links back to where it came from, in full), then what it says, then
+/// every label.
+fn alert_facts(out: &mut Vec<String>, f: &crate::model::AlertFacts) {
+    let first = ["runbook_url", "runbook", "dashboard", "playbook"];
+    let mut links: Vec<(String, &String)> = first
+        .iter()
+        .filter_map(|k| f.annotations.get(*k).map(|v| (k.to_string(), v)))
+        .collect();
+    links.extend(f.links.iter().map(|(k, v)| (k.clone(), v)));
+    if !links.is_empty() {
+        out.push(String::new());
+        out.push("Links".into());
+        for (k, v) in links {
+            out.push(format!("  {k}: {v}"));
+        }
+    }
+    let said: Vec<_> = f
+        .annotations
+        .iter()
+        .filter(|(k, _)| !first.contains(&k.as_str()))
+        .collect();
+    if !said.is_empty() {
+        out.push(String::new());
+        out.push("Annotations".into());
+        for (k, v) in said {
+            let mut lines = v.lines();
+            out.push(format!("  {k}: {}", lines.next().unwrap_or("")));
+            out.extend(lines.map(|l| format!("    {l}")));
+        }
+    }
+    if !f.labels.is_empty() {
+        out.push(String::new());
+        out.push("Labels".into());
+        for (k, v) in &f.labels {
+            out.push(format!("  {k} = {v}"));
+        }
+    }
+}
+
+/// An alert recorded before labels were kept whole: what its one line says.
+fn alert_from_its_line(out: &mut Vec<String>, alert: &str, detail: Option<&str>) {
+    // `Name {k=v, k2=v2}` (Alertmanager) or `Name k=v k2=v2`.
+    let (name, rest) = alert.split_once([' ', '{']).unwrap_or((alert, ""));
+    out.push(format!("  name: {name}"));
+    let rest = rest.trim().trim_start_matches('{').trim_end_matches('}');
+    for label in rest
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        match label.split_once('=') {
+            Some((k, v)) => out.push(format!("  {k} = {v}")),
+            None => out.push(format!("  {label}")),
+        }
+    }
+    if let Some(d) = detail {
+        out.push(String::new());
+        out.push("Annotations".into());
+        for part in d.split(" · ") {
+            out.push(format!("  {part}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> crate::model::AlertFacts {
+        let map = |p: &[(&str, &str)]| {
+            p.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        crate::model::AlertFacts {
+            labels: map(&[("alertname", "CheckoutHighErrorRate"), ("team", "checkout")]),
+            annotations: map(&[
+                ("summary", "5xx ratio 0.12"),
+                ("runbook_url", "https://runbooks.example.com/checkout/5xx"),
+                (
+                    "dashboard",
+                    "https://grafana.example.com/d/checkout?var-cluster=eu-west-1",
+                ),
+            ]),
+            links: map(&[("source", "https://prometheus.example.com/graph?g0.expr=x")]),
+        }
+    }
+
+    #[test]
+    fn an_alert_reads_whole_links_first_then_what_it_says_then_every_label() {
+        let e = TimelineEvent {
+            seq: 7,
+            at: chrono::Utc::now(),
+            author: "alertmanager".into(),
+            written_at: None,
+            kind: EventKind::AlertReceived {
+                alert: "CheckoutHighErrorRate instance=web-1".into(),
+                firing: true,
+                detail: Some("5xx ratio 0.12".into()),
+                suppressed: None,
+                facts: facts(),
+            },
+        };
+        let lines = entry_lines(&e);
+        let at = |needle: &str| {
+            lines
+                .iter()
+                .position(|l| l.contains(needle))
+                .unwrap_or_else(|| panic!("`{needle}` in {lines:#?}"))
+        };
+        assert!(at("runbook_url: https://runbooks.example.com/") < at("Annotations"));
+        assert!(at("source: https://prometheus.example.com/") < at("Annotations"));
+        assert!(at("summary: 5xx ratio 0.12") < at("Labels"));
+        assert!(at("team = checkout") > at("Labels"));
+        // A link is never cut: the whole URL is on its line.
+        assert!(lines.iter().any(|l| l.ends_with("var-cluster=eu-west-1")));
+    }
 }
