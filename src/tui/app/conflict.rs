@@ -83,10 +83,89 @@ fn retry_on(app: &mut App, c: Conflict, now: crate::model::Incident) -> Vec<Comm
                     });
                     return Vec::new();
                 }
+                op
+            } else {
+                // An edit of fields someone else changed: it would replace
+                // their words with ours, so it says both and asks.
+                let restated = restate_edit(&body, &now);
+                if restated.is_empty() {
+                    app.flash = Some(Flash::info(
+                        format!("Nothing to retry on {id}"),
+                        format!("{id} already holds what your edit set (someone set it first)."),
+                    ));
+                    return Vec::new();
+                }
+                app.open(Confirm::Write {
+                    title: format!("Retry on {id}: replace what is there now?"),
+                    text: format!(
+                        "{id} {}\n{}",
+                        crate::text::one_line(&now.title, 60),
+                        restated.join("\n")
+                    ),
+                    op,
+                });
+                return Vec::new();
             }
-            op
+        }
+        // A step forward someone already took (or went past) is not taken
+        // again. (A reopen or a forced step carries a reason; it is sent as
+        // asked, through the server's rules.)
+        WriteOp::Transition { id, body }
+            if body.reason.is_none() && !body.force && now.status >= body.to =>
+        {
+            app.flash = Some(Flash::info(
+                format!("Nothing to retry on {id}"),
+                format!("{id} is {} already (someone moved it first).", now.status),
+            ));
+            return Vec::new();
         }
         op => op,
     };
     send(app, op)
+}
+
+/// An edit restated against the incident as it is now: for each field it
+/// sets that holds something else now, what is there and what would
+/// replace it, whole.
+fn restate_edit(
+    body: &crate::model::wire::PatchRequest,
+    now: &crate::model::Incident,
+) -> Vec<String> {
+    let one = |s: &str| crate::text::one_line(s, 2_000);
+    let mut out = Vec::new();
+    let mut field = |name: &str, ours: Option<String>, theirs: String| {
+        if let Some(ours) = ours.filter(|o| *o != theirs) {
+            out.push(format!(
+                "{name} is now:  {}\nyours would set: {}",
+                one(&theirs),
+                one(&ours)
+            ));
+        }
+    };
+    field("title", body.title.clone(), now.title.clone());
+    field("service", body.service.clone(), now.service.clone());
+    field("summary", body.summary.clone(), now.summary.clone());
+    field(
+        "tags",
+        body.tags.as_ref().map(|t| t.join(", ")),
+        now.tags.join(", "),
+    );
+    let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or("not set".into(), |t| {
+            t.format("%Y-%m-%d %H:%M UTC").to_string()
+        })
+    };
+    field(
+        "impact started",
+        body.impact_started_at.map(|t| when(Some(t))),
+        when(now.impact_started_at),
+    );
+    field(
+        "IC",
+        body.commander
+            .clone()
+            .map(|c| c.unwrap_or_else(|| "nobody".into())),
+        now.commander.clone().unwrap_or_else(|| "nobody".into()),
+    );
+    out
 }

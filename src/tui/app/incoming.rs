@@ -29,7 +29,7 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
                 && app.caps.lifecycle
                 && !app.followups.contains_key(&id))
             .then_some(id);
-            app.fill_conflict();
+            app.fill_conflict(true);
             // Its severity or status may have changed: order and counts too.
             let mut cmds = app.refilter();
             // A finished incident's review shows its follow-ups.
@@ -40,7 +40,7 @@ pub(super) fn feed(app: &mut App, f: Feed) -> Vec<Command> {
             for (id, before, after) in merged {
                 app.detail_merged(id, before, after);
             }
-            app.fill_conflict();
+            app.fill_conflict(false);
             app.refilter()
         }
         Applied::DetailFailed(id, error) => {
@@ -172,7 +172,7 @@ fn refused(app: &mut App, key: &str, error: crate::client::ClientError) -> Vec<C
         ));
     }
     app.flash = Some(flash);
-    app.fill_conflict();
+    app.fill_conflict(false);
     cmds
 }
 
@@ -180,7 +180,10 @@ impl App {
     /// Completes a conflict dialog once this console holds a state of the
     /// incident newer than the one the IC acted on: what is true now, and
     /// who changed what since (the timeline entries after the seen one).
-    pub(super) fn fill_conflict(&mut self) {
+    /// `fresh`: a detail was just read on its own (the read the conflict
+    /// asked for): it fills the dialog even when nothing changed since the
+    /// IC looked (the server refused a state that was already so).
+    pub(super) fn fill_conflict(&mut self, fresh: bool) {
         let Some(c) = self.flash.as_ref().and_then(|f| f.conflict.as_ref()) else {
             return;
         };
@@ -192,7 +195,9 @@ impl App {
         let Some(d) = self.board.details.get(&id) else {
             return;
         };
-        if d.incident.version <= seen_version
+        let unchanged = d.incident.version == seen_version && !fresh;
+        if d.incident.version < seen_version
+            || unchanged
             || c.now
                 .as_ref()
                 .is_some_and(|n| n.version >= d.incident.version)

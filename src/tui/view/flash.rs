@@ -67,12 +67,27 @@ fn conflict_lines<'a>(theme: &Theme, c: &Conflict) -> Vec<Line<'a>> {
         )));
     }
     for (name, then, is) in diffs {
-        out.push(Line::from(vec![
-            Span::styled(pad(&format!("  {name}"), 12), muted),
-            Span::raw(one_line(&then, 24)),
-            Span::styled(" → ", muted),
-            Span::styled(one_line(&is, 30), theme.style(Role::Warn)),
-        ]));
+        // Short values on one line; longer ones whole, one per line (the
+        // dialog wraps them), so the IC compares what was with what is.
+        let (then, is) = (one_line(&then, 2_000), one_line(&is, 2_000));
+        if crate::text::width(&then) + crate::text::width(&is) <= 50 {
+            out.push(Line::from(vec![
+                Span::styled(pad(&format!("  {name}"), 12), muted),
+                Span::raw(then),
+                Span::styled(" → ", muted),
+                Span::styled(is, theme.style(Role::Warn)),
+            ]));
+        } else {
+            out.push(Line::from(Span::styled(format!("  {name}"), muted)));
+            out.push(Line::from(vec![
+                Span::styled("    was ", muted),
+                Span::raw(then),
+            ]));
+            out.push(Line::from(vec![
+                Span::styled("    now ", muted),
+                Span::styled(is, theme.style(Role::Warn)),
+            ]));
+        }
     }
     if !c.changes.is_empty() {
         out.push(Line::from(Span::styled("By:", theme.style(Role::Title))));

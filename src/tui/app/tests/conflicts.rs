@@ -200,3 +200,131 @@ fn failures_make_the_data_stale_and_an_answer_clears_it() {
     );
     assert!(app.stale_for().is_some());
 }
+
+/// A write refused with a conflict, for `op` on INC-5.
+fn lose(app: &mut App, op: WriteOp) {
+    let cmds = super::super::writes::send(app, op);
+    let Command::Write(Outgoing::Send(w)) = &cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    let refused = Delivery::Refused {
+        key: w.key.clone(),
+        error: crate::client::ClientError::Api {
+            status: 409,
+            code: "conflict".into(),
+            message: "someone changed it first".into(),
+        },
+    };
+    update(app, Msg::Delivery(refused));
+}
+
+/// The state after the refusal arrives, changed by `change` (by marco).
+fn read_after(app: &mut App, id: IncidentId, change: Option<crate::model::Action>) {
+    let mut fresh = app.board.details[&id].clone();
+    if let Some(change) = change {
+        let marco = crate::model::Actor {
+            handle: "marco".into(),
+            role: ActorRole::Commander,
+        };
+        crate::model::apply(&mut fresh, change, &marco, crate::tui::fixtures::clock()).unwrap();
+    }
+    let at = crate::tui::fixtures::clock();
+    update(
+        app,
+        Msg::Feed(Feed::Detail {
+            detail: Box::new(fresh),
+            at,
+        }),
+    );
+}
+
+#[test]
+fn a_field_edit_conflict_shows_both_values_whole_and_the_retry_asks() {
+    let mut app = sample_app(160, 48);
+    let id = IncidentId(5);
+    let version = app.incident(id).unwrap().version;
+    let ours = "Checkout failing with 502s for EU customers after the pool change".to_string();
+    lose(
+        &mut app,
+        WriteOp::Patch {
+            id,
+            if_match: version,
+            body: PatchRequest {
+                title: Some(ours.clone()),
+                ..Default::default()
+            },
+        },
+    );
+    let theirs = "Checkout failing with 500s everywhere (payments-db pool exhausted)".to_string();
+    read_after(
+        &mut app,
+        id,
+        Some(crate::model::Action::Patch(PatchRequest {
+            title: Some(theirs.clone()),
+            ..Default::default()
+        })),
+    );
+    let c = app.flash.as_ref().unwrap().conflict.clone().unwrap();
+    assert!(c.now.is_some());
+    // Drawn whole, not cut to a few characters either side.
+    let theme = crate::tui::theme::Theme::load("default", None, false).unwrap();
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
+    t.draw(|f| crate::tui::view::draw(&app, &theme, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let screen: String = (0..48)
+        .map(|y| (0..160).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect();
+    assert!(screen.contains(&theirs), "{screen}");
+    // `r` never overwrites their words silently: it asks, with both.
+    assert!(sent(&ch(&mut app, 'r')).is_empty());
+    let Some(Dialog::Confirm(Confirm::Write { text, .. })) = &app.dialog else {
+        panic!("a retried edit asks first")
+    };
+    assert!(text.contains(&theirs) && text.contains(&ours), "{text}");
+    let cmds = ch(&mut app, 'y');
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Patch { body, .. }] if body.title.as_deref() == Some(ours.as_str())),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn a_retried_step_someone_already_took_sends_nothing_and_never_hangs() {
+    let mut app = sample_app(80, 24);
+    let id = IncidentId(5);
+    let status = app.incident(id).unwrap().status;
+    let to = status.next().unwrap();
+    // Marco took the step first; our copy of the incident already shows it
+    // by the time the refusal arrives.
+    read_after(
+        &mut app,
+        id,
+        Some(crate::model::Action::Transition {
+            to,
+            force: true,
+            reason: Some("moving on".into()),
+        }),
+    );
+    let seen = app.incident(id).unwrap().clone();
+    lose(
+        &mut app,
+        WriteOp::Transition {
+            id,
+            body: crate::model::wire::TransitionRequest {
+                to,
+                force: false,
+                reason: None,
+            },
+        },
+    );
+    // The read after the refusal finds nothing newer than what we saw: the
+    // dialog still fills (it hung on "Reading the incident as it is now…").
+    read_after(&mut app, id, None);
+    let c = app.flash.as_ref().unwrap().conflict.clone().unwrap();
+    assert_eq!(c.now.as_ref().map(|n| n.version), Some(seen.version));
+    // Retrying says it is done already and sends nothing.
+    let cmds = ch(&mut app, 'r');
+    assert!(sent(&cmds).is_empty(), "{cmds:?}");
+    let f = app.flash.as_ref().unwrap();
+    assert!(f.title.contains("Nothing to retry"), "{}", f.title);
+}
