@@ -303,6 +303,18 @@ async fn alertmanager_opens_incidents_and_a_console_silence_suppresses_its_alert
         fresh.detail(group.id, None).await.unwrap(),
         Fetched::Fresh { .. }
     ));
+    // The same group has the same id in every process (console, `list`,
+    // `show`, `silence`): it comes from the group, not from who asked first.
+    let (other, _) = alertmanager::connect(&am.url, None, None, "ic-bob").unwrap();
+    let Fetched::Fresh { value: listed, .. } = other.list(false, None).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        listed.incidents.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![group.id],
+        "one id for the group across processes"
+    );
+    assert!(group.id.0 >= 100_000, "a stable six-digit id: {}", group.id);
     let silences = reader.silences().await.unwrap();
     let ours = silences
         .iter()

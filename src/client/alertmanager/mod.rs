@@ -64,6 +64,23 @@ pub struct AlertmanagerBackend {
     state: Mutex<GroupIds>,
 }
 
+/// Ids of Alertmanager groups: from a hash of the group's labels, so the
+/// same group has the same id in the console, `warroom list`, `show` and
+/// `silence`, in every process (six digits: collisions between a few
+/// hundred groups are rare, and resolved in key order).
+const STABLE_MIN: u64 = 100_000;
+const STABLE_MAX: u64 = 999_999;
+/// Group ids one process keeps before starting over.
+const MAX_REMEMBERED: usize = 10_000;
+
+fn stable_id(key: &str) -> u64 {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(key.as_bytes());
+    let mut n = [0u8; 8];
+    n.copy_from_slice(&h[..8]);
+    STABLE_MIN + u64::from_be_bytes(n) % (STABLE_MAX - STABLE_MIN + 1)
+}
+
 #[derive(Default)]
 struct GroupIds {
     ids: HashMap<String, u64>,
@@ -134,16 +151,35 @@ impl AlertmanagerBackend {
             .collect())
     }
 
+    /// The groups Alertmanager has now, each under its stable id; a group
+    /// it dropped is forgotten (its detail is not found, and the console
+    /// says it left the list), never put back from memory.
     fn remember(&self, groups: &[AlertGroup]) -> Vec<(u64, AlertGroup)> {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if st.ids.len() > MAX_REMEMBERED {
+            st.ids.clear();
+        }
+        // In key order, so a rare collision resolves the same way in every
+        // process that sees the same groups.
+        let mut sorted: Vec<(String, &AlertGroup)> =
+            groups.iter().map(|g| (group_key(g), g)).collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out = Vec::new();
-        for g in groups {
-            let key = group_key(g);
-            let next = st.ids.len() as u64 + 1;
-            let id = *st.ids.entry(key).or_insert(next);
-            st.groups.insert(id, g.clone());
+        for (key, g) in sorted {
+            let id = match st.ids.get(&key) {
+                Some(id) => *id,
+                None => {
+                    let mut id = stable_id(&key);
+                    while st.ids.values().any(|v| *v == id) {
+                        id = if id >= STABLE_MAX { STABLE_MIN } else { id + 1 };
+                    }
+                    st.ids.insert(key, id);
+                    id
+                }
+            };
             out.push((id, g.clone()));
         }
+        st.groups = out.iter().cloned().collect();
         out
     }
 
@@ -406,5 +442,58 @@ impl WriteBackend for AlertmanagerBackend {
                 .map(|d| d.map(crate::model::wire::WriteAnswer::from))
         }
         .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(name: &str) -> AlertGroup {
+        serde_json::from_value(serde_json::json!({
+            "labels": {"alertname": name},
+            "receiver": {"name": "warroom"},
+            "alerts": []
+        }))
+        .unwrap()
+    }
+
+    fn backend() -> AlertmanagerBackend {
+        AlertmanagerBackend {
+            client: crate::tls::client(),
+            base: "http://127.0.0.1:1".into(),
+            token: None,
+            user: "ic".into(),
+            state: Mutex::new(GroupIds::default()),
+        }
+    }
+
+    #[test]
+    fn a_group_has_one_id_whoever_asks_and_a_dropped_one_is_forgotten() {
+        let (a, b) = (backend(), backend());
+        let ga = a.remember(&[group("Alpha"), group("Beta")]);
+        let gb = b.remember(&[group("Beta"), group("Alpha")]);
+        let ids = |v: &[(u64, AlertGroup)]| {
+            let mut m: Vec<(String, u64)> = v.iter().map(|(i, g)| (group_key(g), *i)).collect();
+            m.sort();
+            m
+        };
+        assert_eq!(
+            ids(&ga),
+            ids(&gb),
+            "the same ids in two processes, asked in two orders"
+        );
+        assert!(
+            ga.iter()
+                .all(|(i, _)| (STABLE_MIN..=STABLE_MAX).contains(i))
+        );
+        // Alertmanager no longer has Beta: it is not served from memory.
+        let beta = ga
+            .iter()
+            .find(|(_, g)| group_key(g).contains("Beta"))
+            .unwrap()
+            .0;
+        a.remember(&[group("Alpha")]);
+        assert!(a.group(IncidentId(beta)).is_none());
     }
 }
