@@ -1,9 +1,10 @@
 //! The console's dialogs, one module each. A dialog holds its own state,
 //! takes keys through its own key table and draws itself; it never sees
-//! the `App`: it reads a [`Ctx`] (the board, who we are, what the backend
-//! can do, the clock) and hands back an [`Outcome`] that `update` carries
-//! out. A new dialog costs its module, a [`Dialog`] variant and, when it
-//! reads, one `Read` variant and one backend method.
+//! the console's state: it reads a [`Ctx`] (the board, who we are, what
+//! the backend can do, the clock) and hands back an [`Outcome`] that
+//! `update` carries out. A new dialog costs its module, a line in
+//! `dialogs!` and, when it reads, one `Read` variant and one backend
+//! method.
 
 pub mod closed;
 pub mod confirm;
@@ -42,7 +43,7 @@ use crate::tui::board::Board;
 use crate::tui::keymap::Act;
 use crate::tui::theme::Theme;
 
-/// What a dialog may read of the console: never the `App` itself.
+/// What a dialog may read of the console: never its whole state.
 pub struct Ctx<'a> {
     pub board: &'a Board,
     pub caps: Capabilities,
@@ -146,47 +147,63 @@ impl Outcome {
     }
 }
 
-/// The dialog on top of the panes (one at a time). It lives in the `App`,
-/// never in a collection, so boxing the larger forms would buy nothing.
-#[allow(clippy::large_enum_variant)]
-pub enum Dialog {
-    Help(help::Help),
-    Palette(palette::Palette),
-    FilterLine(filter_line::FilterLine),
-    FilterPick(filter_pick::FilterPick),
-    Confirm(confirm::Confirm),
-    Editor(editor::Editor),
-    Form(incident_form::IncidentForm),
-    Responder(responder::ResponderForm),
-    Reader(reader::Reader),
-    FollowUps(followups::FollowUps),
-    Stats(stats::StatsView),
-    Similar(similar::SimilarView),
-    Deliveries(deliveries::DeliveriesView),
-    Closed(closed::ClosedView),
-    Outbox(outbox::OutboxView),
-    Silence(silence::SilenceForm),
-    Silences(silences::SilencesView),
-    Action(runbook_run::ActionView),
-}
+/// The dialogs, listed once: the macro makes the `Dialog` enum, a `From`
+/// for each dialog's type and the dispatch of keys, drawing and pasted
+/// text (to the dialogs marked `paste`), every match whole. A new dialog
+/// is its module and one line here.
+macro_rules! dialogs {
+    ($($variant:ident($t:ty) $(: $paste:ident)?),* $(,)?) => {
+        /// The dialog on top of the panes (one at a time). It lives in the
+        /// console's state, never in a collection, so boxing the larger
+        /// forms would buy nothing.
+        #[allow(clippy::large_enum_variant)]
+        pub enum Dialog {
+            $($variant($t)),*
+        }
 
-macro_rules! into_dialog {
-    ($($variant:ident($t:ty)),* $(,)?) => {
         $(impl From<$t> for Dialog {
             fn from(d: $t) -> Self {
                 Dialog::$variant(d)
             }
         })*
+
+        impl Dialog {
+            pub fn key(&mut self, ctx: &Ctx, k: KeyEvent) -> Outcome {
+                match self {
+                    $(Dialog::$variant(d) => d.key(ctx, k)),*
+                }
+            }
+
+            pub fn draw(&self, ctx: &Ctx, theme: &Theme, f: &mut Frame, area: Rect) {
+                match self {
+                    $(Dialog::$variant(d) => d.draw(ctx, theme, f, area)),*
+                }
+            }
+
+            /// Pasted text: the dialogs that take text insert it (cleaned
+            /// of terminal controls); the others ignore it.
+            pub fn paste(&mut self, text: &str) -> Vec<Effect> {
+                match self {
+                    $(Dialog::$variant(_d) => dialogs!(@paste _d, text $(, $paste)?)),*
+                }
+            }
+        }
+    };
+    (@paste $d:ident, $text:ident) => {
+        Vec::new()
+    };
+    (@paste $d:ident, $text:ident, paste) => {
+        $d.paste($text)
     };
 }
 
-into_dialog!(
+dialogs!(
     Help(help::Help),
     Palette(palette::Palette),
-    FilterLine(filter_line::FilterLine),
+    FilterLine(filter_line::FilterLine): paste,
     FilterPick(filter_pick::FilterPick),
     Confirm(confirm::Confirm),
-    Editor(editor::Editor),
+    Editor(editor::Editor): paste,
     Form(incident_form::IncidentForm),
     Responder(responder::ResponderForm),
     Reader(reader::Reader),
@@ -200,79 +217,6 @@ into_dialog!(
     Silences(silences::SilencesView),
     Action(runbook_run::ActionView),
 );
-
-impl Dialog {
-    pub fn key(&mut self, ctx: &Ctx, k: KeyEvent) -> Outcome {
-        match self {
-            Dialog::Help(d) => d.key(ctx, k),
-            Dialog::Palette(d) => d.key(ctx, k),
-            Dialog::FilterLine(d) => d.key(ctx, k),
-            Dialog::FilterPick(d) => d.key(ctx, k),
-            Dialog::Confirm(d) => d.key(ctx, k),
-            Dialog::Editor(d) => d.key(ctx, k),
-            Dialog::Form(d) => d.key(ctx, k),
-            Dialog::Responder(d) => d.key(ctx, k),
-            Dialog::Reader(d) => d.key(ctx, k),
-            Dialog::FollowUps(d) => d.key(ctx, k),
-            Dialog::Stats(d) => d.key(ctx, k),
-            Dialog::Similar(d) => d.key(ctx, k),
-            Dialog::Deliveries(d) => d.key(ctx, k),
-            Dialog::Closed(d) => d.key(ctx, k),
-            Dialog::Outbox(d) => d.key(ctx, k),
-            Dialog::Silence(d) => d.key(ctx, k),
-            Dialog::Silences(d) => d.key(ctx, k),
-            Dialog::Action(d) => d.key(ctx, k),
-        }
-    }
-
-    pub fn draw(&self, ctx: &Ctx, theme: &Theme, f: &mut Frame, area: Rect) {
-        match self {
-            Dialog::Help(d) => d.draw(ctx, theme, f, area),
-            Dialog::Palette(d) => d.draw(ctx, theme, f, area),
-            Dialog::FilterLine(d) => d.draw(ctx, theme, f, area),
-            Dialog::FilterPick(d) => d.draw(ctx, theme, f, area),
-            Dialog::Confirm(d) => d.draw(ctx, theme, f, area),
-            Dialog::Editor(d) => d.draw(ctx, theme, f, area),
-            Dialog::Form(d) => d.draw(ctx, theme, f, area),
-            Dialog::Responder(d) => d.draw(ctx, theme, f, area),
-            Dialog::Reader(d) => d.draw(ctx, theme, f, area),
-            Dialog::FollowUps(d) => d.draw(ctx, theme, f, area),
-            Dialog::Stats(d) => d.draw(ctx, theme, f, area),
-            Dialog::Similar(d) => d.draw(ctx, theme, f, area),
-            Dialog::Deliveries(d) => d.draw(ctx, theme, f, area),
-            Dialog::Closed(d) => d.draw(ctx, theme, f, area),
-            Dialog::Outbox(d) => d.draw(ctx, theme, f, area),
-            Dialog::Silence(d) => d.draw(ctx, theme, f, area),
-            Dialog::Silences(d) => d.draw(ctx, theme, f, area),
-            Dialog::Action(d) => d.draw(ctx, theme, f, area),
-        }
-    }
-
-    /// Pasted text: the dialogs that take text insert it (cleaned of
-    /// terminal controls); the others ignore it.
-    pub fn paste(&mut self, text: &str) -> Vec<Effect> {
-        match self {
-            Dialog::Editor(d) => d.paste(text),
-            Dialog::FilterLine(d) => d.paste(text),
-            Dialog::Help(_)
-            | Dialog::Palette(_)
-            | Dialog::FilterPick(_)
-            | Dialog::Confirm(_)
-            | Dialog::Form(_)
-            | Dialog::Responder(_)
-            | Dialog::Reader(_)
-            | Dialog::FollowUps(_)
-            | Dialog::Stats(_)
-            | Dialog::Similar(_)
-            | Dialog::Deliveries(_)
-            | Dialog::Closed(_)
-            | Dialog::Outbox(_)
-            | Dialog::Silence(_)
-            | Dialog::Silences(_)
-            | Dialog::Action(_) => Vec::new(),
-        }
-    }
-}
 
 /// Every dialog's key tables, in the order `?` lists them.
 pub static TABLES: &[&dyn keys::AnyTable] = &[
