@@ -137,7 +137,10 @@ async fn alertmanager_opens_incidents_and_a_console_silence_suppresses_its_alert
     let http = warroom::tls::client();
     let alert = |instance: &str| {
         json!({
-            "labels": {"alertname": "CheckoutHighErrorRate", "service": "checkout", "severity": "critical", "instance": instance, "team": "checkout-team"},
+            "labels": {
+                "alertname": "CheckoutHighErrorRate", "service": "checkout",
+                "severity": "critical", "instance": instance, "team": "checkout-team"
+            },
             "annotations": {
                 "summary": "5xx ratio above 5%",
                 "runbook_url": "https://runbooks.example.com/checkout/5xx",

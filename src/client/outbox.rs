@@ -168,9 +168,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ob = Outbox::open(dir.path(), "s").unwrap();
         let old = [
-            r#"{"key":"a1","op":{"op":"note","id":"INC-7","body":{"text":"rolled back","written_at":"2026-12-05T23:10:00Z"}},"queued_by":"token:5f1d"}"#,
-            r#"{"key":"a2","op":{"op":"patch","id":"INC-7","if_match":4,"body":{"severity":"SEV1"}},"queued_by":"token:5f1d"}"#,
-            r#"{"key":"a3","op":{"op":"transition","id":"INC-7","body":{"to":"contained","force":false,"reason":null}}}"#,
+            concat!(
+                r#"{"key":"a1","op":{"op":"note","id":"INC-7","body":{"text":"rolled back","#,
+                r#""written_at":"2026-12-05T23:10:00Z"}},"queued_by":"token:5f1d"}"#
+            ),
+            concat!(
+                r#"{"key":"a2","op":{"op":"patch","id":"INC-7","if_match":4,"#,
+                r#""body":{"severity":"SEV1"}},"queued_by":"token:5f1d"}"#
+            ),
+            concat!(
+                r#"{"key":"a3","op":{"op":"transition","id":"INC-7","#,
+                r#""body":{"to":"contained","force":false,"reason":null}}}"#
+            ),
         ];
         for (i, json) in old.iter().enumerate() {
             std::fs::write(dir.path().join(format!("s/{i:020}-a{}.json", i + 1)), json).unwrap();
@@ -179,15 +188,18 @@ mod tests {
         assert!(bad.is_empty(), "{bad:?}");
         let ops: Vec<_> = writes.iter().map(|w| (w.key.as_str(), &w.op)).collect();
         assert!(
-            matches!(ops[0], ("a1", WriteOp::Note { id, body }) if *id == IncidentId(7) && body.text == "rolled back" && body.written_at.is_some()),
+            matches!(ops[0], ("a1", WriteOp::Note { id, body })
+                if *id == IncidentId(7) && body.text == "rolled back" && body.written_at.is_some()),
             "{ops:?}"
         );
         assert!(
-            matches!(ops[1], ("a2", WriteOp::Patch { if_match: 4, body, .. }) if body.severity == Some(crate::model::Severity::Sev1)),
+            matches!(ops[1], ("a2", WriteOp::Patch { if_match: 4, body, .. })
+                if body.severity == Some(crate::model::Severity::Sev1)),
             "{ops:?}"
         );
         assert!(
-            matches!(ops[2], ("a3", WriteOp::Transition { body, .. }) if body.to == crate::model::Status::Contained),
+            matches!(ops[2], ("a3", WriteOp::Transition { body, .. })
+                if body.to == crate::model::Status::Contained),
             "{ops:?}"
         );
         assert_eq!(writes[0].queued_by.as_deref(), Some("token:5f1d"));
