@@ -164,13 +164,14 @@ impl AlertmanagerBackend {
         let mut sorted: Vec<(String, &AlertGroup)> =
             groups.iter().map(|g| (group_key(g), g)).collect();
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut used: std::collections::HashSet<u64> = st.ids.values().copied().collect();
         let mut out = Vec::new();
         for (key, g) in sorted {
             let id = match st.ids.get(&key) {
                 Some(id) => *id,
                 None => {
                     let mut id = stable_id(&key);
-                    while st.ids.values().any(|v| *v == id) {
+                    while !used.insert(id) {
                         id = if id >= STABLE_MAX { STABLE_MIN } else { id + 1 };
                     }
                     st.ids.insert(key, id);

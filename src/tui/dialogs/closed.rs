@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::keys::{DOWN, ENTER, ESC, Table, UP, backward, bind, ch};
+use super::keys::{DOWN, ENTER, ESC, Table, UP, bind, ch};
 use super::list::{ListDialog, Words};
 use super::{Ctx, Effect, Outcome};
 use crate::model::{Incident, Status};
@@ -62,8 +62,7 @@ impl ClosedView {
     pub fn key(&mut self, _: &Ctx, k: KeyEvent) -> Outcome {
         match KEYS.lookup(&k) {
             Some(Key::Close) => return Outcome::close(),
-            Some(Key::Move) if backward(&k) => self.list.up(),
-            Some(Key::Move) => self.list.down(),
+            Some(Key::Move) => self.list.step(&k),
             Some(Key::Reload) => return Self::open(),
             Some(Key::Open) => {
                 if let Some(i) = self.list.selected() {

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::keys::{DOWN, ESC, Table, UP, backward, bind, ch};
+use super::keys::{DOWN, ESC, Table, UP, bind, ch};
 use super::list::{ListDialog, Words};
 use super::{Ctx, Effect, Outcome};
 use crate::model::IncidentId;
@@ -62,8 +62,7 @@ impl DeliveriesView {
     pub fn key(&mut self, _: &Ctx, k: KeyEvent) -> Outcome {
         match KEYS.lookup(&k) {
             Some(Key::Close) => return Outcome::close(),
-            Some(Key::Move) if backward(&k) => self.list.up(),
-            Some(Key::Move) => self.list.down(),
+            Some(Key::Move) => self.list.step(&k),
             Some(Key::Reload) => {
                 self.list.reload();
                 return Outcome::stay().with(Effect::Read(Read::Deliveries(self.id)));

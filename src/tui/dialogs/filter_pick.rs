@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::closed::ClosedView;
-use super::keys::{DOWN, ENTER, ESC, Table, UP, backward, bind, ch};
+use super::keys::{DOWN, ENTER, ESC, Table, UP, bind, ch, step};
 use super::{Ctx, Effect, Outcome};
 use crate::model::{Severity, Status};
 use crate::text::pad;
@@ -81,12 +81,8 @@ impl FilterPick {
     pub fn key(&mut self, _: &Ctx, k: KeyEvent) -> Outcome {
         match KEYS.lookup(&k) {
             Some(Key::Close) => Outcome::close(),
-            Some(Key::Move) if backward(&k) => {
-                self.cursor = self.cursor.saturating_sub(1);
-                Outcome::stay()
-            }
             Some(Key::Move) => {
-                self.cursor = (self.cursor + 1).min(self.options.len() - 1);
+                self.cursor = step(self.cursor, self.options.len(), &k);
                 Outcome::stay()
             }
             Some(Key::Pick) => match self.options[self.cursor].1 {

@@ -217,12 +217,8 @@ impl FollowUps {
         }
         let status = match KEYS.lookup(&k) {
             Some(Key::Close) => return Outcome::close(),
-            Some(Key::Move) if backward(&k) => {
-                self.list.up();
-                return Outcome::stay();
-            }
             Some(Key::Move) => {
-                self.list.down();
+                self.list.step(&k);
                 return Outcome::stay();
             }
             Some(Key::Reload) => {

@@ -93,6 +93,16 @@ pub fn backward(k: &KeyEvent) -> bool {
     )
 }
 
+/// A cursor over `len` rows moved one row by a two-way key (`j/k`,
+/// `↑/↓`): back or on, never past either end.
+pub fn step(cursor: usize, len: usize, k: &KeyEvent) -> usize {
+    if backward(k) {
+        cursor.saturating_sub(1)
+    } else {
+        (cursor + 1).min(len.saturating_sub(1))
+    }
+}
+
 /// For a row that scrolls: whether this key moves a page.
 pub fn paging(k: &KeyEvent) -> bool {
     matches!(

@@ -52,12 +52,9 @@ impl<T> ListDialog<T> {
         self.loaded().and_then(|l| l.get(self.cursor))
     }
 
-    pub fn down(&mut self) {
-        self.cursor = (self.cursor + 1).min(self.len().saturating_sub(1));
-    }
-
-    pub fn up(&mut self) {
-        self.cursor = self.cursor.saturating_sub(1);
+    /// One row back or on, as the two-way key says.
+    pub fn step(&mut self, k: &ratatui::crossterm::event::KeyEvent) {
+        self.cursor = super::keys::step(self.cursor, self.len(), k);
     }
 
     /// Back to loading (a reload asked for).
@@ -111,13 +108,15 @@ mod tests {
 
     #[test]
     fn the_cursor_stays_on_the_rows_through_moves_and_answers() {
+        let down =
+            ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Down);
         let mut l: ListDialog<u32> = ListDialog::default();
-        l.down();
+        l.step(&down);
         assert_eq!(l.cursor, 0, "nothing to move over while loading");
         l.fill(Ok(vec![1, 2, 3]));
-        l.down();
-        l.down();
-        l.down();
+        l.step(&down);
+        l.step(&down);
+        l.step(&down);
         assert_eq!(l.selected(), Some(&3));
         l.fill(Ok(vec![9]));
         assert_eq!(

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::crossterm::event::KeyEvent;
 
 use super::confirm::Confirm;
-use super::keys::{DOWN, ESC, Table, UP, backward, bind, ch};
+use super::keys::{DOWN, ESC, Table, UP, bind, ch, step};
 use super::{Ctx, Effect, Outcome};
 use crate::text::{one_line, pad};
 use crate::tui::theme::{Role, Theme};
@@ -62,12 +62,8 @@ impl OutboxView {
         let picked = ctx.pending.get(self.cursor);
         match Self::keys(ctx).lookup(&k) {
             Some(Key::Close) => Outcome::close(),
-            Some(Key::Move) if backward(&k) => {
-                self.cursor = self.cursor.saturating_sub(1);
-                Outcome::stay()
-            }
             Some(Key::Move) => {
-                self.cursor = (self.cursor + 1).min(ctx.pending.len().saturating_sub(1));
+                self.cursor = step(self.cursor, ctx.pending.len(), &k);
                 Outcome::stay()
             }
             Some(Key::Discard) => match picked {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::confirm::Confirm;
-use super::keys::{DOWN, ESC, Table, UP, backward, bind, ch};
+use super::keys::{DOWN, ESC, Table, UP, bind, ch};
 use super::list::{ListDialog, Words};
 use super::{Ctx, Effect, Outcome};
 use crate::client::{SilenceInfo, SilenceState, WriteOp};
@@ -60,8 +60,7 @@ impl SilencesView {
     pub fn key(&mut self, _: &Ctx, k: KeyEvent) -> Outcome {
         match KEYS.lookup(&k) {
             Some(Key::Close) => return Outcome::close(),
-            Some(Key::Move) if backward(&k) => self.list.up(),
-            Some(Key::Move) => self.list.down(),
+            Some(Key::Move) => self.list.step(&k),
             Some(Key::Reload) => return Self::open(),
             Some(Key::Expire) => {
                 if let Some(s) = self

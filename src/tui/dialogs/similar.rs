@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::keys::{DOWN, ENTER, ESC, Table, UP, backward, bind, ch};
+use super::keys::{DOWN, ENTER, ESC, Table, UP, bind, ch};
 use super::list::{ListDialog, Words};
 use super::{Ctx, Effect, Outcome};
 use crate::model::IncidentId;
@@ -63,12 +63,8 @@ impl SimilarView {
     pub fn key(&mut self, _: &Ctx, k: KeyEvent) -> Outcome {
         match KEYS.lookup(&k) {
             Some(Key::Close) => Outcome::close(),
-            Some(Key::Move) if backward(&k) => {
-                self.list.up();
-                Outcome::stay()
-            }
             Some(Key::Move) => {
-                self.list.down();
+                self.list.step(&k);
                 Outcome::stay()
             }
             // Any incident, read by id (a closed one is read-only).
