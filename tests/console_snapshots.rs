@@ -86,6 +86,50 @@ fn note_editor_with_a_draft() {
     });
 }
 
+/// A long note wraps inside the editor: all of it is on screen.
+#[test]
+fn note_editor_wraps_a_long_line() {
+    snap("note_editor_long", |app| {
+        keys(app, &[KeyCode::Char('i')]);
+        text(
+            app,
+            "Rolled back checkout to v2024.11.2 on all 48 pods; error ratio 0.02 and falling, \
+             payments confirm no double charges, watching for 15 minutes before we call it",
+        );
+    });
+}
+
+/// The summary wraps in the edit form; the form fits a short screen.
+#[test]
+fn edit_form_wraps_the_summary() {
+    snap("edit_form_long_summary", |app| {
+        keys(app, &[KeyCode::Char('e'), KeyCode::Tab, KeyCode::Tab]);
+        text(
+            app,
+            " Rollback complete on all 48 pods, error ratio back under 0.02; watching the payments \
+             queue drain before calling it resolved",
+        );
+    });
+}
+
+/// A refused token: the alarm says how to fix it, whole, at every width.
+#[test]
+fn auth_refused_alarm_is_read_whole() {
+    snap("auth_refused", |app| {
+        update(
+            app,
+            Msg::Feed(Feed::Failed {
+                error: ClientError::Api {
+                    status: 401,
+                    code: "unauthorized".into(),
+                    message: "invalid token".into(),
+                },
+                at: clock(),
+            }),
+        );
+    });
+}
+
 #[test]
 fn declare_form() {
     snap("declare", |app| {

@@ -218,6 +218,38 @@ pub fn cut_marked(s: &str, max: usize) -> String {
     out
 }
 
+/// Greedy word wrap to lines of at most `max` cells, a word longer than a
+/// line broken at grapheme boundaries: for texts whose height must be
+/// known before they are drawn (an alarm line that has to be read whole).
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in clean(s, false).split(' ').filter(|w| !w.is_empty()) {
+        let need = width(word) + usize::from(!line.is_empty());
+        if width(&line) + need <= max {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for g in word.graphemes(true) {
+            if width(&line) + width(g) > max && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push_str(g);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// Pads with spaces to exactly `w` cells (after fitting), for table columns
 /// printed outside the TUI.
 pub fn pad(s: &str, w: usize) -> String {
@@ -229,6 +261,19 @@ pub fn pad(s: &str, w: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_keeps_every_word_and_no_line_is_too_wide() {
+        let s = "AUTH REFUSED: the backend does not accept this token. Set WARROOM_TOKEN";
+        for w in [1, 5, 12, 30, 80] {
+            let lines = wrap(s, w);
+            assert!(lines.iter().all(|l| width(l) <= w), "{w}: {lines:?}");
+            assert_eq!(lines.concat().replace(' ', ""), s.replace(' ', ""), "{w}");
+        }
+        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrap("東京東京", 5), ["東京", "東京"]);
+        assert_eq!(wrap("", 10), [""]);
+    }
 
     #[test]
     fn widths_are_per_grapheme_cluster() {

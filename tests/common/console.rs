@@ -10,7 +10,7 @@ use warroom::tui::fixtures::sample_app;
 use warroom::tui::theme::Theme;
 use warroom::tui::view;
 
-pub const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+pub const SIZES: [(u16, u16); 3] = [(80, 24), (120, 15), (160, 48)];
 
 pub fn render(app: &App) -> Terminal<TestBackend> {
     let theme = Theme::load("default", None, false).unwrap();

@@ -124,6 +124,11 @@ pub const FOLLOWUPS_KEPT: usize = 100;
 /// From this width on, every pane is on screen at once.
 pub const WIDE: u16 = 120;
 
+/// Below this many rows the console is short: the incident's header takes
+/// its compact lines, and on a wide screen the responders and the
+/// checklist share one pane, so the timeline keeps rows to read.
+pub const TALL: u16 = 24;
+
 impl App {
     pub fn new(backend: impl Into<String>, caps: Capabilities, now: DateTime<Utc>) -> App {
         App {
@@ -161,6 +166,15 @@ impl App {
 
     pub fn is_wide(&self) -> bool {
         self.size.0 >= WIDE
+    }
+
+    pub fn is_short(&self) -> bool {
+        self.size.1 < TALL
+    }
+
+    /// The incident's header in its few-lines form, without a box.
+    pub fn compact_header(&self) -> bool {
+        !self.is_wide() || self.is_short()
     }
 
     /// The incident being looked at: from the list, or from its detail

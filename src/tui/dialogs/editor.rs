@@ -66,6 +66,9 @@ impl Editor {
     /// A note or an update, opened on its draft.
     pub fn draft(kind: EditorKind, draft: &str) -> Self {
         let mut text = TextArea::new(draft.lines().map(str::to_string).collect::<Vec<_>>());
+        // Long lines wrap at the box's edge: a note is read whole while
+        // it is written (the text sent keeps only the breaks typed).
+        text.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
         text.move_cursor(tui_textarea::CursorMove::Bottom);
         text.move_cursor(tui_textarea::CursorMove::End);
         Self { kind, text }
@@ -74,6 +77,7 @@ impl Editor {
     /// The editor for the reason of a forced transition or a reopen.
     pub fn reason(id: IncidentId, to: Status, force: bool) -> Self {
         let mut text = TextArea::default();
+        text.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
         text.set_placeholder_text(if force {
             "why it is safe to leave these items open"
         } else {

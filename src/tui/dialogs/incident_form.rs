@@ -20,7 +20,7 @@ use crate::model::{Incident, Severity, check_declare, check_patch};
 use crate::text::one_line;
 use crate::tui::app::{Flash, Read, line_input, text_of};
 use crate::tui::theme::{Role, Theme};
-use crate::tui::view::popup::{centered, field, hint, popup};
+use crate::tui::view::popup::{centered, field, hint, line_field, popup};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
@@ -123,7 +123,7 @@ impl IncidentForm {
             editing: None,
             title: line_input("", "what is broken, for whom"),
             service: line_input("", "service"),
-            summary: line_input("", "what we know so far (optional)"),
+            summary: wrapped(line_input("", "what we know so far (optional)")),
             tags: line_input("", ""),
             impact: line_input("", ""),
             severity: Severity::Sev3,
@@ -141,7 +141,10 @@ impl IncidentForm {
             service: line_input(&i.service, "service"),
             // One line in the form; line breaks of a summary written
             // elsewhere are kept as they are unless the IC edits it.
-            summary: line_input(&i.summary.replace('\n', " ⏎ "), "what we know so far"),
+            summary: wrapped(line_input(
+                &i.summary.replace('\n', " ⏎ "),
+                "what we know so far",
+            )),
             tags: line_input(&i.tags.join(", "), "db, eu-west"),
             impact: line_input(
                 &i.impact_started_at
@@ -362,13 +365,33 @@ impl IncidentForm {
     }
 }
 
+/// The summary wraps in its field: it is read whole while it is written.
+fn wrapped(mut t: TextArea<'static>) -> TextArea<'static> {
+    t.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
+    t
+}
+
+/// Rows a field takes in the form: a bordered input, the summary with
+/// room for three wrapped lines, the severity picker one line. On a screen
+/// too short for that, every field is one labelled line.
+fn rows(f: FormField, short: bool) -> u16 {
+    match f {
+        FormField::Severity => 1,
+        _ if short => 1,
+        FormField::Summary => 5,
+        _ => 3,
+    }
+}
+
 fn draw(theme: &Theme, f: &mut Frame, area: Rect, form: &IncidentForm) {
     let fields = form.fields();
-    let rows: u16 = fields
-        .iter()
-        .map(|x| if *x == FormField::Severity { 1 } else { 3 })
-        .sum();
-    let r = centered(area, 76, rows + 4);
+    let tall: u16 = fields.iter().map(|x| rows(*x, false)).sum();
+    let short = tall + 4 > area.height;
+    let r = centered(
+        area,
+        90,
+        fields.iter().map(|x| rows(*x, short)).sum::<u16>() + 4,
+    );
     let title = match &form.editing {
         Some(i) => format!("Edit {} · {}", i.id, one_line(&i.title, 40)),
         None => "Declare an incident".to_string(),
@@ -377,7 +400,7 @@ fn draw(theme: &Theme, f: &mut Frame, area: Rect, form: &IncidentForm) {
     f.render_widget(block, r);
     let mut constraints: Vec<Constraint> = fields
         .iter()
-        .map(|x| Constraint::Length(if *x == FormField::Severity { 1 } else { 3 }))
+        .map(|x| Constraint::Length(rows(*x, short)))
         .collect();
     constraints.push(Constraint::Min(0));
     constraints.push(Constraint::Length(1));
@@ -385,6 +408,7 @@ fn draw(theme: &Theme, f: &mut Frame, area: Rect, form: &IncidentForm) {
     for (i, x) in fields.iter().enumerate() {
         let focused = form.field == *x;
         match form.input(*x) {
+            Some(t) if short => line_field(theme, f, areas[i], t, x.label(), focused),
             Some(t) => field(theme, f, areas[i], t, x.label(), focused),
             None => severity(theme, f, areas[i], form, focused),
         }

@@ -13,10 +13,42 @@ use crate::text::one_line;
 use crate::tui::app::App;
 use crate::tui::theme::{Role, Theme};
 
+/// From this width on the clock shows seconds.
+const WIDE_CLOCK: usize = 100;
+/// The backend's name is cut to fit, never below this many cells.
+const BACKEND_MIN: usize = 12;
+const BACKEND_MAX: usize = 40;
+
+/// The most rows the alarm takes: enough for the fix to be read whole on
+/// an 80-column terminal.
+const ALARM_ROWS: usize = 3;
+
+/// Rows the header needs at `width`: the status line, and the alarm
+/// wrapped whole under it.
+pub fn height(app: &App, width: u16) -> u16 {
+    let alarm = alarm_text(app).map_or(0, |t| alarm_lines(&t, width).len());
+    1 + alarm as u16
+}
+
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
-    let mut lines = vec![status_line(app, theme, area.width as usize)];
-    lines.extend(alarm_line(app, theme, area.width as usize));
+    let width = area.width as usize;
+    let mut lines = vec![status_line(app, theme, width)];
+    if let Some(text) = alarm_text(app) {
+        for l in alarm_lines(&text, area.width) {
+            let pad = width.saturating_sub(crate::text::width(&l) + 1);
+            lines.push(Line::from(Span::styled(
+                format!(" {l}{}", " ".repeat(pad)),
+                theme.style(Role::Stale),
+            )));
+        }
+    }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+fn alarm_lines(text: &str, width: u16) -> Vec<String> {
+    let mut lines = crate::text::wrap(text, (width as usize).saturating_sub(2));
+    lines.truncate(ALARM_ROWS);
+    lines
 }
 
 /// The one header line: product, backend, live state, counts per
@@ -61,16 +93,18 @@ fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
             vec![Span::styled(text, theme.style(Role::Muted))]
         })
         .unwrap_or_default();
-    let backend = vec![Span::styled(
-        format!("{} ", one_line(&app.backend, 40)),
-        theme.style(Role::Title),
-    )];
-    let clock = app.now.format(" %H:%M:%S UTC ").to_string();
+    // Seconds are what a narrow header gives up first: the live mark
+    // already says how fresh the data is.
+    let clock = if width >= WIDE_CLOCK {
+        app.now.format(" %H:%M:%S UTC ").to_string()
+    } else {
+        app.now.format(" %H:%M UTC ").to_string()
+    };
     // (drop order, spans) in display order: the higher the number, the
     // sooner it goes. Where we are connected and whether it is live stay.
     let mut segments = vec![
         (4, vec![Span::styled(" warroom ", head), Span::raw(" ")]),
-        (0, backend),
+        (0, Vec::new()),
         (0, live),
         (2, counts),
         (3, me),
@@ -81,6 +115,16 @@ fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
             .map(|s| s.width())
             .sum::<usize>()
     };
+    // The backend's name gives way (down to a recognisable head) before
+    // the counts and who we are do; the product's name goes first of all.
+    let others = segs_width(&segments[2..]);
+    let room = width
+        .saturating_sub(others + clock.len() + 1)
+        .clamp(BACKEND_MIN, BACKEND_MAX);
+    segments[1].1 = vec![Span::styled(
+        format!("{} ", one_line(&app.backend, room)),
+        theme.style(Role::Title),
+    )];
     while segs_width(&segments) + clock.len() > width {
         match segments
             .iter()
@@ -102,19 +146,17 @@ fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     Line::from(spans)
 }
 
-/// The red line under it when the token is refused or the data is stale,
+/// The red text under it when the token is refused or the data is stale,
 /// saying why and what to do.
-fn alarm_line<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
+fn alarm_text(app: &App) -> Option<String> {
     if app.board.conn.auth_refused {
         // Unmissable, and it says how to fix it: a refused token is never
         // shown as an empty war room.
-        let text = " AUTH REFUSED: the backend does not accept this token. Set WARROOM_TOKEN, \
-                    pass --token-file FILE, or set token_file in the profile ";
-        let pad = (width).saturating_sub(crate::text::width(text));
-        Some(Line::from(Span::styled(
-            format!("{text}{}", " ".repeat(pad)),
-            theme.style(Role::Stale),
-        )))
+        Some(
+            "AUTH REFUSED: the backend does not accept this token. Set WARROOM_TOKEN, \
+             pass --token-file FILE, or set token_file in the profile"
+                .to_string(),
+        )
     } else if let Some(stale) = app.stale_for() {
         let why = app
             .board
@@ -130,15 +172,10 @@ fn alarm_line<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
             ),
             None => "no data received yet".to_string(),
         };
-        let text = format!(
-            " STALE: {since} · retrying (:retry now) · {} ",
+        Some(format!(
+            "STALE: {since} · retrying (:retry now) · {}",
             one_line(why, 120)
-        );
-        let pad = (width).saturating_sub(crate::text::width(&text));
-        Some(Line::from(Span::styled(
-            format!("{text}{}", " ".repeat(pad)),
-            theme.style(Role::Stale),
-        )))
+        ))
     } else {
         None
     }

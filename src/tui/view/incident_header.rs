@@ -23,7 +23,7 @@ pub fn height(app: &App, width: u16) -> u16 {
     let Some(i) = app.selected_incident() else {
         return 0;
     };
-    if !app.is_wide() {
+    if app.compact_header() {
         return 3;
     }
     let inner = width.saturating_sub(4).max(1) as usize;
@@ -63,7 +63,7 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             .stakeholder_updates
             .then(|| update_line(app, theme, i))
     };
-    if !app.is_wide() {
+    if app.compact_header() {
         let mut first = title;
         first.spans.insert(
             0,

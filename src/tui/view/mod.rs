@@ -36,8 +36,7 @@ pub struct Areas {
 }
 
 pub fn layout(app: &App, area: Rect) -> Areas {
-    let stale = app.stale_for().is_some() || app.board.conn.auth_refused;
-    let header_h = if stale { 2 } else { 1 };
+    let header_h = header::height(app, area.width);
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(header_h),
         Constraint::Min(3),
@@ -49,14 +48,16 @@ pub fn layout(app: &App, area: Rect) -> Areas {
         footer,
         ..Areas::default()
     };
+    let head_h = incident_header::height(app, body.width);
     if app.is_wide() {
-        // The list is as tall as it needs to be, up to 38% of the screen.
-        // `min` then `max`, not `clamp`: on a short terminal 38% of the body
-        // is below the floor, and the list gets the floor.
+        // The list is as tall as it needs to be, up to 38% of the screen
+        // (30% on a short one, where the timeline needs the rows more).
+        // `min` then `max`, not `clamp`: on a short terminal the share is
+        // below the floor, and the list gets the floor.
+        let share = if app.is_short() { 30 } else { 38 };
         let list_h = (app.visible.len() as u16 + 2)
-            .min(body.height * 38 / 100)
-            .max(5);
-        let head_h = incident_header::height(app, body.width);
+            .min(body.height * share / 100)
+            .max(4);
         let [top, head, bottom] = Layout::vertical([
             Constraint::Length(list_h),
             Constraint::Length(head_h),
@@ -66,23 +67,29 @@ pub fn layout(app: &App, area: Rect) -> Areas {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
                 .areas(bottom);
-        let [r1, r2] =
-            Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(right);
         a.list = top;
         a.incident = head;
         a.timeline = Some(left);
-        a.responders = Some(r1);
-        a.checklist = Some(r2);
+        if app.is_short() {
+            // Too few rows to stack two panes usefully: the right column
+            // shows the one last focused (Tab reaches the other).
+            match app.detail_pane {
+                Pane::Responders => a.responders = Some(right),
+                _ => a.checklist = Some(right),
+            }
+        } else {
+            let [r1, r2] =
+                Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)])
+                    .areas(right);
+            a.responders = Some(r1);
+            a.checklist = Some(r2);
+        }
     } else {
         let list_h = (app.visible.len() as u16 + 2)
             .min(body.height / 3)
             .clamp(4, 10);
         // On a very short terminal the detail pane needs the rows more.
-        let head_h = if body.height >= 16 {
-            incident_header::height(app, body.width)
-        } else {
-            0
-        };
+        let head_h = if body.height >= 16 { head_h } else { 0 };
         let [top, head, bottom] = Layout::vertical([
             Constraint::Length(list_h),
             Constraint::Length(head_h),

@@ -60,3 +60,37 @@ pub fn field(
     }
     f.render_widget(&t, area);
 }
+
+/// A field on one line, its label before it: the form's shape on a
+/// screen too short for bordered fields.
+pub fn line_field(
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+    t: &TextArea<'static>,
+    label: &str,
+    focused: bool,
+) {
+    let label_w = (crate::text::width(label) as u16 + 3).min(area.width);
+    let [l, input] = ratatui::layout::Layout::horizontal([
+        ratatui::layout::Constraint::Length(label_w),
+        ratatui::layout::Constraint::Min(1),
+    ])
+    .areas(area);
+    f.render_widget(
+        ratatui::widgets::Paragraph::new(Span::styled(
+            format!(" {label}: "),
+            theme.style(if focused {
+                Role::BorderFocus
+            } else {
+                Role::Muted
+            }),
+        )),
+        l,
+    );
+    let mut t = t.clone();
+    if !focused {
+        t.set_cursor_style(ratatui::style::Style::default());
+    }
+    f.render_widget(&t, input);
+}
