@@ -365,3 +365,151 @@ async fn alertmanager_opens_incidents_and_a_console_silence_suppresses_its_alert
         warroom::client::SilenceState::Expired
     );
 }
+
+/// `warroom ARGS` on the Alertmanager profile in `home`.
+fn warroom_on(home: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["--profile", "alerts"])
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "warroom {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn post_alerts(url: &str, alerts: Value) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let status = rt.block_on(async {
+        warroom::tls::client()
+            .post(format!("{url}/api/v2/alerts"))
+            .json(&alerts)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 200);
+}
+
+/// Two alert groups on a real Alertmanager: each has one id in the
+/// console, `list`, `show` and `silence`, each a process of its own; a
+/// group Alertmanager resolves leaves the console's list while it is
+/// selected, with the notice that says so.
+#[test]
+fn an_alert_group_has_one_id_everywhere_and_leaves_when_resolved() {
+    use common::pty::Screen;
+    // Nothing receives the webhook here: only the console's side is tried.
+    let am = start_alertmanager("http://127.0.0.1:9/none", "unused");
+    let home = tempfile::tempdir().unwrap();
+    let cfg_dir = home.path().join("config/warroom");
+    std::fs::create_dir_all(&cfg_dir).unwrap();
+    std::fs::write(
+        cfg_dir.join("config.toml"),
+        format!(
+            "[profiles.alerts]\nkind = \"alertmanager\"\nurl = \"{}\"\nuser = \"ic-alice\"\n",
+            am.url
+        ),
+    )
+    .unwrap();
+    let alert = |name: &str, service: &str, ends: Option<chrono::DateTime<chrono::Utc>>| {
+        let mut a = json!({
+            "labels": {"alertname": name, "service": service, "severity": "critical"},
+            "annotations": {"summary": format!("{name} on {service}")},
+            "startsAt": (chrono::Utc::now() - chrono::Duration::minutes(5)).to_rfc3339(),
+        });
+        if let Some(t) = ends {
+            a["endsAt"] = json!(t.to_rfc3339());
+        }
+        a
+    };
+    post_alerts(
+        &am.url,
+        json!([
+            alert("DiskAlmostFull", "storage", None),
+            alert("CheckoutHighErrorRate", "checkout", None)
+        ]),
+    );
+
+    // `list` in one process, `show` in another: the same ids.
+    let listed: Value =
+        serde_json::from_str(&warroom_on(home.path(), &["list", "--json"])).unwrap();
+    let id_of = |name: &str| -> String {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["title"].as_str().unwrap_or_default().contains(name))
+            .unwrap_or_else(|| panic!("{name} in {listed}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (disk, checkout) = (id_of("DiskAlmostFull"), id_of("CheckoutHighErrorRate"));
+    assert_ne!(disk, checkout);
+    assert!(warroom_on(home.path(), &["show", &checkout]).contains("CheckoutHighErrorRate"));
+    assert!(warroom_on(home.path(), &["show", &disk]).contains("DiskAlmostFull"));
+
+    // The console, a third process, calls them the same.
+    let mut s = Screen::spawn(&["--profile", "alerts"], home.path(), 120, 40);
+    s.wait_for("both groups by their ids", Duration::from_secs(20), |t| {
+        t.contains(&disk) && t.contains(&checkout)
+    });
+
+    // `silence` by the id on screen mutes that group and no other.
+    warroom_on(
+        home.path(),
+        &[
+            "silence",
+            &checkout,
+            "--duration",
+            "30m",
+            "--comment",
+            "rolling back",
+        ],
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let silences: Value = rt.block_on(async {
+        warroom::tls::client()
+            .get(format!("{}/api/v2/silences", am.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    let matchers = silences[0]["matchers"].to_string();
+    assert!(matchers.contains("CheckoutHighErrorRate"), "{silences}");
+    assert!(!matchers.contains("DiskAlmostFull"), "{silences}");
+
+    // The disk group, selected, is resolved in Alertmanager: it leaves the
+    // list, and the console says it is no longer listed.
+    s.send(":");
+    s.send(&disk);
+    s.send("\r");
+    s.wait_text("DiskAlmostFull on storage", Duration::from_secs(10));
+    post_alerts(
+        &am.url,
+        json!([alert(
+            "DiskAlmostFull",
+            "storage",
+            Some(chrono::Utc::now() - chrono::Duration::seconds(1))
+        )]),
+    );
+    s.wait_for("the notice", Duration::from_secs(30), |t| {
+        t.contains("not in this list") && t.contains("Incidents 1/1")
+    });
+    let listed = warroom_on(home.path(), &["list"]);
+    assert!(
+        !listed.contains(&disk) && listed.contains(&checkout),
+        "{listed}"
+    );
+}

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use common::procs::{ServerProc, free_port, token_file};
+use common::proxy::freezing_proxy;
 use common::pty::Screen;
 use serde_json::Value;
 
@@ -29,54 +30,6 @@ fn severity(port: u16, tok: &str, id: &str) -> String {
             .unwrap();
         v["incident"]["severity"].as_str().unwrap().to_string()
     })
-}
-
-/// A proxy that, while `frozen`, holds the answers of the change feed: the
-/// console behind it keeps its view of the incident, exactly as a
-/// commander does in the second between the other's change and the feed.
-async fn freezing_proxy(upstream: String, frozen: Arc<AtomicBool>) -> String {
-    use axum::response::IntoResponse;
-    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
-        let (upstream, frozen) = (upstream.clone(), frozen.clone());
-        async move {
-            let (parts, body) = req.into_parts();
-            let body = axum::body::to_bytes(body, 1 << 20)
-                .await
-                .unwrap_or_default();
-            let pq = parts
-                .uri
-                .path_and_query()
-                .map(|p| p.to_string())
-                .unwrap_or_default();
-            let mut r = warroom::tls::client()
-                .request(parts.method, format!("{upstream}{pq}"))
-                .body(body);
-            for (k, v) in parts.headers.iter() {
-                if k != "host" {
-                    r = r.header(k, v);
-                }
-            }
-            let Ok(resp) = r.send().await else {
-                return axum::http::StatusCode::BAD_GATEWAY.into_response();
-            };
-            let status = resp.status();
-            let mut h = axum::http::HeaderMap::new();
-            for k in ["etag", "content-type", "idempotent-replayed"] {
-                if let Some(v) = resp.headers().get(k) {
-                    h.insert(k, v.clone());
-                }
-            }
-            let bytes = resp.bytes().await.unwrap_or_default();
-            while pq.contains("/changes") && frozen.load(Ordering::SeqCst) {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            (status, h, bytes).into_response()
-        }
-    });
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = l.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
-    format!("http://{addr}")
 }
 
 #[test]
@@ -163,4 +116,140 @@ fn two_commanders_change_severity_at_once_and_the_loser_confirms_on_the_true_sta
     });
     frozen.store(false, Ordering::SeqCst);
     a.wait_for("alice sees bob's change", T, |t| t.contains("SEV3"));
+}
+
+fn status(port: u16, tok: &str, id: &str) -> (String, String, usize) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let v: Value = warroom::tls::client()
+            .get(format!("http://127.0.0.1:{port}/api/v1/incidents/{id}"))
+            .bearer_auth(tok)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let transitions = v["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "status_changed")
+            .count();
+        (
+            v["incident"]["status"].as_str().unwrap().to_string(),
+            v["incident"]["summary"].as_str().unwrap().to_string(),
+            transitions,
+        )
+    })
+}
+
+/// Two commanders edit the summary at once: the loser sees both whole
+/// values, and its retry asks before replacing the winner's words. Then
+/// the loser advances a phase the winner already left: the retry says so
+/// and sends nothing.
+#[test]
+fn a_field_edit_conflict_shows_both_values_and_a_taken_step_is_not_retaken() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let port = free_port();
+    let (home_a, home_b) = (dir.path().join("a"), dir.path().join("b"));
+    std::fs::create_dir_all(&home_a).unwrap();
+    std::fs::create_dir_all(&home_b).unwrap();
+    let (tok_a, file_a) = token_file(&home_a, &db, "commander", "ic-alice");
+    let (_, file_b) = token_file(&home_b, &db, "commander", "ic-bob");
+    let _server = ServerProc::start(port, &db);
+    let url = format!("http://127.0.0.1:{port}");
+    let cli = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--api", &url, "--token-file", file_a.to_str().unwrap()]);
+        common::procs::warroom_ok(&all)
+    };
+    cli(&[
+        "declare",
+        "--title",
+        "Replication lag on orders-db",
+        "--service",
+        "orders",
+        "--severity",
+        "SEV2",
+    ]);
+    cli(&["ack", "INC-1"]);
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let frozen = Arc::new(AtomicBool::new(false));
+    let proxied = rt.block_on(freezing_proxy(url.clone(), frozen.clone()));
+    let mut a = Screen::spawn(
+        &["--api", &url, "--token-file", file_a.to_str().unwrap()],
+        &home_a,
+        120,
+        40,
+    );
+    let mut b = Screen::spawn(
+        &["--api", &proxied, "--token-file", file_b.to_str().unwrap()],
+        &home_b,
+        120,
+        40,
+    );
+    a.wait_text("acknowledged", T);
+    b.wait_text("acknowledged", T);
+
+    frozen.store(true, Ordering::SeqCst);
+    let alice_says = "Primary orders-db failed over to the replica in eu-west-1b at 03:10; \
+                      writes resumed, replica lag is draining at about 2s per minute";
+    a.send("e");
+    a.wait_text("Edit INC-1", T);
+    a.send("\t\t");
+    a.send(alice_says);
+    a.send("\r");
+    a.wait_for("alice's summary stored", T, |_| {
+        status(port, &tok_a, "INC-1").1 == alice_says
+    });
+
+    let bob_says = "Replica lag at 40s and growing since the 03:02 batch import; \
+                    the import is paused and we are watching the replica catch up";
+    b.send("e");
+    b.wait_text("Edit INC-1", T);
+    b.send("\t\t");
+    b.send(bob_says);
+    b.send("\r");
+    b.wait_for("the conflict with alice's words whole", T, |t| {
+        t.contains("Conflict") && t.contains("about 2s per minute") && t.contains("eu-west-1b")
+    });
+    b.send("r");
+    b.wait_for("the retry asking before replacing", T, |t| {
+        t.contains("replace what is there now?") && t.contains("yours would set")
+    });
+    assert_eq!(
+        status(port, &tok_a, "INC-1").1,
+        alice_says,
+        "not before the yes"
+    );
+    b.send("y");
+    b.wait_for("bob's summary stored", T, |_| {
+        status(port, &tok_a, "INC-1").1 == bob_says
+    });
+
+    // Bob's view stops again; alice starts the investigation.
+    frozen.store(true, Ordering::SeqCst);
+    std::thread::sleep(Duration::from_millis(300));
+    cli(&["advance", "INC-1"]);
+    let (was, _, steps) = status(port, &tok_a, "INC-1");
+    assert_eq!(was, "investigating");
+    assert_eq!(steps, 2, "acknowledged, then investigating");
+    b.send("n");
+    b.wait_for("bob's advance dialog", T, |t| t.contains("Advance INC-1"));
+    b.send("\r");
+    b.wait_for("the conflict", T, |t| t.contains("Conflict"));
+    b.send("r");
+    b.wait_for("nothing to retry", T, |t| {
+        t.contains("Nothing to retry") && t.contains("investigating already")
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        status(port, &tok_a, "INC-1"),
+        ("investigating".into(), bob_says.into(), steps),
+        "no second step sent"
+    );
+    frozen.store(false, Ordering::SeqCst);
 }

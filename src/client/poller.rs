@@ -107,8 +107,10 @@ pub fn retry_wait(
     }
 }
 
-/// The longest wait between tries while a backend cannot be reached.
-pub const RECONNECT_MAX: Duration = Duration::from_millis(1500);
+/// The longest wait between tries while a backend cannot be reached (a
+/// refused connection costs the server nothing; ±25% jitter keeps the
+/// worst wait at 1.25 s, so a console is back within two seconds).
+pub const RECONNECT_MAX: Duration = Duration::from_millis(1000);
 
 /// Backoff for the n-th consecutive failure: doubling from 500 ms up to
 /// `max`, with ±25% jitter so a fleet of consoles does not retry in step.

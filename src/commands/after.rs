@@ -119,10 +119,16 @@ pub fn followups(
         return Ok(());
     }
     let today = chrono::Utc::now().date_naive();
+    // Ids are never cut: they are what the next command is typed with.
+    let widest = |f: &dyn Fn(&crate::model::FollowUp) -> usize, min: usize| {
+        list.iter().map(f).max().unwrap_or(0).max(min)
+    };
+    let w_id = widest(&|f| f.id.to_string().len() + 1, 5);
+    let w_inc = widest(&|f| f.incident.to_string().len(), 9);
     out(format!(
         "{} {} {} {} {} {} TITLE",
-        pad("ID", 5),
-        pad("INCIDENT", 9),
+        pad("ID", w_id),
+        pad("INCIDENT", w_inc),
         pad("PRI", 3),
         pad("STATUS", 8),
         pad("OWNER", 12),
@@ -132,8 +138,8 @@ pub fn followups(
         let due = f.due.map_or("-".into(), |d| d.to_string());
         out(format!(
             "{} {} {} {} {} {} {}{}",
-            pad(&format!("#{}", f.id), 5),
-            pad(&f.incident.to_string(), 9),
+            pad(&format!("#{}", f.id), w_id),
+            pad(&f.incident.to_string(), w_inc),
             pad(&format!("{:?}", f.priority), 3),
             pad(f.status.as_str(), 8),
             pad(f.owner.as_deref().unwrap_or("-"), 12),

@@ -29,10 +29,19 @@ pub fn list(args: BackendArgs, all: bool, json: bool) -> Result<(), CliError> {
             return Ok(());
         }
         let now = chrono::Utc::now();
+        // An id is never cut: it is what the next command is typed with
+        // (Alertmanager's are `INC-` and six digits).
+        let w_id = value
+            .incidents
+            .iter()
+            .map(|i| i.id.to_string().len())
+            .max()
+            .unwrap_or(0)
+            .max(8);
         out(format!(
             "{} {} {} {} {} TITLE",
             pad("SEV", 5),
-            pad("ID", 8),
+            pad("ID", w_id),
             pad("STATUS", 13),
             pad("AGE", 7),
             pad("IC", 12)
@@ -41,7 +50,7 @@ pub fn list(args: BackendArgs, all: bool, json: bool) -> Result<(), CliError> {
             out(format!(
                 "{} {} {} {} {} {}",
                 pad(i.severity.as_str(), 5),
-                pad(&i.id.to_string(), 8),
+                pad(&i.id.to_string(), w_id),
                 pad(i.status.as_str(), 13),
                 pad(&age(i.age(now)), 7),
                 pad(i.commander.as_deref().unwrap_or("-"), 12),

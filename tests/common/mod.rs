@@ -5,6 +5,7 @@ pub mod console;
 pub mod pg;
 pub mod pki;
 pub mod procs;
+pub mod proxy;
 pub mod pty;
 pub mod replicas;
 

@@ -121,6 +121,49 @@ impl Screen {
     }
 }
 
+impl Screen {
+    /// Whether the row showing `needle` is drawn highlighted (reverse video
+    /// or a background colour where the needle starts): the cursor a key
+    /// acts on. `None` when the needle is not on screen.
+    pub fn is_highlighted(&self, needle: &str) -> Option<bool> {
+        let p = self.parser.lock().unwrap();
+        let screen = p.screen();
+        let (_, cols) = screen.size();
+        for (row, text) in screen.rows(0, cols.get()).enumerate() {
+            if let Some(at) = text.find(needle) {
+                let col = text[..at].chars().count() as u16;
+                let cell = screen.cell(row as u16, col)?;
+                return Some(cell.inverse() || cell.bgcolor() != vt100::Color::Default);
+            }
+        }
+        None
+    }
+
+    /// Bells rung so far: BEL bytes that are not the end of an OSC
+    /// sequence (a window title is set with one).
+    pub fn bells(&self) -> usize {
+        let raw = self.raw();
+        let (mut n, mut in_osc, mut i) = (0, false, 0);
+        while i < raw.len() {
+            match raw[i] {
+                0x1b if raw.get(i + 1) == Some(&b']') => {
+                    in_osc = true;
+                    i += 1;
+                }
+                0x1b if in_osc && raw.get(i + 1) == Some(&b'\\') => {
+                    in_osc = false;
+                    i += 1;
+                }
+                0x07 if in_osc => in_osc = false,
+                0x07 => n += 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        n
+    }
+}
+
 impl Drop for Screen {
     fn drop(&mut self) {
         let _ = self.child.kill();
