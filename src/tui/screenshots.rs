@@ -76,6 +76,11 @@ pub fn all() -> Vec<(&'static str, String)> {
         "console-80x24.svg",
         console(&app, "default", "The console at 80x24"),
     ));
+    let app = sample_app(120, 15);
+    out.push((
+        "console-120x15.svg",
+        console(&app, "default", "The console at 120x15"),
+    ));
     let mut app = sample_app(160, 48);
     key(&mut app, KeyCode::Tab);
     // Up to the alert that opened the incident: its labels, whole.
