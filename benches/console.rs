@@ -20,7 +20,7 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use serde_json::json;
 mod support;
 
-use support::{percentile, seed_incidents, start};
+use support::{percentile, seed_events, seed_incidents, start};
 use warroom::server::Store;
 
 /// Requests the server counted (all routes), from /metrics.
@@ -68,6 +68,8 @@ async fn run(incidents: usize, full: bool) -> Vec<String> {
     {
         let s = Store::open(&db).unwrap();
         seed_incidents(&s, incidents);
+        // INC-2: a long history, browsed at the end.
+        seed_events(&s, 2, long_events(full));
     }
     let (srv, tok) = start(&db).await;
     let tok_file = dir.path().join("token");
@@ -97,6 +99,12 @@ async fn run(incidents: usize, full: bool) -> Vec<String> {
     cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
     let started = Instant::now();
     let mut child = pair.slave.spawn_command(cmd).unwrap();
+    let mut keys = pair.master.take_writer().unwrap();
+    let mut send = |s: &str| {
+        use std::io::Write;
+        keys.write_all(s.as_bytes()).unwrap();
+        keys.flush().unwrap();
+    };
     let pid = child.process_id().unwrap();
     drop(pair.slave);
     let parser = Arc::new(Mutex::new(vt100::Parser::new(
@@ -201,10 +209,49 @@ async fn run(incidents: usize, full: bool) -> Vec<String> {
         "[{incidents} incidents] console RSS {:.1} MiB",
         rss as f64 / 1024.0
     );
+
+    // The first event of a long timeline: `g` reads it from the start.
+    let n = long_events(full) + 1;
+    send(":");
+    std::thread::sleep(Duration::from_millis(100));
+    send("INC-2\r");
+    tokio::task::block_in_place(|| wait_for(&format!("{n} events"), Duration::from_secs(10)))
+        .unwrap_or_else(|| panic!("INC-2 never showed; the screen:\n{}", screen()));
+    send("\t");
+    tokio::task::block_in_place(|| wait_for("following", Duration::from_secs(10)));
+    let t = Instant::now();
+    send("g");
+    let first =
+        tokio::task::block_in_place(|| wait_for(&format!("#1 of {n}"), Duration::from_secs(30)))
+            .unwrap_or_else(|| panic!("the first event never showed; the screen:\n{}", screen()));
+    let reach = (first - t).as_secs_f64() * 1000.0;
+    println!("[{incidents} incidents] `g` -> the first of {n} events on screen {reach:.1} ms");
+    // Browse: page after page down (PgDn), pages read as they come.
+    let rss_before = proc_field(pid, "status", "VmRSS:").unwrap_or(0);
+    let pages = if full { 300 } else { 20 };
+    for _ in 0..pages {
+        send("\x1b[6~");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let rss_after = proc_field(pid, "status", "VmRSS:").unwrap_or(0);
+    println!(
+        "[{incidents} incidents] console RSS browsing the long timeline: {:.1} MiB, after {pages} PgDn {:.1} MiB",
+        rss_before as f64 / 1024.0,
+        rss_after as f64 / 1024.0
+    );
+    if reach > 500.0 {
+        missed.push(format!("reach the first event at {incidents}"));
+    }
     let _ = child.kill();
     let _ = child.wait();
     srv.stop().await;
     missed
+}
+
+/// Events on INC-2, the long timeline.
+fn long_events(full: bool) -> usize {
+    if full { 100_000 } else { 2_000 }
 }
 
 fn main() {

@@ -18,14 +18,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::http::header;
-use chrono::Utc;
 use serde_json::json;
-use warroom::model::{Action, apply};
 mod support;
 
-use support::{alice, minimal_axum, percentile, seed_incidents, start};
+use support::{minimal_axum, percentile, seed_events, seed_incidents, start};
 use warroom::server::Store;
-use warroom::server::store::{load_for_write, save};
 
 struct Bench {
     full: bool,
@@ -37,30 +34,6 @@ impl Bench {
         if !ok {
             self.missed.push(what.to_string());
         }
-    }
-}
-
-fn seed_events(s: &Store, id: u64, n: usize) {
-    let id = warroom::model::IncidentId(id);
-    for chunk in 0..n.div_ceil(10_000) {
-        s.write(None, |tx| {
-            let mut d = load_for_write(tx, id)?;
-            let known = d.incident.last_seq;
-            for i in 0..10_000.min(n - chunk * 10_000) {
-                apply(
-                    &mut d,
-                    Action::Note {
-                        text: format!("observation {i}: pool at 41%"),
-                        written_at: None,
-                    },
-                    &alice(),
-                    Utc::now(),
-                )?;
-            }
-            save(tx, &d, known, None)?;
-            Ok((200, String::new()))
-        })
-        .unwrap();
     }
 }
 

@@ -8,8 +8,8 @@ use std::time::Duration;
 use axum::response::IntoResponse;
 use chrono::Utc;
 use warroom::model::wire::DeclareRequest;
-use warroom::model::{Actor, ActorRole, RunbookSet, Severity, declare};
-use warroom::server::store::{next_id, save};
+use warroom::model::{Action, Actor, ActorRole, RunbookSet, Severity, apply, declare};
+use warroom::server::store::{load_for_write, next_id, save};
 use warroom::server::{self, AuthConfig, DbLocation, RunningServer, ServerOptions, Store};
 
 pub fn alice() -> Actor {
@@ -230,5 +230,30 @@ impl Drop for ServerProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// `n` notes on incident `id`, in transactions of 10,000.
+pub fn seed_events(s: &Store, id: u64, n: usize) {
+    let id = warroom::model::IncidentId(id);
+    for chunk in 0..n.div_ceil(10_000) {
+        s.write(None, |tx| {
+            let mut d = load_for_write(tx, id)?;
+            let known = d.incident.last_seq;
+            for i in 0..10_000.min(n - chunk * 10_000) {
+                apply(
+                    &mut d,
+                    Action::Note {
+                        text: format!("observation {i}: pool at 41%"),
+                        written_at: None,
+                    },
+                    &alice(),
+                    Utc::now(),
+                )?;
+            }
+            save(tx, &d, known, None)?;
+            Ok((200, String::new()))
+        })
+        .unwrap();
     }
 }

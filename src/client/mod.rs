@@ -9,6 +9,7 @@ mod error;
 mod http;
 pub mod outbox;
 pub mod pagerduty;
+pub mod pages;
 pub mod poller;
 mod sanitize;
 pub mod sender;
@@ -99,6 +100,20 @@ pub trait ReadBackend: Send + Sync {
         _before: u64,
     ) -> BoxFuture<'_, Result<TimelinePage, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("older timeline pages".into())) })
+    }
+    /// Up to `limit` events of an incident's timeline after `after`,
+    /// oldest first (a page read by position).
+    fn timeline_after(
+        &self,
+        _id: IncidentId,
+        _after: u64,
+        _limit: usize,
+    ) -> BoxFuture<'_, Result<TimelinePage, ClientError>> {
+        Box::pin(async {
+            Err(ClientError::Unsupported(
+                "timeline pages by position".into(),
+            ))
+        })
     }
     /// Users whose name or email matches (PagerDuty's directory).
     fn users<'a>(&'a self, _query: &'a str) -> BoxFuture<'a, Result<Vec<UserMatch>, ClientError>> {
@@ -267,6 +282,15 @@ impl Reader {
         before: u64,
     ) -> Result<TimelinePage, ClientError> {
         self.0.timeline_before(id, before).await
+    }
+
+    pub async fn timeline_after(
+        &self,
+        id: IncidentId,
+        after: u64,
+        limit: usize,
+    ) -> Result<TimelinePage, ClientError> {
+        self.0.timeline_after(id, after, limit).await
     }
 
     pub async fn users(&self, query: &str) -> Result<Vec<UserMatch>, ClientError> {

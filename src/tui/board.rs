@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::client::ClientError;
 use crate::client::poller::Feed;
-use crate::model::wire::{TimelinePage, WriteAnswer};
+use crate::model::wire::WriteAnswer;
 use crate::model::{Incident, IncidentDetail, IncidentId, Status, TimelineEvent};
 
 /// The backend may be silent this long before a screen says STALE: three
@@ -299,23 +299,6 @@ impl Board {
             d.checklists = c;
         }
         Some((before, d.timeline.len()))
-    }
-
-    /// An older page, put in front of what we hold.
-    pub fn merge_older(&mut self, page: TimelinePage) {
-        let Some(d) = self.details.get_mut(&page.incident) else {
-            return;
-        };
-        let first = d.timeline.first().map_or(u64::MAX, |e| e.seq);
-        let mut older: Vec<TimelineEvent> =
-            page.events.into_iter().filter(|e| e.seq < first).collect();
-        older.sort_by_key(|e| e.seq);
-        older.dedup_by_key(|e| e.seq);
-        if older.is_empty() {
-            return;
-        }
-        older.append(&mut d.timeline);
-        d.timeline = older;
     }
 }
 

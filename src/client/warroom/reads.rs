@@ -205,6 +205,32 @@ impl ReadBackend for WarroomBackend {
         .boxed()
     }
 
+    fn timeline_after(
+        &self,
+        id: IncidentId,
+        after: u64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<TimelinePage, ClientError>> {
+        async move {
+            let path = format!("/incidents/{id}/timeline?after={after}&limit={limit}");
+            match self
+                .get::<TimelinePage>(&path, None, REQUEST_TIMEOUT)
+                .await?
+            {
+                Fetched::Fresh { mut value, .. } => {
+                    // Only what was asked for, in order, whatever the
+                    // backend did with the query.
+                    value.events.retain(|e| e.seq > after);
+                    value.events.sort_by_key(|e| e.seq);
+                    value.events.truncate(limit);
+                    Ok(value)
+                }
+                Fetched::NotModified => Err(ClientError::BadResponse("304 on a page".into())),
+            }
+        }
+        .boxed()
+    }
+
     fn followups(&self, id: IncidentId) -> BoxFuture<'_, Result<Vec<FollowUp>, ClientError>> {
         async move {
             self.followup_list(&format!("/incidents/{id}/followups"))

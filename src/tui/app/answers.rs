@@ -7,7 +7,7 @@ use super::dialog_outcome::effects_of;
 use super::{App, Command, Flash};
 use crate::client::{ClientError, SilenceInfo, UserMatch};
 use crate::model::runbook_action::{ActionPreview, RunOutput, RunStarted};
-use crate::model::wire::{DeliveryInfo, Similar, Suggestion, TimelinePage};
+use crate::model::wire::{DeliveryInfo, Similar, Suggestion};
 use crate::model::{ActorRole, FollowUp, Incident, IncidentId, Phase, Policy};
 use crate::tui::dialogs::Dialog;
 
@@ -60,22 +60,6 @@ pub(super) fn postmortem_written(
         Err(e) => Flash::error(format!("No postmortem for {id}"), e),
     });
     Vec::new()
-}
-
-pub(super) fn older(app: &mut App, id: IncidentId, r: Answer<TimelinePage>) -> Vec<Command> {
-    match r {
-        Ok(page) if page.incident == id => {
-            app.merge_older(page);
-            app.maybe_load_older()
-        }
-        r => {
-            app.loading_older = None;
-            if let Err(e) = r {
-                app.board.conn.error = Some(format!("older events: {e}"));
-            }
-            Vec::new()
-        }
-    }
 }
 
 pub(super) fn followups(app: &mut App, id: IncidentId, r: Answer<Vec<FollowUp>>) -> Vec<Command> {

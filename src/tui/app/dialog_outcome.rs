@@ -99,6 +99,10 @@ fn effect(app: &mut App, e: Effect) -> Vec<Command> {
         }
         // The poller wakes when the watched set is sent, even unchanged.
         Effect::Retry => vec![Command::Watch(app.selected.into_iter().collect())],
+        Effect::TimelineJump(to) => {
+            super::navigation::focus(app, crate::tui::keymap::Pane::Timeline);
+            app.timeline_jump(to)
+        }
         Effect::Quit => {
             app.quit = true;
             vec![Command::Quit]

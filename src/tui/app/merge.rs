@@ -1,14 +1,10 @@
 //! Folding what the backend says into what the console holds: the shared
 //! [`Board`](crate::tui::board::Board) rules, plus what only the console
-//! has (a scrolled-back timeline held in place, older pages asked for).
+//! has (a scrolled-back timeline held in place).
 
-use super::{App, Command};
+use super::App;
 use crate::model::IncidentId;
-use crate::model::wire::{TimelinePage, WriteAnswer};
-
-/// Scrolling to within this many events of the oldest one held asks for
-/// the page before it.
-pub const PREFETCH_OLDER: usize = 60;
+use crate::model::wire::WriteAnswer;
 
 impl App {
     /// Keeps the scrolled-back view on the same events when newer ones
@@ -31,28 +27,5 @@ impl App {
         if let Some((before, after)) = self.board.merge_answer(a) {
             self.hold_view(id, before, after);
         }
-    }
-
-    pub(super) fn merge_older(&mut self, page: TimelinePage) {
-        self.loading_older = None;
-        self.board.merge_older(page);
-    }
-
-    /// Asks for the page before the oldest event held, when the IC has
-    /// scrolled near it and the incident has older events.
-    pub(super) fn maybe_load_older(&mut self) -> Vec<Command> {
-        let Some(d) = self.selected_detail() else {
-            return Vec::new();
-        };
-        let Some(first) = d.timeline.first().map(|e| e.seq) else {
-            return Vec::new();
-        };
-        let top = d.timeline.len().saturating_sub(self.timeline_back);
-        let id = d.incident.id;
-        if first <= 1 || top > PREFETCH_OLDER || self.loading_older.is_some() {
-            return Vec::new();
-        }
-        self.loading_older = Some((id, first));
-        vec![Command::Read(super::Read::Older { id, before: first })]
     }
 }

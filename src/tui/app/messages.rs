@@ -77,9 +77,10 @@ pub enum Msg {
     /// Users matching what was typed in the responder dialog (the query,
     /// then the answer).
     Users(String, Result<Vec<crate::client::UserMatch>, ClientError>),
-    /// An older page of a timeline (or why it could not be read).
-    Older(
+    /// A timeline page read by position (or why it could not be read).
+    Page(
         IncidentId,
+        super::timeline::PageAt,
         Result<crate::model::wire::TimelinePage, ClientError>,
     ),
 }
@@ -130,8 +131,11 @@ pub enum Outgoing {
 pub enum Read {
     /// Search the backend's user directory (PagerDuty).
     Users(String),
-    /// The timeline page before `before` (the IC scrolled back).
-    Older { id: IncidentId, before: u64 },
+    /// A timeline page by position (the IC browses the history).
+    Page {
+        id: IncidentId,
+        at: super::timeline::PageAt,
+    },
     /// An incident's detail now (after a conflict, to show what changed);
     /// the answer comes back as a `Feed::Detail`.
     Detail(IncidentId),

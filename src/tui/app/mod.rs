@@ -14,6 +14,7 @@ mod merge;
 mod messages;
 mod navigation;
 pub mod offers;
+pub mod timeline;
 pub mod update;
 mod writes;
 
@@ -92,9 +93,8 @@ pub struct App {
     pub detail_pane: Pane,
     /// Events scrolled back from the newest; 0 follows new events.
     pub timeline_back: usize,
-    /// An older timeline page being read: the incident and the seq before
-    /// which it reads.
-    pub loading_older: Option<(IncidentId, u64)>,
+    /// A window on the selected incident's older history (`timeline`).
+    pub browse: Option<timeline::Browse>,
     pub checklist_cursor: usize,
     /// The phase whose checklist the cursor is on: when the incident moves
     /// to another phase, the cursor starts again on the new list's first
@@ -148,7 +148,7 @@ impl App {
             focus: Pane::List,
             detail_pane: Pane::Timeline,
             timeline_back: 0,
-            loading_older: None,
+            browse: None,
             checklist_cursor: 0,
             checklist_phase: None,
             responder_cursor: 0,
@@ -192,17 +192,6 @@ impl App {
     /// (newer when it was just fetched) or the list's, by version.
     pub fn incident(&self, id: IncidentId) -> Option<&Incident> {
         self.board.incident(id)
-    }
-
-    /// The timeline entry under the cursor: the newest one shown (the
-    /// bottom row of the timeline pane).
-    pub fn cursor_event(&self) -> Option<&crate::model::TimelineEvent> {
-        let d = self.selected_detail()?;
-        let i = d
-            .timeline
-            .len()
-            .checked_sub(1 + self.timeline_back.min(d.timeline.len().saturating_sub(1)))?;
-        d.timeline.get(i)
     }
 
     /// The selected incident is not among the rows shown (it left the list
@@ -348,6 +337,7 @@ impl App {
         }
         self.selected = id;
         self.timeline_back = 0;
+        self.browse = None;
         self.checklist_cursor = 0;
         self.checklist_phase = None;
         self.responder_cursor = 0;

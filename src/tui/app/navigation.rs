@@ -64,15 +64,7 @@ pub(super) fn move_by(app: &mut App, delta: isize) -> Vec<Command> {
             let id = app.board.incidents[app.visible[next]].id;
             app.select(Some(id))
         }
-        Pane::Timeline => {
-            let len = app.selected_detail().map_or(0, |d| d.timeline.len());
-            // Down moves towards the newest event, so it reduces `back`.
-            let back = (app.timeline_back as isize)
-                .saturating_sub(delta)
-                .clamp(0, len.saturating_sub(1) as isize);
-            app.timeline_back = back as usize;
-            app.maybe_load_older()
-        }
+        Pane::Timeline => app.move_timeline(delta),
         Pane::Checklist => {
             let len = app
                 .selected_detail()

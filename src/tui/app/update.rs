@@ -16,7 +16,7 @@ use crate::tui::dialogs::silences::SilencesView;
 use crate::tui::dialogs::similar::SimilarView;
 use crate::tui::dialogs::stats::StatsView;
 use crate::tui::dialogs::{Ctx, Outcome};
-use crate::tui::keymap::{self, Act};
+use crate::tui::keymap::{self, Act, Pane};
 
 use super::conflict::flash_key;
 use super::dialog_outcome::{apply, dialog_key, dialog_paste};
@@ -54,7 +54,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::Whoami(r) => super::answers::whoami(app, r),
         Msg::Policy(r) => super::answers::policy(app, r),
         Msg::PostmortemWritten(id, r) => super::answers::postmortem_written(app, id, r),
-        Msg::Older(id, r) => super::answers::older(app, id, r),
+        Msg::Page(id, at, r) => app.page_arrived(id, at, r),
         Msg::FollowUps(id, r) => super::answers::followups(app, id, r),
         Msg::Stats(window, r) => super::answers::stats(app, &window, r),
         Msg::Similar(id, r) => super::answers::similar(app, id, r),
@@ -111,6 +111,8 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
         Act::Down => move_by(app, 1),
         Act::PageUp => move_by(app, -(page(app) as isize)),
         Act::PageDown => move_by(app, page(app) as isize),
+        Act::Top if app.focus == Pane::Timeline => app.timeline_first(),
+        Act::Bottom if app.focus == Pane::Timeline => app.timeline_newest(),
         Act::Top => move_by(app, isize::MIN / 2),
         Act::Bottom => move_by(app, isize::MAX / 2),
         Act::FocusNext => super::navigation::cycle_focus(app, 1),

@@ -10,6 +10,7 @@ use chrono::Utc;
 use tokio::sync::{mpsc, watch};
 
 use crate::client::outbox::Outbox;
+use crate::client::pages::page_at;
 use crate::client::poller::Feed;
 use crate::client::{ClientError, Fetched, Reader, Write, Writer};
 use crate::model::{IncidentDetail, IncidentId};
@@ -103,9 +104,7 @@ impl Io {
                     let r = reader.users(&q).await;
                     Msg::Users(q, r)
                 }
-                Read::Older { id, before } => {
-                    Msg::Older(id, reader.timeline_before(id, before).await)
-                }
+                Read::Page { id, at } => Msg::Page(id, at, page_at(&reader, id, at).await),
                 Read::Detail(id) => Msg::Feed(fresh_detail(id, reader.detail(id, None).await)),
                 Read::Postmortem(id) => {
                     Msg::PostmortemWritten(id, write_postmortem(&reader, &postmortems, id).await)

@@ -110,6 +110,8 @@ pub enum Effect {
     Adopt(String),
     /// Ask the backend again now, not after the reconnect wait.
     Retry,
+    /// Move the timeline cursor to an event by number or time.
+    TimelineJump(crate::tui::app::timeline::Jump),
     Quit,
 }
 

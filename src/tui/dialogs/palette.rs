@@ -13,9 +13,12 @@ use super::editor::Editor;
 use super::keys::{DOWN, ENTER, ESC, TAB, Table, UP, backward, bind};
 use super::outbox::OutboxView;
 use super::{Ctx, Effect, Outcome};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+
 use crate::model::{IncidentId, Status};
 use crate::text::{fit, pad};
 use crate::tui::app::offers::reopen_refusal;
+use crate::tui::app::timeline::Jump;
 use crate::tui::app::{Flash, line_input, text_of};
 use crate::tui::keymap::{Act, BINDINGS};
 use crate::tui::theme::{Role, Theme};
@@ -48,6 +51,8 @@ enum Extra {
     Outbox,
     Reopen,
     Retry,
+    Event,
+    At,
 }
 
 impl Extra {
@@ -56,6 +61,8 @@ impl Extra {
             Extra::Outbox => "pending actions: list, discard",
             Extra::Reopen => "reopen a resolved incident to investigating",
             Extra::Retry => "reach the backend again now (after it was down)",
+            Extra::Event => "event N: the timeline at event #N (`event 1` the first)",
+            Extra::At => "at 14:05 / at 2026-12-06 14:05: the timeline at that time (UTC)",
         }
     }
 }
@@ -66,6 +73,7 @@ enum Run {
     Key(Act),
     Extra(Extra),
     Incident(IncidentId),
+    Timeline(Jump),
 }
 
 pub struct Palette {
@@ -110,11 +118,42 @@ pub fn palette_matches(input: &str) -> Vec<(&'static str, &'static str)> {
     found.into_iter().map(|(_, m)| m).collect()
 }
 
+/// `event 1234` / `#1234`, `at 14:05` / `at 2026-12-06 14:05` (UTC; a
+/// time of day alone is today's, or yesterday's when that is still to come).
+fn jump(typed: &str, now: DateTime<Utc>) -> Option<Jump> {
+    let (word, rest) = typed.split_once(' ').unwrap_or((typed, ""));
+    let rest = rest.trim();
+    if let Some(n) = typed.strip_prefix('#') {
+        return n.trim().parse().ok().filter(|n| *n > 0).map(Jump::Seq);
+    }
+    match word {
+        "event" => rest.parse().ok().filter(|n| *n > 0).map(Jump::Seq),
+        "at" => {
+            let t = rest.trim_end_matches(" UTC").trim_end_matches('Z');
+            if let Ok(dt) = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M") {
+                return Some(Jump::Time(dt.and_utc()));
+            }
+            let time = NaiveTime::parse_from_str(t, "%H:%M").ok()?;
+            let today: NaiveDate = now.date_naive();
+            let at = today.and_time(time).and_utc();
+            Some(Jump::Time(if at > now {
+                at - chrono::Duration::days(1)
+            } else {
+                at
+            }))
+        }
+        _ => None,
+    }
+}
+
 /// What the typed text (or the highlighted match) names.
-fn resolve(typed: &str, cursor: usize) -> Option<Run> {
+fn resolve(typed: &str, cursor: usize, now: DateTime<Utc>) -> Option<Run> {
     let typed = typed.trim();
     if let Ok(id) = typed.parse::<IncidentId>() {
         return Some(Run::Incident(id));
+    }
+    if let Some(to) = jump(typed, now) {
+        return Some(Run::Timeline(to));
     }
     let matches = palette_matches(typed);
     let name = matches
@@ -201,7 +240,11 @@ impl Palette {
 }
 
 fn run(ctx: &Ctx, typed: &str, cursor: usize) -> Outcome {
-    match resolve(typed, cursor) {
+    match resolve(typed, cursor, ctx.now) {
+        Some(Run::Timeline(to)) => Outcome::close().with(Effect::TimelineJump(to)),
+        Some(Run::Extra(e @ (Extra::Event | Extra::At))) => Outcome::close().with(Effect::Flash(
+            Flash::info(format!("{} needs where", <&str>::from(e)), e.help()),
+        )),
         // Any incident, in the list or not (resolved, closed): its detail
         // is read by id; a closed one is read-only.
         Some(Run::Incident(id)) => Outcome::close().with(Effect::Jump(id)),

@@ -75,33 +75,31 @@ fn event_style(theme: &Theme, k: &EventKind) -> Style {
 
 pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     // One cursor: the row drawn highlighted is the one Enter and `y` act
-    // on (`App::cursor_event`), `back` events up from the newest, whether
-    // or not the timeline fits the pane; a short one still shows whole.
-    let back = app.selected_detail().map_or(0, |d| {
-        app.timeline_back.min(d.timeline.len().saturating_sub(1))
-    });
-    let extra = timeline_title(app, back);
-    let (inner, Some(d)) = frame_pane(app, theme, f, area, Pane::Timeline, extra) else {
+    // on (`App::cursor_event`), live or browsing older history; a short
+    // timeline still shows whole wherever the cursor is.
+    let view = app.timeline_view();
+    let extra = view.as_ref().map(timeline_title).unwrap_or_default();
+    let (inner, Some(_)) = frame_pane(app, theme, f, area, Pane::Timeline, extra) else {
+        return;
+    };
+    let Some(v) = view else {
         return;
     };
     let h = inner.height as usize;
     let w = inner.width as usize;
-    let pending: Vec<_> = app.pending_for(d.incident.id).collect();
-    let pending_rows = if back == 0 {
+    let pending: Vec<_> = app.pending_for(v.id).collect();
+    let pending_rows = if v.following() {
         pending.len().min(h / 2)
     } else {
         0
     };
-    // The cursor is `back` events up from the newest; the window keeps it
-    // in view without hiding newer events that still fit (a timeline
-    // shorter than the pane shows whole wherever the cursor is).
-    let len = d.timeline.len();
-    let cursor = len.saturating_sub(1 + back.min(len.saturating_sub(1)));
+    let len = v.events.len();
+    let cursor = v.cursor.unwrap_or(0);
     let avail = h.saturating_sub(pending_rows);
-    // At the top of what we hold, with older events on the server: say so.
-    let older =
-        d.timeline.first().is_some_and(|e| e.seq > 1) && window_start(cursor, len, avail) == 0;
-    let rows = avail.saturating_sub(usize::from(older));
+    // At either end of what is held, with more on the server: say so.
+    let older = v.older_above() && window_start(cursor, len, avail) == 0;
+    let newer = v.newer_after();
+    let rows = avail.saturating_sub(usize::from(older) + usize::from(newer));
     let start = window_start(cursor, len, rows);
     let end = (start + rows).min(len);
     let time_w = 10;
@@ -109,20 +107,29 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let tag_w = 8;
     let text_w = w.saturating_sub(time_w + who_w + tag_w + 2);
     let mut lines: Vec<Line> = Vec::with_capacity(h);
+    let marker = |text: &str| Line::from(Span::styled(text.to_string(), theme.style(Role::Muted)));
     if older && h > 0 {
-        let text = if app.loading_older.is_some_and(|(id, _)| id == d.incident.id) {
+        lines.push(marker(if v.loading == Some(true) {
             "⧗ loading older events…"
         } else {
-            "… older events: k / PgUp loads them"
-        };
-        lines.push(Line::from(Span::styled(text, theme.style(Role::Muted))));
+            "… older events: k / PgUp loads them, g the first"
+        }));
     }
-    let cursor_at = (len > 0).then_some(cursor);
+    if len == 0 && v.loading.is_some() {
+        lines.push(marker("⧗ reading the events there…"));
+    }
     let focused = app.focus == Pane::Timeline;
-    lines.extend(d.timeline[start..end].iter().enumerate().map(|(i, e)| {
-        let selected = focused && cursor_at == Some(start + i);
+    lines.extend(v.events[start..end].iter().enumerate().map(|(i, e)| {
+        let selected = focused && v.cursor == Some(start + i);
         event_row(app, theme, e, selected, (time_w, who_w, tag_w, text_w))
     }));
+    if newer && lines.len() < h {
+        lines.push(marker(if v.loading == Some(false) {
+            "⧗ loading newer events…"
+        } else {
+            "… newer events: j / PgDn loads them, G the newest"
+        }));
+    }
     for p in pending.iter().take(pending_rows) {
         let state = match (&p.last_error, p.attempt) {
             (Some(e), n) => format!(" (try {n}: {})", one_line(e, 60)),
@@ -137,18 +144,15 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
 }
 
 /// The timeline pane's title: the incident, and whether it follows the
-/// newest events or how many are below.
-fn timeline_title(app: &App, back: usize) -> String {
-    match app.selected_detail() {
-        Some(d) if back > 0 => format!("{} · {back} newer below (G follows) ", d.incident.id),
-        Some(d) => format!(
-            "{} · {} events · following ",
-            d.incident.id,
-            d.incident
-                .last_seq
-                .max(d.timeline.last().map_or(0, |e| e.seq))
-        ),
-        None => String::new(),
+/// newest events, how many are below, or where in the history it is.
+fn timeline_title(v: &crate::tui::app::timeline::TimelineView) -> String {
+    let at = v.cursor.and_then(|c| v.events.get(c)).map(|e| e.seq);
+    match at {
+        Some(seq) if v.browsing => {
+            format!("{} · #{seq} of {} · history (G newest) ", v.id, v.last_seq)
+        }
+        _ if v.following() => format!("{} · {} events · following ", v.id, v.last_seq),
+        _ => format!("{} · {} newer below (G follows) ", v.id, v.newer_below()),
     }
 }
 

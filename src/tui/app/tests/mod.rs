@@ -78,4 +78,5 @@ mod dialogs;
 mod followups;
 mod incident_form;
 mod navigation;
+mod timeline;
 mod writes;
