@@ -135,11 +135,12 @@ fn routes() -> Vec<Route> {
 async fn every_route_by_every_caller() {
     let t = TestServer::start().await;
     let id = t.declare("Matrix", "SEV3").await;
-    let (_, revoked) = t
-        .server
-        .store
-        .create_token("old-laptop", warroom::model::ActorRole::Commander)
-        .unwrap();
+    let (_, revoked) = common::off_runtime(|| {
+        t.server
+            .store
+            .create_token("old-laptop", warroom::model::ActorRole::Commander)
+    })
+    .unwrap();
     common::off_runtime(|| t.server.store.revoke_token("old-laptop")).unwrap();
     let mut checked = 0;
     let callers = [

@@ -291,9 +291,7 @@ async fn an_overdue_update_reminder_reaches_the_communications_lead_who_owes_it(
     .await;
     assert_eq!(tick(&a, Utc::now() + Duration::minutes(31)).unwrap(), 2);
     let to_her = |id: &str| {
-        t.server
-            .store
-            .deliveries(num(id))
+        common::off_runtime(|| t.server.store.deliveries(num(id)))
             .unwrap()
             .into_iter()
             .filter(|d| d.target == "carol-dm" && d.subject == "reminder")

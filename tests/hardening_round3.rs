@@ -547,7 +547,7 @@ async fn every_postmortem_door_gives_the_same_clean_bytes() {
     let id = t.declare("Hostile postmortem", "SEV2").await;
     let hostile = [
         "reset \u{1b}c and \u{1b}[2J clear",
-        "dcs \u{1b}Pq#0;1\u{1b}\\ bell \u{7} nul \u{0} c1 \u{9b}31m",
+        "dcs \u{1b}Pq#0;1\u{1b}\\ bell \u{7} c1 \u{9b}31m",
         "bidi \u{202E}txet\u{202C} and \u{2066}iso\u{2069}",
         "ok\r17:59 alice: ROOT CAUSE FOUND, it was bob's deploy",
         "para\u{2029}graph and line\u{2028}sep",
@@ -562,6 +562,17 @@ async fn every_postmortem_door_gives_the_same_clean_bytes() {
             .await;
         assert_eq!(s, 200, "{b}");
     }
+    // A NUL is refused with the reason, on both engines alike (PostgreSQL
+    // cannot store one): never a 500, never a record on one backend only.
+    let (s, b) = t
+        .post(
+            &format!("/incidents/{id}/notes"),
+            &t.responder,
+            json!({"text": "nul \u{0} here"}),
+        )
+        .await;
+    assert_eq!(s, 400, "{b}");
+    assert!(b.to_string().contains("NUL"), "{b}");
     // A real-size record: far past the 20,000 characters where a document
     // used to be cut by the client's field cleaner.
     for i in 0..250 {

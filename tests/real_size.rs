@@ -268,11 +268,8 @@ async fn a_list_of_ten_thousand_pages_completely() {
 #[tokio::test]
 async fn an_alert_with_huge_annotations_becomes_an_incident_cut_and_marked() {
     let t = TestServer::start().await;
-    let (_, integ) = t
-        .server
-        .store
-        .create_token("am", ActorRole::Integration)
-        .unwrap();
+    let (_, integ) =
+        common::off_runtime(|| t.server.store.create_token("am", ActorRole::Integration)).unwrap();
     let huge = "x".repeat(100_000);
     let body = json!({
         "version": "4", "groupKey": "g".repeat(2_000), "status": "firing",
@@ -298,8 +295,9 @@ async fn an_alert_with_huge_annotations_becomes_an_incident_cut_and_marked() {
     assert!(alert["detail"].as_str().unwrap().contains("[cut "));
 }
 
-/// The console opens a 10,000-event incident and scrolling to the top
-/// reads older pages until the declaration appears.
+/// The console opens a 10,000-event incident: only the newest page is
+/// read; `g` reads the first page at once; scrolling up from the newest
+/// reads older pages one at a time as the cursor nears them.
 #[test]
 fn the_console_reads_a_ten_thousand_event_incident_page_by_page() {
     let dir = tempfile::tempdir().unwrap();
@@ -323,26 +321,34 @@ fn the_console_reads_a_ten_thousand_event_incident_page_by_page() {
     s.wait_text("10001 events", t);
     s.wait_text("note 9999", t);
     s.send("\t"); // focus the timeline
-    s.send("g");
-    s.wait_text("note 9", t);
     assert!(
         !s.text().contains("declared SEV1"),
         "only the newest page is read at first"
     );
-    let mut presses = 0;
-    while !s.text().contains("declared SEV1") {
-        s.send("g");
-        presses += 1;
-        assert!(presses < 400, "the top never came");
-        s.wait_for("the page before", t, |txt| {
-            !txt.contains("loading older") || txt.contains("declared SEV1")
-        });
-        std::thread::sleep(Duration::from_millis(20));
+    // `g`: the first event, from one page read at the start.
+    s.send("g");
+    s.wait_for("the declaration, highlighted", t, |txt| {
+        txt.contains("#1 of 10001") && txt.contains("declared SEV1")
+    });
+    assert_eq!(s.is_highlighted("declared SEV1"), Some(true));
+    // Back to the newest, then up a page at a time: older pages come as
+    // the cursor nears the top of what is held, in order.
+    s.send("G");
+    s.wait_text("following", t);
+    for _ in 0..40 {
+        s.send("\x1b[5~"); // PgUp
     }
-    assert!(
-        presses >= 40,
-        "read in pages of 200, not at once ({presses})"
-    );
+    s.wait_for("older events read on the way up", t, |txt| {
+        txt.contains("history") && !txt.contains("loading older")
+    });
+    let title = s.text();
+    let at: u64 = title
+        .split('#')
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a position in the title:\n{title}"));
+    assert!(at < 10_001 - 200, "past the newest page: #{at}");
 }
 
 /// `:closed` reads the newest closed incidents first, in bounded pages,
@@ -350,9 +356,8 @@ fn the_console_reads_a_ten_thousand_event_incident_page_by_page() {
 #[tokio::test]
 async fn closed_incidents_page_newest_first() {
     let t = TestServer::start().await;
-    t.server
-        .store
-        .write(None, |tx| {
+    common::off_runtime(|| {
+        t.server.store.write(None, |tx| {
             for i in 0..1_200 {
                 let id = next_id(tx)?;
                 let req = DeclareRequest {
@@ -371,7 +376,8 @@ async fn closed_incidents_page_newest_first() {
             }
             Ok((200, String::new()))
         })
-        .unwrap();
+    })
+    .unwrap();
     let mut last: Option<u64> = None;
     let mut cursor: Option<String> = None;
     let mut seen = 0;

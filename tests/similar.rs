@@ -151,3 +151,84 @@ fn urlencoding(s: &str) -> String {
         })
         .collect()
 }
+
+/// A database from before notes had rows of their own (schema 12, notes
+/// in the incident's row) is indexed again on upgrade: its notes are
+/// found, and a note written after is too.
+#[test]
+fn an_older_database_is_reindexed_on_upgrade() {
+    use warroom::model::{Action, Actor, ActorRole, apply};
+    use warroom::server::Store;
+    use warroom::server::store::{load_for_write, save};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.db");
+    let alice = Actor {
+        handle: "alice".into(),
+        role: ActorRole::Commander,
+    };
+    {
+        let s = Store::open(&db).unwrap();
+        s.write(None, |tx| {
+            let req = warroom::model::wire::DeclareRequest {
+                title: "Checkout slow".into(),
+                service: "checkout".into(),
+                severity: warroom::model::Severity::Sev2,
+                summary: String::new(),
+                commander: None,
+                tags: vec![],
+            };
+            let mut d = warroom::model::declare(
+                warroom::server::store::next_id(tx)?,
+                req,
+                &alice,
+                vec![],
+                chrono::Utc::now(),
+            )?;
+            save(tx, &d, 0, None)?;
+            let known = d.incident.last_seq;
+            apply(
+                &mut d,
+                Action::Note {
+                    text: "restarted pgbouncer on db-3".into(),
+                    written_at: None,
+                },
+                &alice,
+                chrono::Utc::now(),
+            )?;
+            save(tx, &d, known, None)?;
+            Ok((200, String::new()))
+        })
+        .unwrap();
+    }
+    // Back to schema 12's shape: the notes in the incident's row.
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch(
+            "DROP TABLE note_search; DROP TABLE note_search_size;
+             UPDATE incident_search SET notes = 'restarted pgbouncer on db-3';
+             PRAGMA user_version = 12;",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&db).unwrap();
+    let found = s.search("pgbouncer", 5).unwrap();
+    assert_eq!(found.len(), 1, "the old note is found after the upgrade");
+    s.write(None, |tx| {
+        let mut d = load_for_write(tx, found[0].id)?;
+        let known = d.incident.last_seq;
+        apply(
+            &mut d,
+            Action::Note {
+                text: "vacuumed the orders table".into(),
+                written_at: None,
+            },
+            &alice,
+            chrono::Utc::now(),
+        )?;
+        save(tx, &d, known, None)?;
+        Ok((200, String::new()))
+    })
+    .unwrap();
+    assert_eq!(s.search("vacuumed", 5).unwrap().len(), 1);
+    assert_eq!(s.search("pgbouncer", 5).unwrap().len(), 1, "not twice");
+}

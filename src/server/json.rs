@@ -83,6 +83,13 @@ pub fn decode_limited<T: DeserializeOwned>(
             "the request body must be JSON (Content-Type: application/json)",
         ));
     }
+    // PostgreSQL cannot store a NUL in text; SQLite can. Refused on both,
+    // with the reason, so the two backends keep the same records.
+    if let Some(at) = json_nul(&body) {
+        return Err(ApiError::bad_request(format!(
+            "the body holds a NUL character (\\u0000) at byte {at}; text may not contain one"
+        )));
+    }
     let mut de = serde_json::Deserializer::from_slice(&body);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -107,6 +114,44 @@ pub fn decode_limited<T: DeserializeOwned>(
     de.end()
         .map_err(|e| ApiError::bad_request(format!("unexpected data after the JSON body: {e}")))?;
     Ok((value, body))
+}
+
+/// Where a JSON text escapes a NUL (`\u0000`), if it does. A raw NUL is
+/// not valid JSON at all (the parser refuses it); escapes appear only in
+/// strings, and an escaped backslash is skipped whole, so `\\u0000` (a
+/// backslash, then the letters) is not taken for one.
+fn json_nul(body: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] == b'\\' {
+            if body.get(i + 1..i + 6) == Some(b"u0000") {
+                return Some(i);
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Answers 400 to a query string holding a NUL (`%00`): no parameter
+/// means one, and PostgreSQL could not even compare text with it.
+pub async fn refuse_nul_in_query(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if req
+        .uri()
+        .query()
+        .is_some_and(|q| q.to_ascii_lowercase().contains("%00"))
+    {
+        return ApiError::bad_request(
+            "a query parameter holds a NUL character (%00); text may not contain one",
+        )
+        .into_response();
+    }
+    next.run(req).await
 }
 
 pub fn matches_if_none_match(headers: &HeaderMap, etag: &str) -> bool {
@@ -166,4 +211,17 @@ pub fn request_hash(method: &str, path: &str, body: &[u8]) -> String {
     h.update([0]);
     h.update(body);
     hex::encode(h.finalize())
+}
+
+#[cfg(test)]
+mod nul_tests {
+    use super::json_nul;
+
+    #[test]
+    fn a_nul_escape_is_found_and_an_escaped_backslash_is_not_one() {
+        assert_eq!(json_nul(br#"{"text":"a\u0000b"}"#), Some(10));
+        assert_eq!(json_nul(br#"{"text":"a\\u0000b"}"#), None);
+        assert_eq!(json_nul(br#"{"text":"a\\\u0000"}"#), Some(12));
+        assert_eq!(json_nul(br#"{"text":"\u0001"}"#), None);
+    }
 }

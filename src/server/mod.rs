@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(axum::middleware::from_fn(json::refuse_declared_oversize))
+        .layer(axum::middleware::from_fn(json::refuse_nul_in_query))
         .layer(DefaultBodyLimit::max(json::MAX_BODY))
         // A handler that panics answers 500 with no detail: the panic's
         // message may hold request text and is never sent or printed.

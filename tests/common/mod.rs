@@ -44,9 +44,11 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// On the suite's engine: SQLite, or a fresh PostgreSQL database when
+    /// the suite runs on PostgreSQL.
     pub async fn start() -> TestServer {
         let dir = tempfile::tempdir().unwrap();
-        Self::start_in(dir).await
+        Self::start_full(dir, Default::default(), Extras::default()).await
     }
 
     /// On the SQLite file [`TestServer::db_path`] in `dir`, on either suite.

@@ -103,6 +103,15 @@ pub fn record(
          bytes = idempotency_tally.bytes + ?3",
         args![principal, hour, weight(principal, key, req_hash, body)],
     )?;
+    Ok(())
+}
+
+/// Drops records and tallies older than [`KEEP`]. Run in a transaction
+/// of its own, at most once a minute ([`super::Store::write`]), not under
+/// every write's lock: a record may outlive `KEEP` by that minute, which
+/// only lengthens what the promise covers.
+pub fn prune(tx: &dyn Sql) -> Result<()> {
+    let now = Utc::now();
     // Both deletes walk an index and touch only what they remove.
     tx.exec(
         "DELETE FROM idempotency WHERE created_at < ?1",

@@ -29,7 +29,7 @@ mod tokens;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tokio::sync::watch;
@@ -132,6 +132,9 @@ impl Engine {
     }
 }
 
+/// Expired idempotency records are dropped at most this often.
+const PRUNE_EVERY_SECS: i64 = 60;
+
 /// What every request on this server sees without asking the database:
 /// the current revision (long-polls wait on it) and each incident's.
 pub(super) struct Shared {
@@ -144,6 +147,8 @@ pub(super) struct Shared {
     /// Rung by every change; the fan-out task answers it.
     bell: Arc<tokio::sync::Notify>,
     fan_out_started: AtomicBool,
+    /// When expired idempotency records were last dropped (Unix seconds).
+    pruned_at: AtomicI64,
     /// The revision at which each incident last changed: a detail's ETag
     /// without touching the database.
     incident_revs: RwLock<HashMap<IncidentId, u64>>,
@@ -157,6 +162,7 @@ impl Shared {
             committed: AtomicU64::new(rev),
             bell: Arc::default(),
             fan_out_started: AtomicBool::new(false),
+            pruned_at: AtomicI64::new(0),
             incident_revs: RwLock::new(revs),
         })
     }
@@ -380,8 +386,11 @@ impl Store {
             if let Some((principal, key, req_hash)) = idem {
                 idempotency::record(tx, principal, key, req_hash, status, &body)?;
             }
-            let rev = read_revision(tx)?;
+            // Under the lock, the rows changed since `before` are this
+            // write's, and the newest of their revisions is the counter
+            // (it moves only when an incident row is saved): one query.
             let touched = incidents::changed_since(tx, before)?;
+            let rev = touched.iter().map(|(_, r)| *r).max().unwrap_or(before);
             if rev != before && tx.dialect() == Dialect::Postgres {
                 // Delivered at commit, to every server listening.
                 tx.exec(
@@ -397,7 +406,28 @@ impl Store {
             Ok((stored, rev, touched))
         })?;
         self.shared.advance(rev, touched);
+        self.prune_now_and_then();
         Ok(stored)
+    }
+
+    /// Expired idempotency records go at most once a minute, in a
+    /// transaction of their own (not under a write's lock). A failure is
+    /// logged and tried again a minute later: the write it follows stands.
+    fn prune_now_and_then(&self) {
+        let now = chrono::Utc::now().timestamp();
+        let last = self.shared.pruned_at.load(Ordering::Relaxed);
+        if now - last < PRUNE_EVERY_SECS
+            || self
+                .shared
+                .pruned_at
+                .compare_exchange(last, now, Ordering::AcqRel, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        if let Err(e) = self.transact(idempotency::prune) {
+            tracing::warn!("pruning expired idempotency records: {e}");
+        }
     }
 
     /// The stored answer of a keyed write that was already made, read

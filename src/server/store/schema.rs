@@ -197,6 +197,19 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE action_leases ADD COLUMN proc_start INTEGER;
     ALTER TABLE action_leases ADD COLUMN run_info TEXT;
     "#,
+    // 13: notes are indexed one row per note, so a note costs its own
+    // words, not the incident's whole notes again (see store/search.rs);
+    // the incident's row keeps title, summary, service and alert names.
+    r#"
+    CREATE VIRTUAL TABLE note_search USING fts5 (
+        text, incident_id UNINDEXED,
+        tokenize = 'porter unicode61'
+    );
+    CREATE TABLE note_search_size (
+        incident_id INTEGER PRIMARY KEY,
+        bytes       INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The same steps for PostgreSQL: integers are BIGINT, generated ids are
@@ -381,6 +394,20 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
     ALTER TABLE action_leases ADD COLUMN proc_start BIGINT;
     ALTER TABLE action_leases ADD COLUMN run_info TEXT;
     "#,
+    // 13
+    r#"
+    CREATE TABLE note_search (
+        incident_id BIGINT NOT NULL,
+        text        TEXT NOT NULL,
+        doc         tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED
+    );
+    CREATE INDEX note_search_doc ON note_search USING GIN (doc);
+    CREATE INDEX note_search_incident ON note_search (incident_id);
+    CREATE TABLE note_search_size (
+        incident_id BIGINT PRIMARY KEY,
+        bytes       BIGINT NOT NULL
+    );
+    "#,
 ];
 
 /// Data changes that go with a migration, run in its transaction.
@@ -388,7 +415,9 @@ pub(super) fn backfill(version: usize, tx: &dyn Sql) -> Result<()> {
     if version == 3 {
         super::incident_writes::backfill_last_seq_and_listing(tx)?;
     }
-    if version == 5 {
+    // The index is built whole at 13 (its shape since then); a database
+    // older than 5 gets it there too.
+    if version == 13 {
         super::search::backfill(tx)?;
     }
     Ok(())

@@ -1,7 +1,10 @@
 //! "Have we seen this before?": a full-text index of every incident (title,
-//! summary, service, alert names, notes): SQLite's FTS5 ranked by `bm25()`,
-//! or PostgreSQL's weighted `tsvector` ranked by `ts_rank()`. Queries are
-//! built from words only, so no text can inject query syntax in either.
+//! summary, service, alert names) and, a row each, its notes: SQLite's FTS5
+//! ranked by `bm25()`, or PostgreSQL's weighted `tsvector` ranked by
+//! `ts_rank()`. A note is indexed on its own so that writing one costs its
+//! words, not the incident's notes again (that made a third of every
+//! write's time). Queries are built from words only, so no text can
+//! inject query syntax in either.
 
 use super::sql::{Dialect, Sql, args};
 use super::{Result, Store, StoreError};
@@ -12,8 +15,11 @@ use crate::model::{EventKind, Incident, IncidentDetail, IncidentId, Status, Time
 pub const MAX_INDEXED: usize = 20_000;
 /// Words a query is built from, at most.
 const MAX_TERMS: usize = 16;
-/// Column weights for bm25: title, summary, service, alerts, notes.
+/// Column weights for bm25: title, summary, service, alerts, notes (the
+/// notes column is empty since notes have rows of their own).
 const WEIGHTS: &str = "4.0, 1.5, 3.0, 4.0, 1.0";
+/// A note's weight against the incident's own row (its best note counts).
+const NOTE_WEIGHT: &str = "0.5";
 
 const STOP: &[&str] = &[
     "the", "a", "an", "of", "for", "in", "on", "to", "and", "is", "are", "with", "from", "at",
@@ -66,15 +72,16 @@ fn append_capped(col: &mut String, add: &str) {
 }
 
 /// Brings the index up to date with `d`, whose events after `known_seq`
-/// are new (the rest were indexed before).
+/// are new (the rest were indexed before). The incident's own row is
+/// rewritten only when its title, summary, service or alert names change;
+/// each new note is a row of its own (its words only), while the
+/// incident's notes so far stay within [`MAX_INDEXED`] bytes.
 pub fn index(tx: &dyn Sql, d: &IncidentDetail, known_seq: u64) -> Result<()> {
     let id = d.incident.id;
     let k = tx.dialect().search_key();
-    let old = tx
+    let was = tx
         .row(
-            &format!(
-                "SELECT title, summary, service, alerts, notes FROM incident_search WHERE {k} = ?1"
-            ),
+            &format!("SELECT title, summary, service, alerts FROM incident_search WHERE {k} = ?1"),
             args![id],
         )?
         .map(|r| {
@@ -83,12 +90,10 @@ pub fn index(tx: &dyn Sql, d: &IncidentDetail, known_seq: u64) -> Result<()> {
                 r.get::<String>("summary")?,
                 r.get::<String>("service")?,
                 r.get::<String>("alerts")?,
-                r.get::<String>("notes")?,
             ))
         })
         .transpose()?;
-    let was = old.clone();
-    let (_, _, _, mut alerts, mut notes) = old.unwrap_or_default();
+    let mut alerts = was.as_ref().map(|w| w.3.clone()).unwrap_or_default();
     for e in d.timeline.iter().filter(|e| e.seq > known_seq) {
         match &e.kind {
             EventKind::AlertReceived {
@@ -101,15 +106,13 @@ pub fn index(tx: &dyn Sql, d: &IncidentDetail, known_seq: u64) -> Result<()> {
                     append_capped(&mut alerts, name);
                 }
             }
-            EventKind::Note { text } => append_capped(&mut notes, text),
+            EventKind::Note { text } => index_note(tx, id, text)?,
             _ => {}
         }
     }
     let i = &d.incident;
-    // Re-indexing costs the whole row's text: skip it when nothing indexed
-    // changed (most writes to a long incident, whose notes are at the cap).
-    if let Some((t, su, se, a, n)) = &was
-        && (t, su, se, a, n) == (&i.title, &i.summary, &i.service, &alerts, &notes)
+    if let Some((t, su, se, a)) = &was
+        && (t, su, se, a) == (&i.title, &i.summary, &i.service, &alerts)
     {
         return Ok(());
     }
@@ -120,16 +123,43 @@ pub fn index(tx: &dyn Sql, d: &IncidentDetail, known_seq: u64) -> Result<()> {
     tx.exec(
         &format!(
             "INSERT INTO incident_search ({k}, title, summary, service, alerts, notes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+             VALUES (?1, ?2, ?3, ?4, ?5, '')"
         ),
-        args![id, &i.title, &i.summary, &i.service, alerts, notes],
+        args![id, &i.title, &i.summary, &i.service, alerts],
     )?;
     Ok(())
 }
 
-/// Indexes every incident already stored (the migration that adds the
-/// index), from their stored rows and notes.
+/// One note into the index, while the incident's indexed notes stay
+/// within [`MAX_INDEXED`] bytes (the size counts every note offered, so
+/// one upsert answers whether this one fits).
+fn index_note(tx: &dyn Sql, id: IncidentId, text: &str) -> Result<()> {
+    let len = i64::try_from(text.len()).unwrap_or(i64::MAX);
+    let total = tx
+        .row(
+            "INSERT INTO note_search_size (incident_id, bytes) VALUES (?1, ?2)
+             ON CONFLICT (incident_id) DO UPDATE SET bytes = note_search_size.bytes + ?2
+             RETURNING bytes",
+            args![id, len],
+        )?
+        .map(|r| r.get::<i64>("bytes"))
+        .transpose()?
+        .unwrap_or(i64::MAX);
+    if total <= MAX_INDEXED as i64 {
+        tx.exec(
+            "INSERT INTO note_search (incident_id, text) VALUES (?1, ?2)",
+            args![id, text],
+        )?;
+    }
+    Ok(())
+}
+
+/// Indexes every incident already stored (the migration that gives the
+/// index its shape), from their stored rows and notes.
 pub fn backfill(tx: &dyn Sql) -> Result<()> {
+    for table in ["incident_search", "note_search", "note_search_size"] {
+        tx.exec(&format!("DELETE FROM {table}"), &[])?;
+    }
     let kind = tx.dialect().json_field("event", "kind");
     for r in tx.rows("SELECT id, incident FROM incidents", &[])? {
         let (id, inc) = (r.get::<i64>("id")?, r.get::<String>("incident")?);
@@ -181,19 +211,42 @@ fn matches(
     } else {
         ""
     };
+    // An incident's score: its own row's, plus its best matching note's
+    // at [`NOTE_WEIGHT`] (many matching notes do not outweigh a title).
     let sql = match conn.dialect() {
         Dialect::Sqlite => format!(
-            "SELECT i.incident, bm25(incident_search, {WEIGHTS}) AS score
-               FROM incident_search JOIN incidents i ON i.id = incident_search.rowid
-              WHERE incident_search MATCH ?1 AND i.id != ?2 {finished}
-              ORDER BY score LIMIT ?3"
+            // Materialized: FTS5's bm25() cannot be flattened into the
+            // aggregates around it.
+            "WITH own AS MATERIALIZED (
+               SELECT rowid AS id, bm25(incident_search, {WEIGHTS}) AS score
+                 FROM incident_search WHERE incident_search MATCH ?1
+             ), notes AS MATERIALIZED (
+               SELECT incident_id AS id, bm25(note_search) AS score
+                 FROM note_search WHERE note_search MATCH ?1
+             )
+             SELECT i.incident, s.score FROM (
+               SELECT id, SUM(score) AS score FROM (
+                 SELECT id, score FROM own
+                 UNION ALL
+                 SELECT id, MIN(score) * {NOTE_WEIGHT} FROM notes GROUP BY id
+               ) GROUP BY id
+             ) s JOIN incidents i ON i.id = s.id
+              WHERE i.id != ?2 {finished}
+              ORDER BY s.score, i.id LIMIT ?3"
         ),
         Dialect::Postgres => format!(
-            "SELECT i.incident, -ts_rank(s.doc, q)::float8 AS score
-               FROM incident_search s JOIN incidents i ON i.id = s.id,
-                    to_tsquery('english', ?1) q
-              WHERE s.doc @@ q AND i.id != ?2 {finished}
-              ORDER BY score, i.id LIMIT ?3"
+            "SELECT i.incident, s.score FROM (
+               SELECT id, SUM(score) AS score FROM (
+                 SELECT s.id, -ts_rank(s.doc, q)::float8 AS score
+                   FROM incident_search s, to_tsquery('english', ?1) q WHERE s.doc @@ q
+                 UNION ALL
+                 SELECT n.incident_id AS id, -MAX(ts_rank(n.doc, q))::float8 * {NOTE_WEIGHT}
+                   FROM note_search n, to_tsquery('english', ?1) q WHERE n.doc @@ q
+                  GROUP BY n.incident_id
+               ) u GROUP BY id
+             ) s JOIN incidents i ON i.id = s.id
+              WHERE i.id != ?2 {finished}
+              ORDER BY s.score, i.id LIMIT ?3"
         ),
     };
     let rows = conn.rows(
