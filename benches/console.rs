@@ -61,7 +61,10 @@ fn cpu_secs(pid: u32) -> f64 {
     ticks / unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64
 }
 
-async fn run(incidents: usize, full: bool) -> Vec<String> {
+/// `closed` incidents of history besides the active ones; `busy`: notes
+/// are written by two clients all through the start, and only the start
+/// is measured.
+async fn run(incidents: usize, closed: usize, busy: bool, full: bool) -> Vec<String> {
     let mut missed = Vec::new();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bench.db");
@@ -70,6 +73,7 @@ async fn run(incidents: usize, full: bool) -> Vec<String> {
         seed_incidents(&s, incidents);
         // INC-2: a long history, browsed at the end.
         seed_events(&s, 2, long_events(full));
+        seed_closed(&s, closed);
     }
     let (srv, tok) = start(&db).await;
     let tok_file = dir.path().join("token");
@@ -81,6 +85,18 @@ async fn run(incidents: usize, full: bool) -> Vec<String> {
     .unwrap();
     let base = srv.base_url();
     let http = warroom::tls::client();
+    let label = if busy {
+        format!("{incidents} active + {closed} closed incidents, writes going on")
+    } else {
+        format!("{incidents} incidents")
+    };
+    let writes = busy.then(|| {
+        let (base, tok) = (base.clone(), tok.clone());
+        tokio::spawn(async move { support::write_rate(&base, &tok, 2, 6.0).await })
+    });
+    if busy {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 
     let pty = native_pty_system();
     let pair = pty
@@ -148,15 +164,23 @@ async fn run(incidents: usize, full: bool) -> Vec<String> {
     })
     .unwrap_or_else(|| panic!("the whole list never showed; the screen:\n{}", screen()));
     println!(
-        "[{incidents} incidents] start -> the whole list on screen {:.0} ms",
+        "[{label}] start -> the whole list on screen {:.0} ms",
         (whole - started).as_secs_f64() * 1000.0
     );
     let first = first_output.lock().unwrap().expect("output");
     println!(
-        "[{incidents} incidents] start -> first frame {:.0} ms, -> list on screen {:.0} ms",
+        "[{label}] start -> first frame {:.0} ms, -> list on screen {:.0} ms",
         (first - started).as_secs_f64() * 1000.0,
         (listed - started).as_secs_f64() * 1000.0
     );
+    if let Some(w) = writes {
+        let rate = w.await.unwrap();
+        println!("[{label}] notes written meanwhile: {rate:.0}/s");
+        let _ = child.kill();
+        let _ = child.wait();
+        srv.stop().await;
+        return missed;
+    }
     tokio::task::block_in_place(|| wait_for("● live", Duration::from_secs(10)));
     std::thread::sleep(Duration::from_millis(500));
 
@@ -249,6 +273,37 @@ async fn run(incidents: usize, full: bool) -> Vec<String> {
     missed
 }
 
+/// `n` closed incidents (after the active ones).
+fn seed_closed(s: &Store, n: usize) {
+    use warroom::model::{Status, declare};
+    use warroom::server::store::{next_id, save};
+    for chunk in 0..n.div_ceil(10_000) {
+        s.write(None, |tx| {
+            for i in 0..10_000.min(n - chunk * 10_000) {
+                let req = warroom::model::wire::DeclareRequest {
+                    title: format!("old outage {i}"),
+                    service: format!("svc-{}", i % 37),
+                    severity: warroom::model::Severity::ALL[i % 5],
+                    summary: String::new(),
+                    commander: None,
+                    tags: vec![],
+                };
+                let mut d = declare(
+                    next_id(tx)?,
+                    req,
+                    &support::alice(),
+                    vec![],
+                    chrono::Utc::now(),
+                )?;
+                d.incident.status = Status::Closed;
+                save(tx, &d, 0, None)?;
+            }
+            Ok((200, String::new()))
+        })
+        .unwrap();
+    }
+}
+
 /// Events on INC-2, the long timeline.
 fn long_events(full: bool) -> usize {
     if full { 100_000 } else { 2_000 }
@@ -260,8 +315,16 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let mut missed = rt.block_on(run(10, full));
-    missed.extend(rt.block_on(run(if full { 10_000 } else { 200 }, full)));
+    let mut missed = rt.block_on(run(10, 0, false, full));
+    missed.extend(rt.block_on(run(if full { 10_000 } else { 200 }, 0, false, full)));
+    // During an outage with a long history: the first screen must not
+    // wait for the history.
+    let (active, closed) = if full {
+        (10_000, 100_000)
+    } else {
+        (200, 2_000)
+    };
+    missed.extend(rt.block_on(run(active, closed, true, full)));
     if !full || cfg!(debug_assertions) {
         println!("(smoke run: figures shown, targets not checked)");
         return;

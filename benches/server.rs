@@ -218,6 +218,72 @@ async fn run(b: &mut Bench) {
     let p50 = percentile(&mut lat, 0.5);
     let p95 = percentile(&mut lat, 0.95);
     println!("change feed after a write (write + wake): p50 {p50:.2} ms, p95 {p95:.2} ms");
+
+    // The postmortem of the huge incident, whole: the API's document and
+    // the file `warroom postmortem` writes, byte for byte.
+    for to in [
+        "acknowledged",
+        "investigating",
+        "identified",
+        "contained",
+        "resolved",
+    ] {
+        let r = http
+            .post(format!("{base}/api/v1/incidents/INC-1/transition"))
+            .bearer_auth(&tok)
+            .json(&json!({"to": to, "force": true, "reason": "bench"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{to}");
+    }
+    let t = Instant::now();
+    let api = http
+        .get(format!(
+            "{base}/api/v1/incidents/INC-1/postmortem?format=md"
+        ))
+        .bearer_auth(&tok)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let api_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let tok_file = dir.path().join("token");
+    std::fs::write(&tok_file, &tok).unwrap();
+    std::fs::set_permissions(
+        &tok_file,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    let out = dir.path().join("pm.md");
+    let (b2, f2, o2) = (base.clone(), tok_file.clone(), out.clone());
+    let status = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .args(["postmortem", "INC-1", "--api", &b2, "--token-file"])
+            .arg(&f2)
+            .arg("-o")
+            .arg(&o2)
+            .env("HOME", f2.parent().unwrap())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let file = std::fs::read(&out).unwrap();
+    println!(
+        "postmortem of the {events}-event incident: API {} bytes in {api_ms:.0} ms, CLI file {} bytes, identical: {}",
+        api.len(),
+        file.len(),
+        file == api
+    );
+    b.check("postmortem CLI = API", file == api);
     srv.stop().await;
 }
 

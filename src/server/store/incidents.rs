@@ -137,6 +137,8 @@ impl Store {
                 }
                 wh.push(')');
             } else if f.open && f.status.is_none() {
+                // Word for word the condition of the `incidents_open`
+                // partial index (schema 14), so both engines use it.
                 wh.push_str(" AND status != 'closed'");
             } else if !f.all && f.status.is_none() {
                 wh.push_str(" AND active = 1");
