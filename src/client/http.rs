@@ -31,13 +31,33 @@ pub fn check_url(base: &str) -> Result<String, String> {
     Ok(base)
 }
 
-/// A client with timeouts, verifying TLS against the platform's roots and,
-/// when given, a private CA. There is deliberately no way to skip
-/// verification.
-pub fn build_client(ca_cert: Option<&Path>) -> Result<reqwest::Client, String> {
+/// Whether `base` names this machine (`localhost`, 127.0.0.0/8, `::1`):
+/// such a backend (the embedded server, an SSH tunnel's end) is never
+/// reached through a proxy, which could not reach it.
+pub fn is_loopback(base: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(base) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// A client for the backend at `base`, with timeouts, verifying TLS
+/// against the platform's roots and, when given, a private CA. There is
+/// deliberately no way to skip verification. `HTTPS_PROXY`, `HTTP_PROXY`,
+/// `ALL_PROXY` and `NO_PROXY` are honoured (reqwest reads them), except
+/// for a backend on this machine.
+pub fn build_client(ca_cert: Option<&Path>, base: &str) -> Result<reqwest::Client, String> {
     let mut b = crate::tls::client_builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .user_agent(concat!("warroom/", env!("CARGO_PKG_VERSION")));
+    if is_loopback(base) {
+        b = b.no_proxy();
+    }
     if let Some(path) = ca_cert {
         let pem = std::fs::read(path)
             .map_err(|e| format!("cannot read --ca-cert {}: {e}", path.display()))?;
@@ -208,6 +228,28 @@ pub fn poll_wait(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn this_machine_is_loopback_and_nothing_else_is() {
+        for u in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://localhost:9093",
+            "https://LOCALHOST",
+            "http://[::1]:8080",
+        ] {
+            assert!(is_loopback(u), "{u}");
+        }
+        for u in [
+            "https://warroom.example.com",
+            "http://10.0.0.1",
+            "http://localhost.example.com",
+            "http://[::2]",
+            "not a url",
+        ] {
+            assert!(!is_loopback(u), "{u}");
+        }
+    }
 
     fn answer(status: u16, retry: Option<&str>, body: &str) -> reqwest::Response {
         let mut b = axum::http::Response::builder().status(status);

@@ -403,7 +403,7 @@ pub fn connect(
     let trimmed = base.trim().trim_end_matches('/');
     let base = http::check_url(trimmed.strip_suffix("/api/v1").unwrap_or(trimmed))?;
     let b = Arc::new(WarroomBackend::new(
-        http::build_client(ca_cert)?,
+        http::build_client(ca_cert, &base)?,
         base,
         token,
     ));

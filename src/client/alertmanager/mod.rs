@@ -95,7 +95,7 @@ pub fn connect(
     user: &str,
 ) -> Result<(Reader, Writer), String> {
     let b = Arc::new(AlertmanagerBackend {
-        client: build_client(ca_cert)?,
+        client: build_client(ca_cert, base)?,
         base: check_url(base)?,
         token,
         user: user.to_string(),

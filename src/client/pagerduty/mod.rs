@@ -73,7 +73,7 @@ pub fn connect(
     accept: Option<&str>,
 ) -> Result<(Reader, Writer), String> {
     let b = Arc::new(PagerDutyBackend {
-        client: build_client(ca_cert)?,
+        client: build_client(ca_cert, base)?,
         base: check_url(base)?,
         token,
         from: from.to_string(),
