@@ -308,7 +308,7 @@ pub struct BackendArgs {
 pub struct ConsoleArgs {
     #[command(flatten)]
     pub backend: BackendArgs,
-    /// Colour theme: default, light, high-contrast, mono, or a file in ~/.config/warroom/themes.
+    /// Colour theme: default, light, high-contrast, mono, colorblind, or a file in ~/.config/warroom/themes.
     #[arg(long, global = true)]
     pub theme: Option<String>,
 }

@@ -117,6 +117,10 @@ pub fn all() -> Vec<(&'static str, String)> {
         "theme-high-contrast.svg",
         console(&app, "high-contrast", "The high-contrast theme"),
     ));
+    out.push((
+        "theme-colorblind.svg",
+        console(&app, "colorblind", "The colour-blind safe theme"),
+    ));
     out
 }
 

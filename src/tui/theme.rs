@@ -18,6 +18,7 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../themes/high-contrast.toml"),
     ),
     ("mono", include_str!("../../themes/mono.toml")),
+    ("colorblind", include_str!("../../themes/colorblind.toml")),
 ];
 
 /// What a style is for. Views ask for a role, never for a colour.
@@ -348,5 +349,113 @@ mod partial_theme_tests {
             base.style(Role::Selected),
             "the rest inherited"
         );
+    }
+}
+
+#[cfg(test)]
+mod colour_vision_tests {
+    use super::*;
+
+    /// Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB.
+    const DEFICIENCIES: [(&str, [[f64; 3]; 3]); 3] = [
+        (
+            "protanopia",
+            [
+                [0.152286, 1.052583, -0.204868],
+                [0.114503, 0.786281, 0.099216],
+                [-0.003882, -0.048116, 1.051998],
+            ],
+        ),
+        (
+            "deuteranopia",
+            [
+                [0.367322, 0.860646, -0.227968],
+                [0.280085, 0.672501, 0.047413],
+                [-0.011820, 0.042940, 0.968881],
+            ],
+        ),
+        (
+            "tritanopia",
+            [
+                [1.255528, -0.076749, -0.178779],
+                [-0.078411, 0.930809, 0.147602],
+                [0.004733, 0.691367, 0.303900],
+            ],
+        ),
+    ];
+
+    fn linear(c: u8) -> f64 {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    }
+
+    /// CIE L*a*b* (D65) of a linear RGB colour.
+    fn lab([r, g, b]: [f64; 3]) -> [f64; 3] {
+        let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+        let f = |t: f64| {
+            if t > 0.008856 {
+                t.cbrt()
+            } else {
+                7.787 * t + 16.0 / 116.0
+            }
+        };
+        let (fx, fy, fz) = (f(x), f(y), f(z));
+        [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
+    }
+
+    fn seen(c: Color, m: Option<&[[f64; 3]; 3]>) -> [f64; 3] {
+        let Color::Rgb(r, g, b) = c else {
+            panic!("the colour-blind theme names exact colours, not {c:?}")
+        };
+        let v = [linear(r), linear(g), linear(b)];
+        let v = match m {
+            None => v,
+            Some(m) => {
+                let row =
+                    |i: usize| (m[i][0] * v[0] + m[i][1] * v[1] + m[i][2] * v[2]).clamp(0.0, 1.0);
+                [row(0), row(1), row(2)]
+            }
+        };
+        lab(v)
+    }
+
+    /// The five severity badges and the selection bar stay at least a
+    /// clearly visible difference apart (ΔE*76 ≥ 20) for normal vision
+    /// and each of the three common deficiencies.
+    #[test]
+    fn the_colorblind_theme_keeps_severities_apart_under_every_common_deficiency() {
+        let t = Theme::load("colorblind", None, false).unwrap();
+        let roles = [
+            Role::Sev1,
+            Role::Sev2,
+            Role::Sev3,
+            Role::Sev4,
+            Role::Sev5,
+            Role::Selected,
+        ];
+        let bg = |r: Role| t.style(r).bg.expect("a badge colour");
+        let visions = std::iter::once(("normal", None))
+            .chain(DEFICIENCIES.iter().map(|(n, m)| (*n, Some(m))));
+        for (vision, m) in visions {
+            for (i, a) in roles.iter().enumerate() {
+                for b in &roles[i + 1..] {
+                    let (la, lb) = (seen(bg(*a), m), seen(bg(*b), m));
+                    let de = ((la[0] - lb[0]).powi(2)
+                        + (la[1] - lb[1]).powi(2)
+                        + (la[2] - lb[2]).powi(2))
+                    .sqrt();
+                    assert!(
+                        de >= 20.0,
+                        "{vision}: {a:?} and {b:?} only ΔE {de:.1} apart"
+                    );
+                }
+            }
+        }
     }
 }
