@@ -7,7 +7,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 use std::time::Duration;
 
-use common::procs::{ServerProc, free_port, token, token_file};
+use common::procs::{ServerProc, api_get, free_port, token, token_file};
 use common::pty::Screen;
 use serde_json::Value;
 
@@ -444,7 +444,7 @@ fn an_ic_steps_an_incident_to_closed_and_reopens_it_read_only() {
     s.wait_for("the follow-up listed", T, |t| {
         t.contains("#1") && t.contains("Add pool saturation alert")
     });
-    let f = get(port, &tok, "/incidents/INC-1/followups");
+    let f = api_get(port, &tok, "/incidents/INC-1/followups");
     assert_eq!(f["followups"][0]["owner"], "marco");
     s.send("\x1b");
     s.send("P");
@@ -470,19 +470,4 @@ fn an_ic_steps_an_incident_to_closed_and_reopens_it_read_only() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), edited);
     let next = std::fs::read_to_string(folder.join("INC-1.2.md")).unwrap();
     assert!(next.starts_with("# Postmortem: INC-1"), "{next}");
-}
-
-fn get(port: u16, tok: &str, path: &str) -> Value {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        warroom::tls::client()
-            .get(format!("http://127.0.0.1:{port}/api/v1{path}"))
-            .bearer_auth(tok)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    })
 }

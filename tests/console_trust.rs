@@ -9,7 +9,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use common::procs::{ServerProc, free_port, token_file, warroom_ok};
+use common::procs::{ServerProc, api_get, free_port, token_file, warroom_ok};
 use common::pty::Screen;
 use serde_json::Value;
 use warroom::model::IncidentDetail;
@@ -73,23 +73,8 @@ impl Room {
     }
 
     fn detail(&self, id: &str) -> Value {
-        get(self.port, &self.token, &format!("/incidents/{id}"))
+        api_get(self.port, &self.token, &format!("/incidents/{id}"))
     }
-}
-
-fn get(port: u16, tok: &str, path: &str) -> Value {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        warroom::tls::client()
-            .get(format!("http://127.0.0.1:{port}/api/v1{path}"))
-            .bearer_auth(tok)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    })
 }
 
 fn declare(room: &Room, title: &str, service: &str, sev: &str) {

@@ -9,27 +9,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::procs::{ServerProc, free_port, token_file};
+use common::procs::{ServerProc, api_get, free_port, token_file};
 use common::proxy::freezing_proxy;
 use common::pty::Screen;
-use serde_json::Value;
 
 const T: Duration = Duration::from_secs(20);
 
 fn severity(port: u16, tok: &str, id: &str) -> String {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let v: Value = warroom::tls::client()
-            .get(format!("http://127.0.0.1:{port}/api/v1/incidents/{id}"))
-            .bearer_auth(tok)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        v["incident"]["severity"].as_str().unwrap().to_string()
-    })
+    let v = api_get(port, tok, &format!("/incidents/{id}"));
+    v["incident"]["severity"].as_str().unwrap().to_string()
 }
 
 #[test]
@@ -119,29 +107,18 @@ fn two_commanders_change_severity_at_once_and_the_loser_confirms_on_the_true_sta
 }
 
 fn status(port: u16, tok: &str, id: &str) -> (String, String, usize) {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let v: Value = warroom::tls::client()
-            .get(format!("http://127.0.0.1:{port}/api/v1/incidents/{id}"))
-            .bearer_auth(tok)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let transitions = v["timeline"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["kind"] == "status_changed")
-            .count();
-        (
-            v["incident"]["status"].as_str().unwrap().to_string(),
-            v["incident"]["summary"].as_str().unwrap().to_string(),
-            transitions,
-        )
-    })
+    let v = api_get(port, tok, &format!("/incidents/{id}"));
+    let transitions = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "status_changed")
+        .count();
+    (
+        v["incident"]["status"].as_str().unwrap().to_string(),
+        v["incident"]["summary"].as_str().unwrap().to_string(),
+        transitions,
+    )
 }
 
 /// Two commanders edit the summary at once: the loser sees both whole

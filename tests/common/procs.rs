@@ -100,3 +100,20 @@ pub fn token_file(dir: &Path, db: &Path, role: &str, name: &str) -> (String, Pat
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
     (tok, file)
 }
+
+/// `GET /api/v1{path}` on the server at `port` as `tok`, from a plain
+/// (non-async) test: the answer's JSON, whatever its status.
+pub fn api_get(port: u16, tok: &str, path: &str) -> serde_json::Value {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        warroom::tls::client()
+            .get(format!("http://127.0.0.1:{port}/api/v1{path}"))
+            .bearer_auth(tok)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    })
+}
