@@ -157,7 +157,7 @@ fn urlencoding(s: &str) -> String {
 /// found, and a note written after is too.
 #[test]
 fn an_older_database_is_reindexed_on_upgrade() {
-    use warroom::model::{Action, Actor, ActorRole, apply};
+    use warroom::model::{Actor, ActorRole};
     use warroom::server::Store;
     use warroom::server::store::{load_for_write, save};
     let dir = tempfile::tempdir().unwrap();
@@ -185,17 +185,7 @@ fn an_older_database_is_reindexed_on_upgrade() {
                 chrono::Utc::now(),
             )?;
             save(tx, &d, 0, None)?;
-            let known = d.incident.last_seq;
-            apply(
-                &mut d,
-                Action::Note {
-                    text: "restarted pgbouncer on db-3".into(),
-                    written_at: None,
-                },
-                &alice,
-                chrono::Utc::now(),
-            )?;
-            save(tx, &d, known, None)?;
+            note(tx, &mut d, "restarted pgbouncer on db-3", &alice)?;
             Ok((200, String::new()))
         })
         .unwrap();
@@ -215,20 +205,30 @@ fn an_older_database_is_reindexed_on_upgrade() {
     assert_eq!(found.len(), 1, "the old note is found after the upgrade");
     s.write(None, |tx| {
         let mut d = load_for_write(tx, found[0].id)?;
-        let known = d.incident.last_seq;
-        apply(
-            &mut d,
-            Action::Note {
-                text: "vacuumed the orders table".into(),
-                written_at: None,
-            },
-            &alice,
-            chrono::Utc::now(),
-        )?;
-        save(tx, &d, known, None)?;
+        note(tx, &mut d, "vacuumed the orders table", &alice)?;
         Ok((200, String::new()))
     })
     .unwrap();
     assert_eq!(s.search("vacuumed", 5).unwrap().len(), 1);
     assert_eq!(s.search("pgbouncer", 5).unwrap().len(), 1, "not twice");
+}
+
+/// A note written and saved in `tx`, as the API's note route does.
+fn note(
+    tx: &dyn warroom::server::store::Sql,
+    d: &mut warroom::model::IncidentDetail,
+    text: &str,
+    who: &warroom::model::Actor,
+) -> Result<(), warroom::server::store::StoreError> {
+    let known = d.incident.last_seq;
+    warroom::model::apply(
+        d,
+        warroom::model::Action::Note {
+            text: text.into(),
+            written_at: None,
+        },
+        who,
+        chrono::Utc::now(),
+    )?;
+    warroom::server::store::save(tx, d, known, None)
 }

@@ -299,6 +299,18 @@ mod tests {
     }
 }
 
+/// The five severity badges and the selection bar: what must never be
+/// mistaken for one another, in any theme.
+#[cfg(test)]
+const BADGES: [Role; 6] = [
+    Role::Sev1,
+    Role::Sev2,
+    Role::Sev3,
+    Role::Sev4,
+    Role::Sev5,
+    Role::Selected,
+];
+
 #[cfg(test)]
 mod partial_theme_tests {
     use super::*;
@@ -308,14 +320,7 @@ mod partial_theme_tests {
     /// must never mistake one for another.
     #[test]
     fn severities_and_the_selection_are_distinguishable_in_every_theme() {
-        let roles = [
-            Role::Sev1,
-            Role::Sev2,
-            Role::Sev3,
-            Role::Sev4,
-            Role::Sev5,
-            Role::Selected,
-        ];
+        let roles = BADGES;
         for name in Theme::built_in_names() {
             for no_color in [false, true] {
                 let t = Theme::load(name, None, no_color).unwrap();
@@ -431,14 +436,7 @@ mod colour_vision_tests {
     #[test]
     fn the_colorblind_theme_keeps_severities_apart_under_every_common_deficiency() {
         let t = Theme::load("colorblind", None, false).unwrap();
-        let roles = [
-            Role::Sev1,
-            Role::Sev2,
-            Role::Sev3,
-            Role::Sev4,
-            Role::Sev5,
-            Role::Selected,
-        ];
+        let roles = BADGES;
         let bg = |r: Role| t.style(r).bg.expect("a badge colour");
         let visions = std::iter::once(("normal", None))
             .chain(DEFICIENCIES.iter().map(|(n, m)| (*n, Some(m))));
