@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Token;
+use crate::model::state_doc::{CommandAction, DecideRequest, HypothesisAction, TaskAction};
 use crate::model::wire::{
     ChecklistRequest, DeclareRequest, PatchRequest, TextRequest, TransitionRequest,
 };
@@ -92,6 +93,49 @@ pub enum WriteOp {
         followup: u64,
         body: crate::model::FollowUpPatch,
     },
+    /// The state document: a task, a hypothesis, a decision, command, a
+    /// CAN report.
+    Task {
+        id: IncidentId,
+        body: TaskAction,
+    },
+    Hypothesis {
+        id: IncidentId,
+        body: HypothesisAction,
+    },
+    Decide {
+        id: IncidentId,
+        body: DecideRequest,
+    },
+    Command {
+        id: IncidentId,
+        body: CommandAction,
+    },
+    Can {
+        id: IncidentId,
+        body: crate::model::CanReport,
+    },
+}
+
+impl WriteOp {
+    /// The route under `/incidents/{id}/` of a state-document write.
+    pub fn state_route(
+        &self,
+    ) -> Option<(
+        IncidentId,
+        &'static str,
+        serde_json::Result<serde_json::Value>,
+    )> {
+        use serde_json::to_value as v;
+        Some(match self {
+            Self::Task { id, body } => (*id, "tasks", v(body)),
+            Self::Hypothesis { id, body } => (*id, "hypotheses", v(body)),
+            Self::Decide { id, body } => (*id, "decisions", v(body)),
+            Self::Command { id, body } => (*id, "command", v(body)),
+            Self::Can { id, body } => (*id, "can", v(body)),
+            _ => return None,
+        })
+    }
 }
 
 impl WriteOp {
@@ -107,7 +151,12 @@ impl WriteOp {
             | Self::Resolve { id }
             | Self::Silence { id, .. }
             | Self::AddFollowUp { id, .. }
-            | Self::UpdateFollowUp { id, .. } => Some(*id),
+            | Self::UpdateFollowUp { id, .. }
+            | Self::Task { id, .. }
+            | Self::Hypothesis { id, .. }
+            | Self::Decide { id, .. }
+            | Self::Command { id, .. }
+            | Self::Can { id, .. } => Some(*id),
         }
     }
 
@@ -141,7 +190,38 @@ impl WriteOp {
                 ResponderAction::Acknowledge { handle } => format!("{handle} acknowledges"),
                 ResponderAction::Join { handle } => format!("{handle} joins"),
                 ResponderAction::Leave { handle } => format!("{handle} leaves"),
+                ResponderAction::Release { handle } => format!("release {handle}"),
             },
+            Self::Task { body, .. } => match body {
+                TaskAction::Add { title, owner, .. } => match owner {
+                    Some(o) => format!("task to {o}: {}", short(title)),
+                    None => format!("propose task: {}", short(title)),
+                },
+                TaskAction::Assign { task, owner, .. } => format!("task #{task} to {owner}"),
+                TaskAction::Done { task, .. } => format!("task #{task} done"),
+                TaskAction::Drop { task, .. } => format!("drop task #{task}"),
+            },
+            Self::Hypothesis { body, .. } => match body {
+                HypothesisAction::Add { text, .. } => format!("hypothesis: {}", short(text)),
+                HypothesisAction::Link { hypothesis, seq } => {
+                    format!("evidence #{seq} for hypothesis #{hypothesis}")
+                }
+                HypothesisAction::Confirm { hypothesis, .. } => {
+                    format!("confirm hypothesis #{hypothesis}")
+                }
+                HypothesisAction::RuleOut { hypothesis, .. } => {
+                    format!("rule out hypothesis #{hypothesis}")
+                }
+            },
+            Self::Decide { body, .. } => format!("decision: {}", short(&body.text)),
+            Self::Command { body, .. } => match body {
+                CommandAction::Offer { to } => format!("offer command to {to}"),
+                CommandAction::Accept { .. } => "accept command".into(),
+                CommandAction::Decline { .. } => "decline command".into(),
+                CommandAction::Withdraw => "withdraw command offer".into(),
+                CommandAction::Take { .. } => "take command".into(),
+            },
+            Self::Can { body, .. } => format!("CAN: {}", short(&body.condition)),
             Self::Resolve { .. } => "resolve".into(),
             Self::Silence {
                 comment, minutes, ..

@@ -112,6 +112,16 @@ pub enum Action {
     StartRunbookAction(super::runbook_action::ActionStart),
     /// How a runbook action ended, recorded as the commander who started it.
     FinishRunbookAction(Box<super::runbook_action::ActionEnd>),
+    /// The state document: tasks, hypotheses, decisions, command, CAN.
+    Task(super::state_doc::TaskAction),
+    /// The server notes a task's time box as past (its automation).
+    TaskOverdue {
+        task: u32,
+    },
+    Hypothesis(super::state_doc::HypothesisAction),
+    Decide(super::state_doc::DecideRequest),
+    Command(super::state_doc::CommandAction),
+    Can(super::state_doc::CanReport),
 }
 
 /// How far a client clock may run ahead of the server's before its
@@ -165,6 +175,7 @@ pub fn apply(
     if events.is_empty() {
         return Ok(());
     }
+    detail.incident.state_counts = super::StateCounts::of(&detail.state);
     // The timeline may hold only the newest events (or none, when a
     // server appends without reading it): the incident knows the last seq.
     let last = detail
@@ -233,6 +244,7 @@ fn plan(
         Action::StakeholderUpdate { text, .. } => {
             check_text("text", &text, MAX_TEXT)?;
             inc.last_stakeholder_update_at = Some(now);
+            detail.state.record_update(&text, now, &actor.handle);
             Ok(vec![EventKind::StakeholderUpdate { text }])
         }
         Action::Checklist { phase, item, done } => {
@@ -297,8 +309,33 @@ fn plan(
             check_text("text", &text, MAX_TEXT)?;
             Ok(vec![EventKind::Automation { rule, text }])
         }
-        Action::StartRunbookAction(start) => super::runbook_action::start(detail, start),
-        Action::FinishRunbookAction(end) => super::runbook_action::finish(detail, *end, actor, now),
+        Action::StartRunbookAction(start) => {
+            let (run, name) = (start.run, start.action.clone());
+            let ev = super::runbook_action::start(detail, start)?;
+            detail
+                .state
+                .record_run_start(run, &name, &actor.handle, now);
+            Ok(ev)
+        }
+        Action::FinishRunbookAction(end) => {
+            let (run, outcome) = (end.run, end.outcome);
+            let ev = super::runbook_action::finish(detail, *end, actor, now)?;
+            detail.state.record_run_end(run, outcome);
+            Ok(ev)
+        }
+        Action::Task(t) => super::state_doc::task(detail, t, actor, now),
+        Action::TaskOverdue { task } => super::state_doc::task_overdue(detail, task, now),
+        Action::Hypothesis(h) => super::state_doc::hypothesis(detail, h, actor, now),
+        Action::Decide(req) => super::state_doc::decide(detail, req, actor, now),
+        Action::Command(c) => super::state_doc::command(detail, c, actor, now),
+        Action::Can(r) => {
+            r.check()?;
+            Ok(vec![EventKind::CanReport {
+                condition: r.condition,
+                actions: r.actions,
+                needs: r.needs,
+            }])
+        }
     }
 }
 

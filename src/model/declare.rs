@@ -56,6 +56,7 @@ pub fn declare(
         last_seq: 1,
         summary_cut: false,
         impact_started_at: None,
+        state_counts: Default::default(),
     };
     let responders = commander
         .map(|c| Responder {
@@ -82,5 +83,6 @@ pub fn declare(
         timeline,
         responders,
         checklists,
+        state: Default::default(),
     })
 }

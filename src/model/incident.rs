@@ -5,7 +5,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{Checklist, Responder, Severity, Status, TimelineEvent};
+use super::{Checklist, IncidentState, Responder, Severity, StateCounts, Status, TimelineEvent};
 
 /// A short id a person can type under stress: `INC-42`. `42` and `inc-42` are
 /// accepted as the same id.
@@ -88,6 +88,10 @@ pub struct Incident {
     /// noticed; otherwise it is taken to be the detection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact_started_at: Option<DateTime<Utc>>,
+    /// Open tasks and hypotheses, overdue tasks and the next time box, so
+    /// a list entry (the wallboard, the server's automation) knows them.
+    #[serde(default, skip_serializing_if = "StateCounts::is_empty")]
+    pub state_counts: StateCounts,
 }
 
 impl Incident {
@@ -129,6 +133,9 @@ pub struct IncidentDetail {
     pub timeline: Vec<TimelineEvent>,
     pub responders: Vec<Responder>,
     pub checklists: Vec<Checklist>,
+    /// The live state document: tasks, hypotheses, decisions, handoff.
+    #[serde(default)]
+    pub state: IncidentState,
 }
 
 impl IncidentDetail {

@@ -4,6 +4,7 @@
 //! every client share one definition and cannot drift apart.
 
 mod action;
+pub mod brief;
 mod checklist;
 mod declare;
 mod error;
@@ -19,6 +20,7 @@ mod roster;
 mod runbook;
 pub mod runbook_action;
 mod severity;
+pub mod state_doc;
 pub mod stats;
 mod timeline;
 mod validate;
@@ -42,6 +44,7 @@ pub use responder::{Responder, ResponderState, Role};
 pub use runbook::{ActionItem, Runbook, RunbookError, RunbookItem, RunbookSet};
 pub use runbook_action::ActionOutcome;
 pub use severity::Severity;
+pub use state_doc::{CanReport, IncidentState, StateCounts};
 pub use timeline::{
     AlertFacts, ESCALATION_RULE, EventKind, MAX_ALERT_FACTS_BYTES, REMINDER_RULE, TimelineEvent,
 };

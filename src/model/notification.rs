@@ -19,6 +19,12 @@ pub enum Subject {
     Reminder,
     /// An unacknowledged incident was escalated.
     Escalated,
+    /// A task was given to someone (a personal target hears its owner's).
+    TaskAssigned,
+    /// A task's time box passed (the owner's target and the IC's hear it).
+    TaskOverdue,
+    /// Command was offered to someone (their target hears it).
+    CommandOffered,
 }
 
 /// What a delivery carries, stored with it: the event and the incident as

@@ -19,7 +19,19 @@ pub struct Policy {
     /// listed has no cadence. Default: SEV1 every 30, SEV2 every 60.
     #[serde(default = "default_cadence")]
     pub update_cadence_minutes: BTreeMap<Severity, u32>,
+    /// People reporting to one IC (active roles and owners of open tasks)
+    /// before the console warns. Default 7: PagerDuty's incident
+    /// commander training keeps the span of control at 7–8 at most.
+    #[serde(default = "default_span")]
+    pub span_of_control: u32,
 }
+
+fn default_span() -> u32 {
+    7
+}
+
+/// The widest span of control a config may set.
+pub const MAX_SPAN: u32 = 50;
 
 fn default_cadence() -> BTreeMap<Severity, u32> {
     BTreeMap::from([(Severity::Sev1, 30), (Severity::Sev2, 60)])
@@ -29,6 +41,7 @@ impl Default for Policy {
     fn default() -> Self {
         Self {
             update_cadence_minutes: default_cadence(),
+            span_of_control: default_span(),
         }
     }
 }
@@ -42,6 +55,12 @@ impl Policy {
                      (leave a severity out for no cadence)"
                 ));
             }
+        }
+        if !(1..=MAX_SPAN).contains(&self.span_of_control) {
+            return Err(format!(
+                "span_of_control is {}; it must be 1 to {MAX_SPAN}",
+                self.span_of_control
+            ));
         }
         Ok(())
     }
@@ -153,6 +172,7 @@ mod tests {
             last_seq: 1,
             summary_cut: false,
             impact_started_at: None,
+            state_counts: Default::default(),
         }
     }
 

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     IncidentCommander,
+    /// The IC's deputy: tracks the time boxes, takes command if needed
+    /// (PagerDuty's IC training).
+    Deputy,
     CommunicationsLead,
     OperationsLead,
     Scribe,
@@ -15,8 +18,9 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Self::IncidentCommander,
+        Self::Deputy,
         Self::CommunicationsLead,
         Self::OperationsLead,
         Self::Scribe,
@@ -26,6 +30,7 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::IncidentCommander => "incident_commander",
+            Self::Deputy => "deputy",
             Self::CommunicationsLead => "communications_lead",
             Self::OperationsLead => "operations_lead",
             Self::Scribe => "scribe",
@@ -37,6 +42,7 @@ impl Role {
     pub fn short(self) -> &'static str {
         match self {
             Self::IncidentCommander => "IC",
+            Self::Deputy => "Deputy",
             Self::CommunicationsLead => "Comms",
             Self::OperationsLead => "Ops",
             Self::Scribe => "Scribe",
@@ -47,6 +53,7 @@ impl Role {
     pub fn title(self) -> &'static str {
         match self {
             Self::IncidentCommander => "incident commander",
+            Self::Deputy => "deputy",
             Self::CommunicationsLead => "communications lead",
             Self::OperationsLead => "operations lead",
             Self::Scribe => "scribe",
@@ -67,12 +74,13 @@ impl FromStr for Role {
         let t = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
         let found = match t.as_str() {
             "ic" | "commander" => Some(Self::IncidentCommander),
+            "dep" | "deputy_ic" => Some(Self::Deputy),
             "comms" | "communications" => Some(Self::CommunicationsLead),
             "ops" | "operations" => Some(Self::OperationsLead),
             "sme" | "expert" => Some(Self::SubjectMatterExpert),
             _ => Self::ALL.into_iter().find(|r| r.as_str() == t),
         };
-        found.ok_or_else(|| format!("unknown role `{s}` (ic, comms, ops, scribe, sme)"))
+        found.ok_or_else(|| format!("unknown role `{s}` (ic, deputy, comms, ops, scribe, sme)"))
     }
 }
 
@@ -83,15 +91,23 @@ pub enum ResponderState {
     Acknowledged,
     Joined,
     Left,
+    /// Released by the commander (reduce scope): done here, recorded.
+    Released,
 }
 
 impl ResponderState {
+    /// No longer on the incident: left, or released by the commander.
+    pub fn is_gone(self) -> bool {
+        matches!(self, Self::Left | Self::Released)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Paged => "paged",
             Self::Acknowledged => "acknowledged",
             Self::Joined => "joined",
             Self::Left => "left",
+            Self::Released => "released",
         }
     }
 }

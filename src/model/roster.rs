@@ -28,6 +28,11 @@ pub enum ResponderAction {
     Leave {
         handle: String,
     },
+    /// The commander releases someone (reduce scope): recorded, and
+    /// refused while they still own open tasks.
+    Release {
+        handle: String,
+    },
     AssignRole {
         handle: String,
         role: Role,
@@ -45,6 +50,7 @@ impl ResponderAction {
             | Self::Acknowledge { handle }
             | Self::Join { handle }
             | Self::Leave { handle }
+            | Self::Release { handle }
             | Self::AssignRole { handle, .. } => handle,
         }
     }
@@ -98,9 +104,9 @@ pub(super) fn responder(
                 check_text("name", n, MAX_SHORT)?;
             }
             match pos {
-                Some(i) if detail.responders[i].state != ResponderState::Left => Err(
-                    DomainError::Conflict(format!("{handle} is already on this incident")),
-                ),
+                Some(i) if !detail.responders[i].state.is_gone() => Err(DomainError::Conflict(
+                    format!("{handle} is already on this incident"),
+                )),
                 Some(i) => {
                     let r = &mut detail.responders[i];
                     r.state = ResponderState::Paged;
@@ -161,6 +167,37 @@ pub(super) fn responder(
             pos.ok_or_else(|| missing(&handle))?,
             ResponderState::Left,
         ),
+        ResponderAction::Release { handle } => {
+            let i = pos.ok_or_else(|| missing(&handle))?;
+            if detail.incident.commander.as_deref() == Some(handle.as_str()) {
+                return Err(DomainError::Conflict(format!(
+                    "{handle} is the incident commander; hand off command first"
+                )));
+            }
+            let owned: Vec<String> = detail
+                .state
+                .tasks
+                .iter()
+                .filter(|t| {
+                    t.owner.as_deref() == Some(handle.as_str())
+                        && t.status == super::state_doc::TaskStatus::Open
+                })
+                .map(|t| format!("#{}", t.id))
+                .collect();
+            if !owned.is_empty() {
+                return Err(DomainError::Conflict(format!(
+                    "{handle} still owns open tasks ({}); reassign or drop them first",
+                    owned.join(", ")
+                )));
+            }
+            if detail.responders[i].state.is_gone() {
+                return Err(DomainError::Conflict(format!(
+                    "{handle} is already {}",
+                    detail.responders[i].state
+                )));
+            }
+            set_state(detail, i, ResponderState::Released)
+        }
         ResponderAction::AssignRole { handle, role } => {
             pos.ok_or_else(|| missing(&handle))?;
             Ok(assign_role(detail, &handle, role, now))

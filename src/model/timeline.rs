@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::state_doc::{CommandChange, HypothesisStatus, TaskChange};
 use super::{ActionOutcome, Phase, ResponderState, Role, Severity, Status};
 
 /// The rule name of the automation's stakeholder-update reminders.
@@ -147,6 +148,56 @@ pub enum EventKind {
         output: String,
         run: u64,
     },
+    /// A task given, proposed, done, dropped or past its time box.
+    Task {
+        task: u32,
+        title: String,
+        change: TaskChange,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due_at: Option<DateTime<Utc>>,
+        /// The result of a done task, or why it was dropped.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    /// A hypothesis raised, given evidence, confirmed or ruled out.
+    Hypothesis {
+        hypothesis: u32,
+        text: String,
+        status: HypothesisStatus,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        evidence: Vec<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<String>,
+    },
+    Decision {
+        decision: u32,
+        text: String,
+        #[serde(default)]
+        why: String,
+        objections_asked: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        supersedes: Option<u32>,
+    },
+    /// Command offered, accepted, declined, withdrawn or taken.
+    Command {
+        change: CommandChange,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
+        to: String,
+        /// The incident version of the brief the new IC read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        brief_version: Option<u64>,
+    },
+    /// An SME's Condition / Actions / Needs report.
+    CanReport {
+        condition: String,
+        #[serde(default)]
+        actions: String,
+        #[serde(default)]
+        needs: String,
+    },
 }
 
 impl TimelineEvent {
@@ -226,6 +277,94 @@ impl EventKind {
                     None => format!("action {action} {outcome} ({code}{secs:.1}s)"),
                 }
             }
+            Self::Task {
+                task,
+                title,
+                change,
+                owner,
+                due_at,
+                text,
+            } => {
+                let who = owner.as_deref().unwrap_or("unassigned");
+                match (change, text) {
+                    (TaskChange::Assigned, _) => {
+                        let due = due_at.map(|d| format!(", due {}", d.format("%H:%M:%SZ")));
+                        format!("task #{task} to {who}: {title}{}", due.unwrap_or_default())
+                    }
+                    (TaskChange::Proposed, _) => format!("task #{task} proposed: {title}"),
+                    (c, Some(t)) => format!("task #{task} {} ({who}): {title} - {t}", c.as_str()),
+                    (c, None) => format!("task #{task} {} ({who}): {title}", c.as_str()),
+                }
+            }
+            Self::Hypothesis {
+                hypothesis,
+                text,
+                status,
+                evidence,
+                why,
+            } => {
+                let ev = if evidence.is_empty() {
+                    String::new()
+                } else {
+                    let seqs: Vec<String> = evidence.iter().map(|s| format!("#{s}")).collect();
+                    format!(" [evidence {}]", seqs.join(", "))
+                };
+                match why {
+                    Some(w) => format!("hypothesis #{hypothesis} {status}: {text} - {w}{ev}"),
+                    None => format!("hypothesis #{hypothesis} {status}: {text}{ev}"),
+                }
+            }
+            Self::Decision {
+                decision,
+                text,
+                why,
+                objections_asked,
+                supersedes,
+            } => {
+                let mut s = format!("decision #{decision}: {text}");
+                if !why.is_empty() {
+                    s.push_str(&format!(" (why: {why})"));
+                }
+                if *objections_asked {
+                    s.push_str(" [objections asked]");
+                }
+                if let Some(o) = supersedes {
+                    s.push_str(&format!(" [supersedes #{o}]"));
+                }
+                s
+            }
+            Self::Command {
+                change,
+                from,
+                to,
+                brief_version,
+            } => {
+                let from = from.as_deref().unwrap_or("nobody");
+                let brief = brief_version
+                    .map(|v| format!(" (read brief v{v})"))
+                    .unwrap_or_default();
+                match change {
+                    CommandChange::Offered => format!("command offered to {to} by {from}"),
+                    CommandChange::Accepted => {
+                        format!("command handed from {from} to {to}{brief}")
+                    }
+                    CommandChange::Declined => format!("{to} declined command offered by {from}"),
+                    CommandChange::Withdrawn => {
+                        format!("command offer to {to} withdrawn by {from}")
+                    }
+                    CommandChange::Taken => format!("{to} took command from {from}{brief}"),
+                }
+            }
+            Self::CanReport {
+                condition,
+                actions,
+                needs,
+            } => super::state_doc::CanReport {
+                condition: condition.clone(),
+                actions: actions.clone(),
+                needs: needs.clone(),
+            }
+            .describe(),
         }
     }
 
@@ -244,6 +383,11 @@ impl EventKind {
             Self::AlertReceived { .. } => "alert",
             Self::Automation { .. } => "auto",
             Self::ActionStarted { .. } | Self::ActionFinished { .. } => "action",
+            Self::Task { .. } => "task",
+            Self::Hypothesis { .. } => "hypo",
+            Self::Decision { .. } => "decide",
+            Self::Command { .. } => "command",
+            Self::CanReport { .. } => "CAN",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Documents built from incidents for after the outage: the postmortem
-//! draft. Pure functions of the data; the server and CLI deliver them.
+//! draft, and the brief a commander hands over. Pure functions of the data; the server and CLI deliver them.
 
+pub mod brief;
 pub mod markdown;
 pub mod postmortem;
 pub mod stats_text;

@@ -7,6 +7,9 @@
 //!   after the `[automation] unacknowledged_minutes` of its severity is
 //!   escalated once: its severity raised one step and/or a person paged, as
 //!   configured, recorded on the timeline with the rule that did it.
+//! - **Task time boxes** (always on): an open task whose time box passed
+//!   is noted once on the timeline, which its owner's personal target
+//!   and the IC's hear (`task_overdue`).
 //! - **Unanswered pages**: a responder still `paged` after
 //!   `page_unanswered_minutes` has the page escalated along the
 //!   `escalation_chain`: the next person on it is paged (in the same role),
@@ -108,12 +111,6 @@ impl AutomationConfig {
         Ok(())
     }
 
-    fn is_off(&self) -> bool {
-        !self.reminders
-            && self.unacknowledged_minutes.is_empty()
-            && self.page_unanswered_minutes.is_none()
-    }
-
     /// Who is paged after `handle` left a page unanswered: the next on the
     /// chain who is not already on the incident.
     fn next_after(&self, handle: &str, on_incident: &[String]) -> Option<&str> {
@@ -138,10 +135,11 @@ pub struct Automation {
     pub wake: Arc<tokio::sync::Notify>,
 }
 
+/// The rule name of a task's time box passing (always on: a task with a
+/// time box asks for it).
+pub const TASK_OVERDUE_RULE: &str = "task-overdue";
+
 pub fn spawn(a: Automation) {
-    if a.cfg.is_off() {
-        return;
-    }
     tokio::spawn(async move {
         let a = Arc::new(a);
         loop {
@@ -161,6 +159,19 @@ pub fn run_once(a: &Automation, now: DateTime<Utc>) -> store::Result<usize> {
     let (_, active) = a.store.list_all(&ListFilter::default())?;
     let mut fired = 0;
     for inc in active.iter().filter(|i| i.status.is_active()) {
+        if let Some(due) = inc.state_counts.next_due
+            && now >= due
+        {
+            // Keyed by the time box: a task given a new one later may go
+            // overdue again.
+            fired += fire(a, inc.id, TASK_OVERDUE_RULE, &due.to_rfc3339(), now, |d| {
+                d.state
+                    .overdue(now)
+                    .filter(|t| !t.overdue_noted)
+                    .map(|t| Action::TaskOverdue { task: t.id })
+                    .collect()
+            })?;
+        }
         if a.cfg.reminders
             && let Some(due) = a.policy.update_due(inc)
             && now > due

@@ -1,5 +1,6 @@
-//! The six writes on one incident (PATCH, transition, notes, updates,
-//! responders, checklist) as one extractor and one handler: the caller's
+//! The writes on one incident (PATCH, transition, notes, updates,
+//! responders, checklist, and the state document's tasks, hypotheses,
+//! decisions, command and CAN reports) as one extractor and one handler: the caller's
 //! token and least role, the incident id, `If-Match`, the idempotency key
 //! and the JSON body are taken in the same order for all of them, then
 //! the action is applied in one transaction under the key.
@@ -21,10 +22,11 @@ use super::error::ApiError;
 use super::json::{decode, if_match_version, request_hash};
 use super::notify;
 use super::store;
+use crate::model::state_doc::{CommandAction, DecideRequest, HypothesisAction, TaskAction};
 use crate::model::wire::{
     ChecklistRequest, PatchRequest, TextRequest, TransitionRequest, WriteAnswer,
 };
-use crate::model::{Action, ActorRole, IncidentId, ResponderAction, apply};
+use crate::model::{Action, ActorRole, CanReport, IncidentId, ResponderAction, apply};
 
 use axum::Router;
 use axum::routing::{patch, post};
@@ -41,6 +43,14 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/incidents/{id}/responders", post(write::<ResponderAction>))
         .route("/incidents/{id}/checklist", post(write::<ChecklistRequest>))
         .route("/incidents/{id}/updates", post(write::<UpdateBody>))
+        .route("/incidents/{id}/tasks", post(write::<TaskAction>))
+        .route(
+            "/incidents/{id}/hypotheses",
+            post(write::<HypothesisAction>),
+        )
+        .route("/incidents/{id}/decisions", post(write::<DecideRequest>))
+        .route("/incidents/{id}/command", post(write::<CommandAction>))
+        .route("/incidents/{id}/can", post(write::<CanReport>))
 }
 
 /// What a route's body is and what it asks of the caller.
@@ -127,6 +137,51 @@ impl WriteBody for ChecklistRequest {
             item: self.item,
             done: self.done,
         }
+    }
+}
+
+// The state document. Each body's least role is the lowest any of its
+// variants needs; the model's rule then checks the variant (only a
+// commander assigns a task or rules out a hypothesis) and the item (a
+// responder closes only their own task).
+
+impl WriteBody for TaskAction {
+    const LEAST: ActorRole = ActorRole::Responder;
+    const ROUTE: &'static str = "tasks";
+    fn into_action(self) -> Action {
+        Action::Task(self)
+    }
+}
+
+impl WriteBody for HypothesisAction {
+    const LEAST: ActorRole = ActorRole::Responder;
+    const ROUTE: &'static str = "hypotheses";
+    fn into_action(self) -> Action {
+        Action::Hypothesis(self)
+    }
+}
+
+impl WriteBody for DecideRequest {
+    const LEAST: ActorRole = ActorRole::Commander;
+    const ROUTE: &'static str = "decisions";
+    fn into_action(self) -> Action {
+        Action::Decide(self)
+    }
+}
+
+impl WriteBody for CommandAction {
+    const LEAST: ActorRole = ActorRole::Responder;
+    const ROUTE: &'static str = "command";
+    fn into_action(self) -> Action {
+        Action::Command(self)
+    }
+}
+
+impl WriteBody for CanReport {
+    const LEAST: ActorRole = ActorRole::Responder;
+    const ROUTE: &'static str = "can";
+    fn into_action(self) -> Action {
+        Action::Can(self)
     }
 }
 

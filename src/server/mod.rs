@@ -6,6 +6,7 @@ mod actions_api;
 mod api;
 pub mod auth;
 pub mod automation;
+mod brief_api;
 mod classify_api;
 pub mod config;
 mod deliveries_api;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(followups_api::routes())
         .merge(deliveries_api::routes())
         .merge(postmortem_api::routes())
+        .merge(brief_api::routes())
         .merge(search_api::routes())
         .merge(classify_api::routes())
         .merge(stats_api::routes())

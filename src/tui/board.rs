@@ -268,6 +268,7 @@ impl Board {
                     timeline: a.events,
                     responders,
                     checklists,
+                    state: Default::default(),
                 };
                 self.details.insert(id, detail);
             }

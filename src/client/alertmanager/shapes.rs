@@ -206,6 +206,7 @@ pub fn to_incident(id: u64, g: &AlertGroup) -> Incident {
         last_seq: 0,
         summary_cut: false,
         impact_started_at: None,
+        state_counts: Default::default(),
     }
 }
 
@@ -313,6 +314,7 @@ pub fn to_detail(
         timeline,
         responders: Vec::new(),
         checklists: Vec::new(),
+        state: Default::default(),
     }
 }
 

@@ -225,6 +225,7 @@ pub fn to_incident(i: &PdIncident) -> Incident {
         last_seq: 0,
         summary_cut: false,
         impact_started_at: None,
+        state_counts: Default::default(),
     }
 }
 
@@ -331,5 +332,6 @@ pub fn to_detail(i: &PdIncident, logs: &[LogEntry], notes: &[Note]) -> IncidentD
         timeline,
         responders,
         checklists: Vec::new(),
+        state: Default::default(),
     }
 }

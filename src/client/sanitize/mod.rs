@@ -6,6 +6,7 @@
 //! so a new field is a compile error until it says how it is cleaned.
 
 mod model;
+mod state_doc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 

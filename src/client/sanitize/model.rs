@@ -35,6 +35,7 @@ sanitize_fields!(Incident {
     last_seq: none,
     summary_cut: none,
     impact_started_at: none,
+    state_counts: none,
 });
 
 sanitize_fields!(IncidentDetail {
@@ -42,6 +43,7 @@ sanitize_fields!(IncidentDetail {
     timeline: text,
     responders: text,
     checklists: text,
+    state: text,
 });
 
 sanitize_fields!(Responder {
@@ -173,6 +175,7 @@ sanitize_fields!(RunOutput {
 
 sanitize_fields!(Policy {
     update_cadence_minutes: none,
+    span_of_control: none,
 });
 
 sanitize_fields!(Slow {
@@ -320,6 +323,39 @@ impl Sanitize for TimelineEvent {
                 // A program's output: terminal escapes in it are the classic
                 // way to take over an IC's terminal.
                 clean_in_place(output, true);
+            }
+            EventKind::Task {
+                title, owner, text, ..
+            } => {
+                clean_in_place(title, false);
+                for t in [owner, text].into_iter().flatten() {
+                    clean_in_place(t, false);
+                }
+            }
+            EventKind::Hypothesis { text, why, .. } => {
+                clean_in_place(text, true);
+                if let Some(w) = why {
+                    clean_in_place(w, true);
+                }
+            }
+            EventKind::Decision { text, why, .. } => {
+                clean_in_place(text, true);
+                clean_in_place(why, true);
+            }
+            EventKind::Command { from, to, .. } => {
+                clean_in_place(to, false);
+                if let Some(f) = from {
+                    clean_in_place(f, false);
+                }
+            }
+            EventKind::CanReport {
+                condition,
+                actions,
+                needs,
+            } => {
+                for t in [condition, actions, needs] {
+                    clean_in_place(t, true);
+                }
             }
         }
     }

@@ -70,7 +70,15 @@ impl WarroomBackend {
                 json(serde_json::to_value(body))?,
                 None,
             ),
-            other => return Err(ClientError::Unsupported(other.describe())),
+            other => match other.state_route() {
+                Some((id, route, body)) => (
+                    Method::POST,
+                    format!("/incidents/{id}/{route}"),
+                    json(body)?,
+                    None,
+                ),
+                None => return Err(ClientError::Unsupported(other.describe())),
+            },
         };
         let mut headers = vec![("Idempotency-Key".to_string(), w.key.clone())];
         if let Some(v) = if_match {

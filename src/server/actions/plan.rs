@@ -262,6 +262,7 @@ mod tests {
             last_seq: 1,
             summary_cut: false,
             impact_started_at: None,
+            state_counts: Default::default(),
         }
     }
 

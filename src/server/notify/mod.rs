@@ -16,6 +16,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
+use crate::model::state_doc::{CommandChange, TaskChange};
 use crate::model::{
     EventKind, Incident, IncidentDetail, Responder, ResponderState, Role, Severity, TimelineEvent,
 };
@@ -42,6 +43,18 @@ impl Subject {
                 state: ResponderState::Paged,
                 ..
             } => Some(Subject::ResponderPaged),
+            EventKind::Task {
+                change: TaskChange::Assigned,
+                ..
+            } => Some(Subject::TaskAssigned),
+            EventKind::Task {
+                change: TaskChange::Overdue,
+                ..
+            } => Some(Subject::TaskOverdue),
+            EventKind::Command {
+                change: CommandChange::Offered,
+                ..
+            } => Some(Subject::CommandOffered),
             EventKind::Automation { rule, .. } if rule == crate::model::REMINDER_RULE => {
                 Some(Subject::Reminder)
             }
@@ -131,11 +144,22 @@ impl<'a> Subscriber<'a> {
         }
     }
 
-    /// Whether `handle` is who this event is for: the one paged, or one
-    /// who leads the incident.
+    /// Whether `handle` is who this event is for: the one paged, the
+    /// owner of the task, the one offered command, or one who leads the
+    /// incident.
     fn concerns(&self, subject: Subject, e: &TimelineEvent, handle: &str) -> bool {
-        if subject == Subject::ResponderPaged {
-            return paged(e) == Some(handle);
+        match (subject, &e.kind) {
+            (Subject::ResponderPaged, _) => return paged(e) == Some(handle),
+            (Subject::TaskAssigned, EventKind::Task { owner, .. }) => {
+                return owner.as_deref() == Some(handle);
+            }
+            (Subject::TaskOverdue, EventKind::Task { owner, .. })
+                if owner.as_deref() == Some(handle) =>
+            {
+                return true;
+            }
+            (Subject::CommandOffered, EventKind::Command { to, .. }) => return to == handle,
+            _ => {}
         }
         self.incident.commander.as_deref() == Some(handle)
             || self.responders.iter().any(|r| {

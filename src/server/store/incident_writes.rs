@@ -15,12 +15,13 @@ pub fn listing(inc: &Incident) -> Result<String> {
 /// The incident, responders and checklists, without the timeline: all a
 /// write needs (the incident's `last_seq` says where new events go).
 pub fn load_for_write(conn: &dyn Sql, id: IncidentId) -> Result<IncidentDetail> {
-    let (inc, resp, checks) = incident_row(conn, id)?;
+    let row = incident_row(conn, id)?;
     Ok(IncidentDetail {
-        incident: serde_json::from_str(&inc)?,
-        responders: serde_json::from_str(&resp)?,
-        checklists: serde_json::from_str(&checks)?,
+        incident: serde_json::from_str(&row.incident)?,
+        responders: serde_json::from_str(&row.responders)?,
+        checklists: serde_json::from_str(&row.checklists)?,
         timeline: Vec::new(),
+        state: serde_json::from_str(&row.state)?,
     })
 }
 
@@ -45,11 +46,11 @@ pub fn save(
     let inc = &d.incident;
     tx.exec(
         "INSERT INTO incidents (id, status, severity, service, active, rev, alert_group,
-                                incident, responders, checklists, listing)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                incident, responders, checklists, listing, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT (id) DO UPDATE SET status = ?2, severity = ?3, service = ?4, active = ?5,
            rev = ?6, alert_group = COALESCE(?7, incidents.alert_group), incident = ?8, responders = ?9,
-           checklists = ?10, listing = ?11",
+           checklists = ?10, listing = ?11, state = ?12",
         args![
             inc.id,
             inc.status.as_str(),
@@ -62,6 +63,7 @@ pub fn save(
             serde_json::to_string(&d.responders)?,
             serde_json::to_string(&d.checklists)?,
             listing(inc)?,
+            serde_json::to_string(&d.state)?,
         ],
     )?;
     for ev in d.timeline.iter().filter(|e| e.seq > known_seq) {

@@ -273,18 +273,27 @@ impl Store {
         budget: usize,
     ) -> Result<String> {
         self.read(|conn| {
-            let (inc, resp, checks) = incident_row(conn, id)?;
+            let IncidentRow {
+                incident: inc,
+                responders: resp,
+                checklists: checks,
+                state,
+            } = incident_row(conn, id)?;
             let events = within_budget(events(conn, id, order, limit)?, order, budget);
             let mut out = String::with_capacity(
                 inc.len()
                     + resp.len()
                     + checks.len()
+                    + state.len()
                     + events.iter().map(|e| e.len() + 1).sum::<usize>()
                     + 64,
             );
             let _ = write!(out, "{{\"incident\":{inc},\"timeline\":[");
             join_into(&mut out, &events);
-            let _ = write!(out, "],\"responders\":{resp},\"checklists\":{checks}}}");
+            let _ = write!(
+                out,
+                "],\"responders\":{resp},\"checklists\":{checks},\"state\":{state}}}"
+            );
             Ok(out)
         })
     }
@@ -431,16 +440,25 @@ pub(super) fn all_revs(conn: &dyn Sql) -> Result<HashMap<IncidentId, u64>> {
 }
 
 /// The incident, responders and checklists columns, as stored.
-pub(super) fn incident_row(conn: &dyn Sql, id: IncidentId) -> Result<(String, String, String)> {
+/// An incident's stored parts, each as JSON.
+pub(super) struct IncidentRow {
+    pub incident: String,
+    pub responders: String,
+    pub checklists: String,
+    pub state: String,
+}
+
+pub(super) fn incident_row(conn: &dyn Sql, id: IncidentId) -> Result<IncidentRow> {
     let r = conn
         .row(
-            "SELECT incident, responders, checklists FROM incidents WHERE id = ?1",
+            "SELECT incident, responders, checklists, state FROM incidents WHERE id = ?1",
             args![id],
         )?
         .ok_or(StoreError::NotFound(id))?;
-    Ok((
-        r.get::<String>("incident")?,
-        r.get::<String>("responders")?,
-        r.get::<String>("checklists")?,
-    ))
+    Ok(IncidentRow {
+        incident: r.get::<String>("incident")?,
+        responders: r.get::<String>("responders")?,
+        checklists: r.get::<String>("checklists")?,
+        state: r.get::<String>("state")?,
+    })
 }

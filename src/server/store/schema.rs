@@ -216,6 +216,11 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX incidents_open ON incidents (severity, id) WHERE status != 'closed';
     "#,
+    // 15: the live state document (tasks, hypotheses, decisions, the
+    // handoff), stored as JSON beside responders and checklists.
+    r#"
+    ALTER TABLE incidents ADD COLUMN state TEXT NOT NULL DEFAULT '{}';
+    "#,
 ];
 
 /// The same steps for PostgreSQL: integers are BIGINT, generated ids are
@@ -417,6 +422,11 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
     // 14
     r#"
     CREATE INDEX incidents_open ON incidents (severity, id) WHERE status != 'closed';
+    "#,
+    // 15: the live state document (tasks, hypotheses, decisions, the
+    // handoff), stored as JSON beside responders and checklists.
+    r#"
+    ALTER TABLE incidents ADD COLUMN state TEXT NOT NULL DEFAULT '{}';
     "#,
 ];
 

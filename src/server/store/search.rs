@@ -186,6 +186,7 @@ pub fn backfill(tx: &dyn Sql) -> Result<()> {
             timeline,
             responders: vec![],
             checklists: vec![],
+            state: Default::default(),
         };
         index(tx, &d, 0)?;
     }
