@@ -5,65 +5,11 @@ mod common;
 
 use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
+use common::cli_env::{code, env};
 use common::procs::{BIN, ServerProc, free_port, token, token_file};
 use serde_json::Value;
-
-struct Env {
-    dir: tempfile::TempDir,
-    server: ServerProc,
-    tok_file: std::path::PathBuf,
-}
-
-fn env() -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("server.db");
-    let (_, tok_file) = token_file(dir.path(), &db, "commander", "script");
-    let server = ServerProc::start(free_port(), &db);
-    Env {
-        dir,
-        server,
-        tok_file,
-    }
-}
-
-impl Env {
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.args(args)
-            .args(["--api", &self.server.url(), "--token-file"])
-            .arg(&self.tok_file)
-            .env("HOME", self.dir.path())
-            .env("XDG_STATE_HOME", self.dir.path().join("state"))
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env_remove("WARROOM_TOKEN")
-            .stdin(Stdio::null());
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let o = self.run(args);
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        serde_json::from_slice(&o.stdout).unwrap()
-    }
-
-    fn incident(&self, id: &str) -> Value {
-        self.json(&["show", id, "--json"])
-    }
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
 
 #[test]
 fn every_write_command_on_a_real_server() {

@@ -9,6 +9,7 @@ pub mod outcome;
 mod quick;
 mod rules;
 mod serve;
+mod state_doc;
 mod token;
 mod write;
 
@@ -136,6 +137,34 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             },
             write,
         ),
+        Some(Command::Task { command }) => state_doc::task(command),
+        Some(Command::Hypothesis { command }) => state_doc::hypothesis(command),
+        Some(Command::Decide {
+            id,
+            text,
+            why,
+            objections_asked,
+            supersedes,
+            write,
+        }) => state_doc::decide(&id, text, why, objections_asked, supersedes, write),
+        Some(Command::Command { command }) => state_doc::command(command),
+        Some(Command::Can {
+            id,
+            condition,
+            actions,
+            needs,
+            write,
+        }) => state_doc::can(
+            &id,
+            crate::model::CanReport {
+                condition,
+                actions,
+                needs,
+            },
+            write,
+        ),
+        Some(Command::Release { id, handle, write }) => state_doc::release(&id, handle, write),
+        Some(Command::Brief(args)) => state_doc::brief(args),
         Some(Command::Completions { shell }) => {
             refuse_backend("completions")?;
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -34,6 +34,8 @@ pub enum Intent {
         minutes: u32,
         comment: String,
     },
+    /// A write that needs nothing read first (the state document's).
+    Ready(WriteOp),
 }
 
 fn parse_id(s: &str) -> Result<IncidentId, CliError> {
@@ -123,6 +125,7 @@ async fn op_for(intent: Intent, reader: &Reader) -> Result<WriteOp, CliError> {
             comment,
             minutes,
         },
+        Intent::Ready(op) => op,
     })
 }
 

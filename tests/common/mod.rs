@@ -1,6 +1,7 @@
 //! A real warroom server on a loopback port with a temporary database.
 #![allow(dead_code)]
 
+pub mod cli_env;
 pub mod console;
 pub mod pg;
 pub mod pki;

@@ -103,6 +103,23 @@ pub fn token_file(dir: &Path, db: &Path, role: &str, name: &str) -> (String, Pat
 
 /// `GET /api/v1{path}` on the server at `port` as `tok`, from a plain
 /// (non-async) test: the answer's JSON, whatever its status.
+/// `POST /api/v1{path}` with a JSON body, as [`api_get`] reads.
+pub fn api_post(port: u16, tok: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        warroom::tls::client()
+            .post(format!("http://127.0.0.1:{port}/api/v1{path}"))
+            .bearer_auth(tok)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    })
+}
+
 pub fn api_get(port: u16, tok: &str, path: &str) -> serde_json::Value {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {

@@ -20,7 +20,9 @@ use serde::{Deserialize, Serialize};
 pub use command::{CommandAction, CommandChange, HandoffOffer};
 pub use decisions::{DecideRequest, Decision};
 pub use hypotheses::{Hypothesis, HypothesisAction, HypothesisStatus};
-pub use tasks::{MAX_TIME_BOX_HOURS, Task, TaskAction, TaskChange, TaskStatus, TimeBox};
+pub use tasks::{
+    MAX_TIME_BOX_HOURS, Task, TaskAction, TaskChange, TaskStatus, TimeBox, resolve_due,
+};
 
 pub(super) use command::command;
 pub(super) use decisions::decide;

@@ -145,6 +145,28 @@ impl TimeBox {
     }
 }
 
+/// A time box as a person types it, ready to send: `14:30` (a 24-hour
+/// clock) becomes that time today in `now`'s zone as RFC 3339; a duration
+/// or an RFC 3339 time is checked and kept as typed.
+pub fn resolve_due<Tz: chrono::TimeZone>(s: &str, now: DateTime<Tz>) -> Result<String, String> {
+    let t = s.trim();
+    if let Ok(hm) = chrono::NaiveTime::parse_from_str(t, "%H:%M") {
+        let local = now
+            .timezone()
+            .from_local_datetime(&now.date_naive().and_time(hm))
+            .earliest()
+            .ok_or_else(|| format!("{t} does not exist today in this time zone"))?;
+        if local <= now {
+            return Err(format!(
+                "{t} has passed today; give a later time or a duration like 15m"
+            ));
+        }
+        return Ok(local.with_timezone(&Utc).to_rfc3339());
+    }
+    TimeBox::parse(t)?;
+    Ok(t.to_string())
+}
+
 /// A change to the tasks, as sent to `POST /incidents/{id}/tasks`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]

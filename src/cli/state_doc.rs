@@ -1,0 +1,188 @@
+//! The state document's commands: tasks, hypotheses, decisions, command
+//! (handoff), CAN reports, releasing a responder, and the brief.
+
+use clap::Subcommand;
+
+use super::{BackendArgs, WriteFlags};
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// Give a task to a responder with a time box (a responder's token
+    /// proposes it instead, for a commander to assign).
+    ///
+    /// Example: warroom task add INC-42 "Roll back 4.2" --owner bob --due 5m
+    Add {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// What to do, in a line.
+        title: String,
+        /// Who does it: a responder's handle.
+        #[arg(long)]
+        owner: Option<String>,
+        /// The time box: 5m, 90s, 1h30m, or a time today such as 14:30
+        /// (your local time) or an RFC 3339 time. At most 24h.
+        #[arg(long)]
+        due: Option<String>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Give a proposed or open task an owner and a new time box.
+    Assign {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// The task's number, e.g. 3 or #3.
+        task: String,
+        #[arg(long)]
+        owner: String,
+        /// The time box: 5m, 1h, 14:30.
+        #[arg(long)]
+        due: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Mark a task done with its one-line result (your own, or any as a commander).
+    Done {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// The task's number, e.g. 3 or #3.
+        task: String,
+        /// What came of it, in a line.
+        #[arg(long)]
+        result: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Drop a task that is no longer needed, saying why.
+    Drop {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// The task's number, e.g. 3 or #3.
+        task: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HypothesisCommand {
+    /// Raise a hypothesis, optionally with timeline entries as evidence.
+    ///
+    /// Example: warroom hypothesis add INC-42 "DB pool exhausted" --evidence 7
+    Add {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// The hypothesis, in a line or two.
+        text: String,
+        /// A timeline entry's number (repeat for more).
+        #[arg(long)]
+        evidence: Vec<u64>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Link a timeline entry to a hypothesis as evidence.
+    Link {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// The hypothesis's number, e.g. 2 or #2.
+        hypothesis: String,
+        /// The timeline entry's number.
+        #[arg(long)]
+        seq: u64,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Confirm a hypothesis (commander).
+    Confirm {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// The hypothesis's number, e.g. 2 or #2.
+        hypothesis: String,
+        /// What showed it.
+        #[arg(long)]
+        why: Option<String>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Rule a hypothesis out, saying what showed it wrong (commander).
+    RuleOut {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// The hypothesis's number, e.g. 2 or #2.
+        hypothesis: String,
+        /// What showed it wrong (required: the brief and the review quote it).
+        #[arg(long)]
+        why: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CommandCommand {
+    /// Offer command to someone; nothing changes until they accept.
+    ///
+    /// Example: warroom command offer INC-42 dana
+    Offer {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// Who: their handle.
+        to: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Accept command offered to you, naming the brief you read
+    /// (`warroom brief ID` prints its version).
+    Accept {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// The version printed at the top of the brief you read.
+        #[arg(long)]
+        brief_version: u64,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Decline command offered to you.
+    Decline {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        #[arg(long)]
+        reason: Option<String>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Withdraw an offer of command.
+    Withdraw {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Take command from the current IC without an offer, naming the
+    /// brief you read.
+    Take {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// The version printed at the top of the brief you read.
+        #[arg(long)]
+        brief_version: u64,
+        /// Why (recorded on the timeline).
+        #[arg(long)]
+        reason: Option<String>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+}
+
+/// `warroom brief`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct BriefArgs {
+    /// The incident id, e.g. INC-42.
+    pub id: String,
+    #[command(flatten)]
+    pub backend: BackendArgs,
+    /// md (CommonMark) or json.
+    #[arg(long, default_value = "md")]
+    pub format: String,
+}
