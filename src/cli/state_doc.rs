@@ -32,6 +32,7 @@ pub enum TaskCommand {
         id: String,
         /// The task's number, e.g. 3 or #3.
         task: String,
+        /// Who does it: a responder's handle.
         #[arg(long)]
         owner: String,
         /// The time box: 5m, 1h, 14:30.
@@ -58,6 +59,7 @@ pub enum TaskCommand {
         id: String,
         /// The task's number, e.g. 3 or #3.
         task: String,
+        /// Why it is no longer needed.
         #[arg(long)]
         reason: String,
         #[command(flatten)]
@@ -147,6 +149,7 @@ pub enum CommandCommand {
     Decline {
         /// The incident id, e.g. INC-42.
         id: String,
+        /// Why (recorded on the timeline).
         #[arg(long)]
         reason: Option<String>,
         #[command(flatten)]
