@@ -278,3 +278,6 @@ pub fn parse_item(s: &str) -> Result<u32, String> {
 fn next_id<T>(items: &[T], id: impl Fn(&T) -> u32) -> u32 {
     items.iter().map(id).max().unwrap_or(0) + 1
 }
+
+#[cfg(test)]
+mod tests;
