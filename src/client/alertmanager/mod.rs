@@ -33,6 +33,7 @@ use crate::model::{ActorRole, Incident, IncidentDetail, IncidentId};
 pub use shapes::*;
 
 pub const CAPABILITIES: Capabilities = Capabilities {
+    state_doc: false,
     name: "Alertmanager",
     declare: false,
     acknowledge: false,

@@ -32,6 +32,7 @@ use crate::model::{ActorRole, Incident, IncidentDetail, IncidentId, ResponderAct
 pub use shapes::*;
 
 pub const CAPABILITIES: Capabilities = Capabilities {
+    state_doc: false,
     name: "PagerDuty",
     declare: false,
     acknowledge: true,

@@ -23,6 +23,7 @@ sanitize_fields!(StateCounts {
     open_hypotheses: none,
     overdue_tasks: none,
     next_due: none,
+    offered_to: line,
 });
 
 sanitize_fields!(Task {

@@ -208,7 +208,7 @@ impl IncidentState {
 
 /// What the list entry carries of the state, so the wallboard and the
 /// server's automation see it without reading the whole document.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StateCounts {
     pub open_tasks: u32,
     pub open_hypotheses: u32,
@@ -217,6 +217,10 @@ pub struct StateCounts {
     /// The soonest time box among open tasks not yet noted overdue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_due: Option<DateTime<Utc>>,
+    /// Command offered to this person and not answered yet: their console
+    /// learns it from the list, whichever incident they are looking at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_to: Option<String>,
 }
 
 impl StateCounts {
@@ -230,6 +234,7 @@ impl StateCounts {
                 .filter(|t| !t.overdue_noted)
                 .filter_map(|t| t.due_at)
                 .min(),
+            offered_to: s.handoff.as_ref().map(|o| o.to.clone()),
         }
     }
 

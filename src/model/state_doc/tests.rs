@@ -76,14 +76,14 @@ fn the_list_entry_counts_what_the_wallboard_and_automation_need() {
     page(&mut d, "bob", Role::OperationsLead);
     give(&mut d, "bob", "1m", 10);
     give(&mut d, "bob", "10m", 10);
-    let c = d.incident.state_counts;
+    let c = d.incident.state_counts.clone();
     assert_eq!((c.open_tasks, c.overdue_tasks), (2, 0));
     assert_eq!(c.next_due, Some(at(70)));
     assert_eq!(c.overdue_at(at(69)), 0);
     assert_eq!(c.overdue_at(at(71)), 1);
     let auto = ic();
     apply(&mut d, Action::TaskOverdue { task: 1 }, &auto, at(71)).unwrap();
-    let c = d.incident.state_counts;
+    let c = d.incident.state_counts.clone();
     assert_eq!((c.overdue_tasks, c.next_due), (1, Some(at(610))));
     // Noting it again changes nothing (no second event, no version).
     let v = d.incident.version;

@@ -23,7 +23,22 @@ pub struct Attention {
     /// Rows flashing since when.
     pub flashing: Vec<(IncidentId, DateTime<Utc>)>,
     last_title: Option<usize>,
+    /// Overdue time boxes and offers of command already announced, so
+    /// each rings once (bounded by [`TOLD_MAX`]).
+    told: HashSet<Told>,
 }
+
+/// What was announced: a task's time box passing (by the time it ended,
+/// so a new time box may ring again), or command offered to us.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Told {
+    Overdue(IncidentId, u32, i64),
+    Offered(IncidentId),
+}
+
+/// Announcements remembered at most; past it the set starts again (an
+/// overdue task still overdue then rings once more, which is right).
+pub const TOLD_MAX: usize = 10_000;
 
 impl Default for Attention {
     fn default() -> Self {
@@ -33,6 +48,7 @@ impl Default for Attention {
             known: None,
             flashing: Vec::new(),
             last_title: None,
+            told: HashSet::new(),
         }
     }
 }
@@ -110,6 +126,84 @@ impl App {
                 n => format!("warroom · {n} SEV1 open"),
             })));
         }
+        cmds
+    }
+
+    /// Each second and after the data changed: a task's time box that
+    /// passed (the IC's incidents, or a task we own) and command offered
+    /// to us are said once in the footer, with one bell for all of them.
+    pub(super) fn attend_state(&mut self) -> Vec<Command> {
+        let Some((me, _)) = self.me.clone() else {
+            return Vec::new();
+        };
+        let now = self.now;
+        let mut news: Vec<(Told, String)> = Vec::new();
+        let mut offered_now = HashSet::new();
+        for inc in &self.board.incidents {
+            if inc.state_counts.offered_to.as_deref() == Some(me.as_str()) {
+                offered_now.insert(inc.id);
+                news.push((
+                    Told::Offered(inc.id),
+                    format!(
+                        "{} offers you command of {}: B reads the brief, a accepts",
+                        inc.commander.as_deref().unwrap_or("someone"),
+                        inc.id
+                    ),
+                ));
+            }
+            let mine = inc.commander.as_deref() == Some(me.as_str());
+            match self.board.details.get(&inc.id) {
+                Some(d) => {
+                    for t in d.state.overdue(now) {
+                        if mine || t.owner.as_deref() == Some(me.as_str()) {
+                            let due = t.due_at.map_or(0, |d| d.timestamp());
+                            news.push((
+                                Told::Overdue(inc.id, t.id, due),
+                                format!(
+                                    "{} task #{} ({}) is OVERDUE: {}",
+                                    inc.id,
+                                    t.id,
+                                    t.owner.as_deref().unwrap_or("-"),
+                                    crate::text::one_line(&t.title, 60)
+                                ),
+                            ));
+                        }
+                    }
+                }
+                None if mine && inc.state_counts.overdue_at(now) > 0 => {
+                    let due = inc.state_counts.next_due.map_or(0, |d| d.timestamp());
+                    news.push((
+                        Told::Overdue(inc.id, 0, due),
+                        format!("{} has an OVERDUE task", inc.id),
+                    ));
+                }
+                None => {}
+            }
+        }
+        let a = &mut self.attention;
+        // An offer answered or withdrawn is forgotten: a new one rings.
+        a.told
+            .retain(|t| !matches!(t, Told::Offered(id) if !offered_now.contains(id)));
+        if a.told.len() > TOLD_MAX {
+            a.told.clear();
+        }
+        let fresh: Vec<String> = news
+            .into_iter()
+            .filter_map(|(k, text)| a.told.insert(k).then_some(text))
+            .collect();
+        if fresh.is_empty() {
+            return Vec::new();
+        }
+        let mut cmds = Vec::new();
+        if a.bell {
+            cmds.push(Command::Terminal(super::Terminal::Bell));
+        }
+        let more = if fresh.len() > 1 {
+            format!(" (+{} more)", fresh.len() - 1)
+        } else {
+            String::new()
+        };
+        self.notice = Some((format!("{}{more}", fresh[0]), now));
         cmds
     }
 

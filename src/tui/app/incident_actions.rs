@@ -4,7 +4,7 @@
 use super::writes::{send, severity_change};
 use super::{App, Command, DraftKey, DraftKind, Flash};
 use crate::client::WriteOp;
-use crate::model::wire::{ChecklistRequest, PatchRequest, TransitionRequest};
+use crate::model::wire::{ChecklistRequest, TransitionRequest};
 use crate::model::{Incident, Severity, Status};
 use crate::tui::dialogs::confirm::Confirm;
 use crate::tui::dialogs::editor::{Editor, EditorKind};
@@ -232,30 +232,10 @@ fn join_or_command(app: &mut App, inc: Incident, act: Act) -> Vec<Command> {
             ));
             return Vec::new();
         }
-        // The IC is a field of the incident: an edit based on the
-        // version on screen, recorded on the timeline as a role change.
-        let op = WriteOp::Patch {
-            id,
-            if_match: inc.version,
-            body: PatchRequest {
-                commander: Some(Some(me.clone())),
-                ..Default::default()
-            },
-        };
-        // Taking command from someone who holds it is a handover: ask.
-        if let Some(current) = inc.commander.as_deref().filter(|c| !c.is_empty()) {
-            app.open(Confirm::Write {
-                title: format!("Take command of {id} from {current}?"),
-                text: format!(
-                    "{id} {}\n{current} is the incident commander now. Taking over is \
-                     recorded on the timeline; tell them first (a handover, not a surprise).",
-                    crate::text::one_line(&inc.title, 60)
-                ),
-                op,
-            });
-            return Vec::new();
-        }
-        return send(app, op);
+        // Command is taken having read the brief: it opens first, and
+        // Enter there takes command, recording the version read.
+        app.open(crate::tui::dialogs::brief::BriefView::new(id, true));
+        return Vec::new();
     }
     let body = match mine {
         Some(ResponderState::Paged) => ResponderAction::Acknowledge { handle: me },

@@ -14,6 +14,8 @@ mod merge;
 mod messages;
 mod navigation;
 pub mod offers;
+pub mod state_pane;
+mod state_actions;
 pub mod timeline;
 pub mod update;
 mod writes;
@@ -101,6 +103,8 @@ pub struct App {
     /// open item.
     pub checklist_phase: Option<crate::model::Phase>,
     pub responder_cursor: usize,
+    /// The row of the state pane under the cursor.
+    pub state_cursor: usize,
     pub time_mode: TimeMode,
     /// The dialog on top of the panes, if one is open.
     pub dialog: Option<crate::tui::dialogs::Dialog>,
@@ -152,6 +156,7 @@ impl App {
             checklist_cursor: 0,
             checklist_phase: None,
             responder_cursor: 0,
+            state_cursor: 0,
             time_mode: TimeMode::Relative,
             dialog: None,
             flash: None,
@@ -283,6 +288,7 @@ impl App {
         let mut cmds = self.select(next);
         self.follow_checklist_phase();
         cmds.extend(self.attend());
+        cmds.extend(self.attend_state());
         cmds
     }
 
@@ -341,6 +347,7 @@ impl App {
         self.checklist_cursor = 0;
         self.checklist_phase = None;
         self.responder_cursor = 0;
+        self.state_cursor = 0;
         vec![Command::Watch(id.into_iter().collect())]
     }
 }

@@ -34,6 +34,10 @@ pub(super) fn click(app: &mut App, pane: Pane, row: Option<usize>) -> Vec<Comman
             app.responder_cursor = i;
             Vec::new()
         }
+        Pane::State => {
+            app.state_cursor = i;
+            Vec::new()
+        }
         Pane::Timeline => Vec::new(),
     }
 }
@@ -78,6 +82,11 @@ pub(super) fn move_by(app: &mut App, delta: isize) -> Vec<Command> {
             app.responder_cursor = clamp(app.responder_cursor, len);
             Vec::new()
         }
+        Pane::State => {
+            let len = app.state_rows().len();
+            app.state_cursor = clamp(app.state_cursor, len);
+            Vec::new()
+        }
     }
 }
 
@@ -94,8 +103,15 @@ pub(super) fn cycle_focus(app: &mut App, by: isize) -> Vec<Command> {
     Vec::new()
 }
 
-/// Enter on the timeline: the entry under the cursor, whole.
+/// Enter on the timeline: the entry under the cursor, whole; on the
+/// state pane, the item under the cursor with its evidence.
 pub(super) fn read(app: &mut App) -> Vec<Command> {
+    if app.focus == Pane::State {
+        if let (Some(id), Some(row)) = (app.selected, app.state_row()) {
+            app.open(crate::tui::dialogs::state_item::StateItemView::new(id, row));
+        }
+        return Vec::new();
+    }
     if let (Some(id), Some(seq)) = (app.selected, app.cursor_event().map(|e| e.seq)) {
         app.open(crate::tui::dialogs::reader::Reader::new(id, seq));
     }

@@ -11,6 +11,7 @@ use crate::model::{
     Action, Actor, ActorRole, Incident, Phase, ResponderAction, Role, Status, check_transition,
     may_declare,
 };
+use crate::model::state_doc::{CommandAction, DecideRequest, HypothesisAction, TaskAction};
 use crate::tui::keymap::{self, Act};
 
 /// The model action a key leads to, as far as the rules care (the text of
@@ -32,9 +33,34 @@ pub fn model_action(act: Act, inc: &Incident, me: &str) -> Option<Action> {
         // The advance dialog deals with open items (force and a reason):
         // what matters here is whether the step exists at all.
         Act::Advance => inc.status.next().map(transition),
-        Act::SevUp | Act::SevDown | Act::Edit | Act::TakeCommand => {
-            Some(Action::Patch(Default::default()))
-        }
+        Act::SevUp | Act::SevDown | Act::Edit => Some(Action::Patch(Default::default())),
+        Act::TakeCommand => Some(Action::Command(CommandAction::Take {
+            brief_version: 0,
+            reason: None,
+        })),
+        // A responder proposes a task and raises a hypothesis; `d` / `x`
+        // ask the item under the cursor too (their own task, a
+        // commander's hypothesis): see `state_actions`.
+        Act::AddTask | Act::ItemDone | Act::ItemDrop => Some(Action::Task(TaskAction::Add {
+            title: String::new(),
+            owner: None,
+            due: None,
+        })),
+        Act::AddHypothesis => Some(Action::Hypothesis(HypothesisAction::Add {
+            text: String::new(),
+            evidence: Vec::new(),
+        })),
+        Act::Decide => Some(Action::Decide(DecideRequest {
+            text: String::new(),
+            why: String::new(),
+            objections_asked: false,
+            supersedes: None,
+        })),
+        Act::Can => Some(Action::Can(crate::model::CanReport {
+            condition: String::new(),
+            actions: String::new(),
+            needs: String::new(),
+        })),
         Act::Note => Some(Action::Note {
             text: String::new(),
             written_at: None,
@@ -149,9 +175,20 @@ pub fn reopen_refusal(
 fn capability(caps: Capabilities, act: Act) -> Option<&'static str> {
     let (allowed, what) = match act {
         Act::Acknowledge => (caps.acknowledge, "acknowledge incidents"),
-        Act::Join | Act::TakeCommand => (
+        Act::Join => (
             caps.responders && caps.lifecycle,
             "record who is on the incident",
+        ),
+        Act::TakeCommand => (caps.state_doc, "hand off command with a brief"),
+        Act::AddTask
+        | Act::AddHypothesis
+        | Act::Decide
+        | Act::Can
+        | Act::Brief
+        | Act::ItemDone
+        | Act::ItemDrop => (
+            caps.state_doc,
+            "keep a state document (tasks, hypotheses, decisions)",
         ),
         Act::Advance => (
             caps.lifecycle,

@@ -31,7 +31,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Tick(now) => {
             app.now = now;
-            Vec::new()
+            app.attend_state()
         }
         Msg::Resize(w, h) => {
             app.size = (w, h);
@@ -157,6 +157,13 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
         | Act::Resolve
         | Act::Silence
         | Act::Edit => incident_act(app, act),
+        Act::AddTask
+        | Act::AddHypothesis
+        | Act::Decide
+        | Act::Can
+        | Act::Brief
+        | Act::ItemDone
+        | Act::ItemDrop => super::state_actions::state_act(app, act),
     }
 }
 

@@ -6,6 +6,7 @@
 //! `dialogs!` and, when it reads, one `Read` variant and one backend
 //! method.
 
+pub mod brief;
 pub mod closed;
 pub mod confirm;
 pub mod deliveries;
@@ -26,6 +27,8 @@ pub mod runbook_run;
 pub mod silence;
 pub mod silences;
 pub mod similar;
+pub mod state_form;
+pub mod state_item;
 pub mod stats;
 
 use std::collections::HashMap;
@@ -218,6 +221,9 @@ dialogs!(
     Silence(silence::SilenceForm),
     Silences(silences::SilencesView),
     Action(runbook_run::ActionView),
+    StateForm(state_form::StateForm): paste,
+    StateItem(state_item::StateItemView),
+    Brief(brief::BriefView),
 );
 
 /// Every dialog's key tables, in the order `?` lists them.
@@ -249,6 +255,12 @@ pub static TABLES: &[&dyn keys::AnyTable] = &[
     &deliveries::KEYS,
     &runbook_run::CONFIRM_KEYS,
     &runbook_run::RUNNING_KEYS,
+    &state_form::KEYS,
+    &state_form::DECIDE_KEYS,
+    &state_item::KEYS,
+    &brief::KEYS,
+    &brief::OFFER_KEYS,
+    &brief::TAKE_KEYS,
 ];
 
 /// Tables that dispatch but are not listed under "In dialogs" (their keys

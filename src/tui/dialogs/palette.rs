@@ -53,6 +53,8 @@ enum Extra {
     Retry,
     Event,
     At,
+    Handoff,
+    Release,
 }
 
 impl Extra {
@@ -63,17 +65,21 @@ impl Extra {
             Extra::Retry => "reach the backend again now (after it was down)",
             Extra::Event => "event N: the timeline at event #N (`event 1` the first)",
             Extra::At => "at 14:05 / at 2026-12-06 14:05: the timeline at that time (UTC)",
+            Extra::Handoff => "handoff NAME: offer command; they read the brief and accept",
+            Extra::Release => "release NAME: release a responder (reduce scope), recorded",
         }
     }
 }
 
 /// What Enter in the palette runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Run {
     Key(Act),
     Extra(Extra),
     Incident(IncidentId),
     Timeline(Jump),
+    /// `handoff dana`, `release bob`: an extra with the person it names.
+    Person(Extra, String),
 }
 
 pub struct Palette {
@@ -154,6 +160,12 @@ fn resolve(typed: &str, cursor: usize, now: DateTime<Utc>) -> Option<Run> {
     }
     if let Some(to) = jump(typed, now) {
         return Some(Run::Timeline(to));
+    }
+    if let Some((word, who)) = typed.split_once(' ')
+        && let Ok(e @ (Extra::Handoff | Extra::Release)) = word.parse::<Extra>()
+        && !who.trim().is_empty()
+    {
+        return Some(Run::Person(e, who.trim().to_string()));
     }
     let matches = palette_matches(typed);
     let name = matches
@@ -252,6 +264,12 @@ fn run(ctx: &Ctx, typed: &str, cursor: usize) -> Outcome {
         Some(Run::Extra(Extra::Outbox)) => Outcome::open(OutboxView::default()),
         Some(Run::Extra(Extra::Reopen)) => reopen(ctx),
         Some(Run::Extra(Extra::Retry)) => Outcome::close().with(Effect::Retry),
+        Some(Run::Extra(Extra::Handoff)) => person(ctx, Extra::Handoff, None),
+        Some(Run::Extra(Extra::Release)) => Outcome::close().with(Effect::Flash(Flash::info(
+            "release needs whom",
+            Extra::Release.help(),
+        ))),
+        Some(Run::Person(e, who)) => person(ctx, e, Some(who)),
         None => Outcome::close().with(Effect::Flash(Flash::info(
             "Unknown command",
             format!(
@@ -260,6 +278,40 @@ fn run(ctx: &Ctx, typed: &str, cursor: usize) -> Outcome {
             ),
         ))),
     }
+}
+
+/// `handoff [NAME]` and `release NAME` on the selected incident.
+fn person(ctx: &Ctx, e: Extra, who: Option<String>) -> Outcome {
+    use crate::client::WriteOp;
+    use crate::model::ResponderAction;
+    use crate::model::state_doc::CommandAction;
+    use crate::tui::dialogs::state_form::{Purpose, StateForm};
+    let Some(inc) = ctx.selected_incident() else {
+        return Outcome::close().with(Effect::Flash(Flash::info(
+            "No incident selected",
+            "Select an incident in the list first (j/k).",
+        )));
+    };
+    if !ctx.caps.state_doc {
+        return Outcome::close().with(Effect::Flash(Flash::info(
+            "Not on this backend",
+            format!("{} cannot hand off command or release responders.", ctx.caps.name),
+        )));
+    }
+    let id = inc.id;
+    let op = match (e, who) {
+        (Extra::Handoff, None) => return Outcome::open(StateForm::new(id, Purpose::Handoff)),
+        (Extra::Handoff, Some(to)) => WriteOp::Command {
+            id,
+            body: CommandAction::Offer { to },
+        },
+        (_, Some(handle)) => WriteOp::Responder {
+            id,
+            body: ResponderAction::Release { handle },
+        },
+        (_, None) => return Outcome::close(),
+    };
+    Outcome::close().with(Effect::Write(op))
 }
 
 fn reopen(ctx: &Ctx) -> Outcome {

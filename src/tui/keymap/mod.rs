@@ -12,14 +12,17 @@ pub enum Pane {
     Timeline,
     Responders,
     Checklist,
+    /// The live state document: tasks, hypotheses, decisions.
+    State,
 }
 
 impl Pane {
-    pub const ORDER: [Pane; 4] = [
+    pub const ORDER: [Pane; 5] = [
         Pane::List,
         Pane::Timeline,
         Pane::Responders,
         Pane::Checklist,
+        Pane::State,
     ];
 
     pub fn title(self) -> &'static str {
@@ -28,6 +31,7 @@ impl Pane {
             Pane::Timeline => "Timeline",
             Pane::Responders => "Responders",
             Pane::Checklist => "Checklist",
+            Pane::State => "State",
         }
     }
 }
@@ -72,6 +76,13 @@ pub enum Act {
     Similar,
     Deliveries,
     Stats,
+    AddTask,
+    AddHypothesis,
+    Decide,
+    Can,
+    Brief,
+    ItemDone,
+    ItemDrop,
 }
 
 #[derive(Debug, Clone, Copy)]

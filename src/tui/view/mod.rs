@@ -8,9 +8,11 @@ mod incident_header;
 mod list;
 mod overlays;
 mod panes;
+mod state_pane;
 pub mod popup;
 
 pub use list::window_start;
+pub use state_pane::countdown;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -32,8 +34,13 @@ pub struct Areas {
     pub timeline: Option<Rect>,
     pub responders: Option<Rect>,
     pub checklist: Option<Rect>,
+    pub state: Option<Rect>,
     pub footer: Rect,
 }
+
+/// From this width on (and tall), the state pane has a column of its own
+/// beside the timeline.
+pub const XWIDE: u16 = 150;
 
 pub fn layout(app: &App, area: Rect) -> Areas {
     let header_h = header::height(app, area.width);
@@ -64,25 +71,49 @@ pub fn layout(app: &App, area: Rect) -> Areas {
             Constraint::Min(3),
         ])
         .areas(body);
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
-                .areas(bottom);
         a.list = top;
         a.incident = head;
-        a.timeline = Some(left);
         if app.is_short() {
-            // Too few rows to stack two panes usefully: the right column
-            // shows the one last focused (Tab reaches the other).
+            let [left, right] =
+                Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+                    .areas(bottom);
+            a.timeline = Some(left);
+            // Too few rows to stack panes usefully: the right column
+            // shows the one last focused (Tab reaches the others).
             match app.detail_pane {
                 Pane::Responders => a.responders = Some(right),
+                Pane::State => a.state = Some(right),
                 _ => a.checklist = Some(right),
             }
-        } else {
+        } else if area.width >= XWIDE {
+            // Timeline, the state document beside it, people and checklist.
+            let [left, mid, right] = Layout::horizontal([
+                Constraint::Percentage(44),
+                Constraint::Percentage(28),
+                Constraint::Percentage(28),
+            ])
+            .areas(bottom);
             let [r1, r2] =
                 Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)])
                     .areas(right);
+            a.timeline = Some(left);
+            a.state = Some(mid);
             a.responders = Some(r1);
             a.checklist = Some(r2);
+        } else {
+            let [left, right] =
+                Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+                    .areas(bottom);
+            let [r1, r2, r3] = Layout::vertical([
+                Constraint::Percentage(34),
+                Constraint::Percentage(30),
+                Constraint::Percentage(36),
+            ])
+            .areas(right);
+            a.timeline = Some(left);
+            a.state = Some(r1);
+            a.responders = Some(r2);
+            a.checklist = Some(r3);
         }
     } else {
         let list_h = (app.visible.len() as u16 + 2)
@@ -101,6 +132,7 @@ pub fn layout(app: &App, area: Rect) -> Areas {
         match app.detail_pane {
             Pane::Responders => a.responders = Some(bottom),
             Pane::Checklist => a.checklist = Some(bottom),
+            Pane::State => a.state = Some(bottom),
             _ => a.timeline = Some(bottom),
         }
     }
@@ -116,6 +148,7 @@ pub fn pane_at(app: &App, area: Rect, x: u16, y: u16) -> Option<(Pane, u16)> {
         (Pane::Timeline, a.timeline),
         (Pane::Responders, a.responders),
         (Pane::Checklist, a.checklist),
+        (Pane::State, a.state),
     ]
     .into_iter()
     .find_map(|(p, r)| {
@@ -145,6 +178,7 @@ pub fn mouse_target(app: &App, area: Rect, x: u16, y: u16) -> Option<(Pane, Opti
                 .map_or(0, |c| c.items.len()),
             a.checklist?,
         ),
+        Pane::State => (app.state_cursor, app.state_rows().len(), a.state?),
         Pane::Timeline => return Some((pane, None)),
     };
     let h = rect.height.saturating_sub(2) as usize;
@@ -166,6 +200,9 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame) {
     }
     if let Some(r) = a.checklist {
         panes::checklist(app, theme, f, r);
+    }
+    if let Some(r) = a.state {
+        state_pane::draw(app, theme, f, r);
     }
     footer(app, theme, f, a.footer);
     overlays::draw(app, theme, f, area);

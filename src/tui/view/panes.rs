@@ -24,7 +24,7 @@ fn title<'a>(theme: &Theme, name: &str, extra: String) -> Line<'a> {
 }
 
 /// Draws the block; returns the inner area and the detail, if loaded.
-fn frame_pane<'a>(
+pub(super) fn frame_pane<'a>(
     app: &'a App,
     theme: &Theme,
     f: &mut Frame,
@@ -205,7 +205,7 @@ pub fn responders(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         let on = d
             .responders
             .iter()
-            .filter(|r| r.state != ResponderState::Left)
+            .filter(|r| !r.state.is_gone())
             .count();
         format!("{on} on the incident ")
     });
@@ -229,7 +229,7 @@ pub fn responders(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             };
             let state_style = match r.state {
                 ResponderState::Paged => theme.style(Role::Warn),
-                ResponderState::Left => theme.style(Role::Muted),
+                ResponderState::Left | ResponderState::Released => theme.style(Role::Muted),
                 _ => theme.style(Role::Ok),
             };
             let who = if r.name != r.handle {

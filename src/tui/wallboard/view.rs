@@ -323,7 +323,7 @@ fn info_line<'a>(w: &Wallboard, inc: &Incident, theme: &Theme, wide: bool) -> Li
         Some(t) if w.now - t < chrono::Duration::minutes(30) => theme.style(Role::Text),
         _ => theme.style(Role::Warn),
     };
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled("Phase ", theme.style(Role::Muted)),
         Span::styled(
             format!("{}{phase}", inc.status),
@@ -348,7 +348,37 @@ fn info_line<'a>(w: &Wallboard, inc: &Incident, theme: &Theme, wide: bool) -> Li
             theme.style(Role::Muted),
         ),
         Span::styled(update, update_style),
-    ])
+    ];
+    // The state document at a glance: overdue tasks are loud, open
+    // hypotheses say the cause is not known yet.
+    let c = &inc.state_counts;
+    let overdue = c.overdue_at(w.now);
+    if c.open_tasks > 0 || c.open_hypotheses > 0 {
+        spans.push(Span::styled("   Tasks ", theme.style(Role::Muted)));
+        spans.push(Span::styled(
+            c.open_tasks.to_string(),
+            theme.style(Role::Text).add_modifier(Modifier::BOLD),
+        ));
+        if overdue > 0 {
+            spans.push(Span::styled(
+                format!(" ({overdue} OVERDUE)"),
+                theme.style(Role::Error).add_modifier(Modifier::BOLD),
+            ));
+        }
+        spans.push(Span::styled(
+            if wide {
+                "   Open hypotheses "
+            } else {
+                "   Hyp "
+            },
+            theme.style(Role::Muted),
+        ));
+        spans.push(Span::styled(
+            c.open_hypotheses.to_string(),
+            theme.style(Role::Text).add_modifier(Modifier::BOLD),
+        ));
+    }
+    Line::from(spans)
 }
 
 /// The newest events that fit in `rest`.

@@ -41,14 +41,20 @@ fn tab_cycles_focus_and_the_compact_detail_pane_follows() {
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.focus, Pane::Checklist);
     key(&mut app, KeyCode::Tab);
+    assert_eq!(
+        (app.focus, app.detail_pane),
+        (Pane::State, Pane::State),
+        "the state document is reachable with Tab at 80x24"
+    );
+    key(&mut app, KeyCode::Tab);
     assert_eq!(app.focus, Pane::List);
     assert_eq!(
         app.detail_pane,
-        Pane::Checklist,
+        Pane::State,
         "the list keeps the last detail pane on screen"
     );
     key(&mut app, KeyCode::BackTab);
-    assert_eq!(app.focus, Pane::Checklist);
+    assert_eq!(app.focus, Pane::State);
 }
 
 #[test]

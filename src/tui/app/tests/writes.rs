@@ -397,16 +397,20 @@ fn capital_a_acknowledges_my_page_and_take_command_makes_me_ic() {
     ch(&mut app, ':');
     typ(&mut app, "take-command");
     let cmds = key(&mut app, KeyCode::Enter);
-    // INC-4 has an IC (alice): taking over is a handover, asked first.
+    // INC-4 has an IC (alice): taking over is a handover: the brief is
+    // shown first, and taking records the version read.
     assert!(sent(&cmds).is_empty(), "{cmds:?}");
     assert!(
-        matches!(&app.dialog, Some(Dialog::Confirm(Confirm::Write { title, .. }))
-            if title.contains("from alice")),
-        "take-command from an active IC asks"
+        matches!(&app.dialog, Some(Dialog::Brief(b)) if b.take),
+        "take-command shows the brief first"
     );
-    let cmds = ch(&mut app, 'y');
+    let version = app.selected_detail().unwrap().incident.version;
+    let cmds = key(&mut app, KeyCode::Enter);
     assert!(
-        matches!(sent(&cmds)[..], [WriteOp::Patch { body, .. }] if body.commander == Some(Some("dana".into()))),
+        matches!(sent(&cmds)[..], [WriteOp::Command {
+            body: crate::model::state_doc::CommandAction::Take { brief_version, .. },
+            ..
+        }] if *brief_version == version),
         "{cmds:?}"
     );
 }

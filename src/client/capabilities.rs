@@ -1,0 +1,53 @@
+//! What each backend can do; the console hides or greys out the rest and
+//! says why.
+
+/// What a backend can do; the console hides or greys out the rest and says why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// The backend's name, for "not on X" explanations.
+    pub name: &'static str,
+    pub declare: bool,
+    /// Acknowledging (the first step of any lifecycle).
+    pub acknowledge: bool,
+    /// The full lifecycle with phases and forced transitions.
+    pub lifecycle: bool,
+    /// A one-step resolve (PagerDuty); warroom resolves through the lifecycle.
+    pub resolve: bool,
+    pub severity: bool,
+    pub notes: bool,
+    pub checklists: bool,
+    pub responders: bool,
+    pub stakeholder_updates: bool,
+    /// Alertmanager silences as containment.
+    pub silence: bool,
+    /// Pushes changes (long-poll) instead of being polled.
+    pub change_feed: bool,
+    /// People are the backend's users, found by name (PagerDuty): the
+    /// responder dialog searches them and sends their ids.
+    pub user_directory: bool,
+    /// Title, summary, service and tags can be edited.
+    pub edit: bool,
+    /// The live state document: tasks, hypotheses, decisions, the brief
+    /// and the two-step handoff (warroom's server).
+    pub state_doc: bool,
+}
+
+impl Capabilities {
+    pub const WARROOM: Capabilities = Capabilities {
+        state_doc: true,
+        name: "warroom",
+        declare: true,
+        acknowledge: true,
+        lifecycle: true,
+        resolve: false,
+        severity: true,
+        notes: true,
+        checklists: true,
+        responders: true,
+        stakeholder_updates: true,
+        silence: false,
+        change_feed: true,
+        user_directory: false,
+        edit: true,
+    };
+}
