@@ -5,6 +5,7 @@
 //! implementation of [`ReadBackend`] and [`WriteBackend`].
 
 pub mod alertmanager;
+mod capabilities;
 mod error;
 mod http;
 pub mod outbox;
@@ -16,7 +17,6 @@ pub mod sender;
 mod token;
 mod warroom;
 mod write;
-mod capabilities;
 pub use capabilities::Capabilities;
 
 use std::sync::Arc;
@@ -448,5 +448,3 @@ pub struct UserMatch {
     pub name: String,
     pub email: String,
 }
-
-

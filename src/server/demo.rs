@@ -75,8 +75,8 @@ pub(super) fn who(handle: &str) -> Actor {
 
 /// Builds one incident's history step by step through the same `apply` the
 /// API uses, so demo data obeys every rule real data does.
-struct Story {
-    d: IncidentDetail,
+pub(super) struct Story {
+    pub(super) d: IncidentDetail,
     start: DateTime<Utc>,
 }
 
@@ -111,7 +111,7 @@ impl Story {
         Ok(Story { d, start })
     }
 
-    fn at(&mut self, min: i64, by: &str, action: Action) -> &mut Self {
+    pub(super) fn at(&mut self, min: i64, by: &str, action: Action) -> &mut Self {
         let t = self.start + chrono::Duration::minutes(min);
         if let Err(e) = apply(&mut self.d, action, &who(by), t) {
             tracing::warn!(error = %e, "demo step refused");
@@ -346,54 +346,58 @@ pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
         "PaymentsDBConnectionsSaturated",
         true,
         "pool usage 100% for 10m",
-    )
-    .step(24, "alice", Status::Identified)
-    .note(
-        26,
-        "alice",
-        "Hypothesis: v2024.11.3 removed pool timeout; rolling back",
-    )
-    .at(
-        27,
-        "alice",
-        Action::Patch(PatchRequest {
-            summary: Some(
-                "Checkout answers 502 for ~38% of requests in eu-west and us-east since the \
+    );
+    super::demo_state::hypotheses(&mut s);
+    s.step(24, "alice", Status::Identified)
+        .note(
+            26,
+            "alice",
+            "Hypothesis: v2024.11.3 removed pool timeout; rolling back",
+        )
+        .at(
+            27,
+            "alice",
+            Action::Patch(PatchRequest {
+                summary: Some(
+                    "Checkout answers 502 for ~38% of requests in eu-west and us-east since the \
                  v2024.11.3 deploy. Failed payments are not retried by the apps. Cause: the \
                  deploy removed the payments-db pool timeout and the pool ran dry; rollback \
                  under way."
-                    .into(),
-            ),
-            tags: Some(vec!["payments".into(), "deploy".into()]),
-            ..Default::default()
-        }),
-    )
-    .tick(30, "marco", Phase::Containment, &[1])
-    .note(35, "marco", "Rollback 40% done; error ratio down to 0.21")
-    .people(
-        38,
-        "alice",
-        Page {
-            handle: "dana".into(),
-            name: Some("Dana Li".into()),
-            role: Role::SubjectMatterExpert,
-        },
-    )
-    .tick(40, "alice", Phase::Containment, &[2])
-    .alert(44, "CheckoutLatencyP99", false, "p99 back under 1.5s")
-    .at(
-        45,
-        "priya",
-        Action::StakeholderUpdate {
-            text: "Rollback in progress; error rate falling. Next update 15:15 UTC.".into(),
-            written_at: None,
-        },
-    )
-    .note(
-        52,
-        "sam",
-        "Payments team confirms no double charges in the window",
-    );
+                        .into(),
+                ),
+                tags: Some(vec!["payments".into(), "deploy".into()]),
+                ..Default::default()
+            }),
+        );
+    super::demo_state::decision(&mut s);
+    s.tick(30, "marco", Phase::Containment, &[1])
+        .note(35, "marco", "Rollback 40% done; error ratio down to 0.21")
+        .people(
+            38,
+            "alice",
+            Page {
+                handle: "dana".into(),
+                name: Some("Dana Li".into()),
+                role: Role::SubjectMatterExpert,
+            },
+        )
+        .tick(40, "alice", Phase::Containment, &[2]);
+    super::demo_state::late_hypothesis(&mut s);
+    s.alert(44, "CheckoutLatencyP99", false, "p99 back under 1.5s")
+        .at(
+            45,
+            "priya",
+            Action::StakeholderUpdate {
+                text: "Rollback in progress; error rate falling. Next update 15:15 UTC.".into(),
+                written_at: None,
+            },
+        )
+        .note(
+            52,
+            "sam",
+            "Payments team confirms no double charges in the window",
+        );
+    super::demo_state::tasks(&mut s);
     s.replace(store)?;
 
     let mut s = Story::declare(

@@ -12,6 +12,7 @@ pub mod config;
 mod deliveries_api;
 pub mod demo;
 mod demo_live;
+mod demo_state;
 mod error;
 mod followups_api;
 mod incident_write;

@@ -64,7 +64,10 @@ fn time_boxes_are_said_as_people_say_them() {
     // 14:30 is today in the console's zone; a time passed is refused.
     let cet = FixedOffset::east_opt(3600).unwrap();
     let now = cet.with_ymd_and_hms(2026, 12, 6, 14, 0, 0).unwrap();
-    assert_eq!(resolve_due("14:30", now).unwrap(), "2026-12-06T13:30:00+00:00");
+    assert_eq!(
+        resolve_due("14:30", now).unwrap(),
+        "2026-12-06T13:30:00+00:00"
+    );
     assert!(resolve_due("13:59", now).unwrap_err().contains("passed"));
     assert_eq!(resolve_due("5m", now).unwrap(), "5m");
     assert!(resolve_due("25:99", now).is_err());
@@ -97,7 +100,11 @@ fn span_of_control_counts_people_reporting_to_the_ic() {
     for n in 0..8 {
         page(&mut d, &format!("p{n}"), Role::SubjectMatterExpert);
     }
-    assert_eq!(span_of_control(&d).len(), 8, "the IC is not in their own span");
+    assert_eq!(
+        span_of_control(&d).len(),
+        8,
+        "the IC is not in their own span"
+    );
     let b = Brief::build(&d, &Policy::default(), at(5));
     assert!(b.over_span(), "8 > 7 (PagerDuty's span of control)");
     apply(
@@ -112,7 +119,10 @@ fn span_of_control_counts_people_reporting_to_the_ic() {
     let b = Brief::build(&d, &Policy::default(), at(7));
     assert_eq!(b.span_of_control, 7);
     assert!(!b.over_span());
-    assert!(b.roles.iter().all(|p| p.handle != "p0"), "released people leave the brief");
+    assert!(
+        b.roles.iter().all(|p| p.handle != "p0"),
+        "released people leave the brief"
+    );
 }
 
 #[test]
@@ -171,7 +181,10 @@ fn a_responder_proposes_and_closes_only_their_own() {
         owner: "bob".into(),
         due: "5m".into(),
     });
-    assert!(apply(&mut d, assign.clone(), &bob, at(22)).is_err(), "assigning is a commander's");
+    assert!(
+        apply(&mut d, assign.clone(), &bob, at(22)).is_err(),
+        "assigning is a commander's"
+    );
     apply(&mut d, assign, &ic(), at(22)).unwrap();
     apply(&mut d, done(2), &bob, at(23)).unwrap();
     assert_eq!(d.state.tasks[1].status, TaskStatus::Done);

@@ -7,11 +7,11 @@
 
 use super::App;
 use crate::client::Capabilities;
+use crate::model::state_doc::{CommandAction, DecideRequest, HypothesisAction, TaskAction};
 use crate::model::{
     Action, Actor, ActorRole, Incident, Phase, ResponderAction, Role, Status, check_transition,
     may_declare,
 };
-use crate::model::state_doc::{CommandAction, DecideRequest, HypothesisAction, TaskAction};
 use crate::tui::keymap::{self, Act};
 
 /// The model action a key leads to, as far as the rules care (the text of

@@ -84,7 +84,9 @@ fn item(app: &mut App, id: crate::model::IncidentId, done: bool) {
                 None,
                 refuse(
                     "Only proposed",
-                    format!("Task #{n} is proposed: a commander gives it an owner first (`task assign` or T), or x drops it."),
+                    format!(
+                        "Task #{n} is proposed: a commander gives it an owner first (`task assign` or T), or x drops it."
+                    ),
                 ),
             ),
             Some(_) => (
@@ -97,31 +99,28 @@ fn item(app: &mut App, id: crate::model::IncidentId, done: bool) {
             ),
             None => (None, None),
         },
-        Some(StateRow::Hypothesis(n)) => {
-            match d.state.hypotheses.iter().find(|h| h.id == n) {
-                Some(h) if h.status != HypothesisStatus::Open => (
-                    None,
-                    refuse("Already decided", format!("H{n} is {}.", h.status)),
+        Some(StateRow::Hypothesis(n)) => match d.state.hypotheses.iter().find(|h| h.id == n) {
+            Some(h) if h.status != HypothesisStatus::Open => (
+                None,
+                refuse("Already decided", format!("H{n} is {}.", h.status)),
+            ),
+            Some(_) if me.role < ActorRole::Commander => (
+                None,
+                refuse(
+                    "A commander's call",
+                    "Anyone raises a hypothesis; the commander confirms or rules it out.".into(),
                 ),
-                Some(_) if me.role < ActorRole::Commander => (
-                    None,
-                    refuse(
-                        "A commander's call",
-                        "Anyone raises a hypothesis; the commander confirms or rules it out."
-                            .into(),
-                    ),
-                ),
-                Some(_) => (
-                    Some(if done {
-                        Purpose::Confirm { hypothesis: n }
-                    } else {
-                        Purpose::RuleOut { hypothesis: n }
-                    }),
-                    None,
-                ),
-                None => (None, None),
-            }
-        }
+            ),
+            Some(_) => (
+                Some(if done {
+                    Purpose::Confirm { hypothesis: n }
+                } else {
+                    Purpose::RuleOut { hypothesis: n }
+                }),
+                None,
+            ),
+            None => (None, None),
+        },
         Some(StateRow::Decision(n)) => (
             None,
             refuse(

@@ -15,9 +15,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::keys::{DOWN, ENTER, ESC, PGDN, PGUP, Table, UP, alias, backward, bind, ch};
 use super::{Ctx, Effect, Outcome};
 use crate::client::WriteOp;
+use crate::model::IncidentId;
 use crate::model::brief::Brief;
 use crate::model::state_doc::CommandAction;
-use crate::model::IncidentId;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::view::popup::{centered, hint, popup};
 
@@ -35,7 +35,12 @@ pub enum Key {
 pub static KEYS: Table<Key> = Table {
     name: "the brief (B)",
     binds: &[
-        bind(&[ch('j'), ch('k'), DOWN, UP, PGUP, PGDN], "j/k", "scroll", Key::Scroll),
+        bind(
+            &[ch('j'), ch('k'), DOWN, UP, PGUP, PGDN],
+            "j/k",
+            "scroll",
+            Key::Scroll,
+        ),
         bind(&[ch('y')], "y", "copy as Markdown", Key::Copy),
         bind(&[ESC, ch('q')], "Esc", "close", Key::Close),
         alias(&[ch('g')], Key::Top),
@@ -45,7 +50,12 @@ pub static KEYS: Table<Key> = Table {
 pub static OFFER_KEYS: Table<Key> = Table {
     name: "the brief, command offered to you",
     binds: &[
-        bind(&[ch('j'), ch('k'), DOWN, UP, PGUP, PGDN], "j/k", "scroll", Key::Scroll),
+        bind(
+            &[ch('j'), ch('k'), DOWN, UP, PGUP, PGDN],
+            "j/k",
+            "scroll",
+            Key::Scroll,
+        ),
         bind(&[ch('a')], "a", "accept command", Key::Accept),
         bind(&[ch('d')], "d", "decline", Key::Decline),
         bind(&[ch('y')], "y", "copy", Key::Copy),
@@ -57,7 +67,12 @@ pub static OFFER_KEYS: Table<Key> = Table {
 pub static TAKE_KEYS: Table<Key> = Table {
     name: "the brief, before taking command",
     binds: &[
-        bind(&[ch('j'), ch('k'), DOWN, UP, PGUP, PGDN], "j/k", "scroll", Key::Scroll),
+        bind(
+            &[ch('j'), ch('k'), DOWN, UP, PGUP, PGDN],
+            "j/k",
+            "scroll",
+            Key::Scroll,
+        ),
         bind(&[ENTER], "Enter", "take command", Key::Take),
         bind(&[ESC, ch('q')], "Esc", "cancel", Key::Close),
         alias(&[ch('g')], Key::Top),
@@ -121,8 +136,7 @@ impl BriefView {
             Some(Key::Top) => self.scroll = 0,
             Some(Key::Copy) => {
                 if let Some(b) = self.brief(ctx) {
-                    return Outcome::stay()
-                        .with(Effect::Copy(crate::report::brief::markdown(&b)));
+                    return Outcome::stay().with(Effect::Copy(crate::report::brief::markdown(&b)));
                 }
             }
             // The version on screen is the one recorded as read.
@@ -170,10 +184,16 @@ impl BriefView {
                 theme.style(Role::Muted),
             ))],
         };
+        // Never scrolled past its end (the wrapped rows counted as drawn).
+        let w = body.width.max(1) as usize;
+        let rows: usize = lines.iter().map(|l| l.width().div_ceil(w).max(1)).sum();
+        let scroll = self
+            .scroll
+            .min(rows.saturating_sub(body.height as usize) as u16);
         f.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
-                .scroll((self.scroll, 0)),
+                .scroll((scroll, 0)),
             body,
         );
         f.render_widget(Paragraph::new(hint(theme, &self.table(ctx).hints())), keys);
@@ -216,7 +236,10 @@ pub fn text(b: &Brief) -> Vec<(Role, String)> {
         .collect();
     l(Role::Muted, format!("People: {}", people.join(" · ")));
     if let Some(o) = &b.handoff_offered {
-        l(Role::Warn, format!("Command offered to {} by {}", o.to, o.by));
+        l(
+            Role::Warn,
+            format!("Command offered to {} by {}", o.to, o.by),
+        );
     }
     out.push((Role::Title, " Hypotheses".into()));
     let hyps = [
@@ -229,7 +252,11 @@ pub fn text(b: &Brief) -> Vec<(Role, String)> {
     }
     for (word, list, role) in hyps {
         for h in list {
-            let why = h.why.as_deref().map(|w| format!(" — {w}")).unwrap_or_default();
+            let why = h
+                .why
+                .as_deref()
+                .map(|w| format!(" — {w}"))
+                .unwrap_or_default();
             out.push((role, format!("   {word} H{}: {}{why}", h.id, h.text)));
         }
     }
@@ -294,7 +321,12 @@ pub fn text(b: &Brief) -> Vec<(Role, String)> {
     match &b.last_update {
         Some(u) => out.push((
             Role::Text,
-            format!("   last update {} by {}: {}", u.at.format("%H:%M"), u.by, u.text),
+            format!(
+                "   last update {} by {}: {}",
+                u.at.format("%H:%M"),
+                u.by,
+                u.text
+            ),
         )),
         None => out.push((Role::Warn, "   no stakeholder update sent yet".into())),
     }
@@ -303,7 +335,10 @@ pub fn text(b: &Brief) -> Vec<(Role, String)> {
             Role::Error,
             format!("   next update OVERDUE since {}", t.format("%H:%M")),
         )),
-        Some(t) => out.push((Role::Text, format!("   next update due {}", t.format("%H:%M")))),
+        Some(t) => out.push((
+            Role::Text,
+            format!("   next update due {}", t.format("%H:%M")),
+        )),
         None => {}
     }
     if !b.silences.is_empty() || !b.runbook_runs.is_empty() {

@@ -295,7 +295,10 @@ fn person(ctx: &Ctx, e: Extra, who: Option<String>) -> Outcome {
     if !ctx.caps.state_doc {
         return Outcome::close().with(Effect::Flash(Flash::info(
             "Not on this backend",
-            format!("{} cannot hand off command or release responders.", ctx.caps.name),
+            format!(
+                "{} cannot hand off command or release responders.",
+                ctx.caps.name
+            ),
         )));
     }
     let id = inc.id;

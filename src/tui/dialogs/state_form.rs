@@ -97,14 +97,19 @@ impl StateForm {
             Purpose::Done { .. } => vec![f("Result", "what came of it, in a line")],
             Purpose::Drop { .. } => vec![f("Why drop it", "no longer needed because…")],
             Purpose::Hypothesis => vec![
-                f("Hypothesis", "what may be wrong, e.g. the DB pool is exhausted"),
+                f(
+                    "Hypothesis",
+                    "what may be wrong, e.g. the DB pool is exhausted",
+                ),
                 (
                     "Evidence",
                     line_input(evidence, "timeline entries, e.g. 7, 12 (optional)"),
                 ),
             ],
             Purpose::Confirm { .. } => vec![f("What showed it", "optional")],
-            Purpose::RuleOut { .. } => vec![f("What ruled it out", "required: the brief quotes it")],
+            Purpose::RuleOut { .. } => {
+                vec![f("What ruled it out", "required: the brief quotes it")]
+            }
             Purpose::Decision => vec![
                 f("Decision", "what was decided"),
                 f("Why", "the reason, for the review"),
@@ -338,7 +343,11 @@ impl StateForm {
                     } else {
                         "[ ] no (^O when it was)"
                     },
-                    theme.style(if self.objections { Role::Ok } else { Role::Warn }),
+                    theme.style(if self.objections {
+                        Role::Ok
+                    } else {
+                        Role::Warn
+                    }),
                 ),
             ]));
         }

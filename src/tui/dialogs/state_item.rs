@@ -26,7 +26,12 @@ pub enum Key {
 pub static KEYS: Table<Key> = Table {
     name: "reading a task, hypothesis or decision (Enter)",
     binds: &[
-        bind(&[ch('j'), ch('k'), DOWN, UP, PGUP, PGDN], "j/k", "scroll", Key::Scroll),
+        bind(
+            &[ch('j'), ch('k'), DOWN, UP, PGUP, PGDN],
+            "j/k",
+            "scroll",
+            Key::Scroll,
+        ),
         bind(&[ch('y')], "y", "copy", Key::Copy),
         bind(&[ESC, ENTER, ch('q')], "Esc", "close", Key::Close),
     ],
@@ -68,7 +73,13 @@ impl StateItemView {
 
     pub fn draw(&self, ctx: &Ctx, theme: &Theme, f: &mut Frame, area: Rect) {
         let body = lines(ctx, self.id, self.row);
-        let h = (body.len() as u16 + 3).clamp(6, area.height.saturating_sub(2).max(6));
+        // As tall as the wrapped text, up to the screen.
+        let inner_w = 90.min(area.width).saturating_sub(2).max(1) as usize;
+        let rows: usize = body
+            .iter()
+            .map(|(_, s)| crate::text::width(s).div_ceil(inner_w).max(1))
+            .sum();
+        let h = (rows as u16 + 3).clamp(6, area.height.saturating_sub(2).max(6));
         let r = centered(area, 90, h);
         let title = match self.row {
             StateRow::Task(n) => format!("{} task #{n}", self.id),
@@ -119,7 +130,11 @@ fn lines(ctx: &Ctx, id: IncidentId, row: StateRow) -> Vec<(Role, String)> {
                 let left = (due - ctx.now).num_seconds();
                 out.push((
                     if left < 0 { Role::Error } else { Role::Text },
-                    format!(" time box ends {} ({})", at(due), crate::tui::view::countdown(left)),
+                    format!(
+                        " time box ends {} ({})",
+                        at(due),
+                        crate::tui::view::countdown(left)
+                    ),
                 ));
             }
             if let Some(r) = &t.result {
@@ -137,7 +152,10 @@ fn lines(ctx: &Ctx, id: IncidentId, row: StateRow) -> Vec<(Role, String)> {
             ));
             if let (Some(by), Some(when)) = (&h.decided_by, h.decided_at) {
                 let why = h.why.as_deref().unwrap_or("no reason given");
-                out.push((Role::Text, format!(" {} by {by} at {}: {why}", h.status, at(when))));
+                out.push((
+                    Role::Text,
+                    format!(" {} by {by} at {}: {why}", h.status, at(when)),
+                ));
             }
             if h.evidence.is_empty() {
                 out.push((Role::Muted, " no evidence linked".into()));

@@ -8,8 +8,8 @@ mod incident_header;
 mod list;
 mod overlays;
 mod panes;
-mod state_pane;
 pub mod popup;
+mod state_pane;
 
 pub use list::window_start;
 pub use state_pane::countdown;

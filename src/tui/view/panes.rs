@@ -202,11 +202,7 @@ fn event_row<'a>(
 
 pub fn responders(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let extra = app.selected_detail().map_or(String::new(), |d| {
-        let on = d
-            .responders
-            .iter()
-            .filter(|r| !r.state.is_gone())
-            .count();
+        let on = d.responders.iter().filter(|r| !r.state.is_gone()).count();
         format!("{on} on the incident ")
     });
     let (inner, Some(d)) = frame_pane(app, theme, f, area, Pane::Responders, extra) else {

@@ -41,11 +41,11 @@ fn title_extra(app: &App, d: &IncidentDetail) -> String {
     let open = s.open_tasks().count();
     let overdue = s.overdue(app.now).count();
     let hyps = s.open_hypotheses().count();
-    let mut parts = vec![format!("{open} task{}", if open == 1 { "" } else { "s" })];
+    let mut tasks = format!("{open} task{}", if open == 1 { "" } else { "s" });
     if overdue > 0 {
-        parts.push(format!("{overdue} OVERDUE"));
+        tasks.push_str(&format!(" ({overdue} OVERDUE)"));
     }
-    parts.push(format!("{hyps} open hypothes{}", if hyps == 1 { "is" } else { "es" }));
+    let mut parts = vec![tasks, format!("{hyps} open hyp.")];
     let span = span_of_control(d).len();
     let limit = app.policy.span_of_control as usize;
     if span > limit {
@@ -74,7 +74,10 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             " this backend keeps no state document"
         };
         f.render_widget(
-            Paragraph::new(Span::styled(fit(say, w).into_owned(), theme.style(Role::Muted))),
+            Paragraph::new(Span::styled(
+                fit(say, w).into_owned(),
+                theme.style(Role::Muted),
+            )),
             inner,
         );
         return;
@@ -130,7 +133,11 @@ fn line<'a>(
             let owner = t.owner.as_deref().unwrap_or("-");
             let cw = clock.chars().count().max(5) + 1;
             let text_w = w.saturating_sub(cw);
-            let body = format!("#{id} {} {}", pad(owner, 8), crate::text::one_line(&t.title, 200));
+            let body = format!(
+                "#{id} {} {}",
+                pad(owner, 8),
+                crate::text::one_line(&t.title, 200)
+            );
             Line::from(vec![
                 Span::styled(pad(&body, text_w), pick(Role::Text)),
                 Span::styled(format!("{clock:>width$}", width = cw), pick(clock_role)),
