@@ -51,13 +51,16 @@ fn scripted_here(t: &TestServer, close: bool) -> IncidentId {
             };
             let checklists = RunbookSet::default().for_service("checkout").checklists();
             let mut d = declare(id, req, &ic(), checklists, at(0))?;
-            let mut step = |min: i64, a: Action| apply(&mut d, a, &ic(), at(min));
+            let step = |d: &mut warroom::model::IncidentDetail, min: i64, a: Action| {
+                apply(d, a, &ic(), at(min))
+            };
             let go = |to: Status, force: bool| Action::Transition {
                 to,
                 force,
                 reason: force.then(|| "customers first | *now*".to_string()),
             };
             step(
+                &mut d,
                 1,
                 Action::Alert {
                     alert: "CheckoutErrors".into(),
@@ -67,15 +70,17 @@ fn scripted_here(t: &TestServer, close: bool) -> IncidentId {
                 },
             )?;
             step(
+                &mut d,
                 2,
                 Action::Patch(PatchRequest {
                     impact_started_at: Some(at(-15)),
                     ..Default::default()
                 }),
             )?;
-            step(3, go(Status::Acknowledged, false))?;
-            step(5, go(Status::Investigating, false))?;
+            step(&mut d, 3, go(Status::Acknowledged, false))?;
+            step(&mut d, 5, go(Status::Investigating, false))?;
             step(
+                &mut d,
                 6,
                 Action::Note {
                     text: HOSTILE.into(),
@@ -83,25 +88,28 @@ fn scripted_here(t: &TestServer, close: bool) -> IncidentId {
                 },
             )?;
             step(
+                &mut d,
                 7,
                 Action::Patch(PatchRequest {
                     severity: Some(Severity::Sev1),
                     ..Default::default()
                 }),
             )?;
-            step(10, go(Status::Identified, true))?;
+            state_document(&mut d)?;
+            step(&mut d, 10, go(Status::Identified, true))?;
             step(
+                &mut d,
                 12,
                 Action::StakeholderUpdate {
                     text: "Checkout degraded.\n## sneaky".into(),
                     written_at: None,
                 },
             )?;
-            step(30, go(Status::Contained, true))?;
-            step(50, go(Status::Resolved, true))?;
-            step(60, go(Status::Verified, true))?;
+            step(&mut d, 30, go(Status::Contained, true))?;
+            step(&mut d, 50, go(Status::Resolved, true))?;
+            step(&mut d, 60, go(Status::Verified, true))?;
             if close {
-                step(70, go(Status::Closed, true))?;
+                step(&mut d, 70, go(Status::Closed, true))?;
             }
             // The alert fired before anyone declared anything.
             d.timeline[1].at = at(-5);
@@ -110,6 +118,96 @@ fn scripted_here(t: &TestServer, close: bool) -> IncidentId {
         })
         .unwrap();
     id
+}
+
+/// A hypothesis in hostile text ruled out, a decision, a task done late
+/// and command handed to dana, between minutes 7 and 9.
+fn state_document(
+    d: &mut warroom::model::IncidentDetail,
+) -> Result<(), warroom::model::DomainError> {
+    use warroom::model::ResponderAction;
+    use warroom::model::state_doc::{CommandAction, DecideRequest, HypothesisAction, TaskAction};
+    let dana = Actor {
+        handle: "dana".into(),
+        role: ActorRole::Commander,
+    };
+    let t = |s: i64| at(7) + Duration::seconds(s);
+    apply(
+        d,
+        Action::Hypothesis(HypothesisAction::Add {
+            text: HOSTILE.into(),
+            evidence: vec![1],
+        }),
+        &ic(),
+        t(1),
+    )?;
+    apply(
+        d,
+        Action::Hypothesis(HypothesisAction::RuleOut {
+            hypothesis: 1,
+            why: "pool at 30% | *fine*".into(),
+        }),
+        &ic(),
+        t(2),
+    )?;
+    apply(
+        d,
+        Action::Decide(DecideRequest {
+            text: "Roll back | now".into(),
+            why: "the deploy".into(),
+            objections_asked: true,
+            supersedes: None,
+        }),
+        &ic(),
+        t(3),
+    )?;
+    apply(
+        d,
+        Action::Responder(ResponderAction::Page {
+            handle: "bob".into(),
+            name: None,
+            role: warroom::model::Role::OperationsLead,
+        }),
+        &ic(),
+        t(4),
+    )?;
+    apply(
+        d,
+        Action::Task(TaskAction::Add {
+            title: "Roll back <b>4.2</b>".into(),
+            owner: Some("bob".into()),
+            due: Some("1m".into()),
+        }),
+        &ic(),
+        t(5),
+    )?;
+    let bob = Actor {
+        handle: "bob".into(),
+        role: ActorRole::Responder,
+    };
+    apply(
+        d,
+        Action::Task(TaskAction::Done {
+            task: 1,
+            result: "rolled back".into(),
+        }),
+        &bob,
+        t(90),
+    )?;
+    apply(
+        d,
+        Action::Command(CommandAction::Offer { to: "dana".into() }),
+        &ic(),
+        t(100),
+    )?;
+    let v = d.incident.version;
+    apply(
+        d,
+        Action::Command(CommandAction::Accept { brief_version: v }),
+        &dana,
+        t(110),
+    )?;
+    Ok(())
 }
 
 #[tokio::test]
@@ -214,6 +312,10 @@ async fn the_postmortem_has_every_section_true_durations_and_contained_hostile_t
         "Responders and roles",
         "Checklists",
         "Stakeholder updates",
+        "Decisions",
+        "Hypotheses",
+        "Tasks",
+        "Changes of command",
         "Follow-up actions",
         "Root causes",
         "Trigger",
@@ -224,10 +326,10 @@ async fn the_postmortem_has_every_section_true_durations_and_contained_hostile_t
     ] {
         assert!(h2.iter().any(|h| h == want), "no section {want}: {h2:?}");
     }
-    assert_eq!(h2.len(), 14, "hostile text made no headings: {h2:?}");
+    assert_eq!(h2.len(), 18, "hostile text made no headings: {h2:?}");
     assert!(h3 >= 5, "the timeline is grouped by phase ({h3})");
     assert_eq!(
-        table_cells,
+        table_cells[..12],
         [
             "Interval",
             "Duration",
@@ -267,6 +369,30 @@ async fn the_postmortem_has_every_section_true_durations_and_contained_hostile_t
     assert!(
         md.contains("(**skipped**)"),
         "skipped checklist items are named"
+    );
+    // The state document's sections: what ruled the hypothesis out, the
+    // decision, the task and who did it (late), the change of command.
+    assert!(md.contains("**ruled out** by alice"), "{md}");
+    assert!(md.contains("pool at 30% \\| \\*fine\\*"), "escaped why");
+    assert!(md.contains("Roll back \\| now"), "{md}");
+    assert!(md.contains("objections asked"));
+    assert_eq!(
+        &table_cells[12..18],
+        ["#", "Task", "Owner", "Given", "Time box", "Outcome"]
+    );
+    assert!(
+        table_cells[19] == "Roll back <b>4.2</b>" && table_cells[20] == "bob",
+        "the task's cells, its HTML shown as text: {:?}",
+        &table_cells[18..]
+    );
+    assert!(
+        table_cells[23].starts_with("done by bob") && table_cells[23].contains("(late)"),
+        "{:?}",
+        &table_cells[18..]
+    );
+    assert!(
+        md.contains("dana accepted command from alice (read the brief at version"),
+        "{md}"
     );
 }
 

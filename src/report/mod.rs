@@ -4,4 +4,5 @@
 pub mod brief;
 pub mod markdown;
 pub mod postmortem;
+mod postmortem_state;
 pub mod stats_text;

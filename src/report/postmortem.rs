@@ -39,6 +39,8 @@ pub struct Postmortem<'a> {
     pub responders: &'a [crate::model::Responder],
     pub checklists: &'a [crate::model::Checklist],
     pub followups: &'a [FollowUp],
+    /// Decisions, hypotheses, tasks and changes of command.
+    pub state: &'a crate::model::IncidentState,
     /// Events in the incident, and how many this document covers (the
     /// oldest ones; see [`MAX_EVENTS`]).
     pub events_total: u64,
@@ -107,6 +109,7 @@ impl<'a> Postmortem<'a> {
             responders: &d.responders,
             checklists: &d.checklists,
             followups,
+            state: &d.state,
             events_total: i.last_seq,
             events_included: d.timeline.len(),
             timeline: &d.timeline,
@@ -145,6 +148,7 @@ impl<'a> Postmortem<'a> {
         self.people(&mut md);
         self.checklist_section(&mut md);
         self.updates(&mut md);
+        super::postmortem_state::sections(&mut md, self.state);
         self.followup_section(&mut md);
         for (title, hint) in [
             (
