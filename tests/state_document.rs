@@ -39,7 +39,7 @@ async fn token(t: &TestServer, name: &'static str, role: ActorRole) -> String {
 fn notify_to_bob() -> NotifyConfig {
     serde_json::from_value(json!({"targets": [{
         "name": "bob-pager", "kind": "webhook", "url": "http://127.0.0.1:9/hook",
-        "secret": "s3cret", "events": ["task_assigned", "task_overdue", "command_offered"],
+        "secret": "s3cret-signing-key-for-tests", "events": ["task_assigned", "task_overdue", "command_offered"],
         "people": ["bob"]
     }]}))
     .unwrap()

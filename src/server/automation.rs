@@ -65,6 +65,10 @@ pub struct AutomationConfig {
     /// the chain, the next one; after anyone else, the first.
     #[serde(default)]
     pub escalation_chain: Vec<String>,
+    /// Seconds between two looks (default [`TICK`], 15): how late a passed
+    /// time box or an overdue update may be noted. 1 to 300.
+    #[serde(default)]
+    pub tick_seconds: Option<u32>,
 }
 
 /// At most this many people on the escalation chain.
@@ -99,6 +103,9 @@ impl AutomationConfig {
                         .into(),
                 );
             }
+        }
+        if self.tick_seconds.is_some_and(|t| !(1..=300).contains(&t)) {
+            return Err("tick_seconds must be 1..=300".into());
         }
         if self.escalation_chain.len() > MAX_CHAIN {
             return Err(format!("escalation_chain: at most {MAX_CHAIN} people"));
@@ -140,10 +147,14 @@ pub struct Automation {
 pub const TASK_OVERDUE_RULE: &str = "task-overdue";
 
 pub fn spawn(a: Automation) {
+    let every = a
+        .cfg
+        .tick_seconds
+        .map_or(TICK, |s| Duration::from_secs(u64::from(s)));
     tokio::spawn(async move {
         let a = Arc::new(a);
         loop {
-            tokio::time::sleep(TICK).await;
+            tokio::time::sleep(every).await;
             let run = a.clone();
             match tokio::task::spawn_blocking(move || run_once(&run, Utc::now())).await {
                 Ok(Ok(n)) if n > 0 => a.wake.notify_one(),
