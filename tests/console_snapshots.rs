@@ -31,7 +31,10 @@ fn responders_pane() {
 #[test]
 fn checklist_pane() {
     snap("checklist", |app| {
-        keys(app, &[KeyCode::BackTab, KeyCode::Char('j')])
+        keys(
+            app,
+            &[KeyCode::BackTab, KeyCode::BackTab, KeyCode::Char('j')],
+        )
     });
 }
 

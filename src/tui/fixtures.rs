@@ -272,3 +272,110 @@ pub fn app_with_list(
     }
     app
 }
+
+/// INC-4's state document, for the state pane's and the brief's tests: a
+/// red herring ruled out, the cause confirmed on the alert's entry, the
+/// rollback decided, three tasks (one past its time box, one due in
+/// 4 minutes, one proposed), command offered to dana.
+pub fn with_state_document(app: &mut App) {
+    use crate::model::state_doc::{CommandAction, DecideRequest, HypothesisAction, TaskAction};
+    let id = crate::model::IncidentId(4);
+    let Some(mut d) = app.board.details.get(&id).cloned() else {
+        return;
+    };
+    let at = |min: i64| clock() - Duration::minutes(min);
+    let alert = d
+        .timeline
+        .iter()
+        .find(|e| e.kind.tag() == "alert")
+        .map(|e| e.seq);
+    let mut step = |by: &str, min: i64, a: Action| {
+        apply(&mut d, a, &actor(by), at(min)).expect("fixture step is valid");
+    };
+    let hyp = |text: &str, evidence: Vec<u64>| {
+        Action::Hypothesis(HypothesisAction::Add {
+            text: text.into(),
+            evidence,
+        })
+    };
+    step("marco", 40, hyp("CDN edge misconfiguration", Vec::new()));
+    step(
+        "marco",
+        39,
+        hyp(
+            "payments-db pool exhausted since the 13:20 deploy",
+            alert.into_iter().collect(),
+        ),
+    );
+    step(
+        "alice",
+        38,
+        Action::Hypothesis(HypothesisAction::RuleOut {
+            hypothesis: 1,
+            why: "edge 5xx flat; the errors come from the origin".into(),
+        }),
+    );
+    step(
+        "alice",
+        37,
+        Action::Hypothesis(HypothesisAction::Confirm {
+            hypothesis: 2,
+            why: Some("the deploy dropped the pool timeout".into()),
+        }),
+    );
+    step(
+        "alice",
+        36,
+        Action::Decide(DecideRequest {
+            text: "Roll back checkout-api to the previous release".into(),
+            why: "fastest safe fix".into(),
+            objections_asked: true,
+            supersedes: None,
+        }),
+    );
+    step(
+        "alice",
+        20,
+        hyp("retry storm from mobile clients", Vec::new()),
+    );
+    let task = |title: &str, owner: &str, due: &str| {
+        Action::Task(TaskAction::Add {
+            title: title.into(),
+            owner: Some(owner.into()),
+            due: Some(due.into()),
+        })
+    };
+    step(
+        "alice",
+        12,
+        task("Confirm the pool timeout is back in config", "marco", "10m"),
+    );
+    step(
+        "alice",
+        6,
+        task("Draft the customer status update", "priya", "10m"),
+    );
+    step(
+        "alice",
+        1,
+        Action::Command(CommandAction::Offer { to: "dana".into() }),
+    );
+    // A responder's task is a proposal.
+    let marco = Actor {
+        handle: "marco".into(),
+        role: ActorRole::Responder,
+    };
+    let propose = Action::Task(TaskAction::Add {
+        title: "Check the CDN logs for the same window".into(),
+        owner: None,
+        due: None,
+    });
+    apply(&mut d, propose, &marco, at(0)).expect("fixture step is valid");
+    super::app::update(
+        app,
+        super::app::Msg::Feed(crate::client::poller::Feed::Detail {
+            detail: Box::new(d),
+            at: clock() - Duration::seconds(2),
+        }),
+    );
+}

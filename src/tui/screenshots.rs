@@ -66,10 +66,29 @@ fn wall(w: &Wallboard, title: &str) -> String {
 /// Every picture: (file name, SVG).
 pub fn all() -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
-    let app = sample_app(160, 48);
+    let mut app = sample_app(160, 48);
+    super::fixtures::with_state_document(&mut app);
     out.push((
         "console-160x48.svg",
-        console(&app, "default", "The console at 160x48"),
+        console(
+            &app,
+            "default",
+            "The console at 160x48, the state pane beside the timeline",
+        ),
+    ));
+    let mut app = sample_app(80, 24);
+    super::fixtures::with_state_document(&mut app);
+    key(&mut app, KeyCode::BackTab);
+    out.push((
+        "state-pane-80x24.svg",
+        console(&app, "default", "The state document at 80x24 (Tab)"),
+    ));
+    let mut app = sample_app(160, 48);
+    super::fixtures::with_state_document(&mut app);
+    key(&mut app, KeyCode::Char('B'));
+    out.push((
+        "brief.svg",
+        console(&app, "default", "The brief, generated from the record"),
     ));
     let app = sample_app(80, 24);
     out.push((

@@ -203,7 +203,7 @@ impl App {
         } else {
             String::new()
         };
-        self.notice = Some((format!("{}{more}", fresh[0]), now));
+        self.notice = Some((format!("{}{}{more}", super::WARNING, fresh[0]), now));
         cmds
     }
 

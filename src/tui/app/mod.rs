@@ -119,6 +119,10 @@ pub struct App {
     pub quit: bool,
 }
 
+/// A footer notice that warns starts with this (drawn in the warning
+/// colour, without the ✓ of a thing done).
+pub const WARNING: &str = "⚠ ";
+
 /// How long a footer notice stays.
 pub const NOTICE_SECS: i64 = 4;
 

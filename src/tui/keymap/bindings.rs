@@ -185,7 +185,7 @@ pub const BINDINGS: &[Binding] = &[
         label: ":take-command",
         act: Act::TakeCommand,
         command: "take-command",
-        help: "make yourself the incident commander (recorded on the timeline)",
+        help: "take command: the brief first, then Enter (records the version read)",
         panes: &[],
         writes: true,
         footer: false,

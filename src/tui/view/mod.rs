@@ -231,12 +231,18 @@ fn footer(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     // A notice (a copy made) takes the line for a few seconds; nothing to
     // dismiss.
     if let Some(text) = app.notice() {
+        // A warning (a time box passed, command offered) says so; anything
+        // else is a thing done (a copy made).
+        let (mark, role) = match text.strip_prefix(crate::tui::app::WARNING) {
+            Some(_) => ("", Role::Warn),
+            None => (" ✓", Role::Ok),
+        };
         let line = Line::from(Span::styled(
             format!(
-                " ✓ {}",
+                "{mark} {}",
                 crate::text::fit(text, area.width.saturating_sub(3) as usize)
             ),
-            theme.style(Role::Ok),
+            theme.style(role),
         ));
         f.render_widget(Paragraph::new(line), area);
         return;
