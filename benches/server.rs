@@ -8,7 +8,10 @@
 //! - list 304s under 100 connections at 10,000 incidents ÷ a minimal axum
 //!   server's 304s in the same run (≥ 0.5);
 //! - `/healthz` p99 while notes are written to the 100k-event incident (≤ 5 ms);
-//! - change feed: a waiting long-poll answered after a write (p50, p95).
+//! - change feed: a waiting long-poll answered after a write (p50, p95);
+//! - the brief of the 100,000-event incident with 100 tasks, 50 hypotheses
+//!   and 20 decisions, within the detail's budget (≤ 256 KB, built in
+//!   ≤ 5 ms), and the detail with that state document still within it.
 //!
 //! Under `cargo test` (no `--bench`) it runs on small data only, to prove
 //! it works; the targets are checked only in an optimized `cargo bench`.
@@ -219,6 +222,8 @@ async fn run(b: &mut Bench) {
     let p95 = percentile(&mut lat, 0.95);
     println!("change feed after a write (write + wake): p50 {p50:.2} ms, p95 {p95:.2} ms");
 
+    brief(b, &srv, &http, &base, &tok).await;
+
     // The postmortem of the huge incident, whole: the API's document and
     // the file `warroom postmortem` writes, byte for byte.
     for to in [
@@ -284,7 +289,111 @@ async fn run(b: &mut Bench) {
         file == api
     );
     b.check("postmortem CLI = API", file == api);
+    let pm = String::from_utf8_lossy(&api);
+    let sections = [
+        "## Decisions",
+        "## Hypotheses",
+        "## Tasks",
+        "## Changes of command",
+    ];
+    let all = sections.iter().all(|s| pm.contains(s));
+    let tasks_rows = pm
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains(" by bench"))
+        .count();
+    println!("postmortem carries the state document: sections {all}, {tasks_rows} task rows");
+    b.check("postmortem state sections", all && tasks_rows == 100);
     srv.stop().await;
+}
+
+/// 100 tasks, 50 hypotheses and 20 decisions on the huge incident, then
+/// its brief: bytes and build time against the detail's budget.
+async fn brief(
+    b: &mut Bench,
+    srv: &warroom::server::RunningServer,
+    http: &reqwest::Client,
+    base: &str,
+    tok: &str,
+) {
+    let post = |path: &str, body: serde_json::Value| {
+        let (http, url, tok) = (
+            http.clone(),
+            format!("{base}/api/v1/incidents/INC-1/{path}"),
+            tok.to_string(),
+        );
+        async move {
+            let r = http
+                .post(url)
+                .bearer_auth(tok)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+        }
+    };
+    for n in 0..5 {
+        post(
+            "responders",
+            json!({"action": "page", "handle": format!("sre{n}"), "role": "operations_lead"}),
+        )
+        .await;
+    }
+    for n in 0..100 {
+        let body = json!({"action": "add", "title": format!("Task {n}: drain node {n} and watch the pool"),
+                          "owner": format!("sre{}", n % 5), "due": "1h"});
+        post("tasks", body).await;
+    }
+    for n in 0..50 {
+        post("hypotheses", json!({"action": "add", "text": format!("Hypothesis {n}: a cause worth checking"), "evidence": [n + 1]})).await;
+    }
+    for n in 1..=20 {
+        post(
+            "hypotheses",
+            json!({"action": "rule_out", "hypothesis": n, "why": "the graphs say otherwise"}),
+        )
+        .await;
+    }
+    for n in 0..20 {
+        post("decisions", json!({"text": format!("Decision {n}: shed load from region {n}"), "why": "customers first", "objections_asked": true})).await;
+    }
+    let policy = warroom::model::Policy::default();
+    let mut build = Vec::new();
+    let mut md_bytes = 0;
+    for _ in 0..20 {
+        let t = Instant::now();
+        let d = srv.store.detail(warroom::model::IncidentId(1)).unwrap();
+        let br = warroom::model::brief::Brief::build(&d, &policy, chrono::Utc::now());
+        md_bytes = warroom::report::brief::markdown(&br).len();
+        build.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let build = percentile(&mut build, 0.5);
+    let t = Instant::now();
+    let json_bytes = http
+        .get(format!("{base}/api/v1/incidents/INC-1/brief?format=json"))
+        .bearer_auth(tok)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .len();
+    let http_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let detail_bytes = srv
+        .store
+        .detail_json(warroom::model::IncidentId(1))
+        .unwrap()
+        .len();
+    println!(
+        "brief of the {events}-event incident with 100 tasks, 50 hypotheses, 20 decisions: \
+         Markdown {md_bytes} bytes, JSON {json_bytes} bytes (target <= 262144), built from the \
+         store in {build:.2} ms median (target <= 5), over HTTP {http_ms:.1} ms; the detail with \
+         that state document {detail_bytes} bytes (target <= 262144)"
+    );
+    b.check("brief size", json_bytes.max(md_bytes) <= 256 * 1024);
+    b.check("brief time", build <= 5.0);
+    b.check("detail with state size", detail_bytes <= 256 * 1024);
 }
 
 fn main() {
