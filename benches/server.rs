@@ -222,7 +222,7 @@ async fn run(b: &mut Bench) {
     let p95 = percentile(&mut lat, 0.95);
     println!("change feed after a write (write + wake): p50 {p50:.2} ms, p95 {p95:.2} ms");
 
-    brief(b, &srv, &http, &base, &tok).await;
+    brief(b, &srv, &http, &base, &tok, events).await;
 
     // The postmortem of the huge incident, whole: the API's document and
     // the file `warroom postmortem` writes, byte for byte.
@@ -314,6 +314,7 @@ async fn brief(
     http: &reqwest::Client,
     base: &str,
     tok: &str,
+    events: usize,
 ) {
     let post = |path: &str, body: serde_json::Value| {
         let (http, url, tok) = (
