@@ -190,11 +190,13 @@ fn an_older_database_is_reindexed_on_upgrade() {
         })
         .unwrap();
     }
-    // Back to schema 12's shape: the notes in the incident's row.
+    // Back to schema 12's shape: the notes in the incident's row, no
+    // state document.
     {
         let c = rusqlite::Connection::open(&db).unwrap();
         c.execute_batch(
             "DROP TABLE note_search; DROP TABLE note_search_size; DROP INDEX incidents_open;
+             ALTER TABLE incidents DROP COLUMN state;
              UPDATE incident_search SET notes = 'restarted pgbouncer on db-3';
              PRAGMA user_version = 12;",
         )
