@@ -140,6 +140,64 @@ mod tests {
         assert_eq!(pending.iter().collect::<Vec<_>>(), expect);
     }
 
+    /// The state document's writes wait offline like any other and come
+    /// back whole, in order, to be sent with their keys.
+    #[test]
+    fn state_document_writes_survive_the_outbox() {
+        use crate::model::CanReport;
+        use crate::model::state_doc::{CommandAction, DecideRequest, HypothesisAction, TaskAction};
+        let dir = tempfile::tempdir().unwrap();
+        let ob = Outbox::open(dir.path(), "s").unwrap();
+        let id = IncidentId(7);
+        let ws: Vec<Write> = [
+            WriteOp::Task {
+                id,
+                body: TaskAction::Add {
+                    title: "Roll back".into(),
+                    owner: Some("bob".into()),
+                    due: Some("5m".into()),
+                },
+            },
+            WriteOp::Hypothesis {
+                id,
+                body: HypothesisAction::RuleOut {
+                    hypothesis: 2,
+                    why: "pool at 30%".into(),
+                },
+            },
+            WriteOp::Decide {
+                id,
+                body: DecideRequest {
+                    text: "Fail over".into(),
+                    why: String::new(),
+                    objections_asked: true,
+                    supersedes: Some(1),
+                },
+            },
+            WriteOp::Command {
+                id,
+                body: CommandAction::Accept { brief_version: 42 },
+            },
+            WriteOp::Can {
+                id,
+                body: CanReport {
+                    condition: "p99 4s".into(),
+                    actions: String::new(),
+                    needs: "a DBA".into(),
+                },
+            },
+        ]
+        .into_iter()
+        .map(Write::new)
+        .collect();
+        for w in &ws {
+            ob.push(w).unwrap();
+        }
+        let (pending, bad) = Outbox::open(dir.path(), "s").unwrap().pending();
+        assert!(bad.is_empty());
+        assert_eq!(pending, ws);
+    }
+
     #[test]
     fn a_corrupt_entry_is_set_aside_not_lost() {
         let dir = tempfile::tempdir().unwrap();

@@ -50,6 +50,10 @@ pub fn model_action(act: Act, inc: &Incident, me: &str) -> Option<Action> {
             text: String::new(),
             evidence: Vec::new(),
         })),
+        Act::LinkEvidence => Some(Action::Hypothesis(HypothesisAction::Link {
+            hypothesis: 0,
+            seq: 0,
+        })),
         Act::Decide => Some(Action::Decide(DecideRequest {
             text: String::new(),
             why: String::new(),
@@ -186,7 +190,8 @@ fn capability(caps: Capabilities, act: Act) -> Option<&'static str> {
         | Act::Can
         | Act::Brief
         | Act::ItemDone
-        | Act::ItemDrop => (
+        | Act::ItemDrop
+        | Act::LinkEvidence => (
             caps.state_doc,
             "keep a state document (tasks, hypotheses, decisions)",
         ),

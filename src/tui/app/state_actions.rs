@@ -49,6 +49,15 @@ pub(super) fn state_act(app: &mut App, act: Act) -> Vec<Command> {
         Act::Can => app.open(StateForm::new(id, Purpose::Can)),
         Act::Brief => app.open(BriefView::new(id, false)),
         Act::ItemDone | Act::ItemDrop => item(app, id, act == Act::ItemDone),
+        Act::LinkEvidence => match app.cursor_event().map(|e| e.seq) {
+            Some(seq) => app.open(StateForm::new(id, Purpose::Link { seq })),
+            None => {
+                app.flash = Some(Flash::info(
+                    "No entry under the cursor",
+                    "Move to a timeline entry first (k, g, :event N).",
+                ));
+            }
+        },
         _ => {}
     }
     Vec::new()

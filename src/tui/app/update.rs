@@ -163,7 +163,8 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
         | Act::Can
         | Act::Brief
         | Act::ItemDone
-        | Act::ItemDrop => super::state_actions::state_act(app, act),
+        | Act::ItemDrop
+        | Act::LinkEvidence => super::state_actions::state_act(app, act),
     }
 }
 

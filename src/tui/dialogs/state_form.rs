@@ -1,6 +1,7 @@
 //! One form for every change to the state document: a task (`T`), its
 //! result or why it is dropped (`d` / `x` on the state pane), a hypothesis
-//! (`H`, with the timeline entry under the cursor as evidence), confirming
+//! (`H`, with the timeline entry under the cursor as evidence; `L` links
+//! that entry to one already raised), confirming
 //! or ruling one out, a decision (`M`), a CAN report (`C`), and offering
 //! command (`:handoff`). Each form is its labelled one-line fields; what
 //! is wrong is said in the form, nothing is sent until it is right.
@@ -29,11 +30,23 @@ use crate::tui::view::popup::{centered, hint, line_field, popup};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     Task,
-    Done { task: u32 },
-    Drop { task: u32 },
+    Done {
+        task: u32,
+    },
+    Drop {
+        task: u32,
+    },
     Hypothesis,
-    Confirm { hypothesis: u32 },
-    RuleOut { hypothesis: u32 },
+    /// A timeline entry (`L` on the timeline) as evidence for a hypothesis.
+    Link {
+        seq: u64,
+    },
+    Confirm {
+        hypothesis: u32,
+    },
+    RuleOut {
+        hypothesis: u32,
+    },
     Decision,
     Can,
     Handoff,
@@ -106,6 +119,7 @@ impl StateForm {
                     line_input(evidence, "timeline entries, e.g. 7, 12 (optional)"),
                 ),
             ],
+            Purpose::Link { .. } => vec![f("Hypothesis", "its number, e.g. 2 or H2")],
             Purpose::Confirm { .. } => vec![f("What showed it", "optional")],
             Purpose::RuleOut { .. } => {
                 vec![f("What ruled it out", "required: the brief quotes it")]
@@ -139,6 +153,7 @@ impl StateForm {
             Purpose::Done { task } => format!("Task #{task} done"),
             Purpose::Drop { task } => format!("Drop task #{task}"),
             Purpose::Hypothesis => format!("A hypothesis on {id}"),
+            Purpose::Link { seq } => format!("Entry #{seq} as evidence on {id}"),
             Purpose::Confirm { hypothesis } => format!("Confirm hypothesis H{hypothesis}"),
             Purpose::RuleOut { hypothesis } => format!("Rule out hypothesis H{hypothesis}"),
             Purpose::Decision => format!("Record a decision on {id}"),
@@ -253,6 +268,15 @@ impl StateForm {
                     body: HypothesisAction::Add { text, evidence },
                 }
             }
+            Purpose::Link { seq } => {
+                let h = need(0, "the hypothesis")?;
+                let hypothesis = parse_item(h.trim_start_matches(['H', 'h']))
+                    .map_err(|e| format!("hypothesis: {e}"))?;
+                WriteOp::Hypothesis {
+                    id,
+                    body: HypothesisAction::Link { hypothesis, seq },
+                }
+            }
             Purpose::Confirm { hypothesis } => WriteOp::Hypothesis {
                 id,
                 body: HypothesisAction::Confirm {
@@ -316,6 +340,23 @@ impl StateForm {
         }
         let w = inner.width as usize;
         let mut info = Vec::new();
+        if let Purpose::Link { .. } = self.purpose {
+            let open: Vec<String> = ctx
+                .board
+                .details
+                .get(&self.id)
+                .map(|d| {
+                    d.state
+                        .open_hypotheses()
+                        .map(|h| format!("H{} {}", h.id, crate::text::one_line(&h.text, 40)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            info.push(Line::from(Span::styled(
+                fit(&format!(" Open: {}", open.join(" · ")), w).into_owned(),
+                theme.style(Role::Muted),
+            )));
+        }
         if self.purpose == Purpose::Task || self.purpose == Purpose::Handoff {
             let people: Vec<&str> = ctx
                 .board

@@ -362,6 +362,16 @@ pub const BINDINGS: &[Binding] = &[
         footer: false,
     },
     Binding {
+        keys: &[ch('L'), (KeyCode::Char('L'), SHIFT)],
+        label: "L",
+        act: Act::LinkEvidence,
+        command: "link",
+        help: "timeline: link the entry under the cursor to a hypothesis as evidence",
+        panes: &[Pane::Timeline],
+        writes: true,
+        footer: false,
+    },
+    Binding {
         keys: &[ch('d')],
         label: "d",
         act: Act::ItemDone,

@@ -83,6 +83,7 @@ pub enum Act {
     Brief,
     ItemDone,
     ItemDrop,
+    LinkEvidence,
 }
 
 #[derive(Debug, Clone, Copy)]

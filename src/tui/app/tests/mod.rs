@@ -78,5 +78,6 @@ mod dialogs;
 mod followups;
 mod incident_form;
 mod navigation;
+mod state_doc;
 mod timeline;
 mod writes;

@@ -1,0 +1,119 @@
+//! The state document's keys: what each sends, what each refuses before a
+//! form opens, and the bell that rings once.
+
+use super::*;
+use crate::model::ActorRole;
+use crate::model::state_doc::{CommandAction, HypothesisAction, TaskAction};
+use crate::tui::fixtures::with_state_document;
+use crate::tui::keymap::Pane;
+
+fn state_app() -> App {
+    let mut app = sample_app(160, 48);
+    with_state_document(&mut app);
+    app
+}
+
+#[test]
+fn t_gives_a_task_with_its_time_box_and_a_bad_one_is_said_in_the_form() {
+    let mut app = state_app();
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::SHIFT)),
+    );
+    typ(&mut app, "Page the DBA");
+    key(&mut app, KeyCode::Tab);
+    typ(&mut app, "marco");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    typ(&mut app, "9x");
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(sent(&cmds).is_empty(), "nothing sent with a bad time box");
+    assert!(
+        matches!(app.dialog, Some(Dialog::StateForm(_))),
+        "the form stays open"
+    );
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    typ(&mut app, "15m");
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Task { body: TaskAction::Add { title, owner, due }, .. }]
+            if title == "Page the DBA" && owner.as_deref() == Some("marco") && due.as_deref() == Some("15m")),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn a_responder_is_told_at_once_that_only_the_owner_closes_a_task() {
+    let mut app = state_app();
+    app.me = Some(("priya".into(), ActorRole::Responder));
+    app.focus = Pane::State;
+    app.state_cursor = 0; // task #1, marco's
+    ch(&mut app, 'd');
+    assert!(app.dialog.is_none());
+    let f = app.flash.as_ref().expect("a refusal");
+    assert!(format!("{f:?}").contains("marco"), "{f:?}");
+    app.flash = None;
+    app.state_cursor = 1; // task #2, priya's own
+    ch(&mut app, 'd');
+    assert!(matches!(app.dialog, Some(Dialog::StateForm(_))));
+    typ(&mut app, "sent at 14:31");
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(matches!(
+        sent(&cmds)[..],
+        [WriteOp::Task {
+            body: TaskAction::Done { task: 2, .. },
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn l_links_the_timeline_entry_under_the_cursor_to_a_hypothesis() {
+    let mut app = state_app();
+    app.focus = Pane::Timeline;
+    ch(&mut app, 'k');
+    let seq = app.cursor_event().unwrap().seq;
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT)),
+    );
+    typ(&mut app, "H3");
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Hypothesis { body: HypothesisAction::Link { hypothesis: 3, seq: s }, .. }] if *s == seq),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn command_offered_to_me_rings_once_and_is_accepted_with_the_brief_on_screen() {
+    let mut app = state_app();
+    app.me = Some(("dana".into(), ActorRole::Commander));
+    // The offer is in the list entry: the next look announces it once.
+    let first = update(&mut app, Msg::Tick(crate::tui::fixtures::clock()));
+    let bells = |c: &[Command]| {
+        c.iter()
+            .filter(|c| matches!(c, Command::Terminal(Terminal::Bell)))
+            .count()
+    };
+    assert_eq!(bells(&first), 1);
+    assert!(
+        app.notice()
+            .unwrap()
+            .contains("offers you command of INC-4")
+    );
+    let again = update(&mut app, Msg::Tick(crate::tui::fixtures::clock()));
+    assert_eq!(bells(&again), 0, "once, not every second");
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('B'), KeyModifiers::SHIFT)),
+    );
+    let version = app.selected_detail().unwrap().incident.version;
+    let cmds = ch(&mut app, 'a');
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::Command { body: CommandAction::Accept { brief_version }, .. }] if *brief_version == version),
+        "{cmds:?}"
+    );
+}
