@@ -244,6 +244,7 @@ fn plan(
         Action::StakeholderUpdate { text, .. } => {
             check_text("text", &text, MAX_TEXT)?;
             inc.last_stakeholder_update_at = Some(now);
+            inc.updates_sent = inc.updates_sent.saturating_add(1);
             detail.state.record_update(&text, now, &actor.handle);
             Ok(vec![EventKind::StakeholderUpdate { text }])
         }

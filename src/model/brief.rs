@@ -64,6 +64,9 @@ pub struct Brief {
     pub last_update: Option<UpdateRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_update_due: Option<DateTime<Utc>>,
+    /// Which update that is: initial, scoping, regular, long-incident.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_update_stage: Option<super::cadence::Stage>,
     /// Alerts firing but silenced (by whom and why), as the record says.
     pub silences: Vec<String>,
     pub runbook_runs: Vec<RunRecord>,
@@ -152,7 +155,8 @@ impl Brief {
                 .filter(|x| x.superseded_by.is_some())
                 .count(),
             last_update: s.last_update.clone(),
-            next_update_due: policy.update_due(i),
+            next_update_due: policy.update_due(i, now),
+            next_update_stage: policy.next_update(i, now).map(|(s, _)| s),
             silences: silences(d),
             runbook_runs: s.runs.iter().rev().cloned().collect(),
             handoff_offered: s.handoff.clone(),

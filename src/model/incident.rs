@@ -73,6 +73,9 @@ pub struct Incident {
     /// When stakeholders were last told how things stand.
     #[serde(default)]
     pub last_stakeholder_update_at: Option<DateTime<Utc>>,
+    /// Stakeholder updates sent: which stage of the cadence comes next.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub updates_sent: u32,
     /// Bumped on every change; the value `If-Match` compares against.
     pub version: u64,
     /// The seq of the newest timeline event (events are numbered 1, 2, …
@@ -92,6 +95,10 @@ pub struct Incident {
     /// a list entry (the wallboard, the server's automation) knows them.
     #[serde(default, skip_serializing_if = "StateCounts::is_empty")]
     pub state_counts: StateCounts,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Incident {

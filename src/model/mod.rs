@@ -5,6 +5,7 @@
 
 mod action;
 pub mod brief;
+pub mod cadence;
 mod checklist;
 mod declare;
 mod error;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::cadence::{Stage, Stages};
 use super::{Incident, Phase, Severity, Status};
 
 /// Longest cadence a config may set: a week. Anything longer is a typo.
@@ -15,10 +16,18 @@ pub const MAX_CADENCE_MINUTES: u32 = 7 * 24 * 60;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
-    /// Minutes between stakeholder updates, per severity; a severity not
-    /// listed has no cadence. Default: SEV1 every 30, SEV2 every 60.
-    #[serde(default = "default_cadence")]
+    /// A flat cadence per severity, in minutes, as earlier releases had
+    /// it: a severity listed here has no stages, and when this is set and
+    /// `update_stages` is not, it is the whole cadence (a config written
+    /// before stages keeps meaning what it said). Default: none.
+    #[serde(default)]
     pub update_cadence_minutes: BTreeMap<Severity, u32>,
+    /// Updates by stage (initial, scoping, regular, long-incident), per
+    /// severity. Default (when neither is set): SEV1 and SEV2 on
+    /// PagerDuty's guideline (5, 5, every 20, hourly after 2 h); a
+    /// severity in neither map has no cadence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_stages: Option<BTreeMap<Severity, Stages>>,
     /// People reporting to one IC (active roles and owners of open tasks)
     /// before the console warns. Default 7: PagerDuty's incident
     /// commander training keeps the span of control at 7–8 at most.
@@ -33,14 +42,18 @@ fn default_span() -> u32 {
 /// The widest span of control a config may set.
 pub const MAX_SPAN: u32 = 50;
 
-fn default_cadence() -> BTreeMap<Severity, u32> {
-    BTreeMap::from([(Severity::Sev1, 30), (Severity::Sev2, 60)])
+fn default_stages() -> BTreeMap<Severity, Stages> {
+    BTreeMap::from([
+        (Severity::Sev1, Stages::GUIDELINE),
+        (Severity::Sev2, Stages::GUIDELINE),
+    ])
 }
 
 impl Default for Policy {
     fn default() -> Self {
         Self {
-            update_cadence_minutes: default_cadence(),
+            update_cadence_minutes: BTreeMap::new(),
+            update_stages: None,
             span_of_control: default_span(),
         }
     }
@@ -56,6 +69,9 @@ impl Policy {
                 ));
             }
         }
+        for (sev, st) in self.update_stages.iter().flatten() {
+            st.check(sev.as_str())?;
+        }
         if !(1..=MAX_SPAN).contains(&self.span_of_control) {
             return Err(format!(
                 "span_of_control is {}; it must be 1 to {MAX_SPAN}",
@@ -65,20 +81,65 @@ impl Policy {
         Ok(())
     }
 
+    /// The regular gap between updates of a severity (its flat cadence,
+    /// or its stages' regular one).
     pub fn cadence(&self, sev: Severity) -> Option<Duration> {
-        self.update_cadence_minutes
-            .get(&sev)
-            .map(|m| Duration::minutes(i64::from(*m)))
+        let m = match self.update_cadence_minutes.get(&sev) {
+            Some(m) => *m,
+            None => self.stages(sev)?.regular,
+        };
+        Some(Duration::minutes(i64::from(m)))
     }
 
-    /// When the next stakeholder update is due: a cadence after the last
-    /// one (or after the declaration), while the incident is active.
-    pub fn update_due(&self, i: &Incident) -> Option<DateTime<Utc>> {
+    /// The stages a severity follows (none with a flat cadence).
+    pub fn stages(&self, sev: Severity) -> Option<Stages> {
+        if self.update_cadence_minutes.contains_key(&sev) {
+            return None;
+        }
+        match &self.update_stages {
+            Some(m) => m.get(&sev).copied(),
+            None if self.update_cadence_minutes.is_empty() => default_stages().get(&sev).copied(),
+            None => None,
+        }
+    }
+
+    /// The next stakeholder update of an active incident at `now`: which
+    /// stage it is and when it is due.
+    pub fn next_update(&self, i: &Incident, now: DateTime<Utc>) -> Option<(Stage, DateTime<Utc>)> {
         if !i.status.is_active() {
             return None;
         }
+        if let Some(s) = self.stages(i.severity) {
+            return Some(super::cadence::next(i, &s, now));
+        }
         let every = self.cadence(i.severity)?;
-        Some(i.last_stakeholder_update_at.unwrap_or(i.declared_at) + every)
+        Some((
+            Stage::Flat,
+            i.last_stakeholder_update_at.unwrap_or(i.declared_at) + every,
+        ))
+    }
+
+    /// The cadence of a severity in words: `SEV1: first in 5m, scoping
+    /// 5m after, every 20m, hourly after 2h` or `SEV3 every 30m`.
+    pub fn describe_cadence(&self, sev: Severity) -> String {
+        let m = super::cadence::minutes;
+        match (self.stages(sev), self.cadence(sev)) {
+            (Some(s), _) => format!(
+                "{sev}: first in {}, scoping {} after, every {}, every {} after {}",
+                m(s.initial),
+                m(s.scoping),
+                m(s.regular),
+                m(s.long),
+                m(s.long_after)
+            ),
+            (None, Some(every)) => format!("{sev} every {}", m(every.num_minutes() as u32)),
+            (None, None) => format!("no cadence for {sev}"),
+        }
+    }
+
+    /// When the next stakeholder update is due (see [`Policy::next_update`]).
+    pub fn update_due(&self, i: &Incident, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.next_update(i, now).map(|(_, at)| at)
     }
 }
 
@@ -173,6 +234,7 @@ mod tests {
             summary_cut: false,
             impact_started_at: None,
             state_counts: Default::default(),
+            updates_sent: 0,
         }
     }
 
@@ -221,22 +283,85 @@ mod tests {
     }
 
     #[test]
-    fn updates_are_due_a_cadence_after_the_last_one_for_active_incidents_only() {
+    fn updates_follow_the_stages_of_the_guideline_with_a_chosen_clock() {
+        use super::super::cadence::Stage;
         let p = Policy::default();
         let mut i = incident(
             &[(Status::Triggered, 0)],
             Status::Investigating,
             Severity::Sev1,
         );
-        assert_eq!(p.update_due(&i), Some(at(30)));
-        i.last_stakeholder_update_at = Some(at(25));
-        assert_eq!(p.update_due(&i), Some(at(55)));
+        // Nothing sent: the initial message within 5 minutes.
+        assert_eq!(p.next_update(&i, at(1)), Some((Stage::Initial, at(5))));
+        // The first went out at 4: the scoping message 5 minutes after.
+        i.last_stakeholder_update_at = Some(at(4));
+        i.updates_sent = 1;
+        assert_eq!(p.next_update(&i, at(6)), Some((Stage::Scoping, at(9))));
+        // Then every 20 minutes for the first two hours...
+        i.last_stakeholder_update_at = Some(at(9));
+        i.updates_sent = 2;
+        assert_eq!(p.next_update(&i, at(10)), Some((Stage::Regular, at(29))));
+        i.last_stakeholder_update_at = Some(at(110));
+        i.updates_sent = 7;
+        assert_eq!(p.next_update(&i, at(111)), Some((Stage::Regular, at(130))));
+        // ...and hourly for a long incident.
+        assert_eq!(p.next_update(&i, at(121)), Some((Stage::Long, at(170))));
+        // An incident from before updates were counted, with an update.
+        i.updates_sent = 0;
+        i.last_stakeholder_update_at = Some(at(4));
+        assert_eq!(p.next_update(&i, at(6)).map(|x| x.0), Some(Stage::Scoping));
+        // No cadence for SEV3; none once resolved.
         i.severity = Severity::Sev3;
-        assert_eq!(p.update_due(&i), None, "no cadence for SEV3 by default");
+        assert_eq!(
+            p.update_due(&i, at(6)),
+            None,
+            "no cadence for SEV3 by default"
+        );
         i.severity = Severity::Sev2;
         i.status = Status::Resolved;
-        assert_eq!(p.update_due(&i), None);
+        assert_eq!(p.update_due(&i, at(6)), None);
+    }
+
+    #[test]
+    fn a_flat_cadence_from_an_earlier_config_keeps_meaning_what_it_said() {
+        use super::super::cadence::Stage;
+        let p: Policy = toml::from_str("update_cadence_minutes = { SEV1 = 30 }").unwrap();
+        p.check().unwrap();
+        let mut i = incident(
+            &[(Status::Triggered, 0)],
+            Status::Investigating,
+            Severity::Sev1,
+        );
+        assert_eq!(p.next_update(&i, at(1)), Some((Stage::Flat, at(30))));
+        i.last_stakeholder_update_at = Some(at(25));
+        assert_eq!(p.update_due(&i, at(26)), Some(at(55)));
+        assert_eq!(p.describe_cadence(Severity::Sev1), "SEV1 every 30m");
+        // Set alone, it is the whole cadence, as before stages.
+        assert_eq!(p.next_update(&i, at(26)).map(|x| x.1), Some(at(55)));
+        assert!(p.update_due(&i, at(1)).is_some());
+        i.severity = Severity::Sev2;
+        assert_eq!(p.update_due(&i, at(26)), None, "only what is listed");
+        // With stages beside it, each severity follows its own.
+        let both: Policy = toml::from_str(
+            "update_cadence_minutes = { SEV1 = 30 }\n\
+             update_stages = { SEV2 = { initial = 5, scoping = 5, regular = 20, long_after = 120, long = 60 } }",
+        )
+        .unwrap();
+        assert!(
+            both.describe_cadence(Severity::Sev2)
+                .contains("first in 5m")
+        );
+        assert_eq!(both.describe_cadence(Severity::Sev1), "SEV1 every 30m");
         let bad: Policy = toml::from_str("update_cadence_minutes = { SEV1 = 0 }").unwrap();
         assert!(bad.check().unwrap_err().contains("SEV1"));
+        let bad: Policy = toml::from_str(
+            "update_stages = { SEV1 = { initial = 0, scoping = 5, regular = 20, long_after = 120, long = 60 } }",
+        )
+        .unwrap();
+        assert!(
+            bad.check()
+                .unwrap_err()
+                .contains("update_stages.SEV1.initial")
+        );
     }
 }

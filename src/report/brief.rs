@@ -204,13 +204,17 @@ pub fn markdown(b: &Brief) -> String {
         )),
         None => line("- No stakeholder update sent yet.".into()),
     }
+    let stage = b
+        .next_update_stage
+        .map(|s| format!(" ({s})"))
+        .unwrap_or_default();
     match b.next_update_due {
         Some(t) if t < b.generated_at => line(format!(
-            "- **Next update OVERDUE** since {} ({} ago)",
+            "- **Next update{stage} OVERDUE** since {} ({} ago)",
             at(t),
             duration(b.generated_at - t)
         )),
-        Some(t) => line(format!("- **Next update due** {}", at(t))),
+        Some(t) => line(format!("- **Next update{stage} due** {}", at(t))),
         None => line("- No update cadence for this severity.".into()),
     }
     line(String::new());

@@ -184,20 +184,16 @@ pub fn run_once(a: &Automation, now: DateTime<Utc>) -> store::Result<usize> {
             })?;
         }
         if a.cfg.reminders
-            && let Some(due) = a.policy.update_due(inc)
+            && let Some((stage, due)) = a.policy.next_update(inc, now)
             && now > due
         {
             fired += fire(a, inc.id, REMINDER_RULE, &due.to_rfc3339(), now, |_| {
                 let late = crate::text::duration(now - due);
-                let every = a
-                    .policy
-                    .cadence(inc.severity)
-                    .map_or(0, |c| c.num_minutes());
                 vec![Action::Automation {
                     rule: REMINDER_RULE.into(),
                     text: format!(
-                        "Stakeholder update overdue by {late} ({} updates every {every}m)",
-                        inc.severity
+                        "The {stage} stakeholder update is overdue by {late} ({})",
+                        a.policy.describe_cadence(inc.severity)
                     ),
                 }]
             })?;

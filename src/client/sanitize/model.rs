@@ -31,6 +31,7 @@ sanitize_fields!(Incident {
     updated_at: none,
     status_times: none,
     last_stakeholder_update_at: none,
+    updates_sent: none,
     version: none,
     last_seq: none,
     summary_cut: none,
@@ -175,6 +176,7 @@ sanitize_fields!(RunOutput {
 
 sanitize_fields!(Policy {
     update_cadence_minutes: none,
+    update_stages: none,
     span_of_control: none,
 });
 

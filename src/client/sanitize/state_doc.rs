@@ -119,6 +119,7 @@ sanitize_fields!(Brief {
     decisions_superseded: none,
     last_update: text,
     next_update_due: none,
+    next_update_stage: none,
     silences: line,
     runbook_runs: text,
     handoff_offered: text,

@@ -145,7 +145,12 @@ fn the_brief_orders_tasks_by_time_left_and_keeps_the_last_update() {
     assert_eq!(b.tasks_open[0].task.id, 2, "soonest first");
     assert_eq!(b.tasks_open[0].seconds_left, Some(-30), "overdue by 30s");
     assert_eq!(b.last_update.as_ref().unwrap().text, "We are rolling back");
-    assert_eq!(b.next_update_due, Some(at(20) + Duration::minutes(30)));
+    // The first update went out: the scoping one is due 5 minutes after.
+    assert_eq!(b.next_update_due, Some(at(20) + Duration::minutes(5)));
+    assert_eq!(
+        b.next_update_stage,
+        Some(crate::model::cadence::Stage::Scoping)
+    );
 }
 
 #[test]

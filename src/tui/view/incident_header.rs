@@ -203,12 +203,15 @@ fn update_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
         None => "no update sent yet".to_string(),
     };
     let mut spans = vec![Span::styled("stakeholders: ", muted), Span::raw(last)];
-    if let (Some(due), Some(every)) = (app.policy.update_due(i), app.policy.cadence(i.severity)) {
+    if let Some((stage, due)) = app.policy.next_update(i, app.now) {
         spans.push(Span::styled(" · ", muted));
-        spans.push(due_span(app.now, due, theme));
+        spans.push(due_span(app.now, stage, due, theme));
         if app.is_wide() {
             spans.push(Span::styled(
-                format!(" ({} every {}; u posts one)", i.severity, age(every)),
+                format!(
+                    " ({}; u posts one)",
+                    app.policy.describe_cadence(i.severity)
+                ),
                 muted,
             ));
         }
@@ -216,17 +219,31 @@ fn update_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
     Line::from(spans)
 }
 
-fn due_span<'a>(now: DateTime<Utc>, due: DateTime<Utc>, theme: &Theme) -> Span<'a> {
+fn due_span<'a>(
+    now: DateTime<Utc>,
+    stage: crate::model::cadence::Stage,
+    due: DateTime<Utc>,
+    theme: &Theme,
+) -> Span<'a> {
+    // A flat cadence has no stage worth naming.
+    let which = match stage {
+        crate::model::cadence::Stage::Flat => String::new(),
+        s => format!("{} ", s.as_str().to_uppercase()),
+    };
     if due <= now {
         Span::styled(
-            format!(" UPDATE OVERDUE by {} ", age(now - due)),
+            format!(" {which}UPDATE OVERDUE by {} ", age(now - due)),
             theme
                 .style(Role::Error)
                 .add_modifier(ratatui::style::Modifier::REVERSED),
         )
     } else {
+        let which = match stage {
+            crate::model::cadence::Stage::Flat => "next".to_string(),
+            s => format!("{s} update"),
+        };
         Span::styled(
-            format!("next due in {}", age(due - now)),
+            format!("{which} due in {}", age(due - now)),
             theme.style(Role::Ok),
         )
     }

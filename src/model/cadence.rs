@@ -1,0 +1,116 @@
+//! Stakeholder communication by stage, as PagerDuty's external
+//! communication guidelines set it out: an **initial** message within
+//! 5 minutes of the incident, a **scoping** message within 5 minutes after
+//! that, then **regular** updates at least every 20 minutes for the first
+//! 2 hours, and past 2 hours a **long-incident** rhythm (hourly). Each
+//! number is a default in `[policy] update_stages`, per severity.
+
+use std::fmt;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Incident;
+
+/// The minutes of each stage for one severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stages {
+    /// The first update, after the declaration.
+    pub initial: u32,
+    /// The second (what is affected and how widely), after the first.
+    pub scoping: u32,
+    /// Every update after, while the incident is younger than `long_after`.
+    pub regular: u32,
+    /// From this age on, the incident is a long one...
+    pub long_after: u32,
+    /// ...and updates come this often.
+    pub long: u32,
+}
+
+impl Stages {
+    /// PagerDuty's guideline numbers.
+    pub const GUIDELINE: Stages = Stages {
+        initial: 5,
+        scoping: 5,
+        regular: 20,
+        long_after: 120,
+        long: 60,
+    };
+
+    pub(super) fn check(&self, sev: &str) -> Result<(), String> {
+        for (name, m) in [
+            ("initial", self.initial),
+            ("scoping", self.scoping),
+            ("regular", self.regular),
+            ("long_after", self.long_after),
+            ("long", self.long),
+        ] {
+            if m == 0 || m > super::MAX_CADENCE_MINUTES {
+                return Err(format!(
+                    "update_stages.{sev}.{name} is {m}; it must be 1 to {}",
+                    super::MAX_CADENCE_MINUTES
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Which update is due next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Initial,
+    Scoping,
+    Regular,
+    Long,
+    /// A flat cadence (`update_cadence_minutes`): no stages.
+    Flat,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Initial => "initial",
+            Self::Scoping => "scoping",
+            Self::Regular => "regular",
+            Self::Long => "long-incident",
+            Self::Flat => "regular",
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The next update of `i` under `stages`: which it is, and when it is due.
+pub fn next(i: &Incident, s: &Stages, now: DateTime<Utc>) -> (Stage, DateTime<Utc>) {
+    let m = |x: u32| Duration::minutes(i64::from(x));
+    // An incident from before updates were counted has sent at least one
+    // when it has a last update.
+    let sent = i
+        .updates_sent
+        .max(u32::from(i.last_stakeholder_update_at.is_some()));
+    let last = i.last_stakeholder_update_at.unwrap_or(i.declared_at);
+    match sent {
+        0 => (Stage::Initial, i.declared_at + m(s.initial)),
+        1 => (Stage::Scoping, last + m(s.scoping)),
+        _ if now - i.declared_at >= m(s.long_after) => (Stage::Long, last + m(s.long)),
+        // A regular update due after the incident turns long waits only
+        // the long rhythm from then... but never past the regular one.
+        _ => (Stage::Regular, last + m(s.regular)),
+    }
+}
+
+/// Minutes as people say them: `5m`, `2h`, `1h30m`.
+pub fn minutes(m: u32) -> String {
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{m:02}m"),
+    }
+}
