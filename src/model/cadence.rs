@@ -114,3 +114,49 @@ pub fn minutes(m: u32) -> String {
         (h, m) => format!("{h}h{m:02}m"),
     }
 }
+
+/// The parts of a template the IC must replace: an update still holding
+/// one is not sent.
+pub const PLACEHOLDERS: &[&str] = &[
+    "[who is affected and how]",
+    "[which customers, regions and features, since when]",
+    "[the mitigation under way]",
+    "[what changed since the last update]",
+    "[none, or what was lost]",
+    "[none, or what remains]",
+];
+
+/// The first template part still in `text`, if any.
+pub fn unfilled(text: &str) -> Option<&'static str> {
+    PLACEHOLDERS.iter().copied().find(|p| text.contains(p))
+}
+
+/// What the composer starts from for the update due at `stage` (bracketed
+/// parts for the IC to replace), ending with when the next one comes: an
+/// update says when the next is due (PagerDuty's guidelines). A resolved
+/// incident's update asks whether data was lost and what impact lingers.
+pub fn template(stage: Option<Stage>, i: &Incident, next_by: Option<DateTime<Utc>>) -> String {
+    let mut t = if !i.status.is_active() {
+        format!(
+            "Resolved: {}. Data loss: [none, or what was lost]. Lingering impact: [none, or what remains].\n",
+            i.title
+        )
+    } else {
+        match stage {
+            Some(Stage::Initial) | None => format!(
+                "We are investigating an issue with {}: {}.\nImpact: [who is affected and how].\n",
+                i.service, i.title
+            ),
+            Some(Stage::Scoping) => "Scope: [which customers, regions and features, since when].\n\
+                 What we are doing: [the mitigation under way].\n"
+                .to_string(),
+            Some(Stage::Regular | Stage::Long | Stage::Flat) => {
+                "Status: [what changed since the last update].\n".to_string()
+            }
+        }
+    };
+    if let Some(at) = next_by {
+        t.push_str(&format!("\nNext update by {} UTC.", at.format("%H:%M")));
+    }
+    t
+}

@@ -137,6 +137,18 @@ impl Policy {
         }
     }
 
+    /// When the update after one sent at `now` will be due: what that
+    /// update should promise.
+    pub fn after_update(&self, i: &Incident, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let mut sent = i.clone();
+        sent.updates_sent = i
+            .updates_sent
+            .max(u32::from(i.last_stakeholder_update_at.is_some()))
+            + 1;
+        sent.last_stakeholder_update_at = Some(now);
+        self.update_due(&sent, now)
+    }
+
     /// When the next stakeholder update is due (see [`Policy::next_update`]).
     pub fn update_due(&self, i: &Incident, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.next_update(i, now).map(|(_, at)| at)

@@ -198,7 +198,14 @@ fn editor(app: &mut App, inc: Incident, act: Act) -> Vec<Command> {
         DraftKind::Update
     };
     let key = DraftKey { id, kind };
-    let draft = app.drafts.get(&key).cloned().unwrap_or_default();
+    let mut draft = app.drafts.get(&key).cloned().unwrap_or_default();
+    // A new update starts from its stage's template and promises the
+    // next one (kept as a draft only once the IC types in it).
+    if kind == DraftKind::Update && draft.trim().is_empty() {
+        let stage = app.policy.next_update(&inc, app.now).map(|(s, _)| s);
+        let next_by = app.policy.after_update(&inc, app.now);
+        draft = crate::model::cadence::template(stage, &inc, next_by);
+    }
     let kind = if act == Act::Note {
         EditorKind::Note(key)
     } else {

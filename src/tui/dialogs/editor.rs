@@ -124,6 +124,15 @@ impl Editor {
     }
 
     fn submit(&self, ctx: &Ctx, body: String) -> Outcome {
+        if matches!(self.kind, EditorKind::Update(_))
+            && let Some(part) = crate::model::cadence::unfilled(&body)
+        {
+            // Stakeholders never read "[who is affected and how]".
+            return Outcome::stay().with(Effect::Flash(crate::tui::app::Flash::info(
+                "Fill in the template first",
+                format!("The update still says {part}: replace it, or delete that line."),
+            )));
+        }
         let done = Outcome::close();
         match self.kind {
             EditorKind::Note(key) | EditorKind::Update(key) => {

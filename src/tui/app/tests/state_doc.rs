@@ -117,3 +117,20 @@ fn command_offered_to_me_rings_once_and_is_accepted_with_the_brief_on_screen() {
         "{cmds:?}"
     );
 }
+
+#[test]
+fn u_starts_from_the_stage_template_and_promises_the_next_update() {
+    let mut app = sample_app(160, 48);
+    // INC-4 (SEV1) has sent nothing: the initial update, then the scoping
+    // one is due 5 minutes after it (the fixture's clock is 14:30).
+    ch(&mut app, 'u');
+    let Some(Dialog::Editor(e)) = &app.dialog else {
+        panic!("the update editor opens");
+    };
+    let text = crate::tui::app::text_of(&e.text);
+    assert!(
+        text.starts_with("We are investigating an issue with checkout"),
+        "{text}"
+    );
+    assert!(text.ends_with("Next update by 14:35 UTC."), "{text}");
+}

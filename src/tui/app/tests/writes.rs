@@ -162,13 +162,25 @@ fn i_writes_a_note_saving_the_draft_as_typed_and_esc_keeps_it() {
 }
 
 #[test]
-fn u_posts_a_stakeholder_update() {
+fn u_posts_a_stakeholder_update_once_its_template_is_filled_in() {
     let mut app = sample_app(80, 24);
     ch(&mut app, 'u');
-    typ(&mut app, "Next update 15:00");
+    // The template's placeholder is still there: nothing is sent.
+    let cmds = ctrl(&mut app, 's');
+    assert!(sent(&cmds).is_empty(), "{cmds:?}");
+    assert!(format!("{:?}", app.flash).contains("who is affected and how"));
+    app.flash = None;
+    // Replaced by what the IC knows, it goes.
+    if let Some(Dialog::Editor(e)) = &mut app.dialog {
+        e.text = tui_textarea::TextArea::new(vec![
+            "Checkout fails for 38% of EU customers.".into(),
+            "Next update by 14:35 UTC.".into(),
+        ]);
+    }
     let cmds = ctrl(&mut app, 's');
     assert!(
-        matches!(sent(&cmds)[..], [WriteOp::StakeholderUpdate { body, .. }] if body.text == "Next update 15:00")
+        matches!(sent(&cmds)[..], [WriteOp::StakeholderUpdate { body, .. }]
+            if body.text == "Checkout fails for 38% of EU customers.\nNext update by 14:35 UTC.")
     );
 }
 
