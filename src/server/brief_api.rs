@@ -35,16 +35,7 @@ pub async fn get_brief(
     who.require(ActorRole::Viewer)?;
     known_params(&q, &["format"])?;
     let id = parse_id(&id)?;
-    let markdown = match q.get("format").map(String::as_str) {
-        None | Some("") | Some("md") | Some("markdown") => true,
-        Some("json") => false,
-        Some(v) => {
-            return Err(ApiError::bad_request(format!(
-                "query parameter `format`: `{}` is not md or json",
-                crate::text::one_line(v, 20)
-            )));
-        }
-    };
+    let markdown = super::query::markdown_format(&q)?;
     // The newest page of the timeline is all the brief reads (the alert
     // states); everything else is in the state document.
     let detail = blocking(&store, move |s| s.detail(id)).await?;

@@ -33,16 +33,7 @@ pub async fn postmortem(
     who.require(ActorRole::Viewer)?;
     known_params(&q, &["format"])?;
     let id = parse_id(&id)?;
-    let markdown = match q.get("format").map(String::as_str) {
-        None | Some("") | Some("md") | Some("markdown") => true,
-        Some("json") => false,
-        Some(v) => {
-            return Err(ApiError::bad_request(format!(
-                "query parameter `format`: `{}` is not md or json",
-                crate::text::one_line(v, 20)
-            )));
-        }
-    };
+    let markdown = super::query::markdown_format(&q)?;
     let (mut detail, followups) = blocking(&store, move |s| {
         Ok((s.detail_from_start(id, MAX_EVENTS)?, s.followups(id)?))
     })

@@ -31,6 +31,19 @@ pub(super) fn known_params(q: &HashMap<String, String>, allowed: &[&str]) -> Res
     }
 }
 
+/// `format=md|json` of a document (a postmortem, a brief): true for
+/// Markdown, the default.
+pub(super) fn markdown_format(q: &HashMap<String, String>) -> Result<bool, ApiError> {
+    match q.get("format").map(String::as_str) {
+        None | Some("") | Some("md") | Some("markdown") => Ok(true),
+        Some("json") => Ok(false),
+        Some(v) => Err(ApiError::bad_request(format!(
+            "query parameter `format`: `{}` is not md or json",
+            crate::text::one_line(v, 20)
+        ))),
+    }
+}
+
 /// Query flags as people type them: `true`, `1` or nothing for yes.
 pub(super) fn flag(q: &HashMap<String, String>, name: &str) -> Result<bool, ApiError> {
     match q.get(name).map(String::as_str) {

@@ -101,36 +101,32 @@ pub fn token_file(dir: &Path, db: &Path, role: &str, name: &str) -> (String, Pat
     (tok, file)
 }
 
-/// `GET /api/v1{path}` on the server at `port` as `tok`, from a plain
-/// (non-async) test: the answer's JSON, whatever its status.
 /// `POST /api/v1{path}` with a JSON body, as [`api_get`] reads.
 pub fn api_post(port: u16, tok: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        warroom::tls::client()
-            .post(format!("http://127.0.0.1:{port}/api/v1{path}"))
-            .bearer_auth(tok)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    })
+    api(port, tok, reqwest::Method::POST, path, Some(body))
 }
 
+/// `GET /api/v1{path}` on the server at `port` as `tok`, from a plain
+/// (non-async) test: the answer's JSON, whatever its status.
 pub fn api_get(port: u16, tok: &str, path: &str) -> serde_json::Value {
+    api(port, tok, reqwest::Method::GET, path, None)
+}
+
+fn api(
+    port: u16,
+    tok: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> serde_json::Value {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        warroom::tls::client()
-            .get(format!("http://127.0.0.1:{port}/api/v1{path}"))
-            .bearer_auth(tok)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        let mut r = warroom::tls::client()
+            .request(method, format!("http://127.0.0.1:{port}/api/v1{path}"))
+            .bearer_auth(tok);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        r.send().await.unwrap().json().await.unwrap()
     })
 }

@@ -95,6 +95,25 @@ fn check_brief(d: &IncidentDetail, v: u64, at_least: u64) -> Result<(), DomainEr
     Ok(())
 }
 
+/// The offer in flight, or why there is none.
+fn pending(d: &IncidentDetail) -> Result<HandoffOffer, DomainError> {
+    d.state.handoff.clone().ok_or_else(|| {
+        DomainError::Conflict("command is not offered to anyone on this incident".into())
+    })
+}
+
+/// The offer, when it is made to `actor`.
+fn offered_to(d: &IncidentDetail, actor: &Actor) -> Result<HandoffOffer, DomainError> {
+    let offer = pending(d)?;
+    if offer.to != actor.handle {
+        return Err(DomainError::Forbidden(format!(
+            "command is offered to {}, not to you",
+            offer.to
+        )));
+    }
+    Ok(offer)
+}
+
 pub(in crate::model) fn command(
     d: &mut IncidentDetail,
     action: CommandAction,
@@ -142,15 +161,7 @@ pub(in crate::model) fn command(
             Ok(vec![ev(CommandChange::Offered, ic, to, Some(version))])
         }
         CommandAction::Accept { brief_version } => {
-            let offer = d.state.handoff.clone().ok_or_else(|| {
-                DomainError::Conflict("command is not offered to anyone on this incident".into())
-            })?;
-            if offer.to != actor.handle {
-                return Err(DomainError::Forbidden(format!(
-                    "command is offered to {}, not to you",
-                    offer.to
-                )));
-            }
+            let offer = offered_to(d, actor)?;
             check_brief(d, brief_version, offer.brief_version)?;
             d.state.handoff = None;
             d.state.record_handoff(super::HandoffRecord {
@@ -192,9 +203,7 @@ pub(in crate::model) fn command(
             )])
         }
         CommandAction::Withdraw => {
-            let offer = d.state.handoff.clone().ok_or_else(|| {
-                DomainError::Conflict("command is not offered to anyone on this incident".into())
-            })?;
+            let offer = pending(d)?;
             if offer.by != actor.handle && ic.as_deref() != Some(&actor.handle) {
                 return Err(DomainError::Forbidden(format!(
                     "{} offered command; only they or the IC withdraw it",
