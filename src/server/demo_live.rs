@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use super::demo::who;
+use super::demo_story::who;
 use super::store::{self, Store};
 use crate::model::{Action, ResponderAction, apply};
 
@@ -25,7 +25,7 @@ pub(super) fn script() -> Vec<(&'static str, Action)> {
         alert: a.into(),
         firing: f,
         detail: Some(d.into()),
-        facts: super::demo::alert_facts(a, d),
+        facts: super::demo_story::alert_facts(a, d),
     };
     let responder = |r| Action::Responder(r);
     vec![

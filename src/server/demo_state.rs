@@ -3,7 +3,7 @@
 //! to roll back, a late hypothesis still open, and tasks with time boxes
 //! (one already past when the demo starts).
 
-use super::demo::Story;
+use super::demo_story::Story;
 use crate::model::Action;
 use crate::model::state_doc::{DecideRequest, HypothesisAction, TaskAction};
 

@@ -13,6 +13,7 @@ mod deliveries_api;
 pub mod demo;
 mod demo_live;
 mod demo_state;
+mod demo_story;
 mod error;
 mod followups_api;
 mod incident_write;
