@@ -173,4 +173,22 @@ fn the_state_document_from_the_shell() {
     let o = dana_cmd(&["command", "accept", id, "--brief-version", &version]);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(e.incident(id)["incident"]["commander"], "dana");
+    // A stakeholder update for customers says so in its body.
+    let o = e.run(&[
+        "update",
+        id,
+        "We are rolling back",
+        "--public",
+        "--dry-run",
+        "--json",
+    ]);
+    let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(plan["body"]["audience"], "public", "{plan}");
+    let o = e.run(&["update", id, "x", "--public", "--internal"]);
+    assert_eq!(code(&o), 2, "one audience at a time");
+    let u = e.json(&["update", id, "Root cause found", "--json"]);
+    assert!(
+        u["events"][0].get("audience").is_none(),
+        "internal by default: {u}"
+    );
 }

@@ -315,3 +315,71 @@ fn a_personal_target_names_real_handles() {
     .unwrap();
     assert!(bad.check().unwrap_err().contains("at most 200"));
 }
+
+/// A customer channel hears the public updates only; the internal channel
+/// hears what it subscribed to (here: the internal ones); a note cannot be
+/// given an audience.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_reaches_the_targets_of_its_audience_only() {
+    let (public, internal) = (Sink::default(), Sink::default());
+    let public_url = start_sink(public.clone()).await;
+    let internal_url = start_sink(internal.clone()).await;
+    let t = TestServer::start_notifying(config(json!([
+        {"name": "customers", "kind": "webhook", "url": public_url, "secret": SECRET,
+         "events": ["stakeholder_update"], "audiences": ["public"]},
+        {"name": "leadership", "kind": "webhook", "url": internal_url, "secret": SECRET,
+         "events": ["stakeholder_update"], "audiences": ["internal"]}
+    ])))
+    .await;
+    let id = t.declare("Checkout 502s", "SEV1").await;
+    let path = format!("/incidents/{id}/updates");
+    let (s, _) = t
+        .post(
+            &path,
+            &t.commander,
+            json!({"text": "Root cause: pool timeout dropped by 4.2"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, b) = t
+        .post(
+            &path,
+            &t.commander,
+            json!({"text": "Some customers cannot check out; we are on it.", "audience": "public"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["events"][0]["audience"], "public");
+    wait_for("one delivery each", || {
+        public.got.lock().unwrap().len() == 1 && internal.got.lock().unwrap().len() == 1
+    })
+    .await;
+    let said = |s: &Sink| -> Value { serde_json::from_slice(&s.got.lock().unwrap()[0].1).unwrap() };
+    assert_eq!(said(&public)["audience"], "public");
+    assert!(
+        said(&public)["text"]
+            .as_str()
+            .unwrap()
+            .contains("Some customers")
+    );
+    assert_eq!(said(&internal)["audience"], "internal");
+    assert!(
+        said(&internal)["text"]
+            .as_str()
+            .unwrap()
+            .contains("pool timeout")
+    );
+    // Still one each a moment later: nothing crossed over.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(public.got.lock().unwrap().len(), 1);
+    assert_eq!(internal.got.lock().unwrap().len(), 1);
+    let (s, e) = t
+        .post(
+            &format!("/incidents/{id}/notes"),
+            &t.responder,
+            json!({"text": "x", "audience": "public"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("audience"));
+}

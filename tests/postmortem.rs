@@ -103,6 +103,7 @@ fn scripted_here(t: &TestServer, close: bool) -> IncidentId {
                 Action::StakeholderUpdate {
                     text: "Checkout degraded.\n## sneaky".into(),
                     written_at: None,
+                    audience: Default::default(),
                 },
             )?;
             step(&mut d, 30, go(Status::Contained, true))?;

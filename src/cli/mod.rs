@@ -164,6 +164,12 @@ pub enum Command {
         id: String,
         /// The update; `-` reads it from standard input.
         text: String,
+        /// For customers (public channels, the status page).
+        #[arg(long, conflicts_with = "internal")]
+        public: bool,
+        /// For the people inside (the default).
+        #[arg(long)]
+        internal: bool,
         #[command(flatten)]
         write: WriteFlags,
     },

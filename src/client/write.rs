@@ -177,9 +177,12 @@ impl WriteOp {
                 )
             }
             Self::Note { body, .. } => format!("note: {}", short(&body.text)),
-            Self::StakeholderUpdate { body, .. } => {
-                format!("stakeholder update: {}", short(&body.text))
-            }
+            Self::StakeholderUpdate { body, .. } => match body.audience {
+                Some(crate::model::wire::Audience::Public) => {
+                    format!("PUBLIC update: {}", short(&body.text))
+                }
+                _ => format!("stakeholder update: {}", short(&body.text)),
+            },
             Self::Responder { body, .. } => match body {
                 ResponderAction::Page { handle, role, .. } => {
                     format!("page {handle} as {}", role.short())

@@ -94,7 +94,20 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }) => after::stats(backend, since, service, utc_offset, json),
         Some(Command::Ack { id, write }) => write::run(Intent::Ack(id), write),
         Some(Command::Note { id, text, write }) => write::run(Intent::Note(id, text), write),
-        Some(Command::Update { id, text, write }) => write::run(Intent::Update(id, text), write),
+        Some(Command::Update {
+            id,
+            text,
+            public,
+            internal: _,
+            write,
+        }) => {
+            let audience = if public {
+                crate::model::wire::Audience::Public
+            } else {
+                crate::model::wire::Audience::Internal
+            };
+            write::run(Intent::Update(id, text, audience), write)
+        }
         Some(Command::Advance {
             id,
             force,

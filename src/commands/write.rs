@@ -20,7 +20,7 @@ use super::outcome::{CliError, Exit, out};
 pub enum Intent {
     Ack(String),
     Note(String, String),
-    Update(String, String),
+    Update(String, String, crate::model::wire::Audience),
     Advance {
         id: String,
         force: bool,
@@ -79,9 +79,9 @@ async fn op_for(intent: Intent, reader: &Reader) -> Result<WriteOp, CliError> {
             id: parse_id(&id)?,
             body: TextRequest::new(text_arg(text)?),
         },
-        Intent::Update(id, text) => WriteOp::StakeholderUpdate {
+        Intent::Update(id, text, audience) => WriteOp::StakeholderUpdate {
             id: parse_id(&id)?,
-            body: TextRequest::new(text_arg(text)?),
+            body: TextRequest::new(text_arg(text)?).to(audience),
         },
         Intent::Advance { id, force, reason } => {
             if force && reason.as_deref().is_none_or(|r| r.trim().is_empty()) {

@@ -91,6 +91,7 @@ pub enum Action {
     StakeholderUpdate {
         text: String,
         written_at: Option<DateTime<Utc>>,
+        audience: super::wire::Audience,
     },
     /// Recorded by integrations (the Alertmanager receiver).
     Alert {
@@ -241,12 +242,12 @@ fn plan(
             check_text("text", &text, MAX_TEXT)?;
             Ok(vec![EventKind::Note { text }])
         }
-        Action::StakeholderUpdate { text, .. } => {
+        Action::StakeholderUpdate { text, audience, .. } => {
             check_text("text", &text, MAX_TEXT)?;
             inc.last_stakeholder_update_at = Some(now);
             inc.updates_sent = inc.updates_sent.saturating_add(1);
             detail.state.record_update(&text, now, &actor.handle);
-            Ok(vec![EventKind::StakeholderUpdate { text }])
+            Ok(vec![EventKind::StakeholderUpdate { text, audience }])
         }
         Action::Checklist { phase, item, done } => {
             let list = detail

@@ -46,4 +46,7 @@ pub struct Payload {
     /// Who was paged, for a `responder_paged` delivery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paged: Option<String>,
+    /// A stakeholder update's audience.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<super::wire::Audience>,
 }

@@ -106,6 +106,9 @@ pub enum EventKind {
     },
     StakeholderUpdate {
         text: String,
+        /// Internal when absent (updates from before audiences were).
+        #[serde(default, skip_serializing_if = "super::wire::Audience::is_internal")]
+        audience: super::wire::Audience,
     },
     AlertReceived {
         alert: String,
@@ -239,7 +242,10 @@ impl EventKind {
             Self::ChecklistItem { phase, item, done } => {
                 format!("{} [{phase}] {item}", if *done { "done" } else { "undone" })
             }
-            Self::StakeholderUpdate { text } => format!("stakeholder update: {text}"),
+            Self::StakeholderUpdate { text, audience } => match audience {
+                super::wire::Audience::Internal => format!("stakeholder update: {text}"),
+                super::wire::Audience::Public => format!("PUBLIC update: {text}"),
+            },
             Self::AlertReceived {
                 alert,
                 firing,

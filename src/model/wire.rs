@@ -80,6 +80,36 @@ pub struct TransitionRequest {
     pub reason: Option<String>,
 }
 
+/// Who a stakeholder update is for: the people inside (leadership,
+/// support, other teams) or customers (the status page, public channels).
+/// Nothing is public unless it was asked to be.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    #[default]
+    Internal,
+    Public,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Internal => "internal",
+            Self::Public => "public",
+        }
+    }
+
+    pub fn is_internal(&self) -> bool {
+        *self == Self::Internal
+    }
+}
+
+impl std::fmt::Display for Audience {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TextRequest {
@@ -88,6 +118,10 @@ pub struct TextRequest {
     /// sent (a console that was offline): the timeline keeps both times.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub written_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A stakeholder update's audience (internal when absent); a note
+    /// has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Audience>,
 }
 
 impl TextRequest {
@@ -95,6 +129,7 @@ impl TextRequest {
         Self {
             text: text.into(),
             written_at: None,
+            audience: None,
         }
     }
 
@@ -102,7 +137,14 @@ impl TextRequest {
         Self {
             text: text.into(),
             written_at: Some(at),
+            audience: None,
         }
+    }
+
+    /// For this audience.
+    pub fn to(mut self, audience: Audience) -> Self {
+        self.audience = Some(audience);
+        self
     }
 }
 

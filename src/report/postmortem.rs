@@ -335,9 +335,9 @@ impl<'a> Postmortem<'a> {
             md.push_str("None were sent.\n\n");
         }
         for e in &self.stakeholder_updates {
-            if let EventKind::StakeholderUpdate { text } = &e.kind {
+            if let EventKind::StakeholderUpdate { text, audience } = &e.kind {
                 md.push_str(&format!(
-                    "- {} by **{}**: {}\n",
+                    "- {} by **{}** ({audience}): {}\n",
                     stamp(e.at),
                     inline(&e.author, 2),
                     inline(text, 2)

@@ -142,9 +142,10 @@ pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
         14,
         "priya",
         Action::StakeholderUpdate {
-            text: "Checkout degraded for ~40% of users. Team engaged, next update in 30 min."
+            text: "Checkout degraded for ~40% of users. Team engaged, next update in 20 min."
                 .into(),
             written_at: None,
+            audience: crate::model::wire::Audience::Internal,
         },
     )
     .tick(15, "alice", Phase::Investigation, &[2, 3])
@@ -200,8 +201,11 @@ pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
             45,
             "priya",
             Action::StakeholderUpdate {
-                text: "Rollback in progress; error rate falling. Next update 15:15 UTC.".into(),
+                text: "Some customers cannot complete checkout. We are rolling back a change \
+                       and errors are falling. Next update in 20 minutes."
+                    .into(),
                 written_at: None,
+                audience: crate::model::wire::Audience::Public,
             },
         )
         .note(

@@ -63,6 +63,10 @@ pub trait WriteBody: DeserializeOwned + Send + 'static {
     const METHOD: &'static str = "POST";
     /// An edit must say which version it edits.
     const NEEDS_IF_MATCH: bool = false;
+    /// Why a body that decoded is still refused (422), if it is.
+    fn refusal(&self) -> Option<String> {
+        None
+    }
     fn into_action(self) -> Action;
 }
 
@@ -96,6 +100,13 @@ pub struct NoteBody(TextRequest);
 impl WriteBody for NoteBody {
     const LEAST: ActorRole = ActorRole::Responder;
     const ROUTE: &'static str = "notes";
+    fn refusal(&self) -> Option<String> {
+        self.0.audience.map(|a| {
+            format!(
+                "a note has no audience (`{a}` given): notes are the team's; post a stakeholder update to /updates"
+            )
+        })
+    }
     fn into_action(self) -> Action {
         Action::Note {
             text: self.0.text,
@@ -116,6 +127,7 @@ impl WriteBody for UpdateBody {
         Action::StakeholderUpdate {
             text: self.0.text,
             written_at: self.0.written_at,
+            audience: self.0.audience.unwrap_or_default(),
         }
     }
 }
@@ -220,6 +232,13 @@ impl<B: WriteBody> FromRequest<AppState> for IncidentWrite<B> {
         let headers = parts.headers.clone();
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state).await;
         let (req, raw) = decode::<B>(&headers, bytes)?;
+        if let Some(why) = req.refusal() {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                why,
+            ));
+        }
         let action = req.into_action();
         // The precise rule is decided before anything about the incident,
         // so a caller who may not act never learns its version.

@@ -136,6 +136,7 @@ fn the_brief_orders_tasks_by_time_left_and_keeps_the_last_update() {
         Action::StakeholderUpdate {
             text: "We are rolling back".into(),
             written_at: None,
+            audience: Default::default(),
         },
         &ic(),
         at(20),

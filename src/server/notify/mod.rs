@@ -106,6 +106,11 @@ pub struct Target {
     /// subscribed, as a channel.
     #[serde(default)]
     pub people: Vec<String>,
+    /// Stakeholder updates for these audiences only (`internal`,
+    /// `public`; all when empty): a customer channel hears the public
+    /// ones, never the internal ones.
+    #[serde(default)]
+    pub audiences: Vec<crate::model::wire::Audience>,
 }
 
 impl fmt::Debug for Target {
@@ -116,6 +121,7 @@ impl fmt::Debug for Target {
             .field("url", &"<secret>")
             .field("events", &self.events)
             .field("people", &self.people)
+            .field("audiences", &self.audiences)
             .finish()
     }
 }
@@ -127,6 +133,12 @@ impl Target {
             && (self.severities.is_empty() || self.severities.contains(&inc.severity))
             && (self.services.is_empty() || self.services.contains(&inc.service))
             && (self.people.is_empty() || self.people.iter().any(|p| on.concerns(subject, e, p)))
+            && match &e.kind {
+                EventKind::StakeholderUpdate { audience, .. } => {
+                    self.audiences.is_empty() || self.audiences.contains(audience)
+                }
+                _ => true,
+            }
     }
 }
 
@@ -290,6 +302,10 @@ impl Payload {
             at: e.at,
             by: e.author.clone(),
             paged: paged(e).map(str::to_string),
+            audience: match &e.kind {
+                EventKind::StakeholderUpdate { audience, .. } => Some(*audience),
+                _ => None,
+            },
         }
     }
 

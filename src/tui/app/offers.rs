@@ -72,6 +72,7 @@ pub fn model_action(act: Act, inc: &Incident, me: &str) -> Option<Action> {
         Act::Update => Some(Action::StakeholderUpdate {
             text: String::new(),
             written_at: None,
+            audience: Default::default(),
         }),
         Act::Toggle => Some(Action::Checklist {
             phase: inc.status.phase().unwrap_or(Phase::Investigation),

@@ -12,6 +12,7 @@ use tui_textarea::TextArea;
 use super::keys::{ESC, Table, bind, ctrl};
 use super::{Ctx, Effect, Outcome};
 use crate::client::WriteOp;
+use crate::model::wire::Audience;
 use crate::model::wire::{TextRequest, TransitionRequest};
 use crate::model::{IncidentId, Status};
 use crate::tui::app::{DraftKey, text_of};
@@ -22,6 +23,7 @@ use crate::tui::view::popup::centered;
 pub enum Key {
     Post,
     Close,
+    Audience,
 }
 
 /// The editor's own line says these keys in words for what is written
@@ -30,6 +32,12 @@ pub static KEYS: Table<Key> = Table {
     name: "editor (N, u, a reason)",
     binds: &[
         bind(&[ctrl('s')], "^S", "post", Key::Post),
+        bind(
+            &[ctrl('p')],
+            "^P",
+            "an update: internal / public",
+            Key::Audience,
+        ),
         bind(&[ESC], "Esc", "close, keeping the draft", Key::Close),
     ],
 };
@@ -60,6 +68,8 @@ impl EditorKind {
 pub struct Editor {
     pub kind: EditorKind,
     pub text: TextArea<'static>,
+    /// Who an update is for (internal until the IC says public).
+    pub audience: Audience,
 }
 
 impl Editor {
@@ -71,7 +81,11 @@ impl Editor {
         text.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
         text.move_cursor(tui_textarea::CursorMove::Bottom);
         text.move_cursor(tui_textarea::CursorMove::End);
-        Self { kind, text }
+        Self {
+            kind,
+            text,
+            audience: Audience::Internal,
+        }
     }
 
     /// The editor for the reason of a forced transition or a reopen.
@@ -86,6 +100,7 @@ impl Editor {
         Self {
             kind: EditorKind::Reason { id, to, force },
             text,
+            audience: Audience::Internal,
         }
     }
 
@@ -93,6 +108,15 @@ impl Editor {
         match KEYS.lookup(&k) {
             // The draft stays, in memory and on disk, for next time.
             Some(Key::Close) => Outcome::close(),
+            Some(Key::Audience) => {
+                if matches!(self.kind, EditorKind::Update(_)) {
+                    self.audience = match self.audience {
+                        Audience::Internal => Audience::Public,
+                        Audience::Public => Audience::Internal,
+                    };
+                }
+                Outcome::stay()
+            }
             Some(Key::Post) => {
                 let body = text_of(&self.text).trim().to_string();
                 if body.is_empty() {
@@ -142,7 +166,10 @@ impl Editor {
                 let op = if matches!(self.kind, EditorKind::Note(_)) {
                     WriteOp::Note { id: key.id, body }
                 } else {
-                    WriteOp::StakeholderUpdate { id: key.id, body }
+                    WriteOp::StakeholderUpdate {
+                        id: key.id,
+                        body: body.to(self.audience),
+                    }
                 };
                 done.with(Effect::Draft(key, String::new()))
                     .with(Effect::Write(op))
@@ -165,8 +192,13 @@ impl Editor {
                 "Ctrl-S posts · Esc closes and keeps the draft",
             ),
             EditorKind::Update(k) => (
-                format!("Stakeholder update on {}", k.id),
-                "Ctrl-S posts · Esc closes and keeps the draft",
+                match self.audience {
+                    Audience::Internal => format!("Stakeholder update on {} · INTERNAL", k.id),
+                    Audience::Public => {
+                        format!("Stakeholder update on {} · PUBLIC: customers read it", k.id)
+                    }
+                },
+                "Ctrl-S posts · Ctrl-P internal / public · Esc closes and keeps the draft",
             ),
             EditorKind::Reason {
                 id,

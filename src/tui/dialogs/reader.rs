@@ -134,7 +134,9 @@ pub fn entry_lines(e: &TimelineEvent) -> Vec<String> {
                 alert_facts(&mut out, facts);
             }
         }
-        EventKind::Note { text } | EventKind::StakeholderUpdate { text } => {
+        EventKind::Note { text } => out.extend(text.lines().map(str::to_string)),
+        EventKind::StakeholderUpdate { text, audience } => {
+            out.push(format!("({audience} update)"));
             out.extend(text.lines().map(str::to_string));
         }
         other => out.extend(other.describe().lines().map(str::to_string)),

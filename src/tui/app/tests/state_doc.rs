@@ -134,3 +134,24 @@ fn u_starts_from_the_stage_template_and_promises_the_next_update() {
     );
     assert!(text.ends_with("Next update by 14:35 UTC."), "{text}");
 }
+
+#[test]
+fn ctrl_p_makes_an_update_public_and_the_editor_says_so() {
+    let mut app = sample_app(160, 48);
+    ch(&mut app, 'u');
+    if let Some(Dialog::Editor(e)) = &mut app.dialog {
+        e.text =
+            tui_textarea::TextArea::new(vec!["Checkout is failing for some customers.".into()]);
+    }
+    ctrl(&mut app, 'p');
+    let Some(Dialog::Editor(e)) = &app.dialog else {
+        panic!("the editor stays open");
+    };
+    assert_eq!(e.audience, crate::model::wire::Audience::Public);
+    let cmds = ctrl(&mut app, 's');
+    assert!(
+        matches!(sent(&cmds)[..], [WriteOp::StakeholderUpdate { body, .. }]
+            if body.audience == Some(crate::model::wire::Audience::Public)),
+        "{cmds:?}"
+    );
+}
