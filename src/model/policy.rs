@@ -119,13 +119,13 @@ impl Policy {
         ))
     }
 
-    /// The cadence of a severity in words: `SEV1: first in 5m, scoping
-    /// 5m after, every 20m, hourly after 2h` or `SEV3 every 30m`.
+    /// The cadence of a severity in words: `SEV1: first 5m, scoping +5m,
+    /// then every 20m (1h after 2h)` or `SEV3 every 30m`.
     pub fn describe_cadence(&self, sev: Severity) -> String {
         let m = super::cadence::minutes;
         match (self.stages(sev), self.cadence(sev)) {
             (Some(s), _) => format!(
-                "{sev}: first in {}, scoping {} after, every {}, every {} after {}",
+                "{sev}: first {}, scoping +{}, then every {} ({} after {})",
                 m(s.initial),
                 m(s.scoping),
                 m(s.regular),
@@ -361,7 +361,7 @@ mod tests {
         .unwrap();
         assert!(
             both.describe_cadence(Severity::Sev2)
-                .contains("first in 5m")
+                .contains("first 5m, scoping +5m")
         );
         assert_eq!(both.describe_cadence(Severity::Sev1), "SEV1 every 30m");
         let bad: Policy = toml::from_str("update_cadence_minutes = { SEV1 = 0 }").unwrap();
