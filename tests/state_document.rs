@@ -471,3 +471,60 @@ async fn the_state_document_is_bounded() {
         .await;
     assert_eq!(s, 422, "an unknown action is named: {e}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_impact_is_the_communications_leads_to_keep() {
+    let t = TestServer::start().await;
+    let id = t.declare("Checkout 502s", "SEV1").await;
+    let path = format!("/incidents/{id}/impact");
+    let impact = json!({"customers_affected": 1200, "scope": "EU checkout since 14:02",
+                        "components": [{"name": "checkout", "condition": "partial_outage"},
+                                       {"name": "payments", "condition": "degraded"}]});
+    // bob is a responder but not the comms lead: refused.
+    let (s, e) = t.post(&path, &t.responder, impact.clone()).await;
+    assert_eq!(s, 403, "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("communications lead")
+    );
+    let (s, _) = t
+        .post(
+            &format!("/incidents/{id}/responders"),
+            &t.commander,
+            json!({"action": "page", "handle": "bob", "role": "communications_lead"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, b) = t.post(&path, &t.responder, impact.clone()).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(
+        b["events"][0]["text"],
+        "1200 customers; checkout partial outage, payments degraded; EU checkout since 14:02"
+    );
+    // The same again changes nothing.
+    let (s, b) = t.post(&path, &t.responder, impact).await;
+    assert_eq!(s, 200);
+    assert!(b["events"].as_array().is_none_or(|e| e.is_empty()), "{b}");
+    let (s, e) = t
+        .post(
+            &path,
+            &t.commander,
+            json!({"components": [{"name": "x", "condition": "on_fire"}]}),
+        )
+        .await;
+    assert_eq!(s, 422, "{e}");
+    let many: Vec<Value> = (0..21)
+        .map(|n| json!({"name": format!("c{n}"), "condition": "degraded"}))
+        .collect();
+    let (s, e) = t
+        .post(&path, &t.commander, json!({"components": many}))
+        .await;
+    assert_eq!(s, 422, "{e}");
+    let (s, b) = t
+        .get(&format!("/incidents/{id}/brief?format=json"), &t.viewer)
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(b["impact"]["customers_affected"], 1200);
+}

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 mod server;
 mod state_doc;
 pub use server::{RulesCommand, ServeArgs, TokenCommand, parse_duration, parse_listen};
-pub use state_doc::{BriefArgs, CommandCommand, HypothesisCommand, TaskCommand};
+pub use state_doc::{BriefArgs, CommandCommand, HypothesisCommand, ImpactArgs, TaskCommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -284,6 +284,11 @@ pub enum Command {
         #[command(flatten)]
         write: WriteFlags,
     },
+    /// Set the impact (the communications lead's): customers affected,
+    /// scope, affected components with their condition.
+    ///
+    /// Example: warroom impact INC-42 --customers 1200 --scope "EU checkout" --component checkout=partial_outage
+    Impact(ImpactArgs),
     /// Release a responder from the incident (reduce scope); refused while
     /// they own open tasks.
     Release {

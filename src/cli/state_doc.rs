@@ -189,3 +189,22 @@ pub struct BriefArgs {
     #[arg(long, default_value = "md")]
     pub format: String,
 }
+
+/// `warroom impact`'s arguments: the impact as it is now, whole.
+#[derive(Debug, clap::Args)]
+pub struct ImpactArgs {
+    /// The incident id, e.g. INC-42.
+    pub id: String,
+    /// Customers affected: a number, or `unknown` (the default).
+    #[arg(long, default_value = "unknown")]
+    pub customers: String,
+    /// The scope in words, e.g. "EU checkout since 14:02".
+    #[arg(long, default_value = "")]
+    pub scope: String,
+    /// An affected component and its condition, e.g. checkout=partial_outage
+    /// (operational, degraded, partial_outage, major_outage); repeat it.
+    #[arg(long = "component")]
+    pub components: Vec<String>,
+    #[command(flatten)]
+    pub write: WriteFlags,
+}

@@ -115,6 +115,10 @@ pub enum WriteOp {
         id: IncidentId,
         body: crate::model::CanReport,
     },
+    Impact {
+        id: IncidentId,
+        body: crate::model::state_doc::Impact,
+    },
 }
 
 impl WriteOp {
@@ -133,6 +137,7 @@ impl WriteOp {
             Self::Decide { id, body } => (*id, "decisions", v(body)),
             Self::Command { id, body } => (*id, "command", v(body)),
             Self::Can { id, body } => (*id, "can", v(body)),
+            Self::Impact { id, body } => (*id, "impact", v(body)),
             _ => return None,
         })
     }
@@ -156,7 +161,8 @@ impl WriteOp {
             | Self::Hypothesis { id, .. }
             | Self::Decide { id, .. }
             | Self::Command { id, .. }
-            | Self::Can { id, .. } => Some(*id),
+            | Self::Can { id, .. }
+            | Self::Impact { id, .. } => Some(*id),
         }
     }
 
@@ -225,6 +231,7 @@ impl WriteOp {
                 CommandAction::Take { .. } => "take command".into(),
             },
             Self::Can { body, .. } => format!("CAN: {}", short(&body.condition)),
+            Self::Impact { body, .. } => format!("impact: {}", short(&body.describe())),
             Self::Resolve { .. } => "resolve".into(),
             Self::Silence {
                 comment, minutes, ..

@@ -178,6 +178,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         ),
         Some(Command::Release { id, handle, write }) => state_doc::release(&id, handle, write),
         Some(Command::Brief(args)) => state_doc::brief(args),
+        Some(Command::Impact(args)) => state_doc::impact(args),
         Some(Command::Completions { shell }) => {
             refuse_backend("completions")?;
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -5,7 +5,9 @@
 
 use chrono::Local;
 
-use crate::cli::{BriefArgs, CommandCommand, HypothesisCommand, TaskCommand, WriteFlags};
+use crate::cli::{
+    BriefArgs, CommandCommand, HypothesisCommand, ImpactArgs, TaskCommand, WriteFlags,
+};
 use crate::client::{Fetched, WriteOp};
 use crate::config::Config;
 use crate::model::brief::Brief;
@@ -205,6 +207,18 @@ pub fn command(c: CommandCommand) -> Result<(), CliError> {
 
 pub fn can(i: &str, body: CanReport, write: WriteFlags) -> Result<(), CliError> {
     run(Intent::Ready(WriteOp::Can { id: id(i)?, body }), write)
+}
+
+pub fn impact(a: ImpactArgs) -> Result<(), CliError> {
+    let body = crate::model::state_doc::Impact::parse(&a.customers, a.scope, &a.components)
+        .map_err(CliError::usage)?;
+    run(
+        Intent::Ready(WriteOp::Impact {
+            id: id(&a.id)?,
+            body,
+        }),
+        a.write,
+    )
 }
 
 pub fn release(i: &str, handle: String, write: WriteFlags) -> Result<(), CliError> {

@@ -123,6 +123,8 @@ pub enum Action {
     Decide(super::state_doc::DecideRequest),
     Command(super::state_doc::CommandAction),
     Can(super::state_doc::CanReport),
+    /// The impact: customers, scope, components (the comms lead's).
+    Impact(super::state_doc::Impact),
 }
 
 /// How far a client clock may run ahead of the server's before its
@@ -330,6 +332,7 @@ fn plan(
         Action::Hypothesis(h) => super::state_doc::hypothesis(detail, h, actor, now),
         Action::Decide(req) => super::state_doc::decide(detail, req, actor, now),
         Action::Command(c) => super::state_doc::command(detail, c, actor, now),
+        Action::Impact(i) => super::state_doc::impact(detail, i, actor, now),
         Action::Can(r) => {
             r.check()?;
             Ok(vec![EventKind::CanReport {

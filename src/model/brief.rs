@@ -72,6 +72,9 @@ pub struct Brief {
     pub runbook_runs: Vec<RunRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handoff_offered: Option<HandoffOffer>,
+    /// The impact as the communications lead keeps it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<super::state_doc::Impact>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,6 +163,7 @@ impl Brief {
             silences: silences(d),
             runbook_runs: s.runs.iter().rev().cloned().collect(),
             handoff_offered: s.handoff.clone(),
+            impact: s.impact.clone(),
         }
     }
 

@@ -10,7 +10,9 @@ impl Action {
     pub fn required_role(&self, actor_handle: &str) -> ActorRole {
         match self {
             Self::Alert { .. } => ActorRole::Integration,
-            Self::Note { .. } | Self::Checklist { .. } | Self::Can(_) => ActorRole::Responder,
+            Self::Note { .. } | Self::Checklist { .. } | Self::Can(_) | Self::Impact(_) => {
+                ActorRole::Responder
+            }
             Self::Task(t) => t.least_role(),
             Self::Hypothesis(h) => h.least_role(),
             Self::Command(c) => c.least_role(),

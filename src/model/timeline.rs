@@ -193,6 +193,10 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         brief_version: Option<u64>,
     },
+    /// The impact changed (customers, components, scope), in a line.
+    ImpactChanged {
+        text: String,
+    },
     /// An SME's Condition / Actions / Needs report.
     CanReport {
         condition: String,
@@ -361,6 +365,7 @@ impl EventKind {
                     CommandChange::Taken => format!("{to} took command from {from}{brief}"),
                 }
             }
+            Self::ImpactChanged { text } => format!("impact: {text}"),
             Self::CanReport {
                 condition,
                 actions,
@@ -394,6 +399,7 @@ impl EventKind {
             Self::Decision { .. } => "decide",
             Self::Command { .. } => "command",
             Self::CanReport { .. } => "CAN",
+            Self::ImpactChanged { .. } => "impact",
         }
     }
 }

@@ -15,6 +15,10 @@ fn at(t: DateTime<Utc>) -> String {
 }
 
 pub fn sections(md: &mut String, s: &IncidentState) {
+    if let Some(i) = &s.impact {
+        md.push_str("## Impact (as the communications lead last kept it)\n\n");
+        md.push_str(&format!("{}\n\n", inline(&i.describe(), 0)));
+    }
     decisions(md, s);
     hypotheses(md, s);
     tasks(md, s);

@@ -22,7 +22,7 @@ use super::error::ApiError;
 use super::json::{decode, if_match_version, request_hash};
 use super::notify;
 use super::store;
-use crate::model::state_doc::{CommandAction, DecideRequest, HypothesisAction, TaskAction};
+use crate::model::state_doc::{CommandAction, DecideRequest, HypothesisAction, Impact, TaskAction};
 use crate::model::wire::{
     ChecklistRequest, PatchRequest, TextRequest, TransitionRequest, WriteAnswer,
 };
@@ -51,6 +51,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/incidents/{id}/decisions", post(write::<DecideRequest>))
         .route("/incidents/{id}/command", post(write::<CommandAction>))
         .route("/incidents/{id}/can", post(write::<CanReport>))
+        .route("/incidents/{id}/impact", post(write::<Impact>))
 }
 
 /// What a route's body is and what it asks of the caller.
@@ -186,6 +187,16 @@ impl WriteBody for CommandAction {
     const ROUTE: &'static str = "command";
     fn into_action(self) -> Action {
         Action::Command(self)
+    }
+}
+
+/// The impact: the communications lead's (or a commander's), by the
+/// model's rule.
+impl WriteBody for Impact {
+    const LEAST: ActorRole = ActorRole::Responder;
+    const ROUTE: &'static str = "impact";
+    fn into_action(self) -> Action {
+        Action::Impact(self)
     }
 }
 

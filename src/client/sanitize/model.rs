@@ -279,9 +279,9 @@ impl Sanitize for TimelineEvent {
             EventKind::FieldsEdited { fields } => {
                 fields.iter_mut().for_each(|s| clean_in_place(s, false))
             }
-            EventKind::Note { text } | EventKind::StakeholderUpdate { text, .. } => {
-                clean_in_place(text, true)
-            }
+            EventKind::Note { text }
+            | EventKind::StakeholderUpdate { text, .. }
+            | EventKind::ImpactChanged { text } => clean_in_place(text, true),
             EventKind::Responder { handle, .. } | EventKind::RoleAssigned { handle, .. } => {
                 clean_in_place(handle, false)
             }

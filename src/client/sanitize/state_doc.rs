@@ -3,7 +3,8 @@
 
 use crate::model::brief::{Brief, BriefPerson, BriefTask};
 use crate::model::state_doc::{
-    Decision, HandoffOffer, HandoffRecord, Hypothesis, RunRecord, Task, UpdateRecord,
+    Component, Decision, HandoffOffer, HandoffRecord, Hypothesis, Impact, RunRecord, Task,
+    UpdateRecord,
 };
 use crate::model::{IncidentState, StateCounts};
 use crate::sanitize_fields;
@@ -16,6 +17,18 @@ sanitize_fields!(IncidentState {
     last_update: text,
     runs: text,
     handoffs: text,
+    impact: text,
+});
+
+sanitize_fields!(Impact {
+    customers_affected: none,
+    scope: text,
+    components: text,
+});
+
+sanitize_fields!(Component {
+    name: line,
+    condition: none,
 });
 
 sanitize_fields!(StateCounts {
@@ -123,6 +136,7 @@ sanitize_fields!(Brief {
     silences: line,
     runbook_runs: text,
     handoff_offered: text,
+    impact: text,
 });
 
 sanitize_fields!(BriefPerson {

@@ -12,6 +12,7 @@
 mod command;
 mod decisions;
 mod hypotheses;
+mod impact;
 mod tasks;
 
 use chrono::{DateTime, Utc};
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 pub use command::{CommandAction, CommandChange, HandoffOffer};
 pub use decisions::{DecideRequest, Decision};
 pub use hypotheses::{Hypothesis, HypothesisAction, HypothesisStatus};
+pub use impact::{Component, Condition, Impact, MAX_COMPONENTS};
 pub use tasks::{
     MAX_TIME_BOX_HOURS, Task, TaskAction, TaskChange, TaskStatus, TimeBox, resolve_due,
 };
@@ -27,6 +29,7 @@ pub use tasks::{
 pub(super) use command::command;
 pub(super) use decisions::decide;
 pub(super) use hypotheses::hypothesis;
+pub(super) use impact::impact;
 pub(super) use tasks::{task, task_overdue};
 
 /// Tasks on one incident, at most (done and dropped ones count: they are
@@ -69,6 +72,9 @@ pub struct IncidentState {
     /// the postmortem whatever the timeline's length.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub handoffs: Vec<HandoffRecord>,
+    /// The impact as the communications lead keeps it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
 }
 
 /// Changes of command the state keeps, at most.

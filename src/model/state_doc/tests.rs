@@ -195,3 +195,40 @@ fn a_responder_proposes_and_closes_only_their_own() {
     apply(&mut d, done(2), &bob, at(23)).unwrap();
     assert_eq!(d.state.tasks[1].status, TaskStatus::Done);
 }
+
+#[test]
+fn the_impact_is_said_as_people_say_it() {
+    use super::Impact;
+    let i = Impact::parse(
+        "1,200",
+        "EU".into(),
+        &["checkout=partial outage, payments=degraded".into()],
+    )
+    .unwrap();
+    assert_eq!(i.customers_affected, Some(1200));
+    assert_eq!(
+        i.describe(),
+        "1200 customers; checkout partial outage, payments degraded; EU"
+    );
+    assert_eq!(
+        Impact::parse("unknown", String::new(), &[])
+            .unwrap()
+            .customers_affected,
+        None
+    );
+    assert!(
+        Impact::parse("many", String::new(), &[])
+            .unwrap_err()
+            .contains("many")
+    );
+    assert!(
+        Impact::parse("1", String::new(), &["checkout".into()])
+            .unwrap_err()
+            .contains("name=condition")
+    );
+    assert!(
+        Impact::parse("1", String::new(), &["c=melting".into()])
+            .unwrap_err()
+            .contains("melting")
+    );
+}

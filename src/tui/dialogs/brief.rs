@@ -219,6 +219,9 @@ pub fn text(b: &Brief) -> Vec<(Role, String)> {
     if !b.summary.trim().is_empty() {
         l(Role::Text, format!("Summary: {}", b.summary));
     }
+    if let Some(i) = &b.impact {
+        l(Role::Warn, format!("Impact: {}", i.describe()));
+    }
     l(
         Role::Text,
         format!(

@@ -55,6 +55,7 @@ enum Extra {
     At,
     Handoff,
     Release,
+    Impact,
 }
 
 impl Extra {
@@ -67,6 +68,7 @@ impl Extra {
             Extra::At => "at 14:05 / at 2026-12-06 14:05: the timeline at that time (UTC)",
             Extra::Handoff => "handoff NAME: offer command; they read the brief and accept",
             Extra::Release => "release NAME: release a responder (reduce scope), recorded",
+            Extra::Impact => "impact: customers affected, scope, components and their condition",
         }
     }
 }
@@ -270,6 +272,7 @@ fn run(ctx: &Ctx, typed: &str, cursor: usize) -> Outcome {
             Extra::Release.help(),
         ))),
         Some(Run::Person(e, who)) => person(ctx, e, Some(who)),
+        Some(Run::Extra(Extra::Impact)) => impact(ctx),
         None => Outcome::close().with(Effect::Flash(Flash::info(
             "Unknown command",
             format!(
@@ -315,6 +318,29 @@ fn person(ctx: &Ctx, e: Extra, who: Option<String>) -> Outcome {
         (_, None) => return Outcome::close(),
     };
     Outcome::close().with(Effect::Write(op))
+}
+
+/// `impact`: the form, filled in with the impact as it is.
+fn impact(ctx: &Ctx) -> Outcome {
+    use crate::tui::dialogs::state_form::StateForm;
+    match ctx.selected_incident() {
+        Some(inc) if ctx.caps.state_doc => {
+            let now = ctx
+                .board
+                .details
+                .get(&inc.id)
+                .and_then(|d| d.state.impact.as_ref());
+            Outcome::open(StateForm::impact(inc.id, now))
+        }
+        Some(_) => Outcome::close().with(Effect::Flash(Flash::info(
+            "Not on this backend",
+            format!("{} keeps no impact fields.", ctx.caps.name),
+        ))),
+        None => Outcome::close().with(Effect::Flash(Flash::info(
+            "No incident selected",
+            "Select an incident in the list first (j/k).",
+        ))),
+    }
 }
 
 fn reopen(ctx: &Ctx) -> Outcome {

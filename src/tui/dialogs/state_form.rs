@@ -50,6 +50,8 @@ pub enum Purpose {
     Decision,
     Can,
     Handoff,
+    /// The impact (the comms lead's): customers, scope, components.
+    Impact,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +137,14 @@ impl StateForm {
                 f("Needs", "what you need (people, access, a decision)"),
             ],
             Purpose::Handoff => vec![f("Offer command to", "their handle")],
+            Purpose::Impact => vec![
+                ("Customers", line_input("unknown", "a number, or unknown")),
+                f("Scope", "e.g. EU checkout since 14:02"),
+                f(
+                    "Components",
+                    "checkout=partial_outage, payments=degraded (operational, degraded, partial_outage, major_outage)",
+                ),
+            ],
         };
         Self {
             id,
@@ -144,6 +154,34 @@ impl StateForm {
             objections: false,
             error: None,
         }
+    }
+
+    /// The impact form, filled in with the impact as it is now.
+    pub fn impact(id: IncidentId, now: Option<&crate::model::state_doc::Impact>) -> Self {
+        let mut form = Self::new(id, Purpose::Impact);
+        if let Some(i) = now {
+            let comps: Vec<String> = i
+                .components
+                .iter()
+                .map(|c| {
+                    let cond = serde_json::to_value(c.condition)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    format!("{}={cond}", c.name)
+                })
+                .collect();
+            let customers = i
+                .customers_affected
+                .map_or("unknown".to_string(), |n| n.to_string());
+            for (n, v) in [customers, i.scope.clone(), comps.join(", ")]
+                .into_iter()
+                .enumerate()
+            {
+                form.fields[n].1 = line_input(&v, "");
+            }
+        }
+        form
     }
 
     fn title(&self) -> String {
@@ -159,6 +197,7 @@ impl StateForm {
             Purpose::Decision => format!("Record a decision on {id}"),
             Purpose::Can => format!("CAN report on {id}"),
             Purpose::Handoff => format!("Hand off command of {id}"),
+            Purpose::Impact => format!("Impact of {id} (the communications lead's)"),
         }
     }
 
@@ -310,6 +349,14 @@ impl StateForm {
                     actions: self.value(1),
                     needs: self.value(2),
                 },
+            },
+            Purpose::Impact => WriteOp::Impact {
+                id,
+                body: crate::model::state_doc::Impact::parse(
+                    &self.value(0),
+                    self.value(1),
+                    &[self.value(2)],
+                )?,
             },
             Purpose::Handoff => WriteOp::Command {
                 id,
