@@ -395,6 +395,18 @@ async fn the_postmortem_has_every_section_true_durations_and_contained_hostile_t
         md.contains("dana accepted command from alice (read the brief at version"),
         "{md}"
     );
+    // The one update came at minute 12; the initial one (SEV2 then) was
+    // due at 5: the review sees it late, by how much, at which stage.
+    assert!(
+        md.contains(
+            "1 sent (0 public, 1 internal); of the 1 the cadence asked for, 0 on time, **1 late**"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("**late by 7m** (initial update, due 2026-11-20 09:05 UTC)"),
+        "{md}"
+    );
 }
 
 #[tokio::test]

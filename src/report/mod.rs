@@ -6,3 +6,4 @@ pub mod markdown;
 pub mod postmortem;
 mod postmortem_state;
 pub mod stats_text;
+pub mod update_cadence;

@@ -36,6 +36,8 @@ pub struct Postmortem<'a> {
     pub severity_history: Vec<(DateTime<Utc>, Severity)>,
     pub forced_transitions: Vec<&'a TimelineEvent>,
     pub stakeholder_updates: Vec<&'a TimelineEvent>,
+    /// Each update against the cadence of its stage (see `update_cadence`).
+    pub update_cadence: Vec<super::update_cadence::UpdateKept>,
     pub responders: &'a [crate::model::Responder],
     pub checklists: &'a [crate::model::Checklist],
     pub followups: &'a [FollowUp],
@@ -68,6 +70,7 @@ impl<'a> Postmortem<'a> {
     pub fn build(
         d: &'a IncidentDetail,
         followups: &'a [FollowUp],
+        policy: &crate::model::Policy,
     ) -> Result<Self, PostmortemError> {
         let i = &d.incident;
         if i.status.is_active() {
@@ -106,6 +109,7 @@ impl<'a> Postmortem<'a> {
                 .iter()
                 .filter(|e| matches!(e.kind, EventKind::StakeholderUpdate { .. }))
                 .collect(),
+            update_cadence: super::update_cadence::replay(d, policy),
             responders: &d.responders,
             checklists: &d.checklists,
             followups,
@@ -333,11 +337,40 @@ impl<'a> Postmortem<'a> {
         md.push_str("## Stakeholder updates\n\n");
         if self.stakeholder_updates.is_empty() {
             md.push_str("None were sent.\n\n");
+            return;
         }
+        let kept = &self.update_cadence;
+        let due = kept.iter().filter(|k| k.due.is_some()).count();
+        let late = kept.iter().filter(|k| k.late_seconds > 0).count();
+        let public = kept
+            .iter()
+            .filter(|k| k.audience == crate::model::wire::Audience::Public)
+            .count();
+        md.push_str(&format!(
+            "{} sent ({} public, {} internal); of the {due} the cadence asked for, {} on time, **{late} late**.\n\n",
+            kept.len(),
+            public,
+            kept.len() - public,
+            due - late
+        ));
         for e in &self.stakeholder_updates {
             if let EventKind::StakeholderUpdate { text, audience } = &e.kind {
+                let cadence = match kept.iter().find(|k| k.seq == e.seq) {
+                    Some(k) => match (k.stage, k.due) {
+                        (Some(s), Some(due)) if k.late_seconds > 0 => format!(
+                            " — **late by {}** ({s} update, due {})",
+                            duration(chrono::Duration::seconds(k.late_seconds)),
+                            stamp(due)
+                        ),
+                        (Some(s), Some(due)) => {
+                            format!(" — on time ({s} update, due {})", stamp(due))
+                        }
+                        _ => " — no cadence asked for one then".to_string(),
+                    },
+                    None => String::new(),
+                };
                 md.push_str(&format!(
-                    "- {} by **{}** ({audience}): {}\n",
+                    "- {} by **{}** ({audience}){cadence}: {}\n",
                     stamp(e.at),
                     inline(&e.author, 2),
                     inline(text, 2)

@@ -26,6 +26,7 @@ pub(super) fn routes() -> Router<AppState> {
 
 pub async fn postmortem(
     State(store): State<Arc<Store>>,
+    State(policy): State<Arc<crate::model::Policy>>,
     who: Principal,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
@@ -42,7 +43,7 @@ pub async fn postmortem(
         .timeline
         .iter_mut()
         .for_each(|e| crate::model::redact_for_role(e, who.0.role));
-    let pm = Postmortem::build(&detail, &followups).map_err(|e| {
+    let pm = Postmortem::build(&detail, &followups, &policy).map_err(|e| {
         ApiError::new(
             axum::http::StatusCode::CONFLICT,
             "not_resolved",
