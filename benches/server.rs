@@ -346,7 +346,12 @@ async fn brief(
         post("tasks", body).await;
     }
     for n in 0..50 {
-        post("hypotheses", json!({"action": "add", "text": format!("Hypothesis {n}: a cause worth checking"), "evidence": [n + 1]})).await;
+        let text = format!("Hypothesis {n}: a cause worth checking");
+        post(
+            "hypotheses",
+            json!({"action": "add", "text": text, "evidence": [n + 1]}),
+        )
+        .await;
     }
     for n in 1..=20 {
         post(
@@ -356,7 +361,12 @@ async fn brief(
         .await;
     }
     for n in 0..20 {
-        post("decisions", json!({"text": format!("Decision {n}: shed load from region {n}"), "why": "customers first", "objections_asked": true})).await;
+        let text = format!("Decision {n}: shed load from region {n}");
+        post(
+            "decisions",
+            json!({"text": text, "why": "customers first", "objections_asked": true}),
+        )
+        .await;
     }
     let policy = warroom::model::Policy::default();
     let mut build = Vec::new();

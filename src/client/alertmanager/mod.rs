@@ -27,7 +27,6 @@ use super::{
     Token, Write, WriteBackend, WriteOp, Writer,
 };
 use crate::model::wire::{ChangesResponse, ListResponse};
-
 mod shapes;
 use crate::model::{ActorRole, Incident, IncidentDetail, IncidentId};
 pub use shapes::*;

@@ -94,7 +94,8 @@ fn item(app: &mut App, id: crate::model::IncidentId, done: bool) {
                 refuse(
                     "Only proposed",
                     format!(
-                        "Task #{n} is proposed: a commander gives it an owner first (`task assign` or T), or x drops it."
+                        "Task #{n} is proposed: a commander gives it an owner first \
+                         (`task assign` or T), or x drops it."
                     ),
                 ),
             ),
