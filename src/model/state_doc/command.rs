@@ -114,6 +114,44 @@ fn offered_to(d: &IncidentDetail, actor: &Actor) -> Result<HandoffOffer, DomainE
     Ok(offer)
 }
 
+/// `actor` becomes IC, having read the brief at `brief_version`: accepted
+/// after an offer, or taken (`taken` holds the reason given, if any).
+fn hand_over(
+    d: &mut IncidentDetail,
+    actor: &Actor,
+    brief_version: u64,
+    taken: Option<Option<String>>,
+    now: DateTime<Utc>,
+) -> Vec<EventKind> {
+    let from = d.incident.commander.clone();
+    d.state.handoff = None;
+    d.state.record_handoff(super::HandoffRecord {
+        from: from.clone(),
+        to: actor.handle.clone(),
+        at: now,
+        brief_version,
+        taken: taken.is_some(),
+    });
+    let change = if taken.is_some() {
+        CommandChange::Taken
+    } else {
+        CommandChange::Accepted
+    };
+    let mut events = vec![EventKind::Command {
+        change,
+        from,
+        to: actor.handle.clone(),
+        brief_version: Some(brief_version),
+    }];
+    if let Some(Some(r)) = taken {
+        events.push(EventKind::Note {
+            text: format!("took command: {r}"),
+        });
+    }
+    events.extend(assign_role(d, &actor.handle, Role::IncidentCommander, now));
+    events
+}
+
 pub(in crate::model) fn command(
     d: &mut IncidentDetail,
     action: CommandAction,
@@ -163,22 +201,7 @@ pub(in crate::model) fn command(
         CommandAction::Accept { brief_version } => {
             let offer = offered_to(d, actor)?;
             check_brief(d, brief_version, offer.brief_version)?;
-            d.state.handoff = None;
-            d.state.record_handoff(super::HandoffRecord {
-                from: ic.clone(),
-                to: actor.handle.clone(),
-                at: now,
-                brief_version,
-                taken: false,
-            });
-            let mut events = vec![ev(
-                CommandChange::Accepted,
-                ic,
-                actor.handle.clone(),
-                Some(brief_version),
-            )];
-            events.extend(assign_role(d, &actor.handle, Role::IncidentCommander, now));
-            Ok(events)
+            Ok(hand_over(d, actor, brief_version, None, now))
         }
         CommandAction::Decline { reason } => {
             let reason = reason.filter(|r| !r.trim().is_empty());
@@ -232,27 +255,7 @@ pub(in crate::model) fn command(
                 ));
             }
             check_brief(d, brief_version, 0)?;
-            d.state.handoff = None;
-            d.state.record_handoff(super::HandoffRecord {
-                from: ic.clone(),
-                to: actor.handle.clone(),
-                at: now,
-                brief_version,
-                taken: true,
-            });
-            let mut events = vec![ev(
-                CommandChange::Taken,
-                ic,
-                actor.handle.clone(),
-                Some(brief_version),
-            )];
-            if let Some(r) = reason {
-                events.push(EventKind::Note {
-                    text: format!("took command: {r}"),
-                });
-            }
-            events.extend(assign_role(d, &actor.handle, Role::IncidentCommander, now));
-            Ok(events)
+            Ok(hand_over(d, actor, brief_version, Some(reason), now))
         }
     }
 }

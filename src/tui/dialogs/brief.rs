@@ -12,7 +12,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::keys::{DOWN, ENTER, ESC, PGDN, PGUP, Table, UP, alias, backward, bind, ch};
+use super::keys::{DOWN, ENTER, ESC, PGDN, PGUP, Table, UP, alias, bind, ch};
 use super::{Ctx, Effect, Outcome};
 use crate::client::WriteOp;
 use crate::model::IncidentId;
@@ -125,14 +125,7 @@ impl BriefView {
         let command = |body| Effect::Write(WriteOp::Command { id: self.id, body });
         match self.table(ctx).lookup(&k) {
             Some(Key::Close) => return Outcome::close(),
-            Some(Key::Scroll) => {
-                let by = if super::keys::paging(&k) { 10 } else { 1 };
-                self.scroll = if backward(&k) {
-                    self.scroll.saturating_sub(by)
-                } else {
-                    self.scroll.saturating_add(by)
-                };
-            }
+            Some(Key::Scroll) => self.scroll = super::keys::scrolled(self.scroll, &k),
             Some(Key::Top) => self.scroll = 0,
             Some(Key::Copy) => {
                 if let Some(b) = self.brief(ctx) {

@@ -111,6 +111,16 @@ pub fn paging(k: &KeyEvent) -> bool {
     )
 }
 
+/// A reader's scroll after a scroll key: a line, or ten for a page.
+pub fn scrolled(scroll: u16, k: &KeyEvent) -> u16 {
+    let by = if paging(k) { 10 } else { 1 };
+    if backward(k) {
+        scroll.saturating_sub(by)
+    } else {
+        scroll.saturating_add(by)
+    }
+}
+
 pub fn chord_matches(chord: &Chord, key: &KeyEvent) -> bool {
     let m = key.modifiers - KeyModifiers::SHIFT;
     let want = chord.1 - KeyModifiers::SHIFT;

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::keys::{DOWN, ENTER, ESC, PGDN, PGUP, Table, UP, alias, backward, bind, ch};
+use super::keys::{DOWN, ENTER, ESC, PGDN, PGUP, Table, UP, alias, bind, ch};
 use super::{Ctx, Effect, Outcome};
 use crate::model::{EventKind, IncidentId, TimelineEvent};
 use crate::tui::theme::{Role, Theme};
@@ -61,14 +61,7 @@ impl Reader {
     pub fn key(&mut self, ctx: &Ctx, k: KeyEvent) -> Outcome {
         match KEYS.lookup(&k) {
             Some(Key::Close) => return Outcome::close(),
-            Some(Key::Scroll) => {
-                let by = if super::keys::paging(&k) { 10 } else { 1 };
-                self.scroll = if backward(&k) {
-                    self.scroll.saturating_sub(by)
-                } else {
-                    self.scroll.saturating_add(by)
-                };
-            }
+            Some(Key::Scroll) => self.scroll = super::keys::scrolled(self.scroll, &k),
             Some(Key::Top) => self.scroll = 0,
             Some(Key::Copy) => {
                 // Only on this explicit key: nothing is copied behind the

@@ -51,13 +51,7 @@ impl StateItemView {
     pub fn key(&mut self, ctx: &Ctx, k: KeyEvent) -> Outcome {
         match KEYS.lookup(&k) {
             Some(Key::Close) => return Outcome::close(),
-            Some(Key::Scroll) => {
-                self.scroll = if super::keys::backward(&k) {
-                    self.scroll.saturating_sub(1)
-                } else {
-                    self.scroll.saturating_add(1)
-                };
-            }
+            Some(Key::Scroll) => self.scroll = super::keys::scrolled(self.scroll, &k),
             Some(Key::Copy) => {
                 let text = lines(ctx, self.id, self.row)
                     .into_iter()

@@ -8,7 +8,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Sparkline};
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::keys::{DOWN, ESC, PGDN, PGUP, Table, UP, backward, bind, ch, paging};
+use super::keys::{DOWN, ESC, PGDN, PGUP, Table, UP, bind, ch};
 use super::{Ctx, Effect, Outcome};
 use crate::model::stats::Stats;
 use crate::text::one_line;
@@ -70,14 +70,7 @@ impl StatsView {
     pub fn key(&mut self, _: &Ctx, k: KeyEvent) -> Outcome {
         match KEYS.lookup(&k) {
             Some(Key::Close) => return Outcome::close(),
-            Some(Key::Scroll) => {
-                let by = if paging(&k) { 10 } else { 1 };
-                self.scroll = if backward(&k) {
-                    self.scroll.saturating_sub(by)
-                } else {
-                    self.scroll.saturating_add(by)
-                };
-            }
+            Some(Key::Scroll) => self.scroll = super::keys::scrolled(self.scroll, &k),
             Some(Key::Window) => {
                 let at = WINDOWS.iter().position(|w| *w == self.window).unwrap_or(2);
                 return Self::open(WINDOWS[(at + 1) % WINDOWS.len()]);
