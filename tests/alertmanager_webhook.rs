@@ -183,6 +183,7 @@ async fn classification_rules_from_the_server_config_pick_severity_service_and_r
         notify: Default::default(),
         automation: Default::default(),
         demo: false,
+        status: Default::default(),
     })
     .await
     .unwrap();

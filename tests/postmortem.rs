@@ -104,6 +104,8 @@ fn scripted_here(t: &TestServer, close: bool) -> IncidentId {
                     text: "Checkout degraded.\n## sneaky".into(),
                     written_at: None,
                     audience: Default::default(),
+                    stage: None,
+                    data_loss: None,
                 },
             )?;
             step(&mut d, 30, go(Status::Contained, true))?;

@@ -158,6 +158,7 @@ async fn the_rules_suggest_for_a_declaration_by_hand_and_change_nothing() {
         notify: Default::default(),
         automation: Default::default(),
         demo: false,
+        status: Default::default(),
     })
     .await
     .unwrap();

@@ -603,6 +603,7 @@ async fn a_restarted_server_has_every_acknowledged_write() {
         notify: Default::default(),
         automation: Default::default(),
         demo: false,
+        status: Default::default(),
     })
     .await
     .unwrap();

@@ -69,6 +69,7 @@ pub async fn start_notifying(
         notify,
         automation: Default::default(),
         demo: false,
+        status: Default::default(),
         limits: Default::default(),
     })
     .await

@@ -170,6 +170,14 @@ pub enum Command {
         /// For the people inside (the default).
         #[arg(long)]
         internal: bool,
+        /// Which update: initial, scoping, update or resolution (worked
+        /// out from the incident when left out: resolution once resolved).
+        #[arg(long, value_name = "STAGE")]
+        stage: Option<crate::model::cadence::UpdateStage>,
+        /// A resolution update's statement on data loss and lingering
+        /// impact (required there; "none" is a statement).
+        #[arg(long, value_name = "TEXT")]
+        data_loss: Option<String>,
         #[command(flatten)]
         write: WriteFlags,
     },

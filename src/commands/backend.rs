@@ -70,6 +70,7 @@ pub async fn embedded(db: DbLocation, demo: bool, label: &str) -> Result<Connect
         notify: Default::default(),
         automation: Default::default(),
         demo,
+        status: Default::default(),
     })
     .await
     .map_err(|e| e.to_string())?;

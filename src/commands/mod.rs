@@ -99,6 +99,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             text,
             public,
             internal: _,
+            stage,
+            data_loss,
             write,
         }) => {
             let audience = if public {
@@ -106,7 +108,20 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             } else {
                 crate::model::wire::Audience::Internal
             };
-            write::run(Intent::Update(id, text, audience), write)
+            if stage == Some(crate::model::cadence::UpdateStage::Resolution)
+                && data_loss.as_deref().is_none_or(|d| d.trim().is_empty())
+            {
+                return Err(CliError::usage(format!(
+                    "{}: give it with --data-loss",
+                    crate::model::cadence::DATA_LOSS_REQUIRED
+                )));
+            }
+            let body = crate::model::wire::TextRequest {
+                stage,
+                data_loss,
+                ..crate::model::wire::TextRequest::new(text).to(audience)
+            };
+            write::run(Intent::Update(id, body), write)
         }
         Some(Command::Advance {
             id,

@@ -89,6 +89,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
             notify: file.notify.clone(),
             automation: file.automation.clone(),
             demo: args.demo,
+            status: file.status.clone(),
             limits,
         })
         .await

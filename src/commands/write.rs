@@ -20,7 +20,8 @@ use super::outcome::{CliError, Exit, out};
 pub enum Intent {
     Ack(String),
     Note(String, String),
-    Update(String, String, crate::model::wire::Audience),
+    /// A stakeholder update: its text may be `-` (standard input).
+    Update(String, TextRequest),
     Advance {
         id: String,
         force: bool,
@@ -79,9 +80,12 @@ async fn op_for(intent: Intent, reader: &Reader) -> Result<WriteOp, CliError> {
             id: parse_id(&id)?,
             body: TextRequest::new(text_arg(text)?),
         },
-        Intent::Update(id, text, audience) => WriteOp::StakeholderUpdate {
+        Intent::Update(id, body) => WriteOp::StakeholderUpdate {
             id: parse_id(&id)?,
-            body: TextRequest::new(text_arg(text)?).to(audience),
+            body: TextRequest {
+                text: text_arg(body.text)?,
+                ..body
+            },
         },
         Intent::Advance { id, force, reason } => {
             if force && reason.as_deref().is_none_or(|r| r.trim().is_empty()) {

@@ -92,6 +92,10 @@ pub enum Action {
         text: String,
         written_at: Option<DateTime<Utc>>,
         audience: super::wire::Audience,
+        /// Which update it is; worked out from the incident when absent.
+        stage: Option<super::cadence::UpdateStage>,
+        /// Required of a resolution update ([`super::cadence::DATA_LOSS_REQUIRED`]).
+        data_loss: Option<String>,
     },
     /// Recorded by integrations (the Alertmanager receiver).
     Alert {
@@ -125,6 +129,8 @@ pub enum Action {
     Can(super::state_doc::CanReport),
     /// The impact: customers, scope, components (the comms lead's).
     Impact(super::state_doc::Impact),
+    /// On or off the public status page (a commander's switch).
+    Publish(super::public::PublishRequest),
 }
 
 /// How far a client clock may run ahead of the server's before its
@@ -244,12 +250,33 @@ fn plan(
             check_text("text", &text, MAX_TEXT)?;
             Ok(vec![EventKind::Note { text }])
         }
-        Action::StakeholderUpdate { text, audience, .. } => {
+        Action::StakeholderUpdate {
+            text,
+            audience,
+            stage,
+            data_loss,
+            ..
+        } => {
+            use super::cadence::{DATA_LOSS_REQUIRED, MAX_DATA_LOSS, UpdateStage};
             check_text("text", &text, MAX_TEXT)?;
+            let stage = stage.unwrap_or_else(|| UpdateStage::of(inc));
+            let data_loss = data_loss
+                .map(|d| d.trim().to_string())
+                .filter(|d| !d.is_empty());
+            if let Some(d) = &data_loss {
+                check_text("data_loss", d, MAX_DATA_LOSS)?;
+            } else if stage == UpdateStage::Resolution {
+                return Err(DomainError::Invalid(DATA_LOSS_REQUIRED.into()));
+            }
             inc.last_stakeholder_update_at = Some(now);
             inc.updates_sent = inc.updates_sent.saturating_add(1);
             detail.state.record_update(&text, now, &actor.handle);
-            Ok(vec![EventKind::StakeholderUpdate { text, audience }])
+            Ok(vec![EventKind::StakeholderUpdate {
+                text,
+                audience,
+                stage: Some(stage),
+                data_loss,
+            }])
         }
         Action::Checklist { phase, item, done } => {
             let list = detail
@@ -333,6 +360,7 @@ fn plan(
         Action::Decide(req) => super::state_doc::decide(detail, req, actor, now),
         Action::Command(c) => super::state_doc::command(detail, c, actor, now),
         Action::Impact(i) => super::state_doc::impact(detail, i, actor, now),
+        Action::Publish(req) => super::public::publish(detail, req, now),
         Action::Can(r) => {
             r.check()?;
             Ok(vec![EventKind::CanReport {

@@ -106,6 +106,77 @@ pub fn next(i: &Incident, s: &Stages, now: DateTime<Utc>) -> (Stage, DateTime<Ut
     }
 }
 
+/// Which update one is, as its sender names it: the four templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateStage {
+    Initial,
+    Scoping,
+    Update,
+    /// The last: it must say whether data was lost and what impact
+    /// lingers (PagerDuty's guidelines).
+    Resolution,
+}
+
+impl UpdateStage {
+    pub const ALL: [UpdateStage; 4] =
+        [Self::Initial, Self::Scoping, Self::Update, Self::Resolution];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Initial => "initial",
+            Self::Scoping => "scoping",
+            Self::Update => "update",
+            Self::Resolution => "resolution",
+        }
+    }
+
+    /// The update `i` would send next when its sender does not say: the
+    /// resolution once the incident is resolved, else by how many went.
+    pub fn of(i: &Incident) -> UpdateStage {
+        if !i.status.is_active() {
+            return Self::Resolution;
+        }
+        let sent = i
+            .updates_sent
+            .max(u32::from(i.last_stakeholder_update_at.is_some()));
+        match sent {
+            0 => Self::Initial,
+            1 => Self::Scoping,
+            _ => Self::Update,
+        }
+    }
+}
+
+impl fmt::Display for UpdateStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for UpdateStage {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| {
+                format!(
+                    "`{}` is not a stage (initial, scoping, update, resolution)",
+                    s.trim()
+                )
+            })
+    }
+}
+
+/// Characters of a resolution update's data-loss statement, at most.
+pub const MAX_DATA_LOSS: usize = 2_000;
+
+/// Why a resolution update without its statement is refused: the words
+/// the server, the console and the CLI say.
+pub const DATA_LOSS_REQUIRED: &str = "a resolution update must say whether data was lost and \
+     whether any impact lingers (data_loss; \"none\" is a statement)";
+
 /// Minutes as people say them: `5m`, `2h`, `1h30m`.
 pub fn minutes(m: u32) -> String {
     match (m / 60, m % 60) {
@@ -122,8 +193,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "[which customers, regions and features, since when]",
     "[the mitigation under way]",
     "[what changed since the last update]",
-    "[none, or what was lost]",
-    "[none, or what remains]",
+    "[what was fixed, and anything customers should do]",
 ];
 
 /// The first template part still in `text`, if any.
@@ -134,11 +204,13 @@ pub fn unfilled(text: &str) -> Option<&'static str> {
 /// What the composer starts from for the update due at `stage` (bracketed
 /// parts for the IC to replace), ending with when the next one comes: an
 /// update says when the next is due (PagerDuty's guidelines). A resolved
-/// incident's update asks whether data was lost and what impact lingers.
+/// incident's update is its resolution (whether data was lost is its own
+/// required field).
 pub fn template(stage: Option<Stage>, i: &Incident, next_by: Option<DateTime<Utc>>) -> String {
     let mut t = if !i.status.is_active() {
+        // Data loss and lingering impact have a field of their own.
         format!(
-            "Resolved: {}. Data loss: [none, or what was lost]. Lingering impact: [none, or what remains].\n",
+            "Resolved: {}.\n[what was fixed, and anything customers should do]\n",
             i.title
         )
     } else {

@@ -57,6 +57,7 @@ pub fn declare(
         summary_cut: false,
         impact_started_at: None,
         state_counts: Default::default(),
+        public: None,
         updates_sent: 0,
     };
     let responders = commander

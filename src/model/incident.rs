@@ -95,6 +95,9 @@ pub struct Incident {
     /// a list entry (the wallboard, the server's automation) knows them.
     #[serde(default, skip_serializing_if = "StateCounts::is_empty")]
     pub state_counts: StateCounts,
+    /// On the public status page, and under what title (see `public.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<super::public::PublicFace>,
 }
 
 fn is_zero(n: &u32) -> bool {

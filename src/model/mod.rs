@@ -16,6 +16,7 @@ mod milestones;
 pub mod notification;
 mod permissions;
 mod policy;
+pub mod public;
 mod responder;
 mod roster;
 mod runbook;

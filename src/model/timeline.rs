@@ -109,6 +109,12 @@ pub enum EventKind {
         /// Internal when absent (updates from before audiences were).
         #[serde(default, skip_serializing_if = "super::wire::Audience::is_internal")]
         audience: super::wire::Audience,
+        /// Which update it was (absent on updates from before stages were).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stage: Option<super::cadence::UpdateStage>,
+        /// A resolution update's statement on data loss and lingering impact.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        data_loss: Option<String>,
     },
     AlertReceived {
         alert: String,
@@ -197,6 +203,13 @@ pub enum EventKind {
     ImpactChanged {
         text: String,
     },
+    /// Put on the public status page (with the title customers read) or
+    /// taken off it.
+    Published {
+        public: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+    },
     /// An SME's Condition / Actions / Needs report.
     CanReport {
         condition: String,
@@ -246,10 +259,25 @@ impl EventKind {
             Self::ChecklistItem { phase, item, done } => {
                 format!("{} [{phase}] {item}", if *done { "done" } else { "undone" })
             }
-            Self::StakeholderUpdate { text, audience } => match audience {
-                super::wire::Audience::Internal => format!("stakeholder update: {text}"),
-                super::wire::Audience::Public => format!("PUBLIC update: {text}"),
-            },
+            Self::StakeholderUpdate {
+                text,
+                audience,
+                stage,
+                data_loss,
+            } => {
+                let who = match audience {
+                    super::wire::Audience::Internal => "stakeholder update",
+                    super::wire::Audience::Public => "PUBLIC update",
+                };
+                let stage = match stage {
+                    Some(s @ super::cadence::UpdateStage::Resolution) => format!(" ({s})"),
+                    _ => String::new(),
+                };
+                match data_loss {
+                    Some(d) => format!("{who}{stage}: {text} — Data loss: {d}"),
+                    None => format!("{who}{stage}: {text}"),
+                }
+            }
             Self::AlertReceived {
                 alert,
                 firing,
@@ -366,6 +394,14 @@ impl EventKind {
                 }
             }
             Self::ImpactChanged { text } => format!("impact: {text}"),
+            Self::Published {
+                public: true,
+                title,
+            } => format!(
+                "on the public status page as “{}”",
+                title.as_deref().unwrap_or_default()
+            ),
+            Self::Published { public: false, .. } => "taken off the public status page".into(),
             Self::CanReport {
                 condition,
                 actions,
@@ -400,6 +436,7 @@ impl EventKind {
             Self::Command { .. } => "command",
             Self::CanReport { .. } => "CAN",
             Self::ImpactChanged { .. } => "impact",
+            Self::Published { .. } => "public",
         }
     }
 }

@@ -122,6 +122,14 @@ pub struct TextRequest {
     /// has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<Audience>,
+    /// Which update this is (initial, scoping, update, resolution); the
+    /// server works it out when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<super::cadence::UpdateStage>,
+    /// A resolution update's statement on data loss and lingering impact
+    /// (required there: "none" is a statement).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_loss: Option<String>,
 }
 
 impl TextRequest {
@@ -130,14 +138,15 @@ impl TextRequest {
             text: text.into(),
             written_at: None,
             audience: None,
+            stage: None,
+            data_loss: None,
         }
     }
 
     pub fn written(text: impl Into<String>, at: chrono::DateTime<chrono::Utc>) -> Self {
         Self {
-            text: text.into(),
             written_at: Some(at),
-            audience: None,
+            ..Self::new(text)
         }
     }
 

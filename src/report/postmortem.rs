@@ -354,7 +354,13 @@ impl<'a> Postmortem<'a> {
             due - late
         ));
         for e in &self.stakeholder_updates {
-            if let EventKind::StakeholderUpdate { text, audience } = &e.kind {
+            if let EventKind::StakeholderUpdate {
+                text,
+                audience,
+                data_loss,
+                ..
+            } = &e.kind
+            {
                 let cadence = match kept.iter().find(|k| k.seq == e.seq) {
                     Some(k) => match (k.stage, k.due) {
                         (Some(s), Some(due)) if k.late_seconds > 0 => format!(
@@ -375,6 +381,12 @@ impl<'a> Postmortem<'a> {
                     inline(&e.author, 2),
                     inline(text, 2)
                 ));
+                if let Some(d) = data_loss {
+                    md.push_str(&format!(
+                        "  - Data loss and lingering impact: {}\n",
+                        inline(d, 2)
+                    ));
+                }
             }
         }
         md.push('\n');

@@ -87,6 +87,8 @@ mod tests {
             text: "x".into(),
             written_at: None,
             audience,
+            stage: None,
+            data_loss: None,
         };
         apply(&mut d, update(Audience::Public), &ic, at(4)).unwrap(); // initial, due 5
         apply(&mut d, update(Audience::Internal), &ic, at(12)).unwrap(); // scoping, due 9

@@ -36,6 +36,9 @@ pub struct ServerFileConfig {
     /// Runbook actions (`[[actions]]`): what checklist items may run.
     #[serde(default)]
     pub actions: Vec<super::actions::ActionDef>,
+    /// The public status page (`[status]`): its title and components.
+    #[serde(default)]
+    pub status: super::status_api::StatusConfig,
 }
 
 impl ServerFileConfig {
@@ -74,6 +77,9 @@ impl ServerFileConfig {
         c.automation
             .check()
             .map_err(|e| format!("{}: [automation] {e}", path.display()))?;
+        c.status
+            .check()
+            .map_err(|e| format!("{}: [status] {e}", path.display()))?;
         super::actions::check_all(&c.actions)
             .map_err(|e| format!("{}: [[actions]] {e}", path.display()))?;
         Ok(())

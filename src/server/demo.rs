@@ -146,6 +146,8 @@ pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
                 .into(),
             written_at: None,
             audience: crate::model::wire::Audience::Internal,
+            stage: None,
+            data_loss: None,
         },
     )
     .tick(15, "alice", Phase::Investigation, &[2, 3])
@@ -206,6 +208,8 @@ pub fn seed(store: &Store, rb: &RunbookSet) -> Result<()> {
                     .into(),
                 written_at: None,
                 audience: crate::model::wire::Audience::Public,
+                stage: None,
+                data_loss: None,
             },
         )
         .note(

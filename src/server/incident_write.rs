@@ -22,6 +22,7 @@ use super::error::ApiError;
 use super::json::{decode, if_match_version, request_hash};
 use super::notify;
 use super::store;
+use crate::model::public::PublishRequest;
 use crate::model::state_doc::{CommandAction, DecideRequest, HypothesisAction, Impact, TaskAction};
 use crate::model::wire::{
     ChecklistRequest, PatchRequest, TextRequest, TransitionRequest, WriteAnswer,
@@ -52,6 +53,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/incidents/{id}/command", post(write::<CommandAction>))
         .route("/incidents/{id}/can", post(write::<CanReport>))
         .route("/incidents/{id}/impact", post(write::<Impact>))
+        .route("/incidents/{id}/public", post(write::<PublishRequest>))
 }
 
 /// What a route's body is and what it asks of the caller.
@@ -129,6 +131,8 @@ impl WriteBody for UpdateBody {
             text: self.0.text,
             written_at: self.0.written_at,
             audience: self.0.audience.unwrap_or_default(),
+            stage: self.0.stage,
+            data_loss: self.0.data_loss,
         }
     }
 }
@@ -197,6 +201,15 @@ impl WriteBody for Impact {
     const ROUTE: &'static str = "impact";
     fn into_action(self) -> Action {
         Action::Impact(self)
+    }
+}
+
+/// On or off the public status page: a commander's switch.
+impl WriteBody for PublishRequest {
+    const LEAST: ActorRole = ActorRole::Commander;
+    const ROUTE: &'static str = "public";
+    fn into_action(self) -> Action {
+        Action::Publish(self)
     }
 }
 

@@ -27,6 +27,7 @@ mod query;
 mod search_api;
 mod state;
 mod stats_api;
+pub mod status_api;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -62,11 +63,13 @@ pub fn router(state: AppState) -> Router {
         .merge(classify_api::routes())
         .merge(stats_api::routes())
         .merge(integrations::alertmanager::routes());
+    // The public status page: no token, outside the API.
     let sec = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
     };
     Router::new()
         .nest("/api/v1", api)
+        .merge(status_api::routes())
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/metrics", get(metrics::scrape))
         .fallback(|| async {
@@ -97,9 +100,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(sec(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(sec(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(sec(
+        // The status page sets its own (it has a style sheet).
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; frame-ancestors 'none'",
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
         .layer(sec(header::REFERRER_POLICY, "no-referrer"))
         // Responses carry ETags; clients must revalidate rather than reuse.
@@ -199,6 +203,8 @@ pub struct ServerOptions {
     pub actions: Vec<actions::ActionDef>,
     /// Seed the demo outage and keep it live.
     pub demo: bool,
+    /// The public status page (`[status]`).
+    pub status: status_api::StatusConfig,
     pub limits: listener::Limits,
 }
 
@@ -287,6 +293,7 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         notify: Arc::new(opts.notify),
         notify_wake: Arc::default(),
         actions: Arc::new(actions::Actions::new(opts.actions)),
+        status: Arc::new(status_api::StatusCache::new(opts.status)),
     }));
     notify::worker::spawn(
         store.clone(),

@@ -40,6 +40,8 @@ pub struct Shared {
     pub notify_wake: Arc<tokio::sync::Notify>,
     /// Runbook actions (`[[actions]]`) and their runs.
     pub actions: Arc<actions::Actions>,
+    /// The public status page, built once per change.
+    pub status: Arc<super::status_api::StatusCache>,
 }
 
 /// Runs a store call on tokio's blocking threads: SQLite work (and its

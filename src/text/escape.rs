@@ -44,6 +44,58 @@ pub fn mattermost(s: &str) -> String {
     out
 }
 
+/// Text in an HTML or XML document (an element's text or a quoted
+/// attribute): the five characters markup acts on become entities, so a
+/// `<script>` arrives as text; control characters are shown, line breaks
+/// kept when `keep_newlines`.
+pub fn html(s: &str, keep_newlines: bool) -> String {
+    let t = clean(s, keep_newlines);
+    let mut out = String::with_capacity(t.len() + 16);
+    for c in t.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One field of a Microsoft Teams message (an Adaptive Card's
+/// `TextBlock`, which renders a Markdown subset and `{{DATE(…)}}`
+/// functions): one line, Markdown's active characters backslash-escaped,
+/// a `{{` broken so no function runs, and an `@` that starts a word
+/// followed by a zero-width space (as in [`slack`]).
+pub fn teams(s: &str) -> String {
+    let line = clean(s, false);
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut prev = ' ';
+    for c in line.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '(' | ')' | '#' | '|' | '<' | '>' | '!'
+            | '-' | '+' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '{' if prev == '{' => out.push_str("\u{200B}{"),
+            '@' => out.push_str("@\u{200B}"),
+            c => out.push(c),
+        }
+        prev = c;
+    }
+    out
+}
+
+/// An e-mail header's text (a subject): one line, control characters
+/// shown, so a field can never end the header and start another (the
+/// mail library encodes what is not ASCII).
+pub fn mail_header(s: &str, max: usize) -> String {
+    super::one_line(s, max)
+}
+
 /// A serialized JSON document with every character a terminal could act
 /// on written as a `\uXXXX` escape: DEL, the C1 controls (U+0080–U+009F,
 /// CSI among them), bidi controls, line and paragraph separators and

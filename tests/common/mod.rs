@@ -3,6 +3,7 @@
 
 pub mod cli_env;
 pub mod console;
+pub mod hostile;
 pub mod pg;
 pub mod pki;
 pub mod procs;
@@ -126,6 +127,7 @@ impl TestServer {
             notify,
             automation: Default::default(),
             demo: false,
+            status: Default::default(),
         })
         .await
         .unwrap();

@@ -207,6 +207,7 @@ pub fn to_incident(id: u64, g: &AlertGroup) -> Incident {
         summary_cut: false,
         impact_started_at: None,
         state_counts: Default::default(),
+        public: None,
         updates_sent: 0,
     }
 }

@@ -226,6 +226,7 @@ pub fn to_incident(i: &PdIncident) -> Incident {
         summary_cut: false,
         impact_started_at: None,
         state_counts: Default::default(),
+        public: None,
         updates_sent: 0,
     }
 }

@@ -37,6 +37,12 @@ sanitize_fields!(Incident {
     summary_cut: none,
     impact_started_at: none,
     state_counts: none,
+    public: text,
+});
+
+sanitize_fields!(crate::model::public::PublicFace {
+    title: line,
+    since: none,
 });
 
 sanitize_fields!(IncidentDetail {
@@ -279,9 +285,22 @@ impl Sanitize for TimelineEvent {
             EventKind::FieldsEdited { fields } => {
                 fields.iter_mut().for_each(|s| clean_in_place(s, false))
             }
-            EventKind::Note { text }
-            | EventKind::StakeholderUpdate { text, .. }
-            | EventKind::ImpactChanged { text } => clean_in_place(text, true),
+            EventKind::Note { text } | EventKind::ImpactChanged { text } => {
+                clean_in_place(text, true)
+            }
+            EventKind::Published { title, .. } => {
+                if let Some(t) = title {
+                    clean_in_place(t, false);
+                }
+            }
+            EventKind::StakeholderUpdate {
+                text, data_loss, ..
+            } => {
+                clean_in_place(text, true);
+                if let Some(d) = data_loss {
+                    clean_in_place(d, true);
+                }
+            }
             EventKind::Responder { handle, .. } | EventKind::RoleAssigned { handle, .. } => {
                 clean_in_place(handle, false)
             }

@@ -137,6 +137,8 @@ fn the_brief_orders_tasks_by_time_left_and_keeps_the_last_update() {
             text: "We are rolling back".into(),
             written_at: None,
             audience: Default::default(),
+            stage: None,
+            data_loss: None,
         },
         &ic(),
         at(20),

@@ -263,6 +263,7 @@ mod tests {
             summary_cut: false,
             impact_started_at: None,
             state_counts: Default::default(),
+            public: None,
             updates_sent: 0,
         }
     }

@@ -9,6 +9,7 @@
 //! to a crash; [`worker`] sends them in the background with retries and
 //! backoff, so a slow or broken target never holds up the API.
 
+pub mod email;
 mod sign;
 pub mod worker;
 
@@ -78,6 +79,12 @@ pub enum TargetKind {
     Mattermost,
     /// The event as JSON, signed (see [`sign`]).
     Webhook,
+    /// A Microsoft Teams incoming webhook (Workflows): an Adaptive Card,
+    /// every field escaped for its Markdown.
+    Teams,
+    /// E-mail over SMTP (see [`email`]): `url` is `smtp://` (STARTTLS),
+    /// `smtps://` or `smtp+plain://` to a relay on this machine.
+    Email,
 }
 
 /// One place notifications go. Its URL and secret are secrets: never shown,
@@ -111,6 +118,19 @@ pub struct Target {
     /// ones, never the internal ones.
     #[serde(default)]
     pub audiences: Vec<crate::model::wire::Audience>,
+    /// An e-mail target's sender address.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// An e-mail target's recipients (at most [`email::MAX_RECIPIENTS`]).
+    #[serde(default)]
+    pub to: Vec<String>,
+    /// An e-mail target's user name and password: two lines in a file
+    /// only its owner may read.
+    #[serde(default)]
+    pub credentials_file: Option<std::path::PathBuf>,
+    /// An extra root certificate (PEM) for a private mail server.
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl fmt::Debug for Target {
@@ -248,9 +268,19 @@ impl NotifyConfig {
             if !names.insert(n.as_str()) {
                 return Err(format!("two targets are named `{n}`"));
             }
-            match reqwest::Url::parse(&t.url) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
-                _ => return Err(format!("target `{n}`: url is not an http(s) URL")),
+            if t.kind == TargetKind::Email {
+                email::addresses(t)?;
+                email::mailer(t, worker::SEND_TIMEOUT)?;
+            } else {
+                match reqwest::Url::parse(&t.url) {
+                    Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+                    _ => return Err(format!("target `{n}`: url is not an http(s) URL")),
+                }
+                if t.from.is_some() || !t.to.is_empty() || t.credentials_file.is_some() {
+                    return Err(format!(
+                        "target `{n}`: from, to and credentials_file are for e-mail targets"
+                    ));
+                }
             }
             if t.events.is_empty() {
                 return Err(format!(
@@ -287,48 +317,6 @@ impl NotifyConfig {
     }
 }
 
-impl Payload {
-    fn new(subject: Subject, inc: &Incident, e: &TimelineEvent) -> Payload {
-        Payload {
-            subject,
-            incident: inc.id.to_string(),
-            title: inc.title.clone(),
-            severity: inc.severity,
-            status: inc.status,
-            service: inc.service.clone(),
-            commander: inc.commander.clone(),
-            text: crate::text::one_line(&e.kind.describe(), 2_000),
-            seq: e.seq,
-            at: e.at,
-            by: e.author.clone(),
-            paged: paged(e).map(str::to_string),
-            audience: match &e.kind {
-                EventKind::StakeholderUpdate { audience, .. } => Some(*audience),
-                _ => None,
-            },
-        }
-    }
-
-    /// One line for a chat channel, every field from outside escaped for
-    /// the channel's markup: a title, service or update text can never
-    /// mention a channel, make a link or start a second line.
-    pub fn chat_text(&self, kind: TargetKind) -> String {
-        let esc: fn(&str) -> String = match kind {
-            TargetKind::Mattermost => crate::text::escape::mattermost,
-            TargetKind::Slack | TargetKind::Webhook => crate::text::escape::slack,
-        };
-        format!(
-            "[{}] {} {} ({}): {} — by {}",
-            self.severity,
-            self.incident,
-            esc(&self.title),
-            esc(&self.service),
-            esc(&self.text),
-            esc(&self.by)
-        )
-    }
-}
-
 /// Queues a delivery per target for each of `events` a target subscribes
 /// to, in the caller's transaction. Returns how many were queued.
 pub fn enqueue(
@@ -347,7 +335,7 @@ pub fn enqueue(
             continue;
         };
         for t in cfg.targets.iter().filter(|t| t.wants(subject, &on, e)) {
-            let payload = Payload::new(subject, inc, e);
+            let payload = crate::report::channels::payload(subject, inc, e);
             super::store::queue_delivery(tx, inc.id, &t.name, &payload)?;
             n += 1;
         }

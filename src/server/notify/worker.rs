@@ -13,7 +13,10 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio::sync::{Notify, Semaphore};
 
+use serde_json::json;
+
 use super::{NotifyConfig, Payload, Target, TargetKind, sign};
+use crate::report::channels::{Chat, chat_line, teams_message};
 use crate::server::store::{Due, Store};
 
 /// How long one delivery may take before it counts as failed.
@@ -44,10 +47,24 @@ pub fn spawn(store: Arc<Store>, cfg: Arc<NotifyConfig>, wake: Arc<Notify>) {
     // so none is lost).
     let bells: Vec<Arc<Notify>> = cfg.targets.iter().map(|_| Arc::default()).collect();
     for (i, bell) in bells.iter().enumerate() {
+        let t = &cfg.targets[i];
+        // Checked when the config was loaded; a file that changed since
+        // leaves this target's deliveries failing with the reason.
+        let mailer = match t.kind {
+            TargetKind::Email => match super::email::mailer(t, SEND_TIMEOUT) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    tracing::warn!(error = %e, "e-mail target cannot send");
+                    None
+                }
+            },
+            _ => None,
+        };
         let sender = Sender {
             store: store.clone(),
             cfg: cfg.clone(),
             http: http.clone(),
+            mailer,
             target: i,
             bell: bell.clone(),
         };
@@ -68,6 +85,8 @@ struct Sender {
     store: Arc<Store>,
     cfg: Arc<NotifyConfig>,
     http: reqwest::Client,
+    /// An e-mail target's SMTP transport.
+    mailer: Option<super::email::Mailer>,
     /// Index into `cfg.targets`.
     target: usize,
     bell: Arc<Notify>,
@@ -124,7 +143,14 @@ impl Sender {
 
     async fn deliver(&self, d: Due) {
         let cfg = &self.cfg;
-        let outcome = send(&self.http, self.target(), &d.payload).await;
+        let outcome = match (self.target().kind, &self.mailer) {
+            (TargetKind::Email, Some(m)) => match serde_json::from_str::<Payload>(&d.payload) {
+                Ok(p) => super::email::send(m, self.target(), &p).await,
+                Err(e) => Err(format!("stored payload: {e}")),
+            },
+            (TargetKind::Email, None) => Err("the e-mail target is not set up".to_string()),
+            _ => send(&self.http, self.target(), &d.payload).await,
+        };
         let attempts = d.attempts + 1;
         let retry_at = (outcome.is_err() && attempts < cfg.max_attempts).then(|| {
             let wait = cfg
@@ -148,10 +174,11 @@ impl Sender {
 async fn send(http: &reqwest::Client, t: &Target, payload: &str) -> Result<(), String> {
     let p: Payload = serde_json::from_str(payload).map_err(|e| format!("stored payload: {e}"))?;
     let body = match t.kind {
-        TargetKind::Slack | TargetKind::Mattermost => {
-            serde_json::json!({ "text": p.chat_text(t.kind) }).to_string()
-        }
+        TargetKind::Slack => json!({ "text": chat_line(&p, Chat::Slack) }).to_string(),
+        TargetKind::Mattermost => json!({ "text": chat_line(&p, Chat::Mattermost) }).to_string(),
+        TargetKind::Teams => teams_message(&p).to_string(),
         TargetKind::Webhook => payload.to_string(),
+        TargetKind::Email => return Err("an e-mail target has no webhook".to_string()),
     };
     let mut req = http
         .post(&t.url)

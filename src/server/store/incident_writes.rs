@@ -72,7 +72,8 @@ pub fn save(
             args![inc.id, ev.seq, serde_json::to_string(ev)?],
         )?;
     }
-    super::search::index(tx, d, known_seq)
+    super::search::index(tx, d, known_seq)?;
+    super::status::record(tx, d, known_seq)
 }
 
 pub fn next_id(tx: &dyn Sql) -> Result<IncidentId> {

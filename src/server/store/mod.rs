@@ -25,6 +25,7 @@ pub mod search;
 pub(crate) mod sql;
 mod sqlite;
 mod stats;
+mod status;
 mod tokens;
 
 use std::collections::HashMap;

@@ -221,6 +221,17 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE incidents ADD COLUMN state TEXT NOT NULL DEFAULT '{}';
     "#,
+    // 16: the public status page's entries, one per public incident,
+    // kept by the writes (see store/status.rs).
+    r#"
+    CREATE TABLE status_entries (
+        incident_id INTEGER PRIMARY KEY,
+        active      INTEGER NOT NULL,
+        last_s      INTEGER NOT NULL,
+        doc         TEXT NOT NULL
+    );
+    CREATE INDEX status_entries_recent ON status_entries (active, last_s);
+    "#,
 ];
 
 /// The same steps for PostgreSQL: integers are BIGINT, generated ids are
@@ -427,6 +438,16 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
     // handoff), stored as JSON beside responders and checklists.
     r#"
     ALTER TABLE incidents ADD COLUMN state TEXT NOT NULL DEFAULT '{}';
+    "#,
+    // 16
+    r#"
+    CREATE TABLE status_entries (
+        incident_id BIGINT PRIMARY KEY,
+        active      BIGINT NOT NULL,
+        last_s      BIGINT NOT NULL,
+        doc         TEXT NOT NULL
+    );
+    CREATE INDEX status_entries_recent ON status_entries (active, last_s);
     "#,
 ];
 

@@ -206,12 +206,13 @@ fn editor(app: &mut App, inc: Incident, act: Act) -> Vec<Command> {
         let next_by = app.policy.after_update(&inc, app.now);
         draft = crate::model::cadence::template(stage, &inc, next_by);
     }
-    let kind = if act == Act::Note {
-        EditorKind::Note(key)
+    let editor = if act == Act::Note {
+        Editor::draft(EditorKind::Note(key), &draft)
     } else {
-        EditorKind::Update(key)
+        Editor::draft(EditorKind::Update(key), &draft)
+            .at_stage(crate::model::cadence::UpdateStage::of(&inc))
     };
-    app.open(Editor::draft(kind, &draft));
+    app.open(editor);
     Vec::new()
 }
 

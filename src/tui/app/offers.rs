@@ -73,6 +73,8 @@ pub fn model_action(act: Act, inc: &Incident, me: &str) -> Option<Action> {
             text: String::new(),
             written_at: None,
             audience: Default::default(),
+            stage: None,
+            data_loss: None,
         }),
         Act::Toggle => Some(Action::Checklist {
             phase: inc.status.phase().unwrap_or(Phase::Investigation),

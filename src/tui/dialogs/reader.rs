@@ -128,9 +128,21 @@ pub fn entry_lines(e: &TimelineEvent) -> Vec<String> {
             }
         }
         EventKind::Note { text } => out.extend(text.lines().map(str::to_string)),
-        EventKind::StakeholderUpdate { text, audience } => {
-            out.push(format!("({audience} update)"));
+        EventKind::StakeholderUpdate {
+            text,
+            audience,
+            stage,
+            data_loss,
+        } => {
+            match stage {
+                Some(s) => out.push(format!("({audience} {s} update)")),
+                None => out.push(format!("({audience} update)")),
+            }
             out.extend(text.lines().map(str::to_string));
+            if let Some(d) = data_loss {
+                out.push(String::new());
+                out.push(format!("Data loss and lingering impact: {d}"));
+            }
         }
         other => out.extend(other.describe().lines().map(str::to_string)),
     }
