@@ -14,6 +14,16 @@ if ! command -v prometheus-alertmanager >/dev/null 2>&1; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq prometheus-alertmanager >/dev/null
 fi
+# A real SMTP server (Debian's python3-aiosmtpd, for tests/channels.rs)
+# and a real browser (Debian's chromium, for tests/status_browser.rs).
+need=()
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "installing ${need[*]} (for the e-mail and status page tests)..." >&2
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
+fi
 scripts/pg.sh install
 
 pg_home="$(mktemp -d "${TMPDIR:-/tmp}/warroom-pg.XXXXXX")"
@@ -34,4 +44,4 @@ WARROOM_TEST_ENGINE=postgres cargo test \
   --test server_api --test followups --test similar --test stats --test automation \
   --test notifications --test postmortem --test authorization --test hardening --test rules \
   --test runbook_actions --test real_size --test faults --test hardening_round3 \
-  --test runbook_actions_restart --test state_document "$@"
+  --test runbook_actions_restart --test state_document --test status_page --test channels "$@"

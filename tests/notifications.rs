@@ -4,58 +4,17 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
+use axum::http::HeaderMap;
 use common::TestServer;
+use common::sink::{Sink, deliveries, start_sink, wait_for};
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use warroom::server::notify::NotifyConfig;
 
 const SECRET: &str = "s3cret-hmac-key-for-tests";
-
-#[derive(Clone, Default)]
-struct Sink {
-    got: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
-    /// Answer 500 to this many requests first.
-    fail_first: usize,
-    /// Never answer.
-    hang: bool,
-}
-
-async fn start_sink(sink: Sink) -> String {
-    let s = sink.clone();
-    let app = Router::new().route(
-        "/hook/{secret_path}",
-        post(move |headers: HeaderMap, body: Bytes| {
-            let s = s.clone();
-            async move {
-                if s.hang {
-                    tokio::time::sleep(Duration::from_secs(120)).await;
-                }
-                let n = {
-                    let mut got = s.got.lock().unwrap();
-                    got.push((headers, body));
-                    got.len()
-                };
-                if n <= s.fail_first {
-                    StatusCode::INTERNAL_SERVER_ERROR
-                } else {
-                    StatusCode::OK
-                }
-            }
-        }),
-    );
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = l.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(l, app).await });
-    format!("http://{addr}/hook/PATH-IS-A-SECRET")
-}
 
 fn config(targets: Value) -> NotifyConfig {
     let c: NotifyConfig = serde_json::from_value(json!({
@@ -66,25 +25,6 @@ fn config(targets: Value) -> NotifyConfig {
     .unwrap();
     c.check().unwrap();
     c
-}
-
-async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "waited for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-async fn deliveries(t: &TestServer, id: &str) -> Vec<Value> {
-    let (s, body) = t
-        .get(&format!("/incidents/{id}/deliveries"), &t.viewer)
-        .await;
-    assert_eq!(s, 200, "{body}");
-    body.as_array().unwrap().clone()
 }
 
 fn verify(headers: &HeaderMap, body: &[u8]) {

@@ -7,7 +7,9 @@ use clap::{Args, Parser, Subcommand};
 mod server;
 mod state_doc;
 pub use server::{RulesCommand, ServeArgs, TokenCommand, parse_duration, parse_listen};
-pub use state_doc::{BriefArgs, CommandCommand, HypothesisCommand, ImpactArgs, TaskCommand};
+pub use state_doc::{
+    BriefArgs, CommandCommand, HypothesisCommand, ImpactArgs, StatusCommand, TaskCommand,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -297,6 +299,28 @@ pub enum Command {
     ///
     /// Example: warroom impact INC-42 --customers 1200 --scope "EU checkout" --component checkout=partial_outage
     Impact(ImpactArgs),
+    /// Put an incident on the public status page under the title customers
+    /// read (a commander's switch, recorded on the timeline), or take it
+    /// off with --off. Only its public updates are shown there.
+    ///
+    /// Example: warroom public INC-42 --title "Elevated checkout errors"
+    Public {
+        /// The incident id, e.g. INC-42.
+        id: String,
+        /// The title customers read (never the internal one).
+        #[arg(long, required_unless_present = "off", conflicts_with = "off")]
+        title: Option<String>,
+        /// Take it off the status page.
+        #[arg(long)]
+        off: bool,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// The public status page (served by `warroom serve` at /status).
+    Status {
+        #[command(subcommand)]
+        command: StatusCommand,
+    },
     /// Release a responder from the incident (reduce scope); refused while
     /// they own open tasks.
     Release {

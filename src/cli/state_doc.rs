@@ -190,6 +190,26 @@ pub struct BriefArgs {
     pub format: String,
 }
 
+/// `warroom status …`.
+#[derive(Debug, clap::Subcommand)]
+pub enum StatusCommand {
+    /// Write the status page as static files (index.html, status.json,
+    /// status.atom) into DIR, to host elsewhere: the same pages the server
+    /// serves at /status. Refuses to replace files already there unless
+    /// --force.
+    ///
+    /// Example: warroom status export ./public-status --api https://warroom.internal
+    Export {
+        /// The folder to write into (created, private, if missing).
+        dir: std::path::PathBuf,
+        /// Replace index.html, status.json and status.atom if they exist.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        backend: super::BackendArgs,
+    },
+}
+
 /// `warroom impact`'s arguments: the impact as it is now, whole.
 #[derive(Debug, clap::Args)]
 pub struct ImpactArgs {

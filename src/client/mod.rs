@@ -197,6 +197,11 @@ pub trait ReadBackend: Send + Sync {
     fn recent_closed(&self, _limit: usize) -> BoxFuture<'_, Result<Vec<Incident>, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("closed incidents".into())) })
     }
+    /// One file of the public status page (`status`, `status.json`,
+    /// `status.atom`), as served: bytes, for `warroom status export`.
+    fn status_file<'a>(&'a self, _name: &'a str) -> BoxFuture<'a, Result<Vec<u8>, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("a public status page".into())) })
+    }
     /// The team's working agreements; backends without them get the
     /// defaults (SEV1 updates every 30 minutes, SEV2 every 60).
     fn policy(&self) -> BoxFuture<'_, Result<crate::model::Policy, ClientError>> {
@@ -365,6 +370,10 @@ impl Reader {
 
     pub async fn policy(&self) -> Result<crate::model::Policy, ClientError> {
         self.0.policy().await
+    }
+
+    pub async fn status_file(&self, name: &str) -> Result<Vec<u8>, ClientError> {
+        self.0.status_file(name).await
     }
 }
 

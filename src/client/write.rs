@@ -119,6 +119,11 @@ pub enum WriteOp {
         id: IncidentId,
         body: crate::model::state_doc::Impact,
     },
+    /// On or off the public status page.
+    Publish {
+        id: IncidentId,
+        body: crate::model::public::PublishRequest,
+    },
 }
 
 impl WriteOp {
@@ -138,6 +143,7 @@ impl WriteOp {
             Self::Command { id, body } => (*id, "command", v(body)),
             Self::Can { id, body } => (*id, "can", v(body)),
             Self::Impact { id, body } => (*id, "impact", v(body)),
+            Self::Publish { id, body } => (*id, "public", v(body)),
             _ => return None,
         })
     }
@@ -162,7 +168,8 @@ impl WriteOp {
             | Self::Decide { id, .. }
             | Self::Command { id, .. }
             | Self::Can { id, .. }
-            | Self::Impact { id, .. } => Some(*id),
+            | Self::Impact { id, .. }
+            | Self::Publish { id, .. } => Some(*id),
         }
     }
 
@@ -232,6 +239,10 @@ impl WriteOp {
             },
             Self::Can { body, .. } => format!("CAN: {}", short(&body.condition)),
             Self::Impact { body, .. } => format!("impact: {}", short(&body.describe())),
+            Self::Publish { body, .. } => match &body.title {
+                Some(t) if body.public => format!("public as: {}", short(t)),
+                _ => "off the status page".into(),
+            },
             Self::Resolve { .. } => "resolve".into(),
             Self::Silence {
                 comment, minutes, ..

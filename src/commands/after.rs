@@ -19,7 +19,7 @@ pub fn postmortem(
     force: bool,
 ) -> Result<(), CliError> {
     if let Some(path) = &output {
-        refuse_to_clobber(path, force)?;
+        refuse_to_clobber(path, force, &format!("-o {}", path.display()))?;
     }
     let id: IncidentId = id
         .parse()
@@ -63,20 +63,22 @@ pub fn postmortem(
 /// replaced with `--force`, and a symbolic link is never written through
 /// nor replaced (it may point anywhere). Checked before anything is read,
 /// and again by the atomic write's rename.
-fn refuse_to_clobber(path: &std::path::Path, force: bool) -> Result<(), CliError> {
+/// `label` names the file as the user gave it (`-o draft.md`).
+pub(super) fn refuse_to_clobber(
+    path: &std::path::Path,
+    force: bool,
+    label: &str,
+) -> Result<(), CliError> {
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => Err(CliError::usage(format!(
-            "-o {}: is a symbolic link; warroom does not write through or replace links \
-             (give the file's real path)",
-            path.display()
+            "{label}: is a symbolic link; warroom does not write through or replace links \
+             (give the file's real path)"
         ))),
         Ok(m) if !m.is_file() => Err(CliError::usage(format!(
-            "-o {}: exists and is not a regular file",
-            path.display()
+            "{label}: exists and is not a regular file"
         ))),
         Ok(_) if !force => Err(CliError::usage(format!(
-            "-o {}: exists (it may hold edits); add --force to replace it, or choose another name",
-            path.display()
+            "{label}: exists (it may hold edits); add --force to replace it, or choose another name"
         ))),
         _ => Ok(()),
     }

@@ -10,6 +10,7 @@ mod quick;
 mod rules;
 mod serve;
 mod state_doc;
+mod status;
 mod token;
 mod write;
 
@@ -194,6 +195,20 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Release { id, handle, write }) => state_doc::release(&id, handle, write),
         Some(Command::Brief(args)) => state_doc::brief(args),
         Some(Command::Impact(args)) => state_doc::impact(args),
+        Some(Command::Public {
+            id,
+            title,
+            off,
+            write,
+        }) => status::public(&id, title, off, write),
+        Some(Command::Status {
+            command:
+                crate::cli::StatusCommand::Export {
+                    dir,
+                    force,
+                    backend,
+                },
+        }) => status::export(&dir, force, backend),
         Some(Command::Completions { shell }) => {
             refuse_backend("completions")?;
             let mut cmd = <Cli as clap::CommandFactory>::command();

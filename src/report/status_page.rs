@@ -21,15 +21,15 @@ pub const ATOM_FILE: &str = "status.atom";
 
 const STYLE: &str = "\
 :root{color-scheme:light dark;--bg:#fff;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;\
---ok:#1a7f37;--deg:#9a6700;--part:#bc4c00;--major:#cf222e}\
+--ok:#1a7f37;--deg:#9a6700;--part:#bc4c00;--major:#cf222e;--on:#fff}\
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;\
---line:#30363d;--ok:#3fb950;--deg:#d29922;--part:#f0883e;--major:#f85149}}\
+--line:#30363d;--ok:#3fb950;--deg:#d29922;--part:#f0883e;--major:#f85149;--on:#0d1117}}\
 *{box-sizing:border-box}\
 body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,sans-serif}\
-header,main,footer{max-width:48rem;margin:0 auto;padding:1rem}\
+header,main,footer{max-width:48rem;margin:0 auto;padding:1rem}main{padding-top:0}\
 h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}\
 h3{font-size:1.05rem;margin:0}\
-.banner{border-radius:.5rem;padding:.75rem 1rem;font-weight:600;color:#fff}\
+.banner{border-radius:.5rem;padding:.75rem 1rem;font-weight:600;color:var(--on);margin:.5rem 0 0}\
 .operational{background:var(--ok)}.degraded{background:var(--deg)}\
 .partial_outage{background:var(--part)}.major_outage{background:var(--major)}\
 ul.components{list-style:none;padding:0;margin:0;border:1px solid var(--line);border-radius:.5rem}\

@@ -10,6 +10,7 @@ pub mod procs;
 pub mod proxy;
 pub mod pty;
 pub mod replicas;
+pub mod sink;
 
 use std::path::PathBuf;
 

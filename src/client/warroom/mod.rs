@@ -95,6 +95,13 @@ impl WarroomBackend {
         r
     }
 
+    /// A public page beside the API (`/status…`): no token is sent.
+    fn public_page(&self, path: &str, timeout: Duration) -> reqwest::RequestBuilder {
+        self.client
+            .request(Method::GET, format!("{}/{path}", self.base))
+            .timeout(timeout)
+    }
+
     async fn get<T: DeserializeOwned + crate::client::Sanitize>(
         &self,
         path: &str,

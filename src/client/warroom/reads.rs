@@ -421,6 +421,21 @@ impl ReadBackend for WarroomBackend {
         .boxed()
     }
 
+    fn status_file<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<Vec<u8>, ClientError>> {
+        async move {
+            let resp = self
+                .public_page(name, REQUEST_TIMEOUT)
+                .send()
+                .await
+                .map_err(transport)?;
+            if !resp.status().is_success() {
+                return Err(error_from(resp, warroom_error).await);
+            }
+            read_capped(resp).await
+        }
+        .boxed()
+    }
+
     fn policy(&self) -> BoxFuture<'_, Result<crate::model::Policy, ClientError>> {
         async move {
             match self
