@@ -56,6 +56,8 @@ enum Extra {
     Handoff,
     Release,
     Impact,
+    Public,
+    Private,
 }
 
 impl Extra {
@@ -69,6 +71,8 @@ impl Extra {
             Extra::Handoff => "handoff NAME: offer command; they read the brief and accept",
             Extra::Release => "release NAME: release a responder (reduce scope), recorded",
             Extra::Impact => "impact: customers affected, scope, components and their condition",
+            Extra::Public => "public TITLE: on the status page, under the title customers read",
+            Extra::Private => "private: off the public status page (recorded)",
         }
     }
 }
@@ -164,7 +168,7 @@ fn resolve(typed: &str, cursor: usize, now: DateTime<Utc>) -> Option<Run> {
         return Some(Run::Timeline(to));
     }
     if let Some((word, who)) = typed.split_once(' ')
-        && let Ok(e @ (Extra::Handoff | Extra::Release)) = word.parse::<Extra>()
+        && let Ok(e @ (Extra::Handoff | Extra::Release | Extra::Public)) = word.parse::<Extra>()
         && !who.trim().is_empty()
     {
         return Some(Run::Person(e, who.trim().to_string()));
@@ -271,8 +275,15 @@ fn run(ctx: &Ctx, typed: &str, cursor: usize) -> Outcome {
             "release needs whom",
             Extra::Release.help(),
         ))),
+        Some(Run::Person(Extra::Public, title)) => publish(ctx, Some(title)),
         Some(Run::Person(e, who)) => person(ctx, e, Some(who)),
         Some(Run::Extra(Extra::Impact)) => impact(ctx),
+        Some(Run::Extra(Extra::Public)) => Outcome::close().with(Effect::Flash(Flash::info(
+            "public needs the title customers read",
+            "Type `public Elevated errors at checkout`: the internal title may name hosts, \
+             customers or causes.",
+        ))),
+        Some(Run::Extra(Extra::Private)) => publish(ctx, None),
         None => Outcome::close().with(Effect::Flash(Flash::info(
             "Unknown command",
             format!(
@@ -318,6 +329,30 @@ fn person(ctx: &Ctx, e: Extra, who: Option<String>) -> Outcome {
         (_, None) => return Outcome::close(),
     };
     Outcome::close().with(Effect::Write(op))
+}
+
+/// `public TITLE` / `private`: the selected incident on or off the
+/// public status page (the server records it; commanders only).
+fn publish(ctx: &Ctx, title: Option<String>) -> Outcome {
+    use crate::client::WriteOp;
+    use crate::model::public::PublishRequest;
+    match ctx.selected_incident() {
+        Some(inc) if ctx.caps.state_doc => Outcome::close().with(Effect::Write(WriteOp::Publish {
+            id: inc.id,
+            body: PublishRequest {
+                public: title.is_some(),
+                title,
+            },
+        })),
+        Some(_) => Outcome::close().with(Effect::Flash(Flash::info(
+            "Not on this backend",
+            format!("{} has no public status page.", ctx.caps.name),
+        ))),
+        None => Outcome::close().with(Effect::Flash(Flash::info(
+            "No incident selected",
+            "Select an incident in the list first (j/k).",
+        ))),
+    }
 }
 
 /// `impact`: the form, filled in with the impact as it is.

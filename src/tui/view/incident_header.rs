@@ -202,7 +202,12 @@ fn update_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
         Some(t) => format!("last update {}", when(t, app.now, app.time_mode)),
         None => "no update sent yet".to_string(),
     };
-    let mut spans = vec![Span::styled("stakeholders: ", muted), Span::raw(last)];
+    let mut spans = vec![Span::styled("stakeholders: ", muted)];
+    // Customers read this one: on the public status page.
+    if i.public.is_some() {
+        spans.push(Span::styled("PUBLIC ", theme.style(Role::Title)));
+    }
+    spans.push(Span::raw(last));
     if let Some((stage, due)) = app.policy.next_update(i, app.now) {
         spans.push(Span::styled(" · ", muted));
         spans.push(due_span(app.now, stage, due, theme));

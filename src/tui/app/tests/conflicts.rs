@@ -267,13 +267,7 @@ fn a_field_edit_conflict_shows_both_values_whole_and_the_retry_asks() {
     let c = app.flash.as_ref().unwrap().conflict.clone().unwrap();
     assert!(c.now.is_some());
     // Drawn whole, not cut to a few characters either side.
-    let theme = crate::tui::theme::Theme::load("default", None, false).unwrap();
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
-    t.draw(|f| crate::tui::view::draw(&app, &theme, f)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let screen: String = (0..48)
-        .map(|y| (0..160).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
-        .collect();
+    let screen = screen(&app, 160, 48);
     assert!(screen.contains(&theirs), "{screen}");
     // `r` never overwrites their words silently: it asks, with both.
     assert!(sent(&ch(&mut app, 'r')).is_empty());

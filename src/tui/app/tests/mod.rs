@@ -59,6 +59,17 @@ fn listed(app: &App, id: u64) -> crate::model::Incident {
         .clone()
 }
 
+/// The whole screen as text, drawn at `w`×`h`.
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let theme = crate::tui::theme::Theme::load("default", None, false).unwrap();
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    t.draw(|f| crate::tui::view::draw(app, &theme, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
 fn changed(app: &mut App, inc: crate::model::Incident) -> Vec<Command> {
     update(
         app,
@@ -73,6 +84,7 @@ fn changed(app: &mut App, inc: crate::model::Incident) -> Vec<Command> {
 
 mod attention;
 mod backends;
+mod communication;
 mod conflicts;
 mod dialogs;
 mod followups;
