@@ -107,11 +107,49 @@ async fn an_overdue_stakeholder_update_is_recorded_once_per_due_time() {
         auto[1]["text"].as_str().unwrap().contains("scoping"),
         "{auto:?}"
     );
+    // The scoping update sent, regular ones are due every 20 minutes...
+    let (s, _) = t
+        .post(
+            &format!("/incidents/{sev1}/updates"),
+            &t.commander,
+            json!({"text": "Scope: EU checkout"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let sent = Utc::now();
+    assert_eq!(tick(&a, sent + Duration::minutes(19)).unwrap(), 0);
+    assert_eq!(tick(&a, sent + Duration::minutes(21)).unwrap(), 1);
+    // ...and past two hours the long-incident rhythm (hourly) takes over:
+    // a new due time, so a new reminder.
+    assert_eq!(tick(&a, start + Duration::minutes(125)).unwrap(), 1);
+    assert_eq!(tick(&a, start + Duration::minutes(126)).unwrap(), 0);
+    let tl = timeline(&t, &sev1).await;
+    let auto = automated(&tl);
+    assert_eq!(auto.len(), 4, "{auto:?}");
+    assert!(
+        auto[2]["text"].as_str().unwrap().contains("regular"),
+        "{auto:?}"
+    );
+    assert!(
+        auto[3]["text"].as_str().unwrap().contains("long-incident"),
+        "{auto:?}"
+    );
+    // The policy says the same to the header: the long stage, overdue.
+    let (_, b) = t.get(&format!("/incidents/{sev1}"), &t.viewer).await;
+    let inc: warroom::model::Incident = serde_json::from_value(b["incident"].clone()).unwrap();
+    let late = start + Duration::minutes(126);
+    let (stage, due) = Policy::default().next_update(&inc, late).unwrap();
+    assert_eq!(stage, warroom::model::cadence::Stage::Long);
+    assert_eq!(
+        due,
+        inc.last_stakeholder_update_at.unwrap() + Duration::minutes(60)
+    );
+    assert!(due < late, "overdue");
     // Each reminder was queued for the chat target, in its transaction.
     let queued = common::off_runtime(|| t.server.store.deliveries(num(&sev1))).unwrap();
     assert_eq!(
         queued.iter().filter(|d| d.subject == "reminder").count(),
-        2,
+        4,
         "{queued:?}"
     );
 }

@@ -11,7 +11,14 @@ use common::cli_env::{code, env};
 fn updates_the_public_switch_and_the_exported_status_page() {
     let e = env();
     let a = e.json(&[
-        "declare", "--title", "pg-7 OOM", "--service", "checkout", "--severity", "SEV1", "--json",
+        "declare",
+        "--title",
+        "pg-7 OOM",
+        "--service",
+        "checkout",
+        "--severity",
+        "SEV1",
+        "--json",
     ]);
     let id = a["incident"]["id"].as_str().unwrap().to_string();
     let id = id.as_str();
@@ -28,7 +35,12 @@ fn updates_the_public_switch_and_the_exported_status_page() {
     let a = e.json(&["public", id, "--title", "Checkout errors", "--json"]);
     assert_eq!(a["incident"]["public"]["title"], "Checkout errors", "{a}");
     let o = e.run(&[
-        "update", id, "We are investigating checkout errors.", "--public", "--stage", "initial",
+        "update",
+        id,
+        "We are investigating checkout errors.",
+        "--public",
+        "--stage",
+        "initial",
     ]);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     e.json(&["note", id, "NOTE-SECRET pg-7", "--json"]);
@@ -40,7 +52,10 @@ fn updates_the_public_switch_and_the_exported_status_page() {
         .find(|e| e["kind"] == "stakeholder_update")
         .unwrap()
         .clone();
-    assert_eq!((u["audience"].as_str(), u["stage"].as_str()), (Some("public"), Some("initial")));
+    assert_eq!(
+        (u["audience"].as_str(), u["stage"].as_str()),
+        (Some("public"), Some("initial"))
+    );
 
     // Exported: the three files, private, the same site the server serves.
     std::thread::sleep(std::time::Duration::from_millis(1_100));
@@ -48,24 +63,40 @@ fn updates_the_public_switch_and_the_exported_status_page() {
     let o = e.run(&["status", "export", site.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let html = std::fs::read_to_string(site.join("index.html")).unwrap();
-    assert!(html.contains("Checkout errors") && html.contains("We are investigating"), "{html}");
-    assert!(!html.contains("NOTE-SECRET") && !html.contains("pg-7"), "{html}");
+    assert!(
+        html.contains("Checkout errors") && html.contains("We are investigating"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("NOTE-SECRET") && !html.contains("pg-7"),
+        "{html}"
+    );
     assert!(html.contains("href=\"status.atom\"") && site.join("status.atom").exists());
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(site.join("status.json")).unwrap()).unwrap();
     assert_eq!(json["active"][0]["title"], "Checkout errors");
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(site.join("index.html")).unwrap().permissions().mode();
+    let mode = std::fs::metadata(site.join("index.html"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
     // Exported again: refused without --force, nothing touched.
     std::fs::write(site.join("index.html"), "EDITED").unwrap();
     let o = e.run(&["status", "export", site.to_str().unwrap()]);
     assert_eq!(code(&o), 2);
     assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
-    assert_eq!(std::fs::read_to_string(site.join("index.html")).unwrap(), "EDITED");
+    assert_eq!(
+        std::fs::read_to_string(site.join("index.html")).unwrap(),
+        "EDITED"
+    );
     let o = e.run(&["status", "export", site.to_str().unwrap(), "--force"]);
     assert_eq!(code(&o), 0);
-    assert!(std::fs::read_to_string(site.join("index.html")).unwrap().contains("Checkout errors"));
+    assert!(
+        std::fs::read_to_string(site.join("index.html"))
+            .unwrap()
+            .contains("Checkout errors")
+    );
     // Off the page again.
     let a = e.json(&["public", id, "--off", "--json"]);
     assert!(a["incident"]["public"].is_null(), "{a}");

@@ -224,7 +224,7 @@ impl PublicIncident {
         for u in fresh.into_iter().rev() {
             entry.updates.insert(0, u);
         }
-        entry.updates.sort_by(|a, b| b.seq.cmp(&a.seq));
+        entry.updates.sort_by_key(|u| std::cmp::Reverse(u.seq));
         if entry.updates.len() > MAX_UPDATES_KEPT {
             entry.earlier_updates += (entry.updates.len() - MAX_UPDATES_KEPT) as u64;
             entry.updates.truncate(MAX_UPDATES_KEPT);
@@ -276,8 +276,8 @@ impl StatusPage {
             .into_iter()
             .partition(|e| e.state != PublicState::Resolved);
         history.retain(|e| e.resolved_at.unwrap_or(e.updated_at) >= since);
-        active.sort_by(|a, b| b.started_at.cmp(&a.started_at));
-        history.sort_by(|a, b| b.resolved_at.cmp(&a.resolved_at));
+        active.sort_by_key(|e| std::cmp::Reverse(e.started_at));
+        history.sort_by_key(|e| std::cmp::Reverse(e.resolved_at));
         active.truncate(MAX_ACTIVE);
         history.truncate(MAX_HISTORY);
         let mut components: Vec<Component> = configured

@@ -203,7 +203,7 @@ pub fn to_atom(p: &StatusPage, feed_id: &str) -> String {
         .chain(&p.history)
         .flat_map(|e| e.updates.iter().map(move |u| (e, u)))
         .collect();
-    entries.sort_by(|a, b| b.1.at.cmp(&a.1.at));
+    entries.sort_by_key(|(_, u)| std::cmp::Reverse(u.at));
     entries.truncate(MAX_FEED_ENTRIES);
     let stamp = |at: DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let updated = entries.first().map_or(p.generated_at, |(_, u)| u.at);

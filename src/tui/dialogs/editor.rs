@@ -414,7 +414,7 @@ impl Editor {
         }
         let text: Vec<ratatui::text::Line> = lines
             .into_iter()
-            .map(|l| ratatui::text::Line::from(l))
+            .map(ratatui::text::Line::from)
             .collect();
         f.render_widget(
             Paragraph::new(text)

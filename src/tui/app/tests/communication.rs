@@ -46,7 +46,10 @@ fn a_resolution_update_is_refused_until_it_says_whether_data_was_lost() {
     };
     assert_eq!(*to, id);
     assert_eq!(body.text, "Checkout works again.");
-    assert_eq!(body.data_loss.as_deref(), Some("None; no lingering impact."));
+    assert_eq!(
+        body.data_loss.as_deref(),
+        Some("None; no lingering impact.")
+    );
     assert_eq!(
         body.stage,
         Some(crate::model::cadence::UpdateStage::Resolution)
@@ -69,7 +72,14 @@ fn ctrl_t_names_the_stage_and_ctrl_v_previews_every_channel() {
     ctrl(&mut app, 'v');
     assert!(editor(&mut app).preview);
     let screen = screen(&app, 120, 40);
-    for want in ["Preview", "Slack", "Teams", "E-mail", "Subject:", "&lt;!channel&gt;"] {
+    for want in [
+        "Preview",
+        "Slack",
+        "Teams",
+        "E-mail",
+        "Subject:",
+        "&lt;!channel&gt;",
+    ] {
         assert!(screen.contains(want), "{want} missing:\n{screen}");
     }
     // Any other key goes back to writing; nothing was sent.
