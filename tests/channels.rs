@@ -311,7 +311,7 @@ fn an_e_mail_target_that_would_leak_or_cannot_send_is_refused_at_start() {
     let open = credentials(dir.path(), "warroom\nSECRET-PW\n", 0o644);
     let refuse = |t: Value| {
         let c: NotifyConfig = serde_json::from_value(json!({"targets": [t]})).unwrap();
-        c.check().unwrap_err()
+        c.check().and_then(|()| c.check_files()).unwrap_err()
     };
     let base = json!({"name": "mail", "kind": "email", "url": "smtp://mail.example.com",
         "from": "status@example.com", "to": ["ops@example.com"], "events": ["declared"]});

@@ -57,7 +57,12 @@ fn request(ask: Ask, d: &IncidentDetail, me: &str) -> Option<(Method, String, Va
         Ask::Key(Act::Edit) => patch(json!({"title": "a better title"})),
         Ask::Key(Act::TakeCommand) => patch(json!({"commander": me})),
         Ask::Key(Act::Note) => post("/notes", json!({"text": "a note"})),
-        Ask::Key(Act::Update) => post("/updates", json!({"text": "an update"})),
+        // As the composer sends it: its Data loss field is required once
+        // the incident is resolved (and harmless before).
+        Ask::Key(Act::Update) => post(
+            "/updates",
+            json!({"text": "an update", "data_loss": "none"}),
+        ),
         Ask::Key(Act::Toggle) => {
             let phase = inc.status.phase()?;
             post(

@@ -196,7 +196,7 @@ fn an_older_database_is_reindexed_on_upgrade() {
         let c = rusqlite::Connection::open(&db).unwrap();
         c.execute_batch(
             "DROP TABLE note_search; DROP TABLE note_search_size; DROP INDEX incidents_open;
-             ALTER TABLE incidents DROP COLUMN state;
+             ALTER TABLE incidents DROP COLUMN state; DROP TABLE status_entries;
              UPDATE incident_search SET notes = 'restarted pgbouncer on db-3';
              PRAGMA user_version = 12;",
         )

@@ -107,7 +107,7 @@ pub fn next(i: &Incident, s: &Stages, now: DateTime<Utc>) -> (Stage, DateTime<Ut
 }
 
 /// Which update one is, as its sender names it: the four templates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UpdateStage {
     Initial,
@@ -186,8 +186,9 @@ pub fn minutes(m: u32) -> String {
     }
 }
 
-/// The parts of a template the IC must replace: an update still holding
-/// one is not sent.
+/// The parts of the built-in templates the IC must replace: an update
+/// still holding one is not sent (a team's own templates add theirs: see
+/// [`blanks`]).
 pub const PLACEHOLDERS: &[&str] = &[
     "[who is affected and how]",
     "[which customers, regions and features, since when]",
@@ -201,34 +202,169 @@ pub fn unfilled(text: &str) -> Option<&'static str> {
     PLACEHOLDERS.iter().copied().find(|p| text.contains(p))
 }
 
-/// What the composer starts from for the update due at `stage` (bracketed
-/// parts for the IC to replace), ending with when the next one comes: an
-/// update says when the next is due (PagerDuty's guidelines). A resolved
-/// incident's update is its resolution (whether data was lost is its own
-/// required field).
-pub fn template(stage: Option<Stage>, i: &Incident, next_by: Option<DateTime<Utc>>) -> String {
-    let mut t = if !i.status.is_active() {
-        // Data loss and lingering impact have a field of their own.
-        format!(
-            "Resolved: {}.\n[what was fixed, and anything customers should do]\n",
-            i.title
-        )
-    } else {
-        match stage {
-            Some(Stage::Initial) | None => format!(
-                "We are investigating an issue with {}: {}.\nImpact: [who is affected and how].\n",
-                i.service, i.title
-            ),
-            Some(Stage::Scoping) => "Scope: [which customers, regions and features, since when].\n\
-                 What we are doing: [the mitigation under way].\n"
-                .to_string(),
-            Some(Stage::Regular | Stage::Long | Stage::Flat) => {
-                "Status: [what changed since the last update].\n".to_string()
+/// The `[…]` parts of a template (one line, at most 200 characters each):
+/// what the IC must replace before the update goes.
+pub fn blanks(template: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open..];
+        match after.find(']') {
+            Some(close) if close > 1 && !after[..close].contains('\n') && close <= 200 => {
+                let part = &after[..=close];
+                if !out.iter().any(|p| p == part) {
+                    out.push(part.to_string());
+                }
+                rest = &after[close + 1..];
             }
+            _ => rest = &after[1..],
+        }
+    }
+    out
+}
+
+/// Characters of one configured template, at most.
+pub const MAX_TEMPLATE: usize = 2_000;
+
+/// What a template may say of the incident, filled in when the composer
+/// opens: `{id}`, `{title}`, `{service}`, `{severity}`, `{customers}`,
+/// `{components}`, `{scope}`.
+pub const FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "service",
+    "severity",
+    "customers",
+    "components",
+    "scope",
+];
+
+/// The built-in template of each update (PagerDuty's guidelines: what and
+/// who first, then how widely and what is being done, then what changed;
+/// the resolution says what was fixed, data loss has its own field).
+pub fn builtin(kind: UpdateStage) -> &'static str {
+    match kind {
+        UpdateStage::Initial => {
+            "We are investigating an issue with {service}: {title}.\nImpact: [who is affected and how].\n"
+        }
+        UpdateStage::Scoping => {
+            "Scope: [which customers, regions and features, since when].\n\
+             What we are doing: [the mitigation under way].\n"
+        }
+        UpdateStage::Update => "Status: [what changed since the last update].\n",
+        UpdateStage::Resolution => {
+            "Resolved: {title}.\n[what was fixed, and anything customers should do]\n"
+        }
+    }
+}
+
+/// Refuses a configured template that could not be filled in: too long,
+/// a control character, or a `{field}` warroom does not know.
+pub fn check_template(kind: UpdateStage, t: &str) -> Result<(), String> {
+    if t.trim().is_empty() || t.chars().count() > MAX_TEMPLATE {
+        return Err(format!(
+            "update_templates.{kind} must be 1 to {MAX_TEMPLATE} characters"
+        ));
+    }
+    if t.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(format!("update_templates.{kind} holds a control character"));
+    }
+    let mut rest = t;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or_else(|| {
+            format!(
+                "update_templates.{kind}: a `{{` is not closed (fields: {})",
+                FIELDS.join(", ")
+            )
+        })?;
+        let name = &after[..close];
+        if !FIELDS.contains(&name) {
+            return Err(format!(
+                "update_templates.{kind}: `{{{name}}}` is not a field (fields: {})",
+                FIELDS.join(", ")
+            ));
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(())
+}
+
+/// A value put into a template: one line, at most 200 characters, so an
+/// incident's text cannot reshape the update around it.
+fn field_value(s: &str) -> String {
+    let line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let line = line.trim();
+    match line.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line.to_string(),
+    }
+}
+
+/// What the composer starts from for update `kind` of `i`: the team's
+/// template (`[policy] update_templates`) or the built-in one, its
+/// `{fields}` filled in from the incident and its impact, ending with when
+/// the next update comes (an update says when the next is due).
+pub fn template(
+    configured: Option<&str>,
+    kind: UpdateStage,
+    i: &Incident,
+    impact: Option<&super::state_doc::Impact>,
+    next_by: Option<DateTime<Utc>>,
+) -> String {
+    let t = configured.unwrap_or_else(|| builtin(kind));
+    let value = |name: &str| -> String {
+        match name {
+            "id" => i.id.to_string(),
+            "title" => field_value(&i.title),
+            "service" => field_value(&i.service),
+            "severity" => i.severity.to_string(),
+            "customers" => match impact.and_then(|m| m.customers_affected) {
+                Some(n) => n.to_string(),
+                None => "an unknown number of".into(),
+            },
+            "components" => field_value(
+                &impact
+                    .map(|m| {
+                        m.components
+                            .iter()
+                            .map(|c| format!("{} ({})", c.name, c.condition))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default(),
+            ),
+            "scope" => field_value(impact.map_or("", |m| m.scope.as_str())),
+            _ => String::new(),
         }
     };
-    if let Some(at) = next_by {
-        t.push_str(&format!("\nNext update by {} UTC.", at.format("%H:%M")));
+    let mut out = String::with_capacity(t.len() + 64);
+    let mut rest = t;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if FIELDS.contains(&&after[..close]) => {
+                out.push_str(&value(&after[..close]));
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    t
+    out.push_str(rest);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    if let Some(at) = next_by
+        && kind != UpdateStage::Resolution
+    {
+        out.push_str(&format!("\nNext update by {} UTC.", at.format("%H:%M")));
+    }
+    out
 }

@@ -33,6 +33,12 @@ pub struct Policy {
     /// commander training keeps the span of control at 7–8 at most.
     #[serde(default = "default_span")]
     pub span_of_control: u32,
+    /// The team's own template for each update (`initial`, `scoping`,
+    /// `update`, `resolution`), with `{fields}` from the incident (see
+    /// [`super::cadence::FIELDS`]) and `[parts]` for the IC to replace.
+    /// Default: the built-in ones.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub update_templates: BTreeMap<super::cadence::UpdateStage, String>,
 }
 
 fn default_span() -> u32 {
@@ -55,6 +61,7 @@ impl Default for Policy {
             update_cadence_minutes: BTreeMap::new(),
             update_stages: None,
             span_of_control: default_span(),
+            update_templates: BTreeMap::new(),
         }
     }
 }
@@ -71,6 +78,9 @@ impl Policy {
         }
         for (sev, st) in self.update_stages.iter().flatten() {
             st.check(sev.as_str())?;
+        }
+        for (kind, t) in &self.update_templates {
+            super::cadence::check_template(*kind, t)?;
         }
         if !(1..=MAX_SPAN).contains(&self.span_of_control) {
             return Err(format!(
@@ -376,5 +386,81 @@ mod tests {
                 .unwrap_err()
                 .contains("update_stages.SEV1.initial")
         );
+    }
+}
+
+#[cfg(test)]
+mod template_tests {
+    use super::super::cadence::{UpdateStage, blanks, template};
+    use super::super::state_doc::{Component, Condition, Impact};
+    use super::*;
+
+    fn policy(toml_text: &str) -> Result<Policy, String> {
+        let p: Policy = toml::from_str(toml_text).map_err(|e| e.to_string())?;
+        p.check()?;
+        Ok(p)
+    }
+
+    #[test]
+    fn a_teams_template_is_filled_from_the_incident_and_a_bad_one_refused() {
+        let p = policy(
+            "[update_templates]\ninitial = \"{severity} on {service}: {customers} customers, \
+             {components}. Workaround: [none yet]\"\n",
+        )
+        .unwrap();
+        let mut inc = crate::model::declare(
+            crate::model::IncidentId(7),
+            crate::model::wire::DeclareRequest {
+                title: "Checkout 502s\n[injected]".into(),
+                service: "checkout\u{1b}[2J".into(),
+                severity: Severity::Sev1,
+                summary: String::new(),
+                commander: None,
+                tags: vec![],
+            },
+            &crate::model::Actor {
+                handle: "a".into(),
+                role: crate::model::ActorRole::Commander,
+            },
+            vec![],
+            Utc::now(),
+        )
+        .unwrap()
+        .incident;
+        inc.updates_sent = 0;
+        let impact = Impact {
+            customers_affected: Some(1200),
+            scope: String::new(),
+            components: vec![Component {
+                name: "Payments".into(),
+                condition: Condition::Degraded,
+            }],
+        };
+        let t = p
+            .update_templates
+            .get(&UpdateStage::Initial)
+            .map(String::as_str);
+        let text = template(t, UpdateStage::Initial, &inc, Some(&impact), None);
+        assert_eq!(
+            text,
+            "SEV1 on checkout [2J: 1200 customers, Payments (degraded). Workaround: [none yet]\n"
+        );
+        assert_eq!(blanks(t.unwrap()), vec!["[none yet]".to_string()]);
+        // The built-in one where the team set none, with the next update.
+        let next = Utc::now();
+        let text = template(None, UpdateStage::Update, &inc, None, Some(next));
+        assert!(text.contains("[what changed since the last update]"));
+        assert!(text.ends_with(&format!("Next update by {} UTC.", next.format("%H:%M"))));
+        for (bad, why) in [
+            (
+                "[update_templates]\ninitial = \"{customer}\"\n",
+                "`{customer}` is not a field",
+            ),
+            ("[update_templates]\nscoping = \"\"\n", "1 to 2000"),
+            ("[update_templates]\nfinal = \"x\"\n", "unknown variant"),
+        ] {
+            let e = policy(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
     }
 }

@@ -112,7 +112,16 @@ mod tests {
             apply(&mut d, step, &ic, at(13)).unwrap();
         }
         apply(&mut d, resolve, &ic, at(14)).unwrap();
-        apply(&mut d, update(Audience::Public), &ic, at(60)).unwrap();
+        // Once resolved, the update is the resolution: it says what was lost.
+        assert!(apply(&mut d, update(Audience::Public), &ic, at(60)).is_err());
+        let resolution = Action::StakeholderUpdate {
+            text: "x".into(),
+            written_at: None,
+            audience: Audience::Public,
+            stage: None,
+            data_loss: Some("none".into()),
+        };
+        apply(&mut d, resolution, &ic, at(60)).unwrap();
         let k = replay(&d, &Policy::default());
         assert_eq!(k.len(), 3);
         assert_eq!((k[0].stage, k[0].late_seconds), (Some(Stage::Initial), 0));

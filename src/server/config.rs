@@ -73,6 +73,7 @@ impl ServerFileConfig {
             .map_err(|e| format!("{}: [[rules]] {e}", path.display()))?;
         c.notify
             .check()
+            .and_then(|()| c.notify.check_files())
             .map_err(|e| format!("{}: [notify] {e}", path.display()))?;
         c.automation
             .check()

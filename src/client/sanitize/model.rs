@@ -184,7 +184,15 @@ sanitize_fields!(Policy {
     update_cadence_minutes: none,
     update_stages: none,
     span_of_control: none,
+    update_templates: text,
 });
+
+/// A policy's update templates: text with line breaks.
+impl Sanitize for std::collections::BTreeMap<crate::model::cadence::UpdateStage, String> {
+    fn sanitize(&mut self) {
+        self.values_mut().for_each(|t| clean_in_place(t, true));
+    }
+}
 
 sanitize_fields!(Slow {
     id: none,

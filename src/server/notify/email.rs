@@ -21,16 +21,16 @@ pub const MAX_RECIPIENTS: usize = 50;
 
 pub type Mailer = AsyncSmtpTransport<Tokio1Executor>;
 
-enum Security {
+pub enum Security {
     StartTls,
     Tls,
     Plain,
 }
 
-/// The transport of an e-mail target, its files read and checked: the
-/// config check calls it, so a server never starts with a target that
-/// could not send.
-pub fn mailer(t: &Target, timeout: Duration) -> Result<Mailer, String> {
+/// Where an e-mail target sends, from its URL: how, to which host and
+/// port. Refused with the reason (never the URL) when it is not a mail
+/// URL, holds credentials, or would send without TLS off this machine.
+pub fn endpoint(t: &Target) -> Result<(Security, String, u16), String> {
     let n = &t.name;
     let url = reqwest::Url::parse(&t.url)
         .map_err(|_| format!("target `{n}`: url is not an smtp:// or smtps:// URL"))?;
@@ -59,11 +59,26 @@ pub fn mailer(t: &Target, timeout: Duration) -> Result<Mailer, String> {
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback());
+    if matches!(security, Security::Plain) && !loopback {
+        return Err(format!(
+            "target `{n}`: smtp+plain (no TLS) is only for a relay on this machine \
+             (127.0.0.1, ::1 or localhost); use smtp:// (STARTTLS) or smtps://"
+        ));
+    }
     let port = url.port().unwrap_or(match security {
         Security::Tls => 465,
         Security::StartTls => 587,
         Security::Plain => 25,
     });
+    Ok((security, host, port))
+}
+
+/// The transport of an e-mail target, its files read and checked: the
+/// server calls it at start (`NotifyConfig::check_files`), so it never
+/// starts with a target that could not send.
+pub fn mailer(t: &Target, timeout: Duration) -> Result<Mailer, String> {
+    let n = &t.name;
+    let (security, host, port) = endpoint(t)?;
     let tls = || -> Result<TlsParameters, String> {
         let mut b = TlsParameters::builder(host.clone());
         if let Some(ca) = &t.ca_file {
@@ -86,13 +101,7 @@ pub fn mailer(t: &Target, timeout: Duration) -> Result<Mailer, String> {
     builder = match security {
         Security::StartTls => builder.tls(Tls::Required(tls()?)),
         Security::Tls => builder.tls(Tls::Wrapper(tls()?)),
-        Security::Plain if loopback => builder.tls(Tls::None),
-        Security::Plain => {
-            return Err(format!(
-                "target `{n}`: smtp+plain (no TLS) is only for a relay on this machine \
-                 (127.0.0.1, ::1 or localhost); use smtp:// (STARTTLS) or smtps://"
-            ));
-        }
+        Security::Plain => builder.tls(Tls::None),
     };
     if let Some(path) = &t.credentials_file {
         builder = builder.credentials(credentials(n, path)?);

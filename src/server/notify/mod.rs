@@ -269,8 +269,8 @@ impl NotifyConfig {
                 return Err(format!("two targets are named `{n}`"));
             }
             if t.kind == TargetKind::Email {
+                email::endpoint(t)?;
                 email::addresses(t)?;
-                email::mailer(t, worker::SEND_TIMEOUT)?;
             } else {
                 match reqwest::Url::parse(&t.url) {
                     Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
@@ -308,6 +308,16 @@ impl NotifyConfig {
                     "target `{n}`: a webhook needs a secret of at least 16 characters to sign with"
                 ));
             }
+        }
+        Ok(())
+    }
+
+    /// What [`NotifyConfig::check`] cannot see in the text: the files an
+    /// e-mail target names (its credentials, readable by their owner
+    /// only, and its CA) and its URL; the server checks them at start.
+    pub fn check_files(&self) -> Result<(), String> {
+        for t in self.targets.iter().filter(|t| t.kind == TargetKind::Email) {
+            email::mailer(t, worker::SEND_TIMEOUT)?;
         }
         Ok(())
     }

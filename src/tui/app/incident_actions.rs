@@ -199,18 +199,30 @@ fn editor(app: &mut App, inc: Incident, act: Act) -> Vec<Command> {
     };
     let key = DraftKey { id, kind };
     let mut draft = app.drafts.get(&key).cloned().unwrap_or_default();
-    // A new update starts from its stage's template and promises the
-    // next one (kept as a draft only once the IC types in it).
+    let stage = crate::model::cadence::UpdateStage::of(&inc);
+    // A new update starts from its stage's template (the team's, from
+    // the server's policy, or the built-in one) and promises the next
+    // one (kept as a draft only once the IC types in it).
+    let configured = app.policy.update_templates.get(&stage).map(String::as_str);
     if kind == DraftKind::Update && draft.trim().is_empty() {
-        let stage = app.policy.next_update(&inc, app.now).map(|(s, _)| s);
         let next_by = app.policy.after_update(&inc, app.now);
-        draft = crate::model::cadence::template(stage, &inc, next_by);
+        let impact = app
+            .board
+            .details
+            .get(&id)
+            .and_then(|d| d.state.impact.as_ref());
+        draft = crate::model::cadence::template(configured, stage, &inc, impact, next_by);
     }
     let editor = if act == Act::Note {
         Editor::draft(EditorKind::Note(key), &draft)
     } else {
+        // The template's [parts] are the IC's to replace before it goes.
+        let blanks = crate::model::cadence::blanks(
+            configured.unwrap_or_else(|| crate::model::cadence::builtin(stage)),
+        );
         Editor::draft(EditorKind::Update(key), &draft)
-            .at_stage(crate::model::cadence::UpdateStage::of(&inc))
+            .at_stage(stage)
+            .with_blanks(blanks)
     };
     app.open(editor);
     Vec::new()

@@ -101,6 +101,8 @@ pub struct Editor {
     pub on_data_loss: bool,
     /// The update as its audience will read it, instead of the text.
     pub preview: bool,
+    /// The `[parts]` of the template it started from, to be replaced.
+    pub blanks: Vec<String>,
 }
 
 impl Editor {
@@ -120,7 +122,14 @@ impl Editor {
             data_loss: statement_field(),
             on_data_loss: false,
             preview: false,
+            blanks: Vec::new(),
         }
+    }
+
+    /// The `[parts]` of its template, not sent until replaced.
+    pub fn with_blanks(mut self, blanks: Vec<String>) -> Self {
+        self.blanks = blanks;
+        self
     }
 
     /// An update of this stage.
@@ -150,6 +159,7 @@ impl Editor {
             data_loss: statement_field(),
             on_data_loss: false,
             preview: false,
+            blanks: Vec::new(),
         }
     }
 
@@ -247,8 +257,13 @@ impl Editor {
                 format!("{why}: write it in the Data loss field (Tab)."),
             )));
         }
+        let blank = self
+            .blanks
+            .iter()
+            .find(|b| body.contains(b.as_str()))
+            .cloned();
         if matches!(self.kind, EditorKind::Update(_))
-            && let Some(part) = crate::model::cadence::unfilled(&body)
+            && let Some(part) = blank.or(crate::model::cadence::unfilled(&body).map(str::to_string))
         {
             // Stakeholders never read "[who is affected and how]".
             return Outcome::stay().with(Effect::Flash(crate::tui::app::Flash::info(
@@ -397,10 +412,19 @@ impl Editor {
                     inc,
                     &event,
                 );
-                lines.push(match self.audience {
-                    Audience::Internal => "Internal targets (chat, e-mail, webhooks subscribed to internal updates) receive:".to_string(),
-                    Audience::Public => "Public targets receive this, and the status page shows it if the incident is public:".to_string(),
-                });
+                lines.push(
+                    match self.audience {
+                        Audience::Internal => {
+                            "Internal targets (chat, e-mail, webhooks subscribed to internal \
+                             updates) receive:"
+                        }
+                        Audience::Public => {
+                            "Public targets receive this, and the status page shows it if the \
+                             incident is public:"
+                        }
+                    }
+                    .to_string(),
+                );
                 for (channel, text) in crate::report::channels::preview(&p) {
                     lines.push(String::new());
                     lines.push(format!("── {channel}"));
@@ -412,10 +436,8 @@ impl Editor {
             }
             None => lines.push("The incident is not loaded yet.".into()),
         }
-        let text: Vec<ratatui::text::Line> = lines
-            .into_iter()
-            .map(ratatui::text::Line::from)
-            .collect();
+        let text: Vec<ratatui::text::Line> =
+            lines.into_iter().map(ratatui::text::Line::from).collect();
         f.render_widget(
             Paragraph::new(text)
                 .wrap(ratatui::widgets::Wrap { trim: false })

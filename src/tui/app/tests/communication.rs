@@ -114,3 +114,37 @@ fn the_palette_puts_an_incident_on_the_status_page_and_takes_it_off() {
     assert!(sent(&cmds).is_empty());
     assert!(format!("{:?}", app.flash).contains("title customers read"));
 }
+
+#[test]
+fn the_teams_own_template_is_where_an_update_starts_and_its_blanks_must_be_filled() {
+    let mut app = sample_app(120, 40);
+    for kind in crate::model::cadence::UpdateStage::ALL {
+        app.policy.update_templates.insert(
+            kind,
+            "{service} ({severity}): [what our customers see]".into(),
+        );
+    }
+    let inc = listed(&app, sel(&app).0);
+    ch(&mut app, 'u');
+    let text = crate::tui::app::text_of(&editor(&mut app).text);
+    assert!(
+        text.starts_with(&format!(
+            "{} ({}): [what our customers see]",
+            inc.service, inc.severity
+        )),
+        "{text}"
+    );
+    // A resolution update also needs its statement; the blank is checked first.
+    editor(&mut app).data_loss = tui_textarea::TextArea::new(vec!["none".into()]);
+    let cmds = ctrl(&mut app, 's');
+    assert!(sent(&cmds).is_empty());
+    assert!(format!("{:?}", app.flash).contains("[what our customers see]"));
+    app.flash = None;
+    editor(&mut app).text = tui_textarea::TextArea::new(vec!["Checkout is slow in the EU.".into()]);
+    let cmds = ctrl(&mut app, 's');
+    assert!(
+        matches!(&sent(&cmds)[..], [WriteOp::StakeholderUpdate { body, .. }]
+            if body.text == "Checkout is slow in the EU."),
+        "{cmds:?}"
+    );
+}
