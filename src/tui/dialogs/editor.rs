@@ -322,10 +322,11 @@ impl Editor {
                         )
                     }
                 },
+                // Short enough for the box at 80 columns (64 wide).
                 if self.resolution() {
-                    "^S posts · Tab data loss / text · ^P public · ^T stage · ^V preview · Esc keeps draft"
+                    "^S post · Tab field · ^P audience · ^T stage · ^V preview · Esc"
                 } else {
-                    "^S posts · ^P internal / public · ^T stage · ^V preview · Esc keeps the draft"
+                    "^S post · ^P audience · ^T stage · ^V preview · Esc keeps draft"
                 },
             ),
             EditorKind::Reason {
