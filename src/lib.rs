@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod model;
 pub mod paths;
+pub mod plain;
 pub mod private_fs;
 pub mod report;
 pub mod server;

@@ -46,6 +46,18 @@ pub enum Command {
         #[command(flatten)]
         backend: BackendArgs,
     },
+    /// What changes, as lines (for scripts and logs): the active incidents,
+    /// then every new timeline entry as it happens, a new SEV1 or SEV2
+    /// first. Runs until its output is closed.
+    ///
+    /// Example: warroom watch --json | jq 'select(.severity == "SEV1")'
+    Watch {
+        /// One JSON object per line (type: incident, event, left, notice).
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        backend: BackendArgs,
+    },
     /// The reference incident API server.
     Serve(ServeArgs),
     /// Manage API tokens in a server's database.
@@ -407,6 +419,10 @@ pub struct ConsoleArgs {
     /// Colour theme: default, light, high-contrast, mono, colorblind, or a file in ~/.config/warroom/themes.
     #[arg(long, global = true)]
     pub theme: Option<String>,
+    /// Line mode for screen readers: changes said as lines, commands typed
+    /// as lines (`help` lists them); no full-screen grid. Also WARROOM_PLAIN=1.
+    #[arg(long, env = "WARROOM_PLAIN", value_parser = clap::builder::FalseyValueParser::new())]
+    pub plain: bool,
 }
 
 #[cfg(test)]

@@ -38,6 +38,9 @@ pub fn load_theme(flag: Option<&str>, config: &Config) -> Result<Theme, String> 
 }
 
 pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
+    if args.plain {
+        return plain(args);
+    }
     need_terminal("console")?;
     let config = Config::load_default()?;
     let theme = load_theme(args.theme.as_deref(), &config)?;
@@ -47,6 +50,43 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
         Ok::<(), CliError>(open(c, theme, &config).await?)
     })?;
     Ok(())
+}
+
+/// `warroom --plain`: the line console (no terminal needed).
+fn plain(args: ConsoleArgs) -> Result<(), CliError> {
+    let config = Config::load_default()?;
+    super::logfile::log_to_file()?;
+    super::runtime()?.block_on(async {
+        let c = backend::resolve(&args.backend, &config).await?;
+        let state_dir = crate::paths::state_dir()?.join(&c.scope);
+        crate::private_fs::private_dir(&state_dir)?;
+        let r = crate::plain::run(crate::plain::PlainSetup {
+            label: c.label,
+            reader: c.reader,
+            writer: c.writer,
+            state_dir,
+            identity: c.identity,
+        })
+        .await;
+        if let Some(s) = c.embedded {
+            s.stop().await;
+        }
+        Ok::<(), CliError>(r?)
+    })
+}
+
+/// `warroom watch [--json]`.
+pub fn watch(json: bool, args: crate::cli::BackendArgs) -> Result<(), CliError> {
+    let config = Config::load_default()?;
+    super::logfile::log_to_file()?;
+    super::runtime()?.block_on(async {
+        let c = backend::resolve(&args, &config).await?;
+        let r = crate::plain::watch(c.reader, json).await;
+        if let Some(s) = c.embedded {
+            s.stop().await;
+        }
+        Ok::<(), CliError>(r?)
+    })
 }
 
 pub fn demo(theme_flag: Option<String>) -> Result<(), CliError> {

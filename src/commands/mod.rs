@@ -63,6 +63,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Console(args)) => console::run(args),
         None => console::run(cli.console),
+        Some(Command::Watch { json, backend }) => console::watch(json, backend),
         Some(Command::Wallboard { rotate, backend }) => {
             console::wallboard(rotate, backend, cli.console.theme)
         }
