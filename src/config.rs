@@ -41,6 +41,9 @@ pub struct Config {
     /// Click to select a row or focus a pane, wheel to scroll (default on;
     /// off gives the terminal's own selection back to the mouse).
     pub mouse: Option<bool>,
+    /// A slow link (as `--low-bandwidth`): times by the minute, no
+    /// blinking, at most four frames a second (default off).
+    pub low_bandwidth: Option<bool>,
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,

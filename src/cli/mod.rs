@@ -423,6 +423,11 @@ pub struct ConsoleArgs {
     /// as lines (`help` lists them); no full-screen grid. Also WARROOM_PLAIN=1.
     #[arg(long, env = "WARROOM_PLAIN", value_parser = clap::builder::FalseyValueParser::new())]
     pub plain: bool,
+    /// A slow link (SSH over a poor connection): clocks and countdowns by
+    /// the minute, no blinking, at most four frames a second. Also
+    /// WARROOM_LOW_BANDWIDTH=1 or `low_bandwidth = true` in the config.
+    #[arg(long, global = true, env = "WARROOM_LOW_BANDWIDTH", value_parser = clap::builder::FalseyValueParser::new())]
+    pub low_bandwidth: bool,
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ fn need_terminal(what: &str) -> Result<(), CliError> {
     }
     Err(CliError::usage(format!(
         "`warroom {what}` needs a terminal, and this has none. Over SSH use `ssh -t host warroom`; \
-         from a script use `warroom list`, `warroom show` or the write commands (see --help)"
+         from a script or a screen reader use `warroom --plain` (line mode), `warroom watch`, `warroom list` or the write commands (see --help)"
     )))
 }
 
@@ -44,10 +44,11 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
     need_terminal("console")?;
     let config = Config::load_default()?;
     let theme = load_theme(args.theme.as_deref(), &config)?;
+    let low_bandwidth = args.low_bandwidth || config.low_bandwidth.unwrap_or(false);
     super::logfile::log_to_file()?;
     super::runtime()?.block_on(async {
         let c = backend::resolve(&args.backend, &config).await?;
-        Ok::<(), CliError>(open(c, theme, &config).await?)
+        Ok::<(), CliError>(open(c, theme, &config, low_bandwidth).await?)
     })?;
     Ok(())
 }
@@ -89,19 +90,25 @@ pub fn watch(json: bool, args: crate::cli::BackendArgs) -> Result<(), CliError> 
     })
 }
 
-pub fn demo(theme_flag: Option<String>) -> Result<(), CliError> {
+pub fn demo(theme_flag: Option<String>, low_bandwidth: bool) -> Result<(), CliError> {
     need_terminal("demo")?;
     let config = Config::load_default()?;
     let theme = load_theme(theme_flag.as_deref(), &config)?;
     super::logfile::log_to_file()?;
     super::runtime()?.block_on(async {
         let c = backend::embedded(DbLocation::Memory, true, "DEMO").await?;
-        Ok::<(), CliError>(open(c, theme, &config).await?)
+        let low_bandwidth = low_bandwidth || config.low_bandwidth.unwrap_or(false);
+        Ok::<(), CliError>(open(c, theme, &config, low_bandwidth).await?)
     })?;
     Ok(())
 }
 
-async fn open(c: Connected, theme: Theme, config: &Config) -> Result<(), String> {
+async fn open(
+    c: Connected,
+    theme: Theme,
+    config: &Config,
+    low_bandwidth: bool,
+) -> Result<(), String> {
     let state_dir = crate::paths::state_dir()?.join(&c.scope);
     crate::private_fs::private_dir(&state_dir)?;
     let caps = c.reader.capabilities();
@@ -122,6 +129,7 @@ async fn open(c: Connected, theme: Theme, config: &Config) -> Result<(), String>
         bell: config.bell.unwrap_or(true),
         title: config.title.unwrap_or(true),
         mouse: config.mouse.unwrap_or(true),
+        low_bandwidth,
     })
     .await;
     if let Some(s) = c.embedded {

@@ -69,7 +69,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Demo) => {
             refuse_backend("demo (it runs its own embedded server)")?;
-            console::demo(cli.console.theme)
+            console::demo(cli.console.theme, cli.console.low_bandwidth)
         }
         Some(Command::List { backend, all, json }) => quick::list(backend, all, json),
         Some(Command::Show { id, backend, json }) => quick::show(&id, backend, json),

@@ -25,8 +25,13 @@ pub trait Screen {
     type Msg: Send + 'static;
     /// A terminal event as the screen's message; `None` ignores it.
     fn input(&self, ev: Event) -> Option<Self::Msg>;
-    /// The clock's message, once a second.
-    fn tick(&self, now: DateTime<Utc>) -> Self::Msg;
+    /// The clock's message, once a second; `None` when nothing on the
+    /// screen changes with it (nothing is drawn then).
+    fn tick(&self, now: DateTime<Utc>) -> Option<Self::Msg>;
+    /// The shortest time between two frames (the redraw cap).
+    fn min_frame(&self) -> Duration {
+        MIN_FRAME
+    }
     /// Applies a message and carries out what it asks for; `term` is for
     /// what goes straight to the terminal (bell, title, clipboard).
     fn apply(&mut self, msg: Self::Msg, term: &mut TerminalGuard) -> impl Future<Output = ()>;
@@ -49,16 +54,17 @@ pub async fn run<S: Screen>(
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
-    let mut last_draw = tokio::time::Instant::now() - MIN_FRAME;
+    let min_frame = screen.min_frame();
+    let mut last_draw = tokio::time::Instant::now() - min_frame;
     loop {
-        if dirty && last_draw.elapsed() >= MIN_FRAME {
+        if dirty && last_draw.elapsed() >= min_frame {
             guard
                 .draw(|f| screen.draw(f))
                 .map_err(|e| format!("cannot draw: {e}"))?;
             last_draw = tokio::time::Instant::now();
             dirty = false;
         }
-        let frame_due = tokio::time::sleep(MIN_FRAME.saturating_sub(last_draw.elapsed()));
+        let frame_due = tokio::time::sleep(min_frame.saturating_sub(last_draw.elapsed()));
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => {
@@ -73,7 +79,10 @@ pub async fn run<S: Screen>(
                 Some(Err(_)) | None => break,
             },
             Some(msg) = inbox.recv() => msg,
-            _ = clock.tick() => screen.tick(Utc::now()),
+            _ = clock.tick() => match screen.tick(Utc::now()) {
+                Some(msg) => msg,
+                None => continue,
+            },
             _ = frame_due, if dirty => continue,
             _ = term.recv() => break,
             _ = hup.recv() => break,

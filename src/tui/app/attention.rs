@@ -212,7 +212,8 @@ impl App {
         self.attention.flashing.iter().any(|(f, t)| {
             *f == id && {
                 let s = (self.now - *t).num_seconds();
-                (0..FLASH_SECS).contains(&s) && s % 2 == 0
+                // Over a slow link it is lit, not blinking.
+                (0..FLASH_SECS).contains(&s) && (s % 2 == 0 || self.low_bandwidth)
             }
         })
     }

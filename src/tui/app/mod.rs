@@ -117,6 +117,9 @@ pub struct App {
     pub now: DateTime<Utc>,
     pub size: (u16, u16),
     pub quit: bool,
+    /// A slow link (`--low-bandwidth`): times by the minute, no blinking,
+    /// at most four frames a second.
+    pub low_bandwidth: bool,
 }
 
 /// A footer notice that warns starts with this (drawn in the warning
@@ -170,6 +173,7 @@ impl App {
             now,
             size: (80, 24),
             quit: false,
+            low_bandwidth: false,
         }
     }
 
@@ -254,6 +258,13 @@ impl App {
         self.drafts.values().any(|d| !d.trim().is_empty())
     }
 
+    /// Whether the clock's tick at `now` can change the screen: on a slow
+    /// link the clock moves by the minute, so a second that changes
+    /// nothing draws nothing.
+    pub fn wants_tick(&self, now: DateTime<Utc>) -> bool {
+        !self.low_bandwidth || now.timestamp().div_euclid(60) != self.now.timestamp().div_euclid(60)
+    }
+
     /// What a dialog may read of the console.
     pub fn ctx(&self) -> crate::tui::dialogs::Ctx<'_> {
         crate::tui::dialogs::Ctx {
@@ -267,6 +278,7 @@ impl App {
             policy: &self.policy,
             now: self.now,
             time_mode: self.time_mode,
+            low_bandwidth: self.low_bandwidth,
         }
     }
 

@@ -44,10 +44,16 @@ pub struct ConsoleSetup {
     /// Clicks and the wheel (the terminal's own text selection then needs
     /// Shift in most terminals).
     pub mouse: bool,
+    /// A slow link: the clock by the minute, no blinking, fewer frames.
+    pub low_bandwidth: bool,
 }
 
 /// Messages waiting for the console: backend data, deliveries, answers.
 const INBOX: usize = 256;
+
+/// In low-bandwidth mode, at most four frames a second: a burst of
+/// changes is drawn once.
+pub const LOW_BANDWIDTH_FRAME: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The console's state and what its commands reach.
 struct Console {
@@ -69,8 +75,16 @@ impl Screen for Console {
         }
     }
 
-    fn tick(&self, now: DateTime<Utc>) -> Msg {
-        Msg::Tick(now)
+    fn tick(&self, now: DateTime<Utc>) -> Option<Msg> {
+        self.app.wants_tick(now).then_some(Msg::Tick(now))
+    }
+
+    fn min_frame(&self) -> std::time::Duration {
+        if self.app.low_bandwidth {
+            LOW_BANDWIDTH_FRAME
+        } else {
+            runtime::MIN_FRAME
+        }
     }
 
     async fn apply(&mut self, msg: Msg, term: &mut TerminalGuard) {
@@ -97,6 +111,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
     let mut app = App::new(setup.label, setup.caps, Utc::now());
     app.identity = setup.identity;
     app.attention.bell = setup.bell;
+    app.low_bandwidth = setup.low_bandwidth;
     app.attention.title = setup.title;
     app.drafts = drafts.load_all();
 

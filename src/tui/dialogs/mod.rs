@@ -60,6 +60,8 @@ pub struct Ctx<'a> {
     pub policy: &'a Policy,
     pub now: DateTime<Utc>,
     pub time_mode: TimeMode,
+    /// Times by the minute (a slow link).
+    pub low_bandwidth: bool,
 }
 
 impl Ctx<'_> {

@@ -127,7 +127,7 @@ fn lines(ctx: &Ctx, id: IncidentId, row: StateRow) -> Vec<(Role, String)> {
                     format!(
                         " time box ends {} ({})",
                         at(due),
-                        crate::tui::view::countdown(left)
+                        crate::tui::view::countdown_for(left, ctx.low_bandwidth)
                     ),
                 ));
             }

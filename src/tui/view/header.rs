@@ -61,6 +61,10 @@ fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     // first when the terminal is narrow. The clock and the live state stay.
     let mut live = Vec::new();
     match (app.stale_for(), app.board.conn.last_ok) {
+        // By the minute on a slow link, the age would be wrong between ticks.
+        (None, Some(_)) if app.low_bandwidth => {
+            live.push(Span::styled("● live ", theme.style(Role::Ok)))
+        }
         (None, Some(t)) => live.push(Span::styled(
             format!("● live {} ", age(app.now - t)),
             theme.style(Role::Ok),

@@ -36,6 +36,33 @@ pub fn countdown(secs: i64) -> String {
     }
 }
 
+/// The countdown by the minute (a slow link: the clock moves once a
+/// minute, so seconds would be wrong between ticks): `5m`, `OVERDUE 3m`.
+pub fn countdown_minutes(secs: i64) -> String {
+    let a = secs.unsigned_abs();
+    // Time left rounds up (never says 0m while some is left); overdue down.
+    let m = if secs >= 0 { a.div_ceil(60) } else { a / 60 };
+    let body = if m >= 60 {
+        format!("{}h{:02}m", m / 60, m % 60)
+    } else {
+        format!("{m}m")
+    };
+    if secs < 0 {
+        format!("OVERDUE {body}")
+    } else {
+        body
+    }
+}
+
+/// [`countdown`], or [`countdown_minutes`] on a slow link.
+pub fn countdown_for(secs: i64, low_bandwidth: bool) -> String {
+    if low_bandwidth {
+        countdown_minutes(secs)
+    } else {
+        countdown(secs)
+    }
+}
+
 fn title_extra(app: &App, d: &IncidentDetail) -> String {
     let s = &d.state;
     let open = s.open_tasks().count();
@@ -124,7 +151,9 @@ fn line<'a>(
                 return Line::from(Span::styled(fit(&text, w).into_owned(), pick(Role::Muted)));
             }
             let left = t.due_at.map(|d| (d - app.now).num_seconds());
-            let clock = left.map(countdown).unwrap_or_default();
+            let clock = left
+                .map(|s| countdown_for(s, app.low_bandwidth))
+                .unwrap_or_default();
             let clock_role = match left {
                 Some(l) if l < 0 => Role::Error,
                 Some(l) if l < 60 => Role::Warn,

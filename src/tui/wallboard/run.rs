@@ -39,8 +39,8 @@ impl Screen for WallScreen {
         }
     }
 
-    fn tick(&self, now: DateTime<Utc>) -> WallMsg {
-        WallMsg::Tick(now)
+    fn tick(&self, now: DateTime<Utc>) -> Option<WallMsg> {
+        Some(WallMsg::Tick(now))
     }
 
     async fn apply(&mut self, msg: WallMsg, _term: &mut TerminalGuard) {
