@@ -13,8 +13,11 @@ use std::time::Duration;
 
 use serde_json::json;
 mod support;
+// The tests' pseudo-terminal: the real binary, its output counted.
+#[path = "../tests/common/pty.rs"]
+mod pty;
 
-use support::pty::Console;
+use pty::Screen;
 use support::{seed_incidents, start};
 use warroom::server::Store;
 
@@ -44,12 +47,8 @@ async fn measure(full: bool, cols: u16, rows: u16, low: bool) -> Figures {
     if low {
         args.push("--low-bandwidth");
     }
-    let mut c = Console::spawn(dir.path(), &args, cols, rows);
-    assert!(
-        tokio::task::block_in_place(|| c.wait_for("● live", Duration::from_secs(30))),
-        "the console never went live:\n{}",
-        c.screen()
-    );
+    let mut c = Screen::spawn(&args, dir.path(), cols, rows);
+    tokio::task::block_in_place(|| c.wait_text("● live", Duration::from_secs(30)));
     tokio::time::sleep(Duration::from_secs(2)).await;
     let window = Duration::from_secs(if full { 30 } else { 3 });
     let per_min = |b: u64| b as f64 * 60.0 / window.as_secs_f64();
@@ -98,7 +97,7 @@ async fn measure(full: bool, cols: u16, rows: u16, low: bool) -> Figures {
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     let per_key = (c.written() - b0) as f64 / presses as f64;
-    drop(c);
+    let _ = c.child.kill();
     srv.stop().await;
     Figures {
         idle,

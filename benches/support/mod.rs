@@ -1,6 +1,5 @@
 //! What the benchmarks share: a seeded database and a server on loopback.
 #![allow(dead_code)]
-pub mod pty;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -11,6 +11,7 @@ pub mod proxy;
 pub mod pty;
 pub mod replicas;
 pub mod sink;
+pub mod slow_link;
 
 use std::path::PathBuf;
 

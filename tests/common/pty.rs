@@ -80,6 +80,11 @@ impl Screen {
         self.raw.lock().unwrap().clone()
     }
 
+    /// Bytes written to the terminal so far (counted up to 8 MiB).
+    pub fn written(&self) -> u64 {
+        self.raw.lock().unwrap().len() as u64
+    }
+
     pub fn text(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }
