@@ -93,7 +93,7 @@ impl Link {
                 return;
             }
             let k = self.chunks.fetch_add(1, Ordering::Relaxed) + 1;
-            if self.cut_every > 0 && k % self.cut_every == 0 {
+            if self.cut_every > 0 && k.is_multiple_of(self.cut_every) {
                 self.cuts.fetch_add(1, Ordering::Relaxed);
                 return;
             }
