@@ -44,6 +44,9 @@ pub struct Config {
     /// A slow link (as `--low-bandwidth`): times by the minute, no
     /// blinking, at most four frames a second (default off).
     pub low_bandwidth: Option<bool>,
+    /// URLs on screen are OSC 8 hyperlinks a click opens (default on;
+    /// off for a terminal that prints the escapes).
+    pub hyperlinks: Option<bool>,
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,

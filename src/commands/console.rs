@@ -130,6 +130,7 @@ async fn open(
         title: config.title.unwrap_or(true),
         mouse: config.mouse.unwrap_or(true),
         low_bandwidth,
+        hyperlinks: config.hyperlinks.unwrap_or(true),
     })
     .await;
     if let Some(s) = c.embedded {

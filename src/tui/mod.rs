@@ -9,6 +9,7 @@ mod drafts;
 #[cfg(any(test, feature = "testing"))]
 pub mod fixtures;
 pub mod keymap;
+pub mod links;
 pub mod runtime;
 #[cfg(any(test, feature = "testing"))]
 pub mod screenshots;

@@ -36,6 +36,10 @@ pub trait Screen {
     /// what goes straight to the terminal (bell, title, clipboard).
     fn apply(&mut self, msg: Self::Msg, term: &mut TerminalGuard) -> impl Future<Output = ()>;
     fn draw(&self, f: &mut Frame);
+    /// The URLs the screen may show, to be made links where shown whole.
+    fn links(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// The screen asked to stop.
     fn done(&self) -> bool;
 }
@@ -58,8 +62,9 @@ pub async fn run<S: Screen>(
     let mut last_draw = tokio::time::Instant::now() - min_frame;
     loop {
         if dirty && last_draw.elapsed() >= min_frame {
+            let known = screen.links();
             guard
-                .draw(|f| screen.draw(f))
+                .draw(|f| screen.draw(f), &known)
                 .map_err(|e| format!("cannot draw: {e}"))?;
             last_draw = tokio::time::Instant::now();
             dirty = false;

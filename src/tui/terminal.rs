@@ -12,6 +12,8 @@ use ratatui::crossterm::{execute, queue};
 pub struct TerminalGuard {
     pub terminal: DefaultTerminal,
     mouse: bool,
+    /// OSC 8 links over the frames (the screen says which URLs).
+    links: super::links::Overlay,
 }
 
 impl TerminalGuard {
@@ -31,7 +33,11 @@ impl TerminalGuard {
                 restore(info);
             }));
         }
-        Ok(TerminalGuard { terminal, mouse })
+        Ok(TerminalGuard {
+            terminal,
+            mouse,
+            links: Default::default(),
+        })
     }
 }
 
@@ -39,9 +45,20 @@ impl TerminalGuard {
     /// Draws one frame inside synchronized-update brackets (`CSI ? 2026 h`
     /// … `l`): a terminal that knows them shows the frame whole, so a slow
     /// SSH link never shows half of one; others ignore the brackets.
-    pub fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> std::io::Result<()> {
+    /// The URLs in `known` that the frame shows whole become links.
+    pub fn draw(
+        &mut self,
+        render: impl FnOnce(&mut ratatui::Frame),
+        known: &[String],
+    ) -> std::io::Result<()> {
         queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-        let drawn = self.terminal.draw(render).map(|_| ());
+        let drawn = match self.terminal.draw(render) {
+            Ok(done) => {
+                let fresh = self.links.changed(done.buffer, known);
+                super::links::write_links(self.terminal.backend_mut(), &fresh)
+            }
+            Err(e) => Err(e),
+        };
         // Closed even when the frame failed: a terminal must never be left
         // holding its output back.
         execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;

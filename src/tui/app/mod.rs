@@ -120,6 +120,8 @@ pub struct App {
     /// A slow link (`--low-bandwidth`): times by the minute, no blinking,
     /// at most four frames a second.
     pub low_bandwidth: bool,
+    /// URLs on screen made OSC 8 links (`hyperlinks` in the config).
+    pub hyperlinks: bool,
 }
 
 /// A footer notice that warns starts with this (drawn in the warning
@@ -174,6 +176,7 @@ impl App {
             size: (80, 24),
             quit: false,
             low_bandwidth: false,
+            hyperlinks: true,
         }
     }
 
@@ -256,6 +259,41 @@ impl App {
 
     pub fn has_unsent_drafts(&self) -> bool {
         self.drafts.values().any(|d| !d.trim().is_empty())
+    }
+
+    /// The URLs the screen may show whole, to be made links: the backend's
+    /// address, the selected incident's summary, and its loaded entries'
+    /// notes and alert links (at most [`crate::tui::links::MAX_KNOWN`]).
+    pub fn known_urls(&self) -> Vec<String> {
+        use crate::model::EventKind;
+        use crate::tui::links::{MAX_KNOWN, urls_in};
+        if !self.hyperlinks {
+            return Vec::new();
+        }
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |text: &str| {
+            for u in urls_in(text) {
+                if out.len() < MAX_KNOWN && !out.iter().any(|k| k == u) {
+                    out.push(u.to_string());
+                }
+            }
+        };
+        add(&self.backend);
+        if let Some(d) = self.selected.and_then(|id| self.board.details.get(&id)) {
+            add(&d.incident.summary);
+            for e in d.timeline.iter().rev() {
+                match &e.kind {
+                    EventKind::Note { text } => add(text),
+                    EventKind::AlertReceived { facts, .. } => facts
+                        .annotations
+                        .values()
+                        .chain(facts.links.values())
+                        .for_each(|v| add(v)),
+                    _ => {}
+                }
+            }
+        }
+        out
     }
 
     /// Whether the clock's tick at `now` can change the screen: on a slow

@@ -46,6 +46,8 @@ pub struct ConsoleSetup {
     pub mouse: bool,
     /// A slow link: the clock by the minute, no blinking, fewer frames.
     pub low_bandwidth: bool,
+    /// URLs on screen as OSC 8 links.
+    pub hyperlinks: bool,
 }
 
 /// Messages waiting for the console: backend data, deliveries, answers.
@@ -97,6 +99,10 @@ impl Screen for Console {
         view::draw(&self.app, &self.theme, f)
     }
 
+    fn links(&self) -> Vec<String> {
+        self.app.known_urls()
+    }
+
     fn done(&self) -> bool {
         self.app.quit
     }
@@ -112,6 +118,7 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
     app.identity = setup.identity;
     app.attention.bell = setup.bell;
     app.low_bandwidth = setup.low_bandwidth;
+    app.hyperlinks = setup.hyperlinks;
     app.attention.title = setup.title;
     app.drafts = drafts.load_all();
 
