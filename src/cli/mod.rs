@@ -8,7 +8,8 @@ mod server;
 mod state_doc;
 pub use server::{RulesCommand, ServeArgs, TokenCommand, parse_duration, parse_listen};
 pub use state_doc::{
-    BriefArgs, CommandCommand, HypothesisCommand, ImpactArgs, StatusCommand, TaskCommand,
+    BriefArgs, CommandCommand, HypothesisCommand, ImpactArgs, NotifyCommand, StatusCommand,
+    TaskCommand,
 };
 
 #[derive(Debug, Parser)]
@@ -327,6 +328,11 @@ pub enum Command {
         off: bool,
         #[command(flatten)]
         write: WriteFlags,
+    },
+    /// Notification targets.
+    Notify {
+        #[command(subcommand)]
+        command: NotifyCommand,
     },
     /// The public status page (served by `warroom serve` at /status).
     Status {

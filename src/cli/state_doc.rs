@@ -190,6 +190,29 @@ pub struct BriefArgs {
     pub format: String,
 }
 
+/// `warroom notify …`.
+#[derive(Debug, clap::Subcommand)]
+pub enum NotifyCommand {
+    /// The readiness check: send a clearly marked test message to each
+    /// notification target of the server (or the ones named) now, and say
+    /// per target whether it was delivered, how long it took and why not.
+    /// Exits 1 when any target failed. Commanders only.
+    ///
+    /// Example: warroom notify test --api https://warroom.internal
+    Test {
+        /// Only these targets (by name), e.g. incident-channel dana-pager.
+        targets: Vec<String>,
+        /// The results as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Send nothing: print what each target would receive.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        backend: super::BackendArgs,
+    },
+}
+
 /// `warroom status …`.
 #[derive(Debug, clap::Subcommand)]
 pub enum StatusCommand {

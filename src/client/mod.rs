@@ -215,6 +215,14 @@ pub trait WriteBackend: Send + Sync {
     /// The request a write becomes, for `--dry-run` (the token is never in it).
     fn plan(&self, w: &Write) -> Result<PlannedRequest, ClientError>;
     fn send<'a>(&'a self, w: &'a Write) -> BoxFuture<'a, Result<Option<WriteAnswer>, ClientError>>;
+    /// The readiness check of the notification targets (sent at once,
+    /// never queued: it is about now).
+    fn notify_test<'a>(
+        &'a self,
+        _req: &'a crate::model::wire::NotifyTestRequest,
+    ) -> BoxFuture<'a, Result<crate::model::wire::NotifyTestResponse, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("notification targets".into())) })
+    }
     /// Starts a checklist item's runbook action. Sent once, at once: it
     /// never goes through the outbox.
     fn run_action<'a>(
@@ -392,6 +400,13 @@ impl Writer {
     /// Sends one write with its idempotency key.
     pub async fn send(&self, w: &Write) -> Result<Option<WriteAnswer>, ClientError> {
         self.0.send(w).await
+    }
+
+    pub async fn notify_test(
+        &self,
+        req: &crate::model::wire::NotifyTestRequest,
+    ) -> Result<crate::model::wire::NotifyTestResponse, ClientError> {
+        self.0.notify_test(req).await
     }
 
     pub async fn run_action(

@@ -202,6 +202,15 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             off,
             write,
         }) => status::public(&id, title, off, write),
+        Some(Command::Notify {
+            command:
+                crate::cli::NotifyCommand::Test {
+                    targets,
+                    json,
+                    dry_run,
+                    backend,
+                },
+        }) => status::notify_test(targets, json, dry_run, backend),
         Some(Command::Status {
             command:
                 crate::cli::StatusCommand::Export {

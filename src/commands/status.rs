@@ -1,4 +1,5 @@
-//! `warroom public` (an incident on or off the status page) and
+//! `warroom public` (an incident on or off the status page),
+//! `warroom notify test` (the readiness check of every paging path) and
 //! `warroom status export` (the status page as static files to host
 //! elsewhere: the bytes the server serves, checked, written atomically and
 //! never over a file that is there unless `--force`).
@@ -90,5 +91,76 @@ pub fn export(dir: &Path, force: bool, args: BackendArgs) -> Result<(), CliError
          private (0600): give your web server read access when you publish them",
         dir.display()
     );
+    Ok(())
+}
+
+pub fn notify_test(
+    targets: Vec<String>,
+    json: bool,
+    dry_run: bool,
+    args: BackendArgs,
+) -> Result<(), CliError> {
+    use crate::model::wire::NotifyTestRequest;
+    use crate::text::{one_line, pad};
+    let config = Config::load_default()?;
+    let req = NotifyTestRequest { targets, dry_run };
+    let results = super::runtime()?.block_on(async {
+        let c = backend::resolve(&args, &config).await?;
+        let r = c.writer.notify_test(&req).await;
+        if let Some(s) = c.embedded {
+            s.stop().await;
+        }
+        r.map_err(CliError::from)
+    })?;
+    let results = results.results;
+    if json {
+        super::outcome::out(serde_json::to_string_pretty(&results).unwrap_or_default());
+    } else if results.is_empty() {
+        eprintln!(
+            "warroom: the server has no notification targets ([[notify.targets]] in its config)"
+        );
+    } else if dry_run {
+        for r in &results {
+            super::outcome::out(format!(
+                "── {} ({}) would receive:",
+                one_line(&r.target, 60),
+                r.kind
+            ));
+            for l in r.preview.as_deref().unwrap_or("").lines() {
+                super::outcome::out(format!("   {}", one_line(l, 300)));
+            }
+        }
+    } else {
+        super::outcome::out(format!(
+            "{}  {}  {}  {}",
+            pad("TARGET", 24),
+            pad("KIND", 10),
+            pad("RESULT", 9),
+            "TIME"
+        ));
+        for r in &results {
+            super::outcome::out(format!(
+                "{}  {}  {}  {} ms{}",
+                pad(&one_line(&r.target, 24), 24),
+                pad(&r.kind, 10),
+                pad(if r.delivered { "delivered" } else { "FAILED" }, 9),
+                r.latency_ms,
+                r.error
+                    .as_deref()
+                    .map(|e| format!("  {}", one_line(e, 200)))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    let failed = results.iter().filter(|r| !dry_run && !r.delivered).count();
+    if failed > 0 {
+        return Err(CliError::new(
+            super::outcome::Exit::Failure,
+            format!(
+                "{failed} of {} targets did not take the test message",
+                results.len()
+            ),
+        ));
+    }
     Ok(())
 }

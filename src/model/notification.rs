@@ -25,6 +25,9 @@ pub enum Subject {
     TaskOverdue,
     /// Command was offered to someone (their target hears it).
     CommandOffered,
+    /// A readiness check (`warroom notify test`): sent to a target when a
+    /// commander asks, whatever it subscribes to; no incident.
+    Test,
 }
 
 /// What a delivery carries, stored with it: the event and the incident as

@@ -264,6 +264,42 @@ pub struct Similar {
     pub last_notes: Vec<super::TimelineEvent>,
 }
 
+/// `POST /notify/test`: a clearly marked test delivery to these targets
+/// (all when empty), or with `dry_run` what each would be sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyTestRequest {
+    #[serde(default)]
+    pub targets: Vec<String>,
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// How one target's test delivery went: by name, never its URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotifyTestResult {
+    pub target: String,
+    /// `slack`, `mattermost`, `teams`, `webhook` or `email`.
+    pub kind: String,
+    /// The people of a personal target (empty for a channel).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<String>,
+    /// Delivered (the target answered 2xx, or the mail server took it).
+    pub delivered: bool,
+    /// How long the attempt took (0 for a dry run).
+    pub latency_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// With `dry_run`: the message as the target would receive it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotifyTestResponse {
+    pub results: Vec<NotifyTestResult>,
+}
+
 /// One notification an incident caused and how it went
 /// (`GET /incidents/{id}/deliveries`): the target by name, never its URL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -292,6 +292,7 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         policy: Arc::new(opts.policy),
         notify: Arc::new(opts.notify),
         notify_wake: Arc::default(),
+        notify_checking: Arc::new(tokio::sync::Semaphore::new(1)),
         actions: Arc::new(actions::Actions::new(opts.actions)),
         status: Arc::new(status_api::StatusCache::new(opts.status)),
     }));

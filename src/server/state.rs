@@ -38,6 +38,9 @@ pub struct Shared {
     /// Notification targets, and the bell that wakes their worker.
     pub notify: Arc<notify::NotifyConfig>,
     pub notify_wake: Arc<tokio::sync::Notify>,
+    /// One readiness check at a time on this server (see
+    /// `deliveries_api::notify_test`).
+    pub notify_checking: Arc<tokio::sync::Semaphore>,
     /// Runbook actions (`[[actions]]`) and their runs.
     pub actions: Arc<actions::Actions>,
     /// The public status page, built once per change.
@@ -101,6 +104,7 @@ impl BodyCache {
 pub struct Notifier {
     pub config: Arc<notify::NotifyConfig>,
     pub wake: Arc<tokio::sync::Notify>,
+    pub checking: Arc<tokio::sync::Semaphore>,
 }
 
 impl FromRef<AppState> for Notifier {
@@ -108,6 +112,7 @@ impl FromRef<AppState> for Notifier {
         Notifier {
             config: app.notify.clone(),
             wake: app.notify_wake.clone(),
+            checking: app.notify_checking.clone(),
         }
     }
 }

@@ -120,6 +120,18 @@ sanitize_fields!(Similar {
     last_notes: text,
 });
 
+sanitize_fields!(crate::model::wire::NotifyTestResponse { results: text });
+
+sanitize_fields!(crate::model::wire::NotifyTestResult {
+    target: line,
+    kind: line,
+    people: line,
+    delivered: none,
+    latency_ms: none,
+    error: line,
+    preview: text,
+});
+
 sanitize_fields!(DeliveryInfo {
     id: none,
     target: line,

@@ -18,7 +18,30 @@ use crate::text::one_line;
 /// A run's read waits this long on the server for new output.
 const RUN_WAIT_SECS: u64 = 20;
 
+/// The readiness check may take a target's whole send timeout (5 s) and
+/// a mail server's handshake.
+const READINESS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 impl WarroomBackend {
+    /// `POST /notify/test`: sent at once, like a run (never queued).
+    pub(super) async fn readiness(
+        &self,
+        req: &crate::model::wire::NotifyTestRequest,
+    ) -> Result<crate::model::wire::NotifyTestResponse, ClientError> {
+        let resp = self
+            .request(Method::POST, "/notify/test", READINESS_TIMEOUT)
+            .json(req)
+            .send()
+            .await
+            .map_err(transport)?;
+        if !resp.status().is_success() {
+            return Err(error_from(resp, warroom_error).await);
+        }
+        let ct = content_type(&resp);
+        let body = read_capped(resp).await?;
+        decode(ct, &body)
+    }
+
     pub(super) async fn preview_action(
         &self,
         id: IncidentId,

@@ -150,6 +150,13 @@ impl WriteBackend for WarroomBackend {
     ) -> BoxFuture<'a, Result<crate::model::runbook_action::RunStarted, ClientError>> {
         self.start_action(id, req, key).boxed()
     }
+
+    fn notify_test<'a>(
+        &'a self,
+        req: &'a crate::model::wire::NotifyTestRequest,
+    ) -> BoxFuture<'a, Result<crate::model::wire::NotifyTestResponse, ClientError>> {
+        self.readiness(req).boxed()
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! backoff, so a slow or broken target never holds up the API.
 
 pub mod email;
+pub mod readiness;
 mod sign;
 pub mod worker;
 

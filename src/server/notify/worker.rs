@@ -171,7 +171,7 @@ impl Sender {
 
 /// One attempt. The error says what went wrong without the URL (reqwest's
 /// own errors name it, so they are not passed on).
-async fn send(http: &reqwest::Client, t: &Target, payload: &str) -> Result<(), String> {
+pub(super) async fn send(http: &reqwest::Client, t: &Target, payload: &str) -> Result<(), String> {
     let p: Payload = serde_json::from_str(payload).map_err(|e| format!("stored payload: {e}"))?;
     let body = match t.kind {
         TargetKind::Slack => json!({ "text": chat_line(&p, Chat::Slack) }).to_string(),
