@@ -17,7 +17,8 @@ fn need_terminal(what: &str) -> Result<(), CliError> {
     }
     Err(CliError::usage(format!(
         "`warroom {what}` needs a terminal, and this has none. Over SSH use `ssh -t host warroom`; \
-         from a script or a screen reader use `warroom --plain` (line mode), `warroom watch`, `warroom list` or the write commands (see --help)"
+         from a script or a screen reader use `warroom --plain` (line mode), `warroom watch`, \
+         `warroom list` or the write commands (see --help)"
     )))
 }
 

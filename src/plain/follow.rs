@@ -26,42 +26,69 @@ struct Known {
     incidents: HashMap<IncidentId, Incident>,
 }
 
+/// The backend's state as said: whether it was said to be away, and how
+/// many tries failed in a row (for the wait before the next).
+#[derive(Default)]
+struct Health {
+    down: bool,
+    failures: u32,
+}
+
+impl Health {
+    /// Says the failure once (not on every retry), then waits as the
+    /// poller does. `Err` when nobody listens any more.
+    async fn failed(
+        &mut self,
+        out: &mpsc::Sender<Line>,
+        what: &str,
+        e: ClientError,
+    ) -> Result<(), ()> {
+        if !self.down {
+            out.send(Line::notice(format!("{what}: {e}")))
+                .await
+                .map_err(|_| ())?;
+        }
+        self.down = true;
+        self.failures += 1;
+        let wait = retry_wait(&e, self.failures, RECONNECT_MAX, Duration::from_secs(30));
+        tokio::time::sleep(wait).await;
+        Ok(())
+    }
+
+    /// Back: said once, in front of what came.
+    fn answered(&mut self, lines: &mut Vec<Line>) {
+        if self.down {
+            lines.insert(0, Line::notice("the backend answers again"));
+        }
+        *self = Health::default();
+    }
+}
+
 /// Follows the backend until `out` is dropped.
 pub async fn follow(reader: Reader, wait: Duration, out: mpsc::Sender<Line>) {
     let mut known = Known::default();
-    let mut failures = 0u32;
-    let mut down = false;
+    let mut health = Health::default();
     // The start: where every active incident stands.
-    let since = loop {
+    let mut since = loop {
         match start(&reader, &mut known).await {
-            Ok((lines, since)) => {
+            Ok((mut lines, since)) => {
+                health.answered(&mut lines);
                 if send_all(&out, lines).await.is_err() {
                     return;
                 }
                 break since;
             }
             Err(e) => {
-                if !down
-                    && out
-                        .send(Line::notice(format!("cannot read the incidents: {e}")))
-                        .await
-                        .is_err()
+                if health
+                    .failed(&out, "cannot read the incidents", e)
+                    .await
+                    .is_err()
                 {
                     return;
                 }
-                down = true;
-                failures += 1;
-                tokio::time::sleep(retry_wait(
-                    &e,
-                    failures,
-                    RECONNECT_MAX,
-                    Duration::from_secs(30),
-                ))
-                .await;
             }
         }
     };
-    let mut since = since;
     loop {
         let step = match since {
             Some(rev) => feed_step(&reader, &mut known, rev, wait)
@@ -74,34 +101,20 @@ pub async fn follow(reader: Reader, wait: Duration, out: mpsc::Sender<Line>) {
         };
         match step {
             Ok((mut lines, rev)) => {
-                if down {
-                    lines.insert(0, Line::notice("the backend answers again"));
-                    down = false;
-                }
-                failures = 0;
+                health.answered(&mut lines);
                 since = rev.or(since);
                 if send_all(&out, lines).await.is_err() {
                     return;
                 }
             }
             Err(e) => {
-                if !down
-                    && out
-                        .send(Line::notice(format!("the backend does not answer: {e}")))
-                        .await
-                        .is_err()
+                if health
+                    .failed(&out, "the backend does not answer", e)
+                    .await
+                    .is_err()
                 {
                     return;
                 }
-                down = true;
-                failures += 1;
-                tokio::time::sleep(retry_wait(
-                    &e,
-                    failures,
-                    RECONNECT_MAX,
-                    Duration::from_secs(30),
-                ))
-                .await;
             }
         }
     }

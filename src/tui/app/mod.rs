@@ -262,8 +262,9 @@ impl App {
     }
 
     /// The URLs the screen may show whole, to be made links: the backend's
-    /// address, the selected incident's summary, and its loaded entries'
-    /// notes and alert links (at most [`crate::tui::links::MAX_KNOWN`]).
+    /// address, the selected incident's summary, and its newest 100
+    /// entries' notes and alert links (at most
+    /// [`crate::tui::links::MAX_KNOWN`]).
     pub fn known_urls(&self) -> Vec<String> {
         use crate::model::EventKind;
         use crate::tui::links::{MAX_KNOWN, urls_in};
@@ -281,7 +282,15 @@ impl App {
         add(&self.backend);
         if let Some(d) = self.selected.and_then(|id| self.board.details.get(&id)) {
             add(&d.incident.summary);
-            for e in d.timeline.iter().rev() {
+            // The newest entries (the ones a pane can show: the work per
+            // frame follows the screen, not the history), and the one
+            // being read, however old.
+            let ctx = self.ctx();
+            let read = match &self.dialog {
+                Some(crate::tui::dialogs::Dialog::Reader(r)) => r.event(&ctx),
+                _ => None,
+            };
+            for e in d.timeline.iter().rev().take(100).chain(read) {
                 match &e.kind {
                     EventKind::Note { text } => add(text),
                     EventKind::AlertReceived { facts, .. } => facts

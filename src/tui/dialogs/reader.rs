@@ -51,7 +51,7 @@ impl Reader {
         Self { id, seq, scroll: 0 }
     }
 
-    fn event<'a>(&self, ctx: &'a Ctx) -> Option<&'a TimelineEvent> {
+    pub fn event<'a>(&self, ctx: &'a Ctx) -> Option<&'a TimelineEvent> {
         ctx.board
             .details
             .get(&self.id)
