@@ -74,6 +74,10 @@ pub struct Profile {
     /// Alertmanager: who silences are created by (default: $USER).
     /// PagerDuty: the `From` email every write must carry.
     pub user: Option<String>,
+    /// Make no changes through this profile (a wallboard, production seen
+    /// from a laptop): no write offered, queued or sent.
+    #[serde(default)]
+    pub read_only: bool,
     /// PagerDuty: the Accept header (default
     /// `application/vnd.pagerduty+json;version=2`); some mocks want
     /// `application/json`.

@@ -101,3 +101,88 @@ fn updates_the_public_switch_and_the_exported_status_page() {
     let a = e.json(&["public", id, "--off", "--json"]);
     assert!(a["incident"]["public"].is_null(), "{a}");
 }
+
+#[test]
+fn a_read_only_profile_refuses_every_write_verb_and_still_reads() {
+    let e = env();
+    let a = e.json(&[
+        "declare",
+        "--title",
+        "Checkout 502s",
+        "--service",
+        "checkout",
+        "--severity",
+        "SEV1",
+        "--json",
+    ]);
+    let id = a["incident"]["id"].as_str().unwrap().to_string();
+    let id = id.as_str();
+    let cfg = e.dir.path().join("config/warroom");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("config.toml"),
+        format!(
+            "[profiles.prod]\nurl = \"{}\"\ntoken_file = \"{}\"\nread_only = true\n",
+            e.server.url(),
+            e.tok_file.display()
+        ),
+    )
+    .unwrap();
+    let verbs: Vec<Vec<&str>> = vec![
+        vec!["ack", id],
+        vec!["note", id, "x"],
+        vec!["update", id, "x"],
+        vec!["advance", id],
+        vec!["severity", id, "SEV2"],
+        vec!["resolve", id],
+        vec!["task", "add", id, "Roll back"],
+        vec!["hypothesis", "add", id, "pool"],
+        vec!["decide", id, "Roll back", "--why", "errors"],
+        vec!["public", id, "--title", "Checkout errors"],
+        vec!["impact", id, "--customers", "10"],
+        vec!["notify", "test"],
+        vec![
+            "declare",
+            "--title",
+            "x",
+            "--service",
+            "y",
+            "--severity",
+            "SEV3",
+        ],
+    ];
+    let before = e.incident(id)["incident"]["version"].clone();
+    for how in [vec!["--profile", "prod"], vec!["--read-only"]] {
+        for v in &verbs {
+            let mut args = v.clone();
+            args.extend(how.iter().copied());
+            // With --profile the env's own --api is not used.
+            let o = if how[0] == "--profile" {
+                let mut c = std::process::Command::new(common::procs::BIN);
+                c.args(&args)
+                    .env("HOME", e.dir.path())
+                    .env("XDG_STATE_HOME", e.dir.path().join("state"))
+                    .env("XDG_CONFIG_HOME", e.dir.path().join("config"))
+                    .env_remove("WARROOM_TOKEN");
+                c.output().unwrap()
+            } else {
+                e.run(&args)
+            };
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(code(&o), 2, "{args:?} was not refused: {err}");
+            assert!(
+                err.contains("read-only") && err.contains("makes no changes"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+    assert_eq!(
+        e.incident(id)["incident"]["version"],
+        before,
+        "nothing changed"
+    );
+    // Reading works.
+    let o = e.run(&["list", "--read-only"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains(id));
+}

@@ -416,6 +416,10 @@ pub struct BackendArgs {
     /// A PEM file of extra CA certificates to trust (a private CA).
     #[arg(long, global = true)]
     pub ca_cert: Option<PathBuf>,
+    /// Make no changes: writes are neither offered nor sent (as
+    /// `read_only = true` in a profile).
+    #[arg(long, global = true)]
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, Args, Default)]

@@ -30,9 +30,42 @@ pub struct Capabilities {
     /// The live state document: tasks, hypotheses, decisions, the brief
     /// and the two-step handoff (warroom's server).
     pub state_doc: bool,
+    /// This profile makes no changes (`read_only = true`, `--read-only`):
+    /// no write is offered, queued or sent.
+    pub read_only: bool,
 }
 
 impl Capabilities {
+    /// The same backend, read-only.
+    pub fn read_only(self) -> Capabilities {
+        Capabilities {
+            read_only: true,
+            ..self
+        }
+    }
+}
+
+impl Capabilities {
+    /// A backend that can do nothing (the others start from it).
+    pub const NONE: Capabilities = Capabilities {
+        state_doc: false,
+        name: "",
+        declare: false,
+        acknowledge: false,
+        lifecycle: false,
+        resolve: false,
+        severity: false,
+        notes: false,
+        checklists: false,
+        responders: false,
+        stakeholder_updates: false,
+        silence: false,
+        change_feed: false,
+        user_directory: false,
+        edit: false,
+        read_only: false,
+    };
+
     pub const WARROOM: Capabilities = Capabilities {
         state_doc: true,
         name: "warroom",
@@ -49,5 +82,6 @@ impl Capabilities {
         change_feed: true,
         user_directory: false,
         edit: true,
+        read_only: false,
     };
 }

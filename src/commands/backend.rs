@@ -24,6 +24,18 @@ pub struct Connected {
     pub embedded: Option<RunningServer>,
     /// Who the credentials are, for the outbox ([`client::identity`]).
     pub identity: String,
+    /// Why this connection makes no changes, when it makes none.
+    pub read_only: Option<String>,
+}
+
+impl Connected {
+    /// Refuses a change on a read-only connection, saying why (exit 2).
+    pub fn may_write(&self) -> Result<(), CliError> {
+        match &self.read_only {
+            Some(why) => Err(usage(format!("{why}: it makes no changes"))),
+            None => Ok(()),
+        }
+    }
 }
 
 fn scope_of(url: &str) -> String {
@@ -83,6 +95,7 @@ pub async fn embedded(db: DbLocation, demo: bool, label: &str) -> Result<Connect
         embedded: Some(srv),
         // The session token is new each run; the person is the same.
         identity: format!("local:{}", local_user()),
+        read_only: None,
     })
 }
 
@@ -105,6 +118,7 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, C
             scope: scope_of(url),
             embedded: None,
             identity,
+            read_only: args.read_only.then(|| "--read-only".to_string()),
         });
     }
     let profile_name = args
@@ -172,13 +186,21 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, C
             scope: scope_of(&p.url),
             embedded: None,
             identity,
+            read_only: if args.read_only {
+                Some("--read-only".to_string())
+            } else {
+                p.read_only
+                    .then(|| format!("profile `{name}` is read-only (read_only = true)"))
+            },
         });
     }
     let db = crate::paths::default_db().map_err(ConfigError::NoDirectory)?;
     if let Some(dir) = db.parent() {
         crate::private_fs::private_dir(dir)?;
     }
-    Ok(embedded(DbLocation::File(db), false, "local").await?)
+    let mut c = embedded(DbLocation::File(db), false, "local").await?;
+    c.read_only = args.read_only.then(|| "--read-only".to_string());
+    Ok(c)
 }
 
 /// A backend named wrong (its URL, its settings): the user's to fix.

@@ -68,6 +68,7 @@ fn plain(args: ConsoleArgs) -> Result<(), CliError> {
             writer: c.writer,
             state_dir,
             identity: c.identity,
+            read_only: c.read_only,
         })
         .await;
         if let Some(s) = c.embedded {
@@ -112,7 +113,10 @@ async fn open(
 ) -> Result<(), String> {
     let state_dir = crate::paths::state_dir()?.join(&c.scope);
     crate::private_fs::private_dir(&state_dir)?;
-    let caps = c.reader.capabilities();
+    let caps = match c.read_only {
+        Some(_) => c.reader.capabilities().read_only(),
+        None => c.reader.capabilities(),
+    };
     let postmortems = crate::tui::console::postmortem::folder(
         &crate::paths::data_dir()?.join("postmortems"),
         &c.label,

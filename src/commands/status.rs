@@ -106,11 +106,15 @@ pub fn notify_test(
     let req = NotifyTestRequest { targets, dry_run };
     let results = super::runtime()?.block_on(async {
         let c = backend::resolve(&args, &config).await?;
-        let r = c.writer.notify_test(&req).await;
+        // A dry run sends nothing: a read-only profile may preview.
+        let r = match (req.dry_run, c.may_write()) {
+            (false, Err(e)) => Err(e),
+            _ => c.writer.notify_test(&req).await.map_err(CliError::from),
+        };
         if let Some(s) = c.embedded {
             s.stop().await;
         }
-        r.map_err(CliError::from)
+        r
     })?;
     let results = results.results;
     if json {

@@ -159,7 +159,10 @@ pub fn run(intent: Intent, flags: WriteFlags) -> Result<(), CliError> {
     let config = Config::load_default()?;
     super::runtime()?.block_on(async {
         let c = backend::resolve(&flags.backend, &config).await?;
-        let r = act(intent, &flags, &c.reader, &c.writer).await;
+        let r = match c.may_write() {
+            Ok(()) => act(intent, &flags, &c.reader, &c.writer).await,
+            Err(e) => Err(e),
+        };
         if let Some(s) = c.embedded {
             s.stop().await;
         }

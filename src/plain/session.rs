@@ -23,6 +23,8 @@ pub struct PlainSetup {
     /// Where the outbox is kept (the console's, for this backend).
     pub state_dir: std::path::PathBuf,
     pub identity: String,
+    /// Why this connection makes no changes, when it makes none.
+    pub read_only: Option<String>,
 }
 
 /// How long leaving waits for writes still on their way.
@@ -313,6 +315,13 @@ impl Session<'_> {
 
     /// Into the outbox first (kept if warroom stops), then to the sender.
     async fn send(&mut self, op: WriteOp) -> Result<(), String> {
+        if let Some(why) = &self.setup.read_only {
+            return say(&format!(
+                "! {why}: it makes no changes ({} not sent)",
+                op.describe()
+            ))
+            .map_err(|_| "standard output closed".to_string());
+        }
         let mut w = Write::new(op);
         w.queued_by = Some(self.setup.identity.clone());
         if let Err(e) = self.outbox.push(&w) {

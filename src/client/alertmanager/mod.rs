@@ -31,22 +31,11 @@ mod shapes;
 use crate::model::{ActorRole, Incident, IncidentDetail, IncidentId};
 pub use shapes::*;
 
+/// Alert groups and silences: nothing else can be changed.
 pub const CAPABILITIES: Capabilities = Capabilities {
-    state_doc: false,
     name: "Alertmanager",
-    declare: false,
-    acknowledge: false,
-    lifecycle: false,
-    resolve: false,
-    severity: false,
-    notes: false,
-    checklists: false,
-    responders: false,
-    stakeholder_updates: false,
     silence: true,
-    change_feed: false,
-    user_directory: false,
-    edit: false,
+    ..Capabilities::NONE
 };
 
 /// The key a group is known by: its receiver and labels.

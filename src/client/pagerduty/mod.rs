@@ -32,21 +32,13 @@ use crate::model::{ActorRole, Incident, IncidentDetail, IncidentId, ResponderAct
 pub use shapes::*;
 
 pub const CAPABILITIES: Capabilities = Capabilities {
-    state_doc: false,
     name: "PagerDuty",
-    declare: false,
     acknowledge: true,
-    lifecycle: false,
     resolve: true,
-    severity: false,
     notes: true,
-    checklists: false,
     responders: true,
-    stakeholder_updates: false,
-    silence: false,
-    change_feed: false,
     user_directory: true,
-    edit: false,
+    ..Capabilities::NONE
 };
 
 pub const DEFAULT_ACCEPT: &str = "application/vnd.pagerduty+json;version=2";

@@ -120,6 +120,12 @@ pub fn refusal(
     if !keymap::binding(act).writes {
         return None;
     }
+    if caps.read_only {
+        return Some(format!(
+            "{} is read-only here (read_only / --read-only): it makes no changes.",
+            caps.name
+        ));
+    }
     if act == Act::Declare {
         let (_, role) = me?;
         return may_declare(role).err().map(|e| e.to_string());

@@ -10,6 +10,18 @@ use crate::model::Severity;
 use crate::model::wire::PatchRequest;
 
 pub(super) fn send(app: &mut App, op: WriteOp) -> Vec<Command> {
+    // A read-only profile queues nothing, whatever asked (a key, the
+    // palette, a dialog): the one door every write goes through.
+    if app.caps.read_only {
+        app.flash = Some(super::Flash::info(
+            "Read-only",
+            format!(
+                "This profile makes no changes (read_only / --read-only): {} was not sent.",
+                op.describe()
+            ),
+        ));
+        return Vec::new();
+    }
     let mut w = Write::new(op);
     w.queued_by = Some(app.identity.clone());
     let seen = w.op.incident().and_then(|id| app.incident(id)).cloned();

@@ -72,6 +72,10 @@ fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
         (None, None) => live.push(Span::styled("○ connecting ", theme.style(Role::Warn))),
         (Some(_), _) => live.push(Span::styled("✖ STALE ", theme.style(Role::Stale))),
     }
+    // A read-only profile says so next to the live state: it stays.
+    if app.caps.read_only {
+        live.push(Span::styled("[RO] ", theme.style(Role::Warn)));
+    }
     let mut counts = Vec::new();
     for sev in Severity::ALL {
         let n = app.board.active_by_severity[sev.index()];

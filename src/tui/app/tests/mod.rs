@@ -91,6 +91,7 @@ mod dialogs;
 mod followups;
 mod incident_form;
 mod navigation;
+mod read_only;
 mod state_doc;
 mod timeline;
 mod writes;
