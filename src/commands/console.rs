@@ -92,13 +92,18 @@ pub fn watch(json: bool, args: crate::cli::BackendArgs) -> Result<(), CliError> 
     })
 }
 
-pub fn demo(theme_flag: Option<String>, low_bandwidth: bool) -> Result<(), CliError> {
+pub fn demo(
+    theme_flag: Option<String>,
+    low_bandwidth: bool,
+    read_only: bool,
+) -> Result<(), CliError> {
     need_terminal("demo")?;
     let config = Config::load_default()?;
     let theme = load_theme(theme_flag.as_deref(), &config)?;
     super::logfile::log_to_file()?;
     super::runtime()?.block_on(async {
-        let c = backend::embedded(DbLocation::Memory, true, "DEMO").await?;
+        let mut c = backend::embedded(DbLocation::Memory, true, "DEMO").await?;
+        c.read_only = read_only.then(|| "--read-only".to_string());
         let low_bandwidth = low_bandwidth || config.low_bandwidth.unwrap_or(false);
         Ok::<(), CliError>(open(c, theme, &config, low_bandwidth).await?)
     })?;

@@ -69,7 +69,11 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Demo) => {
             refuse_backend("demo (it runs its own embedded server)")?;
-            console::demo(cli.console.theme, cli.console.low_bandwidth)
+            console::demo(
+                cli.console.theme,
+                cli.console.low_bandwidth,
+                cli.console.backend.read_only,
+            )
         }
         Some(Command::List { backend, all, json }) => quick::list(backend, all, json),
         Some(Command::Show { id, backend, json }) => quick::show(&id, backend, json),

@@ -210,7 +210,7 @@ fn update_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
     spans.push(Span::raw(last));
     if let Some((stage, due)) = app.policy.next_update(i, app.now) {
         spans.push(Span::styled(" · ", muted));
-        spans.push(due_span(app.now, stage, due, theme));
+        spans.push(due_span(app.now, stage, due, theme, app.low_bandwidth));
         if app.is_wide() {
             spans.push(Span::styled(
                 format!(
@@ -224,11 +224,22 @@ fn update_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
     Line::from(spans)
 }
 
+/// How long until (or since) `due`: by the minute on a slow link, where
+/// the clock moves once a minute and seconds would be wrong between ticks.
+fn gap(d: chrono::Duration, low_bandwidth: bool) -> String {
+    if low_bandwidth {
+        crate::tui::view::countdown_minutes(d.num_seconds())
+    } else {
+        age(d)
+    }
+}
+
 fn due_span<'a>(
     now: DateTime<Utc>,
     stage: crate::model::cadence::Stage,
     due: DateTime<Utc>,
     theme: &Theme,
+    low_bandwidth: bool,
 ) -> Span<'a> {
     // A flat cadence has no stage worth naming.
     let which = match stage {
@@ -237,7 +248,10 @@ fn due_span<'a>(
     };
     if due <= now {
         Span::styled(
-            format!(" {which}UPDATE OVERDUE by {} ", age(now - due)),
+            format!(
+                " {which}UPDATE OVERDUE by {} ",
+                gap(now - due, low_bandwidth)
+            ),
             theme
                 .style(Role::Error)
                 .add_modifier(ratatui::style::Modifier::REVERSED),
@@ -248,7 +262,7 @@ fn due_span<'a>(
             s => format!("{s} update"),
         };
         Span::styled(
-            format!("{which} due in {}", age(due - now)),
+            format!("{which} due in {}", gap(due - now, low_bandwidth)),
             theme.style(Role::Ok),
         )
     }

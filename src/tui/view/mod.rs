@@ -12,7 +12,7 @@ pub mod popup;
 mod state_pane;
 
 pub use list::window_start;
-pub use state_pane::{countdown, countdown_for};
+pub use state_pane::{countdown, countdown_for, countdown_minutes};
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
