@@ -10,17 +10,7 @@ use common::cli_env::{code, env};
 #[test]
 fn updates_the_public_switch_and_the_exported_status_page() {
     let e = env();
-    let a = e.json(&[
-        "declare",
-        "--title",
-        "pg-7 OOM",
-        "--service",
-        "checkout",
-        "--severity",
-        "SEV1",
-        "--json",
-    ]);
-    let id = a["incident"]["id"].as_str().unwrap().to_string();
+    let id = e.declare("pg-7 OOM");
     let id = id.as_str();
     // A resolution update without its statement is refused before sending.
     let o = e.run(&["update", id, "Fixed.", "--public", "--stage", "resolution"]);
@@ -105,17 +95,7 @@ fn updates_the_public_switch_and_the_exported_status_page() {
 #[test]
 fn a_read_only_profile_refuses_every_write_verb_and_still_reads() {
     let e = env();
-    let a = e.json(&[
-        "declare",
-        "--title",
-        "Checkout 502s",
-        "--service",
-        "checkout",
-        "--severity",
-        "SEV1",
-        "--json",
-    ]);
-    let id = a["incident"]["id"].as_str().unwrap().to_string();
+    let id = e.declare("Checkout 502s");
     let id = id.as_str();
     let cfg = e.dir.path().join("config/warroom");
     std::fs::create_dir_all(&cfg).unwrap();
@@ -158,13 +138,7 @@ fn a_read_only_profile_refuses_every_write_verb_and_still_reads() {
             args.extend(how.iter().copied());
             // With --profile the env's own --api is not used.
             let o = if how[0] == "--profile" {
-                let mut c = std::process::Command::new(common::procs::BIN);
-                c.args(&args)
-                    .env("HOME", e.dir.path())
-                    .env("XDG_STATE_HOME", e.dir.path().join("state"))
-                    .env("XDG_CONFIG_HOME", e.dir.path().join("config"))
-                    .env_remove("WARROOM_TOKEN");
-                c.output().unwrap()
+                e.cmd_home(&args).output().unwrap()
             } else {
                 e.run(&args)
             };

@@ -10,17 +10,7 @@ use common::procs::token_file;
 #[test]
 fn the_state_document_from_the_shell() {
     let e = env();
-    let a = e.json(&[
-        "declare",
-        "--title",
-        "Checkout 502s",
-        "--service",
-        "checkout",
-        "--severity",
-        "SEV1",
-        "--json",
-    ]);
-    let id = a["incident"]["id"].as_str().unwrap().to_string();
+    let id = e.declare("Checkout 502s");
     let id = id.as_str();
     // The declarer ("script") is IC; a task goes to someone on the incident.
     let o = e.run(&[

@@ -15,9 +15,7 @@ const DASHBOARD: &str = "https://grafana.example.com/d/checkout?var-cluster=eu-w
 
 async fn console(t: &TestServer, config: Option<&str>) -> (Screen, tempfile::TempDir) {
     let home = tempfile::tempdir().unwrap();
-    let tok = home.path().join("token");
-    std::fs::write(&tok, &t.commander).unwrap();
-    std::fs::set_permissions(&tok, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let tok = common::procs::private_token_file(home.path(), "token", &t.commander);
     if let Some(c) = config {
         let dir = home.path().join("config/warroom");
         std::fs::create_dir_all(&dir).unwrap();

@@ -151,9 +151,7 @@ async fn warroom_notify_test_prints_a_line_per_target_and_fails_when_one_did() {
     ])))
     .await;
     let home = tempfile::tempdir().unwrap();
-    let tok = home.path().join("token");
-    std::fs::write(&tok, &t.commander).unwrap();
-    std::fs::set_permissions(&tok, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let tok = common::procs::private_token_file(home.path(), "token", &t.commander);
     let run = |args: &[&str]| {
         let mut c = std::process::Command::new(common::procs::BIN);
         c.args(args)

@@ -17,9 +17,7 @@ async fn over_a_bad_link_typing_is_local_and_nothing_is_lost() {
     let id = t.declare("Checkout 502s", "SEV1").await;
     let link = common::slow_link::start(t.server.addr, Duration::from_millis(300), 9).await;
     let home = tempfile::tempdir().unwrap();
-    let tok = home.path().join("token");
-    std::fs::write(&tok, &t.commander).unwrap();
-    std::fs::set_permissions(&tok, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let tok = common::procs::private_token_file(home.path(), "token", &t.commander);
     let url = link.url.clone();
     let mut s = tokio::task::spawn_blocking({
         let home = home.path().to_path_buf();

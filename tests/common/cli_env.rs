@@ -33,10 +33,17 @@ impl Env {
 
     /// The command with another person's token file.
     pub fn cmd_as(&self, args: &[&str], tok_file: &std::path::Path) -> Command {
+        let mut c = self.cmd_home(args);
+        c.args(["--api", &self.server.url(), "--token-file"])
+            .arg(tok_file);
+        c
+    }
+
+    /// The command in this env's home, naming no backend (a profile from
+    /// its config, or none).
+    pub fn cmd_home(&self, args: &[&str]) -> Command {
         let mut c = Command::new(BIN);
         c.args(args)
-            .args(["--api", &self.server.url(), "--token-file"])
-            .arg(tok_file)
             .env("HOME", self.dir.path())
             .env("XDG_STATE_HOME", self.dir.path().join("state"))
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
@@ -57,6 +64,21 @@ impl Env {
             String::from_utf8_lossy(&o.stderr)
         );
         serde_json::from_slice(&o.stdout).unwrap()
+    }
+
+    /// Declares a SEV1 on `checkout` as the env's commander; its id.
+    pub fn declare(&self, title: &str) -> String {
+        let a = self.json(&[
+            "declare",
+            "--title",
+            title,
+            "--service",
+            "checkout",
+            "--severity",
+            "SEV1",
+            "--json",
+        ]);
+        a["incident"]["id"].as_str().unwrap().to_string()
     }
 
     pub fn incident(&self, id: &str) -> Value {

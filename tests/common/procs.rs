@@ -93,12 +93,18 @@ pub fn token(db: &Path, role: &str, name: &str) -> String {
 /// A token created in `db`, written to a private file in `dir` (as a
 /// `--token-file` wants it). Returns the token and the file.
 pub fn token_file(dir: &Path, db: &Path, role: &str, name: &str) -> (String, PathBuf) {
-    use std::os::unix::fs::PermissionsExt;
     let tok = token(db, role, name);
-    let file = dir.join(format!("{name}.token"));
-    std::fs::write(&file, &tok).unwrap();
-    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let file = private_token_file(dir, &format!("{name}.token"), &tok);
     (tok, file)
+}
+
+/// `tok` in a file only its owner may read (as `--token-file` wants it).
+pub fn private_token_file(dir: &Path, name: &str, tok: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let file = dir.join(name);
+    std::fs::write(&file, tok).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    file
 }
 
 /// `POST /api/v1{path}` with a JSON body, as [`api_get`] reads.
