@@ -58,6 +58,7 @@ pub fn declare(
         impact_started_at: None,
         state_counts: Default::default(),
         public: None,
+        drill: None,
         updates_sent: 0,
     };
     let responders = commander

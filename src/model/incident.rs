@@ -98,6 +98,9 @@ pub struct Incident {
     /// On the public status page, and under what title (see `public.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<super::public::PublicFace>,
+    /// A practice outage, not a real one (see `drill/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<super::drill::DrillMark>,
 }
 
 fn is_zero(n: &u32) -> bool {

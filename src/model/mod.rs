@@ -8,6 +8,7 @@ pub mod brief;
 pub mod cadence;
 mod checklist;
 mod declare;
+pub mod drill;
 mod error;
 mod followup;
 mod incident;

@@ -39,6 +39,15 @@ pub struct Policy {
     /// Default: the built-in ones.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub update_templates: BTreeMap<super::cadence::UpdateStage, String>,
+    /// Minutes a page may wait for its acknowledgement before a drill's
+    /// debrief calls it late. Default 5: PagerDuty's on-call guide ("Being
+    /// On-Call") escalates an unacknowledged page after 5 minutes.
+    #[serde(default = "default_ack")]
+    pub acknowledge_minutes: u32,
+}
+
+fn default_ack() -> u32 {
+    5
 }
 
 fn default_span() -> u32 {
@@ -62,6 +71,7 @@ impl Default for Policy {
             update_stages: None,
             span_of_control: default_span(),
             update_templates: BTreeMap::new(),
+            acknowledge_minutes: default_ack(),
         }
     }
 }
@@ -81,6 +91,12 @@ impl Policy {
         }
         for (kind, t) in &self.update_templates {
             super::cadence::check_template(*kind, t)?;
+        }
+        if self.acknowledge_minutes == 0 || self.acknowledge_minutes > MAX_CADENCE_MINUTES {
+            return Err(format!(
+                "acknowledge_minutes is {}; it must be 1 to {MAX_CADENCE_MINUTES}",
+                self.acknowledge_minutes
+            ));
         }
         if !(1..=MAX_SPAN).contains(&self.span_of_control) {
             return Err(format!(
@@ -257,6 +273,7 @@ mod tests {
             impact_started_at: None,
             state_counts: Default::default(),
             public: None,
+            drill: None,
             updates_sent: 0,
         }
     }

@@ -66,6 +66,12 @@ pub(super) fn publish(
             title: None,
         }]);
     }
+    if inc.drill.is_some() {
+        return Err(DomainError::Invalid(format!(
+            "{} is a drill: a practice outage never goes on the public status page",
+            inc.id
+        )));
+    }
     let title = req.title.map(|t| t.trim().to_string()).unwrap_or_default();
     if title.is_empty() {
         return Err(DomainError::Invalid(

@@ -208,6 +208,7 @@ pub fn to_incident(id: u64, g: &AlertGroup) -> Incident {
         impact_started_at: None,
         state_counts: Default::default(),
         public: None,
+        drill: None,
         updates_sent: 0,
     }
 }

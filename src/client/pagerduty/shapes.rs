@@ -227,6 +227,7 @@ pub fn to_incident(i: &PdIncident) -> Incident {
         impact_started_at: None,
         state_counts: Default::default(),
         public: None,
+        drill: None,
         updates_sent: 0,
     }
 }

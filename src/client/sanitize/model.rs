@@ -38,6 +38,14 @@ sanitize_fields!(Incident {
     impact_started_at: none,
     state_counts: none,
     public: text,
+    drill: text,
+});
+
+sanitize_fields!(crate::model::drill::DrillMark {
+    scenario: line,
+    run: line,
+    started_at: none,
+    speed: none,
 });
 
 sanitize_fields!(crate::model::public::PublicFace {
@@ -197,6 +205,7 @@ sanitize_fields!(Policy {
     update_stages: none,
     span_of_control: none,
     update_templates: text,
+    acknowledge_minutes: none,
 });
 
 /// A policy's update templates: text with line breaks.

@@ -264,6 +264,7 @@ mod tests {
             impact_started_at: None,
             state_counts: Default::default(),
             public: None,
+            drill: None,
             updates_sent: 0,
         }
     }

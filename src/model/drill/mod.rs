@@ -1,0 +1,44 @@
+//! Practice outages (drills): the scenario format, the mark a drill
+//! incident carries, and the debrief that scores the team against the
+//! practice. The server runs a scenario (`server/drill`); everything here
+//! is data and rules, so the console, the CLI and the server score alike.
+//!
+//! - [`scenario`]: the TOML format, read with line and column on error,
+//!   and checked (references, bounds, offsets).
+//! - [`builtin`]: the scenarios shipped with warroom.
+//! - [`debrief`]: the figures of a finished drill, each with its rule.
+
+pub mod builtin;
+pub mod debrief;
+pub mod scenario;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use debrief::{Debrief, Figure, Verdict};
+pub use scenario::{Scenario, ScenarioError};
+
+/// What marks an incident as a drill: kept on the incident for good, so
+/// it is a drill everywhere (console, wallboard, API, postmortem), never
+/// reaches a notify target that did not opt in, and stays out of stats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrillMark {
+    /// The scenario's name.
+    pub scenario: String,
+    /// This run: one scenario can be run many times.
+    pub run: String,
+    pub started_at: DateTime<Utc>,
+    /// How much faster than written the script was played (1 = as written).
+    #[serde(default = "one")]
+    pub speed: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// The fastest a script may be played: a 15-minute scenario in 15 s.
+pub const MAX_SPEED: u32 = 60;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,535 @@
+//! The scenario file: a practice outage written as TOML (see
+//! `docs/drills.md`). Alerts are shaped as Alertmanager sends them, so the
+//! server's classification rules apply; simulated responders write notes
+//! and CAN reports and answer pages (or do not); runbook actions have
+//! simulated output; and facts become true when the IC does the right
+//! thing (the rollback ends the errors).
+//!
+//! Reading refuses an unknown key or a wrong type with its line and
+//! column; checking refuses what would make a broken drill (a fact that
+//! nothing makes true, a reference to a fact or person not written, an
+//! offset past the drill's end) with the line of the entry.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ActionOutcome, Phase, Status};
+
+/// At most this many entries of each kind in one scenario.
+pub const MAX_ENTRIES: usize = 200;
+/// The longest text one entry holds (a note, an output line, a label).
+pub const MAX_TEXT: usize = 2_000;
+/// The longest scenario file read.
+pub const MAX_FILE_BYTES: usize = 256 * 1024;
+/// The longest a drill may last.
+pub const MAX_LIMIT_MINUTES: i64 = 120;
+const DEFAULT_LIMIT: &str = "15m";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// A short name: letters, digits and `-` (how `warroom drill NAME` finds it).
+    pub name: String,
+    /// What the drill is, in a line.
+    pub title: String,
+    /// Its kind (a bad deploy, a dependency outage, a capacity problem).
+    #[serde(default)]
+    pub kind: String,
+    /// What the facilitator reads before starting (never shown to the IC
+    /// by warroom: the point is to find it out).
+    #[serde(default)]
+    pub briefing: String,
+    /// When the drill ends if the IC has not closed the incident.
+    #[serde(default = "default_limit")]
+    pub limit: String,
+    /// The right response, in order, for the debrief.
+    #[serde(default)]
+    pub recommended: Vec<String>,
+    #[serde(default)]
+    pub responders: Vec<SimResponder>,
+    #[serde(default)]
+    pub facts: Vec<Fact>,
+    #[serde(default)]
+    pub actions: Vec<SimAction>,
+    #[serde(default)]
+    pub events: Vec<ScriptEvent>,
+}
+
+fn default_limit() -> String {
+    DEFAULT_LIMIT.into()
+}
+
+/// A simulated responder: answers a page after a while, or never.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimResponder {
+    pub handle: String,
+    #[serde(default)]
+    pub name: String,
+    /// How long after being paged they acknowledge and join (`45s`), or
+    /// `never`.
+    #[serde(default = "never")]
+    pub answers: String,
+}
+
+fn never() -> String {
+    "never".into()
+}
+
+/// Something that becomes true when the IC does the right thing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    pub name: String,
+    pub when: Trigger,
+    /// What it means, for the debrief ("the rollback ends the errors").
+    #[serde(default)]
+    pub says: String,
+}
+
+/// What makes a fact true: exactly one of these.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    /// A simulated runbook action of this name succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The incident reached this status (or a later one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// A task was given whose title holds this (case-insensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    /// A decision was recorded whose text holds this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// A hypothesis holding this was confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<String>,
+    /// A responder of this handle was paged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paged: Option<String>,
+}
+
+impl Trigger {
+    fn count(&self) -> usize {
+        [
+            self.action.is_some(),
+            self.status.is_some(),
+            self.task.is_some(),
+            self.decision.is_some(),
+            self.confirmed.is_some(),
+            self.paged.is_some(),
+        ]
+        .into_iter()
+        .filter(|b| *b)
+        .count()
+    }
+}
+
+/// A runbook action played, not run: its item is added to the drill
+/// incident's checklist, and running it prints `output`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimAction {
+    pub name: String,
+    pub phase: Phase,
+    /// The checklist item it hangs on.
+    pub item: String,
+    #[serde(default)]
+    pub output: Vec<String>,
+    #[serde(default = "succeeded")]
+    pub outcome: ActionOutcome,
+}
+
+fn succeeded() -> ActionOutcome {
+    ActionOutcome::Succeeded
+}
+
+/// One thing the script does at its time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptEvent {
+    /// From the drill's start, or from when `after` became true.
+    pub at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// Skipped when this fact is true by then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unless: Option<String>,
+    /// The simulated responder who writes a note or CAN report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert: Option<SimAlert>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can: Option<SimCan>,
+}
+
+/// An alert as Alertmanager sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimAlert {
+    /// `firing` or `resolved`.
+    #[serde(default = "firing")]
+    pub status: String,
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+}
+
+fn firing() -> String {
+    "firing".into()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimCan {
+    pub condition: String,
+    #[serde(default)]
+    pub actions: String,
+    #[serde(default)]
+    pub needs: String,
+}
+
+/// Why a scenario was refused, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// From 1; 0 when the place is not known.
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+/// An offset as people say it: `0s`, `90s`, `5m`, `1h30m`.
+pub fn offset(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    let bad = || format!("`{}` is not an offset like 0s, 90s, 5m or 1h30m", one_line(t));
+    if t.is_empty() || !t.ends_with(['s', 'm', 'h']) {
+        return Err(bad());
+    }
+    let (mut secs, mut num) = (0i64, String::new());
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            if num.len() > 6 {
+                return Err(bad());
+            }
+            continue;
+        }
+        let n: i64 = num.parse().map_err(|_| bad())?;
+        num.clear();
+        secs += n * match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            _ => return Err(bad()),
+        };
+    }
+    Ok(Duration::seconds(secs))
+}
+
+fn one_line(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).take(40).collect()
+}
+
+/// The line and column of byte `at` in `text`.
+fn place(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, text[start..at].chars().count() + 1)
+}
+
+/// The line of the `n`th `[[table]]` header (from 0), or 0.
+fn entry_line(text: &str, table: &str, n: usize) -> usize {
+    let header = format!("[[{table}]]");
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with(&header))
+        .nth(n)
+        .map_or(0, |(i, _)| i + 1)
+}
+
+impl Scenario {
+    /// Reads and checks a scenario.
+    pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        if text.len() > MAX_FILE_BYTES {
+            return Err(ScenarioError {
+                line: 0,
+                column: 0,
+                message: format!(
+                    "the scenario is {} bytes; at most {MAX_FILE_BYTES} are read",
+                    text.len()
+                ),
+            });
+        }
+        let s: Scenario = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((0, 0), |sp| place(text, sp.start));
+            ScenarioError {
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        s.check().map_err(|(table, n, message)| {
+            let line = match table {
+                Some(t) => entry_line(text, t, n),
+                None => 0,
+            };
+            ScenarioError {
+                line,
+                column: usize::from(line > 0),
+                message,
+            }
+        })?;
+        Ok(s)
+    }
+
+    /// How long the drill may last.
+    pub fn limit(&self) -> Duration {
+        offset(&self.limit).unwrap_or(Duration::minutes(15))
+    }
+
+    /// How long a simulated responder takes to answer a page, or `None`
+    /// when they never do (or are not in the scenario).
+    pub fn answers(&self, handle: &str) -> Option<Duration> {
+        self.responders
+            .iter()
+            .find(|r| r.handle == handle)
+            .and_then(|r| offset(&r.answers).ok())
+    }
+
+    /// The problems of a read scenario: which table, which entry, what.
+    fn check(&self) -> Result<(), (Option<&'static str>, usize, String)> {
+        let top = |m: String| (None, 0, m);
+        if self.name.is_empty()
+            || self.name.len() > 64
+            || !self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(top(format!(
+                "name `{}`: use 1 to 64 letters, digits and `-`",
+                one_line(&self.name)
+            )));
+        }
+        if self.title.trim().is_empty() || self.title.chars().count() > 200 {
+            return Err(top("title: give one line of at most 200 characters".into()));
+        }
+        let limit = offset(&self.limit).map_err(|e| top(format!("limit: {e}")))?;
+        if limit <= Duration::zero() || limit > Duration::minutes(MAX_LIMIT_MINUTES) {
+            return Err(top(format!(
+                "limit `{}`: a drill lasts 1 second to {MAX_LIMIT_MINUTES} minutes",
+                one_line(&self.limit)
+            )));
+        }
+        for (table, n) in [
+            ("responders", self.responders.len()),
+            ("facts", self.facts.len()),
+            ("actions", self.actions.len()),
+            ("events", self.events.len()),
+        ] {
+            if n > MAX_ENTRIES {
+                return Err(top(format!("{n} {table}; at most {MAX_ENTRIES}")));
+            }
+        }
+        if self.recommended.len() > MAX_ENTRIES {
+            return Err(top(format!("recommended: at most {MAX_ENTRIES} lines")));
+        }
+        let long = |t: &str| t.chars().count() > MAX_TEXT;
+        if long(&self.briefing) || self.recommended.iter().any(|r| long(r)) {
+            return Err(top(format!(
+                "briefing and recommended lines hold at most {MAX_TEXT} characters"
+            )));
+        }
+        let mut handles = BTreeSet::new();
+        for (i, r) in self.responders.iter().enumerate() {
+            let e = |m: String| (Some("responders"), i, m);
+            if r.handle.is_empty()
+                || r.handle.len() > 64
+                || !r
+                    .handle
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            {
+                return Err(e(format!("handle `{}` is not a handle", one_line(&r.handle))));
+            }
+            if !handles.insert(r.handle.as_str()) {
+                return Err(e(format!("`{}` is written twice", r.handle)));
+            }
+            if r.answers != "never" {
+                offset(&r.answers).map_err(|m| e(format!("answers: {m}, or never")))?;
+            }
+        }
+        let mut actions = BTreeSet::new();
+        for (i, a) in self.actions.iter().enumerate() {
+            let e = |m: String| (Some("actions"), i, m);
+            if a.name.is_empty() || a.name.len() > 64 || !actions.insert(a.name.as_str()) {
+                return Err(e(format!(
+                    "action name `{}` is empty, too long or written twice",
+                    one_line(&a.name)
+                )));
+            }
+            if a.item.trim().is_empty() || long(&a.item) || a.output.len() > MAX_ENTRIES {
+                return Err(e("give the item's text, and at most 200 output lines".into()));
+            }
+            if a.output.iter().any(|l| long(l)) {
+                return Err(e(format!("an output line is over {MAX_TEXT} characters")));
+            }
+        }
+        let mut facts = BTreeSet::new();
+        for (i, f) in self.facts.iter().enumerate() {
+            let e = |m: String| (Some("facts"), i, m);
+            if f.name.is_empty() || f.name.len() > 64 || !facts.insert(f.name.as_str()) {
+                return Err(e(format!(
+                    "fact name `{}` is empty, too long or written twice",
+                    one_line(&f.name)
+                )));
+            }
+            if f.when.count() != 1 {
+                return Err(e(
+                    "`when` names exactly one of action, status, task, decision, confirmed, paged"
+                        .into(),
+                ));
+            }
+            if let Some(a) = &f.when.action
+                && !actions.contains(a.as_str())
+            {
+                return Err(e(format!(
+                    "when.action `{}` is not in [[actions]]",
+                    one_line(a)
+                )));
+            }
+            if let Some(h) = &f.when.paged
+                && !handles.contains(h.as_str())
+            {
+                return Err(e(format!(
+                    "when.paged `{}` is not in [[responders]]",
+                    one_line(h)
+                )));
+            }
+            for t in [&f.when.task, &f.when.decision, &f.when.confirmed]
+                .into_iter()
+                .flatten()
+            {
+                if t.trim().is_empty() || long(t) {
+                    return Err(e("a `when` text must hold something".into()));
+                }
+            }
+            if long(&f.says) {
+                return Err(e(format!("says: at most {MAX_TEXT} characters")));
+            }
+        }
+        let mut starts = false;
+        for (i, ev) in self.events.iter().enumerate() {
+            let e = |m: String| (Some("events"), i, m);
+            let at = offset(&ev.at).map_err(|m| e(format!("at: {m}")))?;
+            if at > limit {
+                return Err(e(format!(
+                    "at `{}` is after the drill's limit ({})",
+                    one_line(&ev.at),
+                    self.limit
+                )));
+            }
+            for f in [&ev.after, &ev.unless].into_iter().flatten() {
+                if !facts.contains(f.as_str()) {
+                    return Err(e(format!("`{}` is not in [[facts]]", one_line(f))));
+                }
+            }
+            let what = [ev.alert.is_some(), ev.note.is_some(), ev.can.is_some()]
+                .into_iter()
+                .filter(|b| *b)
+                .count();
+            if what != 1 {
+                return Err(e("an event is exactly one of alert, note, can".into()));
+            }
+            if ev.note.is_some() || ev.can.is_some() {
+                match &ev.by {
+                    Some(h) if handles.contains(h.as_str()) => {}
+                    Some(h) => {
+                        return Err(e(format!(
+                            "by `{}` is not in [[responders]]",
+                            one_line(h)
+                        )));
+                    }
+                    None => return Err(e("a note or CAN report needs `by`".into())),
+                }
+            }
+            if let Some(n) = &ev.note
+                && (n.trim().is_empty() || long(n))
+            {
+                return Err(e(format!("note: 1 to {MAX_TEXT} characters")));
+            }
+            if let Some(c) = &ev.can
+                && (c.condition.trim().is_empty()
+                    || long(&c.condition)
+                    || long(&c.actions)
+                    || long(&c.needs))
+            {
+                return Err(e(format!("can: a condition, each field at most {MAX_TEXT}")));
+            }
+            if let Some(a) = &ev.alert {
+                if a.status != "firing" && a.status != "resolved" {
+                    return Err(e(format!(
+                        "alert status `{}` is not firing or resolved",
+                        one_line(&a.status)
+                    )));
+                }
+                if a.labels.get("alertname").is_none_or(|n| n.trim().is_empty()) {
+                    return Err(e("an alert needs labels.alertname".into()));
+                }
+                if a.labels.len() + a.annotations.len() > 64
+                    || a.labels
+                        .iter()
+                        .chain(&a.annotations)
+                        .any(|(k, v)| k.len() > 128 || long(v))
+                {
+                    return Err(e("at most 64 labels and annotations, each short".into()));
+                }
+                starts |= at == Duration::zero() && ev.after.is_none() && a.status == "firing";
+            }
+        }
+        if !starts {
+            return Err(top(
+                "a drill starts with an alert: give an [[events]] entry at = \"0s\" with a firing alert"
+                    .into(),
+            ));
+        }
+        for (i, f) in self.facts.iter().enumerate() {
+            let used = self.events.iter().any(|ev| {
+                ev.after.as_deref() == Some(f.name.as_str())
+                    || ev.unless.as_deref() == Some(f.name.as_str())
+            });
+            if !used {
+                return Err((
+                    Some("facts"),
+                    i,
+                    format!(
+                        "fact `{}` changes nothing: name it in an event's `after` or `unless`",
+                        f.name
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
