@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod drill;
 mod server;
 mod state_doc;
+pub use drill::{DrillArgs, DrillCommand};
 pub use server::{RulesCommand, ServeArgs, TokenCommand, parse_duration, parse_listen};
 pub use state_doc::{
     BriefArgs, CommandCommand, HypothesisCommand, ImpactArgs, NotifyCommand, StatusCommand,
@@ -39,6 +41,12 @@ pub enum Command {
     Console(ConsoleArgs),
     /// A live simulated outage on an embedded server, with the console on it.
     Demo,
+    /// Practice: play a scenario (a practice outage) in the real console,
+    /// on an embedded server by default or on a team server with --api.
+    /// The incident is marked DRILL everywhere, reaches no notification
+    /// target that did not opt in (`drills = true`) and stays out of stats.
+    /// When the console closes the debrief is printed.
+    Drill(DrillArgs),
     /// Read-only rotating display for NOC screens (give it a viewer token).
     Wallboard {
         /// How long each incident card shows (SEV1 cards twice as long).

@@ -145,6 +145,14 @@ pub trait ReadBackend: Send + Sync {
     ) -> BoxFuture<'a, Result<String, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("postmortems".into())) })
     }
+    /// A drill incident's debrief, as Markdown (`md`) or JSON.
+    fn debrief<'a>(
+        &'a self,
+        _id: IncidentId,
+        _format: &'a str,
+    ) -> BoxFuture<'a, Result<String, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("drills".into())) })
+    }
     /// Response metrics; `query` is the API's query string
     /// (`since=90d&service=…&utc_offset=…`).
     fn stats<'a>(
@@ -222,6 +230,13 @@ pub trait WriteBackend: Send + Sync {
         _req: &'a crate::model::wire::NotifyTestRequest,
     ) -> BoxFuture<'a, Result<crate::model::wire::NotifyTestResponse, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("notification targets".into())) })
+    }
+    /// Starts a drill (sent at once, never queued).
+    fn start_drill<'a>(
+        &'a self,
+        _req: &'a crate::model::drill::StartDrill,
+    ) -> BoxFuture<'a, Result<crate::model::drill::DrillStarted, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("drills".into())) })
     }
     /// Starts a checklist item's runbook action. Sent once, at once: it
     /// never goes through the outbox.
@@ -328,6 +343,10 @@ impl Reader {
         self.0.postmortem(id, format).await
     }
 
+    pub async fn debrief(&self, id: IncidentId, format: &str) -> Result<String, ClientError> {
+        self.0.debrief(id, format).await
+    }
+
     pub async fn stats(&self, query: &str) -> Result<crate::model::stats::Stats, ClientError> {
         self.0.stats(query).await
     }
@@ -407,6 +426,13 @@ impl Writer {
         req: &crate::model::wire::NotifyTestRequest,
     ) -> Result<crate::model::wire::NotifyTestResponse, ClientError> {
         self.0.notify_test(req).await
+    }
+
+    pub async fn start_drill(
+        &self,
+        req: &crate::model::drill::StartDrill,
+    ) -> Result<crate::model::drill::DrillStarted, ClientError> {
+        self.0.start_drill(req).await
     }
 
     pub async fn run_action(

@@ -10,7 +10,7 @@ use super::outcome::CliError;
 /// The full-screen views need a terminal on both ends; without one (a
 /// command run over `ssh host warroom`, a cron job) say what to do instead
 /// of failing deep inside the terminal library.
-fn need_terminal(what: &str) -> Result<(), CliError> {
+pub(super) fn need_terminal(what: &str) -> Result<(), CliError> {
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
         return Ok(());
@@ -110,7 +110,7 @@ pub fn demo(
     Ok(())
 }
 
-async fn open(
+pub(super) async fn open(
     c: Connected,
     theme: Theme,
     config: &Config,

@@ -4,6 +4,7 @@
 mod after;
 mod backend;
 mod console;
+mod drill;
 mod logfile;
 pub mod outcome;
 mod quick;
@@ -75,6 +76,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
                 cli.console.backend.read_only,
             )
         }
+        Some(Command::Drill(args)) => drill::run(args),
         Some(Command::List { backend, all, json }) => quick::list(backend, all, json),
         Some(Command::Show { id, backend, json }) => quick::show(&id, backend, json),
         Some(Command::Postmortem {

@@ -104,6 +104,18 @@ impl Runbook {
         }
     }
 
+    /// Adds an item at the end of a phase (a drill's simulated action).
+    pub fn add(&mut self, phase: Phase, item: RunbookItem) {
+        match phase {
+            Phase::Investigation => &mut self.investigation,
+            Phase::Containment => &mut self.containment,
+            Phase::Resolution => &mut self.resolution,
+            Phase::Verification => &mut self.verification,
+            Phase::PostIncident => &mut self.post_incident,
+        }
+        .push(item);
+    }
+
     /// Fresh, unticked checklists for a new incident.
     pub fn checklists(&self) -> Vec<Checklist> {
         Phase::ALL

@@ -99,6 +99,9 @@ pub struct Stats {
     pub top_alerts: Vec<(String, usize)>,
     /// Incidents declared per day in the window, oldest first.
     pub per_day: Vec<usize>,
+    /// Drill incidents in the window, left out of every figure.
+    #[serde(default)]
+    pub drills_left_out: usize,
 }
 
 fn secs(a: DateTime<Utc>, b: Option<DateTime<Utc>>) -> Option<i64> {

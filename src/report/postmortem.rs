@@ -134,6 +134,19 @@ impl<'a> Postmortem<'a> {
             &format!("# Postmortem: {} {}", i.id, inline(&i.title, 0)),
         );
         push(&mut md, "");
+        if let Some(d) = &i.drill {
+            push(
+                &mut md,
+                &format!(
+                    "> **DRILL**: a practice outage (scenario {}, run {}), not a real one. \
+                     Its score is in the debrief: `warroom drill debrief {}`.",
+                    inline(&d.scenario, 0),
+                    inline(&d.run, 0),
+                    i.id
+                ),
+            );
+            push(&mut md, "");
+        }
         if self.draft {
             push(
                 &mut md,

@@ -74,7 +74,12 @@ pub async fn preview(
         s.read(|c| store::load_for_write(c, id))
     })
     .await?;
-    let p = app.actions.plan(&d, phase, item as usize).map_err(domain)?;
+    let live = app.drills.get(d.incident.id);
+    let sim = live.as_deref().map(|l| l.scenario.actions.as_slice());
+    let p = app
+        .actions
+        .plan(&d, phase, item as usize, sim)
+        .map_err(domain)?;
     Ok(Json(p.preview))
 }
 
@@ -105,9 +110,11 @@ pub async fn start(
         s.read(|c| store::load_for_write(c, id))
     })
     .await?;
+    let live = app.drills.get(d.incident.id);
+    let sim = live.as_deref().map(|l| l.scenario.actions.as_slice());
     let planned = app
         .actions
-        .plan(&d, body.phase, body.item)
+        .plan(&d, body.phase, body.item, sim)
         .map_err(domain)?;
     if planned.preview.digest != body.confirm {
         return Err(ApiError::new(

@@ -11,6 +11,7 @@ mod classify_api;
 pub mod config;
 mod deliveries_api;
 pub mod demo;
+pub mod drill;
 mod demo_live;
 mod demo_state;
 mod demo_story;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(search_api::routes())
         .merge(classify_api::routes())
         .merge(stats_api::routes())
+        .merge(drill::routes())
         .merge(integrations::alertmanager::routes());
     // The public status page: no token, outside the API.
     let sec = |name: HeaderName, value: &'static str| {
@@ -295,6 +297,7 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         notify_checking: Arc::new(tokio::sync::Semaphore::new(1)),
         actions: Arc::new(actions::Actions::new(opts.actions)),
         status: Arc::new(status_api::StatusCache::new(opts.status)),
+        drills: Arc::default(),
     }));
     notify::worker::spawn(
         store.clone(),
@@ -315,6 +318,7 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         wake: state.notify_wake.clone(),
     });
     let own_actions = state.actions.clone();
+    let own_drills = state.drills.clone();
     let listener = TcpListener::bind(opts.listen)
         .await
         .map_err(|source| StartError::Listen {
@@ -332,6 +336,7 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         listener::serve(listener, app, limits, rx).await;
         // Runbook actions end with their server, recorded as interrupted.
         actions::recover::interrupt_own(&own_actions).await;
+        own_drills.stop_all();
         if let Some(t) = demo_task {
             t.abort();
         }

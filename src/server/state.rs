@@ -45,6 +45,8 @@ pub struct Shared {
     pub actions: Arc<actions::Actions>,
     /// The public status page, built once per change.
     pub status: Arc<super::status_api::StatusCache>,
+    /// Drills being played, and the scenarios of those played.
+    pub drills: Arc<super::drill::Drills>,
 }
 
 /// Runs a store call on tokio's blocking threads: SQLite work (and its

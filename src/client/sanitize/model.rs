@@ -41,6 +41,13 @@ sanitize_fields!(Incident {
     drill: text,
 });
 
+sanitize_fields!(crate::model::drill::DrillStarted {
+    incident: none,
+    run: line,
+    scenario: line,
+    title: line,
+});
+
 sanitize_fields!(crate::model::drill::DrillMark {
     scenario: line,
     run: line,
@@ -268,6 +275,7 @@ impl Sanitize for Stats {
             top_services,
             top_alerts,
             per_day: _,
+            drills_left_out: _,
         } = self;
         slowest.sanitize();
         load.sanitize();

@@ -19,6 +19,7 @@ struct FollowUps {
 crate::sanitize_fields!(FollowUps { followups: text });
 
 mod actions;
+mod drills;
 mod reads;
 mod writes;
 
@@ -156,6 +157,13 @@ impl WriteBackend for WarroomBackend {
         req: &'a crate::model::wire::NotifyTestRequest,
     ) -> BoxFuture<'a, Result<crate::model::wire::NotifyTestResponse, ClientError>> {
         self.readiness(req).boxed()
+    }
+
+    fn start_drill<'a>(
+        &'a self,
+        req: &'a crate::model::drill::StartDrill,
+    ) -> BoxFuture<'a, Result<crate::model::drill::DrillStarted, ClientError>> {
+        self.drill(req).boxed()
     }
 }
 

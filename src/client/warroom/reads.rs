@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use reqwest::Method;
 
 use super::{FollowUps, WarroomBackend, warroom_error};
 use crate::client::http::{REQUEST_TIMEOUT, error_from, read_capped, transport};
@@ -251,33 +250,24 @@ impl ReadBackend for WarroomBackend {
         id: IncidentId,
         format: &'a str,
     ) -> BoxFuture<'a, Result<String, ClientError>> {
-        async move {
-            let path = format!("/incidents/{id}/postmortem?format={format}");
-            let resp = self
-                .request(Method::GET, &path, REQUEST_TIMEOUT)
-                .send()
-                .await
-                .map_err(transport)?;
-            if !resp.status().is_success() {
-                return Err(error_from(resp, warroom_error).await);
-            }
-            let body = read_capped(resp).await?;
-            // The server escapes what it quotes; still, nothing from the
-            // wire reaches a terminal or a file unchecked. A document is
-            // checked whole, never cut: for a server that escapes, these
-            // passes change nothing, so the file is the API's bytes.
-            let text = String::from_utf8(body)
-                .map_err(|_| ClientError::BadResponse("the postmortem is not UTF-8".into()))?;
-            if format == "json" {
-                if serde_json::from_str::<serde::de::IgnoredAny>(&text).is_err() {
-                    return Err(ClientError::BadResponse(
-                        "the postmortem is not whole JSON".into(),
-                    ));
-                }
-                return Ok(crate::text::escape::json_document(&text));
-            }
-            Ok(crate::text::clean_document(&text).into_owned())
-        }
+        self.document(
+            format!("/incidents/{id}/postmortem?format={format}"),
+            "the postmortem",
+            format,
+        )
+        .boxed()
+    }
+
+    fn debrief<'a>(
+        &'a self,
+        id: IncidentId,
+        format: &'a str,
+    ) -> BoxFuture<'a, Result<String, ClientError>> {
+        self.document(
+            format!("/incidents/{id}/debrief?format={format}"),
+            "the debrief",
+            format,
+        )
         .boxed()
     }
 

@@ -52,6 +52,9 @@ pub struct Figure {
     pub verdict: Verdict,
     /// The rule it is measured against, with its source.
     pub rule: String,
+    /// The setting the rule's number comes from, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<String>,
     /// What the practice recommends doing.
     pub recommended: String,
 }
@@ -94,10 +97,38 @@ pub fn span(secs: i64) -> String {
     }
 }
 
-fn within(key: &str, name: &str, took: Option<i64>, limit: i64, rule: String, rec: &str) -> Figure {
+/// A "within the limit" figure. Not done is late once the limit has
+/// passed or the drill is over; before that it is only noted.
+struct Within<'a> {
+    key: &'a str,
+    name: &'a str,
+    took: Option<i64>,
+    limit: i64,
+    /// Seconds the drill has run, and whether it is over.
+    so_far: (i64, bool),
+    rule: String,
+    setting: &'a str,
+    rec: &'a str,
+}
+
+fn within(w: Within<'_>) -> Figure {
+    let Within {
+        key,
+        name,
+        took,
+        limit,
+        so_far: (ran, over),
+        rule,
+        setting,
+        rec,
+    } = w;
     let (value, verdict) = match took {
         Some(t) if t <= limit => (span(t), Verdict::Met),
         Some(t) => (format!("{} ({} late)", span(t), span(t - limit)), Verdict::Late),
+        None if !over && ran < limit => (
+            format!("not yet (due in {})", span(limit - ran)),
+            Verdict::Noted,
+        ),
         None => ("not done".to_string(), Verdict::Late),
     };
     Figure {
@@ -107,6 +138,7 @@ fn within(key: &str, name: &str, took: Option<i64>, limit: i64, rule: String, re
         seconds: took,
         verdict,
         rule,
+        setting: Some(setting.into()),
         recommended: rec.into(),
     }
 }
@@ -139,18 +171,24 @@ pub fn score(
     let closed_at = tl.iter().find(|e| reached(e, Status::Closed)).map(|e| e.at);
     let mut figures = Vec::new();
 
+    let so_far = (
+        (closed_at.unwrap_or(now) - start).num_seconds(),
+        closed_at.is_some() || now - start >= drill_limit(scenario),
+    );
     let ack = policy.acknowledge_minutes as i64 * 60;
-    figures.push(within(
-        "acknowledge",
-        "Time to acknowledge",
-        tl.iter().find(|e| left_triggered(e)).map(since),
-        ack,
-        format!(
-            "acknowledge within {} (PagerDuty's on-call guide: an unacknowledged page escalates after 5 minutes; `[policy] acknowledge_minutes`)",
+    figures.push(within(Within {
+        key: "acknowledge",
+        name: "Time to acknowledge",
+        took: tl.iter().find(|e| left_triggered(e)).map(since),
+        limit: ack,
+        so_far,
+        rule: format!(
+            "acknowledge within {} (PagerDuty's on-call guide: an unacknowledged page escalates after 5 minutes)",
             span(ack)
         ),
-        "Acknowledge at once: it tells everyone someone has it and stops the escalation.",
-    ));
+        setting: "[policy] acknowledge_minutes",
+        rec: "Acknowledge at once: it tells everyone someone has it and stops the escalation.",
+    }));
 
     let updates: Vec<&TimelineEvent> = tl
         .iter()
@@ -159,30 +197,39 @@ pub fn score(
     let stages = policy
         .stages(d.incident.severity)
         .unwrap_or(Stages::GUIDELINE);
-    let cadence_src = "PagerDuty's external communication guidelines; `[policy] update_stages`";
-    figures.push(within(
-        "initial_update",
-        "First stakeholder update",
-        updates.first().map(|e| since(e)),
-        stages.initial as i64 * 60,
-        format!(
+    let cadence_src = "PagerDuty's external communication guidelines";
+    figures.push(within(Within {
+        key: "initial_update",
+        name: "First stakeholder update",
+        took: updates.first().map(|e| since(e)),
+        limit: stages.initial as i64 * 60,
+        so_far,
+        rule: format!(
             "the initial update within {} of the declaration ({cadence_src})",
             span(stages.initial as i64 * 60)
         ),
-        "Send the initial update early, even if it only says what is known and when the next one comes.",
-    ));
+        setting: "[policy] update_stages",
+        rec: "Send the initial update early, even if it only says what is known and when the next one comes.",
+    }));
     let first = updates.first().map(|e| since(e));
-    figures.push(within(
-        "scoping_update",
-        "Scoping update",
-        updates.get(1).map(|e| since(e) - first.unwrap_or(0)),
-        stages.scoping as i64 * 60,
-        format!(
+    let scoping = stages.scoping as i64 * 60;
+    figures.push(within(Within {
+        key: "scoping_update",
+        name: "Scoping update",
+        took: updates.get(1).map(|e| since(e) - first.unwrap_or(0)),
+        limit: scoping,
+        // Counted from the first update; without one it is not yet due.
+        so_far: match first {
+            Some(f) => (so_far.0 - f, so_far.1),
+            None => (0, so_far.1),
+        },
+        rule: format!(
             "the scoping update (what is affected, how widely) within {} of the first ({cadence_src})",
-            span(stages.scoping as i64 * 60)
+            span(scoping)
         ),
-        "Follow the first update with the scope: who and what is affected.",
-    ));
+        setting: "[policy] update_stages",
+        rec: "Follow the first update with the scope: who and what is affected.",
+    }));
 
     let (mut given, mut boxed, mut overdue) = (0u32, 0u32, 0u32);
     for e in tl {
@@ -210,6 +257,7 @@ pub fn score(
         rule: "every task has one owner and a time box, and is checked when the box ends \
                (Google SRE book, \"Managing Incidents\"; PagerDuty IC training)"
             .into(),
+        setting: None,
         recommended: "Give each task to one person, by name, with a time to report back.".into(),
     });
 
@@ -242,6 +290,7 @@ pub fn score(
         rule: "hypotheses are said out loud and ruled out with evidence (the Howie guide's \
                hypotheses raised and disproved)"
             .into(),
+        setting: None,
         recommended: "Write each theory as a hypothesis; rule it out or confirm it with a timeline entry as evidence."
             .into(),
     });
@@ -268,6 +317,7 @@ pub fn score(
             Verdict::Missed
         },
         rule: "each phase's checklist is finished before the incident moves on".into(),
+        setting: None,
         recommended: "Work the checklist; force past it only with a reason the review can read."
             .into(),
     });
@@ -292,6 +342,7 @@ pub fn score(
         },
         rule: "the fix is verified (the signals back at baseline) before the incident is closed"
             .into(),
+        setting: None,
         recommended: "Check the alerts and graphs are back to normal, then move to verified, then close."
             .into(),
     });
@@ -332,6 +383,14 @@ pub fn score(
         met,
         scored,
     })
+}
+
+/// How long the drill may last: its scenario's limit, or the longest.
+fn drill_limit(s: Option<&Scenario>) -> Duration {
+    s.map_or(
+        Duration::minutes(super::scenario::MAX_LIMIT_MINUTES),
+        Scenario::limit,
+    )
 }
 
 /// The rule name of the timeline entry saying a fact became true.

@@ -37,6 +37,29 @@ fn one() -> u32 {
     1
 }
 
+/// `POST /drills`: a scenario by built-in name or as TOML text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartDrill {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builtin: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// Play the script this many times faster (1 to [`MAX_SPEED`];
+    /// the debrief still scores in real time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<u32>,
+}
+
+/// The answer to `POST /drills`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrillStarted {
+    pub incident: crate::model::IncidentId,
+    pub run: String,
+    pub scenario: String,
+    pub title: String,
+}
+
 /// The fastest a script may be played: a 15-minute scenario in 15 s.
 pub const MAX_SPEED: u32 = 60;
 

@@ -154,10 +154,31 @@ fn the_debrief_scores_against_the_cadence_with_a_chosen_clock() {
             reason: None,
         },
     );
-    let db = debrief::score(&skipped, None, &Policy::default(), t0() + Duration::minutes(3))
-        .unwrap();
-    let first = db.figures.iter().find(|f| f.key == "initial_update").unwrap();
-    assert_eq!((first.verdict, first.value.as_str()), (Verdict::Late, "not done"));
+    let first = |d: &crate::model::IncidentDetail, now| {
+        let db = debrief::score(d, None, &Policy::default(), now).unwrap();
+        let f = db.figures.iter().find(|f| f.key == "initial_update").unwrap().clone();
+        (f.verdict, f.value)
+    };
+    // Before it is due, it is only noted...
+    assert_eq!(
+        first(&skipped, t0() + Duration::minutes(3)),
+        (Verdict::Noted, "not yet (due in 2m)".to_string())
+    );
+    // ...past its time, late...
+    assert_eq!(first(&skipped, t0() + Duration::minutes(6)), (Verdict::Late, "not done".to_string()));
+    // ...and closing the drill early without it is late too.
+    for to in &Status::ALL[2..] {
+        act(
+            &mut skipped,
+            120,
+            Action::Transition {
+                to: *to,
+                force: true,
+                reason: Some("drill over".into()),
+            },
+        );
+    }
+    assert_eq!(first(&skipped, t0() + Duration::minutes(3)), (Verdict::Late, "not done".to_string()));
 }
 
 #[test]

@@ -37,6 +37,15 @@ pub async fn execute(plan: &Plan, timeout: Duration, run: &Run) -> Ended {
             headers,
             body,
         } => http_run(method, url, headers, body.as_deref(), timeout, run).await,
+        Plan::Simulated { lines, outcome } => {
+            // Played at a reading pace, as a real run's output would come.
+            for l in lines {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                run.push(Stream::Stdout, l);
+            }
+            let code = i32::from(*outcome != ActionOutcome::Succeeded);
+            (*outcome, Some(code))
+        }
     };
     Ended {
         outcome,

@@ -57,7 +57,7 @@ fn server_name() -> String {
 
 /// An item's action, planned for the incident as it is.
 pub struct Planned<'a> {
-    pub def: &'a ActionDef,
+    pub def: std::borrow::Cow<'a, ActionDef>,
     pub item: String,
     pub plan: plan::Plan,
     pub preview: ActionPreview,
@@ -73,12 +73,14 @@ impl Actions {
     }
 
     /// What the item's action would run on this incident now, or why it
-    /// cannot run.
+    /// cannot run. A drill incident's actions come from its scenario
+    /// (`simulated`) and never from `[[actions]]`: a drill runs nothing real.
     pub fn plan(
         &self,
         d: &IncidentDetail,
         phase: Phase,
         item: usize,
+        simulated: Option<&[crate::model::drill::scenario::SimAction]>,
     ) -> Result<Planned<'_>, DomainError> {
         let it = d
             .checklists
@@ -92,13 +94,37 @@ impl Actions {
             .action
             .as_deref()
             .ok_or_else(|| DomainError::Invalid(format!("`{}` has no action to run", it.text)))?;
-        let def = self.defs.iter().find(|a| a.name == name).ok_or_else(|| {
-            DomainError::Conflict(format!(
-                "the action `{name}` is not in this server's [[actions]] (any more); nothing runs"
-            ))
-        })?;
-        let plan = plan::Plan::build(def, &d.incident).map_err(DomainError::Invalid)?;
-        let mut preview = plan::preview(def, &it.text, &plan);
+        let (def, plan) = if d.incident.drill.is_some() {
+            let sim = simulated
+                .and_then(|all| all.iter().find(|a| a.name == name))
+                .ok_or_else(|| {
+                    DomainError::Conflict(format!(
+                        "{} is a drill and its scenario is not running on this server; \
+                         nothing runs (a drill never runs a real action)",
+                        d.incident.id
+                    ))
+                })?;
+            let def = ActionDef {
+                name: sim.name.clone(),
+                timeout_seconds: 60,
+                tick: true,
+                ..ActionDef::default()
+            };
+            let plan = plan::Plan::Simulated {
+                lines: sim.output.clone(),
+                outcome: sim.outcome,
+            };
+            (std::borrow::Cow::Owned(def), plan)
+        } else {
+            let def = self.defs.iter().find(|a| a.name == name).ok_or_else(|| {
+                DomainError::Conflict(format!(
+                    "the action `{name}` is not in this server's [[actions]] (any more); nothing runs"
+                ))
+            })?;
+            let plan = plan::Plan::build(def, &d.incident).map_err(DomainError::Invalid)?;
+            (std::borrow::Cow::Borrowed(def), plan)
+        };
+        let mut preview = plan::preview(&def, &it.text, &plan);
         preview.running = self.runs.running(d.incident.id, name);
         Ok(Planned {
             def,

@@ -27,6 +27,11 @@ pub enum Plan {
         headers: Vec<(String, String)>,
         body: Option<String>,
     },
+    /// A drill's action: nothing runs; its scenario's output is played.
+    Simulated {
+        lines: Vec<String>,
+        outcome: crate::model::ActionOutcome,
+    },
 }
 
 /// One placeholder's value from the incident.
@@ -117,6 +122,7 @@ impl Plan {
                 .collect::<Vec<_>>()
                 .join(" "),
             Plan::Http { method, url, .. } => format!("{method} {url}"),
+            Plan::Simulated { .. } => "(drill) nothing runs: the scenario's output is played".into(),
         }
     }
 
@@ -140,6 +146,9 @@ impl Plan {
                 }
                 d
             }
+            Plan::Simulated { lines, .. } => {
+                vec![format!("simulated: {} line(s) of scenario output", lines.len())]
+            }
         }
     }
 
@@ -147,6 +156,7 @@ impl Plan {
         match self {
             Plan::Program { .. } => "program",
             Plan::Http { .. } => "http",
+            Plan::Simulated { .. } => "simulated",
         }
     }
 }

@@ -246,6 +246,10 @@ fn check(n: &Notification) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Group keys of drill alerts start with this: a real group never joins a
+/// drill's incident.
+pub const DRILL_GROUP: &str = "drill:";
+
 /// A large alert group is bigger than a note: this route takes up to 1 MiB.
 pub const MAX_BODY: usize = 1024 * 1024;
 
@@ -273,30 +277,67 @@ pub async fn receive(
     let (mut n, _) = decode_limited::<Notification>(&headers, body, MAX_BODY)?;
     check(&n)?;
     bound(&mut n);
+    if n.group_key.starts_with(DRILL_GROUP) {
+        return Err(ApiError::unprocessable(format!(
+            "a group key starting with `{DRILL_GROUP}` belongs to drills"
+        )));
+    }
     // The token acts as what it is: an integration (or a commander who
     // delivers alerts by hand); the model allows an integration alerts,
     // the note that they resolved, and declaring.
-    let actor = who.0.clone();
+    let body = ingest(&app, n, who.0.clone(), None).await?;
+    Ok(Json(body).into_response())
+}
+
+/// A drill's alerts: the incident they open is marked with the drill, and
+/// its checklist gets the scenario's simulated actions.
+pub struct DrillAlerts {
+    pub mark: crate::model::drill::DrillMark,
+    pub actions: Vec<crate::model::drill::scenario::SimAction>,
+}
+
+/// Classifies a checked notification, records it and wakes the notifier:
+/// the webhook's work, also used by a drill (whose alerts are shaped as
+/// Alertmanager sends them, so the classification rules apply).
+pub async fn ingest(
+    app: &AppState,
+    n: Notification,
+    actor: Actor,
+    drill: Option<DrillAlerts>,
+) -> Result<serde_json::Value, ApiError> {
     let labels = if n.common_labels.is_empty() {
         &n.group_labels
     } else {
         &n.common_labels
     };
     let class = app.classifier.classify(&signal_of(&n, labels));
-    let runbook = class
+    let mut runbook = class
         .runbook
         .as_deref()
         .and_then(|r| app.runbooks.by_name(r))
         .unwrap_or_else(|| app.runbooks.for_service(&class.service))
         .clone();
+    if let Some(dr) = &drill {
+        for a in &dr.actions {
+            runbook.add(
+                a.phase,
+                crate::model::RunbookItem::WithAction(crate::model::ActionItem {
+                    text: a.item.clone(),
+                    action: a.name.clone(),
+                }),
+            );
+        }
+    }
     let notify = app.notify.clone();
+    let mark = drill.map(|d| d.mark);
     let stored = crate::server::blocking(&app.store, move |store| {
-        store.write(None, |tx| record(tx, &n, &class, &runbook, &actor, &notify))
+        store.write(None, |tx| {
+            record(tx, &n, &class, &runbook, &actor, &notify, mark.as_ref())
+        })
     })
     .await?;
     app.notify_wake.notify_one();
-    let v: serde_json::Value = serde_json::from_str(&stored.body).unwrap_or_default();
-    Ok(Json(v).into_response())
+    Ok(serde_json::from_str(&stored.body).unwrap_or_default())
 }
 
 /// One notification in one transaction: find or open the group's
@@ -308,6 +349,7 @@ fn record(
     runbook: &Runbook,
     actor: &Actor,
     notify: &crate::server::notify::NotifyConfig,
+    drill: Option<&crate::model::drill::DrillMark>,
 ) -> Result<(u16, String), store::StoreError> {
     let now = Utc::now();
     let (mut d, known, opened) = match store::incident_for_alert_group(tx, &n.group_key)? {
@@ -317,7 +359,7 @@ fn record(
             (d, known, false)
         }
         None if n.alerts.iter().any(Alert::firing) => {
-            let d = open_incident(tx, n, class, runbook, actor, now)?;
+            let d = open_incident(tx, n, class, runbook, actor, now, drill)?;
             // Stored already, with what the rules added: later events follow.
             let known = d.incident.last_seq;
             (d, known, true)
@@ -392,6 +434,7 @@ fn open_incident(
     runbook: &Runbook,
     actor: &Actor,
     now: chrono::DateTime<Utc>,
+    drill: Option<&crate::model::drill::DrillMark>,
 ) -> Result<IncidentDetail, store::StoreError> {
     let earlier = store::earlier_incident_for_alert_group(tx, &n.group_key)?;
     let (title, missing) = title_of(n, &class.service);
@@ -404,6 +447,7 @@ fn open_incident(
             .unwrap_or_default(),
         commander: None,
         tags: std::iter::once("alertmanager".to_string())
+            .chain(drill.map(|_| "drill".to_string()))
             .chain(
                 earlier
                     .as_ref()
@@ -414,6 +458,7 @@ fn open_incident(
             .collect(),
     };
     let mut d = declare(store::next_id(tx)?, req, actor, runbook.checklists(), now)?;
+    d.incident.drill = drill.cloned();
     // A group that fired before and whose incident was resolved since
     // opens a new incident; it says which one it follows, so the IC sees
     // the outage came back rather than a new one.

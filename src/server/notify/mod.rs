@@ -132,6 +132,10 @@ pub struct Target {
     /// An extra root certificate (PEM) for a private mail server.
     #[serde(default)]
     pub ca_file: Option<std::path::PathBuf>,
+    /// Hears about drill incidents too (a practice channel). Default: no
+    /// target hears of a drill, so a rehearsal never pages anyone real.
+    #[serde(default)]
+    pub drills: bool,
 }
 
 impl fmt::Debug for Target {
@@ -143,6 +147,7 @@ impl fmt::Debug for Target {
             .field("events", &self.events)
             .field("people", &self.people)
             .field("audiences", &self.audiences)
+            .field("drills", &self.drills)
             .finish()
     }
 }
@@ -150,7 +155,8 @@ impl fmt::Debug for Target {
 impl Target {
     fn wants(&self, subject: Subject, on: &Subscriber<'_>, e: &TimelineEvent) -> bool {
         let inc = on.incident;
-        self.events.contains(&subject)
+        (inc.drill.is_none() || self.drills)
+            && self.events.contains(&subject)
             && (self.severities.is_empty() || self.severities.contains(&inc.severity))
             && (self.services.is_empty() || self.services.contains(&inc.service))
             && (self.people.is_empty() || self.people.iter().any(|p| on.concerns(subject, e, p)))

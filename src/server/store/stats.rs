@@ -49,6 +49,7 @@ impl Store {
         self.read(|conn| {
             let d = conn.dialect();
             let mut rows = Vec::new();
+            let mut drills = 0usize;
             // Rows are read one at a time and most are dropped at once: the
             // window keeps only its incidents in memory.
             conn.for_each(
@@ -59,6 +60,11 @@ impl Store {
                     if since.is_some_and(|s| incident.declared_at < s)
                         || service.is_some_and(|s| !incident.service.eq_ignore_ascii_case(s))
                     {
+                        return Ok(());
+                    }
+                    // A practice outage is not one: it never counts.
+                    if incident.drill.is_some() {
+                        drills += 1;
                         return Ok(());
                     }
                     rows.push(slim(Row {
@@ -154,7 +160,9 @@ impl Store {
                     alerts: alerts.remove(&n).unwrap_or_default(),
                 })
                 .collect();
-            Ok(compute(&samples, since, now, utc_offset))
+            let mut stats = compute(&samples, since, now, utc_offset);
+            stats.drills_left_out = drills;
+            Ok(stats)
         })
     }
 }

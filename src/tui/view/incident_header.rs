@@ -109,13 +109,21 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
 
 /// Severity, status and title.
 fn title_line<'a>(theme: &Theme, i: &Incident) -> Line<'a> {
-    Line::from(vec![
+    // A practice outage says so before anything else, so nobody takes it
+    // for the real thing.
+    let drill = i.drill.as_ref().map(|_| {
+        Span::styled(
+            " DRILL ",
+            theme.style(Role::Alert).add_modifier(ratatui::style::Modifier::REVERSED),
+        )
+    });
+    Line::from_iter(drill.into_iter().chain([
         Span::styled(format!(" {} ", i.severity), theme.sev(i.severity)),
         Span::raw(" "),
         Span::styled(i.status.to_string(), theme.style(Role::Status)),
         Span::raw("  "),
         Span::styled(one_line(&i.title, 200), theme.style(Role::Title)),
-    ])
+    ]))
 }
 
 /// Service, IC, when it was declared, tags.

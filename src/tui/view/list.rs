@@ -134,6 +134,9 @@ fn row<'a>(
     };
     let pending = app.pending_for(inc.id).count();
     let mut title = inc.title.clone();
+    if inc.drill.is_some() {
+        title = format!("[DRILL] {title}");
+    }
     if pending > 0 {
         title = format!("⧗{pending} {title}");
     }

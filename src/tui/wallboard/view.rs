@@ -297,7 +297,12 @@ fn card_block<'a>(inc: &Incident, theme: &Theme, pos: usize, total: usize) -> Bl
         .border_type(BorderType::Thick)
         .border_style(theme.sev(inc.severity))
         .title(Span::styled(
-            format!(" {} · {} ", inc.severity, inc.id),
+            format!(
+                " {}{} · {} ",
+                if inc.drill.is_some() { "DRILL · " } else { "" },
+                inc.severity,
+                inc.id
+            ),
             theme.sev(inc.severity),
         ))
         .title_bottom(
