@@ -29,7 +29,10 @@ pub fn markdown(d: &Debrief) -> String {
         inline(&d.run, 0),
         d.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
         if d.closed {
-            format!("closed after {}", span(crate::model::drill::debrief::length(d).num_seconds()))
+            format!(
+                "closed after {}",
+                span(crate::model::drill::debrief::length(d).num_seconds())
+            )
         } else {
             format!(
                 "not closed ({} so far)",

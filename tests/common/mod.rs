@@ -36,6 +36,7 @@ struct Extras {
     /// On the SQLite file in `dir` whatever the suite's engine: for tests
     /// of the file itself (a second process on it, a restart on it).
     sqlite_file: bool,
+    classifier: server::integrations::classify::Classifier,
 }
 
 pub struct TestServer {
@@ -85,6 +86,20 @@ impl TestServer {
         Self::start_full(dir, Default::default(), extras).await
     }
 
+    /// With notification targets and classification rules.
+    pub async fn start_classifying(
+        notify: server::notify::NotifyConfig,
+        classifier: server::integrations::classify::Classifier,
+    ) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let extras = Extras {
+            notify,
+            classifier,
+            ..Extras::default()
+        };
+        Self::start_full(dir, Default::default(), extras).await
+    }
+
     /// With runbook templates and the actions their items run.
     pub async fn start_with_actions(
         runbooks: RunbookSet,
@@ -111,6 +126,7 @@ impl TestServer {
             runbooks,
             actions,
             sqlite_file,
+            classifier,
         } = extras;
         let db = if sqlite_file {
             DbLocation::File(Self::db_path(&dir))
@@ -124,7 +140,7 @@ impl TestServer {
             db,
             runbooks,
             auth: AuthConfig::tokens_only(),
-            classifier: Default::default(),
+            classifier,
             policy: Default::default(),
             notify,
             automation: Default::default(),

@@ -53,7 +53,9 @@ impl WarroomBackend {
             .map_err(|_| ClientError::BadResponse(format!("{what} is not UTF-8")))?;
         if format == "json" {
             if serde_json::from_str::<serde::de::IgnoredAny>(&text).is_err() {
-                return Err(ClientError::BadResponse(format!("{what} is not whole JSON")));
+                return Err(ClientError::BadResponse(format!(
+                    "{what} is not whole JSON"
+                )));
             }
             return Ok(crate::text::escape::json_document(&text));
         }

@@ -6,12 +6,18 @@ use super::scenario::{Scenario, ScenarioError};
 
 /// Name and text of each built-in scenario.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("bad-deploy", include_str!("../../../scenarios/bad-deploy.toml")),
+    (
+        "bad-deploy",
+        include_str!("../../../scenarios/bad-deploy.toml"),
+    ),
     (
         "dependency-outage",
         include_str!("../../../scenarios/dependency-outage.toml"),
     ),
-    ("slow-burn", include_str!("../../../scenarios/slow-burn.toml")),
+    (
+        "slow-burn",
+        include_str!("../../../scenarios/slow-burn.toml"),
+    ),
 ];
 
 /// The built-in scenario of this name, read.
@@ -31,7 +37,10 @@ mod tests {
         for (name, text) in BUILTIN {
             let s = Scenario::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(&s.name, name);
-            assert!(s.limit() <= chrono::Duration::minutes(15), "{name} runs in 15 minutes");
+            assert!(
+                s.limit() <= chrono::Duration::minutes(15),
+                "{name} runs in 15 minutes"
+            );
             assert!(!s.facts.is_empty() && !s.recommended.is_empty());
         }
     }

@@ -124,7 +124,10 @@ fn within(w: Within<'_>) -> Figure {
     } = w;
     let (value, verdict) = match took {
         Some(t) if t <= limit => (span(t), Verdict::Met),
-        Some(t) => (format!("{} ({} late)", span(t), span(t - limit)), Verdict::Late),
+        Some(t) => (
+            format!("{} ({} late)", span(t), span(t - limit)),
+            Verdict::Late,
+        ),
         None if !over && ran < limit => (
             format!("not yet (due in {})", span(limit - ran)),
             Verdict::Noted,
@@ -146,8 +149,13 @@ fn within(w: Within<'_>) -> Figure {
 fn left_triggered(e: &TimelineEvent) -> bool {
     matches!(
         &e.kind,
-        EventKind::StatusChanged { from: Status::Triggered, .. }
-            | EventKind::ForcedTransition { from: Status::Triggered, .. }
+        EventKind::StatusChanged {
+            from: Status::Triggered,
+            ..
+        } | EventKind::ForcedTransition {
+            from: Status::Triggered,
+            ..
+        }
     )
 }
 
@@ -309,7 +317,10 @@ pub fn score(
     figures.push(Figure {
         key: "forced".into(),
         name: "Forced transitions".into(),
-        value: format!("{} forced, {skipped} checklist item(s) skipped", forced.len()),
+        value: format!(
+            "{} forced, {skipped} checklist item(s) skipped",
+            forced.len()
+        ),
         seconds: None,
         verdict: if forced.is_empty() {
             Verdict::Met
@@ -331,10 +342,7 @@ pub fn score(
             (true, false) => "closed without verification".into(),
             (false, false) => "not verified (not closed)".into(),
         },
-        seconds: tl
-            .iter()
-            .find(|e| reached(e, Status::Verified))
-            .map(since),
+        seconds: tl.iter().find(|e| reached(e, Status::Verified)).map(since),
         verdict: if verified {
             Verdict::Met
         } else {
@@ -343,8 +351,9 @@ pub fn score(
         rule: "the fix is verified (the signals back at baseline) before the incident is closed"
             .into(),
         setting: None,
-        recommended: "Check the alerts and graphs are back to normal, then move to verified, then close."
-            .into(),
+        recommended:
+            "Check the alerts and graphs are back to normal, then move to verified, then close."
+                .into(),
     });
 
     let facts = scenario

@@ -209,7 +209,11 @@ pub struct ScenarioError {
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 0 {
-            write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+            write!(
+                f,
+                "line {}, column {}: {}",
+                self.line, self.column, self.message
+            )
         } else {
             f.write_str(&self.message)
         }
@@ -219,7 +223,12 @@ impl fmt::Display for ScenarioError {
 /// An offset as people say it: `0s`, `90s`, `5m`, `1h30m`.
 pub fn offset(s: &str) -> Result<Duration, String> {
     let t = s.trim();
-    let bad = || format!("`{}` is not an offset like 0s, 90s, 5m or 1h30m", one_line(t));
+    let bad = || {
+        format!(
+            "`{}` is not an offset like 0s, 90s, 5m or 1h30m",
+            one_line(t)
+        )
+    };
     if t.is_empty() || !t.ends_with(['s', 'm', 'h']) {
         return Err(bad());
     }
@@ -251,7 +260,10 @@ fn one_line(s: &str) -> String {
 /// The line and column of byte `at` in `text`.
 fn place(text: &str, at: usize) -> (usize, usize) {
     let at = at.min(text.len());
-    let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    let at = (0..=at)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -371,7 +383,10 @@ impl Scenario {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
             {
-                return Err(e(format!("handle `{}` is not a handle", one_line(&r.handle))));
+                return Err(e(format!(
+                    "handle `{}` is not a handle",
+                    one_line(&r.handle)
+                )));
             }
             if !handles.insert(r.handle.as_str()) {
                 return Err(e(format!("`{}` is written twice", r.handle)));
@@ -390,7 +405,9 @@ impl Scenario {
                 )));
             }
             if a.item.trim().is_empty() || long(&a.item) || a.output.len() > MAX_ENTRIES {
-                return Err(e("give the item's text, and at most 200 output lines".into()));
+                return Err(e(
+                    "give the item's text, and at most 200 output lines".into()
+                ));
             }
             if a.output.iter().any(|l| long(l)) {
                 return Err(e(format!("an output line is over {MAX_TEXT} characters")));
@@ -466,10 +483,7 @@ impl Scenario {
                 match &ev.by {
                     Some(h) if handles.contains(h.as_str()) => {}
                     Some(h) => {
-                        return Err(e(format!(
-                            "by `{}` is not in [[responders]]",
-                            one_line(h)
-                        )));
+                        return Err(e(format!("by `{}` is not in [[responders]]", one_line(h))));
                     }
                     None => return Err(e("a note or CAN report needs `by`".into())),
                 }
@@ -485,7 +499,9 @@ impl Scenario {
                     || long(&c.actions)
                     || long(&c.needs))
             {
-                return Err(e(format!("can: a condition, each field at most {MAX_TEXT}")));
+                return Err(e(format!(
+                    "can: a condition, each field at most {MAX_TEXT}"
+                )));
             }
             if let Some(a) = &ev.alert {
                 if a.status != "firing" && a.status != "resolved" {
@@ -494,7 +510,10 @@ impl Scenario {
                         one_line(&a.status)
                     )));
                 }
-                if a.labels.get("alertname").is_none_or(|n| n.trim().is_empty()) {
+                if a.labels
+                    .get("alertname")
+                    .is_none_or(|n| n.trim().is_empty())
+                {
                     return Err(e("an alert needs labels.alertname".into()));
                 }
                 if a.labels.len() + a.annotations.len() > 64

@@ -52,8 +52,10 @@ fn a_broken_scenario_is_refused_with_its_line() {
     let e = Scenario::parse(&SMALL.replacen("at = \"0s\"", "at = \"1m\"", 1)).unwrap_err();
     assert!(e.message.contains("starts with an alert"), "{e}");
     // An event past the limit.
-    let e = Scenario::parse(&SMALL.replace("title = \"A tiny drill\"", "title = \"t\"\nlimit = \"3s\""))
-        .unwrap_err();
+    let e = Scenario::parse(
+        &SMALL.replace("title = \"A tiny drill\"", "title = \"t\"\nlimit = \"3s\""),
+    )
+    .unwrap_err();
     assert!(e.message.contains("after the drill's limit"), "{e}");
     // Garbage.
     assert!(Scenario::parse("name = ").is_err());
@@ -126,10 +128,20 @@ fn the_debrief_scores_against_the_cadence_with_a_chosen_clock() {
     );
     act(&mut d, 240, update("Checkout failing for 12% of payments"));
     act(&mut d, 600, update("EU and US card payments affected"));
-    let db = debrief::score(&d, Some(&s), &Policy::default(), t0() + Duration::minutes(20))
-        .unwrap();
+    let db = debrief::score(
+        &d,
+        Some(&s),
+        &Policy::default(),
+        t0() + Duration::minutes(20),
+    )
+    .unwrap();
     let fig = |k: &str| db.figures.iter().find(|f| f.key == k).unwrap().clone();
-    assert_eq!(fig("acknowledge").verdict, Verdict::Met, "{:?}", fig("acknowledge"));
+    assert_eq!(
+        fig("acknowledge").verdict,
+        Verdict::Met,
+        "{:?}",
+        fig("acknowledge")
+    );
     assert_eq!(fig("acknowledge").seconds, Some(90));
     assert_eq!(fig("initial_update").verdict, Verdict::Met);
     assert_eq!(fig("initial_update").value, "4m");
@@ -156,7 +168,12 @@ fn the_debrief_scores_against_the_cadence_with_a_chosen_clock() {
     );
     let first = |d: &crate::model::IncidentDetail, now| {
         let db = debrief::score(d, None, &Policy::default(), now).unwrap();
-        let f = db.figures.iter().find(|f| f.key == "initial_update").unwrap().clone();
+        let f = db
+            .figures
+            .iter()
+            .find(|f| f.key == "initial_update")
+            .unwrap()
+            .clone();
         (f.verdict, f.value)
     };
     // Before it is due, it is only noted...
@@ -165,7 +182,10 @@ fn the_debrief_scores_against_the_cadence_with_a_chosen_clock() {
         (Verdict::Noted, "not yet (due in 2m)".to_string())
     );
     // ...past its time, late...
-    assert_eq!(first(&skipped, t0() + Duration::minutes(6)), (Verdict::Late, "not done".to_string()));
+    assert_eq!(
+        first(&skipped, t0() + Duration::minutes(6)),
+        (Verdict::Late, "not done".to_string())
+    );
     // ...and closing the drill early without it is late too.
     for to in &Status::ALL[2..] {
         act(
@@ -178,7 +198,10 @@ fn the_debrief_scores_against_the_cadence_with_a_chosen_clock() {
             },
         );
     }
-    assert_eq!(first(&skipped, t0() + Duration::minutes(3)), (Verdict::Late, "not done".to_string()));
+    assert_eq!(
+        first(&skipped, t0() + Duration::minutes(3)),
+        (Verdict::Late, "not done".to_string())
+    );
 }
 
 #[test]
@@ -195,13 +218,20 @@ fn the_debrief_counts_forced_transitions_and_verification() {
     );
     let db = debrief::score(&d, None, &Policy::default(), t0()).unwrap();
     assert_eq!(
-        db.figures.iter().find(|f| f.key == "acknowledge").unwrap().seconds,
+        db.figures
+            .iter()
+            .find(|f| f.key == "acknowledge")
+            .unwrap()
+            .seconds,
         Some(10)
     );
     assert!(debrief::score(&drill_incident(), None, &Policy::default(), t0()).is_some());
     let mut real = drill_incident();
     real.incident.drill = None;
-    assert!(debrief::score(&real, None, &Policy::default(), t0()).is_none(), "only drills");
+    assert!(
+        debrief::score(&real, None, &Policy::default(), t0()).is_none(),
+        "only drills"
+    );
 }
 
 #[test]

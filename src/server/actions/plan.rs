@@ -122,7 +122,9 @@ impl Plan {
                 .collect::<Vec<_>>()
                 .join(" "),
             Plan::Http { method, url, .. } => format!("{method} {url}"),
-            Plan::Simulated { .. } => "(drill) nothing runs: the scenario's output is played".into(),
+            Plan::Simulated { .. } => {
+                "(drill) nothing runs: the scenario's output is played".into()
+            }
         }
     }
 
@@ -147,7 +149,10 @@ impl Plan {
                 d
             }
             Plan::Simulated { lines, .. } => {
-                vec![format!("simulated: {} line(s) of scenario output", lines.len())]
+                vec![format!(
+                    "simulated: {} line(s) of scenario output",
+                    lines.len()
+                )]
             }
         }
     }

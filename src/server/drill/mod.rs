@@ -230,3 +230,67 @@ async fn debrief_of(
         Ok(axum::Json(db).into_response())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::drill::DrillMark;
+    use crate::model::{Actor, ActorRole, ChecklistItem, Phase, Severity, declare};
+    use crate::server::actions::{ActionDef, Actions};
+
+    /// A drill incident whose checklist names a real action of the server
+    /// (`restart`): without its scenario, nothing runs, never the real one.
+    #[test]
+    fn a_drill_never_runs_a_real_action() {
+        let real = ActionDef {
+            name: "restart".into(),
+            program: Some("/bin/true".into()),
+            ..ActionDef::default()
+        };
+        let actions = Actions::new(vec![real]);
+        let ic = Actor {
+            handle: "alice".into(),
+            role: ActorRole::Commander,
+        };
+        let mut d = declare(
+            crate::model::IncidentId(7),
+            crate::model::wire::DeclareRequest {
+                title: "t".into(),
+                service: "s".into(),
+                severity: Severity::Sev2,
+                summary: String::new(),
+                commander: None,
+                tags: vec![],
+            },
+            &ic,
+            vec![crate::model::Checklist {
+                phase: Phase::Investigation,
+                items: vec![ChecklistItem {
+                    action: Some("restart".into()),
+                    ..ChecklistItem::new("Restart")
+                }],
+            }],
+            chrono::Utc::now(),
+        )
+        .unwrap();
+        // A real incident plans the real action...
+        let p = actions.plan(&d, Phase::Investigation, 0, None).unwrap();
+        assert_eq!(p.preview.kind, "program");
+        // ...a drill incident never does.
+        d.incident.drill = Some(DrillMark {
+            scenario: "x".into(),
+            run: "r".into(),
+            started_at: chrono::Utc::now(),
+            speed: 1,
+        });
+        let e = actions
+            .plan(&d, Phase::Investigation, 0, None)
+            .err()
+            .expect("refused");
+        assert!(e.to_string().contains("never runs a real action"), "{e}");
+        let e = actions
+            .plan(&d, Phase::Investigation, 0, Some(&[]))
+            .err()
+            .expect("refused");
+        assert!(e.to_string().contains("drill"), "{e}");
+    }
+}

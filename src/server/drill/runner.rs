@@ -121,9 +121,8 @@ pub async fn open(app: &AppState, live: &LiveDrill) -> Result<(IncidentId, Scrip
             id = id.or(send_alert(app, live, a).await?);
         }
     }
-    let id = id.ok_or_else(|| {
-        ApiError::unprocessable("the scenario's first alerts opened no incident")
-    })?;
+    let id = id
+        .ok_or_else(|| ApiError::unprocessable("the scenario's first alerts opened no incident"))?;
     let left = (0..s.events.len())
         .filter(|i| !opening.contains(i))
         .collect();

@@ -114,7 +114,9 @@ fn title_line<'a>(theme: &Theme, i: &Incident) -> Line<'a> {
     let drill = i.drill.as_ref().map(|_| {
         Span::styled(
             " DRILL ",
-            theme.style(Role::Alert).add_modifier(ratatui::style::Modifier::REVERSED),
+            theme
+                .style(Role::Alert)
+                .add_modifier(ratatui::style::Modifier::REVERSED),
         )
     });
     Line::from_iter(drill.into_iter().chain([
