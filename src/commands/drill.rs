@@ -167,6 +167,11 @@ fn play(args: DrillArgs) -> Result<(), CliError> {
         ));
     };
     let req = request(name, args.speed)?;
+    if args.backend.read_only {
+        return Err(CliError::usage(
+            "--read-only: a drill makes changes (it opens an incident and plays its script)",
+        ));
+    }
     super::console::need_terminal("drill")?;
     let config = Config::load_default()?;
     let theme = super::console::load_theme(None, &config)?;
@@ -181,9 +186,7 @@ fn play(args: DrillArgs) -> Result<(), CliError> {
         } else {
             backend::embedded(DbLocation::Memory, false, "DRILL").await?
         };
-        if b.read_only {
-            c.read_only = Some("--read-only".into());
-        }
+        // A read-only profile starts nothing.
         c.may_write()?;
         let started = c.writer.start_drill(&req).await.map_err(CliError::from)?;
         tracing::info!(incident = %started.incident, scenario = %started.scenario, "drill started");
