@@ -246,6 +246,17 @@ async fn a_drill_plays_reaches_only_drill_targets_and_is_scored() {
     assert_eq!(s, 200, "{st}");
     assert_eq!(st["overall"]["count"], 1, "only the real incident: {st}");
     assert_eq!(st["drills_left_out"], 1);
+    // The metrics' active count leaves it out too: an alert on an open
+    // SEV2 never fires for a rehearsal.
+    let m = t.metrics().await;
+    assert!(
+        m.contains("warroom_active_incidents{severity=\"SEV3\"} 1"),
+        "{m}"
+    );
+    assert!(
+        !m.contains("warroom_active_incidents{severity=\"SEV2\"} 1"),
+        "{m}"
+    );
 
     // The debrief: scored, with its rules, facts and the recommended response.
     let (s, db) = t

@@ -255,3 +255,30 @@ fn the_wallboard_draws_at_every_terminal_size() {
         }
     }
 }
+
+/// A drill's card says DRILL in its border, so a NOC screen never shows
+/// a rehearsal as an outage.
+#[test]
+fn a_drill_card_says_drill() {
+    let theme = Theme::load("default", None, false).unwrap();
+    let mut details = sample_details();
+    details.truncate(1);
+    details[0].incident.drill = Some(warroom::model::drill::DrillMark {
+        scenario: "bad-deploy".into(),
+        run: "r1".into(),
+        started_at: clock(),
+        speed: 1,
+    });
+    let mut w = Wallboard::new("noc", Duration::from_secs(20), clock());
+    update(
+        &mut w,
+        WallMsg::Feed(Feed::List {
+            incidents: vec![details[0].incident.clone()],
+            at: clock(),
+        }),
+    );
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| view::draw(&w, &theme, f)).unwrap();
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("DRILL · SEV"), "{screen}");
+}

@@ -143,7 +143,9 @@ impl Metrics {
         // the gauge is absent (never 0, which would be a false all-clear);
         // alert on warroom_database_up.
         if let Some(active) = active {
-            out.push_str("# HELP warroom_active_incidents Active incidents by severity.\n");
+            out.push_str(
+                "# HELP warroom_active_incidents Active incidents by severity (drills left out).\n",
+            );
             out.push_str("# TYPE warroom_active_incidents gauge\n");
             for sev in crate::model::Severity::ALL {
                 let n = active

@@ -362,12 +362,35 @@ impl Store {
         })
     }
 
+    /// Active incidents by severity, drills left out: what the metrics
+    /// show (an alert on "a SEV1 is open" never fires for a rehearsal).
     pub fn active_by_severity(&self) -> Result<Vec<(Severity, u64)>> {
         let page = self.list(&ListFilter {
             limit: 1,
             ..Default::default()
         })?;
-        Ok(page.counts)
+        let drills = self.read(|conn| {
+            let sql = format!(
+                "SELECT severity, COUNT(*) AS n FROM incidents \
+                 WHERE active = 1 AND {} IS NOT NULL GROUP BY severity",
+                conn.dialect().json_field("incident", "drill")
+            );
+            let mut out = Vec::new();
+            for r in conn.rows(&sql, &[])? {
+                if let Ok(sev) = r.get::<String>("severity")?.parse::<Severity>() {
+                    out.push((sev, r.get::<u64>("n")?));
+                }
+            }
+            Ok(out)
+        })?;
+        Ok(page
+            .counts
+            .into_iter()
+            .map(|(sev, n)| {
+                let practice = drills.iter().find(|(s, _)| *s == sev).map_or(0, |d| d.1);
+                (sev, n.saturating_sub(practice))
+            })
+            .collect())
     }
 }
 
