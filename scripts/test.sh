@@ -44,4 +44,5 @@ WARROOM_TEST_ENGINE=postgres cargo test \
   --test server_api --test followups --test similar --test stats --test automation \
   --test notifications --test postmortem --test authorization --test hardening --test rules \
   --test runbook_actions --test real_size --test faults --test hardening_round3 \
-  --test runbook_actions_restart --test state_document --test status_page --test channels "$@"
+  --test runbook_actions_restart --test state_document --test status_page --test channels \
+  --test drills "$@"

@@ -228,18 +228,19 @@ async fn a_drill_plays_reaches_only_drill_targets_and_is_scored() {
     })
     .await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let real_got = real.got.lock().unwrap();
-    assert_eq!(
-        real_got.len(),
-        real_before,
-        "the real channel hears no drill"
-    );
-    assert!(
-        !real_got
-            .iter()
-            .any(|(_, body)| String::from_utf8_lossy(body).contains(&id))
-    );
-    drop(real_got);
+    {
+        let real_got = real.got.lock().unwrap();
+        assert_eq!(
+            real_got.len(),
+            real_before,
+            "the real channel hears no drill"
+        );
+        assert!(
+            !real_got
+                .iter()
+                .any(|(_, body)| String::from_utf8_lossy(body).contains(&id))
+        );
+    }
 
     // Out of stats, and counted as left out.
     let (s, st) = t.get("/stats?since=all", &t.viewer).await;
