@@ -41,6 +41,7 @@ pub enum DrillCommand {
     /// and a problem is said with its file, line and column. Exits 2 when
     /// any is refused.
     Check {
+        /// The scenario files (TOML) to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },

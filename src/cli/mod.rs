@@ -8,7 +8,9 @@ mod drill;
 mod server;
 mod state_doc;
 pub use drill::{DrillArgs, DrillCommand};
-pub use server::{RulesCommand, ServeArgs, TokenCommand, parse_duration, parse_listen};
+pub use server::{
+    RulesCommand, ServeArgs, TokenCommand, parse_duration, parse_listen, parse_timeout,
+};
 pub use state_doc::{
     BriefArgs, CommandCommand, HypothesisCommand, ImpactArgs, NotifyCommand, StatusCommand,
     TaskCommand,
@@ -31,6 +33,11 @@ pub use state_doc::{
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The longest a one-shot command (list, show, ack, note, …) may take
+    /// before it gives up with exit 5, e.g. 10s, 2m. Also WARROOM_TIMEOUT.
+    /// Default 60s. The console, the wallboard and watch are not one-shot.
+    #[arg(long, global = true, env = "WARROOM_TIMEOUT", value_parser = parse_timeout)]
+    pub timeout: Option<std::time::Duration>,
     #[command(flatten)]
     pub console: ConsoleArgs,
 }
@@ -428,6 +435,10 @@ pub struct BackendArgs {
     /// `read_only = true` in a profile).
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// With no server or profile configured, use the local war room even
+    /// when it does not exist yet (one-shot commands refuse otherwise).
+    #[arg(long, global = true)]
+    pub local: bool,
 }
 
 #[derive(Debug, Clone, Args, Default)]

@@ -106,6 +106,31 @@ pub fn parse_listen(s: &str) -> Result<SocketAddr, String> {
 
 /// `20s`, `2m`, `90` (seconds): how long each wallboard card shows.
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let d = parse_span(s)?;
+    if !(3..=3600).contains(&d.as_secs()) {
+        return Err(format!("`{s}`: rotation must be between 3s and 60m"));
+    }
+    Ok(d)
+}
+
+/// `--timeout`: `500ms`, `10s`, `2m`, `90` (seconds); 100 ms to an hour.
+pub fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let d = match t.strip_suffix("ms") {
+        Some(ms) => std::time::Duration::from_millis(
+            ms.parse()
+                .map_err(|_| format!("`{s}` is not a timeout like 10s, 2m or 500ms"))?,
+        ),
+        None => parse_span(t)?,
+    };
+    if d < std::time::Duration::from_millis(100) || d > std::time::Duration::from_secs(3600) {
+        return Err(format!("`{s}`: a timeout is 100ms to 60m"));
+    }
+    Ok(d)
+}
+
+/// `20s`, `2m`, `90` (seconds), unbounded.
+fn parse_span(s: &str) -> Result<std::time::Duration, String> {
     let t = s.trim();
     let (num, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
         Some(i) => t.split_at(i),
@@ -116,11 +141,10 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         .map_err(|_| format!("`{s}` is not a duration like 20s or 2m"))?;
     let secs = match unit {
         "s" => n,
-        "m" => n * 60,
+        "m" => n
+            .checked_mul(60)
+            .ok_or_else(|| format!("`{s}` is too long"))?,
         _ => return Err(format!("`{s}`: use s or m, e.g. 20s or 2m")),
     };
-    if !(3..=3600).contains(&secs) {
-        return Err(format!("`{s}`: rotation must be between 3s and 60m"));
-    }
     Ok(std::time::Duration::from_secs(secs))
 }

@@ -30,8 +30,8 @@ pub fn postmortem(
         )));
     }
     let config = Config::load_default()?;
-    let text = super::runtime()?.block_on(async {
-        let c = backend::resolve(&args, &config).await?;
+    let text = super::one_shot(async {
+        let c = backend::resolve_verb(&args, &config, "postmortem").await?;
         let r = c.reader.postmortem(id, format).await;
         if let Some(s) = c.embedded {
             s.stop().await;
@@ -108,8 +108,8 @@ pub fn followups(
         query.push_str("&overdue=true");
     }
     let config = Config::load_default()?;
-    let list = super::runtime()?.block_on(async {
-        let c = backend::resolve(&args, &config).await?;
+    let list = super::one_shot(async {
+        let c = backend::resolve_verb(&args, &config, "followups").await?;
         let r = c.reader.followups_across(&query).await;
         if let Some(s) = c.embedded {
             s.stop().await;
@@ -172,8 +172,8 @@ pub fn stats(
         query.push_str(&format!("&utc_offset={}", urlencode(o)));
     }
     let config = Config::load_default()?;
-    let s = super::runtime()?.block_on(async {
-        let c = backend::resolve(&args, &config).await?;
+    let s = super::one_shot(async {
+        let c = backend::resolve_verb(&args, &config, "stats").await?;
         let r = c.reader.stats(&query).await;
         if let Some(s) = c.embedded {
             s.stop().await;

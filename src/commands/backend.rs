@@ -203,6 +203,37 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, C
     Ok(c)
 }
 
+/// The backend of a one-shot command (`list`, `ack`, …). With nothing
+/// configured it is the local war room only when that exists (or with
+/// `--local`): a script that forgot its `--api` must not get "no active
+/// incidents" from an empty database made on the spot, exit 0.
+pub async fn resolve_verb(
+    args: &BackendArgs,
+    config: &Config,
+    verb: &str,
+) -> Result<Connected, CliError> {
+    let named = args.api.is_some()
+        || args.profile.is_some()
+        || args.token_file.is_some()
+        || config.default_profile.is_some();
+    if !named && !args.local {
+        let db = crate::paths::default_db().map_err(ConfigError::NoDirectory)?;
+        if std::fs::symlink_metadata(&db).is_err() {
+            return Err(usage(format!(
+                "no backend is configured: `warroom {verb}` would read the local war room \
+                 ({}), which does not exist yet. Name a server with --api URL --token-file FILE, \
+                 or a profile (--profile NAME, or default_profile in {}); or give --local to \
+                 use a new local war room",
+                db.display(),
+                Config::path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|_| "~/.config/warroom/config.toml".into())
+            )));
+        }
+    }
+    resolve(args, config).await
+}
+
 /// A backend named wrong (its URL, its settings): the user's to fix.
 fn usage(message: String) -> CliError {
     CliError::new(Exit::Usage, message)

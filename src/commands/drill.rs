@@ -115,8 +115,8 @@ fn debrief(id: &str, format: &str, args: BackendArgs) -> Result<(), CliError> {
         .parse()
         .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))?;
     let config = Config::load_default()?;
-    let text = super::runtime()?.block_on(async {
-        let c = backend::resolve(&args, &config).await?;
+    let text = super::one_shot(async {
+        let c = backend::resolve_verb(&args, &config, "drill debrief").await?;
         let r = c.reader.debrief(id, format).await;
         if let Some(s) = c.embedded {
             s.stop().await;

@@ -23,6 +23,7 @@ use outcome::CliError;
 pub fn run(cli: Cli) -> ExitCode {
     // Everything we create (database, WAL, outbox, drafts, log) is private.
     crate::private_fs::restrict_umask();
+    let _ = TIMEOUT.set(cli.timeout.unwrap_or(DEFAULT_TIMEOUT));
     outcome::finish(dispatch(cli))
 }
 
@@ -247,6 +248,42 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             outcome::out(String::from_utf8_lossy(&buf).trim_end());
             Ok(())
         }
+    }
+}
+
+/// How long a one-shot command may take, whatever its retries and its
+/// requests' own timeouts: a script never hangs on a server that does not
+/// answer.
+const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+static TIMEOUT: std::sync::OnceLock<std::time::Duration> = std::sync::OnceLock::new();
+
+/// Runs a one-shot command's work within `--timeout` (exit 5 past it).
+pub(crate) fn one_shot<T>(
+    work: impl std::future::Future<Output = Result<T, CliError>>,
+) -> Result<T, CliError> {
+    let limit = *TIMEOUT.get().unwrap_or(&DEFAULT_TIMEOUT);
+    let rt = runtime()?;
+    let r = rt.block_on(async { tokio::time::timeout(limit, work).await });
+    // Whatever is still waiting on the server is dropped, not awaited.
+    rt.shutdown_background();
+    r.unwrap_or_else(|_| {
+        Err(CliError::new(
+            outcome::Exit::Unreachable,
+            format!(
+                "no answer within {} (--timeout, WARROOM_TIMEOUT): the backend is slow or does not answer",
+                humantime(limit)
+            ),
+        ))
+    })
+}
+
+fn humantime(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match (s, d.subsec_millis()) {
+        (0, ms) => format!("{ms}ms"),
+        (s, 0) if s % 60 == 0 => format!("{}m", s / 60),
+        (s, 0) => format!("{s}s"),
+        (s, ms) => format!("{s}.{:03}s", ms),
     }
 }
 

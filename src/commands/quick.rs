@@ -14,8 +14,8 @@ use super::outcome::{CliError, out};
 
 pub fn list(args: BackendArgs, all: bool, json: bool) -> Result<(), CliError> {
     let config = Config::load_default()?;
-    super::runtime()?.block_on(async {
-        let c = backend::resolve(&args, &config).await?;
+    super::one_shot(async {
+        let c = backend::resolve_verb(&args, &config, "list").await?;
         let r = c.reader.list(all, None).await;
         if let Some(s) = c.embedded {
             s.stop().await;
@@ -69,8 +69,8 @@ pub fn show(id: &str, args: BackendArgs, json: bool) -> Result<(), CliError> {
         .parse()
         .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))?;
     let config = Config::load_default()?;
-    super::runtime()?.block_on(async {
-        let c = backend::resolve(&args, &config).await?;
+    super::one_shot(async {
+        let c = backend::resolve_verb(&args, &config, "show").await?;
         let r = c.reader.detail(id, None).await;
         // The detail carries the newest page; `show` prints the whole record.
         let mut timeline = Vec::new();

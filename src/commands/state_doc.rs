@@ -238,8 +238,8 @@ pub fn brief(a: BriefArgs) -> Result<(), CliError> {
         )));
     }
     let config = Config::load_default()?;
-    let b = super::runtime()?.block_on(async {
-        let c = backend::resolve(&a.backend, &config).await?;
+    let b = super::one_shot(async {
+        let c = backend::resolve_verb(&a.backend, &config, "brief").await?;
         let r = async {
             let detail = match c.reader.detail(id, None).await? {
                 Fetched::Fresh { value, .. } => value,

@@ -47,8 +47,8 @@ pub fn export(dir: &Path, force: bool, args: BackendArgs) -> Result<(), CliError
         super::after::refuse_to_clobber(&path, force, &path.display().to_string())?;
     }
     let config = Config::load_default()?;
-    let files = super::runtime()?.block_on(async {
-        let c = backend::resolve(&args, &config).await?;
+    let files = super::one_shot(async {
+        let c = backend::resolve_verb(&args, &config, "status export").await?;
         let mut got = Vec::new();
         let mut failed = None;
         for (route, name) in FILES {
@@ -104,8 +104,8 @@ pub fn notify_test(
     use crate::text::{one_line, pad};
     let config = Config::load_default()?;
     let req = NotifyTestRequest { targets, dry_run };
-    let results = super::runtime()?.block_on(async {
-        let c = backend::resolve(&args, &config).await?;
+    let results = super::one_shot(async {
+        let c = backend::resolve_verb(&args, &config, "notify test").await?;
         // A dry run sends nothing: a read-only profile may preview.
         let r = match (req.dry_run, c.may_write()) {
             (false, Err(e)) => Err(e),

@@ -39,6 +39,23 @@ pub enum Intent {
     Ready(WriteOp),
 }
 
+impl Intent {
+    /// The command's name, for messages.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Intent::Ack(_) => "ack",
+            Intent::Note(..) => "note",
+            Intent::Update(..) => "update",
+            Intent::Advance { .. } => "advance",
+            Intent::Severity(..) => "severity",
+            Intent::Declare(_) => "declare",
+            Intent::Resolve(_) => "resolve",
+            Intent::Silence { .. } => "silence",
+            Intent::Ready(_) => "that command",
+        }
+    }
+}
+
 fn parse_id(s: &str) -> Result<IncidentId, CliError> {
     s.parse()
         .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))
@@ -157,8 +174,8 @@ async fn deliver(
 
 pub fn run(intent: Intent, flags: WriteFlags) -> Result<(), CliError> {
     let config = Config::load_default()?;
-    super::runtime()?.block_on(async {
-        let c = backend::resolve(&flags.backend, &config).await?;
+    super::one_shot(async {
+        let c = backend::resolve_verb(&flags.backend, &config, intent.verb()).await?;
         let r = match c.may_write() {
             Ok(()) => act(intent, &flags, &c.reader, &c.writer).await,
             Err(e) => Err(e),

@@ -88,6 +88,13 @@ pub(super) fn stats(
     Vec::new()
 }
 
+pub(super) fn debrief(app: &mut App, id: IncidentId, r: Answer<String>) -> Vec<Command> {
+    if let Some(Dialog::Debrief(v)) = &mut app.dialog {
+        v.fill(id, said(r));
+    }
+    Vec::new()
+}
+
 pub(super) fn similar(app: &mut App, id: IncidentId, r: Answer<Vec<Similar>>) -> Vec<Command> {
     if let Some(Dialog::Similar(v)) = &mut app.dialog
         && v.id == id

@@ -37,6 +37,8 @@ pub enum Msg {
     FollowUps(IncidentId, Result<Vec<crate::model::FollowUp>, ClientError>),
     /// Response metrics for a window (for `:stats`).
     Stats(String, Result<Box<crate::model::stats::Stats>, ClientError>),
+    /// A drill's debrief as Markdown (for `:debrief`).
+    Debrief(IncidentId, Result<String, ClientError>),
     /// Past incidents like one (for "seen before").
     Similar(
         IncidentId,
@@ -143,6 +145,8 @@ pub enum Read {
     Postmortem(IncidentId),
     /// Response metrics over a window (`90d`, `all`…).
     Stats(String),
+    /// A drill incident's debrief.
+    Debrief(IncidentId),
     /// The past incidents like this one.
     Similar(IncidentId),
     /// What the classification rules say of a new incident.

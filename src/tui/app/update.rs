@@ -5,6 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use super::{App, Command, Flash, Msg, Read};
 use crate::tui::dialogs::closed::ClosedView;
 use crate::tui::dialogs::confirm::Confirm;
+use crate::tui::dialogs::debrief::DebriefView;
 use crate::tui::dialogs::deliveries::DeliveriesView;
 use crate::tui::dialogs::filter_line::FilterLine;
 use crate::tui::dialogs::filter_pick::FilterPick;
@@ -57,6 +58,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::Page(id, at, r) => app.page_arrived(id, at, r),
         Msg::FollowUps(id, r) => super::answers::followups(app, id, r),
         Msg::Stats(window, r) => super::answers::stats(app, &window, r),
+        Msg::Debrief(id, r) => super::answers::debrief(app, id, r),
         Msg::Similar(id, r) => super::answers::similar(app, id, r),
         Msg::Closed(r) => super::answers::closed(app, r),
         Msg::Suggested(r) => super::answers::suggested(app, r),
@@ -142,6 +144,7 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
         Act::Similar => open_for_selected(app, SimilarView::open),
         Act::Deliveries => open_for_selected(app, DeliveriesView::open),
         Act::Stats => apply(app, StatsView::open("90d")),
+        Act::Debrief => open_for_selected(app, DebriefView::open),
         Act::Silences => apply(app, SilencesView::open()),
         Act::Acknowledge
         | Act::Advance

@@ -114,6 +114,7 @@ impl Io {
                     Msg::Stats(window, r)
                 }
                 Read::Similar(id) => Msg::Similar(id, reader.similar(id).await),
+                Read::Debrief(id) => Msg::Debrief(id, reader.debrief(id, "md").await),
                 Read::Suggest { title, service } => {
                     Msg::Suggested(reader.suggest(&title, &service).await)
                 }

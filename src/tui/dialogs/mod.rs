@@ -9,6 +9,7 @@
 pub mod brief;
 pub mod closed;
 pub mod confirm;
+pub mod debrief;
 pub mod deliveries;
 pub mod editor;
 pub mod filter_line;
@@ -226,6 +227,7 @@ dialogs!(
     StateForm(state_form::StateForm): paste,
     StateItem(state_item::StateItemView),
     Brief(brief::BriefView),
+    Debrief(debrief::DebriefView),
 );
 
 /// Every dialog's key tables, in the order `?` lists them.
@@ -263,6 +265,7 @@ pub static TABLES: &[&dyn keys::AnyTable] = &[
     &brief::KEYS,
     &brief::OFFER_KEYS,
     &brief::TAKE_KEYS,
+    &debrief::KEYS,
 ];
 
 /// Tables that dispatch but are not listed under "In dialogs" (their keys

@@ -310,6 +310,16 @@ pub const BINDINGS: &[Binding] = &[
         writes: false,
         footer: false,
     },
+    Binding {
+        keys: &[],
+        label: ":debrief",
+        act: Act::Debrief,
+        command: "debrief",
+        help: "a drill's debrief: each figure against its rule, the facts reached, the recommended response",
+        panes: &[],
+        writes: false,
+        footer: false,
+    },
     // The live state document.
     Binding {
         keys: &[ch('T'), (KeyCode::Char('T'), SHIFT)],

@@ -76,6 +76,7 @@ pub enum Act {
     Similar,
     Deliveries,
     Stats,
+    Debrief,
     AddTask,
     AddHypothesis,
     Decide,

@@ -88,6 +88,7 @@ mod bandwidth;
 mod communication;
 mod conflicts;
 mod dialogs;
+mod drill;
 mod followups;
 mod incident_form;
 mod navigation;

@@ -52,29 +52,3 @@ fn nothing_is_queued_whatever_asks() {
     );
     assert!(app.pending.is_empty(), "nothing waits in the outbox");
 }
-
-/// A drill incident says DRILL in the list and first in the header, at
-/// the narrowest size too.
-#[test]
-fn a_drill_incident_says_drill_in_the_list_and_the_header() {
-    let mut app = sample_app(120, 40);
-    let mut inc = listed(&app, sel(&app).0);
-    assert!(!screen(&app, 120, 40).contains("DRILL"));
-    inc.drill = Some(crate::model::drill::DrillMark {
-        scenario: "bad-deploy".into(),
-        run: "r1".into(),
-        started_at: crate::tui::fixtures::clock(),
-        speed: 1,
-    });
-    inc.version += 1;
-    // The header reads the detail, which carries the mark as the list does.
-    if let Some(d) = app.board.details.get_mut(&inc.id) {
-        d.incident.drill = inc.drill.clone();
-    }
-    changed(&mut app, inc);
-    for (w, h) in [(120, 40), (80, 24)] {
-        let s = screen(&app, w, h);
-        assert!(s.contains("[DRILL]"), "the list row at {w}x{h}:\n{s}");
-        assert!(s.contains(" DRILL  SEV"), "the header at {w}x{h}:\n{s}");
-    }
-}
