@@ -19,8 +19,11 @@ fi
 need=()
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Shells and man, for the completion scripts and man pages (tests/cli_docs.rs)
+for tool in zsh fish; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool"); done
+command -v man >/dev/null 2>&1 || need+=(man-db)
 if [ "${#need[@]}" -gt 0 ]; then
-  echo "installing ${need[*]} (for the e-mail and status page tests)..." >&2
+  echo "installing ${need[*]} (for the e-mail, status page, completion and man page tests)..." >&2
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
 fi

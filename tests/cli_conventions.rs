@@ -91,3 +91,59 @@ fn with_nothing_configured_a_command_says_how_to_name_a_backend() {
     let o = warroom(home.path(), &["list"]).output().unwrap();
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn twenty_incidents_are_acknowledged_from_a_pipe_and_each_failure_is_named() {
+    let e = common::cli_env::env();
+    let tok = std::fs::read_to_string(&e.tok_file).unwrap();
+    let ids: Vec<String> = (0..20)
+        .map(|n| {
+            let a = common::procs::api_post(
+                e.server.port,
+                tok.trim(),
+                "/incidents",
+                serde_json::json!({"title": format!("storm {n}"), "service": "edge", "severity": "SEV3"}),
+            );
+            a["incident"]["id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    // `warroom ack -`, the ids on standard input as a script would pipe them.
+    let mut c = e.cmd(&["ack", "-", "--json"]);
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{}", ids[..10].join("\n")).unwrap();
+        writeln!(stdin, "{}", ids[10..].join(", ")).unwrap();
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    // One JSON object per line, one per incident.
+    let answers: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), 20);
+    for id in &ids {
+        assert_eq!(e.incident(id)["incident"]["status"], "acknowledged", "{id}");
+    }
+    // Several by argument, one unknown and one given twice: the others
+    // are done, the unknown one is named, exit 3 (not found).
+    let fresh = e.declare("one more");
+    let o = e.run(&["ack", &fresh, "INC-9999", &fresh]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 3, "{err}");
+    assert!(err.contains("INC-9999"), "{err}");
+    assert!(err.contains("1 of 2 failed"), "{err}");
+    assert_eq!(e.incident(&fresh)["incident"]["status"], "acknowledged");
+    // A bad id is refused before anything is sent.
+    let o = e.run(&["ack", &ids[2], "not-an-id"]);
+    assert_eq!(code(&o), 2);
+    // An empty pipe says so.
+    let o = e.run(&["ack", "-"]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no incident ids"));
+}

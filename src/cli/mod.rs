@@ -172,10 +172,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Acknowledge an incident (warroom, PagerDuty).
+    /// Acknowledge incidents (warroom, PagerDuty).
+    ///
+    /// Example: warroom list --json | jq -r '.[] | select(.service == "checkout") | .id' | warroom ack -
     Ack {
-        /// The incident id, e.g. INC-42.
-        id: String,
+        /// The incident ids, e.g. INC-42 INC-43; `-` reads ids from
+        /// standard input (at most 500 in all).
+        #[arg(required = true, value_name = "ID")]
+        id: Vec<String>,
         #[command(flatten)]
         write: WriteFlags,
     },
@@ -252,15 +256,19 @@ pub enum Command {
     },
     /// Resolve an incident in one step (PagerDuty).
     Resolve {
-        /// The incident id, e.g. INC-42.
-        id: String,
+        /// The incident ids, e.g. INC-42 INC-43; `-` reads ids from
+        /// standard input (at most 500 in all).
+        #[arg(required = true, value_name = "ID")]
+        id: Vec<String>,
         #[command(flatten)]
         write: WriteFlags,
     },
     /// Silence the alert group behind an incident (Alertmanager).
     Silence {
-        /// The incident id, e.g. INC-3.
-        id: String,
+        /// The incident ids, e.g. INC-3 INC-4; `-` reads ids from
+        /// standard input (at most 500 in all).
+        #[arg(required = true, value_name = "ID")]
+        id: Vec<String>,
         /// How long: 30m, 2h (1 minute to 7 days).
         #[arg(long, value_parser = parse_silence)]
         duration: u32,
@@ -368,14 +376,31 @@ pub enum Command {
     /// (status, people, hypotheses, tasks with time left, decisions, the
     /// last update and the next due, silences, runbook runs).
     Brief(BriefArgs),
-    /// Print a shell completion script:
-    /// `warroom completions bash > ~/.local/share/bash-completion/completions/warroom`.
+    /// Print a shell completion script: commands and flags, profile names
+    /// and incident ids (from the configured backend), severities and
+    /// formats.
+    ///
+    /// Example: warroom completions bash > ~/.local/share/bash-completion/completions/warroom
     Completions {
         /// The shell: bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff): `warroom man > ~/.local/share/man/man1/warroom.1`.
-    Man,
+    /// What the completion scripts ask for: one candidate per line.
+    #[command(name = "__complete", hide = true)]
+    Complete {
+        /// profiles or ids.
+        kind: String,
+    },
+    /// The man pages (roff): the main page on standard output, or every
+    /// page (warroom.1, warroom-list.1, …) into a folder with --dir.
+    ///
+    /// Example: warroom man --dir ~/.local/share/man/man1 && man warroom-drill
+    Man {
+        /// Write one page per command into this folder (made if missing),
+        /// replacing the pages an earlier `warroom man --dir` wrote.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Check a server config's classification rules, or try them on a payload.
     Rules {
         #[command(subcommand)]

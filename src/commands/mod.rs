@@ -3,7 +3,9 @@
 
 mod after;
 mod backend;
+mod completions;
 mod console;
+mod docs;
 mod drill;
 mod logfile;
 pub mod outcome;
@@ -101,7 +103,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             utc_offset,
             json,
         }) => after::stats(backend, since, service, utc_offset, json),
-        Some(Command::Ack { id, write }) => write::run(Intent::Ack(id), write),
+        Some(Command::Ack { id, write }) => write::run_each(id, Intent::Ack, write),
         Some(Command::Note { id, text, write }) => write::run(Intent::Note(id, text), write),
         Some(Command::Update {
             id,
@@ -160,17 +162,18 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             }),
             write,
         ),
-        Some(Command::Resolve { id, write }) => write::run(Intent::Resolve(id), write),
+        Some(Command::Resolve { id, write }) => write::run_each(id, Intent::Resolve, write),
         Some(Command::Silence {
             id,
             duration,
             comment,
             write,
-        }) => write::run(
-            Intent::Silence {
+        }) => write::run_each(
+            id,
+            |id| Intent::Silence {
                 id,
                 minutes: duration,
-                comment,
+                comment: comment.clone(),
             },
             write,
         ),
@@ -228,25 +231,16 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }) => status::export(&dir, force, backend),
         Some(Command::Completions { shell }) => {
             refuse_backend("completions")?;
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            let mut buf = Vec::new();
-            clap_complete::generate(shell, &mut cmd, "warroom", &mut buf);
-            outcome::out(String::from_utf8_lossy(&buf).trim_end());
-            Ok(())
+            completions::completions(shell)
         }
+        Some(Command::Complete { kind }) => completions::candidates(&kind),
         Some(Command::Rules { command }) => {
             refuse_backend("rules")?;
             rules::run(command)
         }
-        Some(Command::Man) => {
+        Some(Command::Man { dir }) => {
             refuse_backend("man")?;
-            let cmd = <Cli as clap::CommandFactory>::command();
-            let mut buf = Vec::new();
-            clap_mangen::Man::new(cmd)
-                .render(&mut buf)
-                .map_err(|e| e.to_string())?;
-            outcome::out(String::from_utf8_lossy(&buf).trim_end());
-            Ok(())
+            docs::man(dir.as_deref())
         }
     }
 }

@@ -172,12 +172,92 @@ async fn deliver(
     }
 }
 
+/// The most ids one command takes (arguments and standard input together).
+pub const MAX_IDS: usize = 500;
+
+/// The ids as given: `-` is standard input (ids separated by spaces,
+/// commas or lines), checked before anything is sent, each once.
+fn expand_ids(given: Vec<String>) -> Result<Vec<String>, CliError> {
+    let mut ids: Vec<String> = Vec::new();
+    let mut push = |t: &str| -> Result<(), CliError> {
+        let id = parse_id(t)?.to_string();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+        if ids.len() > MAX_IDS {
+            return Err(CliError::usage(format!(
+                "more than {MAX_IDS} incident ids: give them in batches"
+            )));
+        }
+        Ok(())
+    };
+    for g in given {
+        if g != "-" {
+            push(&g)?;
+            continue;
+        }
+        let mut text = String::new();
+        std::io::stdin()
+            .take(64 * 1024)
+            .read_to_string(&mut text)
+            .map_err(|e| CliError::usage(format!("cannot read ids from standard input: {e}")))?;
+        for t in text.split(|c: char| c.is_whitespace() || c == ',') {
+            if !t.is_empty() {
+                push(t)?;
+            }
+        }
+    }
+    if ids.is_empty() {
+        return Err(CliError::usage(
+            "no incident ids given (standard input was empty)",
+        ));
+    }
+    Ok(ids)
+}
+
+/// One write per id, each with its own idempotency key, in order; every
+/// id is tried, and each failure is said with its id. Exits with the first
+/// failure's code when any failed. One id is exactly `run`.
+pub fn run_each(
+    given: Vec<String>,
+    make: impl Fn(String) -> Intent,
+    flags: WriteFlags,
+) -> Result<(), CliError> {
+    let mut ids = expand_ids(given)?;
+    if ids.len() == 1 {
+        return run(make(ids.remove(0)), flags);
+    }
+    let config = Config::load_default()?;
+    let verb = make(ids[0].clone()).verb();
+    super::one_shot(async {
+        let c = backend::resolve_verb(&flags.backend, &config, verb).await?;
+        c.may_write()?;
+        let mut failed: Vec<CliError> = Vec::new();
+        for id in &ids {
+            if let Err(e) = act(make(id.clone()), &flags, &c.reader, &c.writer, true).await {
+                eprintln!("warroom: {id}: {}", e.message);
+                failed.push(e);
+            }
+        }
+        if let Some(s) = c.embedded {
+            s.stop().await;
+        }
+        match failed.first() {
+            None => Ok(()),
+            Some(first) => Err(CliError::new(
+                first.exit,
+                format!("{} of {} failed (each said above)", failed.len(), ids.len()),
+            )),
+        }
+    })
+}
+
 pub fn run(intent: Intent, flags: WriteFlags) -> Result<(), CliError> {
     let config = Config::load_default()?;
     super::one_shot(async {
         let c = backend::resolve_verb(&flags.backend, &config, intent.verb()).await?;
         let r = match c.may_write() {
-            Ok(()) => act(intent, &flags, &c.reader, &c.writer).await,
+            Ok(()) => act(intent, &flags, &c.reader, &c.writer, false).await,
             Err(e) => Err(e),
         };
         if let Some(s) = c.embedded {
@@ -187,11 +267,14 @@ pub fn run(intent: Intent, flags: WriteFlags) -> Result<(), CliError> {
     })
 }
 
+/// One write. `lines`: one of several, so `--json` prints one object per
+/// line.
 async fn act(
     intent: Intent,
     flags: &WriteFlags,
     reader: &Reader,
     writer: &Writer,
+    lines: bool,
 ) -> Result<(), CliError> {
     let caps = reader.capabilities();
     if !caps.change_feed {
@@ -215,7 +298,12 @@ async fn act(
             Some(a) => serde_json::to_value(a).map_err(|e| e.to_string())?,
             None => serde_json::json!({"ok": true, "what": w.op.describe()}),
         };
-        out(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+        let text = if lines {
+            serde_json::to_string(&v)
+        } else {
+            serde_json::to_string_pretty(&v)
+        };
+        out(text.map_err(|e| e.to_string())?);
         return Ok(());
     }
     match answer {

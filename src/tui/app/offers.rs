@@ -221,7 +221,8 @@ fn capability(caps: Capabilities, act: Act) -> Option<&'static str> {
         Act::Responder => (caps.responders, "page responders or assign roles"),
         Act::Declare => (caps.declare, "declare incidents"),
         Act::Deliveries => (caps.lifecycle, "send notifications"),
-        Act::Postmortem | Act::FollowUps | Act::Similar | Act::Stats | Act::Debrief => {
+        Act::Debrief => (caps.lifecycle, "run drills"),
+        Act::Postmortem | Act::FollowUps | Act::Similar | Act::Stats => {
             (caps.lifecycle, "keep postmortems or follow-up actions")
         }
         Act::Edit => (
