@@ -2,15 +2,17 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 mod drill;
 mod server;
+mod shared;
 mod state_doc;
 pub use drill::{DrillArgs, DrillCommand};
 pub use server::{
     RulesCommand, ServeArgs, TokenCommand, parse_duration, parse_listen, parse_timeout,
 };
+pub use shared::{BackendArgs, ConsoleArgs, WriteFlags, parse_silence};
 pub use state_doc::{
     BriefArgs, CommandCommand, HypothesisCommand, ImpactArgs, NotifyCommand, StatusCommand,
     TaskCommand,
@@ -406,82 +408,6 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
-}
-
-#[derive(Debug, Clone, Args, Default)]
-pub struct WriteFlags {
-    #[command(flatten)]
-    pub backend: BackendArgs,
-    /// Print the result (the backend's answer) as JSON.
-    #[arg(long)]
-    pub json: bool,
-    /// Print the exact request that would be sent, and send nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-}
-
-/// `30m`, `2h`, `1d`, `90` (minutes): a silence's length, in minutes.
-pub fn parse_silence(s: &str) -> Result<u32, String> {
-    let t = s.trim();
-    let (num, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => t.split_at(i),
-        None => (t, "m"),
-    };
-    let n: u32 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration like 30m or 2h"))?;
-    let minutes = match unit {
-        "m" => n,
-        "h" => n.saturating_mul(60),
-        "d" => n.saturating_mul(24 * 60),
-        _ => return Err(format!("`{s}`: use m, h or d, e.g. 30m or 2h")),
-    };
-    if !(1..=7 * 24 * 60).contains(&minutes) {
-        return Err(format!("`{s}`: a silence lasts 1 minute to 7 days"));
-    }
-    Ok(minutes)
-}
-
-#[derive(Debug, Clone, Args, Default)]
-pub struct BackendArgs {
-    /// Base URL of a warroom server, e.g. https://warroom.example.com
-    #[arg(long, global = true)]
-    pub api: Option<String>,
-    /// A file holding the API token (must not be readable by other users).
-    #[arg(long, global = true)]
-    pub token_file: Option<PathBuf>,
-    /// A profile from ~/.config/warroom/config.toml.
-    #[arg(long, global = true)]
-    pub profile: Option<String>,
-    /// A PEM file of extra CA certificates to trust (a private CA).
-    #[arg(long, global = true)]
-    pub ca_cert: Option<PathBuf>,
-    /// Make no changes: writes are neither offered nor sent (as
-    /// `read_only = true` in a profile).
-    #[arg(long, global = true)]
-    pub read_only: bool,
-    /// With no server or profile configured, use the local war room even
-    /// when it does not exist yet (one-shot commands refuse otherwise).
-    #[arg(long, global = true)]
-    pub local: bool,
-}
-
-#[derive(Debug, Clone, Args, Default)]
-pub struct ConsoleArgs {
-    #[command(flatten)]
-    pub backend: BackendArgs,
-    /// Colour theme: default, light, high-contrast, mono, colorblind, or a file in ~/.config/warroom/themes.
-    #[arg(long, global = true)]
-    pub theme: Option<String>,
-    /// Line mode for screen readers: changes said as lines, commands typed
-    /// as lines (`help` lists them); no full-screen grid. Also WARROOM_PLAIN=1.
-    #[arg(long, env = "WARROOM_PLAIN", value_parser = clap::builder::FalseyValueParser::new())]
-    pub plain: bool,
-    /// A slow link (SSH over a poor connection): clocks and countdowns by
-    /// the minute, no blinking, at most four frames a second. Also
-    /// WARROOM_LOW_BANDWIDTH=1 or `low_bandwidth = true` in the config.
-    #[arg(long, global = true, env = "WARROOM_LOW_BANDWIDTH", value_parser = clap::builder::FalseyValueParser::new())]
-    pub low_bandwidth: bool,
 }
 
 #[cfg(test)]
