@@ -137,6 +137,20 @@ fn an_ic_runs_an_incident_from_the_keyboard_and_survives_a_server_outage() {
         s.text().contains("E2E checkout outage"),
         "last good data stays on screen"
     );
+    // The log keeps why, once (not a line per poll).
+    let log = dir.path().join("state/warroom/warroom.log");
+    // The first failures may differ (a connection cut, then refused);
+    // after that the same failure is not said again each poll.
+    std::thread::sleep(Duration::from_secs(3));
+    let said = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(said.contains("the backend could not be read"), "{said}");
+    std::thread::sleep(Duration::from_secs(4));
+    let again = std::fs::read_to_string(&log).unwrap_or_default();
+    assert_eq!(
+        again.matches("the backend could not be read").count(),
+        said.matches("the backend could not be read").count(),
+        "one line per change, not per poll: {again}"
+    );
 
     // It comes back: the console recovers by itself.
     let _server = ServerProc::start(port, &db);

@@ -13,7 +13,8 @@ use crate::cli::Cli;
 const SECTIONS: &str = r#".SH FILES
 .TP
 \fI~/.config/warroom/config.toml\fR
-Profiles (\fB[profiles.NAME]\fR: kind, url, token_file or token_env, read_only), \fBdefault_profile\fR, theme, bell, mouse, hyperlinks, low_bandwidth.
+Profiles (\fB[profiles.NAME]\fR: kind, url, token_file or token_env, read_only),
+\fBdefault_profile\fR, theme, bell, mouse, hyperlinks, low_bandwidth.
 .TP
 \fI~/.config/warroom/themes/\fR
 Colour themes by name (\fB\-\-theme NAME\fR).
@@ -25,7 +26,8 @@ The local war room (SQLite), used when no server or profile is named.
 Postmortem drafts written by the console (\fBP\fR), a folder per backend.
 .TP
 \fI~/.local/state/warroom/\fR
-The outbox of writes not yet delivered, note drafts, and \fIwarroom.log\fR (the console's log: nothing is printed while it runs).
+The outbox of writes not yet delivered, note drafts, and \fIwarroom.log\fR
+(the console's log: nothing is printed while it runs).
 .PP
 Every file and folder warroom creates is private (0600, 0700). The XDG variables below move them.
 .SH ENVIRONMENT
@@ -56,7 +58,8 @@ Done.
 Anything else went wrong; the message says what.
 .TP
 \fB2\fR
-The command line or the configuration is wrong (an unknown flag, a bad id, no backend configured, a token file others can read, a read\-only profile asked to write).
+The command line or the configuration is wrong (an unknown flag, a bad id,
+no backend configured, a token file others can read, a read\-only profile asked to write).
 .TP
 \fB3\fR
 Not found.
@@ -70,7 +73,8 @@ The backend is unreachable or did not answer within \fB\-\-timeout\fR.
 \fB6\fR
 Conflict: someone changed the incident first, or its state refuses the action.
 .SH "SEE ALSO"
-Every command has its own page: \fBwarroom\-list\fR(1), \fBwarroom\-drill\fR(1), and so on (\fBwarroom man \-\-dir DIR\fR writes them all).
+Every command has its own page: \fBwarroom\-list\fR(1), \fBwarroom\-drill\fR(1), and so on
+(\fBwarroom man \-\-dir DIR\fR writes them all).
 "#;
 
 /// The main page: clap's sections, then ours.

@@ -145,11 +145,19 @@ impl Board {
     /// The backend answered at `at`.
     pub fn answered(&mut self, at: DateTime<Utc>) {
         self.conn.last_ok = Some(at);
-        self.conn.error = None;
+        if let Some(was) = self.conn.error.take() {
+            tracing::info!(after = %was, "the backend answers again");
+        }
         self.conn.auth_refused = false;
     }
 
     pub fn failed(&mut self, error: &ClientError) {
+        // Said in the log once per change (an outage is not a line per
+        // poll): the screen shows STALE, the log keeps why.
+        let said = error.to_string();
+        if self.conn.error.as_deref() != Some(said.as_str()) {
+            tracing::warn!(error = %said, "the backend could not be read");
+        }
         self.conn.auth_refused = matches!(
             error,
             ClientError::Api {

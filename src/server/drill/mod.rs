@@ -177,7 +177,13 @@ async fn start(
     app.drills.keep(id, live.clone());
     let task = tokio::spawn(runner::play(app.clone(), live.clone(), id, script));
     *live.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task.abort_handle());
-    tracing::info!(incident = %id, scenario = %live.mark.scenario, run = %live.mark.run, by = %who.0.handle, "drill started");
+    tracing::info!(
+        incident = %id,
+        scenario = %live.mark.scenario,
+        run = %live.mark.run,
+        by = %who.0.handle,
+        "drill started"
+    );
     let answer = DrillStarted {
         incident: id,
         run: live.mark.run.clone(),

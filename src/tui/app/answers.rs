@@ -13,8 +13,13 @@ use crate::tui::dialogs::Dialog;
 
 type Answer<T> = Result<T, ClientError>;
 
+/// A dialog's answer; a failure is also logged (the dialog shows it, and
+/// the log keeps it after the dialog is gone).
 fn said<T>(r: Answer<T>) -> Result<T, String> {
-    r.map_err(|e| e.to_string())
+    r.map_err(|e| {
+        tracing::warn!(error = %e, "a read for a dialog failed");
+        e.to_string()
+    })
 }
 
 pub(super) fn whoami(app: &mut App, r: Answer<(String, ActorRole)>) -> Vec<Command> {

@@ -80,6 +80,10 @@ fn effect(app: &mut App, e: Effect) -> Vec<Command> {
             }
             app.refilter_for_filter()
         }
+        Effect::Unmark => {
+            app.marked.clear();
+            Vec::new()
+        }
         Effect::Discard(key) => {
             app.pending.retain(|p| p.write.key != key);
             vec![Command::Write(Outgoing::Discard(key))]

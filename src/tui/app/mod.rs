@@ -10,6 +10,7 @@ mod flash;
 mod incident_actions;
 mod incoming;
 mod input;
+mod marks;
 mod merge;
 mod messages;
 mod navigation;
@@ -89,6 +90,8 @@ pub struct App {
     /// Incidents whose detail the backend could not give, and why.
     pub detail_errors: HashMap<IncidentId, String>,
     pub selected: Option<IncidentId>,
+    /// Marked for a bulk action (at most [`marks::MAX_MARKED`]).
+    pub marked: std::collections::BTreeSet<IncidentId>,
     pub filter: Filter,
     pub focus: Pane,
     /// The detail pane shown in the compact layout.
@@ -157,6 +160,7 @@ impl App {
             visible: Vec::new(),
             detail_errors: HashMap::new(),
             selected: None,
+            marked: Default::default(),
             filter: Filter::default(),
             focus: Pane::List,
             detail_pane: Pane::Timeline,

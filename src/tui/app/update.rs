@@ -108,6 +108,14 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
         app.flash = Some(Flash::info(format!("{} is not available", b.command), why));
         return Vec::new();
     }
+    // With marks, a, R and i act on every marked incident.
+    if matches!(
+        act,
+        Act::Acknowledge | Act::Resolve | Act::Note | Act::Silence
+    ) && let Some(cmds) = super::marks::bulk(app, act)
+    {
+        return cmds;
+    }
     match act {
         Act::Up => move_by(app, -1),
         Act::Down => move_by(app, 1),
@@ -146,6 +154,8 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
         Act::Stats => apply(app, StatsView::open("90d")),
         Act::Debrief => open_for_selected(app, DebriefView::open),
         Act::Silences => apply(app, SilencesView::open()),
+        Act::Mark => super::marks::toggle(app),
+        Act::MarkAll => super::marks::mark_all(app),
         Act::Acknowledge
         | Act::Advance
         | Act::SevUp

@@ -7,6 +7,7 @@
 //! method.
 
 pub mod brief;
+pub mod bulk;
 pub mod closed;
 pub mod confirm;
 pub mod debrief;
@@ -110,6 +111,8 @@ pub enum Effect {
     FilterText(String),
     /// A severity or status filter picked (or both cleared).
     FilterPick(filter_pick::Pick),
+    /// Clear the marks (a bulk action was sent).
+    Unmark,
     /// Drop a queued write for good.
     Discard(String),
     /// Send a held write as whoever is signed in now.
@@ -228,6 +231,7 @@ dialogs!(
     StateItem(state_item::StateItemView),
     Brief(brief::BriefView),
     Debrief(debrief::DebriefView),
+    Bulk(bulk::BulkConfirm),
 );
 
 /// Every dialog's key tables, in the order `?` lists them.
@@ -266,6 +270,7 @@ pub static TABLES: &[&dyn keys::AnyTable] = &[
     &brief::OFFER_KEYS,
     &brief::TAKE_KEYS,
     &debrief::KEYS,
+    &bulk::KEYS,
 ];
 
 /// Tables that dispatch but are not listed under "In dialogs" (their keys

@@ -77,6 +77,8 @@ pub enum Act {
     Deliveries,
     Stats,
     Debrief,
+    Mark,
+    MarkAll,
     AddTask,
     AddHypothesis,
     Decide,

@@ -70,6 +70,13 @@ fn title<'a>(app: &App, theme: &Theme) -> Line<'a> {
             theme.style(Role::Muted),
         ),
     ]);
+    // Marks say how many, and what a key now does with them.
+    if !app.marked.is_empty() {
+        title.push_span(Span::styled(
+            format!("{} marked: a/R/i act on all (* clears) ", app.marked.len()),
+            theme.style(Role::Key),
+        ));
+    }
     // A filter always says itself: a hidden incident is never a surprise.
     if !app.filter.is_empty() {
         title.push_span(Span::styled(
@@ -134,6 +141,9 @@ fn row<'a>(
     };
     let pending = app.pending_for(inc.id).count();
     let mut title = inc.title.clone();
+    if app.marked.contains(&inc.id) {
+        title = format!("● {title}");
+    }
     if inc.drill.is_some() {
         title = format!("[DRILL] {title}");
     }

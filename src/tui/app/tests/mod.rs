@@ -85,6 +85,7 @@ fn changed(app: &mut App, inc: crate::model::Incident) -> Vec<Command> {
 mod attention;
 mod backends;
 mod bandwidth;
+mod bulk;
 mod communication;
 mod conflicts;
 mod dialogs;

@@ -118,10 +118,15 @@ fn s_raises_and_asks_before_sev1_and_capital_s_lowers_with_the_version() {
 #[test]
 fn space_ticks_and_unticks_the_item_under_the_cursor_in_the_checklist_pane() {
     let mut app = sample_app(80, 24);
+    let first = sel(&app);
     assert!(
         sent(&ch(&mut app, ' ')).is_empty(),
-        "space does nothing in the list"
+        "space in the list marks, and writes nothing"
     );
+    assert!(app.marked.contains(&first));
+    app.marked.clear();
+    ch(&mut app, 'k');
+    assert_eq!(sel(&app), first);
     for _ in 0..3 {
         key(&mut app, KeyCode::Tab);
     }
