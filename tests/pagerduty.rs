@@ -426,7 +426,13 @@ async fn liar(spec: Value) -> Fake {
                 resolved["id"] = json!("PRESOLVED");
                 resolved["incident_number"] = json!(77);
                 resolved["status"] = json!("resolved");
-                page["incidents"] = json!([open, resolved]);
+                // Valid by the published spec (an integer), not by us: a
+                // negative number; and one that is not an incident at all.
+                let mut negative = open.clone();
+                negative["id"] = json!("PNEGATIVE");
+                negative["incident_number"] = json!(-5);
+                let garbage = json!({"id": "PGARBAGE", "status": 42});
+                page["incidents"] = json!([open, resolved, negative, garbage]);
                 page["more"] = json!(true);
                 return ok(page);
             }
@@ -479,6 +485,9 @@ async fn more_for_ever_and_ignored_filters_do_not_fool_the_list() {
         vec![IncidentId(1234)],
         "once each, and not the resolved one"
     );
+    // The two it cannot read are left out and counted (once each, though
+    // the liar served the page twice), never failing the whole list.
+    assert_eq!(value.unreadable, 2);
 }
 
 #[tokio::test]

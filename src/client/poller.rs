@@ -31,6 +31,9 @@ pub enum Feed {
         incidents: Vec<Incident>,
         at: DateTime<Utc>,
     },
+    /// How many incidents the backend's list held that could not be read
+    /// (sent after a list, when it changed).
+    Unreadable { count: u64, at: DateTime<Utc> },
     /// What one change touched, in one message so one frame shows it all:
     /// the current summaries of the `changed` incidents (one missing from
     /// `summaries`, or no longer active, has left the list) and the fresh
@@ -129,6 +132,8 @@ struct State {
     /// every cycle on a backend without a change feed).
     need_list: bool,
     list_etag: Option<String>,
+    /// The last count of unreadable incidents told to the view.
+    unreadable: u64,
     detail_etags: HashMap<IncidentId, String>,
     /// The watched ids whose detail the view has been sent.
     sent: Vec<IncidentId>,
@@ -151,6 +156,7 @@ pub async fn run(
         since: 0,
         need_list: true,
         list_etag: None,
+        unreadable: 0,
         detail_etags: HashMap::new(),
         sent: Vec::new(),
         shown: false,
@@ -224,12 +230,22 @@ async fn cycle(
         if let Fetched::Fresh { value, etag } = list {
             st.list_etag = etag;
             st.since = value.revision;
+            let unreadable = value.unreadable;
             let _ = tx
                 .send(Feed::List {
                     incidents: value.incidents,
                     at: Utc::now(),
                 })
                 .await;
+            if unreadable != st.unreadable {
+                st.unreadable = unreadable;
+                let _ = tx
+                    .send(Feed::Unreadable {
+                        count: unreadable,
+                        at: Utc::now(),
+                    })
+                    .await;
+            }
         }
         st.need_list = false;
         st.sent.clear();

@@ -23,6 +23,14 @@ pub fn list(args: BackendArgs, all: bool, json: bool) -> Result<(), CliError> {
         let Fetched::Fresh { value, .. } = r? else {
             return Err(CliError::from("unexpected 304"));
         };
+        // Said on stderr, so `--json` stays the list and a script is told.
+        if value.unreadable > 0 {
+            eprintln!(
+                "warroom: {} incident(s) could not be read and are not listed (the backend sent a \
+                 shape warroom does not know; the log says why)",
+                value.unreadable
+            );
+        }
         if json {
             out(serde_json::to_string_pretty(&value.incidents)
                 .map_err(|e| CliError::from(e.to_string()))?);
@@ -60,6 +68,7 @@ pub fn list(args: BackendArgs, all: bool, json: bool) -> Result<(), CliError> {
         if value.incidents.is_empty() {
             eprintln!("no {}incidents", if all { "" } else { "active " });
         }
+
         Ok(())
     })
 }

@@ -179,6 +179,14 @@ pub struct ListResponse {
     pub counts: BTreeMap<Severity, u64>,
     #[serde(default)]
     pub total: u64,
+    /// Incidents the backend listed that could not be read (a shape the
+    /// adapter does not know): left out, and counted so the view says so.
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub unreadable: u64,
+}
+
+fn is_zero_u64(n: &u64) -> bool {
+    *n == 0
 }
 
 impl ListResponse {
@@ -194,6 +202,7 @@ impl ListResponse {
             incidents,
             next_cursor: None,
             counts,
+            unreadable: 0,
         }
     }
 }

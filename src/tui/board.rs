@@ -43,6 +43,8 @@ pub struct Board {
     /// Active incidents per severity (SEV1 first), counted when the data
     /// changes so no frame scans every incident.
     pub active_by_severity: [usize; 5],
+    /// Incidents the backend listed that could not be read (left out).
+    pub unreadable: u64,
 }
 
 /// What one message from the poller changed, for the screen folding it in.
@@ -116,6 +118,11 @@ impl Board {
             }
             Feed::Alive(at) => {
                 self.answered(at);
+                return Applied::Alive;
+            }
+            Feed::Unreadable { count, at } => {
+                self.answered(at);
+                self.unreadable = count;
                 return Applied::Alive;
             }
             Feed::Failed { error, .. } => {

@@ -184,6 +184,9 @@ impl ReadBackend for PagerDutyBackend {
             };
             let mut all: Vec<PdIncident> = Vec::new();
             let mut seen = std::collections::HashSet::new();
+            // Unreadable ones by their id (or their text, without one), so
+            // a page served twice counts each once.
+            let mut unreadable = std::collections::HashSet::new();
             let mut offset = 0;
             loop {
                 let path = format!("/incidents?{statuses}&limit={PAGE}&offset={offset}");
@@ -192,16 +195,29 @@ impl ReadBackend for PagerDutyBackend {
                 // `more` is the backend's word; a page with nothing we have
                 // not seen ends the walk whatever it says (mocks and proxies
                 // answer `more: true` for ever).
-                let before = seen.len();
-                for i in page.incidents {
-                    if seen.insert(i.id.clone()) {
-                        all.push(i);
+                let before = seen.len() + unreadable.len();
+                for v in page.incidents {
+                    match serde_json::from_value::<PdIncident>(v.clone()) {
+                        Ok(i) => {
+                            if seen.insert(i.id.clone()) {
+                                all.push(i);
+                            }
+                        }
+                        Err(e) => {
+                            let key = v["id"]
+                                .as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| crate::text::one_line(&v.to_string(), 200));
+                            if unreadable.insert(key) {
+                                tracing::warn!(error = %e, "a PagerDuty incident could not be read; left out");
+                            }
+                        }
                     }
                 }
                 offset += n;
                 if page.more != Some(true)
                     || n == 0
-                    || seen.len() == before
+                    || seen.len() + unreadable.len() == before
                     || offset + PAGE > MAX_OFFSET
                 {
                     break;
@@ -219,10 +235,9 @@ impl ReadBackend for PagerDutyBackend {
             drop(ids);
             let mut incidents: Vec<Incident> = all.iter().map(to_incident).collect();
             incidents.sanitize();
-            Ok(Fetched::Fresh {
-                value: ListResponse::complete(0, incidents),
-                etag: None,
-            })
+            let mut value = ListResponse::complete(0, incidents);
+            value.unreadable = unreadable.len() as u64;
+            Ok(Fetched::Fresh { value, etag: None })
         }
         .boxed()
     }

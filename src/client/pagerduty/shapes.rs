@@ -90,8 +90,10 @@ fn nullable_vec<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
 
 #[derive(Deserialize)]
 pub(super) struct Page {
+    /// Decoded one by one: one incident of a shape we cannot read is
+    /// counted and left out, never the whole list.
     #[serde(default)]
-    pub(super) incidents: Vec<PdIncident>,
+    pub(super) incidents: Vec<serde_json::Value>,
     #[serde(default)]
     pub(super) more: Option<bool>,
 }

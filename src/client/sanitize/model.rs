@@ -110,6 +110,7 @@ sanitize_fields!(WriteAnswer {
 });
 
 sanitize_fields!(ListResponse {
+    unreadable: none,
     revision: none,
     incidents: text,
     next_cursor: line,

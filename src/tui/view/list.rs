@@ -70,6 +70,16 @@ fn title<'a>(app: &App, theme: &Theme) -> Line<'a> {
             theme.style(Role::Muted),
         ),
     ]);
+    // The backend listed incidents we could not read: never a silent gap.
+    if app.board.unreadable > 0 {
+        title.push_span(Span::styled(
+            format!(
+                "{} incident(s) could not be read (see the log) ",
+                app.board.unreadable
+            ),
+            theme.style(Role::Warn),
+        ));
+    }
     // Marks say how many, and what a key now does with them.
     if !app.marked.is_empty() {
         title.push_span(Span::styled(

@@ -194,3 +194,16 @@ fn on_pagerduty_the_responder_dialog_finds_users_and_sends_their_id() {
         "{body:?}"
     );
 }
+
+/// A backend that listed incidents we could not read says so in the list's
+/// title (never a silent gap), and stops saying it when the next list is
+/// whole.
+#[test]
+fn incidents_the_backend_listed_but_we_could_not_read_are_counted_in_the_title() {
+    let mut app = sample_app(120, 40);
+    let at = crate::tui::fixtures::clock();
+    update(&mut app, Msg::Feed(Feed::Unreadable { count: 1, at }));
+    assert!(screen(&app, 120, 40).contains("1 incident(s) could not be read"));
+    update(&mut app, Msg::Feed(Feed::Unreadable { count: 0, at }));
+    assert!(!screen(&app, 120, 40).contains("could not be read"));
+}
