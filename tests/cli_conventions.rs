@@ -147,3 +147,26 @@ fn twenty_incidents_are_acknowledged_from_a_pipe_and_each_failure_is_named() {
     assert_eq!(code(&o), 2);
     assert!(String::from_utf8_lossy(&o.stderr).contains("no incident ids"));
 }
+
+#[test]
+fn stats_explain_says_what_each_figure_measures() {
+    let e = common::cli_env::env();
+    e.declare("one for the window");
+    let o = e.run(&["stats", "--explain"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("What each figure measures:"), "{text}");
+    assert!(text.contains("  resolve: from declaration"), "{text}");
+    assert!(
+        text.contains("not DORA's failed deployment recovery time"),
+        "{text}"
+    );
+    // Without it, the figures and where to find their definitions.
+    let o = e.run(&["stats"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(!text.contains("What each figure measures:"));
+    assert!(text.contains("--explain"));
+    // The JSON always carries them.
+    let j = e.json(&["stats", "--json"]);
+    assert!(j["definitions"].as_array().unwrap().len() >= 4);
+}

@@ -118,6 +118,18 @@ async fn medians_and_p90s_by_severity_and_service_as_worked_out() {
     let (s, st) = t.get("/stats?since=90d", &t.viewer).await;
     assert_eq!(s, 200, "{st}");
     assert_eq!(st["overall"]["count"], 7);
+    // Every duration the answer carries says where it starts and ends.
+    let defs = st["definitions"].as_array().unwrap();
+    for figure in ["acknowledge", "contain", "resolve", "verify"] {
+        let d = defs
+            .iter()
+            .find(|d| d["figure"] == figure)
+            .unwrap_or_else(|| panic!("{figure} is defined: {defs:?}"));
+        assert!(!d["from"].as_str().unwrap().is_empty() && !d["to"].as_str().unwrap().is_empty());
+    }
+    let resolve = defs.iter().find(|d| d["figure"] == "resolve").unwrap();
+    assert!(resolve["from"].as_str().unwrap().starts_with("declaration"));
+    assert!(resolve["means"].as_str().unwrap().contains("not DORA"));
     let sev1 = &st["by_severity"]["SEV1"];
     // SEV1 acknowledge: 2,4,6,8,10 min: median the 3rd, p90 the 5th.
     assert_eq!(sev1["acknowledge"]["median"], 6 * 60);

@@ -170,6 +170,10 @@ pub enum Command {
         /// Your UTC offset (+02:00), for pages outside 09-18 local time.
         #[arg(long)]
         utc_offset: Option<String>,
+        /// Also say what each figure measures: its start and end points
+        /// (always in the JSON, as `definitions`).
+        #[arg(long)]
+        explain: bool,
         /// Print the metrics as JSON.
         #[arg(long)]
         json: bool,

@@ -162,6 +162,7 @@ pub fn stats(
     service: Option<String>,
     utc_offset: Option<String>,
     json: bool,
+    explain: bool,
 ) -> Result<(), CliError> {
     use crate::client::urlencode;
     let mut query = format!("since={}", urlencode(&since));
@@ -186,6 +187,13 @@ pub fn stats(
     }
     for line in crate::report::stats_text::lines(&s, &since) {
         out(line);
+    }
+    if explain {
+        for line in crate::report::stats_text::definitions(&s) {
+            out(line);
+        }
+    } else {
+        out("(--explain says what each figure measures, from where to where)");
     }
     Ok(())
 }

@@ -102,7 +102,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             service,
             utc_offset,
             json,
-        }) => after::stats(backend, since, service, utc_offset, json),
+            explain,
+        }) => after::stats(backend, since, service, utc_offset, json, explain),
         Some(Command::Ack { id, write }) => write::run_each(id, Intent::Ack, write),
         Some(Command::Note { id, text, write }) => write::run(Intent::Note(id, text), write),
         Some(Command::Update {

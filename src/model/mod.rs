@@ -25,6 +25,7 @@ pub mod runbook_action;
 mod severity;
 pub mod state_doc;
 pub mod stats;
+pub mod stats_definitions;
 mod timeline;
 mod validate;
 pub mod wire;

@@ -102,6 +102,9 @@ pub struct Stats {
     /// Drill incidents in the window, left out of every figure.
     #[serde(default)]
     pub drills_left_out: usize,
+    /// What each figure measures, from where to where.
+    #[serde(default)]
+    pub definitions: Vec<super::stats_definitions::Definition>,
 }
 
 fn secs(a: DateTime<Utc>, b: Option<DateTime<Utc>>) -> Option<i64> {
@@ -149,6 +152,7 @@ pub fn compute(
         since,
         until: now,
         overall: times(samples.iter()),
+        definitions: super::stats_definitions::all(),
         ..Stats::default()
     };
     for sev in Severity::ALL {

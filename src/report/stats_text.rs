@@ -27,6 +27,21 @@ fn row(name: &str, t: &Times) -> String {
     )
 }
 
+/// What each figure measures, a few lines each (`--explain`).
+pub fn definitions(s: &Stats) -> Vec<String> {
+    let mut out = vec![String::new(), "What each figure measures:".to_string()];
+    for d in &s.definitions {
+        out.push(format!(
+            "  {}: from {} to {}.",
+            one_line(&d.figure, 40),
+            one_line(&d.from, 200),
+            one_line(&d.to, 200)
+        ));
+        out.push(format!("    {}", one_line(&d.means, 400)));
+    }
+    out
+}
+
 /// The report, a line each; `window` as the user gave it.
 pub fn lines(s: &Stats, window: &str) -> Vec<String> {
     let mut out = Vec::new();

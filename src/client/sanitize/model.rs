@@ -277,7 +277,19 @@ impl Sanitize for Stats {
             top_alerts,
             per_day: _,
             drills_left_out: _,
+            definitions,
         } = self;
+        for d in definitions.iter_mut() {
+            let crate::model::stats_definitions::Definition {
+                figure,
+                from,
+                to,
+                means,
+            } = d;
+            for s in [figure, from, to, means] {
+                s.sanitize_line();
+            }
+        }
         slowest.sanitize();
         load.sanitize();
         for x in most_skipped {

@@ -126,8 +126,10 @@ fn draw(
     if charts.height > 0 && s.overall.count > 0 {
         draw_charts(theme, f, charts, s);
     }
+    // The definitions follow the figures (scroll down): what each measures.
     let lines: Vec<Line> = crate::report::stats_text::lines(s, window)
         .into_iter()
+        .chain(crate::report::stats_text::definitions(s))
         .map(Line::from)
         .collect();
     f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), text);

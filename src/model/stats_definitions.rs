@@ -1,0 +1,98 @@
+//! What each response metric measures: its start and end points, said
+//! with every figure (`warroom stats --explain`, `:stats`, and always in
+//! `/stats`'s JSON), because a number without its definition misleads
+//! (DORA renamed "time to restore" in 2023 for this reason).
+
+use serde::{Deserialize, Serialize};
+
+/// One figure's definition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Definition {
+    /// The figure as `stats` names it (`acknowledge`, `resolve`, …).
+    pub figure: String,
+    /// Where it starts.
+    pub from: String,
+    /// Where it ends.
+    pub to: String,
+    /// What it means, and what it does not.
+    pub means: String,
+}
+
+fn def(figure: &str, from: &str, to: &str, means: &str) -> Definition {
+    Definition {
+        figure: figure.into(),
+        from: from.into(),
+        to: to.into(),
+        means: means.into(),
+    }
+}
+
+/// The definitions of every figure `stats` prints, in its order.
+pub fn all() -> Vec<Definition> {
+    const DECLARED: &str = "declaration (the incident was opened: by a person, or by an alert \
+                            group, so for alert-born incidents this is detection)";
+    vec![
+        def(
+            "acknowledge",
+            DECLARED,
+            "acknowledgement (the incident first left `triggered`)",
+            "Time to acknowledge, median and p90 (MTTA is its mean). Incidents never \
+             acknowledged are not counted in it.",
+        ),
+        def(
+            "contain",
+            DECLARED,
+            "containment (the incident reached `contained`)",
+            "How long the impact went on growing once it was known. It does not start at the \
+             impact's own start (`impact_started_at`), which may be earlier.",
+        ),
+        def(
+            "resolve",
+            DECLARED,
+            "resolution (the incident reached `resolved`)",
+            "Time to resolve (MTTR here means mean time to resolve, measured from detection). \
+             It is not DORA's failed deployment recovery time, which counts only incidents \
+             caused by a change.",
+        ),
+        def(
+            "verify",
+            "resolution",
+            "verification (the incident reached `verified`)",
+            "How long the fix took to be confirmed.",
+        ),
+        def(
+            "slowest",
+            DECLARED,
+            "resolution",
+            "The five incidents that took longest to resolve.",
+        ),
+        def(
+            "forced / skipped",
+            "an incident leaving a phase",
+            "the same moment",
+            "Forced: transitions made past open checklist items, by the phase left. Skipped: \
+             items still open in phases a finished incident left.",
+        ),
+        def(
+            "load: incident hours",
+            DECLARED,
+            "resolution, or now for an open incident",
+            "Per person on the incident's responders, summed over incidents; not the hours \
+             they worked.",
+        ),
+        def(
+            "load: pages, off hours",
+            "each page of the person",
+            "the same moment",
+            "Pages recorded on incidents, and those outside 09:00-18:00 in the asked-for UTC \
+             offset (--utc-offset).",
+        ),
+        def(
+            "per day",
+            "declaration",
+            "the same moment",
+            "Incidents declared each day of the window, oldest first. Drill incidents are left \
+             out of every figure (drills_left_out counts them).",
+        ),
+    ]
+}
