@@ -254,7 +254,14 @@ async fn e_mail_reaches_a_real_smtp_server_over_starttls_with_every_field_escape
         "plain text is as written: {plain}"
     );
     assert!(!message.contains('\u{1b}') && !plain.contains('\u{1b}'));
-    let d = deliveries(&t, &id).await;
+    // The mail server has the message before the sender hears its final
+    // answer and records the delivery: wait for the record.
+    let mut d = deliveries(&t, &id).await;
+    let start = std::time::Instant::now();
+    while d[0]["status"] == "pending" && start.elapsed() < std::time::Duration::from_secs(20) {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        d = deliveries(&t, &id).await;
+    }
     assert_eq!(d[0]["status"], "delivered", "{d:?}");
     assert_eq!(d.len(), 1, "{d:?}");
 }

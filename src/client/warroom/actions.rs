@@ -28,18 +28,7 @@ impl WarroomBackend {
         &self,
         req: &crate::model::wire::NotifyTestRequest,
     ) -> Result<crate::model::wire::NotifyTestResponse, ClientError> {
-        let resp = self
-            .request(Method::POST, "/notify/test", READINESS_TIMEOUT)
-            .json(req)
-            .send()
-            .await
-            .map_err(transport)?;
-        if !resp.status().is_success() {
-            return Err(error_from(resp, warroom_error).await);
-        }
-        let ct = content_type(&resp);
-        let body = read_capped(resp).await?;
-        decode(ct, &body)
+        self.post_now("/notify/test", req, READINESS_TIMEOUT).await
     }
 
     pub(super) async fn preview_action(

@@ -15,9 +15,24 @@ use crate::model::drill::{DrillStarted, StartDrill};
 impl WarroomBackend {
     /// `POST /drills`.
     pub(super) async fn drill(&self, req: &StartDrill) -> Result<DrillStarted, ClientError> {
+        self.post_now("/drills", req, REQUEST_TIMEOUT).await
+    }
+
+    /// A POST sent at once (never through the outbox: a readiness check
+    /// or a drill is about now), its JSON answer decoded and cleaned.
+    pub(super) async fn post_now<B, T>(
+        &self,
+        path: &str,
+        body: &B,
+        timeout: std::time::Duration,
+    ) -> Result<T, ClientError>
+    where
+        B: serde::Serialize + ?Sized,
+        T: serde::de::DeserializeOwned + crate::client::Sanitize,
+    {
         let resp = self
-            .request(Method::POST, "/drills", REQUEST_TIMEOUT)
-            .json(req)
+            .request(Method::POST, path, timeout)
+            .json(body)
             .send()
             .await
             .map_err(transport)?;

@@ -24,6 +24,7 @@ pub use hypotheses::{Hypothesis, HypothesisAction, HypothesisStatus};
 pub use impact::{Component, Condition, Impact, MAX_COMPONENTS};
 pub use tasks::{
     MAX_TIME_BOX_HOURS, Task, TaskAction, TaskChange, TaskStatus, TimeBox, resolve_due,
+    span_seconds,
 };
 
 pub(super) use command::command;

@@ -80,6 +80,39 @@ impl Task {
     }
 }
 
+/// Seconds in a span as people write it: `90s`, `5m`, `1h30m` (units
+/// `s`, `m`, `h`, any case; each number at most six digits). A trailing
+/// bare number is minutes when `bare_minutes`, refused otherwise. `None`
+/// when it is not a span.
+pub fn span_seconds(t: &str, bare_minutes: bool) -> Option<i64> {
+    let mut secs: i64 = 0;
+    let mut num = String::new();
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            if num.len() > 6 {
+                return None;
+            }
+            continue;
+        }
+        let n: i64 = num.parse().ok()?;
+        num.clear();
+        secs += n * match c.to_ascii_lowercase() {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            _ => return None,
+        };
+    }
+    if !num.is_empty() {
+        if !bare_minutes {
+            return None;
+        }
+        secs += num.parse::<i64>().ok()? * 60;
+    }
+    Some(secs)
+}
+
 /// A time box as people say it: `5m`, `90s`, `1h`, `1h30m`, or an
 /// RFC 3339 time (a console turns `14:30` into one in its own zone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,29 +128,8 @@ impl TimeBox {
             return Ok(TimeBox::At(at.with_timezone(&Utc)));
         }
         let bad = || format!("`{t}` is not a time box (like 5m, 90s, 1h30m, or a time)");
-        let mut secs: i64 = 0;
-        let mut num = String::new();
-        for c in t.chars() {
-            if c.is_ascii_digit() {
-                num.push(c);
-                if num.len() > 6 {
-                    return Err(bad());
-                }
-                continue;
-            }
-            let n: i64 = num.parse().map_err(|_| bad())?;
-            num.clear();
-            secs += n * match c.to_ascii_lowercase() {
-                's' => 1,
-                'm' => 60,
-                'h' => 3600,
-                _ => return Err(bad()),
-            };
-        }
-        if !num.is_empty() {
-            // A bare number means minutes, as people say "five".
-            secs += num.parse::<i64>().map_err(|_| bad())? * 60;
-        }
+        // A bare number means minutes, as people say "five".
+        let secs = span_seconds(t, true).ok_or_else(bad)?;
         if secs <= 0 {
             return Err(bad());
         }

@@ -231,28 +231,13 @@ pub fn offset(s: &str) -> Result<Duration, String> {
             one_line(t)
         )
     };
-    if t.is_empty() || !t.ends_with(['s', 'm', 'h']) {
+    if t.is_empty() {
         return Err(bad());
     }
-    let (mut secs, mut num) = (0i64, String::new());
-    for c in t.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            if num.len() > 6 {
-                return Err(bad());
-            }
-            continue;
-        }
-        let n: i64 = num.parse().map_err(|_| bad())?;
-        num.clear();
-        secs += n * match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            _ => return Err(bad()),
-        };
-    }
-    Ok(Duration::seconds(secs))
+    // A unit is required: a drill's script is not typed in a hurry.
+    crate::model::state_doc::span_seconds(t, false)
+        .map(Duration::seconds)
+        .ok_or_else(bad)
 }
 
 fn one_line(s: &str) -> String {
