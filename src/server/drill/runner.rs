@@ -255,6 +255,12 @@ pub async fn play(app: AppState, live: Arc<LiveDrill>, id: IncidentId, mut scrip
             let Some(events) = events_after(&app, id, p.seen).await else {
                 break;
             };
+            // A page may stop short of the newest (its count or byte
+            // bound): while pages come back with events, read on next tick
+            // whether or not the store changes again.
+            if !events.is_empty() {
+                rev = u64::MAX;
+            }
             for e in &events {
                 p.seen = p.seen.max(e.seq);
                 observe(&live, &app, id, &mut p, e, now).await;
