@@ -8,6 +8,7 @@ pub mod alertmanager;
 mod capabilities;
 mod error;
 mod http;
+pub mod merged;
 pub mod outbox;
 pub mod pagerduty;
 pub mod pages;
@@ -45,6 +46,11 @@ pub enum Fetched<T> {
 /// through the sanitizing step.
 pub trait ReadBackend: Send + Sync {
     fn capabilities(&self) -> Capabilities;
+    /// What can be done to this incident: a merged view's incidents each
+    /// follow their own backend.
+    fn capabilities_of(&self, _id: IncidentId) -> Capabilities {
+        self.capabilities()
+    }
     fn list<'a>(
         &'a self,
         all: bool,
@@ -261,6 +267,10 @@ impl Reader {
 
     pub fn capabilities(&self) -> Capabilities {
         self.0.capabilities()
+    }
+
+    pub fn capabilities_of(&self, id: IncidentId) -> Capabilities {
+        self.0.capabilities_of(id)
     }
 
     pub async fn list(

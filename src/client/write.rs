@@ -150,6 +150,20 @@ impl WriteOp {
 }
 
 impl WriteOp {
+    /// The same write addressed to `id` instead (a merged view sends a
+    /// write to its backend with the backend's own id). Done on the
+    /// serialized form, whose `id` field every incident write has, so no
+    /// kind of write can be missed; a write without one is returned as is.
+    pub fn for_incident(&self, id: IncidentId) -> WriteOp {
+        let Ok(mut v) = serde_json::to_value(self) else {
+            return self.clone();
+        };
+        if let Some(slot) = v.get_mut("id") {
+            *slot = serde_json::Value::String(id.to_string());
+        }
+        serde_json::from_value(v).unwrap_or_else(|_| self.clone())
+    }
+
     pub fn incident(&self) -> Option<IncidentId> {
         match self {
             Self::Declare { .. } | Self::ExpireSilence { .. } => None,

@@ -59,6 +59,8 @@ pub fn declare(
         state_counts: Default::default(),
         public: None,
         drill: None,
+        alert_group: None,
+        linked: Vec::new(),
         updates_sent: 0,
     };
     let responders = commander
@@ -87,5 +89,6 @@ pub fn declare(
         responders,
         checklists,
         state: Default::default(),
+        linked: Vec::new(),
     })
 }

@@ -1,54 +1,10 @@
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
+pub use super::incident_id::{IncidentId, MAX_SOURCES, ParseIdError, register_source};
 use super::{Checklist, IncidentState, Responder, Severity, StateCounts, Status, TimelineEvent};
-
-/// A short id a person can type under stress: `INC-42`. `42` and `inc-42` are
-/// accepted as the same id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct IncidentId(pub u64);
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not an incident id (expected INC-<number>)")]
-pub struct ParseIdError(pub String);
-
-impl fmt::Display for IncidentId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "INC-{}", self.0)
-    }
-}
-
-impl FromStr for IncidentId {
-    type Err = ParseIdError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let t = s.trim();
-        let digits = t
-            .get(..4)
-            .filter(|p| p.eq_ignore_ascii_case("inc-"))
-            .map_or(t, |_| &t[4..]);
-        digits
-            .parse::<u64>()
-            .map(IncidentId)
-            .map_err(|_| ParseIdError(s.chars().take(40).collect()))
-    }
-}
-
-impl Serialize for IncidentId {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for IncidentId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Incident {
@@ -101,6 +57,46 @@ pub struct Incident {
     /// A practice outage, not a real one (see `drill/`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drill: Option<super::drill::DrillMark>,
+    /// The Alertmanager group this incident was opened from (see
+    /// [`AlertGroupRef`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_group: Option<AlertGroupRef>,
+    /// In a merged view only: the incidents of other backends shown as
+    /// part of this one (the Alertmanager group it was opened from), at
+    /// most [`Incident::MAX_LINKED`]. No backend stores or sends it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub linked: Vec<IncidentId>,
+}
+
+/// An Alertmanager group as Alertmanager's API names it: its receiver and
+/// its group labels. The server records it on an incident the group
+/// opened; a merged view uses it to show the group inside that incident
+/// instead of as a second row, and the server to read the group's
+/// silences. Bounded: [`AlertGroupRef::MAX_LABELS`] labels, each key and
+/// value [`AlertGroupRef::MAX_VALUE`] characters (more is left out).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AlertGroupRef {
+    pub receiver: String,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+impl AlertGroupRef {
+    pub const MAX_LABELS: usize = 32;
+    pub const MAX_VALUE: usize = 200;
+
+    /// The reference, bounded: `None` when a label does not fit (a cut
+    /// label would name another group).
+    pub fn bounded(receiver: &str, labels: &BTreeMap<String, String>) -> Option<AlertGroupRef> {
+        let fits = |s: &str| s.chars().count() <= Self::MAX_VALUE;
+        let ok = fits(receiver)
+            && labels.len() <= Self::MAX_LABELS
+            && labels.iter().all(|(k, v)| fits(k) && fits(v));
+        ok.then(|| AlertGroupRef {
+            receiver: receiver.to_string(),
+            labels: labels.clone(),
+        })
+    }
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -110,6 +106,8 @@ fn is_zero(n: &u32) -> bool {
 impl Incident {
     /// Characters of the summary kept in list entries and write answers.
     pub const LIST_SUMMARY: usize = 280;
+    /// Linked incidents a merged view keeps on one incident.
+    pub const MAX_LINKED: usize = 8;
 
     /// The incident as a list entry or write answer: bounded whatever the
     /// summary's length (the cut is marked by `summary_cut` and `…`).
@@ -149,6 +147,10 @@ pub struct IncidentDetail {
     /// The live state document: tasks, hypotheses, decisions, handoff.
     #[serde(default)]
     pub state: IncidentState,
+    /// In a merged view only: the linked incidents of other backends (see
+    /// `Incident::linked`) as they are now.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub linked: Vec<Incident>,
 }
 
 impl IncidentDetail {
@@ -160,20 +162,5 @@ impl IncidentDetail {
 
     pub fn checklist(&self, phase: super::Phase) -> Option<&Checklist> {
         self.checklists.iter().find(|c| c.phase == phase)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_parse_in_the_forms_people_type() {
-        assert_eq!("INC-42".parse(), Ok(IncidentId(42)));
-        assert_eq!("inc-7".parse(), Ok(IncidentId(7)));
-        assert_eq!(" 9 ".parse(), Ok(IncidentId(9)));
-        assert!("INC-".parse::<IncidentId>().is_err());
-        assert!("drop table".parse::<IncidentId>().is_err());
-        assert_eq!(IncidentId(42).to_string(), "INC-42");
     }
 }

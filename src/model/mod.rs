@@ -12,6 +12,7 @@ pub mod drill;
 mod error;
 mod followup;
 mod incident;
+mod incident_id;
 mod lifecycle;
 mod milestones;
 pub mod notification;
@@ -39,7 +40,9 @@ pub use declare::{check_declare, declare};
 pub use followup::{
     FollowUp, FollowUpPatch, FollowUpStatus, MAX_FOLLOWUPS, MAX_LINK, NewFollowUp, Priority,
 };
-pub use incident::{Incident, IncidentDetail, IncidentId, ParseIdError};
+pub use incident::{
+    AlertGroupRef, Incident, IncidentDetail, IncidentId, MAX_SOURCES, ParseIdError, register_source,
+};
 pub use lifecycle::{Status, Transition, TransitionError, check_transition};
 pub use milestones::{Durations, Milestones};
 pub use permissions::{WITHHELD, may_declare, redact_for_role};

@@ -274,6 +274,8 @@ mod tests {
             state_counts: Default::default(),
             public: None,
             drill: None,
+            alert_group: None,
+            linked: Vec::new(),
             updates_sent: 0,
         }
     }

@@ -183,6 +183,27 @@ pub struct ListResponse {
     /// adapter does not know): left out, and counted so the view says so.
     #[serde(default, skip_serializing_if = "is_zero_u64")]
     pub unreadable: u64,
+    /// In a merged view only: how each backend stands.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceState>,
+}
+
+/// One backend of a merged view: its name (the profile), its kind, and
+/// whether its part of the list is fresh. A backend that stops answering
+/// keeps its last incidents on the list, marked stale from when it
+/// stopped; the others stay live.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceState {
+    pub name: String,
+    pub kind: String,
+    /// When it stopped answering; `None` while it answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why, in the client's words (never a credential).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Its incidents on the list now (linked ones not counted).
+    pub incidents: u64,
 }
 
 fn is_zero_u64(n: &u64) -> bool {
@@ -203,6 +224,7 @@ impl ListResponse {
             next_cursor: None,
             counts,
             unreadable: 0,
+            sources: Vec::new(),
         }
     }
 }

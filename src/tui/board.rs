@@ -284,6 +284,7 @@ impl Board {
                     responders,
                     checklists,
                     state: Default::default(),
+                    linked: Vec::new(),
                 };
                 self.details.insert(id, detail);
             }

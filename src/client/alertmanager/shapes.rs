@@ -209,6 +209,9 @@ pub fn to_incident(id: u64, g: &AlertGroup) -> Incident {
         state_counts: Default::default(),
         public: None,
         drill: None,
+        // Only the group's own labels name it (not the first alert's).
+        alert_group: crate::model::AlertGroupRef::bounded(&g.receiver.name, &g.labels),
+        linked: Vec::new(),
         updates_sent: 0,
     }
 }
@@ -318,6 +321,7 @@ pub fn to_detail(
         responders: Vec::new(),
         checklists: Vec::new(),
         state: Default::default(),
+        linked: Vec::new(),
     }
 }
 

@@ -230,6 +230,8 @@ pub fn to_incident(i: &PdIncident) -> Incident {
         state_counts: Default::default(),
         public: None,
         drill: None,
+        alert_group: None,
+        linked: Vec::new(),
         updates_sent: 0,
     }
 }
@@ -338,5 +340,6 @@ pub fn to_detail(i: &PdIncident, logs: &[LogEntry], notes: &[Note]) -> IncidentD
         responders,
         checklists: Vec::new(),
         state: Default::default(),
+        linked: Vec::new(),
     }
 }

@@ -39,6 +39,13 @@ sanitize_fields!(Incident {
     state_counts: none,
     public: text,
     drill: text,
+    alert_group: text,
+    linked: none,
+});
+
+sanitize_fields!(crate::model::AlertGroupRef {
+    receiver: line,
+    labels: text,
 });
 
 sanitize_fields!(crate::model::drill::DrillStarted {
@@ -66,6 +73,7 @@ sanitize_fields!(IncidentDetail {
     responders: text,
     checklists: text,
     state: text,
+    linked: text,
 });
 
 sanitize_fields!(Responder {
@@ -111,6 +119,7 @@ sanitize_fields!(WriteAnswer {
 
 sanitize_fields!(ListResponse {
     unreadable: none,
+    sources: none,
     revision: none,
     incidents: text,
     next_cursor: line,

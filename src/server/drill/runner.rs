@@ -75,6 +75,7 @@ fn notification(run: &str, a: &SimAlert) -> Notification {
     Notification {
         version: "4".into(),
         group_key: format!("{DRILL_GROUP}{run}"),
+        receiver: String::new(),
         status: a.status.clone(),
         group_labels: a
             .labels

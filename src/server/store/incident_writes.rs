@@ -22,6 +22,7 @@ pub fn load_for_write(conn: &dyn Sql, id: IncidentId) -> Result<IncidentDetail> 
         checklists: serde_json::from_str(&row.checklists)?,
         timeline: Vec::new(),
         state: serde_json::from_str(&row.state)?,
+        linked: Vec::new(),
     })
 }
 

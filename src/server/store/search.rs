@@ -187,6 +187,7 @@ pub fn backfill(tx: &dyn Sql) -> Result<()> {
             responders: vec![],
             checklists: vec![],
             state: Default::default(),
+            linked: Vec::new(),
         };
         index(tx, &d, 0)?;
     }

@@ -32,6 +32,10 @@ use record::record;
 pub struct Notification {
     pub version: String,
     pub group_key: String,
+    /// The receiver that sent it: with the group labels, how
+    /// Alertmanager's API names the group (`AlertGroupRef`).
+    #[serde(default)]
+    pub receiver: String,
     #[serde(default)]
     pub status: String,
     #[serde(default)]

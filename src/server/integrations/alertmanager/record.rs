@@ -130,6 +130,11 @@ fn open_incident(
     };
     let mut d = declare(store::next_id(tx)?, req, actor, runbook.checklists(), now)?;
     d.incident.drill = drill.cloned();
+    // A drill's alerts come from no Alertmanager: nothing to link or sync.
+    if drill.is_none() && !n.receiver.is_empty() {
+        d.incident.alert_group =
+            crate::model::AlertGroupRef::bounded(&n.receiver, &n.group_labels);
+    }
     // A group that fired before and whose incident was resolved since
     // opens a new incident; it says which one it follows, so the IC sees
     // the outage came back rather than a new one.
