@@ -23,6 +23,10 @@
 //! url = "https://api.pagerduty.com"
 //! token_env = "PAGERDUTY_TOKEN"
 //! user = "alice@example.com"                    # the From header for writes
+//!
+//! [views.oncall]             # several profiles as one list (a merged view):
+//! profiles = ["prod", "alerts", "pd"]           # `--profile oncall`, or
+//!                                               # `--profile prod,alerts,pd`
 //! ```
 
 use std::collections::BTreeMap;
@@ -50,6 +54,33 @@ pub struct Config {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// Merged views: several profiles read as one list.
+    #[serde(default)]
+    pub views: BTreeMap<String, View>,
+}
+
+/// A merged view (`[views.NAME]`): the profiles it reads, in order (the
+/// first warroom server among them is where `n` declares).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct View {
+    pub profiles: Vec<String>,
+}
+
+impl Config {
+    /// The profiles `--profile` names: a view's, a comma-separated list's,
+    /// or `None` for one profile.
+    pub fn view_profiles(&self, name: &str) -> Option<Vec<String>> {
+        if let Some(v) = self.views.get(name) {
+            return Some(v.profiles.clone());
+        }
+        name.contains(',').then(|| {
+            name.split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect()
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -161,6 +192,18 @@ mod tests {
         let e = toml::from_str::<Config>("[profiles.p]\nurl = \"https://x\"\ntoken_fil = \"t\"")
             .unwrap_err();
         assert!(e.to_string().contains("token_fil"), "{e}");
+    }
+
+    #[test]
+    fn a_view_is_named_in_the_config_or_written_with_commas() {
+        let c: Config = toml::from_str(
+            "[profiles.a]\nurl = \"https://a\"\n[profiles.b]\nurl = \"https://b\"\n\
+             [views.both]\nprofiles = [\"a\", \"b\"]",
+        )
+        .unwrap();
+        assert_eq!(c.view_profiles("both").unwrap(), ["a", "b"]);
+        assert_eq!(c.view_profiles("a, b").unwrap(), ["a", "b"]);
+        assert!(c.view_profiles("a").is_none());
     }
 }
 

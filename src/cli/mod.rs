@@ -12,7 +12,7 @@ pub use drill::{DrillArgs, DrillCommand};
 pub use server::{
     RulesCommand, ServeArgs, TokenCommand, parse_duration, parse_listen, parse_timeout,
 };
-pub use shared::{BackendArgs, ConsoleArgs, WriteFlags, parse_silence};
+pub use shared::{BackendArgs, ConsoleArgs, WriteFlags, parse_silence, parse_silence_id};
 pub use state_doc::{
     BriefArgs, CommandCommand, HypothesisCommand, ImpactArgs, NotifyCommand, StatusCommand,
     TaskCommand,
@@ -269,18 +269,29 @@ pub enum Command {
         #[command(flatten)]
         write: WriteFlags,
     },
-    /// Silence the alert group behind an incident (Alertmanager).
+    /// Silence the alert group behind an incident (Alertmanager), or
+    /// expire a silence.
+    ///
+    /// Examples:
+    ///   warroom silence INC-104233 --duration 2h --comment "deploy rollback under way"
+    ///   warroom silence --expire 5f4e0c1e-8a2b-4c55-9d55-0b1b2e9f6a10
+    #[command(verbatim_doc_comment)]
     Silence {
         /// The incident ids, e.g. INC-3 INC-4; `-` reads ids from
         /// standard input (at most 500 in all).
-        #[arg(required = true, value_name = "ID")]
+        #[arg(required_unless_present = "expire", value_name = "ID")]
         id: Vec<String>,
         /// How long: 30m, 2h (1 minute to 7 days).
-        #[arg(long, value_parser = parse_silence)]
-        duration: u32,
+        #[arg(long, value_parser = parse_silence, required_unless_present = "expire")]
+        duration: Option<u32>,
         /// Why, for the next person who finds the silence.
-        #[arg(long)]
-        comment: String,
+        #[arg(long, required_unless_present = "expire")]
+        comment: Option<String>,
+        /// Expire this silence now (its id, as `warroom silence` with
+        /// --json or the console's silences list gives it).
+        #[arg(long, value_name = "SILENCE_ID", value_parser = parse_silence_id,
+              conflicts_with_all = ["id", "duration", "comment"])]
+        expire: Option<String>,
         #[command(flatten)]
         write: WriteFlags,
     },

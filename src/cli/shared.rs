@@ -81,3 +81,23 @@ pub struct ConsoleArgs {
     #[arg(long, global = true, env = "WARROOM_LOW_BANDWIDTH", value_parser = clap::builder::FalseyValueParser::new())]
     pub low_bandwidth: bool,
 }
+
+/// A silence id as Alertmanager gives it (a UUID), or `BACKEND/UUID` in a
+/// merged view: letters, digits, `-`, `_` and one `/`, at most 100.
+pub fn parse_silence_id(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let ok = !t.is_empty()
+        && t.len() <= 100
+        && t.matches('/').count() <= 1
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'));
+    if ok {
+        Ok(t.to_string())
+    } else {
+        Err(
+            "a silence id is letters, digits and `-` (as Alertmanager gives it), \
+             or BACKEND/ID in a merged view"
+                .to_string(),
+        )
+    }
+}

@@ -51,6 +51,17 @@ pub trait ReadBackend: Send + Sync {
     fn capabilities_of(&self, _id: IncidentId) -> Capabilities {
         self.capabilities()
     }
+    /// Makes sure a write to `id` can be addressed (PagerDuty: its
+    /// number's id, by one read when not known; Alertmanager: the group
+    /// behind the id). Backends that take our ids as they are: nothing.
+    fn locate(&self, _id: IncidentId) -> BoxFuture<'_, Result<(), ClientError>> {
+        Box::pin(async { Ok(()) })
+    }
+    /// A merged view's backends, by name, with what each can do; empty
+    /// for one backend.
+    fn parts(&self) -> Vec<(String, Capabilities)> {
+        Vec::new()
+    }
     fn list<'a>(
         &'a self,
         all: bool,
@@ -229,6 +240,16 @@ pub trait WriteBackend: Send + Sync {
     /// The request a write becomes, for `--dry-run` (the token is never in it).
     fn plan(&self, w: &Write) -> Result<PlannedRequest, ClientError>;
     fn send<'a>(&'a self, w: &'a Write) -> BoxFuture<'a, Result<Option<WriteAnswer>, ClientError>>;
+    /// [`WriteBackend::send`], keeping the backend's own answer for
+    /// `--json` (a silence's id, PagerDuty's incident as it answered).
+    fn send_verbatim<'a>(&'a self, w: &'a Write) -> BoxFuture<'a, Result<Sent, ClientError>> {
+        Box::pin(async move {
+            Ok(Sent {
+                answer: self.send(w).await?,
+                body: None,
+            })
+        })
+    }
     /// The readiness check of the notification targets (sent at once,
     /// never queued: it is about now).
     fn notify_test<'a>(
@@ -256,6 +277,15 @@ pub trait WriteBackend: Send + Sync {
     }
 }
 
+/// A write's answer: the incident as it is now (warroom's server), and
+/// the backend's own answer when it speaks another shape (Alertmanager,
+/// PagerDuty).
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub answer: Option<WriteAnswer>,
+    pub body: Option<serde_json::Value>,
+}
+
 /// The read side of a backend: all a wallboard gets. It has no way to write.
 #[derive(Clone)]
 pub struct Reader(Arc<dyn ReadBackend>);
@@ -271,6 +301,14 @@ impl Reader {
 
     pub fn capabilities_of(&self, id: IncidentId) -> Capabilities {
         self.0.capabilities_of(id)
+    }
+
+    pub fn parts(&self) -> Vec<(String, Capabilities)> {
+        self.0.parts()
+    }
+
+    pub async fn locate(&self, id: IncidentId) -> Result<(), ClientError> {
+        self.0.locate(id).await
     }
 
     pub async fn list(
@@ -429,6 +467,11 @@ impl Writer {
     /// Sends one write with its idempotency key.
     pub async fn send(&self, w: &Write) -> Result<Option<WriteAnswer>, ClientError> {
         self.0.send(w).await
+    }
+
+    /// Sends one write and keeps the backend's own answer too.
+    pub async fn send_verbatim(&self, w: &Write) -> Result<Sent, ClientError> {
+        self.0.send_verbatim(w).await
     }
 
     pub async fn notify_test(

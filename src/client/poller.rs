@@ -34,6 +34,12 @@ pub enum Feed {
     /// How many incidents the backend's list held that could not be read
     /// (sent after a list, when it changed).
     Unreadable { count: u64, at: DateTime<Utc> },
+    /// A merged view: how each backend stands (sent after a list, when it
+    /// changed).
+    Sources {
+        sources: Vec<crate::model::wire::SourceState>,
+        at: DateTime<Utc>,
+    },
     /// What one change touched, in one message so one frame shows it all:
     /// the current summaries of the `changed` incidents (one missing from
     /// `summaries`, or no longer active, has left the list) and the fresh
@@ -134,6 +140,8 @@ struct State {
     list_etag: Option<String>,
     /// The last count of unreadable incidents told to the view.
     unreadable: u64,
+    /// The last backend states told to the view (a merged view).
+    sources: Vec<crate::model::wire::SourceState>,
     detail_etags: HashMap<IncidentId, String>,
     /// The watched ids whose detail the view has been sent.
     sent: Vec<IncidentId>,
@@ -157,6 +165,7 @@ pub async fn run(
         need_list: true,
         list_etag: None,
         unreadable: 0,
+        sources: Vec::new(),
         detail_etags: HashMap::new(),
         sent: Vec::new(),
         shown: false,
@@ -231,12 +240,22 @@ async fn cycle(
             st.list_etag = etag;
             st.since = value.revision;
             let unreadable = value.unreadable;
+            let sources = value.sources;
             let _ = tx
                 .send(Feed::List {
                     incidents: value.incidents,
                     at: Utc::now(),
                 })
                 .await;
+            if sources != st.sources {
+                st.sources = sources.clone();
+                let _ = tx
+                    .send(Feed::Sources {
+                        sources,
+                        at: Utc::now(),
+                    })
+                    .await;
+            }
             if unreadable != st.unreadable {
                 st.unreadable = unreadable;
                 let _ = tx

@@ -16,21 +16,32 @@ use crate::model::{IncidentId, ResponderAction};
 pub struct PlannedRequest {
     pub method: String,
     pub url: String,
-    /// Every header we would send, except `Authorization`.
+    /// The `Authorization` header as it would be sent, its secret replaced
+    /// (`Bearer <token, not shown>`, PagerDuty's `Token token=<…>`);
+    /// `None` when none is sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<String>,
+    /// Every other header we would send, `Content-Type` included.
     pub headers: Vec<(String, String)>,
     pub body: Option<serde_json::Value>,
 }
 
+/// What stands for a token in a planned request.
+pub const HIDDEN_TOKEN: &str = "<token, not shown>";
+
 impl PlannedRequest {
-    /// As a person reads an HTTP request.
+    /// As a person reads an HTTP request: the headers exactly as sent,
+    /// in order, the secret replaced.
     pub fn display(&self) -> String {
         let mut s = format!("{} {}\n", self.method, self.url);
-        s.push_str("Authorization: Bearer <token, not shown>\n");
+        if let Some(a) = &self.authorization {
+            s.push_str(&format!("Authorization: {a}\n"));
+        }
         for (k, v) in &self.headers {
             s.push_str(&format!("{k}: {v}\n"));
         }
         if let Some(b) = &self.body {
-            s.push_str("Content-Type: application/json\n\n");
+            s.push('\n');
             s.push_str(&serde_json::to_string_pretty(b).unwrap_or_default());
             s.push('\n');
         }

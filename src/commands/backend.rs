@@ -132,67 +132,10 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, C
         ));
     }
     if let Some(name) = profile_name {
-        let p = config
-            .profiles
-            .get(&name)
-            .ok_or_else(|| ConfigError::NoProfile {
-                name: name.clone(),
-                path: Config::path().unwrap_or_default(),
-                have: config.profiles.keys().cloned().collect(),
-            })?;
-        let profile = |what: &str| ConfigError::Profile {
-            name: name.clone(),
-            what: what.to_string(),
-        };
-        let token = match (&args.token_file, &p.token_file, &p.token_env) {
-            (Some(f), _, _) => Some(client::load_token(f)?),
-            (None, Some(f), _) => Some(client::load_token(&expand_home(f))?),
-            (None, None, Some(var)) => {
-                Some(env_token(var).ok_or_else(|| profile(&format!("${var} is not set")))?)
-            }
-            (None, None, None) => env_token("WARROOM_TOKEN"),
-        };
-        let ca = args
-            .ca_cert
-            .clone()
-            .or_else(|| p.ca_cert.as_deref().map(expand_home));
-        let identity = client::identity(token.as_ref());
-        let (reader, writer) = match p.kind {
-            BackendKind::Warroom => client::connect(&p.url, token, ca.as_deref()).map_err(usage)?,
-            BackendKind::Alertmanager => client::alertmanager::connect(
-                &p.url,
-                token,
-                ca.as_deref(),
-                p.user.as_deref().unwrap_or(&local_user()),
-            )
-            .map_err(usage)?,
-            BackendKind::Pagerduty => {
-                let token = token
-                    .ok_or_else(|| profile("PagerDuty needs a token (token_file or token_env)"))?;
-                let from = p.user.clone().ok_or_else(|| {
-                    profile("PagerDuty needs `user = \"you@example.com\"` for the From header")
-                })?;
-                client::pagerduty::connect(&p.url, token, ca.as_deref(), &from, p.accept.as_deref())
-                    .map_err(usage)?
-            }
-        };
-        return Ok(Connected {
-            label: format!(
-                "{name} {}",
-                crate::text::one_line(&client::redact_url(&p.url), 40)
-            ),
-            reader,
-            writer,
-            scope: scope_of(&p.url),
-            embedded: None,
-            identity,
-            read_only: if args.read_only {
-                Some("--read-only".to_string())
-            } else {
-                p.read_only
-                    .then(|| format!("profile `{name}` is read-only (read_only = true)"))
-            },
-        });
+        if let Some(names) = config.view_profiles(&name) {
+            return view(&name, &names, args, config);
+        }
+        return profile(&name, args, config);
     }
     let db = crate::paths::default_db().map_err(ConfigError::NoDirectory)?;
     if let Some(dir) = db.parent() {
@@ -201,6 +144,148 @@ pub async fn resolve(args: &BackendArgs, config: &Config) -> Result<Connected, C
     let mut c = embedded(DbLocation::File(db), false, "local").await?;
     c.read_only = args.read_only.then(|| "--read-only".to_string());
     Ok(c)
+}
+
+/// Registers the backend names of the view `--profile` (or the default
+/// profile) names, before any id is read from the command line: a merged
+/// view's ids (`pd/INC-12`) parse only once their backend is known. A
+/// config that cannot be read is reported later, by the command.
+pub fn register_view_names(args: &BackendArgs) {
+    let Ok(config) = Config::load_default() else {
+        return;
+    };
+    let Some(name) = args.profile.clone().or(config.default_profile.clone()) else {
+        return;
+    };
+    if args.api.is_none()
+        && let Some(names) = config.view_profiles(&name)
+    {
+        for n in names {
+            let _ = crate::model::register_source(&n);
+        }
+    }
+}
+
+/// One profile's backend.
+fn profile(name: &str, args: &BackendArgs, config: &Config) -> Result<Connected, CliError> {
+    let name = name.to_string();
+    let p = config
+        .profiles
+        .get(&name)
+        .ok_or_else(|| ConfigError::NoProfile {
+            name: name.clone(),
+            path: Config::path().unwrap_or_default(),
+            have: config.profiles.keys().cloned().collect(),
+        })?;
+    let profile = |what: &str| ConfigError::Profile {
+        name: name.clone(),
+        what: what.to_string(),
+    };
+    let token = match (&args.token_file, &p.token_file, &p.token_env) {
+        (Some(f), _, _) => Some(client::load_token(f)?),
+        (None, Some(f), _) => Some(client::load_token(&expand_home(f))?),
+        (None, None, Some(var)) => {
+            Some(env_token(var).ok_or_else(|| profile(&format!("${var} is not set")))?)
+        }
+        (None, None, None) => env_token("WARROOM_TOKEN"),
+    };
+    let ca = args
+        .ca_cert
+        .clone()
+        .or_else(|| p.ca_cert.as_deref().map(expand_home));
+    let identity = client::identity(token.as_ref());
+    let (reader, writer) = match p.kind {
+        BackendKind::Warroom => client::connect(&p.url, token, ca.as_deref()).map_err(usage)?,
+        BackendKind::Alertmanager => client::alertmanager::connect(
+            &p.url,
+            token,
+            ca.as_deref(),
+            p.user.as_deref().unwrap_or(&local_user()),
+        )
+        .map_err(usage)?,
+        BackendKind::Pagerduty => {
+            let token = token
+                .ok_or_else(|| profile("PagerDuty needs a token (token_file or token_env)"))?;
+            let from = p.user.clone().ok_or_else(|| {
+                profile("PagerDuty needs `user = \"you@example.com\"` for the From header")
+            })?;
+            client::pagerduty::connect(&p.url, token, ca.as_deref(), &from, p.accept.as_deref())
+                .map_err(usage)?
+        }
+    };
+    Ok(Connected {
+        label: format!(
+            "{name} {}",
+            crate::text::one_line(&client::redact_url(&p.url), 40)
+        ),
+        reader,
+        writer,
+        scope: scope_of(&p.url),
+        embedded: None,
+        identity,
+        read_only: if args.read_only {
+            Some("--read-only".to_string())
+        } else {
+            p.read_only
+                .then(|| format!("profile `{name}` is read-only (read_only = true)"))
+        },
+    })
+}
+
+/// A merged view over several profiles (`--profile a,b`, `[views.NAME]`).
+fn view(
+    view_name: &str,
+    names: &[String],
+    args: &BackendArgs,
+    config: &Config,
+) -> Result<Connected, CliError> {
+    if args.token_file.is_some() {
+        return Err(usage(
+            "--token-file names one token; a merged view reads each profile's own \
+             (token_file or token_env in each profile)"
+                .to_string(),
+        ));
+    }
+    if names.len() < 2 {
+        return Err(usage(format!(
+            "view `{}` names {} profile(s): a merged view needs at least two",
+            crate::text::one_line(view_name, 40),
+            names.len()
+        )));
+    }
+    let mut parts = Vec::new();
+    let mut identities = Vec::new();
+    for name in names {
+        if config.views.contains_key(name) {
+            return Err(usage(format!(
+                "view `{view_name}` names the view `{name}`: name profiles"
+            )));
+        }
+        let c = profile(name, args, config)?;
+        identities.push(c.identity.clone());
+        parts.push(client::merged::Part {
+            name: name.clone(),
+            reader: c.reader,
+            writer: c.writer,
+            read_only: c.read_only,
+        });
+    }
+    let all_read_only = parts.iter().all(|p| p.read_only.is_some());
+    let (reader, writer) = client::merged::connect(parts).map_err(usage)?;
+    let label = if config.views.contains_key(view_name) {
+        format!("view {view_name}: {}", names.join("+"))
+    } else {
+        format!("view {}", names.join("+"))
+    };
+    Ok(Connected {
+        label: crate::text::one_line(&label, 50),
+        reader,
+        writer,
+        scope: scope_of(&format!("view:{}", names.join(","))),
+        embedded: None,
+        identity: format!("view:{}", identities.join("+")),
+        read_only: all_read_only.then(|| format!("every profile of {label} is read-only")),
+    })
 }
 
 /// The backend of a one-shot command (`list`, `ack`, …). With nothing

@@ -122,6 +122,21 @@ pub(super) async fn open(
         Some(_) => c.reader.capabilities().read_only(),
         None => c.reader.capabilities(),
     };
+    let parts = c
+        .reader
+        .parts()
+        .into_iter()
+        .map(|(name, p)| {
+            (
+                name,
+                if c.read_only.is_some() {
+                    p.read_only()
+                } else {
+                    p
+                },
+            )
+        })
+        .collect();
     let postmortems = crate::tui::console::postmortem::folder(
         &crate::paths::data_dir()?.join("postmortems"),
         &c.label,
@@ -133,6 +148,7 @@ pub(super) async fn open(
         reader: c.reader,
         writer: c.writer,
         caps,
+        parts,
         theme,
         state_dir,
         identity: c.identity,

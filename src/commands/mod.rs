@@ -32,6 +32,7 @@ pub fn run(cli: Cli) -> ExitCode {
 fn dispatch(cli: Cli) -> Result<(), CliError> {
     use write::Intent;
     let global = cli.console.clone();
+    backend::register_view_names(&global.backend);
     let refuse_backend = |what: &str| -> Result<(), CliError> {
         let b = &global.backend;
         let given: Vec<&str> = [
@@ -165,19 +166,36 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         ),
         Some(Command::Resolve { id, write }) => write::run_each(id, Intent::Resolve, write),
         Some(Command::Silence {
+            expire: Some(silence_id),
+            write,
+            ..
+        }) => write::run(
+            Intent::Ready(crate::client::WriteOp::ExpireSilence { silence_id }),
+            write,
+        ),
+        Some(Command::Silence {
             id,
             duration,
             comment,
             write,
-        }) => write::run_each(
-            id,
-            |id| Intent::Silence {
+            ..
+        }) => {
+            // clap requires both without --expire.
+            let (Some(minutes), Some(comment)) = (duration, comment) else {
+                return Err(CliError::usage(
+                    "warroom silence needs --duration and --comment (or --expire SILENCE_ID)",
+                ));
+            };
+            write::run_each(
                 id,
-                minutes: duration,
-                comment: comment.clone(),
-            },
-            write,
-        ),
+                |id| Intent::Silence {
+                    id,
+                    minutes,
+                    comment: comment.clone(),
+                },
+                write,
+            )
+        }
         Some(Command::Task { command }) => state_doc::task(command),
         Some(Command::Hypothesis { command }) => state_doc::hypothesis(command),
         Some(Command::Decide {

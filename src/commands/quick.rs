@@ -31,9 +31,26 @@ pub fn list(args: BackendArgs, all: bool, json: bool) -> Result<(), CliError> {
                 value.unreadable
             );
         }
+        // A merged view: a backend that did not answer is named, with
+        // how old its rows are (`--json` keeps them, marked by `backend`).
+        for s in value.sources.iter().filter(|s| s.stale_since.is_some()) {
+            eprintln!(
+                "warroom: {} did not answer ({}); its incidents are left out",
+                s.name,
+                s.error.as_deref().unwrap_or("no answer")
+            );
+        }
         if json {
-            out(serde_json::to_string_pretty(&value.incidents)
-                .map_err(|e| CliError::from(e.to_string()))?);
+            let mut v = serde_json::to_value(&value.incidents)
+                .map_err(|e| CliError::from(e.to_string()))?;
+            if !value.sources.is_empty()
+                && let Some(rows) = v.as_array_mut()
+            {
+                for (row, i) in rows.iter_mut().zip(&value.incidents) {
+                    row["backend"] = i.id.source().unwrap_or_default().into();
+                }
+            }
+            out(serde_json::to_string_pretty(&v).map_err(|e| CliError::from(e.to_string()))?);
             return Ok(());
         }
         let now = chrono::Utc::now();

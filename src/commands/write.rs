@@ -152,13 +152,10 @@ async fn op_for(intent: Intent, reader: &Reader) -> Result<WriteOp, CliError> {
 
 /// Sends with the write's one idempotency key, retrying what may succeed
 /// later (the backend is down, slow, or rate limiting) a few times.
-async fn deliver(
-    writer: &Writer,
-    w: &Write,
-) -> Result<Option<crate::model::wire::WriteAnswer>, ClientError> {
+async fn deliver(writer: &Writer, w: &Write) -> Result<crate::client::Sent, ClientError> {
     let mut attempt = 0;
     loop {
-        match writer.send(w).await {
+        match writer.send_verbatim(w).await {
             Err(e) if e.is_transient() && attempt < 3 => {
                 attempt += 1;
                 let wait = e
@@ -276,12 +273,12 @@ async fn act(
     writer: &Writer,
     lines: bool,
 ) -> Result<(), CliError> {
-    let caps = reader.capabilities();
-    if !caps.change_feed {
-        // Alertmanager and PagerDuty map our ids from their list: read it.
-        reader.list(false, None).await?;
-    }
     let op = op_for(intent, reader).await?;
+    if let Some(id) = op.incident() {
+        // PagerDuty's id for the number (one read, not the list);
+        // Alertmanager's group behind the id.
+        reader.locate(id).await?;
+    }
     let w = Write::new(op);
     if flags.dry_run {
         let plan = writer.plan(&w)?;
@@ -292,11 +289,15 @@ async fn act(
         }
         return Ok(());
     }
-    let answer = deliver(writer, &w).await?;
+    let sent = deliver(writer, &w).await?;
+    let answer = sent.answer;
     if flags.json {
-        let v = match &answer {
-            Some(a) => serde_json::to_value(a).map_err(|e| e.to_string())?,
-            None => serde_json::json!({"ok": true, "what": w.op.describe()}),
+        // The backend's own answer: the incident from warroom's server,
+        // Alertmanager's silence id, PagerDuty's incident.
+        let v = match (&answer, sent.body) {
+            (Some(a), _) => serde_json::to_value(a).map_err(|e| e.to_string())?,
+            (None, Some(body)) => body,
+            (None, None) => serde_json::json!({"ok": true, "what": w.op.describe()}),
         };
         let text = if lines {
             serde_json::to_string(&v)

@@ -100,7 +100,9 @@ impl IncidentId {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not an incident id (expected INC-<number>, or BACKEND/INC-<number> in a merged view)")]
+#[error(
+    "`{0}` is not an incident id (expected INC-<number>, or BACKEND/INC-<number> in a merged view)"
+)]
 pub struct ParseIdError(pub String);
 
 impl fmt::Display for IncidentId {

@@ -45,6 +45,8 @@ pub struct Board {
     pub active_by_severity: [usize; 5],
     /// Incidents the backend listed that could not be read (left out).
     pub unreadable: u64,
+    /// A merged view: how each backend stands (empty for one backend).
+    pub sources: Vec<crate::model::wire::SourceState>,
 }
 
 /// What one message from the poller changed, for the screen folding it in.
@@ -123,6 +125,11 @@ impl Board {
             Feed::Unreadable { count, at } => {
                 self.answered(at);
                 self.unreadable = count;
+                return Applied::Alive;
+            }
+            Feed::Sources { sources, at } => {
+                self.answered(at);
+                self.sources = sources;
                 return Applied::Alive;
             }
             Feed::Failed { error, .. } => {

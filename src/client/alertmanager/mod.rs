@@ -244,10 +244,19 @@ impl AlertmanagerBackend {
                 )));
             }
         };
+        let headers = if body.is_some() {
+            vec![("Content-Type".to_string(), "application/json".to_string())]
+        } else {
+            Vec::new()
+        };
         Ok(PlannedRequest {
             method: method.to_string(),
             url: crate::client::redact_url(&format!("{}/api/v2{path}", self.base)),
-            headers: Vec::new(),
+            authorization: self
+                .token
+                .as_ref()
+                .map(|_| format!("Bearer {}", crate::client::write::HIDDEN_TOKEN)),
+            headers,
             body,
         })
     }
@@ -257,19 +266,20 @@ impl AlertmanagerBackend {
         id: IncidentId,
         comment: &str,
         minutes: u32,
-    ) -> Result<Option<IncidentDetail>, ClientError> {
+    ) -> Result<serde_json::Value, ClientError> {
         let body = self.silence_for(id, comment, minutes)?;
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Created {
             #[serde(rename = "silenceID")]
-            _silence_id: String,
+            silence_id: String,
         }
-        crate::sanitize_fields!(Created { _silence_id: line });
-        let _: Created = self
+        crate::sanitize_fields!(Created { silence_id: line });
+        let c: Created = self
             .call(self.request(Method::POST, "/silences").json(&body))
             .await?;
-        Ok(None)
+        // Alertmanager's own answer, for `--json` (the silence's id).
+        Ok(serde_json::json!({ "silenceID": c.silence_id }))
     }
 }
 
@@ -295,6 +305,17 @@ impl ReadBackend for AlertmanagerBackend {
                 value: ListResponse::complete(0, incidents),
                 etag: None,
             })
+        }
+        .boxed()
+    }
+
+    fn locate(&self, id: IncidentId) -> BoxFuture<'_, Result<(), ClientError>> {
+        async move {
+            if self.group(id).is_none() {
+                let groups = self.groups().await?;
+                self.remember(&groups);
+            }
+            Ok(())
         }
         .boxed()
     }
@@ -403,13 +424,22 @@ impl WriteBackend for AlertmanagerBackend {
         &'a self,
         w: &'a Write,
     ) -> BoxFuture<'a, Result<Option<crate::model::wire::WriteAnswer>, ClientError>> {
-        let sent = async move {
-            match &w.op {
+        // Alertmanager answers with its own shapes, never an incident: the
+        // poller brings the group as it is now.
+        async move { self.send_verbatim(w).await.map(|s| s.answer) }.boxed()
+    }
+
+    fn send_verbatim<'a>(
+        &'a self,
+        w: &'a Write,
+    ) -> BoxFuture<'a, Result<super::Sent, ClientError>> {
+        async move {
+            let body = match &w.op {
                 WriteOp::Silence {
                     id,
                     comment,
                     minutes,
-                } => self.silence(*id, comment, *minutes).await,
+                } => self.silence(*id, comment, *minutes).await?,
                 WriteOp::ExpireSilence { silence_id } => {
                     let resp = self
                         .request(Method::DELETE, &format!("/silence/{silence_id}"))
@@ -419,17 +449,20 @@ impl WriteBackend for AlertmanagerBackend {
                     if !resp.status().is_success() {
                         return Err(error_from(resp, am_error).await);
                     }
-                    Ok(None)
+                    // Alertmanager answers an expiry with an empty 200.
+                    serde_json::json!({ "expired": crate::text::one_line(silence_id, 60) })
                 }
-                other => Err(ClientError::Unsupported(format!(
-                    "{} (Alertmanager can only silence)",
-                    other.describe()
-                ))),
-            }
-        };
-        async move {
-            sent.await
-                .map(|d| d.map(crate::model::wire::WriteAnswer::from))
+                other => {
+                    return Err(ClientError::Unsupported(format!(
+                        "{} (Alertmanager can only silence)",
+                        other.describe()
+                    )));
+                }
+            };
+            Ok(super::Sent {
+                answer: None,
+                body: Some(body),
+            })
         }
         .boxed()
     }

@@ -139,14 +139,33 @@ mod tests {
         assert!(qualify("ml-alerts", &mut am_other));
         let mut pd = fixture(6, Severity::Sev1, "payments down");
         assert!(qualify("ml-pd", &mut pd));
-        let (team, alerts, pager) = ([server.clone()], [am_same.clone(), am_other.clone()], [pd.clone()]);
+        let (team, alerts, pager) = (
+            [server.clone()],
+            [am_same.clone(), am_other.clone()],
+            [pd.clone()],
+        );
         let m = merge(&[
-            PartList { name: "ml-team", alert_groups: false, incidents: &team },
-            PartList { name: "ml-alerts", alert_groups: true, incidents: &alerts },
-            PartList { name: "ml-pd", alert_groups: false, incidents: &pager },
+            PartList {
+                name: "ml-team",
+                alert_groups: false,
+                incidents: &team,
+            },
+            PartList {
+                name: "ml-alerts",
+                alert_groups: true,
+                incidents: &alerts,
+            },
+            PartList {
+                name: "ml-pd",
+                alert_groups: false,
+                incidents: &pager,
+            },
         ]);
         let ids: Vec<String> = m.incidents.iter().map(|i| i.id.to_string()).collect();
-        assert_eq!(ids, ["ml-pd/INC-6", "ml-team/INC-6", "ml-alerts/INC-222222"]);
+        assert_eq!(
+            ids,
+            ["ml-pd/INC-6", "ml-team/INC-6", "ml-alerts/INC-222222"]
+        );
         assert_eq!(m.incidents[1].linked, vec![am_same.id]);
         assert_eq!(m.links[&server.id][0].title, "Checkout5xx");
         assert_eq!(m.rows, vec![1, 1, 1]);

@@ -178,16 +178,20 @@ impl MergedBackend {
                 })
                 .collect()
         };
-        let reads = self.parts.iter().zip(&plans).map(|(p, (due, etag))| async move {
-            if !due {
-                return None;
-            }
-            let e = etag.as_deref();
-            Some(match which {
-                Which::All(all) => p.reader.list(all, e).await,
-                Which::Open => p.reader.list_open(e).await,
-            })
-        });
+        let reads = self
+            .parts
+            .iter()
+            .zip(&plans)
+            .map(|(p, (due, etag))| async move {
+                if !due {
+                    return None;
+                }
+                let e = etag.as_deref();
+                Some(match which {
+                    Which::All(all) => p.reader.list(all, e).await,
+                    Which::Open => p.reader.list_open(e).await,
+                })
+            });
         let results = join_all(reads).await;
         let now = Utc::now();
         let mut st = self.lock();
@@ -301,11 +305,7 @@ impl ReadBackend for MergedBackend {
     fn capabilities(&self) -> Capabilities {
         // What some backend of the view can do; each incident's keys
         // follow its own backend (`capabilities_of`).
-        let all: Vec<Capabilities> = self
-            .parts
-            .iter()
-            .map(|p| part_caps(p))
-            .collect();
+        let all: Vec<Capabilities> = self.parts.iter().map(|p| part_caps(p)).collect();
         let any = |f: fn(&Capabilities) -> bool| all.iter().any(f);
         Capabilities {
             name: "merged view",
@@ -327,11 +327,26 @@ impl ReadBackend for MergedBackend {
         }
     }
 
+    fn parts(&self) -> Vec<(String, Capabilities)> {
+        self.parts
+            .iter()
+            .map(|p| (p.name.clone(), part_caps(p)))
+            .collect()
+    }
+
     fn capabilities_of(&self, id: IncidentId) -> Capabilities {
         match self.route(id) {
             Ok((i, _)) => part_caps(&self.parts[i]),
             Err(_) => Capabilities::NONE,
         }
+    }
+
+    fn locate(&self, id: IncidentId) -> BoxFuture<'_, Result<(), ClientError>> {
+        async move {
+            let (i, local) = self.route(id)?;
+            self.parts[i].reader.locate(local).await
+        }
+        .boxed()
     }
 
     fn list<'a>(
@@ -387,7 +402,9 @@ impl ReadBackend for MergedBackend {
                 .iter()
                 .zip(&st.parts)
                 .enumerate()
-                .filter(|(_, (p, s))| p.reader.capabilities().change_feed && s.stale_since.is_none())
+                .filter(|(_, (p, s))| {
+                    p.reader.capabilities().change_feed && s.stale_since.is_none()
+                })
                 .filter_map(|(i, (_, s))| s.revision.map(|r| (i, r)))
                 .collect()
         };
@@ -472,7 +489,11 @@ impl ReadBackend for MergedBackend {
         async move {
             let mut all = Vec::new();
             let mut any = false;
-            for p in self.parts.iter().filter(|p| p.reader.capabilities().silence) {
+            for p in self
+                .parts
+                .iter()
+                .filter(|p| p.reader.capabilities().silence)
+            {
                 any = true;
                 for mut s in p.reader.silences().await? {
                     s.id = format!("{}/{}", p.name, s.id);
@@ -577,7 +598,10 @@ impl ReadBackend for MergedBackend {
     ) -> BoxFuture<'_, Result<crate::model::runbook_action::ActionPreview, ClientError>> {
         async move {
             let (i, local) = self.route(id)?;
-            self.parts[i].reader.action_preview(local, phase, item).await
+            self.parts[i]
+                .reader
+                .action_preview(local, phase, item)
+                .await
         }
         .boxed()
     }
@@ -627,7 +651,11 @@ impl ReadBackend for MergedBackend {
 
 fn part_caps(p: &Part) -> Capabilities {
     let c = p.reader.capabilities();
-    if p.read_only.is_some() { c.read_only() } else { c }
+    if p.read_only.is_some() {
+        c.read_only()
+    } else {
+        c
+    }
 }
 
 impl MergedBackend {
@@ -651,7 +679,10 @@ impl MergedBackend {
                     .ok_or_else(|| ClientError::Api {
                         status: 404,
                         code: "not_found".into(),
-                        message: format!("no backend `{}` in this view", crate::text::one_line(name, 40)),
+                        message: format!(
+                            "no backend `{}` in this view",
+                            crate::text::one_line(name, 40)
+                        ),
                     })?;
                 let op = super::WriteOp::ExpireSilence {
                     silence_id: local.to_string(),
@@ -665,7 +696,9 @@ impl MergedBackend {
             (op, None) => (self.home(), op.clone()),
         };
         if let Some(why) = &self.parts[i].read_only {
-            return Err(ClientError::Unsupported(format!("{why}: it makes no changes")));
+            return Err(ClientError::Unsupported(format!(
+                "{why}: it makes no changes"
+            )));
         }
         Ok((
             i,
@@ -693,6 +726,20 @@ impl WriteBackend for MergedBackend {
         .boxed()
     }
 
+    fn send_verbatim<'a>(
+        &'a self,
+        w: &'a Write,
+    ) -> BoxFuture<'a, Result<super::Sent, ClientError>> {
+        async move {
+            let (i, w) = self.route_write(w)?;
+            let p = &self.parts[i];
+            let mut sent = p.writer.send_verbatim(&w).await?;
+            sent.answer = qualify_answer(&p.name, sent.answer);
+            Ok(sent)
+        }
+        .boxed()
+    }
+
     fn notify_test<'a>(
         &'a self,
         req: &'a crate::model::wire::NotifyTestRequest,
@@ -716,14 +763,15 @@ impl WriteBackend for MergedBackend {
         async move {
             let (i, local) = self.route(id)?;
             if let Some(why) = &self.parts[i].read_only {
-                return Err(ClientError::Unsupported(format!("{why}: it makes no changes")));
+                return Err(ClientError::Unsupported(format!(
+                    "{why}: it makes no changes"
+                )));
             }
             self.parts[i].writer.run_action(local, req, key).await
         }
         .boxed()
     }
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -61,13 +61,16 @@ impl ReadBackend for Fake {
         _etag: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Fetched<IncidentDetail>, ClientError>> {
         async move {
-            let i = self.incidents.iter().find(|i| i.id == id).cloned().ok_or(
-                ClientError::Api {
-                    status: 404,
-                    code: "not_found".into(),
-                    message: "no".into(),
-                },
-            )?;
+            let i =
+                self.incidents
+                    .iter()
+                    .find(|i| i.id == id)
+                    .cloned()
+                    .ok_or(ClientError::Api {
+                        status: 404,
+                        code: "not_found".into(),
+                        message: "no".into(),
+                    })?;
             Ok(Fetched::Fresh {
                 value: IncidentDetail {
                     incident: i,
@@ -135,7 +138,10 @@ fn listed(f: Fetched<ListResponse>) -> ListResponse {
 
 #[tokio::test]
 async fn one_backend_down_keeps_its_rows_stale_and_the_others_live() {
-    let team = fake(Capabilities::WARROOM, vec![incident(6, Severity::Sev2, "checkout")]);
+    let team = fake(
+        Capabilities::WARROOM,
+        vec![incident(6, Severity::Sev2, "checkout")],
+    );
     let pd = fake(
         crate::client::pagerduty::CAPABILITIES,
         vec![incident(6, Severity::Sev1, "payments")],
@@ -152,7 +158,13 @@ async fn one_backend_down_keeps_its_rows_stale_and_the_others_live() {
     assert_eq!(second.incidents.len(), 2, "PagerDuty's last rows stay");
     let pd_state = second.sources.iter().find(|s| s.name == "mt-pd").unwrap();
     assert!(pd_state.stale_since.is_some());
-    assert!(pd_state.error.as_deref().unwrap().contains("connection refused"));
+    assert!(
+        pd_state
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("connection refused")
+    );
     let team_state = second.sources.iter().find(|s| s.name == "mt-team").unwrap();
     assert!(team_state.stale_since.is_none(), "the team server is live");
 
@@ -165,9 +177,19 @@ async fn one_backend_down_keeps_its_rows_stale_and_the_others_live() {
 
 #[tokio::test]
 async fn an_unchanged_view_is_not_modified_and_a_backend_without_a_feed_is_not_reread_at_once() {
-    let team = fake(Capabilities::WARROOM, vec![incident(1, Severity::Sev2, "a")]);
-    let pd = fake(crate::client::pagerduty::CAPABILITIES, vec![incident(2, Severity::Sev3, "b")]);
-    let (reader, _) = connect(vec![part("mn-team", &team, false), part("mn-pd", &pd, false)]).unwrap();
+    let team = fake(
+        Capabilities::WARROOM,
+        vec![incident(1, Severity::Sev2, "a")],
+    );
+    let pd = fake(
+        crate::client::pagerduty::CAPABILITIES,
+        vec![incident(2, Severity::Sev3, "b")],
+    );
+    let (reader, _) = connect(vec![
+        part("mn-team", &team, false),
+        part("mn-pd", &pd, false),
+    ])
+    .unwrap();
     let etag = match reader.list_open(None).await.unwrap() {
         Fetched::Fresh { etag, .. } => etag,
         Fetched::NotModified => panic!(),
@@ -176,15 +198,32 @@ async fn an_unchanged_view_is_not_modified_and_a_backend_without_a_feed_is_not_r
         reader.list_open(etag.as_deref()).await.unwrap(),
         Fetched::NotModified
     ));
-    assert_eq!(team.reads.load(Ordering::SeqCst), 2, "the fed server is read each time");
-    assert_eq!(pd.reads.load(Ordering::SeqCst), 1, "PagerDuty waits MIN_REREAD");
+    assert_eq!(
+        team.reads.load(Ordering::SeqCst),
+        2,
+        "the fed server is read each time"
+    );
+    assert_eq!(
+        pd.reads.load(Ordering::SeqCst),
+        1,
+        "PagerDuty waits MIN_REREAD"
+    );
 }
 
 #[tokio::test]
 async fn writes_go_to_the_incidents_own_backend_with_its_own_id() {
-    let team = fake(Capabilities::WARROOM, vec![incident(6, Severity::Sev2, "a")]);
-    let pd = fake(crate::client::pagerduty::CAPABILITIES, vec![incident(6, Severity::Sev1, "b")]);
-    let ro = fake(Capabilities::WARROOM, vec![incident(9, Severity::Sev3, "c")]);
+    let team = fake(
+        Capabilities::WARROOM,
+        vec![incident(6, Severity::Sev2, "a")],
+    );
+    let pd = fake(
+        crate::client::pagerduty::CAPABILITIES,
+        vec![incident(6, Severity::Sev1, "b")],
+    );
+    let ro = fake(
+        Capabilities::WARROOM,
+        vec![incident(9, Severity::Sev3, "c")],
+    );
     let (reader, writer) = connect(vec![
         part("mw-team", &team, false),
         part("mw-pd", &pd, false),
@@ -199,7 +238,10 @@ async fn writes_go_to_the_incidents_own_backend_with_its_own_id() {
         })
     };
     writer.send(&note("mw-pd/INC-6")).await.unwrap();
-    assert_eq!(pd.writes.lock().unwrap()[0].op.incident(), Some(IncidentId(6)));
+    assert_eq!(
+        pd.writes.lock().unwrap()[0].op.incident(),
+        Some(IncidentId(6))
+    );
     assert!(team.writes.lock().unwrap().is_empty());
     // A bare id is ambiguous in a view.
     let e = writer.send(&note("INC-6")).await.unwrap_err();
@@ -208,9 +250,21 @@ async fn writes_go_to_the_incidents_own_backend_with_its_own_id() {
     let e = writer.send(&note("mw-prod/INC-9")).await.unwrap_err();
     assert!(e.to_string().contains("read-only"), "{e}");
     assert!(ro.writes.lock().unwrap().is_empty());
-    assert!(reader.capabilities_of("mw-prod/INC-9".parse().unwrap()).read_only);
-    assert!(reader.capabilities_of("mw-pd/INC-6".parse().unwrap()).resolve);
-    assert!(!reader.capabilities_of("mw-team/INC-6".parse().unwrap()).resolve);
+    assert!(
+        reader
+            .capabilities_of("mw-prod/INC-9".parse().unwrap())
+            .read_only
+    );
+    assert!(
+        reader
+            .capabilities_of("mw-pd/INC-6".parse().unwrap())
+            .resolve
+    );
+    assert!(
+        !reader
+            .capabilities_of("mw-team/INC-6".parse().unwrap())
+            .resolve
+    );
     // Declaring goes to the first backend that can declare.
     let declare = Write::new(WriteOp::Declare {
         body: DeclareRequest {
@@ -225,7 +279,11 @@ async fn writes_go_to_the_incidents_own_backend_with_its_own_id() {
     writer.send(&declare).await.unwrap();
     assert_eq!(team.writes.lock().unwrap().len(), 1);
     // The detail comes back under its merged id.
-    let d = match reader.detail("mw-pd/INC-6".parse().unwrap(), None).await.unwrap() {
+    let d = match reader
+        .detail("mw-pd/INC-6".parse().unwrap(), None)
+        .await
+        .unwrap()
+    {
         Fetched::Fresh { value, .. } => value,
         Fetched::NotModified => panic!(),
     };

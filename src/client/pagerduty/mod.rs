@@ -45,6 +45,8 @@ pub const DEFAULT_ACCEPT: &str = "application/vnd.pagerduty+json;version=2";
 /// PagerDuty's classic pagination stops at this offset.
 const MAX_OFFSET: u64 = 10_000;
 const PAGE: u64 = 100;
+/// Incident number → id pairs one process keeps.
+const MAX_IDS: usize = 20_000;
 
 pub struct PagerDutyBackend {
     client: reqwest::Client,
@@ -144,6 +146,18 @@ impl PagerDutyBackend {
             *self.not_before.lock().unwrap_or_else(|e| e.into_inner()) =
                 Some(Instant::now() + reset);
         }
+        if resp.status() == reqwest::StatusCode::NOT_ACCEPTABLE {
+            // The usual cause: a mock or proxy that serves only plain JSON.
+            return Err(ClientError::Api {
+                status: 406,
+                code: "not_acceptable".into(),
+                message: format!(
+                    "PagerDuty refused the Accept header `{}`; if this server wants plain JSON, \
+                     set accept = \"application/json\" in the profile",
+                    crate::text::one_line(&self.accept, 80)
+                ),
+            });
+        }
         if !resp.status().is_success() {
             return Err(error_from(resp, pd_error).await);
         }
@@ -161,14 +175,50 @@ impl PagerDutyBackend {
             .ok_or_else(|| ClientError::Api {
                 status: 404,
                 code: "not_found".into(),
-                message: format!("{id} is not a triggered or acknowledged PagerDuty incident"),
+                message: format!("{id} is not a PagerDuty incident warroom has found"),
             })
+    }
+
+    /// The PagerDuty id of incident number `id`: from the cache (filled by
+    /// every list and detail), else by one read of that incident (PagerDuty
+    /// takes the number in `/incidents/{id}`): never a list read, and any
+    /// incident, resolved ones too.
+    async fn locate_id(&self, id: IncidentId) -> Result<String, ClientError> {
+        if let Ok(pd) = self.pd_id(id) {
+            return Ok(pd);
+        }
+        let one: One = self
+            .call(self.request(Method::GET, &format!("/incidents/{}", id.0)))
+            .await?;
+        if one.incident.incident_number != id.0 {
+            return Err(ClientError::BadResponse(format!(
+                "asked for incident {} and PagerDuty answered with {}",
+                id.0, one.incident.incident_number
+            )));
+        }
+        let pd = one.incident.id.clone();
+        self.remember(id.0, &pd);
+        Ok(pd)
+    }
+
+    /// Keeps a number → id pair, bounded (an id is a short string; the
+    /// cache is dropped whole past [`MAX_IDS`]).
+    fn remember(&self, number: u64, pd: &str) {
+        let mut ids = self.ids.lock().unwrap_or_else(|e| e.into_inner());
+        if ids.len() >= MAX_IDS && !ids.contains_key(&number) {
+            ids.clear();
+        }
+        ids.insert(number, pd.to_string());
     }
 }
 
 impl ReadBackend for PagerDutyBackend {
     fn capabilities(&self) -> Capabilities {
         CAPABILITIES
+    }
+
+    fn locate(&self, id: IncidentId) -> BoxFuture<'_, Result<(), ClientError>> {
+        async move { self.locate_id(id).await.map(|_| ()) }.boxed()
     }
 
     fn list<'a>(
@@ -228,11 +278,9 @@ impl ReadBackend for PagerDutyBackend {
             if !include_resolved {
                 all.retain(|i| i.status.as_deref() != Some("resolved"));
             }
-            let mut ids = self.ids.lock().unwrap_or_else(|e| e.into_inner());
             for i in &all {
-                ids.insert(i.incident_number, i.id.clone());
+                self.remember(i.incident_number, &i.id);
             }
-            drop(ids);
             let mut incidents: Vec<Incident> = all.iter().map(to_incident).collect();
             incidents.sanitize();
             let mut value = ListResponse::complete(0, incidents);
@@ -255,10 +303,7 @@ impl ReadBackend for PagerDutyBackend {
                 .call(self.request(Method::GET, &format!("/incidents/{key}")))
                 .await?;
             let pd = one.incident.id.clone();
-            self.ids
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(one.incident.incident_number, pd.clone());
+            self.remember(one.incident.incident_number, &pd);
             let logs: LogEntries = self
                 .call(self.request(
                     Method::GET,
@@ -382,11 +427,14 @@ impl PagerDutyBackend {
                 )));
             }
         };
+        // In the order `request` and `send` set them.
         Ok(PlannedRequest {
             method: method.to_string(),
             url: crate::client::redact_url(&format!("{}{path}", self.base)),
+            authorization: Some(format!("Token token={}", super::write::HIDDEN_TOKEN)),
             headers: vec![
                 ("Accept".into(), self.accept.clone()),
+                ("Content-Type".into(), "application/json".into()),
                 ("From".into(), self.from.clone()),
             ],
             body: Some(body),
@@ -403,7 +451,19 @@ impl WriteBackend for PagerDutyBackend {
         &'a self,
         w: &'a Write,
     ) -> BoxFuture<'a, Result<Option<crate::model::wire::WriteAnswer>, ClientError>> {
+        // PagerDuty answers with its own shapes; the poller brings the
+        // incident as it is now.
+        async move { self.send_verbatim(w).await.map(|s| s.answer) }.boxed()
+    }
+
+    fn send_verbatim<'a>(
+        &'a self,
+        w: &'a Write,
+    ) -> BoxFuture<'a, Result<super::Sent, ClientError>> {
         async move {
+            if let Some(id) = w.op.incident() {
+                self.locate_id(id).await?;
+            }
             let plan = self.plan_write(w)?;
             let method = Method::from_bytes(plan.method.as_bytes())
                 .map_err(|e| ClientError::BadResponse(e.to_string()))?;
@@ -412,16 +472,17 @@ impl WriteBackend for PagerDutyBackend {
                 .strip_prefix(&self.base)
                 .unwrap_or(&plan.url)
                 .to_string();
-            let _: serde_json::Value = self
+            let body: serde_json::Value = self
                 .call(
                     self.request(method, &path)
                         .header("From", &self.from)
                         .json(&plan.body),
                 )
                 .await?;
-            // PagerDuty answers with its own shapes; the poller brings the
-            // incident as it is now.
-            Ok(None)
+            Ok(super::Sent {
+                answer: None,
+                body: Some(body),
+            })
         }
         .boxed()
     }

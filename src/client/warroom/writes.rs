@@ -84,9 +84,14 @@ impl WarroomBackend {
         if let Some(v) = if_match {
             headers.push(("If-Match".to_string(), format!("\"{v}\"")));
         }
+        headers.push(("Content-Type".to_string(), "application/json".to_string()));
         Ok(PlannedRequest {
             method: method.to_string(),
             url: format!("{}/api/v1{path}", self.base),
+            authorization: self
+                .token
+                .as_ref()
+                .map(|_| format!("Bearer {}", crate::client::write::HIDDEN_TOKEN)),
             headers,
             body: Some(body),
         })
@@ -104,7 +109,8 @@ impl WarroomBackend {
         if let Some(t) = &self.token {
             r = r.bearer_auth(t.expose());
         }
-        for (k, v) in &plan.headers {
+        // `.json` set the Content-Type the plan names.
+        for (k, v) in plan.headers.iter().filter(|(k, _)| k != "Content-Type") {
             r = r.header(k, v);
         }
         let resp = r.send().await.map_err(transport)?;

@@ -73,7 +73,13 @@ pub struct App {
     /// queued here carries it.
     pub identity: String,
     pub attention: attention::Attention,
+    /// What can be done to the incident looked at: the backend's, or in a
+    /// merged view that incident's own backend's ([`App::follow_caps`]).
     pub caps: Capabilities,
+    /// A merged view: what the view as a whole can do (nothing selected)…
+    pub view_caps: Capabilities,
+    /// …and what each backend can do, by name (empty: one backend).
+    pub part_caps: Vec<(String, Capabilities)>,
     pub me: Option<(String, ActorRole)>,
     /// Follow-ups of finished incidents looked at (for their review);
     /// bounded: cleared when it passes [`FOLLOWUPS_KEPT`] incidents.
@@ -152,6 +158,8 @@ impl App {
             identity: "anonymous".into(),
             attention: Default::default(),
             caps,
+            view_caps: caps,
+            part_caps: Vec::new(),
             me: None,
             policy: Default::default(),
             postmortems: HashMap::new(),
@@ -195,6 +203,21 @@ impl App {
     /// The incident's header in its few-lines form, without a box.
     pub fn compact_header(&self) -> bool {
         !self.is_wide() || self.is_short()
+    }
+
+    /// In a merged view, makes `caps` the selected incident's backend's:
+    /// the keys offered, the help and every check follow the incident
+    /// under the cursor. Called after every message.
+    pub fn follow_caps(&mut self) {
+        if self.part_caps.is_empty() {
+            return;
+        }
+        let own = self
+            .selected
+            .and_then(|id| id.source())
+            .and_then(|name| self.part_caps.iter().find(|(n, _)| *n == name))
+            .map(|(_, c)| *c);
+        self.caps = own.unwrap_or(self.view_caps);
     }
 
     /// The incident being looked at: from the list, or from its detail

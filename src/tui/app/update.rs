@@ -29,6 +29,12 @@ use super::offers::unavailable;
 /// Every message, each to its handler: no catch-all, so a new message
 /// that is not handled does not compile.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
+    let commands = handle(app, msg);
+    app.follow_caps();
+    commands
+}
+
+fn handle(app: &mut App, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Tick(now) => {
             app.now = now;

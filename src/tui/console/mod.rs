@@ -31,6 +31,8 @@ pub struct ConsoleSetup {
     pub reader: Reader,
     pub writer: Writer,
     pub caps: Capabilities,
+    /// A merged view's backends and what each can do (empty for one).
+    pub parts: Vec<(String, Capabilities)>,
     pub theme: Theme,
     /// Where this backend's outbox and drafts live.
     pub state_dir: PathBuf,
@@ -116,6 +118,9 @@ pub async fn run(setup: ConsoleSetup) -> Result<(), String> {
     let drafts = Drafts::open(setup.state_dir.join("drafts"))?;
     let mut app = App::new(setup.label, setup.caps, Utc::now());
     app.identity = setup.identity;
+    app.view_caps = setup.caps;
+    app.part_caps = setup.parts;
+    app.follow_caps();
     app.attention.bell = setup.bell;
     app.low_bandwidth = setup.low_bandwidth;
     app.hyperlinks = setup.hyperlinks;

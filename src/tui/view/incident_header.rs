@@ -50,7 +50,12 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     };
     // The detail carries the summary whole; a list entry may have it cut.
     let i = app.board.details.get(&i.id).map_or(i, |d| &d.incident);
-    let (title, meta) = (title_line(theme, i), meta_line(app, theme, i));
+    let linked = app
+        .board
+        .details
+        .get(&i.id)
+        .map_or(&[][..], |d| d.linked.as_slice());
+    let (title, meta) = (title_line(theme, i, linked), meta_line(app, theme, i));
     // Phases and update times only where the backend has them.
     let phases = app.caps.lifecycle.then(|| phase_bar(app, theme, i));
     // A finished incident is reviewed, not updated: its key durations and
@@ -107,8 +112,9 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-/// Severity, status and title.
-fn title_line<'a>(theme: &Theme, i: &Incident) -> Line<'a> {
+/// Severity, status, the alert groups linked to it in a merged view, and
+/// the title.
+fn title_line<'a>(theme: &Theme, i: &Incident, linked: &[Incident]) -> Line<'a> {
     // A practice outage says so before anything else, so nobody takes it
     // for the real thing.
     let drill = i.drill.as_ref().map(|_| {
@@ -119,13 +125,28 @@ fn title_line<'a>(theme: &Theme, i: &Incident) -> Line<'a> {
                 .add_modifier(ratatui::style::Modifier::REVERSED),
         )
     });
-    Line::from_iter(drill.into_iter().chain([
-        Span::styled(format!(" {} ", i.severity), theme.sev(i.severity)),
-        Span::raw(" "),
-        Span::styled(i.status.to_string(), theme.style(Role::Status)),
-        Span::raw("  "),
-        Span::styled(one_line(&i.title, 200), theme.style(Role::Title)),
-    ]))
+    Line::from_iter(
+        drill
+            .into_iter()
+            .chain([
+                Span::styled(format!(" {} ", i.severity), theme.sev(i.severity)),
+                Span::raw(" "),
+                Span::styled(i.status.to_string(), theme.style(Role::Status)),
+                Span::raw("  "),
+            ])
+            .chain(linked.iter().map(|g| {
+                // The Alertmanager group this incident was opened from, as it is
+                // in Alertmanager now (shown here, not as a second row).
+                Span::styled(
+                    format!("⇄ {} {} {}  ", g.id, g.severity, g.status),
+                    theme.style(Role::Muted),
+                )
+            }))
+            .chain([Span::styled(
+                one_line(&i.title, 200),
+                theme.style(Role::Title),
+            )]),
+    )
 }
 
 /// Service, IC, when it was declared, tags.

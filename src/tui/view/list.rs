@@ -70,6 +70,20 @@ fn title<'a>(app: &App, theme: &Theme) -> Line<'a> {
             theme.style(Role::Muted),
         ),
     ]);
+    // A merged view: each backend's own state, so one that stopped
+    // answering is named while the others stay live.
+    for src in &app.board.sources {
+        match src.stale_since {
+            None => title.push_span(Span::styled(
+                format!("{} live ", src.name),
+                theme.style(Role::Muted),
+            )),
+            Some(since) => title.push_span(Span::styled(
+                format!("{} STALE {} ", src.name, age(app.now - since)),
+                theme.style(Role::Warn),
+            )),
+        }
+    }
     // The backend listed incidents we could not read: never a silent gap.
     if app.board.unreadable > 0 {
         title.push_span(Span::styled(

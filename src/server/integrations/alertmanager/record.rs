@@ -132,8 +132,7 @@ fn open_incident(
     d.incident.drill = drill.cloned();
     // A drill's alerts come from no Alertmanager: nothing to link or sync.
     if drill.is_none() && !n.receiver.is_empty() {
-        d.incident.alert_group =
-            crate::model::AlertGroupRef::bounded(&n.receiver, &n.group_labels);
+        d.incident.alert_group = crate::model::AlertGroupRef::bounded(&n.receiver, &n.group_labels);
     }
     // A group that fired before and whose incident was resolved since
     // opens a new incident; it says which one it follows, so the IC sees
