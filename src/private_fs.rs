@@ -106,6 +106,27 @@ pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// A secret from a file (a token): a regular file no one but its owner
+/// may read (as ssh refuses a private key), never through a link; its
+/// first line, trimmed. Errors name the file, never its contents.
+pub fn read_secret_file(path: &Path) -> Result<String, String> {
+    let shown = path.display();
+    let meta = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if meta.mode() & 0o077 != 0 {
+        return Err(format!(
+            "{shown} may be read by others (mode {:o}); chmod 600 it",
+            meta.mode() & 0o777
+        ));
+    }
+    let bytes = read_regular(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{shown} is not text"))?;
+    let secret = text.lines().next().unwrap_or("").trim().to_string();
+    if secret.is_empty() {
+        return Err(format!("{shown} is empty"));
+    }
+    Ok(secret)
+}
+
 /// Opens a file for appending (the log), private and never through a link.
 pub fn open_append(path: &Path) -> io::Result<File> {
     OpenOptions::new()

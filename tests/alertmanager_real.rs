@@ -33,6 +33,10 @@ impl Drop for Alertmanager {
 }
 
 fn start_alertmanager(webhook: &str, token: &str) -> Alertmanager {
+    start_alertmanager_on(free_port(), webhook, token)
+}
+
+fn start_alertmanager_on(port: u16, webhook: &str, token: &str) -> Alertmanager {
     let found = Command::new("sh")
         .arg("-c")
         .arg(format!("command -v {AM}"))
@@ -65,7 +69,6 @@ receivers:
     );
     let cfg = dir.path().join("alertmanager.yml");
     std::fs::write(&cfg, config).unwrap();
-    let port = free_port();
     let mut child = Command::new(AM)
         .arg(format!("--config.file={}", cfg.display()))
         .arg(format!("--web.listen-address=127.0.0.1:{port}"))
@@ -512,4 +515,153 @@ fn an_alert_group_has_one_id_everywhere_and_leaves_when_resolved() {
         !listed.contains(&disk) && listed.contains(&checkout),
         "{listed}"
     );
+}
+
+/// The server in step with a real Alertmanager: `z` on the server's own
+/// incident makes the silence in Alertmanager (its API shows it) and the
+/// timeline says so; the alert then resolves while silenced, which
+/// Alertmanager never announces, and the server's read of its API records
+/// it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_silences_through_alertmanager_and_sees_alerts_resolve_while_silenced() {
+    use warroom::server::integrations::alertmanager::am_api::AlertmanagerSection;
+    let port = free_port();
+    let am_link = AlertmanagerSection {
+        url: Some(format!("http://127.0.0.1:{port}")),
+        ..Default::default()
+    }
+    .connect()
+    .unwrap()
+    .unwrap()
+    .every(Duration::from_secs(1));
+    let t = TestServer::start_with_alertmanager(am_link).await;
+    let (_, am_token) = t
+        .server
+        .store
+        .create_token("alertmanager", ActorRole::Integration)
+        .unwrap();
+    let am = start_alertmanager_on(
+        port,
+        &format!("{}/api/v1/integrations/alertmanager", t.server.base_url()),
+        &am_token,
+    );
+    let http = warroom::tls::client();
+    let alert = |ends: Option<chrono::DateTime<chrono::Utc>>| {
+        let mut a = json!({
+            "labels": {"alertname": "DiskFull", "service": "db", "instance": "db-1"},
+            "annotations": {"summary": "disk 95% full"},
+            "startsAt": (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339(),
+        });
+        if let Some(e) = ends {
+            a["endsAt"] = json!(e.to_rfc3339());
+        }
+        a
+    };
+    let r = http
+        .post(format!("{}/api/v2/alerts", am.url))
+        .json(&json!([alert(None)]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let id = wait_for(
+        "the webhook to open an incident",
+        Duration::from_secs(30),
+        async || {
+            let (_, l) = t.get("/incidents", &t.viewer).await;
+            l["incidents"]
+                .as_array()
+                .and_then(|a| a.first())
+                .map(|i| i["id"].as_str().unwrap().to_string())
+        },
+    )
+    .await;
+    let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
+    assert_eq!(d["incident"]["alert_group"]["receiver"], "warroom");
+    assert_eq!(
+        d["incident"]["alert_group"]["labels"]["alertname"],
+        "DiskFull"
+    );
+
+    // A responder may not; a commander may, and the silence is made in
+    // Alertmanager with the group's labels, by the commander.
+    let body = json!({"comment": "expanding the volume", "minutes": 30});
+    let (status, _) = t
+        .post(
+            &format!("/incidents/{id}/silence"),
+            &t.responder,
+            body.clone(),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, answer) = t
+        .post(
+            &format!("/incidents/{id}/silence"),
+            &t.commander,
+            body.clone(),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let silence_id = answer["silence_id"].as_str().unwrap().to_string();
+    let s: Value = http
+        .get(format!("{}/api/v2/silence/{silence_id}", am.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(s["comment"], "expanding the volume");
+    assert_eq!(s["createdBy"], "alice");
+    assert_eq!(s["matchers"][0]["name"], "alertname");
+    assert_eq!(s["matchers"][0]["value"], "DiskFull");
+    assert_eq!(s["matchers"][0]["isRegex"], false);
+    // Sent again (a retry after a lost answer): the same silence.
+    let (_, again) = t
+        .post(&format!("/incidents/{id}/silence"), &t.commander, body)
+        .await;
+    assert_eq!(again["silence_id"], silence_id.as_str());
+    let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
+    assert_eq!(d["incident"]["silenced"]["ids"][0], silence_id.as_str());
+    let said = |d: &Value, what: &str| {
+        d["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e.to_string().contains(what))
+            .count()
+    };
+    assert_eq!(said(&d, "Silenced in Alertmanager by"), 1, "once: {d}");
+
+    // The cause recovers: Alertmanager resolves the silenced alert and
+    // sends nothing (muted). The server's read of its API records it.
+    let r = http
+        .post(format!("{}/api/v2/alerts", am.url))
+        .json(&json!([alert(Some(chrono::Utc::now()))]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let d = wait_for(
+        "the resolution while silenced",
+        Duration::from_secs(30),
+        async || {
+            let (_, d) = t.get(&format!("/incidents/{id}"), &t.viewer).await;
+            (said(&d, "resolved while silenced") > 0).then_some(d)
+        },
+    )
+    .await;
+    let resolved = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "alert_received" && e["firing"] == false)
+        .expect("the alert's resolution is on the timeline");
+    assert_eq!(resolved["alert"], "DiskFull", "{resolved}");
+    assert!(
+        d["incident"]["silenced"].is_null(),
+        "nothing is silenced now"
+    );
+    // The incident stays open: a person resolves it.
+    assert_ne!(d["incident"]["status"], "resolved");
 }

@@ -172,6 +172,7 @@ async fn classification_rules_from_the_server_config_pick_severity_service_and_r
     )
     .unwrap();
     let server = warroom::server::start(warroom::server::ServerOptions {
+        alertmanager: None,
         actions: Vec::new(),
         limits: Default::default(),
         listen: "127.0.0.1:0".parse().unwrap(),

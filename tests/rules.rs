@@ -147,6 +147,7 @@ async fn the_rules_suggest_for_a_declaration_by_hand_and_change_nothing() {
     )
     .unwrap();
     let server = warroom::server::start(warroom::server::ServerOptions {
+        alertmanager: None,
         actions: Vec::new(),
         limits: Default::default(),
         listen: "127.0.0.1:0".parse().unwrap(),

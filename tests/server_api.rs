@@ -592,6 +592,7 @@ async fn a_restarted_server_has_every_acknowledged_write() {
     server.stop().await;
 
     let again = warroom::server::start(warroom::server::ServerOptions {
+        alertmanager: None,
         actions: Vec::new(),
         limits: Default::default(),
         listen: "127.0.0.1:0".parse().unwrap(),

@@ -59,6 +59,7 @@ pub async fn start_notifying(
     notify: server::notify::NotifyConfig,
 ) -> (RunningServer, String) {
     let srv = server::start(ServerOptions {
+        alertmanager: None,
         actions: Vec::new(),
         listen: "127.0.0.1:0".parse().unwrap(),
         db,

@@ -18,7 +18,8 @@ pub struct Capabilities {
     pub checklists: bool,
     pub responders: bool,
     pub stakeholder_updates: bool,
-    /// Alertmanager silences as containment.
+    /// Alertmanager silences as containment (warroom's server makes them
+    /// for incidents born of alerts, when connected to Alertmanager).
     pub silence: bool,
     /// Pushes changes (long-poll) instead of being polled.
     pub change_feed: bool,
@@ -78,7 +79,7 @@ impl Capabilities {
         checklists: true,
         responders: true,
         stakeholder_updates: true,
-        silence: false,
+        silence: true,
         change_feed: true,
         user_directory: false,
         edit: true,

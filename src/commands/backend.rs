@@ -71,6 +71,7 @@ pub async fn embedded(db: DbLocation, demo: bool, label: &str) -> Result<Connect
         DbLocation::Postgres(_) => scope_of(&db.describe()),
     };
     let srv = server::start(ServerOptions {
+        alertmanager: None,
         actions: Vec::new(),
         limits: Default::default(),
         listen: "127.0.0.1:0".parse().expect("valid"),

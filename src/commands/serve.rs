@@ -63,6 +63,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
             "the open-files limit lowers the connection cap"
         );
     }
+    let alertmanager = file.alertmanager.connect()?;
     let mut auth = AuthConfig::tokens_only();
     auth.no_auth = args.no_auth;
     if args.no_auth {
@@ -79,6 +80,7 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
     let rt = super::runtime()?;
     rt.block_on(async move {
         let mut running = server::start(ServerOptions {
+            alertmanager,
             actions: file.actions.clone(),
             listen,
             db: db.clone(),

@@ -294,9 +294,9 @@ async fn act(
     if flags.json {
         // The backend's own answer: the incident from warroom's server,
         // Alertmanager's silence id, PagerDuty's incident.
-        let v = match (&answer, sent.body) {
-            (Some(a), _) => serde_json::to_value(a).map_err(|e| e.to_string())?,
-            (None, Some(body)) => body,
+        let v = match (sent.body, &answer) {
+            (Some(body), _) => body,
+            (None, Some(a)) => serde_json::to_value(a).map_err(|e| e.to_string())?,
             (None, None) => serde_json::json!({"ok": true, "what": w.op.describe()}),
         };
         let text = if lines {

@@ -131,6 +131,9 @@ pub enum Action {
     Impact(super::state_doc::Impact),
     /// On or off the public status page (a commander's switch).
     Publish(super::public::PublishRequest),
+    /// The incident's alerts silenced, unsilenced or resolved while
+    /// silenced in Alertmanager (the server's sync, or a commander's `z`).
+    AlertSilence(super::SilenceChange),
 }
 
 /// How far a client clock may run ahead of the server's before its
@@ -361,6 +364,7 @@ fn plan(
         Action::Command(c) => super::state_doc::command(detail, c, actor, now),
         Action::Impact(i) => super::state_doc::impact(detail, i, actor, now),
         Action::Publish(req) => super::public::publish(detail, req, now),
+        Action::AlertSilence(change) => super::apply_silence(detail, change),
         Action::Can(r) => {
             r.check()?;
             Ok(vec![EventKind::CanReport {

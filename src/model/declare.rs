@@ -61,6 +61,7 @@ pub fn declare(
         drill: None,
         alert_group: None,
         linked: Vec::new(),
+        silenced: None,
         updates_sent: 0,
     };
     let responders = commander

@@ -61,6 +61,9 @@ pub struct Incident {
     /// [`AlertGroupRef`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert_group: Option<AlertGroupRef>,
+    /// Its alerts are silenced in Alertmanager (see `alert_silence.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub silenced: Option<super::SilenceMark>,
     /// In a merged view only: the incidents of other backends shown as
     /// part of this one (the Alertmanager group it was opened from), at
     /// most [`Incident::MAX_LINKED`]. No backend stores or sends it.

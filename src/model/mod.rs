@@ -4,6 +4,7 @@
 //! every client share one definition and cannot drift apart.
 
 mod action;
+mod alert_silence;
 pub mod brief;
 pub mod cadence;
 mod checklist;
@@ -35,6 +36,7 @@ pub use action::{
     Action, Actor, ActorRole, DomainError, MAX_RESPONDERS, MAX_SHORT, MAX_TAG, MAX_TAGS, MAX_TEXT,
     MAX_TITLE, ResponderAction, apply, check_patch,
 };
+pub use alert_silence::{SilenceChange, SilenceMark, apply_silence};
 pub use checklist::{Checklist, ChecklistItem, Phase};
 pub use declare::{check_declare, declare};
 pub use followup::{

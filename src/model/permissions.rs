@@ -48,6 +48,7 @@ impl Action {
             (
                 Self::Note { .. }
                 | Self::Automation { .. }
+                | Self::AlertSilence(_)
                 | Self::Responder(ResponderAction::Page { .. }),
                 ActorRole::Integration,
             ) => Ok(()),

@@ -37,7 +37,7 @@ pub(super) fn routes() -> Router<AppState> {
 /// The longest a change-feed request may wait.
 pub const MAX_WAIT_SECS: u64 = 60;
 
-pub(super) fn parse_id(raw: &str) -> Result<IncidentId, ApiError> {
+pub(crate) fn parse_id(raw: &str) -> Result<IncidentId, ApiError> {
     raw.parse()
         .map_err(|e: crate::model::ParseIdError| ApiError::not_found(e.to_string()))
 }

@@ -18,9 +18,10 @@ pub struct ServerFileConfig {
     /// Classification rules (`[[rules]]`), for every source.
     #[serde(default)]
     pub rules: Vec<super::integrations::classify::Rule>,
-    /// The older place for them (`[[alertmanager.rules]]`), tried after.
+    /// Alertmanager's API (`[alertmanager] url`), and the older place for
+    /// rules (`[[alertmanager.rules]]`, tried after `[[rules]]`).
     #[serde(default)]
-    pub alertmanager: super::integrations::classify::Classifier,
+    pub alertmanager: super::integrations::alertmanager::am_api::AlertmanagerSection,
     /// Connection limits (`[limits]`): header-read and idle timeouts, cap.
     #[serde(default)]
     pub limits: super::listener::Limits,
@@ -47,7 +48,9 @@ impl ServerFileConfig {
         super::integrations::classify::Classifier {
             rules: self.rules.clone(),
         }
-        .joined(self.alertmanager.clone())
+        .joined(super::integrations::classify::Classifier {
+            rules: self.alertmanager.rules.clone(),
+        })
     }
 
     /// The server's config file, checked whole: an error names the file,
@@ -81,6 +84,9 @@ impl ServerFileConfig {
         c.status
             .check()
             .map_err(|e| format!("{}: [status] {e}", path.display()))?;
+        c.alertmanager
+            .connect()
+            .map_err(|e| format!("{}: [alertmanager] {e}", path.display()))?;
         super::actions::check_all(&c.actions)
             .map_err(|e| format!("{}: [[actions]] {e}", path.display()))?;
         Ok(())

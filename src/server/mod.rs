@@ -208,6 +208,8 @@ pub struct ServerOptions {
     /// The public status page (`[status]`).
     pub status: status_api::StatusConfig,
     pub limits: listener::Limits,
+    /// Alertmanager's API (`[alertmanager] url`): silences kept in step.
+    pub alertmanager: Option<integrations::alertmanager::am_api::Am>,
 }
 
 /// A server running in this process.
@@ -298,7 +300,11 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, StartError> {
         actions: Arc::new(actions::Actions::new(opts.actions)),
         status: Arc::new(status_api::StatusCache::new(opts.status)),
         drills: Arc::default(),
+        alertmanager: opts.alertmanager.clone(),
     }));
+    if let Some(am) = opts.alertmanager {
+        integrations::alertmanager::sync::spawn(state.clone(), am);
+    }
     notify::worker::spawn(
         store.clone(),
         state.notify.clone(),

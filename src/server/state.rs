@@ -47,6 +47,8 @@ pub struct Shared {
     pub status: Arc<super::status_api::StatusCache>,
     /// Drills being played, and the scenarios of those played.
     pub drills: Arc<super::drill::Drills>,
+    /// Alertmanager's API (`[alertmanager] url`), when set.
+    pub alertmanager: Option<integrations::alertmanager::am_api::Am>,
 }
 
 /// Runs a store call on tokio's blocking threads: SQLite work (and its

@@ -37,6 +37,7 @@ struct Extras {
     /// of the file itself (a second process on it, a restart on it).
     sqlite_file: bool,
     classifier: server::integrations::classify::Classifier,
+    alertmanager: Option<server::integrations::alertmanager::am_api::Am>,
 }
 
 pub struct TestServer {
@@ -100,6 +101,18 @@ impl TestServer {
         Self::start_full(dir, Default::default(), extras).await
     }
 
+    /// Connected to an Alertmanager's API (`[alertmanager] url`).
+    pub async fn start_with_alertmanager(
+        am: server::integrations::alertmanager::am_api::Am,
+    ) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let extras = Extras {
+            alertmanager: Some(am),
+            ..Extras::default()
+        };
+        Self::start_full(dir, Default::default(), extras).await
+    }
+
     /// With runbook templates and the actions their items run.
     pub async fn start_with_actions(
         runbooks: RunbookSet,
@@ -127,6 +140,7 @@ impl TestServer {
             actions,
             sqlite_file,
             classifier,
+            alertmanager,
         } = extras;
         let db = if sqlite_file {
             DbLocation::File(Self::db_path(&dir))
@@ -134,6 +148,7 @@ impl TestServer {
             Self::db_for(&dir)
         };
         let server = server::start(ServerOptions {
+            alertmanager,
             actions,
             limits,
             listen: "127.0.0.1:0".parse().unwrap(),

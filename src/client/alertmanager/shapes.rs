@@ -212,6 +212,7 @@ pub fn to_incident(id: u64, g: &AlertGroup) -> Incident {
         // Only the group's own labels name it (not the first alert's).
         alert_group: crate::model::AlertGroupRef::bounded(&g.receiver.name, &g.labels),
         linked: Vec::new(),
+        silenced: None,
         updates_sent: 0,
     }
 }

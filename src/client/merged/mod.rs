@@ -228,10 +228,10 @@ impl MergedBackend {
             }
         }
         // Nothing answered and nothing is known: the view is down.
-        if failed.len() == self.parts.len() || st.parts.iter().all(|s| s.which.is_none()) {
-            if let Some(e) = failed.into_iter().next() {
-                return Err(e);
-            }
+        if (failed.len() == self.parts.len() || st.parts.iter().all(|s| s.which.is_none()))
+            && let Some(e) = failed.into_iter().next()
+        {
+            return Err(e);
         }
         let lists: Vec<PartList<'_>> = self
             .parts
@@ -305,7 +305,7 @@ impl ReadBackend for MergedBackend {
     fn capabilities(&self) -> Capabilities {
         // What some backend of the view can do; each incident's keys
         // follow its own backend (`capabilities_of`).
-        let all: Vec<Capabilities> = self.parts.iter().map(|p| part_caps(p)).collect();
+        let all: Vec<Capabilities> = self.parts.iter().map(part_caps).collect();
         let any = |f: fn(&Capabilities) -> bool| all.iter().any(f);
         Capabilities {
             name: "merged view",

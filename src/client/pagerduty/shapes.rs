@@ -232,6 +232,7 @@ pub fn to_incident(i: &PdIncident) -> Incident {
         drill: None,
         alert_group: None,
         linked: Vec::new(),
+        silenced: None,
         updates_sent: 0,
     }
 }

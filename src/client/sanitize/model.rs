@@ -41,6 +41,15 @@ sanitize_fields!(Incident {
     drill: text,
     alert_group: text,
     linked: none,
+    silenced: text,
+});
+
+sanitize_fields!(crate::model::SilenceMark {
+    ids: line,
+    by: line,
+    until: none,
+    comment: text,
+    alerts: none,
 });
 
 sanitize_fields!(crate::model::AlertGroupRef {

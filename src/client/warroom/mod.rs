@@ -143,6 +143,13 @@ impl WriteBackend for WarroomBackend {
         self.send_write(w).boxed()
     }
 
+    fn send_verbatim<'a>(
+        &'a self,
+        w: &'a Write,
+    ) -> BoxFuture<'a, Result<crate::client::Sent, ClientError>> {
+        self.send_write_verbatim(w).boxed()
+    }
+
     fn run_action<'a>(
         &'a self,
         id: IncidentId,

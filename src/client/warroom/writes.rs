@@ -58,6 +58,17 @@ impl WarroomBackend {
                 json(serde_json::to_value(body))?,
                 None,
             ),
+            // The server makes the silence in Alertmanager.
+            WriteOp::Silence {
+                id,
+                comment,
+                minutes,
+            } => (
+                Method::POST,
+                format!("/incidents/{id}/silence"),
+                serde_json::json!({ "comment": comment, "minutes": minutes }),
+                None,
+            ),
             WriteOp::AddFollowUp { id, body } => (
                 Method::POST,
                 format!("/incidents/{id}/followups"),
@@ -98,6 +109,15 @@ impl WarroomBackend {
     }
 
     pub(super) async fn send_write(&self, w: &Write) -> Result<Option<WriteAnswer>, ClientError> {
+        Ok(self.send_write_verbatim(w).await?.answer)
+    }
+
+    /// Sends, keeping the server's answer as it came (for `--json`: a
+    /// silence's answer carries its `silence_id`).
+    pub(super) async fn send_write_verbatim(
+        &self,
+        w: &Write,
+    ) -> Result<crate::client::Sent, ClientError> {
         let plan = self.plan_write(w)?;
         let method = Method::from_bytes(plan.method.as_bytes())
             .map_err(|e| ClientError::BadResponse(e.to_string()))?;
@@ -118,15 +138,22 @@ impl WarroomBackend {
             return Err(error_from(resp, warroom_error).await);
         }
         // A follow-up is not the incident: nothing to merge into its view.
+        let ct = content_type(&resp);
+        let body = read_capped(resp).await?;
+        let raw: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
         if matches!(
             w.op,
             WriteOp::AddFollowUp { .. } | WriteOp::UpdateFollowUp { .. }
         ) {
-            return Ok(None);
+            return Ok(crate::client::Sent {
+                answer: None,
+                body: raw,
+            });
         }
-        let ct = content_type(&resp);
-        let body = read_capped(resp).await?;
         let a: WriteAnswer = decode(ct, &body)?;
-        Ok(Some(a))
+        Ok(crate::client::Sent {
+            answer: Some(a),
+            body: raw,
+        })
     }
 }

@@ -282,6 +282,7 @@ mod tests {
             drill: None,
             alert_group: None,
             linked: Vec::new(),
+            silenced: None,
             updates_sent: 0,
         }
     }

@@ -61,6 +61,18 @@ pub fn set_alert_firing(
     Ok(())
 }
 
+/// Fingerprints of this incident's alerts still firing (at most 1,000).
+pub fn firing_fingerprints(tx: &dyn Sql, id: IncidentId) -> Result<Vec<String>> {
+    tx.rows(
+        "SELECT fingerprint FROM alerts WHERE incident_id = ?1 AND firing = 1 \
+         ORDER BY fingerprint LIMIT 1000",
+        args![id],
+    )?
+    .into_iter()
+    .map(|r| r.get::<String>("fingerprint"))
+    .collect()
+}
+
 /// Alerts of this incident still firing.
 pub fn alerts_firing(tx: &dyn Sql, id: IncidentId) -> Result<u64> {
     let n = tx

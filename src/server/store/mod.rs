@@ -38,8 +38,8 @@ use tokio::sync::watch;
 use crate::model::IncidentId;
 
 pub use alerts::{
-    alert_firing, alerts_firing, earlier_incident_for_alert_group, incident_for_alert_group,
-    set_alert_firing,
+    alert_firing, alerts_firing, earlier_incident_for_alert_group, firing_fingerprints,
+    incident_for_alert_group, set_alert_firing,
 };
 pub use deliveries::{DeliveryInfo, Due, queue_delivery};
 pub use incident_writes::{load_for_write, next_id, save, update};

@@ -90,6 +90,10 @@ pub fn model_action(act: Act, inc: &Incident, me: &str) -> Option<Action> {
                 run: 0,
             },
         )),
+        // What the server records when it makes a silence (commanders).
+        Act::Silence if inc.alert_group.is_some() => Some(Action::AlertSilence(
+            crate::model::SilenceChange::Unsilenced,
+        )),
         Act::Join => responder(ResponderAction::Join {
             handle: me.to_string(),
         }),
@@ -135,6 +139,14 @@ pub fn refusal(
     if inc.status == Status::Closed {
         return Some(format!(
             "{} is closed: a closed incident is a record and is read-only.",
+            inc.id
+        ));
+    }
+    // A warroom incident silences the Alertmanager group it came from
+    // (the server makes the silence); one not born of alerts has none.
+    if act == Act::Silence && caps.lifecycle && inc.alert_group.is_none() {
+        return Some(format!(
+            "{} was not opened by an Alertmanager group: it has no alerts to silence.",
             inc.id
         ));
     }

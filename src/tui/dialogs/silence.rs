@@ -84,19 +84,25 @@ impl SilenceForm {
 }
 
 fn draw(app: &Ctx, theme: &Theme, f: &mut Frame, area: Rect, form: &SilenceForm) {
-    // The exact matchers the silence gets: the alert group's labels,
-    // which the Alertmanager backend gives an incident as its tags.
+    // The exact matchers the silence gets: the alert group's labels (a
+    // warroom incident's recorded group; an Alertmanager group's tags).
     let matchers: Vec<String> = app
         .board
         .incidents
         .iter()
         .find(|i| i.id == form.id)
-        .map(|i| {
-            i.tags
+        .map(|i| match &i.alert_group {
+            Some(g) => g
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}=\"{v}\""))
+                .collect(),
+            None => i
+                .tags
                 .iter()
                 .filter_map(|t| t.split_once('='))
                 .map(|(k, v)| format!("{k}=\"{v}\""))
-                .collect()
+                .collect(),
         })
         .unwrap_or_default();
     let m_rows = (matchers.len() as u16).clamp(1, 4);

@@ -22,7 +22,10 @@ use crate::server::auth::Principal;
 use crate::server::error::ApiError;
 use crate::server::json::decode_limited;
 
+pub mod am_api;
 mod record;
+pub mod silence;
+pub mod sync;
 use record::record;
 
 /// Alertmanager's webhook body. Decoded leniently (unknown fields are
@@ -256,10 +259,12 @@ pub const MAX_BODY: usize = 1024 * 1024;
 
 /// The webhook receiver, with its own body limit.
 pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route(
-        "/integrations/alertmanager",
-        axum::routing::post(receive).layer(axum::extract::DefaultBodyLimit::max(MAX_BODY)),
-    )
+    axum::Router::new()
+        .route(
+            "/integrations/alertmanager",
+            axum::routing::post(receive).layer(axum::extract::DefaultBodyLimit::max(MAX_BODY)),
+        )
+        .merge(silence::routes())
 }
 
 pub async fn receive(
