@@ -1,6 +1,4 @@
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
-    let cli = warroom::cli::Cli::parse();
+    let cli = warroom::cli::parse();
     warroom::commands::run(cli)
 }

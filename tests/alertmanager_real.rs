@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::TestServer;
@@ -17,102 +17,7 @@ use serde_json::{Value, json};
 use warroom::client::{Fetched, Write, WriteOp, alertmanager};
 use warroom::model::{ActorRole, Severity, Status};
 
-const AM: &str = "prometheus-alertmanager";
-
-struct Alertmanager {
-    child: Child,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Alertmanager {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_alertmanager(webhook: &str, token: &str) -> Alertmanager {
-    start_alertmanager_on(free_port(), webhook, token)
-}
-
-fn start_alertmanager_on(port: u16, webhook: &str, token: &str) -> Alertmanager {
-    let found = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {AM}"))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    assert!(
-        found,
-        "{AM} is not installed, so the real-Alertmanager test cannot run. Install it with `apt-get install -y prometheus-alertmanager` \
-         (scripts/test.sh and .ci/run do this)."
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let config = format!(
-        r#"route:
-  receiver: warroom
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: warroom
-    webhook_configs:
-      - url: "{webhook}"
-        send_resolved: true
-        http_config:
-          authorization:
-            type: Bearer
-            credentials: "{token}"
-"#
-    );
-    let cfg = dir.path().join("alertmanager.yml");
-    std::fs::write(&cfg, config).unwrap();
-    let mut child = Command::new(AM)
-        .arg(format!("--config.file={}", cfg.display()))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .arg("--cluster.listen-address=")
-        .arg(format!(
-            "--storage.path={}",
-            dir.path().join("data").display()
-        ))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let url = format!("http://127.0.0.1:{port}");
-    let start = Instant::now();
-    loop {
-        if ready(&format!("{url}/-/ready")) {
-            break;
-        }
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            panic!("Alertmanager did not become ready on {url}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Alertmanager {
-        child,
-        url,
-        _dir: dir,
-    }
-}
-
-/// Readiness probe, without an async runtime in the way.
-fn ready(url: &str) -> bool {
-    use std::io::{Read, Write};
-    let u = url.strip_prefix("http://").unwrap();
-    let (host, path) = u.split_once('/').unwrap();
-    let Ok(mut s) = std::net::TcpStream::connect(host) else {
-        return false;
-    };
-    let _ = write!(s, "GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n");
-    let mut buf = String::new();
-    let _ = s.read_to_string(&mut buf);
-    buf.starts_with("HTTP/1.0 200") || buf.starts_with("HTTP/1.1 200")
-}
+use common::alertmanager::{post_alerts, start_alertmanager, start_alertmanager_on};
 
 async fn wait_for<T>(what: &str, timeout: Duration, mut f: impl AsyncFnMut() -> Option<T>) -> T {
     let start = Instant::now();
@@ -386,20 +291,6 @@ fn warroom_on(home: &std::path::Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn post_alerts(url: &str, alerts: Value) {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let status = rt.block_on(async {
-        warroom::tls::client()
-            .post(format!("{url}/api/v2/alerts"))
-            .json(&alerts)
-            .send()
-            .await
-            .unwrap()
-            .status()
-    });
-    assert_eq!(status, 200);
 }
 
 /// Two alert groups on a real Alertmanager: each has one id in the

@@ -37,6 +37,12 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
+    /// Its incidents are alert groups (Alertmanager): silenced, never
+    /// taken through a lifecycle.
+    pub fn alert_groups(&self) -> bool {
+        self.silence && !self.lifecycle
+    }
+
     /// The same backend, read-only.
     pub fn read_only(self) -> Capabilities {
         Capabilities {

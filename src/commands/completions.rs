@@ -12,12 +12,11 @@
 
 use std::time::Duration;
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
 use super::backend;
 use super::outcome::{CliError, out};
-use crate::cli::{BackendArgs, Cli};
+use crate::cli::BackendArgs;
 use crate::config::Config;
 
 const SEVERITIES: &str = "SEV1 SEV2 SEV3 SEV4 SEV5";
@@ -28,7 +27,7 @@ const IDS_WITHIN: Duration = Duration::from_secs(2);
 
 /// The commands whose first argument is an incident id.
 fn id_verbs() -> Vec<String> {
-    Cli::command()
+    crate::cli::command()
         .get_subcommands()
         .filter(|s| !s.is_hide_set())
         .filter(|s| {
@@ -126,7 +125,7 @@ complete -c warroom -n "__fish_seen_subcommand_from severity" -f -a "{SEVERITIES
 
 /// The completion script for `shell`.
 pub fn script(shell: Shell) -> String {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "warroom", &mut buf);
     let base = String::from_utf8_lossy(&buf).into_owned();

@@ -4,10 +4,7 @@
 
 use std::path::Path;
 
-use clap::CommandFactory;
-
 use super::outcome::{CliError, out};
-use crate::cli::Cli;
 
 /// FILES, ENVIRONMENT and EXIT STATUS, in roff, for the main page.
 const SECTIONS: &str = r#".SH FILES
@@ -95,7 +92,7 @@ fn main_page(cmd: clap::Command) -> Result<Vec<u8>, String> {
 
 /// Every page: `(file name, roff)`, the main one first.
 pub fn pages() -> Result<Vec<(String, Vec<u8>)>, String> {
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+    let mut cmd = crate::cli::command().disable_help_subcommand(true);
     cmd.build();
     let mut all = vec![("warroom.1".to_string(), main_page(cmd.clone())?)];
     fn walk(cmd: &clap::Command, all: &mut Vec<(String, Vec<u8>)>) -> Result<(), String> {

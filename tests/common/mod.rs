@@ -1,9 +1,11 @@
 //! A real warroom server on a loopback port with a temporary database.
 #![allow(dead_code)]
 
+pub mod alertmanager;
 pub mod cli_env;
 pub mod console;
 pub mod hostile;
+pub mod pd_fake;
 pub mod pg;
 pub mod pki;
 pub mod procs;

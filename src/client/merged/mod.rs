@@ -239,7 +239,7 @@ impl MergedBackend {
             .zip(&st.parts)
             .map(|(p, s)| PartList {
                 name: &p.name,
-                alert_groups: p.reader.capabilities().silence,
+                alert_groups: p.reader.capabilities().alert_groups(),
                 incidents: &s.incidents,
             })
             .collect();
@@ -492,7 +492,7 @@ impl ReadBackend for MergedBackend {
             for p in self
                 .parts
                 .iter()
-                .filter(|p| p.reader.capabilities().silence)
+                .filter(|p| p.reader.capabilities().alert_groups())
             {
                 any = true;
                 for mut s in p.reader.silences().await? {

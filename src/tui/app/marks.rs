@@ -1,6 +1,6 @@
 //! Marked incidents, for a bulk action: Space marks the selected row, `*`
 //! marks every row the filter shows (again: clears them). With marks,
-//! `a`, `R` and `i` act on all of them through one confirmation
+//! `a`, `R`, `i` and `z` act on all of them through one confirmation
 //! (`dialogs/bulk.rs`); other keys still act on the selected incident.
 
 use super::{App, Command, Flash};
@@ -59,14 +59,7 @@ pub(super) fn bulk(app: &mut App, act: Act) -> Option<Vec<Command>> {
         Act::Acknowledge => BulkKind::Acknowledge,
         Act::Resolve => BulkKind::Resolve,
         Act::Note => BulkKind::Note,
-        Act::Silence => {
-            app.flash = Some(Flash::info(
-                "One silence at a time",
-                "A silence's matchers are shown before it is made, for one alert group at a \
-                 time: z silences the selected incident only. The marks stay.",
-            ));
-            return None;
-        }
+        Act::Silence => BulkKind::Silence,
         _ => return None,
     };
     // In list order, so the confirmation reads as the screen does.

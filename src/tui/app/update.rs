@@ -109,17 +109,26 @@ fn open_for_selected(app: &mut App, open: fn(&Ctx) -> Option<Outcome>) -> Vec<Co
 
 /// Runs an action named by a key or the palette.
 pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
-    if let Some(why) = unavailable(app, act) {
+    // With marks, a, R, i and z act on every marked incident: what the
+    // backend and the token allow is checked here, and each incident in
+    // the confirmation (not the row under the cursor).
+    let bulk = !app.marked.is_empty()
+        && matches!(
+            act,
+            Act::Acknowledge | Act::Resolve | Act::Note | Act::Silence
+        );
+    let why = if bulk {
+        let me = app.me.as_ref().map(|(h, r)| (h.as_str(), *r));
+        super::offers::refusal(app.caps, None, me, act, false)
+    } else {
+        unavailable(app, act)
+    };
+    if let Some(why) = why {
         let b = keymap::binding(act);
         app.flash = Some(Flash::info(format!("{} is not available", b.command), why));
         return Vec::new();
     }
-    // With marks, a, R and i act on every marked incident.
-    if matches!(
-        act,
-        Act::Acknowledge | Act::Resolve | Act::Note | Act::Silence
-    ) && let Some(cmds) = super::marks::bulk(app, act)
-    {
+    if bulk && let Some(cmds) = super::marks::bulk(app, act) {
         return cmds;
     }
     match act {

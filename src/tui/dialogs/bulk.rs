@@ -1,5 +1,6 @@
 //! A bulk action on the marked incidents (Space marks, `*` marks what the
-//! filter shows): acknowledge, resolve or a note on every one. The
+//! filter shows): acknowledge, resolve, silence or a note on every one (a
+//! silence shows each incident's matchers first). The
 //! confirmation names the count and the incidents (and those left out,
 //! and why); above [`TYPE_ABOVE`] incidents the IC types the count, as
 //! PagerDuty's console asks for more the more it touches. Confirmed, it
@@ -12,7 +13,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::keys::{ENTER, ESC, Table, bind};
+use super::keys::{ENTER, ESC, TAB, Table, bind};
+use super::silence::SILENCE_MINUTES;
 use super::{Ctx, Effect, Outcome};
 use crate::client::WriteOp;
 use crate::model::wire::{TextRequest, TransitionRequest};
@@ -31,6 +33,7 @@ const NAMED: usize = 12;
 pub enum Key {
     Go,
     Cancel,
+    Longer,
 }
 
 pub static KEYS: Table<Key> = Table {
@@ -38,6 +41,7 @@ pub static KEYS: Table<Key> = Table {
     binds: &[
         bind(&[ENTER], "Enter", "go on", Key::Go),
         bind(&[ESC], "Esc", "cancel (the marks stay)", Key::Cancel),
+        bind(&[TAB], "Tab", "a silence: how long", Key::Longer),
     ],
 };
 
@@ -46,6 +50,8 @@ pub enum BulkKind {
     Acknowledge,
     Resolve,
     Note,
+    /// Each incident's alert group silenced in Alertmanager.
+    Silence,
 }
 
 impl BulkKind {
@@ -54,7 +60,13 @@ impl BulkKind {
             Self::Acknowledge => "Acknowledge",
             Self::Resolve => "Resolve",
             Self::Note => "Add a note to",
+            Self::Silence => "Silence the alerts of",
         }
+    }
+
+    /// It asks for text first (the note; the silence's comment).
+    fn has_text(self) -> bool {
+        matches!(self, Self::Note | Self::Silence)
     }
 }
 
@@ -79,6 +91,10 @@ pub struct BulkConfirm {
     input: String,
     note: String,
     error: Option<String>,
+    /// A silence's length: an index into [`SILENCE_MINUTES`] (1h first).
+    duration: usize,
+    /// A silence: each incident's matchers, as shown before it is made.
+    matchers: Vec<(IncidentId, String)>,
 }
 
 impl BulkConfirm {
@@ -99,6 +115,9 @@ impl BulkConfirm {
                 BulkKind::Resolve if !inc.status.is_active() => {
                     skipped.push((*id, format!("already {}", inc.status)));
                 }
+                BulkKind::Silence if inc.alert_group.is_none() => {
+                    skipped.push((*id, "not opened by an alert group".to_string()));
+                }
                 _ => ids.push(*id),
             }
         }
@@ -112,9 +131,16 @@ impl BulkConfirm {
             )));
         }
         let stage = match kind {
-            BulkKind::Note => Stage::Text,
+            k if k.has_text() => Stage::Text,
             _ if ids.len() > TYPE_ABOVE => Stage::Count,
             _ => Stage::Sure,
+        };
+        let matchers = if kind == BulkKind::Silence {
+            ids.iter()
+                .filter_map(|id| ctx.board.incident(*id).map(|i| (*id, matchers_of(i))))
+                .collect()
+        } else {
+            Vec::new()
         };
         Outcome::open(BulkConfirm {
             kind,
@@ -124,6 +150,8 @@ impl BulkConfirm {
             input: String::new(),
             note: String::new(),
             error: None,
+            duration: 2,
+            matchers,
         })
     }
 
@@ -144,6 +172,11 @@ impl BulkConfirm {
                     BulkKind::Note => WriteOp::Note {
                         id,
                         body: TextRequest::new(self.note.clone()),
+                    },
+                    BulkKind::Silence => WriteOp::Silence {
+                        id,
+                        comment: self.note.clone(),
+                        minutes: SILENCE_MINUTES[self.duration],
                     },
                 })
             })
@@ -174,6 +207,10 @@ impl BulkConfirm {
         match KEYS.lookup(&k) {
             Some(Key::Cancel) => return Outcome::close(),
             Some(Key::Go) => return self.next(),
+            Some(Key::Longer) => {
+                self.duration = (self.duration + 1) % SILENCE_MINUTES.len();
+                return Outcome::stay();
+            }
             None => {}
         }
         if k.modifiers
@@ -204,7 +241,10 @@ impl BulkConfirm {
             Stage::Text => {
                 let text = self.input.trim();
                 if text.is_empty() {
-                    self.error = Some("write the note first".into());
+                    self.error = Some(match self.kind {
+                        BulkKind::Silence => "write why (the comment every silence gets)".into(),
+                        _ => "write the note first".into(),
+                    });
                     return Outcome::stay();
                 }
                 self.note = text.to_string();
@@ -229,7 +269,12 @@ impl BulkConfirm {
 
     pub fn draw(&self, _: &Ctx, theme: &Theme, f: &mut Frame, area: Rect) {
         let n = self.ids.len();
-        let r = centered(area, 84, 12 + u16::from(!self.skipped.is_empty()) * 2);
+        let shown_matchers = self.matchers.len().min(MATCHERS_SHOWN) as u16;
+        let r = centered(
+            area,
+            84,
+            12 + u16::from(!self.skipped.is_empty()) * 2 + shown_matchers,
+        );
         let title = format!("{} {n} incident(s)?", self.kind.verb());
         let (inner, block) = popup(theme, f, r, &title);
         f.render_widget(block, r);
@@ -261,14 +306,43 @@ impl BulkConfirm {
                 theme.style(Role::Muted),
             )));
         }
+        // Every alert with all of an incident's labels is silenced: said
+        // before it is made.
+        for (id, m) in self.matchers.iter().take(MATCHERS_SHOWN) {
+            lines.push(Line::from(Span::styled(
+                fit(&format!(" {id}: {m}"), w).into_owned(),
+                theme.style(Role::Text),
+            )));
+        }
+        if self.matchers.len() > MATCHERS_SHOWN {
+            lines.push(Line::from(Span::styled(
+                format!(" and {} more groups", self.matchers.len() - MATCHERS_SHOWN),
+                theme.style(Role::Muted),
+            )));
+        }
         lines.push(Line::from(""));
+        if self.kind == BulkKind::Silence {
+            let m = SILENCE_MINUTES[self.duration];
+            let dur = if m >= 60 {
+                format!("{}h", m / 60)
+            } else {
+                format!("{m}m")
+            };
+            lines.push(Line::from(format!(" Each for {dur} (Tab: longer)")));
+        }
         match self.stage {
+            Stage::Text if self.kind == BulkKind::Silence => {
+                lines.push(Line::from(
+                    " Why (every silence's comment; Enter when written):",
+                ));
+                lines.push(Line::from(format!(" › {}▏", one_line(&self.input, 200))));
+            }
             Stage::Text => {
                 lines.push(Line::from(" The note (Enter when written):"));
                 lines.push(Line::from(format!(" › {}▏", one_line(&self.input, 200))));
             }
             Stage::Count => {
-                if self.kind == BulkKind::Note {
+                if self.kind.has_text() {
                     lines.push(Line::from(format!(" Note: {}", one_line(&self.note, 200))));
                 }
                 lines.push(Line::from(Span::styled(
@@ -278,7 +352,7 @@ impl BulkConfirm {
                 lines.push(Line::from(format!(" › {}▏", self.input)));
             }
             Stage::Sure => {
-                if self.kind == BulkKind::Note {
+                if self.kind.has_text() {
                     lines.push(Line::from(format!(" Note: {}", one_line(&self.note, 200))));
                 }
                 lines.push(Line::from(" Enter to go on."));
@@ -293,6 +367,21 @@ impl BulkConfirm {
         lines.push(hint(theme, &KEYS.hints()));
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
+}
+
+/// Groups whose matchers a bulk silence lists by name.
+const MATCHERS_SHOWN: usize = 4;
+
+/// An incident's silence matchers: its alert group's labels.
+fn matchers_of(i: &crate::model::Incident) -> String {
+    let labels = i.alert_group.as_ref().map(|g| {
+        g.labels
+            .iter()
+            .map(|(k, v)| format!("{k}=\"{}\"", one_line(v, 60)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    labels.unwrap_or_default()
 }
 
 /// `INC-3 (already acknowledged), INC-7 (already resolved) and 2 more`.

@@ -97,7 +97,10 @@ fn title<'a>(app: &App, theme: &Theme) -> Line<'a> {
     // Marks say how many, and what a key now does with them.
     if !app.marked.is_empty() {
         title.push_span(Span::styled(
-            format!("{} marked: a/R/i act on all (* clears) ", app.marked.len()),
+            format!(
+                "{} marked: a/R/i/z act on all (* clears) ",
+                app.marked.len()
+            ),
             theme.style(Role::Key),
         ));
     }
@@ -170,6 +173,10 @@ fn row<'a>(
     }
     if inc.drill.is_some() {
         title = format!("[DRILL] {title}");
+    }
+    // Its alerts are quiet in Alertmanager: the row says so.
+    if inc.silenced.is_some() {
+        title = format!("[silenced] {title}");
     }
     if pending > 0 {
         title = format!("⧗{pending} {title}");

@@ -1,5 +1,5 @@
 //! Bulk actions: Space marks rows, `*` marks what the filter shows, and
-//! `a` / `R` / `i` then act on every marked incident through one
+//! `a` / `R` / `i` / `z` then act on every marked incident through one
 //! confirmation, one write each; above five the count is typed.
 
 use super::*;
@@ -138,4 +138,72 @@ fn a_note_goes_to_every_marked_incident_and_esc_keeps_the_marks() {
     ch(&mut ro, '*');
     assert!(sent(&ch(&mut ro, 'a')).is_empty());
     assert!(ro.dialog.is_none());
+}
+
+#[test]
+fn z_silences_every_marked_alert_group_with_its_matchers_shown_first() {
+    let mut app = storm(3);
+    // Two of the storm came from Alertmanager groups; one was declared.
+    let mut all = app.board.incidents.clone();
+    for i in all.iter_mut().filter(|i| i.title.starts_with("popstorm")) {
+        if i.id != IncidentId(102) {
+            i.alert_group = Some(crate::model::AlertGroupRef {
+                receiver: "warroom".into(),
+                labels: [("alertname".to_string(), format!("Edge5xx{}", i.id.0))].into(),
+            });
+        }
+    }
+    update(
+        &mut app,
+        Msg::Feed(Feed::List {
+            incidents: all,
+            at: clock(),
+        }),
+    );
+    app.filter.text = "popstorm".into();
+    app.refilter_for_filter();
+    ch(&mut app, '*');
+    ch(&mut app, 'z');
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("Silence the alerts of 2 incident(s)?"),
+        "{text}"
+    );
+    assert!(
+        text.contains("alertname=\"Edge5xx100\""),
+        "matchers first: {text}"
+    );
+    assert!(
+        text.contains("INC-102 (not opened by an alert group)"),
+        "{text}"
+    );
+    assert!(text.contains("Each for 1h"), "{text}");
+    key(&mut app, KeyCode::Tab);
+    assert!(screen(&app, 120, 40).contains("Each for 2h"));
+    assert!(
+        sent(&key(&mut app, KeyCode::Enter)).is_empty(),
+        "no comment"
+    );
+    typ(&mut app, "edge rollback under way");
+    key(&mut app, KeyCode::Enter);
+    let cmds = key(&mut app, KeyCode::Enter);
+    let silenced: Vec<_> = sent(&cmds)
+        .into_iter()
+        .filter_map(|w| match w {
+            WriteOp::Silence {
+                id,
+                comment,
+                minutes,
+            } => Some((*id, comment.clone(), *minutes)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        silenced,
+        vec![
+            (IncidentId(100), "edge rollback under way".to_string(), 120),
+            (IncidentId(101), "edge rollback under way".to_string(), 120)
+        ]
+    );
+    assert!(app.marked.is_empty());
 }
