@@ -735,6 +735,13 @@ impl WriteBackend for MergedBackend {
             let p = &self.parts[i];
             let mut sent = p.writer.send_verbatim(&w).await?;
             sent.answer = qualify_answer(&p.name, sent.answer);
+            // The backend's own answer names the incident by its own id:
+            // the view's id replaces it, so a script can use it again.
+            if let (Some(body), Some(a)) = (sent.body.as_mut(), &sent.answer)
+                && body["incident"]["id"].is_string()
+            {
+                body["incident"]["id"] = serde_json::Value::String(a.incident.id.to_string());
+            }
             Ok(sent)
         }
         .boxed()
