@@ -61,7 +61,12 @@ fn a_merged_list_names_each_backend_and_a_write_reaches_only_its_own() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["id"].as_str().unwrap().into(), r["backend"].as_str().unwrap().into()))
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().into(),
+                r["backend"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     seen.sort();
     assert_eq!(
@@ -82,8 +87,14 @@ fn a_merged_list_names_each_backend_and_a_write_reaches_only_its_own() {
     let o = warroom(&home, &["ack", "west/INC-1", "--profile", "both", "--json"]);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let answer: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(answer["incident"]["status"], "acknowledged", "the server's answer");
-    assert_eq!(answer["incident"]["id"], "west/INC-1", "under the view's id");
+    assert_eq!(
+        answer["incident"]["status"], "acknowledged",
+        "the server's answer"
+    );
+    assert_eq!(
+        answer["incident"]["id"], "west/INC-1",
+        "under the view's id"
+    );
     let (east, west) = (&tokens[0], &tokens[1]);
     assert_eq!(
         api_get(west.0, &west.1, "/incidents/INC-1")["incident"]["status"],
@@ -104,6 +115,9 @@ fn a_merged_list_names_each_backend_and_a_write_reaches_only_its_own() {
         String::from_utf8_lossy(&o.stderr),
     );
     assert_eq!(code(&o), 0, "{err}");
-    assert!(out.contains("east/INC-1") && !out.contains("west/INC-1"), "{out}");
+    assert!(
+        out.contains("east/INC-1") && !out.contains("west/INC-1"),
+        "{out}"
+    );
     assert!(err.contains("west did not answer"), "{err}");
 }
