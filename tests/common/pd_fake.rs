@@ -10,10 +10,12 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
+/// Every request but reads: (method, path, body).
+pub type Writes = Arc<Mutex<Vec<(String, String, Value)>>>;
+
 pub struct PdFake {
     pub url: String,
-    /// Every request but reads: (method, path, body).
-    pub writes: Arc<Mutex<Vec<(String, String, Value)>>>,
+    pub writes: Writes,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -46,7 +48,7 @@ impl PdFake {
     /// Serves on a loopback port from a thread of its own.
     pub fn start() -> PdFake {
         let incident = Arc::new(Mutex::new(example_incident()));
-        let writes: Arc<Mutex<Vec<(String, String, Value)>>> = Arc::default();
+        let writes: Writes = Arc::default();
         let log = writes.clone();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -96,7 +98,7 @@ impl Drop for PdFake {
 async fn answer(
     req: Request,
     incident: &Arc<Mutex<Value>>,
-    log: &Arc<Mutex<Vec<(String, String, Value)>>>,
+    log: &Writes,
 ) -> axum::response::Response {
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
