@@ -146,7 +146,7 @@ pub fn refusal(
     // (the server makes the silence); one not born of alerts has none.
     if act == Act::Silence && caps.lifecycle && inc.alert_group.is_none() {
         return Some(format!(
-            "{} was not opened by an Alertmanager group: it has no alerts to silence.",
+            "{} was not opened by an alert group.",
             inc.id
         ));
     }

@@ -265,7 +265,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "z",
         act: Act::Silence,
         command: "silence",
-        help: "silence the alert group, as containment (Alertmanager)",
+        help: "silence the alert group behind the incident, as containment",
         panes: &[],
         writes: true,
         footer: false,
