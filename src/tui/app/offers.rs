@@ -145,10 +145,7 @@ pub fn refusal(
     // A warroom incident silences the Alertmanager group it came from
     // (the server makes the silence); one not born of alerts has none.
     if act == Act::Silence && caps.lifecycle && inc.alert_group.is_none() {
-        return Some(format!(
-            "{} was not opened by an alert group.",
-            inc.id
-        ));
+        return Some(format!("{} was not opened by an alert group.", inc.id));
     }
     let (handle, role) = me?;
     let action = model_action(act, inc, handle)?;
