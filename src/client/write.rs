@@ -135,6 +135,11 @@ pub enum WriteOp {
         id: IncidentId,
         body: crate::model::public::PublishRequest,
     },
+    /// The review: its owner, its next status.
+    Review {
+        id: IncidentId,
+        body: crate::model::ReviewAction,
+    },
 }
 
 impl WriteOp {
@@ -155,6 +160,7 @@ impl WriteOp {
             Self::Can { id, body } => (*id, "can", v(body)),
             Self::Impact { id, body } => (*id, "impact", v(body)),
             Self::Publish { id, body } => (*id, "public", v(body)),
+            Self::Review { id, body } => (*id, "review", v(body)),
             _ => return None,
         })
     }
@@ -194,7 +200,8 @@ impl WriteOp {
             | Self::Command { id, .. }
             | Self::Can { id, .. }
             | Self::Impact { id, .. }
-            | Self::Publish { id, .. } => Some(*id),
+            | Self::Publish { id, .. }
+            | Self::Review { id, .. } => Some(*id),
         }
     }
 
@@ -267,6 +274,10 @@ impl WriteOp {
             Self::Publish { body, .. } => match &body.title {
                 Some(t) if body.public => format!("public as: {}", short(t)),
                 _ => "off the status page".into(),
+            },
+            Self::Review { body, .. } => match body {
+                crate::model::ReviewAction::Assign { owner } => format!("review owner {owner}"),
+                crate::model::ReviewAction::Move { to } => format!("review -> {}", to.label()),
             },
             Self::Resolve { .. } => "resolve".into(),
             Self::Silence {

@@ -10,6 +10,7 @@ mod drill;
 mod logfile;
 pub mod outcome;
 mod quick;
+mod reviews;
 mod rules;
 mod serve;
 mod state_doc;
@@ -105,6 +106,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             json,
             explain,
         }) => after::stats(backend, since, service, utc_offset, json, explain),
+        Some(Command::Review { command }) => reviews::review(command),
+        Some(Command::Reviews(args)) => reviews::list(args),
         Some(Command::Ack { id, write }) => write::run_each(id, Intent::Ack, write),
         Some(Command::Note { id, text, write }) => write::run(Intent::Note(id, text), write),
         Some(Command::Update {

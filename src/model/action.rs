@@ -134,6 +134,9 @@ pub enum Action {
     /// The incident's alerts silenced, unsilenced or resolved while
     /// silenced in Alertmanager (the server's sync, or a commander's `z`).
     AlertSilence(super::SilenceChange),
+    /// The review after the outage: its owner, its next status; with what
+    /// the server knows (the deadline, the untriaged follow-ups).
+    Review(super::ReviewAction, super::ReviewFacts),
 }
 
 /// How far a client clock may run ahead of the server's before its
@@ -166,6 +169,22 @@ fn written_time(action: &Action, now: DateTime<Utc>) -> Result<Option<DateTime<U
     Ok((w < now).then_some(w))
 }
 
+impl Action {
+    /// The review and its reminders: the only changes a closed incident
+    /// takes.
+    pub fn goes_on_after_close(&self) -> bool {
+        match self {
+            Action::Review(..) => true,
+            Action::Automation { rule, .. } => rule.starts_with(REVIEW_OVERDUE_RULE),
+            _ => false,
+        }
+    }
+}
+
+/// The automation's rule for a review past what is due (the draft, the
+/// meeting): its owner's target and the IC's hear it.
+pub const REVIEW_OVERDUE_RULE: &str = "review overdue";
+
 /// Applies `action` to the incident, as `actor`, at `now`. On success the
 /// incident's version is bumped and the timeline has the new events; on error
 /// nothing was changed.
@@ -176,7 +195,9 @@ pub fn apply(
     now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
     action.permitted(actor)?;
-    if detail.incident.status == Status::Closed {
+    // A closed incident is a record; its review goes on after it closes
+    // (closing does not wait for the review).
+    if detail.incident.status == Status::Closed && !action.goes_on_after_close() {
         return Err(DomainError::Conflict(format!(
             "{} is closed: a closed incident is a record and cannot be changed",
             detail.incident.id
@@ -365,6 +386,7 @@ fn plan(
         Action::Impact(i) => super::state_doc::impact(detail, i, actor, now),
         Action::Publish(req) => super::public::publish(detail, req, now),
         Action::AlertSilence(change) => super::apply_silence(detail, change),
+        Action::Review(a, facts) => super::review::apply_review(detail, a, facts, actor, now),
         Action::Can(r) => {
             r.check()?;
             Ok(vec![EventKind::CanReport {

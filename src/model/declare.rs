@@ -62,6 +62,7 @@ pub fn declare(
         alert_group: None,
         linked: Vec::new(),
         silenced: None,
+        review: None,
         updates_sent: 0,
     };
     let responders = commander

@@ -64,6 +64,9 @@ pub struct Incident {
     /// Its alerts are silenced in Alertmanager (see `alert_silence.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub silenced: Option<super::SilenceMark>,
+    /// The review after the outage (see `review.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<super::Review>,
     /// In a merged view only: the incidents of other backends shown as
     /// part of this one (the Alertmanager group it was opened from), at
     /// most [`Incident::MAX_LINKED`]. No backend stores or sends it.

@@ -21,6 +21,7 @@ mod permissions;
 mod policy;
 pub mod public;
 mod responder;
+pub mod review;
 mod roster;
 mod runbook;
 pub mod runbook_action;
@@ -34,7 +35,7 @@ pub mod wire;
 
 pub use action::{
     Action, Actor, ActorRole, DomainError, MAX_RESPONDERS, MAX_SHORT, MAX_TAG, MAX_TAGS, MAX_TEXT,
-    MAX_TITLE, ResponderAction, apply, check_patch,
+    MAX_TITLE, REVIEW_OVERDUE_RULE, ResponderAction, apply, check_patch,
 };
 pub use alert_silence::{SilenceChange, SilenceMark, apply_silence};
 pub use checklist::{Checklist, ChecklistItem, Phase};
@@ -48,8 +49,9 @@ pub use incident::{
 pub use lifecycle::{Status, Transition, TransitionError, check_transition};
 pub use milestones::{Durations, Milestones};
 pub use permissions::{WITHHELD, may_declare, redact_for_role};
-pub use policy::{MAX_CADENCE_MINUTES, PhaseSpan, Policy, phase_spans};
+pub use policy::{MAX_CADENCE_MINUTES, PhaseSpan, Policy, parse_utc_offset, phase_spans};
 pub use responder::{Responder, ResponderState, Role};
+pub use review::{Review, ReviewAction, ReviewFacts, ReviewStatus};
 pub use runbook::{ActionItem, Runbook, RunbookError, RunbookItem, RunbookSet};
 pub use runbook_action::ActionOutcome;
 pub use severity::Severity;

@@ -25,6 +25,9 @@ pub enum Subject {
     TaskOverdue,
     /// Command was offered to someone (their target hears it).
     CommandOffered,
+    /// A review's draft or meeting is overdue (the owner's target and the
+    /// IC's hear it).
+    ReviewOverdue,
     /// A readiness check (`warroom notify test`): sent to a target when a
     /// commander asks, whatever it subscribes to; no incident.
     Test,

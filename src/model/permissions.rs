@@ -14,6 +14,8 @@ impl Action {
                 ActorRole::Responder
             }
             Self::Task(t) => t.least_role(),
+            // The owner moves their review (checked with the review).
+            Self::Review(super::ReviewAction::Move { .. }, _) => ActorRole::Responder,
             Self::Hypothesis(h) => h.least_role(),
             Self::Command(c) => c.least_role(),
             Self::Responder(

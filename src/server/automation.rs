@@ -214,6 +214,40 @@ pub fn run_once(a: &Automation, now: DateTime<Utc>) -> store::Result<usize> {
     if let Some(m) = a.cfg.page_unanswered_minutes {
         fired += unanswered_pages(a, m, now)?;
     }
+    fired += overdue_reviews(a, now)?;
+    Ok(fired)
+}
+
+/// Says once, on the incident, when a review's draft or meeting is
+/// overdue (resolved and closed incidents alike): the owner's personal
+/// target and the IC's hear it (`review_overdue`). Reviews are read from
+/// the list entries of every incident (bounded by the store's pages).
+fn overdue_reviews(a: &Automation, now: DateTime<Utc>) -> store::Result<usize> {
+    let filter = ListFilter {
+        all: true,
+        ..Default::default()
+    };
+    let (_, all) = a.store.list_all(&filter)?;
+    let mut fired = 0;
+    for inc in &all {
+        let Some(r) = &inc.review else { continue };
+        let Some((what, due)) = r.next_due().filter(|(_, due)| now > *due) else {
+            continue;
+        };
+        let rule = format!("{} ({what})", crate::model::REVIEW_OVERDUE_RULE);
+        let text = format!(
+            "The review's {what} is overdue: it was due {} (owner {}; the review is {})",
+            due.format("%Y-%m-%d %H:%M UTC"),
+            r.owner,
+            r.status.label()
+        );
+        fired += fire(a, inc.id, &rule, &due.to_rfc3339(), now, |_| {
+            vec![Action::Automation {
+                rule: rule.clone(),
+                text: text.clone(),
+            }]
+        })?;
+    }
     Ok(fired)
 }
 

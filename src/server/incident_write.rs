@@ -54,6 +54,10 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/incidents/{id}/can", post(write::<CanReport>))
         .route("/incidents/{id}/impact", post(write::<Impact>))
         .route("/incidents/{id}/public", post(write::<PublishRequest>))
+        .route(
+            "/incidents/{id}/review",
+            post(write::<crate::model::ReviewAction>),
+        )
 }
 
 /// What a route's body is and what it asks of the caller.
@@ -213,6 +217,16 @@ impl WriteBody for PublishRequest {
     }
 }
 
+/// The review: a commander names its owner; the owner (or a commander)
+/// moves it on (the model's rule).
+impl WriteBody for crate::model::ReviewAction {
+    const LEAST: ActorRole = ActorRole::Responder;
+    const ROUTE: &'static str = "review";
+    fn into_action(self) -> Action {
+        Action::Review(self, Default::default())
+    }
+}
+
 impl WriteBody for CanReport {
     const LEAST: ActorRole = ActorRole::Responder;
     const ROUTE: &'static str = "can";
@@ -305,10 +319,16 @@ pub async fn write<B: WriteBody>(
         matches!(action, Action::Checklist { .. } | Action::Transition { .. }),
     );
     let notify = app.notify.clone();
+    let policy = app.policy.clone();
     let stored = blocking(&app.store, move |s| {
         let key = key.as_deref().map(|k| (scope.as_str(), k, hash.as_str()));
         s.write(key, |tx| {
-            let d = store::update(tx, id, expected, |d| apply(d, action, &actor, Utc::now()))?;
+            let d = store::update(tx, id, expected, |d| {
+                // What only the server knows (a review's deadline, its
+                // untriaged follow-ups), read in this transaction.
+                let action = super::reviews_api::with_facts(tx, d, action, &policy)?;
+                apply(d, action, &actor, Utc::now())
+            })?;
             // Told in the same transaction: a change is never kept without
             // its notifications, nor the other way round.
             notify::enqueue(tx, &notify, notify::Subscriber::of(&d), &d.timeline)?;

@@ -25,6 +25,7 @@ mod metrics;
 pub mod notify;
 mod postmortem_api;
 mod query;
+pub mod reviews_api;
 mod search_api;
 mod state;
 mod stats_api;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(search_api::routes())
         .merge(classify_api::routes())
         .merge(stats_api::routes())
+        .merge(reviews_api::routes())
         .merge(drill::routes())
         .merge(integrations::alertmanager::routes());
     // The public status page: no token, outside the API.

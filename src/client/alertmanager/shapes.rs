@@ -213,6 +213,7 @@ pub fn to_incident(id: u64, g: &AlertGroup) -> Incident {
         alert_group: crate::model::AlertGroupRef::bounded(&g.receiver.name, &g.labels),
         linked: Vec::new(),
         silenced: None,
+        review: None,
         updates_sent: 0,
     }
 }

@@ -3,8 +3,13 @@ use std::sync::{Arc, Mutex};
 
 use super::*;
 use crate::client::WriteOp;
+use crate::client::{PlannedRequest, ReadBackend, Write, WriteBackend};
+use crate::model::ActorRole;
+use crate::model::wire::ChangesResponse;
 use crate::model::wire::{DeclareRequest, TextRequest};
 use crate::model::{Actor, Severity, declare};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 
 /// A backend that answers from a fixed list, records writes, and can be
 /// switched off (every read fails as an unreachable server does).

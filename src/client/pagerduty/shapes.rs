@@ -233,6 +233,7 @@ pub fn to_incident(i: &PdIncident) -> Incident {
         alert_group: None,
         linked: Vec::new(),
         silenced: None,
+        review: None,
         updates_sent: 0,
     }
 }

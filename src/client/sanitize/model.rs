@@ -42,6 +42,31 @@ sanitize_fields!(Incident {
     alert_group: text,
     linked: none,
     silenced: text,
+    review: text,
+});
+
+sanitize_fields!(crate::model::Review {
+    owner: line,
+    status: none,
+    due: none,
+    draft_due: none,
+    steps: text,
+});
+
+sanitize_fields!(crate::model::review::ReviewEntry {
+    incident: line,
+    title: line,
+    severity: line,
+    review: text,
+    next: line,
+    next_due: none,
+    overdue: none,
+});
+
+sanitize_fields!(crate::model::review::ReviewStep {
+    status: none,
+    by: line,
+    at: none,
 });
 
 sanitize_fields!(crate::model::SilenceMark {
@@ -232,6 +257,9 @@ sanitize_fields!(Policy {
     span_of_control: none,
     update_templates: text,
     acknowledge_minutes: none,
+    review_deadlines: none,
+    review_draft_hours: none,
+    review_utc_offset: line,
 });
 
 /// A policy's update templates: text with line breaks.

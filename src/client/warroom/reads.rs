@@ -391,6 +391,27 @@ impl ReadBackend for WarroomBackend {
         .boxed()
     }
 
+    fn reviews(
+        &self,
+        overdue: bool,
+    ) -> BoxFuture<'_, Result<Vec<crate::model::review::ReviewEntry>, ClientError>> {
+        async move {
+            let path = if overdue {
+                "/reviews?overdue=true"
+            } else {
+                "/reviews"
+            };
+            match self
+                .get::<Vec<crate::model::review::ReviewEntry>>(path, None, REQUEST_TIMEOUT)
+                .await?
+            {
+                Fetched::Fresh { value, .. } => Ok(value),
+                Fetched::NotModified => Err(ClientError::BadResponse("304 on a list".into())),
+            }
+        }
+        .boxed()
+    }
+
     fn recent_closed(&self, limit: usize) -> BoxFuture<'_, Result<Vec<Incident>, ClientError>> {
         async move {
             let path = format!(

@@ -283,6 +283,7 @@ mod tests {
             alert_group: None,
             linked: Vec::new(),
             silenced: None,
+            review: None,
             updates_sent: 0,
         }
     }

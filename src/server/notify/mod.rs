@@ -65,6 +65,11 @@ impl Subject {
             {
                 Some(Subject::Escalated)
             }
+            EventKind::Automation { rule, .. }
+                if rule.starts_with(crate::model::REVIEW_OVERDUE_RULE) =>
+            {
+                Some(Subject::ReviewOverdue)
+            }
             _ => None,
         }
     }
@@ -198,6 +203,15 @@ impl<'a> Subscriber<'a> {
                 return true;
             }
             (Subject::CommandOffered, EventKind::Command { to, .. }) => return to == handle,
+            (Subject::ReviewOverdue, _)
+                if self
+                    .incident
+                    .review
+                    .as_ref()
+                    .is_some_and(|r| r.owner == handle) =>
+            {
+                return true;
+            }
             _ => {}
         }
         self.incident.commander.as_deref() == Some(handle)

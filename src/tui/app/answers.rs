@@ -100,6 +100,16 @@ pub(super) fn debrief(app: &mut App, id: IncidentId, r: Answer<String>) -> Vec<C
     Vec::new()
 }
 
+pub(super) fn reviews(
+    app: &mut App,
+    r: Answer<Vec<crate::model::review::ReviewEntry>>,
+) -> Vec<Command> {
+    if let Some(Dialog::Reviews(v)) = &mut app.dialog {
+        v.fill(said(r));
+    }
+    Vec::new()
+}
+
 pub(super) fn similar(app: &mut App, id: IncidentId, r: Answer<Vec<Similar>>) -> Vec<Command> {
     if let Some(Dialog::Similar(v)) = &mut app.dialog
         && v.id == id

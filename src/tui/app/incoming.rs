@@ -93,6 +93,10 @@ fn delivered(
             WriteOp::AddFollowUp { id, .. } | WriteOp::UpdateFollowUp { id, .. } => Some(id),
             _ => None,
         });
+    let resolving = app.pending.iter().any(|p| {
+        p.write.key == key
+            && matches!(&p.write.op, WriteOp::Transition { body, .. } if body.to == crate::model::Status::Resolved)
+    });
     app.pending.retain(|p| p.write.key != key);
     // A follow-up changed: the open list shows it.
     if let Some(id) = followup_of {
@@ -108,7 +112,23 @@ fn delivered(
         return Vec::new();
     };
     let id = answer.incident.id;
+    // A SEV1/SEV2 just resolved without a review owner: the IC is asked
+    // now (PagerDuty's process names one for every major incident).
+    let ask_owner = resolving
+        && answer.incident.review.is_none()
+        && answer.incident.severity <= crate::model::Severity::Sev2
+        && answer.incident.drill.is_none()
+        && app.dialog.is_none();
     app.merge_answer(*answer);
+    if ask_owner {
+        app.dialog = Some(crate::tui::dialogs::Dialog::Palette(
+            crate::tui::dialogs::palette::Palette::with("review-owner "),
+        ));
+        app.notice = Some((
+            format!("{id} resolved: name its review owner (a handle), Enter; Esc for later"),
+            app.now,
+        ));
+    }
     let mut cmds = app.refilter();
     if was_declare {
         cmds.extend(app.select(Some(id)));

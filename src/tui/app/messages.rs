@@ -39,6 +39,7 @@ pub enum Msg {
     Stats(String, Result<Box<crate::model::stats::Stats>, ClientError>),
     /// A drill's debrief as Markdown (for `:debrief`).
     Debrief(IncidentId, Result<String, ClientError>),
+    Reviews(Result<Vec<crate::model::review::ReviewEntry>, ClientError>),
     /// Past incidents like one (for "seen before").
     Similar(
         IncidentId,
@@ -147,6 +148,8 @@ pub enum Read {
     Stats(String),
     /// A drill incident's debrief.
     Debrief(IncidentId),
+    /// The open reviews.
+    Reviews,
     /// The past incidents like this one.
     Similar(IncidentId),
     /// What the classification rules say of a new incident.

@@ -65,6 +65,7 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::FollowUps(id, r) => super::answers::followups(app, id, r),
         Msg::Stats(window, r) => super::answers::stats(app, &window, r),
         Msg::Debrief(id, r) => super::answers::debrief(app, id, r),
+        Msg::Reviews(r) => super::answers::reviews(app, r),
         Msg::Similar(id, r) => super::answers::similar(app, id, r),
         Msg::Closed(r) => super::answers::closed(app, r),
         Msg::Suggested(r) => super::answers::suggested(app, r),

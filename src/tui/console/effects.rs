@@ -115,6 +115,7 @@ impl Io {
                 }
                 Read::Similar(id) => Msg::Similar(id, reader.similar(id).await),
                 Read::Debrief(id) => Msg::Debrief(id, reader.debrief(id, "md").await),
+                Read::Reviews => Msg::Reviews(reader.reviews(false).await),
                 Read::Suggest { title, service } => {
                     Msg::Suggested(reader.suggest(&title, &service).await)
                 }

@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod palette;
 pub mod reader;
 pub mod responder;
+pub mod reviews;
 pub mod runbook_run;
 pub mod silence;
 pub mod silences;
@@ -231,6 +232,7 @@ dialogs!(
     StateItem(state_item::StateItemView),
     Brief(brief::BriefView),
     Debrief(debrief::DebriefView),
+    Reviews(reviews::ReviewsView),
     Bulk(bulk::BulkConfirm),
 );
 
@@ -258,6 +260,7 @@ pub static TABLES: &[&dyn keys::AnyTable] = &[
     &followups::KEYS,
     &followups::FORM_KEYS,
     &stats::KEYS,
+    &reviews::KEYS,
     &similar::KEYS,
     &closed::KEYS,
     &deliveries::KEYS,

@@ -58,6 +58,11 @@ enum Extra {
     Impact,
     Public,
     Private,
+    Reviews,
+    #[strum(serialize = "review-owner")]
+    ReviewOwner,
+    #[strum(serialize = "review-move")]
+    ReviewMove,
 }
 
 impl Extra {
@@ -73,6 +78,9 @@ impl Extra {
             Extra::Impact => "impact: customers affected, scope, components and their condition",
             Extra::Public => "public TITLE: on the status page, under the title customers read",
             Extra::Private => "private: off the public status page (recorded)",
+            Extra::Reviews => "reviews: open reviews after the outage, the overdue first",
+            Extra::ReviewOwner => "review-owner NAME: name the selected incident's review owner",
+            Extra::ReviewMove => "review-move STATUS: in-review, reviewed or closed",
         }
     }
 }
@@ -99,6 +107,16 @@ impl Default for Palette {
             input: line_input("", "command or incident id"),
             cursor: 0,
         }
+    }
+}
+
+impl Palette {
+    /// The palette with `text` typed already (the console's question of
+    /// the review owner at resolution: `review-owner `).
+    pub fn with(text: &str) -> Palette {
+        let mut input = line_input(text, "command or incident id");
+        input.move_cursor(tui_textarea::CursorMove::End);
+        Palette { input, cursor: 0 }
     }
 }
 
@@ -168,7 +186,13 @@ fn resolve(typed: &str, cursor: usize, now: DateTime<Utc>) -> Option<Run> {
         return Some(Run::Timeline(to));
     }
     if let Some((word, who)) = typed.split_once(' ')
-        && let Ok(e @ (Extra::Handoff | Extra::Release | Extra::Public)) = word.parse::<Extra>()
+        && let Ok(
+            e @ (Extra::Handoff
+            | Extra::Release
+            | Extra::Public
+            | Extra::ReviewOwner
+            | Extra::ReviewMove),
+        ) = word.parse::<Extra>()
         && !who.trim().is_empty()
     {
         return Some(Run::Person(e, who.trim().to_string()));
@@ -276,6 +300,16 @@ fn run(ctx: &Ctx, typed: &str, cursor: usize) -> Outcome {
             Extra::Release.help(),
         ))),
         Some(Run::Person(Extra::Public, title)) => publish(ctx, Some(title)),
+        Some(Run::Person(e @ (Extra::ReviewOwner | Extra::ReviewMove), what)) => {
+            review(ctx, e, &what)
+        }
+        Some(Run::Extra(Extra::Reviews)) => super::reviews::ReviewsView::open(),
+        Some(Run::Extra(e @ (Extra::ReviewOwner | Extra::ReviewMove))) => {
+            Outcome::close().with(Effect::Flash(Flash::info(
+                format!("{} needs what", <&str>::from(e)),
+                e.help(),
+            )))
+        }
         Some(Run::Person(e, who)) => person(ctx, e, Some(who)),
         Some(Run::Extra(Extra::Impact)) => impact(ctx),
         Some(Run::Extra(Extra::Public)) => Outcome::close().with(Effect::Flash(Flash::info(
@@ -353,6 +387,36 @@ fn publish(ctx: &Ctx, title: Option<String>) -> Outcome {
             "Select an incident in the list first (j/k).",
         ))),
     }
+}
+
+/// `review-owner NAME` / `review-move STATUS` on the selected incident.
+fn review(ctx: &Ctx, e: Extra, what: &str) -> Outcome {
+    use crate::client::WriteOp;
+    use crate::model::ReviewAction;
+    let Some(inc) = ctx.selected_incident() else {
+        return Outcome::close().with(Effect::Flash(Flash::info(
+            "No incident selected",
+            "Select an incident in the list first (j/k).",
+        )));
+    };
+    if !ctx.caps.lifecycle {
+        return Outcome::close().with(Effect::Flash(Flash::info(
+            "Not on this backend",
+            format!("{} keeps no reviews.", ctx.caps.name),
+        )));
+    }
+    let body = match e {
+        Extra::ReviewOwner => ReviewAction::Assign {
+            owner: what.to_string(),
+        },
+        _ => match what.parse() {
+            Ok(to) => ReviewAction::Move { to },
+            Err(why) => {
+                return Outcome::close().with(Effect::Flash(Flash::info("review-move", why)));
+            }
+        },
+    };
+    Outcome::close().with(Effect::Write(WriteOp::Review { id: inc.id, body }))
 }
 
 /// `impact`: the form, filled in with the impact as it is.

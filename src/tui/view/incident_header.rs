@@ -310,7 +310,36 @@ fn review_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
     };
     let t = m.durations();
     let show = |d: Option<chrono::Duration>| d.map_or("-".into(), age);
-    let mut spans = vec![
+    let mut spans = Vec::new();
+    // The review process first: who owns it, where it stands, what is due.
+    match &i.review {
+        Some(r) => {
+            spans.push(Span::styled(
+                format!("{} · {} ", r.owner, r.status.label()),
+                theme.style(Role::Text),
+            ));
+            if let Some((what, due)) = r.next_due() {
+                let style = if r.overdue(app.now) {
+                    theme.style(Role::Error)
+                } else {
+                    muted
+                };
+                let late = if r.overdue(app.now) { "OVERDUE " } else { "" };
+                spans.push(Span::styled(
+                    format!("{late}{what} {} · ", when(due, app.now, app.time_mode)),
+                    style,
+                ));
+            }
+        }
+        None if i.severity <= crate::model::Severity::Sev2 && i.drill.is_none() => {
+            spans.push(Span::styled(
+                "no review owner (:review-owner NAME) · ",
+                theme.style(Role::Warn),
+            ));
+        }
+        None => {}
+    }
+    spans.extend([
         Span::styled("review: ack ", muted),
         Span::raw(show(t.to_acknowledge)),
         Span::styled(" · contain ", muted),
@@ -320,7 +349,7 @@ fn review_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
         Span::styled(" · verify ", muted),
         Span::raw(show(t.to_verify)),
         Span::styled(" · ", muted),
-    ];
+    ]);
     match app.followups.get(&i.id) {
         Some(list) => {
             let today = app.now.date_naive();
