@@ -310,7 +310,7 @@ fn review_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
     };
     let t = m.durations();
     let show = |d: Option<chrono::Duration>| d.map_or("-".into(), age);
-    let mut spans = Vec::new();
+    let mut spans = vec![Span::styled("review: ", muted)];
     // The review process first: who owns it, where it stands, what is due.
     match &i.review {
         Some(r) => {
@@ -333,14 +333,14 @@ fn review_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
         }
         None if i.severity <= crate::model::Severity::Sev2 && i.drill.is_none() => {
             spans.push(Span::styled(
-                "no review owner (:review-owner NAME) · ",
+                "no owner (:review-owner NAME) · ",
                 theme.style(Role::Warn),
             ));
         }
         None => {}
     }
     spans.extend([
-        Span::styled("review: ack ", muted),
+        Span::styled("ack ", muted),
         Span::raw(show(t.to_acknowledge)),
         Span::styled(" · contain ", muted),
         Span::raw(show(t.to_contain)),
