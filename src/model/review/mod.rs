@@ -268,7 +268,9 @@ pub fn apply_review(
                         owner: owner.clone(),
                         status: ReviewStatus::Draft,
                         due,
-                        draft_due: draft_due.max(now),
+                        // Past already when named late: said overdue,
+                        // never moved (the deadline counts from resolution).
+                        draft_due,
                         steps: vec![ReviewStep {
                             status: ReviewStatus::Draft,
                             by: actor.handle.clone(),
@@ -277,7 +279,7 @@ pub fn apply_review(
                     });
                     format!(
                         "Review owner: {owner}; the draft is due {} and the review meeting {}",
-                        draft_due.max(now).format("%Y-%m-%d %H:%M UTC"),
+                        draft_due.format("%Y-%m-%d %H:%M UTC"),
                         due.format("%Y-%m-%d %H:%M UTC")
                     )
                 }
