@@ -55,7 +55,7 @@ pub fn list(args: ReviewsArgs) -> Result<(), CliError> {
         pad("SEV", 5),
         pad("STATUS", 10),
         pad("OWNER", 12),
-        pad("NEXT DUE", 34),
+        pad("NEXT DUE", 40),
     ));
     for r in &reviews {
         let next = match (&r.next, r.next_due) {
@@ -72,7 +72,7 @@ pub fn list(args: ReviewsArgs) -> Result<(), CliError> {
             pad(&r.severity, 5),
             pad(r.review.status.label(), 10),
             pad(&one_line(&r.review.owner, 12), 12),
-            pad(&next, 34),
+            pad(&next, 40),
             one_line(&r.title, 80)
         ));
     }
