@@ -69,7 +69,11 @@ pub struct Actor {
     pub role: ActorRole,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One change to an incident. Serialized (adjacently tagged) into the
+/// server's replay journal, so the state at any point of the timeline is
+/// this same `apply` run again (see [`super::replay`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", content = "with", rename_all = "snake_case")]
 pub enum Action {
     Transition {
         to: Status,
@@ -204,6 +208,7 @@ pub fn apply(
         )));
     }
     let written_at = written_time(&action, now)?;
+    let journaled = action.clone();
     let events = plan(detail, action, actor, now)?;
     if events.is_empty() {
         return Ok(());
@@ -225,6 +230,14 @@ pub fn apply(
         });
         detail.incident.last_seq = seq;
     }
+    detail.journal.record(super::replay::JournalEntry {
+        first_seq: last + 1,
+        last_seq: detail.incident.last_seq,
+        at: now,
+        handle: actor.handle.clone(),
+        role: actor.role,
+        action: journaled,
+    });
     detail.incident.version += 1;
     detail.incident.updated_at = now;
     Ok(())

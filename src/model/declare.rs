@@ -92,5 +92,6 @@ pub fn declare(
         checklists,
         state: Default::default(),
         linked: Vec::new(),
+        journal: Default::default(),
     })
 }

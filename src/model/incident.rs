@@ -157,6 +157,10 @@ pub struct IncidentDetail {
     /// `Incident::linked`) as they are now.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub linked: Vec<Incident>,
+    /// The changes applied to this copy since it was loaded, for the
+    /// server's replay journal. Never sent, never compared.
+    #[serde(skip)]
+    pub journal: super::replay::Journal,
 }
 
 impl IncidentDetail {

@@ -20,6 +20,7 @@ pub mod notification;
 mod permissions;
 mod policy;
 pub mod public;
+pub mod replay;
 mod responder;
 pub mod review;
 mod roster;

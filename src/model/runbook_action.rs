@@ -151,7 +151,7 @@ impl RunOutput {
 }
 
 /// What the server is about to run (see [`crate::model::Action::StartRunbookAction`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionStart {
     pub phase: Phase,
     pub item: usize,
@@ -161,7 +161,7 @@ pub struct ActionStart {
 }
 
 /// How a run ended (see [`crate::model::Action::FinishRunbookAction`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionEnd {
     pub phase: Phase,
     pub item: usize,

@@ -187,7 +187,7 @@ pub async fn timeline(
 
 /// The revision an incident's ETags are made from: from memory, or (for
 /// one this server has not heard of yet) from the database.
-async fn incident_rev(app: &AppState, id: IncidentId) -> Result<u64, ApiError> {
+pub(super) async fn incident_rev(app: &AppState, id: IncidentId) -> Result<u64, ApiError> {
     if let Some(rev) = app.store.incident_rev(id) {
         return Ok(rev);
     }
@@ -198,7 +198,7 @@ async fn incident_rev(app: &AppState, id: IncidentId) -> Result<u64, ApiError> {
 
 /// Answers from the ETag alone (304), from the shared body cache, or by
 /// building the body on a blocking thread and caching it.
-async fn cached(
+pub(super) async fn cached(
     app: &AppState,
     headers: &HeaderMap,
     etag: String,

@@ -111,6 +111,10 @@ impl From<StoreError> for ApiError {
                 e.retry_after = Some(2);
                 e
             }
+            StoreError::Replay(m) => {
+                tracing::error!(error = %m, "replay failed");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "replay_failed", m)
+            }
             StoreError::Db(_)
             | StoreError::Pg(_)
             | StoreError::Corrupt(_)

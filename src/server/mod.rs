@@ -25,6 +25,7 @@ mod metrics;
 pub mod notify;
 mod postmortem_api;
 mod query;
+pub mod replay_api;
 pub mod reviews_api;
 mod search_api;
 mod state;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .merge(classify_api::routes())
         .merge(stats_api::routes())
         .merge(reviews_api::routes())
+        .merge(replay_api::routes())
         .merge(drill::routes())
         .merge(integrations::alertmanager::routes());
     // The public status page: no token, outside the API.

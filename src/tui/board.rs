@@ -292,6 +292,7 @@ impl Board {
                     checklists,
                     state: Default::default(),
                     linked: Vec::new(),
+                    journal: Default::default(),
                 };
                 self.details.insert(id, detail);
             }

@@ -324,6 +324,7 @@ pub fn to_detail(
         checklists: Vec::new(),
         state: Default::default(),
         linked: Vec::new(),
+        journal: Default::default(),
     }
 }
 

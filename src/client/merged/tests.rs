@@ -84,6 +84,7 @@ impl ReadBackend for Fake {
                     checklists: Vec::new(),
                     state: Default::default(),
                     linked: Vec::new(),
+                    journal: Default::default(),
                 },
                 etag: None,
             })

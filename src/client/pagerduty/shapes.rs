@@ -343,5 +343,6 @@ pub fn to_detail(i: &PdIncident, logs: &[LogEntry], notes: &[Note]) -> IncidentD
         checklists: Vec::new(),
         state: Default::default(),
         linked: Vec::new(),
+        journal: Default::default(),
     }
 }

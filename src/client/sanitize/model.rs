@@ -108,6 +108,7 @@ sanitize_fields!(IncidentDetail {
     checklists: text,
     state: text,
     linked: text,
+    journal: none,
 });
 
 sanitize_fields!(Responder {

@@ -23,6 +23,7 @@ pub fn load_for_write(conn: &dyn Sql, id: IncidentId) -> Result<IncidentDetail> 
         timeline: Vec::new(),
         state: serde_json::from_str(&row.state)?,
         linked: Vec::new(),
+        journal: Default::default(),
     })
 }
 
@@ -74,6 +75,7 @@ pub fn save(
         )?;
     }
     super::search::index(tx, d, known_seq)?;
+    super::replay::record(tx, d, known_seq)?;
     super::status::record(tx, d, known_seq)
 }
 

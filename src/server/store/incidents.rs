@@ -399,7 +399,7 @@ impl Store {
 /// `Before` (the older ones are read with `before=`), the oldest for
 /// `After` (the newer ones with `after=`). One event is always kept, so a
 /// reader paging through never stalls.
-fn within_budget(mut events: Vec<String>, order: Order, budget: usize) -> Vec<String> {
+pub(super) fn within_budget(mut events: Vec<String>, order: Order, budget: usize) -> Vec<String> {
     let total: usize = events.iter().map(|e| e.len() + 1).sum();
     if total <= budget || events.len() <= 1 {
         return events;
@@ -427,7 +427,12 @@ fn within_budget(mut events: Vec<String>, order: Order, budget: usize) -> Vec<St
 }
 
 /// Stored events of one incident in seq order, as JSON.
-fn events(conn: &dyn Sql, id: IncidentId, order: Order, limit: usize) -> Result<Vec<String>> {
+pub(super) fn events(
+    conn: &dyn Sql,
+    id: IncidentId,
+    order: Order,
+    limit: usize,
+) -> Result<Vec<String>> {
     let rows = match order {
         Order::Latest => conn.rows(
             "SELECT event FROM (SELECT seq, event FROM timeline WHERE incident_id = ?1

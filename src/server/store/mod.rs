@@ -20,6 +20,7 @@ mod idempotency;
 mod incident_writes;
 mod incidents;
 mod pg;
+mod replay;
 mod schema;
 pub mod search;
 pub(crate) mod sql;
@@ -79,6 +80,10 @@ pub enum StoreError {
     Db(rusqlite::Error),
     #[error("database error: {0}")]
     Pg(String),
+    /// The replay journal does not lead to the stored timeline (a change
+    /// the model now refuses, a gap): said whole, it names no secret.
+    #[error("{0}")]
+    Replay(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(#[from] serde_json::Error),
 }

@@ -232,6 +232,28 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX status_entries_recent ON status_entries (active, last_s);
     "#,
+    // 17: replay. Every change as applied (the action, who, when, the seqs
+    // it wrote) and a snapshot of the state at creation and every
+    // `SNAPSHOT_EVERY` events (see store/replay.rs, model/replay.rs).
+    r#"
+    CREATE TABLE replay_journal (
+        incident_id INTEGER NOT NULL,
+        first_seq   INTEGER NOT NULL,
+        last_seq    INTEGER NOT NULL,
+        at_ms       INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        entry       TEXT NOT NULL,
+        PRIMARY KEY (incident_id, first_seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX replay_journal_at ON replay_journal (incident_id, at_ms);
+    CREATE INDEX replay_journal_kind ON replay_journal (incident_id, kind, first_seq);
+    CREATE TABLE replay_snapshots (
+        incident_id INTEGER NOT NULL,
+        seq         INTEGER NOT NULL,
+        state       TEXT NOT NULL,
+        PRIMARY KEY (incident_id, seq)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The same steps for PostgreSQL: integers are BIGINT, generated ids are
@@ -449,6 +471,26 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX status_entries_recent ON status_entries (active, last_s);
     "#,
+    // 17
+    r#"
+    CREATE TABLE replay_journal (
+        incident_id BIGINT NOT NULL,
+        first_seq   BIGINT NOT NULL,
+        last_seq    BIGINT NOT NULL,
+        at_ms       BIGINT NOT NULL,
+        kind        TEXT NOT NULL,
+        entry       TEXT NOT NULL,
+        PRIMARY KEY (incident_id, first_seq)
+    );
+    CREATE INDEX replay_journal_at ON replay_journal (incident_id, at_ms);
+    CREATE INDEX replay_journal_kind ON replay_journal (incident_id, kind, first_seq);
+    CREATE TABLE replay_snapshots (
+        incident_id BIGINT NOT NULL,
+        seq         BIGINT NOT NULL,
+        state       TEXT NOT NULL,
+        PRIMARY KEY (incident_id, seq)
+    );
+    "#,
 ];
 
 /// Data changes that go with a migration, run in its transaction.
@@ -460,6 +502,9 @@ pub(super) fn backfill(version: usize, tx: &dyn Sql) -> Result<()> {
     // older than 5 gets it there too.
     if version == 13 {
         super::search::backfill(tx)?;
+    }
+    if version == 17 {
+        super::replay::backfill(tx)?;
     }
     Ok(())
 }

@@ -188,6 +188,7 @@ pub fn backfill(tx: &dyn Sql) -> Result<()> {
             checklists: vec![],
             state: Default::default(),
             linked: Vec::new(),
+            journal: Default::default(),
         };
         index(tx, &d, 0)?;
     }
