@@ -119,6 +119,11 @@ pub enum Command {
         /// Print the incident's detail as JSON.
         #[arg(long)]
         json: bool,
+        /// Replay: the incident as it stood then. An RFC 3339 time
+        /// (2026-03-06T14:07:00Z), a UTC clock time (14:07: the first one
+        /// at or after the declaration), or an event's number (#42).
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
     },
     /// Write the postmortem draft of a resolved, verified or closed
     /// incident: every recorded fact by section, durations, the timeline by

@@ -165,6 +165,14 @@ impl Reader {
         self.0.action_run(id, run, after).await
     }
 
+    pub async fn state_at(
+        &self,
+        id: IncidentId,
+        at: crate::model::replay::ReplayAt,
+    ) -> Result<crate::model::replay::ReplayState, ClientError> {
+        self.0.state_at(id, at).await
+    }
+
     pub async fn reviews(
         &self,
         overdue: bool,

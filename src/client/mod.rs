@@ -220,6 +220,14 @@ pub trait ReadBackend: Send + Sync {
     ) -> BoxFuture<'_, Result<Vec<crate::model::wire::DeliveryInfo>, ClientError>> {
         Box::pin(async { Err(ClientError::Unsupported("notification deliveries".into())) })
     }
+    /// The incident as it stood at one event, time or step (replay).
+    fn state_at(
+        &self,
+        _id: IncidentId,
+        _at: crate::model::replay::ReplayAt,
+    ) -> BoxFuture<'_, Result<crate::model::replay::ReplayState, ClientError>> {
+        Box::pin(async { Err(ClientError::Unsupported("replay".into())) })
+    }
     /// Open reviews (all, or the overdue ones), the overdue first.
     fn reviews(
         &self,

@@ -83,7 +83,12 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Drill(args)) => drill::run(args),
         Some(Command::List { backend, all, json }) => quick::list(backend, all, json),
-        Some(Command::Show { id, backend, json }) => quick::show(&id, backend, json),
+        Some(Command::Show {
+            id,
+            backend,
+            json,
+            at,
+        }) => quick::show(&id, backend, json, at.as_deref()),
         Some(Command::Postmortem {
             id,
             backend,

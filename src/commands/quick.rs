@@ -90,17 +90,98 @@ pub fn list(args: BackendArgs, all: bool, json: bool) -> Result<(), CliError> {
     })
 }
 
-pub fn show(id: &str, args: BackendArgs, json: bool) -> Result<(), CliError> {
+/// The state at `when`, as a detail (for printing like the live one) and
+/// the replay's own facts.
+async fn replayed(
+    reader: &crate::client::Reader,
+    id: IncidentId,
+    when: When,
+) -> Result<
+    (
+        Fetched<crate::model::IncidentDetail>,
+        Option<crate::model::replay::ReplayState>,
+    ),
+    crate::client::ClientError,
+> {
+    use crate::model::replay::ReplayAt;
+    let at = match when {
+        When::Seq(n) => ReplayAt::Seq(n),
+        When::Time(t) => ReplayAt::Time(t),
+        When::Clock(c) => {
+            let Fetched::Fresh { value, .. } = reader.detail(id, None).await? else {
+                return Err(crate::client::ClientError::BadResponse(
+                    "304 on a detail".into(),
+                ));
+            };
+            ReplayAt::Time(clock_after(value.incident.declared_at, c))
+        }
+    };
+    let st = reader.state_at(id, at).await?;
+    let value = st.detail.clone();
+    Ok((Fetched::Fresh { value, etag: None }, Some(st)))
+}
+
+/// `show --at`: when, as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum When {
+    Seq(u64),
+    Time(chrono::DateTime<chrono::Utc>),
+    /// A UTC clock time: the first at or after the declaration.
+    Clock(chrono::NaiveTime),
+}
+
+fn parse_when(s: &str) -> Result<When, CliError> {
+    let s = s.trim();
+    if let Some(n) = s.strip_prefix('#') {
+        return n.parse().map(When::Seq).map_err(|_| {
+            CliError::usage(format!(
+                "--at `{}`: `#` takes an event's number",
+                one_line(s, 40)
+            ))
+        });
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(When::Time(t.with_timezone(&chrono::Utc)));
+    }
+    for f in ["%H:%M", "%H:%M:%S"] {
+        if let Ok(t) = chrono::NaiveTime::parse_from_str(s, f) {
+            return Ok(When::Clock(t));
+        }
+    }
+    Err(CliError::usage(format!(
+        "--at `{}` is not a time: give 2026-03-06T14:07:00Z, 14:07 (UTC) or #42 (an event)",
+        one_line(s, 40)
+    )))
+}
+
+/// The first `clock` (UTC) at or after `from`.
+fn clock_after(
+    from: chrono::DateTime<chrono::Utc>,
+    clock: chrono::NaiveTime,
+) -> chrono::DateTime<chrono::Utc> {
+    let same_day = from.date_naive().and_time(clock).and_utc();
+    if same_day >= from {
+        same_day
+    } else {
+        same_day + chrono::Duration::days(1)
+    }
+}
+
+pub fn show(id: &str, args: BackendArgs, json: bool, at: Option<&str>) -> Result<(), CliError> {
     let id: IncidentId = id
         .parse()
         .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))?;
+    let when = at.map(parse_when).transpose()?;
     let config = Config::load_default()?;
     super::one_shot(async {
         let c = backend::resolve_verb(&args, &config, "show").await?;
-        let r = c.reader.detail(id, None).await;
+        let r = match when {
+            None => c.reader.detail(id, None).await.map(|f| (f, None)),
+            Some(w) => replayed(&c.reader, id, w).await,
+        };
         // The detail carries the newest page; `show` prints the whole record.
         let mut timeline = Vec::new();
-        if let Ok(Fetched::Fresh { value, .. }) = &r {
+        if let Ok((Fetched::Fresh { value, .. }, _)) = &r {
             timeline = value.timeline.clone();
             while let Some(first) = timeline.first().map(|e| e.seq).filter(|s| *s > 1) {
                 match c.reader.timeline_before(id, first).await {
@@ -120,16 +201,41 @@ pub fn show(id: &str, args: BackendArgs, json: bool) -> Result<(), CliError> {
         if let Some(s) = c.embedded {
             s.stop().await;
         }
-        let Fetched::Fresh { value: mut d, .. } = r? else {
+        let (Fetched::Fresh { value: mut d, .. }, replay) = r? else {
             return Err(CliError::from("unexpected 304"));
         };
         d.timeline = timeline.clone();
         if json {
-            out(serde_json::to_string_pretty(&d).map_err(|e| CliError::from(e.to_string()))?);
+            let body = match replay {
+                Some(mut st) => {
+                    st.detail = d;
+                    serde_json::to_string_pretty(&st)
+                }
+                None => serde_json::to_string_pretty(&d),
+            };
+            out(body.map_err(|e| CliError::from(e.to_string()))?);
             return Ok(());
         }
+        let now = match &replay {
+            Some(st) => {
+                out(format!(
+                    "REPLAY: as it stood at {} UTC, after event #{} of {}",
+                    st.at.format("%Y-%m-%d %H:%M:%S"),
+                    st.seq,
+                    st.last_seq
+                ));
+                if st.seq == st.first_seq && st.first_seq > 1 {
+                    out(format!(
+                        "(replay of {id} starts at event #{}: what came before is recorded \
+                         in the timeline only)",
+                        st.first_seq
+                    ));
+                }
+                st.at
+            }
+            None => chrono::Utc::now(),
+        };
         let i = &d.incident;
-        let now = chrono::Utc::now();
         out(format!(
             "{} {} {}",
             i.id,

@@ -343,6 +343,21 @@ impl ReadBackend for MergedBackend {
         .boxed()
     }
 
+    fn state_at(
+        &self,
+        id: IncidentId,
+        at: crate::model::replay::ReplayAt,
+    ) -> BoxFuture<'_, Result<crate::model::replay::ReplayState, ClientError>> {
+        async move {
+            let (i, local) = self.route(id)?;
+            let p = &self.parts[i];
+            let mut st = p.reader.state_at(local, at).await?;
+            qualify_detail(&p.name, &mut st.detail);
+            Ok(st)
+        }
+        .boxed()
+    }
+
     fn recent_closed(&self, limit: usize) -> BoxFuture<'_, Result<Vec<Incident>, ClientError>> {
         async move {
             let p = &self.parts[self.home()];

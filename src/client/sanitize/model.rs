@@ -101,6 +101,14 @@ sanitize_fields!(crate::model::public::PublicFace {
     since: none,
 });
 
+sanitize_fields!(crate::model::replay::ReplayState {
+    seq: none,
+    at: none,
+    first_seq: none,
+    last_seq: none,
+    detail: text,
+});
+
 sanitize_fields!(IncidentDetail {
     incident: text,
     timeline: text,
