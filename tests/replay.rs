@@ -121,6 +121,13 @@ async fn every_event_replays_to_the_state_the_server_answered_then() {
         sev(&at(&t, &id, &format!("seq={}", seen[4].0)).await),
         "SEV1"
     );
+    // The edit wrote two events at one instant (severity, title): either
+    // of its seqs is the state after it, and says where it began.
+    let (edit_last, edit_first) = (seen[4].0, seen[3].0 + 1);
+    assert_eq!(edit_last, edit_first + 1, "the edit wrote two events");
+    let r = at(&t, &id, &format!("seq={edit_first}")).await;
+    assert_eq!(r["seq"].as_u64(), Some(edit_last));
+    assert_eq!(r["first_of_change"].as_u64(), Some(edit_first));
     // Past the end and before the start are clamped, and say so.
     let last = seen.last().unwrap().0;
     let r = at(&t, &id, "seq=999999").await;

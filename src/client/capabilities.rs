@@ -31,6 +31,9 @@ pub struct Capabilities {
     /// The live state document: tasks, hypotheses, decisions, the brief
     /// and the two-step handoff (warroom's server).
     pub state_doc: bool,
+    /// The incident as it stood at any event (warroom's server keeps the
+    /// replay journal).
+    pub replay: bool,
     /// This profile makes no changes (`read_only = true`, `--read-only`):
     /// no write is offered, queued or sent.
     pub read_only: bool,
@@ -56,6 +59,7 @@ impl Capabilities {
     /// A backend that can do nothing (the others start from it).
     pub const NONE: Capabilities = Capabilities {
         state_doc: false,
+        replay: false,
         name: "",
         declare: false,
         acknowledge: false,
@@ -75,6 +79,7 @@ impl Capabilities {
 
     pub const WARROOM: Capabilities = Capabilities {
         state_doc: true,
+        replay: true,
         name: "warroom",
         declare: true,
         acknowledge: true,

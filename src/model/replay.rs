@@ -122,6 +122,9 @@ pub enum ReplayAt {
 pub struct ReplayState {
     /// The last event whose change is in the state.
     pub seq: u64,
+    /// The first event of that change (one change may write several
+    /// events at one instant): a step back goes before it.
+    pub first_of_change: u64,
     /// When that event happened.
     pub at: DateTime<Utc>,
     /// The earliest seq replay can show: the end of the write that created

@@ -36,6 +36,7 @@ impl ReadBackend for MergedBackend {
             user_directory: any(|c| c.user_directory),
             edit: any(|c| c.edit),
             state_doc: any(|c| c.state_doc),
+            replay: any(|c| c.replay),
             read_only: all.iter().all(|c| c.read_only),
         }
     }

@@ -103,6 +103,7 @@ sanitize_fields!(crate::model::public::PublicFace {
 
 sanitize_fields!(crate::model::replay::ReplayState {
     seq: none,
+    first_of_change: none,
     at: none,
     first_seq: none,
     last_seq: none,

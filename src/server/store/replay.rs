@@ -214,8 +214,16 @@ impl Store {
                 .timeline
                 .last()
                 .map_or(detail.incident.updated_at, |e| e.at);
+            let first_of_change = opt_u64(
+                conn,
+                "SELECT MAX(first_seq) AS n FROM replay_journal
+                 WHERE incident_id = ?1 AND first_seq <= ?2 AND first_seq > ?3",
+                args![id, seq, first_seq],
+            )?
+            .unwrap_or(seq);
             Ok(ReplayState {
                 seq,
+                first_of_change,
                 at,
                 first_seq,
                 last_seq,

@@ -40,6 +40,11 @@ pub enum Msg {
     /// A drill's debrief as Markdown (for `:debrief`).
     Debrief(IncidentId, Result<String, ClientError>),
     Reviews(Result<Vec<crate::model::review::ReviewEntry>, ClientError>),
+    /// The incident as it stood at a moment (replay).
+    Replayed(
+        IncidentId,
+        Result<crate::model::replay::ReplayState, ClientError>,
+    ),
     /// Past incidents like one (for "seen before").
     Similar(
         IncidentId,
@@ -150,6 +155,8 @@ pub enum Read {
     Debrief(IncidentId),
     /// The open reviews.
     Reviews,
+    /// The incident as it stood at a moment.
+    Replay(IncidentId, crate::model::replay::ReplayAt),
     /// The past incidents like this one.
     Similar(IncidentId),
     /// What the classification rules say of a new incident.

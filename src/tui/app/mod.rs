@@ -15,6 +15,7 @@ mod merge;
 mod messages;
 mod navigation;
 pub mod offers;
+pub mod replay;
 mod state_actions;
 pub mod state_pane;
 pub mod timeline;
@@ -106,6 +107,8 @@ pub struct App {
     pub timeline_back: usize,
     /// A window on the selected incident's older history (`timeline`).
     pub browse: Option<timeline::Browse>,
+    /// Replay of one incident: the panes show it as it stood then.
+    pub replay: Option<replay::Replay>,
     pub checklist_cursor: usize,
     /// The phase whose checklist the cursor is on: when the incident moves
     /// to another phase, the cursor starts again on the new list's first
@@ -174,6 +177,7 @@ impl App {
             detail_pane: Pane::Timeline,
             timeline_back: 0,
             browse: None,
+            replay: None,
             checklist_cursor: 0,
             checklist_phase: None,
             responder_cursor: 0,
@@ -244,7 +248,12 @@ impl App {
         self.selected.is_some() && self.selected_index().is_none()
     }
 
+    /// The selected incident's detail: live, or as it stood at the moment
+    /// being replayed.
     pub fn selected_detail(&self) -> Option<&IncidentDetail> {
+        if let Some(d) = self.replayed_detail() {
+            return Some(d);
+        }
         self.board.details.get(&self.selected?)
     }
 

@@ -222,6 +222,11 @@ fn capability(caps: Capabilities, act: Act) -> Option<&'static str> {
             "resolve in one step; advance through the phases with n",
         ),
         Act::Silence => (caps.silence, "silence alerts"),
+        Act::ReplayBack
+        | Act::ReplayOn
+        | Act::ReplayPhaseBack
+        | Act::ReplayPhaseOn
+        | Act::ReplayMinutes => (caps.replay, "replay an incident as it stood"),
         Act::Silences => (caps.alert_groups(), "list Alertmanager's silences"),
         Act::SevUp | Act::SevDown => (caps.severity, "change severity"),
         Act::Toggle => (caps.checklists, "keep checklists"),

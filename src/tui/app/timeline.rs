@@ -89,7 +89,8 @@ impl App {
             .incident
             .last_seq
             .max(d.timeline.last().map_or(0, |e| e.seq));
-        if let Some(b) = self.browse.as_ref().filter(|b| b.id == id) {
+        let browse = self.browse.as_ref().filter(|_| self.replaying().is_none());
+        if let Some(b) = browse.filter(|b| b.id == id) {
             return Some(TimelineView {
                 id,
                 events: &b.events,
@@ -124,6 +125,16 @@ impl App {
         let id = d.incident.id;
         let live_len = d.timeline.len();
         let live_first = d.timeline.first().map_or(1, |e| e.seq);
+        if self.replaying().is_some() {
+            // Replay shows the page up to its moment; `[` `{` go further
+            // back in time.
+            let cur = live_len.saturating_sub(1 + self.timeline_back) as isize;
+            let at = cur
+                .saturating_add(delta)
+                .clamp(0, live_len.saturating_sub(1) as isize) as usize;
+            self.timeline_back = live_len.saturating_sub(1 + at);
+            return Vec::new();
+        }
         match self.browse.as_mut().filter(|b| b.id == id) {
             None => {
                 let cur = live_len.saturating_sub(1 + self.timeline_back) as isize;

@@ -66,6 +66,7 @@ fn handle(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::Stats(window, r) => super::answers::stats(app, &window, r),
         Msg::Debrief(id, r) => super::answers::debrief(app, id, r),
         Msg::Reviews(r) => super::answers::reviews(app, r),
+        Msg::Replayed(id, r) => app.replay_arrived(id, r),
         Msg::Similar(id, r) => super::answers::similar(app, id, r),
         Msg::Closed(r) => super::answers::closed(app, r),
         Msg::Suggested(r) => super::answers::suggested(app, r),
@@ -90,11 +91,19 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     if app.dialog.is_some() {
         return dialog_key(app, k);
     }
+    if k.code == KeyCode::Esc && app.replaying().is_some() {
+        app.leave_replay();
+        return Vec::new();
+    }
     if k.code == KeyCode::Esc && !app.filter.is_empty() {
         app.filter = Default::default();
         return app.refilter_for_filter();
     }
-    match keymap::lookup(&k, app.focus) {
+    let act = keymap::lookup(&k, app.focus);
+    if let Some(done) = app.replay_key(act) {
+        return done;
+    }
+    match act {
         Some(act) => run(app, act),
         None => Vec::new(),
     }
@@ -194,6 +203,11 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
         | Act::ItemDone
         | Act::ItemDrop
         | Act::LinkEvidence => super::state_actions::state_act(app, act),
+        Act::ReplayBack
+        | Act::ReplayOn
+        | Act::ReplayPhaseBack
+        | Act::ReplayPhaseOn
+        | Act::ReplayMinutes => app.replay_act(act),
     }
 }
 

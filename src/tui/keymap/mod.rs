@@ -87,6 +87,11 @@ pub enum Act {
     ItemDone,
     ItemDrop,
     LinkEvidence,
+    ReplayBack,
+    ReplayOn,
+    ReplayPhaseBack,
+    ReplayPhaseOn,
+    ReplayMinutes,
 }
 
 #[derive(Debug, Clone, Copy)]

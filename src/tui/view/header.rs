@@ -32,7 +32,11 @@ pub fn height(app: &App, width: u16) -> u16 {
 
 pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     let width = area.width as usize;
-    let mut lines = vec![status_line(app, theme, width)];
+    let first = match app.replaying() {
+        Some(r) => replay_line(r, theme, width),
+        None => status_line(app, theme, width),
+    };
+    let mut lines = vec![first];
     if let Some(text) = alarm_text(app) {
         for l in alarm_lines(&text, area.width) {
             let pad = width.saturating_sub(crate::text::width(&l) + 1);
@@ -55,6 +59,33 @@ fn alarm_lines(text: &str, width: u16) -> Vec<String> {
 /// severity, who we are, the clock. Segments in order of importance; the
 /// least important are dropped first when the terminal is narrow. The
 /// clock and the live state stay.
+/// While replaying, the header says so, loudly, with the moment shown
+/// and the keys that move it: nobody takes a replay for the live incident.
+fn replay_line<'a>(r: &crate::tui::app::replay::Replay, theme: &Theme, width: usize) -> Line<'a> {
+    let moment = match (&r.state, &r.error) {
+        (_, Some(e)) => format!("not read: {e}"),
+        (None, None) => "reading…".to_string(),
+        (Some(st), None) => format!(
+            "{} UTC · event {}/{}{}",
+            st.at.format("%Y-%m-%d %H:%M:%S"),
+            st.seq,
+            st.last_seq,
+            if r.loading { " ⧗" } else { "" }
+        ),
+    };
+    let step = if r.by_minute { "minute" } else { "phase" };
+    let text = format!(
+        " ⏪ REPLAY {} · {moment} · [ ] change  {{ }} {step}  m  Esc live",
+        r.id
+    );
+    let fitted = crate::text::fit(&text, width);
+    let pad = width.saturating_sub(crate::text::width(&fitted));
+    Line::from(Span::styled(
+        format!("{fitted}{}", " ".repeat(pad)),
+        theme.style(Role::Stale),
+    ))
+}
+
 fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     let head = theme.style(Role::Header);
     // Segments in order of importance; the least important are dropped

@@ -49,11 +49,9 @@ pub fn draw(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         return;
     };
     // The detail carries the summary whole; a list entry may have it cut.
-    let i = app.board.details.get(&i.id).map_or(i, |d| &d.incident);
+    let i = app.shown_detail(i.id).map_or(i, |d| &d.incident);
     let linked = app
-        .board
-        .details
-        .get(&i.id)
+        .shown_detail(i.id)
         .map_or(&[][..], |d| d.linked.as_slice());
     let (title, meta) = (title_line(theme, i, linked), meta_line(app, theme, i));
     // Phases and update times only where the backend has them.
@@ -173,7 +171,7 @@ fn meta_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
         Span::raw(format!(
             "{} ({} ago)",
             i.declared_at.format("%m-%d %H:%M UTC"),
-            age(app.now - i.declared_at)
+            age(app.view_now() - i.declared_at)
         )),
     ];
     if !i.tags.is_empty() {
@@ -188,7 +186,7 @@ fn meta_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
 fn phase_bar<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
     let wide = app.is_wide();
     let mut spans = Vec::new();
-    for (n, s) in phase_spans(i, app.now).into_iter().enumerate() {
+    for (n, s) in phase_spans(i, app.view_now()).into_iter().enumerate() {
         if n > 0 {
             spans.push(Span::styled(" ▸ ", theme.style(Role::Muted)));
         }
@@ -230,7 +228,7 @@ fn short(p: Phase) -> &'static str {
 fn update_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
     let muted = theme.style(Role::Muted);
     let last = match i.last_stakeholder_update_at {
-        Some(t) => format!("last update {}", when(t, app.now, app.time_mode)),
+        Some(t) => format!("last update {}", when(t, app.view_now(), app.time_mode)),
         None => "no update sent yet".to_string(),
     };
     let mut spans = vec![Span::styled("stakeholders: ", muted)];
@@ -239,9 +237,15 @@ fn update_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
         spans.push(Span::styled("PUBLIC ", theme.style(Role::Title)));
     }
     spans.push(Span::raw(last));
-    if let Some((stage, due)) = app.policy.next_update(i, app.now) {
+    if let Some((stage, due)) = app.policy.next_update(i, app.view_now()) {
         spans.push(Span::styled(" · ", muted));
-        spans.push(due_span(app.now, stage, due, theme, app.low_bandwidth));
+        spans.push(due_span(
+            app.view_now(),
+            stage,
+            due,
+            theme,
+            app.low_bandwidth,
+        ));
         if app.is_wide() {
             spans.push(Span::styled(
                 format!(
@@ -304,7 +308,7 @@ fn due_span<'a>(
 /// where the postmortem is.
 fn review_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
     let muted = theme.style(Role::Muted);
-    let m = match app.board.details.get(&i.id) {
+    let m = match app.shown_detail(i.id) {
         Some(d) => crate::model::Milestones::of(d),
         None => return Line::from(Span::styled("review: reading…", muted)),
     };
@@ -319,14 +323,21 @@ fn review_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
                 theme.style(Role::Text),
             ));
             if let Some((what, due)) = r.next_due() {
-                let style = if r.overdue(app.now) {
+                let style = if r.overdue(app.view_now()) {
                     theme.style(Role::Error)
                 } else {
                     muted
                 };
-                let late = if r.overdue(app.now) { "OVERDUE " } else { "" };
+                let late = if r.overdue(app.view_now()) {
+                    "OVERDUE "
+                } else {
+                    ""
+                };
                 spans.push(Span::styled(
-                    format!("{late}{what} {} · ", when(due, app.now, app.time_mode)),
+                    format!(
+                        "{late}{what} {} · ",
+                        when(due, app.view_now(), app.time_mode)
+                    ),
                     style,
                 ));
             }
@@ -352,7 +363,7 @@ fn review_line<'a>(app: &App, theme: &Theme, i: &Incident) -> Line<'a> {
     ]);
     match app.followups.get(&i.id) {
         Some(list) => {
-            let today = app.now.date_naive();
+            let today = app.view_now().date_naive();
             let open = list
                 .iter()
                 .filter(|f| f.status == crate::model::FollowUpStatus::Open)

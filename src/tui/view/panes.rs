@@ -174,7 +174,10 @@ fn event_row<'a>(
     // words written offline say when they were written.
     let mut text = e.kind.describe();
     if let Some(w) = e.written_earlier() {
-        text = format!("✎ written {} · {text}", when(w, app.now, app.time_mode));
+        text = format!(
+            "✎ written {} · {text}",
+            when(w, app.view_now(), app.time_mode)
+        );
     }
     let more = text.lines().count().saturating_sub(1);
     let shown = if more > 0 {
@@ -241,7 +244,7 @@ pub fn responders(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
                     if sel { base } else { state_style },
                 ),
                 Span::styled(
-                    pad(&age(app.now - r.since), 7),
+                    pad(&age(app.view_now() - r.since), 7),
                     if sel { base } else { theme.style(Role::Muted) },
                 ),
             ])
@@ -287,7 +290,7 @@ pub fn checklist(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
         .map(|(i, it)| {
             let sel = focused && start + i == app.checklist_cursor;
             let who = match (&it.done_by, it.done_at) {
-                (Some(b), Some(t)) => format!(" {} {}", b, when(t, app.now, app.time_mode)),
+                (Some(b), Some(t)) => format!(" {} {}", b, when(t, app.view_now(), app.time_mode)),
                 _ => String::new(),
             };
             // ▶: the item runs a runbook action (`x`).
@@ -318,7 +321,7 @@ pub fn checklist(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
 /// A moment for a column of `w`, always leaving a space before the next:
 /// past ten days `13d22h ago` is said `13d22h` (it ran into the author).
 fn column_when(t: chrono::DateTime<chrono::Utc>, app: &App, w: usize) -> String {
-    let s = when(t, app.now, app.time_mode);
+    let s = when(t, app.view_now(), app.time_mode);
     match s.strip_suffix(" ago") {
         Some(bare) if s.chars().count() >= w => bare.to_string(),
         _ => s,

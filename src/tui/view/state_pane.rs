@@ -66,7 +66,7 @@ pub fn countdown_for(secs: i64, low_bandwidth: bool) -> String {
 fn title_extra(app: &App, d: &IncidentDetail) -> String {
     let s = &d.state;
     let open = s.open_tasks().count();
-    let overdue = s.overdue(app.now).count();
+    let overdue = s.overdue(app.view_now()).count();
     let hyps = s.open_hypotheses().count();
     let mut tasks = format!("{open} task{}", if open == 1 { "" } else { "s" });
     if overdue > 0 {
@@ -150,7 +150,7 @@ fn line<'a>(
                 );
                 return Line::from(Span::styled(fit(&text, w).into_owned(), pick(Role::Muted)));
             }
-            let left = t.due_at.map(|d| (d - app.now).num_seconds());
+            let left = t.due_at.map(|d| (d - app.view_now()).num_seconds());
             let clock = left
                 .map(|s| countdown_for(s, app.low_bandwidth))
                 .unwrap_or_default();

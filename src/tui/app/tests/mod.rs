@@ -94,6 +94,7 @@ mod followups;
 mod incident_form;
 mod navigation;
 mod read_only;
+mod replay;
 mod reviews;
 mod state_doc;
 mod timeline;
