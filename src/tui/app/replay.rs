@@ -50,6 +50,22 @@ fn allowed(act: Act) -> bool {
     )
 }
 
+/// The footer's keys while replaying.
+pub fn offered_while_replaying(act: Act) -> bool {
+    matches!(
+        act,
+        Act::Help
+            | Act::ReplayBack
+            | Act::ReplayOn
+            | Act::ReplayPhaseBack
+            | Act::ReplayPhaseOn
+            | Act::ReplayMinutes
+            | Act::FocusNext
+            | Act::Read
+            | Act::Quit
+    )
+}
+
 impl App {
     /// The replay of the selected incident, if it is being replayed.
     pub fn replaying(&self) -> Option<&Replay> {

@@ -75,7 +75,7 @@ fn replay_line<'a>(r: &crate::tui::app::replay::Replay, theme: &Theme, width: us
     };
     let step = if r.by_minute { "minute" } else { "phase" };
     let text = format!(
-        " ⏪ REPLAY {} · {moment} · [ ] change  {{ }} {step}  m  Esc live",
+        " ⏪ REPLAY {} · Esc live · {moment} · [ ] change  {{ }} {step}  m",
         r.id
     );
     let fitted = crate::text::fit(&text, width);

@@ -274,10 +274,18 @@ fn footer(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
             theme.style(Role::Pending),
         ));
     }
-    // `?` first: whatever does not fit is in the help.
+    // `?` first: whatever does not fit is in the help. While replaying,
+    // the keys that move through time (nothing that writes works then).
+    let replaying = app.replaying().is_some();
     let mut keys: Vec<_> = BINDINGS
         .iter()
-        .filter(|b| b.footer && (b.panes.is_empty() || b.panes.contains(&app.focus)))
+        .filter(|b| match replaying {
+            true => {
+                crate::tui::app::replay::offered_while_replaying(b.act)
+                    && (b.panes.is_empty() || b.panes.contains(&app.focus))
+            }
+            false => b.footer && (b.panes.is_empty() || b.panes.contains(&app.focus)),
+        })
         // `x` only where it would do something, so it does not push out `/`.
         .filter(|b| b.act != Act::RunAction || app.cursor_item_has_action())
         // Only keys this backend and this token's role may use (the help

@@ -78,7 +78,13 @@ pub fn timeline(app: &App, theme: &Theme, f: &mut Frame, area: Rect) {
     // on (`App::cursor_event`), live or browsing older history; a short
     // timeline still shows whole wherever the cursor is.
     let view = app.timeline_view();
-    let extra = view.as_ref().map(timeline_title).unwrap_or_default();
+    let extra = match (
+        view.as_ref(),
+        app.replaying().and_then(|r| r.state.as_ref()),
+    ) {
+        (Some(v), Some(st)) => format!("{} · as it stood at #{} of {} ", v.id, st.seq, st.last_seq),
+        (v, _) => v.map(timeline_title).unwrap_or_default(),
+    };
     let (inner, Some(_)) = frame_pane(app, theme, f, area, Pane::Timeline, extra) else {
         return;
     };
