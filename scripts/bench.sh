@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 benches=("$@")
 if [ ${#benches[@]} -eq 0 ]; then
-  benches=(render server console scale engines notify stats_memory wrk_ratio poll_wake)
+  benches=(render server console scale engines notify stats_memory replay wrk_ratio poll_wake)
   all=1
 fi
 
