@@ -312,6 +312,7 @@ async fn the_postmortem_has_every_section_true_durations_and_contained_hostile_t
         "Severity history",
         "Key durations",
         "Timeline",
+        "Narrative",
         "Responders and roles",
         "Checklists",
         "Stakeholder updates",
@@ -329,10 +330,10 @@ async fn the_postmortem_has_every_section_true_durations_and_contained_hostile_t
     ] {
         assert!(h2.iter().any(|h| h == want), "no section {want}: {h2:?}");
     }
-    assert_eq!(h2.len(), 18, "hostile text made no headings: {h2:?}");
+    assert_eq!(h2.len(), 19, "hostile text made no headings: {h2:?}");
     assert!(h3 >= 5, "the timeline is grouped by phase ({h3})");
     assert_eq!(
-        table_cells[..12],
+        table_cells[..14],
         [
             "Interval",
             "Duration",
@@ -346,7 +347,18 @@ async fn the_postmortem_has_every_section_true_durations_and_contained_hostile_t
             "55m",
             "Resolution to verification",
             "10m",
+            "Customer impact",
+            "1h05m",
         ]
+    );
+    // Every duration says what it measures.
+    assert!(
+        md.contains("- **Customer impact**: from impact start (`impact_started_at`"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- **Detection to resolution**: from detection"),
+        "{md}"
     );
     assert!(
         md.contains("**FORCED investigating → identified**"),
@@ -380,18 +392,18 @@ async fn the_postmortem_has_every_section_true_durations_and_contained_hostile_t
     assert!(md.contains("Roll back \\| now"), "{md}");
     assert!(md.contains("objections asked"));
     assert_eq!(
-        &table_cells[12..18],
+        &table_cells[14..20],
         ["#", "Task", "Owner", "Given", "Time box", "Outcome"]
     );
     assert!(
-        table_cells[19] == "Roll back <b>4.2</b>" && table_cells[20] == "bob",
+        table_cells[21] == "Roll back <b>4.2</b>" && table_cells[22] == "bob",
         "the task's cells, its HTML shown as text: {:?}",
-        &table_cells[18..]
+        &table_cells[20..]
     );
     assert!(
-        table_cells[23].starts_with("done by bob") && table_cells[23].contains("(late)"),
+        table_cells[25].starts_with("done by bob") && table_cells[25].contains("(late)"),
         "{:?}",
-        &table_cells[18..]
+        &table_cells[20..]
     );
     assert!(
         md.contains("dana accepted command from alice (read the brief at version"),

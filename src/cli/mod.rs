@@ -9,9 +9,11 @@ mod reviews;
 mod scope;
 pub use reviews::{ReviewCommand, ReviewsArgs};
 pub use scope::{command, parse};
+pub use timeline::TimelineCommand;
 mod server;
 mod shared;
 mod state_doc;
+mod timeline;
 pub use drill::{DrillArgs, DrillCommand};
 pub use server::{
     RulesCommand, ServeArgs, TokenCommand, parse_duration, parse_listen, parse_timeout,
@@ -168,6 +170,12 @@ pub enum Command {
     Review {
         #[command(subcommand)]
         command: ReviewCommand,
+    },
+    /// The curated timeline: tag and pin the events that tell the story,
+    /// correct a time or words (audited), print it by tag or from the pins.
+    Timeline {
+        #[command(subcommand)]
+        command: TimelineCommand,
     },
     /// Open reviews with their owner, status and what is due next; the
     /// overdue first.

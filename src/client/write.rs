@@ -140,6 +140,11 @@ pub enum WriteOp {
         id: IncidentId,
         body: crate::model::ReviewAction,
     },
+    /// The curated timeline: an event tagged, pinned or corrected.
+    Curate {
+        id: IncidentId,
+        body: crate::model::curation::CurateAction,
+    },
 }
 
 impl WriteOp {
@@ -161,6 +166,7 @@ impl WriteOp {
             Self::Impact { id, body } => (*id, "impact", v(body)),
             Self::Publish { id, body } => (*id, "public", v(body)),
             Self::Review { id, body } => (*id, "review", v(body)),
+            Self::Curate { id, body } => (*id, "curate", v(body)),
             _ => return None,
         })
     }
@@ -201,7 +207,8 @@ impl WriteOp {
             | Self::Can { id, .. }
             | Self::Impact { id, .. }
             | Self::Publish { id, .. }
-            | Self::Review { id, .. } => Some(*id),
+            | Self::Review { id, .. }
+            | Self::Curate { id, .. } => Some(*id),
         }
     }
 
@@ -279,6 +286,18 @@ impl WriteOp {
                 crate::model::ReviewAction::Assign { owner } => format!("review owner {owner}"),
                 crate::model::ReviewAction::Move { to } => format!("review -> {}", to.label()),
             },
+            Self::Curate { body, .. } => {
+                use crate::model::curation::CurateAction;
+                match body {
+                    CurateAction::Tag { seq, tags } if tags.is_empty() => format!("untag #{seq}"),
+                    CurateAction::Tag { seq, tags } => format!("tag #{seq} {}", tags.join(", ")),
+                    CurateAction::Pin { seq, pinned: true } => format!("pin #{seq}"),
+                    CurateAction::Pin { seq, .. } => format!("unpin #{seq}"),
+                    CurateAction::Correct { seq, why, .. } => {
+                        format!("correct #{seq}: {}", short(why))
+                    }
+                }
+            }
             Self::Resolve { .. } => "resolve".into(),
             Self::Silence {
                 comment, minutes, ..

@@ -15,6 +15,7 @@ mod rules;
 mod serve;
 mod state_doc;
 mod status;
+mod timeline;
 mod token;
 mod write;
 
@@ -113,6 +114,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }) => after::stats(backend, since, service, utc_offset, json, explain),
         Some(Command::Review { command }) => reviews::review(command),
         Some(Command::Reviews(args)) => reviews::list(args),
+        Some(Command::Timeline { command }) => timeline::run(command),
         Some(Command::Ack { id, write }) => write::run_each(id, Intent::Ack, write),
         Some(Command::Note { id, text, write }) => write::run(Intent::Note(id, text), write),
         Some(Command::Update {

@@ -90,6 +90,29 @@ pub fn list(args: BackendArgs, all: bool, json: bool) -> Result<(), CliError> {
     })
 }
 
+/// The whole record before the newest page `timeline`, read page by page
+/// backwards (a page that fails ends it: what was read is printed).
+pub(super) async fn whole_timeline(
+    reader: &crate::client::Reader,
+    id: IncidentId,
+    mut timeline: Vec<crate::model::TimelineEvent>,
+) -> Vec<crate::model::TimelineEvent> {
+    while let Some(first) = timeline.first().map(|e| e.seq).filter(|s| *s > 1) {
+        match reader.timeline_before(id, first).await {
+            Ok(page) if !page.events.is_empty() => {
+                let mut older: Vec<_> = page.events.into_iter().filter(|e| e.seq < first).collect();
+                if older.is_empty() {
+                    break;
+                }
+                older.append(&mut timeline);
+                timeline = older;
+            }
+            _ => break,
+        }
+    }
+    timeline
+}
+
 /// The state at `when`, as a detail (for printing like the live one) and
 /// the replay's own facts.
 async fn replayed(
@@ -182,21 +205,7 @@ pub fn show(id: &str, args: BackendArgs, json: bool, at: Option<&str>) -> Result
         // The detail carries the newest page; `show` prints the whole record.
         let mut timeline = Vec::new();
         if let Ok((Fetched::Fresh { value, .. }, _)) = &r {
-            timeline = value.timeline.clone();
-            while let Some(first) = timeline.first().map(|e| e.seq).filter(|s| *s > 1) {
-                match c.reader.timeline_before(id, first).await {
-                    Ok(page) if !page.events.is_empty() => {
-                        let mut older: Vec<_> =
-                            page.events.into_iter().filter(|e| e.seq < first).collect();
-                        if older.is_empty() {
-                            break;
-                        }
-                        older.append(&mut timeline);
-                        timeline = older;
-                    }
-                    _ => break,
-                }
-            }
+            timeline = whole_timeline(&c.reader, id, value.timeline.clone()).await;
         }
         if let Some(s) = c.embedded {
             s.stop().await;

@@ -141,6 +141,8 @@ pub enum Action {
     /// The review after the outage: its owner, its next status; with what
     /// the server knows (the deadline, the untriaged follow-ups).
     Review(super::ReviewAction, super::ReviewFacts),
+    /// The curated timeline: an event tagged, pinned or corrected.
+    Curate(super::curation::CurateAction),
 }
 
 /// How far a client clock may run ahead of the server's before its
@@ -174,11 +176,11 @@ fn written_time(action: &Action, now: DateTime<Utc>) -> Result<Option<DateTime<U
 }
 
 impl Action {
-    /// The review and its reminders: the only changes a closed incident
-    /// takes.
+    /// The review, its reminders and the curated timeline: the only
+    /// changes a closed incident takes.
     pub fn goes_on_after_close(&self) -> bool {
         match self {
-            Action::Review(..) => true,
+            Action::Review(..) | Action::Curate(_) => true,
             Action::Automation { rule, .. } => rule.starts_with(REVIEW_OVERDUE_RULE),
             _ => false,
         }
@@ -400,6 +402,7 @@ fn plan(
         Action::Publish(req) => super::public::publish(detail, req, now),
         Action::AlertSilence(change) => super::apply_silence(detail, change),
         Action::Review(a, facts) => super::review::apply_review(detail, a, facts, actor, now),
+        Action::Curate(c) => super::curation::curate(detail, c, actor, now),
         Action::Can(r) => {
             r.check()?;
             Ok(vec![EventKind::CanReport {

@@ -34,6 +34,9 @@ pub struct Durations {
     pub to_resolve: Option<Duration>,
     /// Resolution → verification.
     pub to_verify: Option<Duration>,
+    /// Impact start → resolution: how long customers were affected
+    /// (Datadog's customer impact duration, ending at resolution).
+    pub customer_impact: Option<Duration>,
 }
 
 impl Milestones {
@@ -87,6 +90,7 @@ impl Milestones {
             to_contain: since(self.detected, self.contained),
             to_resolve: since(self.detected, self.resolved),
             to_verify: self.resolved.and_then(|r| since(r, self.verified)),
+            customer_impact: since(self.impact_started, self.resolved),
         }
     }
 }

@@ -8,6 +8,7 @@ mod alert_silence;
 pub mod brief;
 pub mod cadence;
 mod checklist;
+pub mod curation;
 mod declare;
 pub mod drill;
 mod error;

@@ -10,9 +10,12 @@ impl Action {
     pub fn required_role(&self, actor_handle: &str) -> ActorRole {
         match self {
             Self::Alert { .. } => ActorRole::Integration,
-            Self::Note { .. } | Self::Checklist { .. } | Self::Can(_) | Self::Impact(_) => {
-                ActorRole::Responder
-            }
+            // Tagging, pinning and correcting: the scribe's work, audited.
+            Self::Note { .. }
+            | Self::Checklist { .. }
+            | Self::Can(_)
+            | Self::Impact(_)
+            | Self::Curate(_) => ActorRole::Responder,
             Self::Task(t) => t.least_role(),
             // The owner moves their review (checked with the review).
             Self::Review(super::ReviewAction::Move { .. }, _) => ActorRole::Responder,

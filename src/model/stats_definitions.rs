@@ -27,6 +27,53 @@ fn def(figure: &str, from: &str, to: &str, means: &str) -> Definition {
     }
 }
 
+/// The definitions of the postmortem's key durations, in its order.
+pub fn postmortem() -> Vec<Definition> {
+    const DETECTED: &str = "detection (the first firing alert, or the declaration when no \
+                            alert came first)";
+    const IMPACT: &str = "impact start (`impact_started_at` as the IC set it, else detection)";
+    vec![
+        def(
+            "impact to detection",
+            IMPACT,
+            DETECTED,
+            "How long the impact went unnoticed.",
+        ),
+        def(
+            "detection to acknowledgement",
+            DETECTED,
+            "acknowledgement (the incident first left `triggered`)",
+            "How long before a person owned it.",
+        ),
+        def(
+            "detection to containment",
+            DETECTED,
+            "containment (the incident first reached `contained`)",
+            "How long the impact went on growing once it was known.",
+        ),
+        def(
+            "detection to resolution",
+            DETECTED,
+            "resolution (the incident first reached `resolved`)",
+            "Time to resolve, measured from detection; DORA's failed deployment recovery \
+             time is this figure over incidents caused by a change.",
+        ),
+        def(
+            "resolution to verification",
+            "resolution",
+            "verification (the incident first reached `verified`)",
+            "How long the fix took to be confirmed.",
+        ),
+        def(
+            "customer impact",
+            IMPACT,
+            "resolution",
+            "How long customers were affected (Datadog's customer impact duration), ending at \
+             resolution: the service restored, whatever verification found later.",
+        ),
+    ]
+}
+
 /// The definitions of every figure `stats` prints, in its order.
 pub fn all() -> Vec<Definition> {
     const DECLARED: &str = "declaration (the incident was opened: by a person, or by an alert \

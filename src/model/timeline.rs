@@ -210,6 +210,12 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         title: Option<String>,
     },
+    /// An event tagged, pinned or corrected (see `model/curation.rs`):
+    /// the audit of the curated timeline.
+    Curated {
+        seq: u64,
+        change: String,
+    },
     /// An SME's Condition / Actions / Needs report.
     CanReport {
         condition: String,
@@ -394,6 +400,7 @@ impl EventKind {
                 }
             }
             Self::ImpactChanged { text } => format!("impact: {text}"),
+            Self::Curated { seq, change } => format!("#{seq} {change}"),
             Self::Published {
                 public: true,
                 title,
@@ -436,6 +443,7 @@ impl EventKind {
             Self::Command { .. } => "command",
             Self::CanReport { .. } => "CAN",
             Self::ImpactChanged { .. } => "impact",
+            Self::Curated { .. } => "curate",
             Self::Published { .. } => "public",
         }
     }

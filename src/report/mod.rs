@@ -3,6 +3,7 @@
 
 pub mod brief;
 pub mod channels;
+pub mod curated;
 pub mod debrief;
 pub mod markdown;
 pub mod postmortem;

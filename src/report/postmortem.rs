@@ -47,8 +47,13 @@ pub struct Postmortem<'a> {
     /// oldest ones; see [`MAX_EVENTS`]).
     pub events_total: u64,
     pub events_included: usize,
+    /// What each key duration measures: its start and end points.
+    pub definitions: Vec<crate::model::stats_definitions::Definition>,
     #[serde(skip)]
     timeline: &'a [TimelineEvent],
+    /// The policy's timeline tags, in order (for "Timelines by tag").
+    #[serde(skip)]
+    tag_order: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -58,6 +63,7 @@ pub struct DurationsSecs {
     pub detect_to_contain: Option<i64>,
     pub detect_to_resolve: Option<i64>,
     pub resolve_to_verify: Option<i64>,
+    pub customer_impact: Option<i64>,
 }
 
 /// Timeline events a postmortem covers at most: a readable document, and
@@ -97,6 +103,7 @@ impl<'a> Postmortem<'a> {
                 detect_to_contain: secs(t.to_contain),
                 detect_to_resolve: secs(t.to_resolve),
                 resolve_to_verify: secs(t.to_verify),
+                customer_impact: secs(t.customer_impact),
             },
             severity_history,
             forced_transitions: d
@@ -116,7 +123,9 @@ impl<'a> Postmortem<'a> {
             state: &d.state,
             events_total: i.last_seq,
             events_included: d.timeline.len(),
+            definitions: crate::model::stats_definitions::postmortem(),
             timeline: &d.timeline,
+            tag_order: policy.timeline_tags.clone(),
         })
     }
 
@@ -161,6 +170,12 @@ impl<'a> Postmortem<'a> {
         self.summary(&mut md);
         self.severity(&mut md);
         self.durations(&mut md);
+        super::curated::markdown_sections(
+            &mut md,
+            self.timeline,
+            &self.state.curation,
+            &self.tag_order,
+        );
         self.timeline(&mut md);
         self.people(&mut md);
         self.checklist_section(&mut md);
@@ -260,14 +275,26 @@ impl<'a> Postmortem<'a> {
         let show = |d: Option<chrono::Duration>| d.map_or("not reached".into(), duration);
         md.push_str("## Key durations\n\n");
         md.push_str("| Interval | Duration |\n|---|---|\n");
-        for (name, d) in [
+        let figures = [
             ("Impact to detection", Some(t.to_detect)),
             ("Detection to acknowledgement", t.to_acknowledge),
             ("Detection to containment", t.to_contain),
             ("Detection to resolution", t.to_resolve),
             ("Resolution to verification", t.to_verify),
-        ] {
+            ("Customer impact", t.customer_impact),
+        ];
+        for (name, d) in figures {
             md.push_str(&format!("| {name} | {} |\n", show(d)));
+        }
+        md.push('\n');
+        // What each one measures: a number without its end points misleads.
+        // (warroom's own words, written as Markdown: not escaped.)
+        md.push_str("What each measures:\n\n");
+        for ((name, _), def) in figures.iter().zip(&self.definitions) {
+            md.push_str(&format!(
+                "- **{name}**: from {} to {}. {}\n",
+                def.from, def.to, def.means
+            ));
         }
         md.push('\n');
     }
@@ -295,6 +322,15 @@ impl<'a> Postmortem<'a> {
                 inline(&e.author, 2),
                 event_text(&e.kind)
             ));
+            // A corrected event says so where it stands on the record.
+            if let Some(k) = self.state.curation.get(&e.seq) {
+                for a in super::curated::audit_lines(k, e) {
+                    md.push_str(&format!("  - *{}*\n", inline(&a, 4)));
+                }
+                if let Some(t) = k.corrected_text() {
+                    md.push_str(&format!("  - *now reads: {}*\n", inline(t, 4)));
+                }
+            }
             if let EventKind::StatusChanged { to, .. } | EventKind::ForcedTransition { to, .. } =
                 &e.kind
                 && to.phase() != phase

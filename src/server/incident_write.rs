@@ -52,6 +52,10 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/incidents/{id}/decisions", post(write::<DecideRequest>))
         .route("/incidents/{id}/command", post(write::<CommandAction>))
         .route("/incidents/{id}/can", post(write::<CanReport>))
+        .route(
+            "/incidents/{id}/curate",
+            post(write::<crate::model::curation::CurateAction>),
+        )
         .route("/incidents/{id}/impact", post(write::<Impact>))
         .route("/incidents/{id}/public", post(write::<PublishRequest>))
         .route(
@@ -187,6 +191,15 @@ impl WriteBody for DecideRequest {
     const ROUTE: &'static str = "decisions";
     fn into_action(self) -> Action {
         Action::Decide(self)
+    }
+}
+
+/// The curated timeline: tags, pins, corrections (the scribe's work).
+impl WriteBody for crate::model::curation::CurateAction {
+    const LEAST: ActorRole = ActorRole::Responder;
+    const ROUTE: &'static str = "curate";
+    fn into_action(self) -> Action {
+        Action::Curate(self)
     }
 }
 

@@ -45,6 +45,11 @@ pub fn with_facts(
     action: Action,
     policy: &Policy,
 ) -> Result<Action, DomainError> {
+    // The curated timeline's tags are the policy's set.
+    if let Action::Curate(c) = &action {
+        c.check_tags(&policy.timeline_tags)?;
+        return Ok(action);
+    }
     let Action::Review(a, _) = action else {
         return Ok(action);
     };

@@ -270,6 +270,10 @@ sanitize_fields!(Policy {
     review_deadlines: none,
     review_draft_hours: none,
     review_utc_offset: line,
+    timeline_tags: text,
+    change_tags: text,
+    pages_per_shift: none,
+    shift_hours: none,
 });
 
 /// A policy's update templates: text with line breaks.
@@ -425,6 +429,7 @@ impl Sanitize for TimelineEvent {
                 facts.sanitize();
             }
             EventKind::SeverityChanged { .. } => {}
+            EventKind::Curated { change, .. } => clean_in_place(change, false),
             EventKind::Automation { rule, text } => {
                 clean_in_place(rule, false);
                 clean_in_place(text, true);

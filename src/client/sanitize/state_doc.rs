@@ -18,6 +18,30 @@ sanitize_fields!(IncidentState {
     runs: text,
     handoffs: text,
     impact: text,
+    curation: text,
+});
+
+/// The curated timeline: tags to one line, corrected words keep their lines.
+impl crate::client::sanitize::Sanitize for crate::model::curation::Curation {
+    fn sanitize(&mut self) {
+        for c in self.values_mut() {
+            c.sanitize();
+        }
+    }
+}
+
+sanitize_fields!(crate::model::curation::EventCuration {
+    tags: text,
+    pinned: none,
+    corrections: text,
+});
+
+sanitize_fields!(crate::model::curation::Correction {
+    at: none,
+    text: text,
+    why: text,
+    by: line,
+    when: none,
 });
 
 sanitize_fields!(Impact {

@@ -57,7 +57,48 @@ pub struct Policy {
     /// (`+02:00`). Default: the server's own (its `TZ`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_utc_offset: Option<String>,
+    /// The tags a timeline event may carry (the curated timeline).
+    /// Default: the Howie guide's kinds of event (detection, hypothesis,
+    /// mitigation, communication, narrative) and its red herrings and
+    /// false starts.
+    #[serde(default = "default_timeline_tags")]
+    pub timeline_tags: Vec<String>,
+    /// Incident tags that say a change caused it (a deploy, a config
+    /// push): DORA's failed deployment recovery time is measured over
+    /// these. Default `change`, `deploy`.
+    #[serde(default = "default_change_tags")]
+    pub change_tags: Vec<String>,
+    /// Pages one person may get in one on-call shift before it is too
+    /// many. Default 2 per 12 hours: Google's SRE book ("Being On-Call")
+    /// puts the ceiling at two incidents per 12-hour shift.
+    #[serde(default = "default_pages_ceiling")]
+    pub pages_per_shift: u32,
+    /// The shift the ceiling counts in, in hours. Default 12.
+    #[serde(default = "default_shift_hours")]
+    pub shift_hours: u32,
 }
+
+fn default_timeline_tags() -> Vec<String> {
+    super::curation::DEFAULT_TAGS
+        .iter()
+        .map(|t| t.to_string())
+        .collect()
+}
+
+fn default_change_tags() -> Vec<String> {
+    vec!["change".into(), "deploy".into()]
+}
+
+fn default_pages_ceiling() -> u32 {
+    2
+}
+
+fn default_shift_hours() -> u32 {
+    12
+}
+
+/// Timeline tags a policy may name, at most.
+pub const MAX_TIMELINE_TAGS: usize = 32;
 
 fn default_draft_hours() -> u32 {
     24
@@ -117,6 +158,10 @@ impl Default for Policy {
             review_deadlines: super::review::default_deadlines(),
             review_draft_hours: default_draft_hours(),
             review_utc_offset: None,
+            timeline_tags: default_timeline_tags(),
+            change_tags: default_change_tags(),
+            pages_per_shift: default_pages_ceiling(),
+            shift_hours: default_shift_hours(),
         }
     }
 }
@@ -160,6 +205,30 @@ impl Policy {
         }
         if let Some(o) = &self.review_utc_offset {
             parse_utc_offset(o).map_err(|e| format!("review_utc_offset: {e}"))?;
+        }
+        if self.timeline_tags.len() > MAX_TIMELINE_TAGS {
+            return Err(format!(
+                "timeline_tags names {}; at most {MAX_TIMELINE_TAGS}",
+                self.timeline_tags.len()
+            ));
+        }
+        for t in self.timeline_tags.iter().chain(&self.change_tags) {
+            let ok = !t.is_empty()
+                && t.chars().count() <= 40
+                && t.chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                return Err(format!(
+                    "tag `{}`: 1 to 40 letters, digits, - or _",
+                    t.chars().take(40).collect::<String>()
+                ));
+            }
+        }
+        if self.shift_hours == 0 || self.shift_hours > 24 * 7 {
+            return Err(format!(
+                "shift_hours is {}; it must be 1 to 168",
+                self.shift_hours
+            ));
         }
         if !(1..=MAX_SPAN).contains(&self.span_of_control) {
             return Err(format!(

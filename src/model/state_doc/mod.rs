@@ -76,6 +76,10 @@ pub struct IncidentState {
     /// The impact as the communications lead keeps it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact: Option<Impact>,
+    /// The curated timeline: tags, pins and corrections by event seq (at
+    /// most [`super::curation::MAX_CURATED`] events).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub curation: super::curation::Curation,
 }
 
 /// Changes of command the state keeps, at most.
