@@ -234,7 +234,10 @@ pub fn curate(
     } else {
         curation.insert(seq, entry);
     }
-    Ok(vec![EventKind::Curated { seq, change: said }])
+    Ok(vec![EventKind::Curated {
+        event: seq,
+        change: said,
+    }])
 }
 
 #[cfg(test)]

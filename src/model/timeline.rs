@@ -213,7 +213,8 @@ pub enum EventKind {
     /// An event tagged, pinned or corrected (see `model/curation.rs`):
     /// the audit of the curated timeline.
     Curated {
-        seq: u64,
+        /// The seq of the event curated (not `seq`: the entry has its own).
+        event: u64,
         change: String,
     },
     /// An SME's Condition / Actions / Needs report.
@@ -400,7 +401,7 @@ impl EventKind {
                 }
             }
             Self::ImpactChanged { text } => format!("impact: {text}"),
-            Self::Curated { seq, change } => format!("#{seq} {change}"),
+            Self::Curated { event, change } => format!("#{event} {change}"),
             Self::Published {
                 public: true,
                 title,

@@ -198,3 +198,21 @@ fn a_closed_incident_is_still_curated_and_removing_everything_forgets_the_event(
     };
     assert!(apply(&mut d, note, &ic, at(31)).is_err());
 }
+
+#[test]
+fn the_audit_entry_survives_json_whole() {
+    // Its fields sit beside the entry's own (`seq`, `at`, `author`): a
+    // clash would lose one of them on the way back.
+    let mut d = incident();
+    let pin = CurateAction::Pin {
+        seq: 2,
+        pinned: true,
+    };
+    curate_as(&mut d, pin, &who("sam", ActorRole::Responder)).unwrap();
+    let e = d.timeline.last().unwrap().clone();
+    let back: crate::model::TimelineEvent =
+        serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+    assert_eq!(back, e);
+    assert_eq!(back.seq, 5);
+    assert!(matches!(back.kind, EventKind::Curated { event: 2, .. }));
+}
