@@ -4,6 +4,7 @@
 mod answers;
 mod attention;
 mod conflict;
+mod curation;
 mod dialog_outcome;
 mod filter;
 mod flash;

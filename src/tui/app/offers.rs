@@ -222,6 +222,10 @@ fn capability(caps: Capabilities, act: Act) -> Option<&'static str> {
             "resolve in one step; advance through the phases with n",
         ),
         Act::Silence => (caps.silence, "silence alerts"),
+        Act::Pin | Act::TagEvent | Act::CorrectEvent => (
+            caps.state_doc,
+            "curate the timeline (tags, pins, corrections)",
+        ),
         Act::ReplayBack
         | Act::ReplayOn
         | Act::ReplayPhaseBack

@@ -203,6 +203,7 @@ pub(crate) fn run(app: &mut App, act: Act) -> Vec<Command> {
         | Act::ItemDone
         | Act::ItemDrop
         | Act::LinkEvidence => super::state_actions::state_act(app, act),
+        Act::Pin | Act::TagEvent | Act::CorrectEvent => super::curation::curate_act(app, act),
         Act::ReplayBack
         | Act::ReplayOn
         | Act::ReplayPhaseBack

@@ -80,6 +80,23 @@ impl Reader {
     }
 }
 
+/// What the team added to the entry: tags, the pin, and each correction
+/// with who, when and why (the original above stays as recorded).
+pub fn curation_lines(c: &crate::model::curation::EventCuration, e: &TimelineEvent) -> Vec<String> {
+    let mut out = vec![String::new(), "Curated timeline".to_string()];
+    if c.pinned {
+        out.push("⚑ pinned: in the postmortem's narrative".to_string());
+    }
+    if !c.tags.is_empty() {
+        out.push(format!("tags: {}", c.tags.join(", ")));
+    }
+    out.extend(crate::report::curated::audit_lines(c, e));
+    if let Some(t) = c.corrected_text() {
+        out.push(format!("now reads: {t}"));
+    }
+    out
+}
+
 /// The entry as lines of text: a heading, then everything it holds.
 pub fn entry_lines(e: &TimelineEvent) -> Vec<String> {
     let mut out = vec![
@@ -160,9 +177,15 @@ fn draw(ctx: &Ctx, theme: &Theme, f: &mut Frame, area: Rect, reader: &Reader) {
     f.render_widget(block, r);
     let [body, h] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let event = reader.event(ctx);
+    let curation = ctx
+        .board
+        .details
+        .get(&id)
+        .and_then(|d| d.state.curation.get(&seq));
     let lines: Vec<Line> = match event {
         Some(e) => entry_lines(e)
             .into_iter()
+            .chain(curation.map(|c| curation_lines(c, e)).unwrap_or_default())
             .enumerate()
             .map(|(i, l)| {
                 let role = if i == 0 { Role::Muted } else { Role::Text };

@@ -92,6 +92,9 @@ pub enum Act {
     ReplayPhaseBack,
     ReplayPhaseOn,
     ReplayMinutes,
+    Pin,
+    TagEvent,
+    CorrectEvent,
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -179,6 +179,18 @@ fn event_row<'a>(
     // A multi-line entry says how much more there is (Enter reads it);
     // words written offline say when they were written.
     let mut text = e.kind.describe();
+    // The curated timeline: pinned ⚑, corrected ✱ (Enter reads the
+    // correction), the tags.
+    if let Some(c) = app
+        .selected_detail()
+        .and_then(|d| d.state.curation.get(&e.seq))
+    {
+        // Before the words, so a narrow pane still shows them.
+        let tags: String = c.tags.iter().map(|t| format!("#{t} ")).collect();
+        let pin = if c.pinned { "⚑ " } else { "" };
+        let fixed = if c.corrections.is_empty() { "" } else { "✱ " };
+        text = format!("{pin}{fixed}{tags}{text}");
+    }
     if let Some(w) = e.written_earlier() {
         text = format!(
             "✎ written {} · {text}",

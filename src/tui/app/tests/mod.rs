@@ -88,6 +88,7 @@ mod bandwidth;
 mod bulk;
 mod communication;
 mod conflicts;
+mod curation;
 mod dialogs;
 mod drill;
 mod followups;

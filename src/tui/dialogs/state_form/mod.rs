@@ -6,7 +6,6 @@
 //! command (`:handoff`). Each form is its labelled one-line fields; what
 //! is wrong is said in the form, nothing is sent until it is right.
 
-use chrono::Local;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -16,11 +15,7 @@ use tui_textarea::TextArea;
 
 use super::keys::{BACKTAB, DOWN, ENTER, ESC, TAB, Table, UP, backward, bind, ctrl};
 use super::{Ctx, Effect, Outcome};
-use crate::client::WriteOp;
-use crate::model::state_doc::{
-    CommandAction, DecideRequest, HypothesisAction, TaskAction, parse_item, resolve_due,
-};
-use crate::model::{CanReport, IncidentId};
+use crate::model::IncidentId;
 use crate::text::fit;
 use crate::tui::app::{line_input, text_of};
 use crate::tui::theme::{Role, Theme};
@@ -52,7 +47,35 @@ pub enum Purpose {
     Handoff,
     /// The impact (the comms lead's): customers, scope, components.
     Impact,
+    /// A timeline entry's tags (`#` on the timeline).
+    Tags {
+        seq: u64,
+    },
+    /// A timeline entry's time or words corrected (`E` on the timeline),
+    /// with its time as recorded.
+    Correct {
+        seq: u64,
+        at: chrono::DateTime<chrono::Utc>,
+    },
 }
+
+/// A time as the correction form shows it and reads it back.
+fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+fn parse_stamp(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M:%S")
+        .map(|t| t.and_utc())
+        .map_err(|_| {
+            format!(
+                "time: `{}` is not YYYY-MM-DD HH:MM:SS (UTC)",
+                crate::text::one_line(s, 30)
+            )
+        })
+}
+
+mod ops;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
@@ -137,6 +160,18 @@ impl StateForm {
                 f("Needs", "what you need (people, access, a decision)"),
             ],
             Purpose::Handoff => vec![f("Offer command to", "their handle")],
+            Purpose::Tags { .. } => vec![(
+                "Tags",
+                line_input(evidence, "e.g. mitigation, red-herring (empty: none)"),
+            )],
+            Purpose::Correct { at, .. } => vec![
+                ("Time (UTC)", line_input(&stamp(at), "YYYY-MM-DD HH:MM:SS")),
+                (
+                    "Words",
+                    line_input(evidence, "the right words (empty: keep them)"),
+                ),
+                f("Why", "required: the review reads it"),
+            ],
             Purpose::Impact => vec![
                 ("Customers", line_input("unknown", "a number, or unknown")),
                 f("Scope", "e.g. EU checkout since 14:02"),
@@ -198,6 +233,8 @@ impl StateForm {
             Purpose::Can => format!("CAN report on {id}"),
             Purpose::Handoff => format!("Hand off command of {id}"),
             Purpose::Impact => format!("Impact of {id} (the communications lead's)"),
+            Purpose::Tags { seq } => format!("Tags of entry #{seq} on {id}"),
+            Purpose::Correct { seq, .. } => format!("Correct entry #{seq} (the original is kept)"),
         }
     }
 
@@ -250,123 +287,6 @@ impl StateForm {
         Vec::new()
     }
 
-    /// The write, or what is wrong (said in the form).
-    fn op(&self, ctx: &Ctx) -> Result<WriteOp, String> {
-        let id = self.id;
-        let need = |i: usize, what: &str| -> Result<String, String> {
-            let v = self.value(i);
-            if v.is_empty() {
-                Err(format!("{what} is required"))
-            } else {
-                Ok(v)
-            }
-        };
-        let optional = |i: usize| Some(self.value(i)).filter(|v| !v.is_empty());
-        Ok(match self.purpose {
-            Purpose::Task => {
-                let title = need(0, "the task")?;
-                let owner = optional(1);
-                let due = optional(2)
-                    .map(|d| resolve_due(&d, ctx.now.with_timezone(&Local)))
-                    .transpose()
-                    .map_err(|e| format!("time box: {e}"))?;
-                WriteOp::Task {
-                    id,
-                    body: TaskAction::Add { title, owner, due },
-                }
-            }
-            Purpose::Done { task } => WriteOp::Task {
-                id,
-                body: TaskAction::Done {
-                    task,
-                    result: need(0, "the result")?,
-                },
-            },
-            Purpose::Drop { task } => WriteOp::Task {
-                id,
-                body: TaskAction::Drop {
-                    task,
-                    reason: need(0, "why")?,
-                },
-            },
-            Purpose::Hypothesis => {
-                let text = need(0, "the hypothesis")?;
-                let evidence = self
-                    .value(1)
-                    .split([',', ' '])
-                    .filter(|s| !s.trim().is_empty())
-                    .map(|s| {
-                        s.trim()
-                            .trim_start_matches('#')
-                            .parse::<u64>()
-                            .map_err(|_| format!("evidence: `{s}` is not an entry number"))
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                WriteOp::Hypothesis {
-                    id,
-                    body: HypothesisAction::Add { text, evidence },
-                }
-            }
-            Purpose::Link { seq } => {
-                let h = need(0, "the hypothesis")?;
-                let hypothesis = parse_item(h.trim_start_matches(['H', 'h']))
-                    .map_err(|e| format!("hypothesis: {e}"))?;
-                WriteOp::Hypothesis {
-                    id,
-                    body: HypothesisAction::Link { hypothesis, seq },
-                }
-            }
-            Purpose::Confirm { hypothesis } => WriteOp::Hypothesis {
-                id,
-                body: HypothesisAction::Confirm {
-                    hypothesis,
-                    why: optional(0),
-                },
-            },
-            Purpose::RuleOut { hypothesis } => WriteOp::Hypothesis {
-                id,
-                body: HypothesisAction::RuleOut {
-                    hypothesis,
-                    why: need(0, "what ruled it out")?,
-                },
-            },
-            Purpose::Decision => WriteOp::Decide {
-                id,
-                body: DecideRequest {
-                    text: need(0, "the decision")?,
-                    why: self.value(1),
-                    objections_asked: self.objections,
-                    supersedes: optional(2)
-                        .map(|s| parse_item(&s))
-                        .transpose()
-                        .map_err(|e| format!("supersedes: {e}"))?,
-                },
-            },
-            Purpose::Can => WriteOp::Can {
-                id,
-                body: CanReport {
-                    condition: need(0, "the condition")?,
-                    actions: self.value(1),
-                    needs: self.value(2),
-                },
-            },
-            Purpose::Impact => WriteOp::Impact {
-                id,
-                body: crate::model::state_doc::Impact::parse(
-                    &self.value(0),
-                    self.value(1),
-                    &[self.value(2)],
-                )?,
-            },
-            Purpose::Handoff => WriteOp::Command {
-                id,
-                body: CommandAction::Offer {
-                    to: need(0, "who takes command")?,
-                },
-            },
-        })
-    }
-
     pub fn draw(&self, ctx: &Ctx, theme: &Theme, f: &mut Frame, area: Rect) {
         let n = self.fields.len() as u16;
         let decision = self.purpose == Purpose::Decision;
@@ -401,6 +321,16 @@ impl StateForm {
                 .unwrap_or_default();
             info.push(Line::from(Span::styled(
                 fit(&format!(" Open: {}", open.join(" · ")), w).into_owned(),
+                theme.style(Role::Muted),
+            )));
+        }
+        if let Purpose::Tags { .. } = self.purpose {
+            info.push(Line::from(Span::styled(
+                fit(
+                    &format!(" Tags: {}", ctx.policy.timeline_tags.join(", ")),
+                    w,
+                )
+                .into_owned(),
                 theme.style(Role::Muted),
             )));
         }
