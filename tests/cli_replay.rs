@@ -47,3 +47,57 @@ fn show_at_prints_the_incident_as_it_stood() {
         assert!(err.contains("--at"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn the_timeline_is_tagged_pinned_corrected_and_shown_by_tag_from_the_shell() {
+    let e = env();
+    let id = e.declare("Checkout 502s");
+    assert_eq!(code(&e.run(&["note", &id, "rolled bakc 4.2"])), 0);
+    assert_eq!(code(&e.run(&["note", &id, "CDN looked fine"])), 0);
+    let o = e.run(&["timeline", "tag", &id, "2", "mitigation"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let o = e.run(&["timeline", "tag", &id, "3", "red-herring"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(code(&e.run(&["timeline", "pin", &id, "2"])), 0);
+    let o = e.run(&[
+        "timeline",
+        "correct",
+        &id,
+        "2",
+        "--text",
+        "rolled back 4.2",
+        "--why",
+        "typo",
+    ]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    // A tag outside the set is refused, naming the set.
+    let o = e.run(&["timeline", "tag", &id, "2", "blame"]);
+    assert_ne!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("red-herring"));
+    // A correction needs something to correct.
+    let o = e.run(&["timeline", "correct", &id, "2", "--why", "x"]);
+    assert_eq!(code(&o), 2);
+    // One tag's timeline; the pins; everything with the audit.
+    let o = e.run(&["timeline", "show", &id, "--tag", "red-herring"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("CDN looked fine") && !text.contains("rolled"),
+        "{text}"
+    );
+    let o = e.run(&["timeline", "show", &id, "--pinned"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("rolled back 4.2") && text.contains("[pinned] [mitigation]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(why: typo)") && text.contains("recorded as: rolled bakc 4.2"),
+        "{text}"
+    );
+    let j = e.json(&["timeline", "show", &id, "--json"]);
+    let rows = j.as_array().unwrap();
+    assert!(
+        rows.iter().any(|r| r["event"]["kind"] == "curated"),
+        "the audit entries too"
+    );
+}

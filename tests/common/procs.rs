@@ -136,3 +136,19 @@ fn api(
         r.send().await.unwrap().json().await.unwrap()
     })
 }
+
+/// A GET whose answer is a document (Markdown), as text.
+pub fn api_get_text(port: u16, tok: &str, path: &str) -> String {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        warroom::tls::client()
+            .get(format!("http://127.0.0.1:{port}/api/v1{path}"))
+            .bearer_auth(tok)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    })
+}
