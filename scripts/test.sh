@@ -48,4 +48,4 @@ WARROOM_TEST_ENGINE=postgres cargo test \
   --test notifications --test postmortem --test authorization --test hardening --test rules \
   --test runbook_actions --test real_size --test faults --test hardening_round3 \
   --test runbook_actions_restart --test state_document --test status_page --test channels \
-  --test drills "$@"
+  --test drills --test replay --test curation --test reviews "$@"

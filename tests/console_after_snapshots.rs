@@ -199,6 +199,7 @@ fn stats_view() {
             forced_from: vec![warroom::model::Phase::Investigation],
             pages: vec![("marco".into(), clock() - chrono::Duration::hours(12))],
             alerts: vec!["CheckoutHighErrorRate".into()],
+            firings: vec!["CheckoutHighErrorRate".into()],
         })
         .collect();
     let stats = compute(
@@ -206,6 +207,7 @@ fn stats_view() {
         Some(clock() - chrono::Duration::days(30)),
         clock(),
         chrono::Duration::zero(),
+        &warroom::model::stats::Practice::of(&Default::default()),
     );
     snap("stats", |app| {
         keys(app, &[KeyCode::Char(':')]);

@@ -190,3 +190,123 @@ async fn an_empty_window_says_so_without_nan_and_bad_windows_are_refused() {
         assert_eq!(s, 400, "{bad}: {e}");
     }
 }
+
+/// Declared at `at` with `tags`, `pages` paged, `alerts` fired (each a
+/// firing), resolved an hour later.
+fn seed_practice(
+    t: &TestServer,
+    at: DateTime<Utc>,
+    tags: &[&str],
+    pages: &[&str],
+    alerts: &[&str],
+) {
+    common::off_runtime(|| {
+        t.server
+            .store
+            .write(None, |tx| {
+                let req = DeclareRequest {
+                    title: "checkout trouble".into(),
+                    service: "checkout".into(),
+                    severity: Severity::Sev2,
+                    summary: String::new(),
+                    commander: None,
+                    tags: tags.iter().map(|t| t.to_string()).collect(),
+                };
+                let mut d = declare(next_id(tx)?, req, &ic(), vec![], at)?;
+                save(tx, &d, 0, None)?;
+                let known = d.incident.last_seq;
+                for (n, who) in pages.iter().enumerate() {
+                    let page = Action::Responder(ResponderAction::Page {
+                        handle: who.to_string(),
+                        name: None,
+                        role: Role::SubjectMatterExpert,
+                    });
+                    apply(&mut d, page, &ic(), at + Duration::minutes(n as i64 + 1))?;
+                }
+                for a in alerts {
+                    let fire = Action::Alert {
+                        alert: a.to_string(),
+                        firing: true,
+                        detail: None,
+                        facts: Default::default(),
+                    };
+                    apply(&mut d, fire, &ic(), at + Duration::minutes(5))?;
+                }
+                for to in [
+                    Status::Acknowledged,
+                    Status::Investigating,
+                    Status::Identified,
+                    Status::Contained,
+                    Status::Resolved,
+                ] {
+                    let step = Action::Transition {
+                        to,
+                        force: true,
+                        reason: Some("seed".into()),
+                    };
+                    apply(&mut d, step, &ic(), at + Duration::minutes(60))?;
+                }
+                save(tx, &d, known, None)?;
+                Ok((200, String::new()))
+            })
+            .unwrap();
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn change_recovery_pages_per_shift_and_repeat_alerts_come_with_their_definitions() {
+    let t = TestServer::start().await;
+    let day = (Utc::now() - Duration::days(2))
+        .with_hour(1)
+        .unwrap()
+        .with_minute(0)
+        .unwrap();
+    seed_practice(
+        &t,
+        day,
+        &["deploy"],
+        &["bob"],
+        &["HighErrors", "HighErrors"],
+    );
+    seed_practice(&t, day + Duration::hours(2), &[], &["bob"], &["HighErrors"]);
+    seed_practice(
+        &t,
+        day + Duration::hours(4),
+        &["change"],
+        &["bob", "carol"],
+        &["DiskFull"],
+    );
+    let (s, j) = t.get("/stats?since=30d", &t.viewer).await;
+    assert_eq!(s, 200, "{j}");
+    assert_eq!(j["change_failures"], 2, "{j}");
+    assert_eq!(j["change_recovery"]["median"], 3600);
+    assert_eq!(j["shifts"]["ceiling"], 2);
+    assert_eq!(
+        j["shifts"]["over_ceiling"], 1,
+        "bob: three incidents in one shift"
+    );
+    assert_eq!(j["shifts"]["worst"][0]["handle"], "bob");
+    assert_eq!(j["shifts"]["worst"][0]["incidents"], 3);
+    assert_eq!(j["repeat_alerts"][0]["alert"], "HighErrors");
+    assert_eq!(j["repeat_alerts"][0]["incidents"], 2);
+    assert_eq!(j["repeat_alerts"][0]["firings"], 3);
+    assert_eq!(
+        j["repeat_alerts"].as_array().unwrap().len(),
+        1,
+        "DiskFull fired once"
+    );
+    assert_eq!(j["overall"]["customer_impact"]["n"], 3);
+    let defs = j["definitions"].as_array().unwrap();
+    for f in [
+        "failed deployment recovery",
+        "pages per shift",
+        "repeat alerts",
+        "customer impact",
+    ] {
+        let d = defs
+            .iter()
+            .find(|d| d["figure"] == f)
+            .unwrap_or_else(|| panic!("{f}"));
+        assert!(d["from"].is_string() && d["to"].is_string());
+    }
+}

@@ -22,6 +22,65 @@ pub struct Sample<'a> {
     pub pages: Vec<(String, DateTime<Utc>)>,
     /// Alert names that fired on it.
     pub alerts: Vec<String>,
+    /// Each firing of an alert on it, by name (an alert that fired, resolved
+    /// and fired again counts twice).
+    pub firings: Vec<String>,
+}
+
+/// What the team's policy says the figures are judged against.
+#[derive(Debug, Clone)]
+pub struct Practice {
+    /// Incident tags that say a change caused it (DORA).
+    pub change_tags: Vec<String>,
+    /// Pages one person may get in one shift.
+    pub pages_per_shift: u32,
+    pub shift_hours: u32,
+}
+
+impl Practice {
+    pub fn of(p: &super::Policy) -> Practice {
+        Practice {
+            change_tags: p.change_tags.clone(),
+            pages_per_shift: p.pages_per_shift,
+            shift_hours: p.shift_hours,
+        }
+    }
+}
+
+/// One person's shift with more pages than the ceiling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShiftLoad {
+    pub handle: String,
+    /// When the shift began (shifts are `shift_hours` long, counted from
+    /// midnight in the asked-for UTC offset).
+    pub shift_start: DateTime<Utc>,
+    pub pages: usize,
+    /// Distinct incidents those pages were for.
+    pub incidents: usize,
+}
+
+/// Pages per on-call shift against the ceiling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Shifts {
+    pub ceiling: u32,
+    pub shift_hours: u32,
+    /// Person-shifts with at least one page.
+    pub paged_shifts: usize,
+    /// Of those, with more incidents than the ceiling.
+    pub over_ceiling: usize,
+    /// The busiest person-shifts over the ceiling, most incidents first (at
+    /// most 10).
+    pub worst: Vec<ShiftLoad>,
+}
+
+/// An alert that fired on more than one incident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepeatAlert {
+    pub alert: String,
+    /// Incidents it fired on.
+    pub incidents: usize,
+    /// Times it fired, across them.
+    pub firings: usize,
 }
 
 /// Median and 90th percentile (nearest rank), in seconds.
@@ -58,6 +117,9 @@ pub struct Times {
     pub resolve: Option<Spread>,
     /// Resolution to verification.
     pub verify: Option<Spread>,
+    /// Impact start (or declaration) to resolution: customer impact.
+    #[serde(default)]
+    pub customer_impact: Option<Spread>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,6 +164,20 @@ pub struct Stats {
     /// Drill incidents in the window, left out of every figure.
     #[serde(default)]
     pub drills_left_out: usize,
+    /// DORA's failed deployment recovery time: declaration to resolution
+    /// of incidents tagged as caused by a change (`change_tags`).
+    #[serde(default)]
+    pub change_recovery: Option<Spread>,
+    /// Incidents tagged as caused by a change.
+    #[serde(default)]
+    pub change_failures: usize,
+    /// Pages per on-call shift against the ceiling.
+    #[serde(default)]
+    pub shifts: Shifts,
+    /// Alerts that fired on more than one incident, most incidents first
+    /// (at most 10).
+    #[serde(default)]
+    pub repeat_alerts: Vec<RepeatAlert>,
     /// What each figure measures, from where to where.
     #[serde(default)]
     pub definitions: Vec<super::stats_definitions::Definition>,
@@ -113,6 +189,7 @@ fn secs(a: DateTime<Utc>, b: Option<DateTime<Utc>>) -> Option<i64> {
 
 fn times<'a>(samples: impl Iterator<Item = &'a Sample<'a>>) -> Times {
     let (mut a, mut c, mut r, mut v, mut n) = (vec![], vec![], vec![], vec![], 0);
+    let mut impact = vec![];
     for s in samples {
         n += 1;
         let i = s.incident;
@@ -120,6 +197,8 @@ fn times<'a>(samples: impl Iterator<Item = &'a Sample<'a>>) -> Times {
         a.extend(secs(i.declared_at, at(Status::Acknowledged)));
         c.extend(secs(i.declared_at, at(Status::Contained)));
         r.extend(secs(i.declared_at, at(Status::Resolved)));
+        let impact_start = i.impact_started_at.unwrap_or(i.declared_at);
+        impact.extend(secs(impact_start, at(Status::Resolved)));
         if let Some(res) = at(Status::Resolved) {
             v.extend(secs(res, at(Status::Verified)));
         }
@@ -130,7 +209,101 @@ fn times<'a>(samples: impl Iterator<Item = &'a Sample<'a>>) -> Times {
         contain: Spread::of(c),
         resolve: Spread::of(r),
         verify: Spread::of(v),
+        customer_impact: Spread::of(impact),
     }
+}
+
+/// DORA's failed deployment recovery time over the incidents a change
+/// caused, and how many there were.
+fn change_recovery(samples: &[Sample<'_>], tags: &[String]) -> (Option<Spread>, usize) {
+    let caused: Vec<&Sample> = samples
+        .iter()
+        .filter(|s| {
+            s.incident
+                .tags
+                .iter()
+                .any(|t| tags.iter().any(|c| c.eq_ignore_ascii_case(t)))
+        })
+        .collect();
+    let t = times(caused.iter().copied());
+    (t.resolve, caused.len())
+}
+
+/// Pages per person per shift (shifts `shift_hours` long from midnight in
+/// the offset), judged against the ceiling by the incidents paged for.
+fn shifts(samples: &[Sample<'_>], p: &Practice, utc_offset: Duration) -> Shifts {
+    let len = i64::from(p.shift_hours.max(1)) * 3600;
+    let mut by: BTreeMap<(String, i64), (usize, Vec<super::IncidentId>)> = BTreeMap::new();
+    for s in samples {
+        for (who, at) in &s.pages {
+            let local = (*at + utc_offset).timestamp();
+            let e = by.entry((who.clone(), local.div_euclid(len))).or_default();
+            e.0 += 1;
+            if !e.1.contains(&s.incident.id) {
+                e.1.push(s.incident.id);
+            }
+        }
+    }
+    let mut worst: Vec<ShiftLoad> = by
+        .iter()
+        .filter(|(_, (_, inc))| inc.len() > p.pages_per_shift as usize)
+        .map(|((who, n), (pages, inc))| ShiftLoad {
+            handle: who.clone(),
+            shift_start: DateTime::from_timestamp(n * len, 0).unwrap_or_default() - utc_offset,
+            pages: *pages,
+            incidents: inc.len(),
+        })
+        .collect();
+    let over = worst.len();
+    worst.sort_by(|a, b| {
+        b.incidents
+            .cmp(&a.incidents)
+            .then(b.pages.cmp(&a.pages))
+            .then(a.shift_start.cmp(&b.shift_start))
+    });
+    worst.truncate(10);
+    Shifts {
+        ceiling: p.pages_per_shift,
+        shift_hours: p.shift_hours,
+        paged_shifts: by.len(),
+        over_ceiling: over,
+        worst,
+    }
+}
+
+/// Alerts that fired on more than one incident: how many incidents, how
+/// many firings.
+fn repeat_alerts(samples: &[Sample<'_>]) -> Vec<RepeatAlert> {
+    let mut by: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for s in samples {
+        let mut seen: Vec<&str> = Vec::new();
+        for a in s.alerts.iter().chain(&s.firings) {
+            if !seen.contains(&a.as_str()) {
+                seen.push(a);
+                by.entry(a).or_default().0 += 1;
+            }
+        }
+        for a in &s.firings {
+            by.entry(a).or_default().1 += 1;
+        }
+    }
+    let mut v: Vec<RepeatAlert> = by
+        .into_iter()
+        .filter(|(_, (inc, _))| *inc > 1)
+        .map(|(a, (incidents, firings))| RepeatAlert {
+            alert: a.to_string(),
+            incidents,
+            firings,
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.incidents
+            .cmp(&a.incidents)
+            .then(b.firings.cmp(&a.firings))
+            .then(a.alert.cmp(&b.alert))
+    });
+    v.truncate(10);
+    v
 }
 
 fn top(counts: BTreeMap<String, usize>, n: usize) -> Vec<(String, usize)> {
@@ -147,12 +320,18 @@ pub fn compute(
     since: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
     utc_offset: Duration,
+    practice: &Practice,
 ) -> Stats {
+    let (change_recovery, change_failures) = change_recovery(samples, &practice.change_tags);
     let mut s = Stats {
         since,
         until: now,
         overall: times(samples.iter()),
         definitions: super::stats_definitions::all(),
+        change_recovery,
+        change_failures,
+        shifts: shifts(samples, practice, utc_offset),
+        repeat_alerts: repeat_alerts(samples),
         ..Stats::default()
     };
     for sev in Severity::ALL {
@@ -282,6 +461,116 @@ pub fn compute(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::wire::DeclareRequest;
+    use crate::model::{Actor, ActorRole, IncidentDetail, IncidentId, declare};
+    use chrono::TimeZone;
+
+    fn t(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 6, h, m, 0).unwrap()
+    }
+
+    /// An incident declared at `at`, resolved `resolve_min` later.
+    fn inc(id: u64, at: DateTime<Utc>, resolve_min: i64, tags: &[&str]) -> IncidentDetail {
+        let req = DeclareRequest {
+            title: format!("incident {id}"),
+            service: "checkout".into(),
+            severity: Severity::Sev2,
+            summary: String::new(),
+            commander: None,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+        };
+        let ic = Actor {
+            handle: "alice".into(),
+            role: ActorRole::Commander,
+        };
+        let mut d = declare(IncidentId(id), req, &ic, vec![], at).unwrap();
+        d.incident
+            .status_times
+            .insert(Status::Resolved, at + Duration::minutes(resolve_min));
+        d
+    }
+
+    fn sample<'a>(
+        d: &'a IncidentDetail,
+        pages: &[(&str, DateTime<Utc>)],
+        firings: &[&str],
+    ) -> Sample<'a> {
+        Sample {
+            incident: &d.incident,
+            responders: &d.responders,
+            checklists: &d.checklists,
+            forced_from: vec![],
+            pages: pages.iter().map(|(h, a)| (h.to_string(), *a)).collect(),
+            alerts: vec![],
+            firings: firings.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn change_recovery_customer_impact_shifts_and_repeat_alerts() {
+        let mut a = inc(1, t(1, 0), 30, &["deploy"]);
+        a.incident.impact_started_at = Some(t(0, 50));
+        let b = inc(2, t(2, 0), 90, &["Change"]);
+        let c = inc(3, t(3, 0), 10, &["capacity"]);
+        // bob: three incidents in the 00:00-12:00 shift (over 2); then one
+        // in the next shift. carol: two in one shift (at the ceiling).
+        let samples = vec![
+            sample(
+                &a,
+                &[("bob", t(1, 1)), ("carol", t(1, 2))],
+                &["HighErrors", "HighErrors"],
+            ),
+            sample(
+                &b,
+                &[("bob", t(2, 1)), ("bob", t(2, 5)), ("carol", t(2, 2))],
+                &["HighErrors"],
+            ),
+            sample(&c, &[("bob", t(3, 1)), ("bob", t(13, 0))], &["DiskFull"]),
+        ];
+        let practice = Practice::of(&Default::default());
+        let s = compute(&samples, None, t(23, 0), Duration::zero(), &practice);
+        // DORA: only the two incidents a change caused (tags, any case).
+        assert_eq!(s.change_failures, 2);
+        let r = s.change_recovery.unwrap();
+        assert_eq!((r.n, r.median, r.p90), (2, 30 * 60, 90 * 60));
+        // Customer impact starts at the impact when the IC set it.
+        let ci = s.overall.customer_impact.unwrap();
+        // 00:50 -> 01:30, 02:00 -> 03:30, 03:00 -> 03:10.
+        assert_eq!((ci.n, ci.median, ci.p90), (3, 40 * 60, 90 * 60));
+        assert_eq!(
+            s.overall.resolve.unwrap().median,
+            30 * 60,
+            "from the declaration"
+        );
+        // Shifts: bob 00-12 (3 incidents, 4 pages), bob 12-24, carol 00-12.
+        assert_eq!(s.shifts.paged_shifts, 3);
+        assert_eq!(s.shifts.over_ceiling, 1);
+        let w = &s.shifts.worst[0];
+        assert_eq!((w.handle.as_str(), w.incidents, w.pages), ("bob", 3, 4));
+        assert_eq!(w.shift_start, t(0, 0));
+        // In UTC+02:00 bob's 13:00 page joins a 12:00-24:00 local shift
+        // (10:00 UTC) with nothing else; the morning stays one shift.
+        let s2 = compute(&samples, None, t(23, 0), Duration::hours(2), &practice);
+        assert_eq!(s2.shifts.worst[0].shift_start, t(0, 0) - Duration::hours(2));
+        // Repeat alerts: HighErrors on two incidents, fired three times.
+        assert_eq!(
+            s.repeat_alerts,
+            [RepeatAlert {
+                alert: "HighErrors".into(),
+                incidents: 2,
+                firings: 3
+            }]
+        );
+        // Every figure has its definition.
+        for f in [
+            "customer impact",
+            "failed deployment recovery",
+            "pages per shift",
+            "repeat alerts",
+        ] {
+            assert!(s.definitions.iter().any(|d| d.figure == f), "{f}");
+        }
+    }
 
     #[test]
     fn nearest_rank_percentiles_and_no_median_of_nothing() {

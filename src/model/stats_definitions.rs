@@ -108,6 +108,37 @@ pub fn all() -> Vec<Definition> {
             "How long the fix took to be confirmed.",
         ),
         def(
+            "customer impact",
+            "impact start (`impact_started_at` as the IC set it, else the declaration)",
+            "resolution",
+            "How long customers were affected (Datadog's customer impact duration), ending when \
+             the service was restored; it starts before detection when the impact did.",
+        ),
+        def(
+            "failed deployment recovery",
+            DECLARED,
+            "resolution",
+            "DORA's failed deployment recovery time (called time to restore service before \
+             2023): time to resolve over the incidents tagged as caused by a change ([policy] \
+             change_tags, default `change`, `deploy`) only, with how many there were.",
+        ),
+        def(
+            "pages per shift",
+            "each page of a person",
+            "the same moment, counted in shifts of [policy] shift_hours (12) from midnight in \
+             the asked-for UTC offset",
+            "Person-shifts with a page, and those with more incidents than [policy] \
+             pages_per_shift (2: Google's SRE book puts the ceiling at two incidents per \
+             12-hour on-call shift).",
+        ),
+        def(
+            "repeat alerts",
+            "each firing of an alert",
+            "the same moment",
+            "Alerts that fired on more than one incident of the window: on how many, and how \
+             many times they fired in all (a flapping alert fires many times on one).",
+        ),
+        def(
             "slowest",
             DECLARED,
             "resolution",

@@ -122,6 +122,46 @@ pub fn lines(s: &Stats, window: &str) -> Vec<String> {
             }
         }
     };
+    out.push(String::new());
+    out.push(format!(
+        "Customer impact (impact start to resolution): {}",
+        spread(&s.overall.customer_impact)
+    ));
+    out.push(if s.change_failures == 0 {
+        "Failed deployment recovery (DORA): no incident tagged as caused by a change.".to_string()
+    } else {
+        format!(
+            "Failed deployment recovery (DORA), {} incidents caused by a change: {}",
+            s.change_failures,
+            spread(&s.change_recovery)
+        )
+    });
+    let sh = &s.shifts;
+    out.push(format!(
+        "Pages per {}-hour shift: {} person-shifts paged, {} over the ceiling of {} incidents",
+        sh.shift_hours, sh.paged_shifts, sh.over_ceiling, sh.ceiling
+    ));
+    for w in &sh.worst {
+        out.push(format!(
+            "  {} shift from {} UTC: {} incidents, {} pages",
+            pad(&one_line(&w.handle, 16), 16),
+            w.shift_start.format("%Y-%m-%d %H:%M"),
+            w.incidents,
+            w.pages
+        ));
+    }
+    if !s.repeat_alerts.is_empty() {
+        out.push(String::new());
+        out.push("Repeat alerts (incidents, firings):".into());
+        for a in &s.repeat_alerts {
+            out.push(format!(
+                "  {:>4} {:>6}  {}",
+                a.incidents,
+                a.firings,
+                one_line(&a.alert, 80)
+            ));
+        }
+    }
     repeat(
         "Services with the most incidents:",
         &s.top_services,

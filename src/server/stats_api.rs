@@ -84,6 +84,7 @@ fn give_back_memory() {
 
 pub async fn stats(
     State(store): State<Arc<Store>>,
+    State(policy): State<Arc<crate::model::Policy>>,
     who: Principal,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
@@ -104,8 +105,9 @@ pub async fn stats(
             "the server is shutting down",
         )
     })?;
+    let practice = crate::model::stats::Practice::of(&policy);
     let s = blocking(&store, move |st| {
-        let s = st.stats(since, service.as_deref(), offset);
+        let s = st.stats(since, service.as_deref(), offset, &practice);
         give_back_memory();
         s
     })

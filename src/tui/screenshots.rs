@@ -218,10 +218,18 @@ fn stats() -> App {
             forced_from: vec![crate::model::Phase::Investigation],
             pages: vec![("marco".into(), clock() - chrono::Duration::hours(12))],
             alerts: vec!["CheckoutHighErrorRate".into()],
+            firings: vec!["CheckoutHighErrorRate".into()],
         })
         .collect();
     let since = Some(clock() - chrono::Duration::days(30));
-    let s = compute(&samples, since, clock(), chrono::Duration::zero());
+    let practice = crate::model::stats::Practice::of(&Default::default());
+    let s = compute(
+        &samples,
+        since,
+        clock(),
+        chrono::Duration::zero(),
+        &practice,
+    );
     let mut app = sample_app(160, 48);
     key(&mut app, KeyCode::Char(':'));
     for c in "stats".chars() {

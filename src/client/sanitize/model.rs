@@ -337,8 +337,20 @@ impl Sanitize for Stats {
             top_alerts,
             per_day: _,
             drills_left_out: _,
+            change_recovery: _,
+            change_failures: _,
+            shifts,
+            repeat_alerts,
             definitions,
         } = self;
+        shifts.worst.truncate(10);
+        for w in &mut shifts.worst {
+            w.handle.sanitize_line();
+        }
+        repeat_alerts.truncate(10);
+        for a in repeat_alerts.iter_mut() {
+            a.alert.sanitize_line();
+        }
         for d in definitions.iter_mut() {
             let crate::model::stats_definitions::Definition {
                 figure,

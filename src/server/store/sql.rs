@@ -25,6 +25,14 @@ impl Dialect {
         }
     }
 
+    /// The JSON boolean `field` of `col` is true.
+    pub fn json_true(self, col: &str, field: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("json_extract({col}, '$.{field}') = 1"),
+            Dialect::Postgres => format!("({col}::jsonb ->> '{field}') = 'true'"),
+        }
+    }
+
     /// `col` equals the parameter, ignoring ASCII case.
     pub fn eq_nocase(self, col: &str, param: &str) -> String {
         match self {

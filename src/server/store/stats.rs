@@ -22,10 +22,12 @@ struct Row {
 /// Only what the metrics read of an incident is kept while the window is
 /// gathered (up to 50,000 incidents): no summary, tags or names, and of
 /// the checklists only the items left undone.
-fn slim(mut r: Row) -> Row {
+fn slim(mut r: Row, change_tags: &[String]) -> Row {
     let i = &mut r.incident;
     i.summary = String::new();
-    i.tags = Vec::new();
+    // Only the tags the figures read: whether a change caused it.
+    i.tags
+        .retain(|t| change_tags.iter().any(|c| c.eq_ignore_ascii_case(t)));
     i.commander = None;
     for x in &mut r.responders {
         x.name = String::new();
@@ -44,6 +46,7 @@ impl Store {
         since: Option<DateTime<Utc>>,
         service: Option<&str>,
         utc_offset: Duration,
+        practice: &crate::model::stats::Practice,
     ) -> Result<Stats> {
         let now = Utc::now();
         self.read(|conn| {
@@ -67,11 +70,14 @@ impl Store {
                         drills += 1;
                         return Ok(());
                     }
-                    rows.push(slim(Row {
-                        incident,
-                        responders: serde_json::from_str(&r.get::<String>("responders")?)?,
-                        checklists: serde_json::from_str(&r.get::<String>("checklists")?)?,
-                    }));
+                    rows.push(slim(
+                        Row {
+                            incident,
+                            responders: serde_json::from_str(&r.get::<String>("responders")?)?,
+                            checklists: serde_json::from_str(&r.get::<String>("checklists")?)?,
+                        },
+                        &practice.change_tags,
+                    ));
                     Ok(())
                 },
             )?;
@@ -148,6 +154,31 @@ impl Store {
                     Ok(())
                 },
             )?;
+            // Each firing, by alert name: how often an alert came back.
+            let mut firings: HashMap<usize, Vec<String>> = HashMap::new();
+            conn.for_each(
+                &format!(
+                    "SELECT incident_id, {} AS alert FROM timeline
+                      WHERE {kind} = 'alert_received' AND {} AND incident_id >= ?1",
+                    d.json_field("event", "alert"),
+                    d.json_true("event", "firing"),
+                ),
+                args![first],
+                &mut |r| {
+                    let Some(n) = wanted.get(&r.get::<IncidentId>("incident_id")?) else {
+                        return Ok(());
+                    };
+                    if let Some(a) = r.get::<Option<String>>("alert")? {
+                        let v = firings.entry(*n).or_default();
+                        // Bounded per incident: an alert storm is counted,
+                        // not kept.
+                        if v.len() < 10_000 {
+                            v.push(a);
+                        }
+                    }
+                    Ok(())
+                },
+            )?;
             let samples: Vec<Sample> = rows
                 .iter()
                 .enumerate()
@@ -158,9 +189,10 @@ impl Store {
                     forced_from: forced.remove(&n).unwrap_or_default(),
                     pages: pages.remove(&n).unwrap_or_default(),
                     alerts: alerts.remove(&n).unwrap_or_default(),
+                    firings: firings.remove(&n).unwrap_or_default(),
                 })
                 .collect();
-            let mut stats = compute(&samples, since, now, utc_offset);
+            let mut stats = compute(&samples, since, now, utc_offset, practice);
             stats.drills_left_out = drills;
             Ok(stats)
         })
