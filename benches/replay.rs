@@ -37,7 +37,7 @@ fn change(i: u64) -> Action {
             due: Some("30m".into()),
         }),
         30 => Action::Transition {
-            to: if (i / 1000) % 2 == 0 {
+            to: if (i / 1000).is_multiple_of(2) {
                 Status::Investigating
             } else {
                 Status::Identified

@@ -109,7 +109,7 @@ fn replay_shows_the_incident_as_the_model_computes_it_at_each_moment() {
     });
     s.wait_text("rollback started", T);
     s.send("]");
-    s.wait_text(&format!("REPLAY INC-1"), T);
+    s.wait_text("REPLAY INC-1", T);
     s.wait_text(&format!("event {last}/{last}"), T);
     // Three moments: after the update (6), after the acknowledgement (4),
     // after bob was paged (2).

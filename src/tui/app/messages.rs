@@ -43,7 +43,7 @@ pub enum Msg {
     /// The incident as it stood at a moment (replay).
     Replayed(
         IncidentId,
-        Result<crate::model::replay::ReplayState, ClientError>,
+        Result<Box<crate::model::replay::ReplayState>, ClientError>,
     ),
     /// Past incidents like one (for "seen before").
     Similar(

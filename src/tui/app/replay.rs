@@ -211,7 +211,7 @@ impl App {
     pub(super) fn replay_arrived(
         &mut self,
         id: IncidentId,
-        r: Result<ReplayState, crate::client::ClientError>,
+        r: Result<Box<ReplayState>, crate::client::ClientError>,
     ) -> Vec<Command> {
         let Some(rep) = self.replay.as_mut().filter(|r| r.id == id) else {
             return Vec::new();
@@ -219,7 +219,7 @@ impl App {
         rep.loading = false;
         match r {
             Ok(st) => {
-                rep.state = Some(st);
+                rep.state = Some(*st);
                 rep.error = None;
                 // The cursor on the newest event of the moment.
                 self.timeline_back = 0;

@@ -116,7 +116,9 @@ impl Io {
                 Read::Similar(id) => Msg::Similar(id, reader.similar(id).await),
                 Read::Debrief(id) => Msg::Debrief(id, reader.debrief(id, "md").await),
                 Read::Reviews => Msg::Reviews(reader.reviews(false).await),
-                Read::Replay(id, at) => Msg::Replayed(id, reader.state_at(id, at).await),
+                Read::Replay(id, at) => {
+                    Msg::Replayed(id, reader.state_at(id, at).await.map(Box::new))
+                }
                 Read::Suggest { title, service } => {
                     Msg::Suggested(reader.suggest(&title, &service).await)
                 }

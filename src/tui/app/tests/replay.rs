@@ -37,7 +37,7 @@ fn stepping_back_shows_the_incident_as_it_stood_and_esc_returns_to_live() {
         "the banner shows at once"
     );
     let st = replayed(&app, 2, Status::Triggered);
-    update(&mut app, Msg::Replayed(id, Ok(st)));
+    update(&mut app, Msg::Replayed(id, Ok(Box::new(st))));
     assert_eq!(
         app.selected_detail().unwrap().incident.status,
         Status::Triggered
@@ -64,7 +64,7 @@ fn stepping_back_shows_the_incident_as_it_stood_and_esc_returns_to_live() {
         "{cmds:?}"
     );
     let st = replayed(&app, 3, Status::Acknowledged);
-    update(&mut app, Msg::Replayed(id, Ok(st)));
+    update(&mut app, Msg::Replayed(id, Ok(Box::new(st))));
     ch(&mut app, 'm');
     let cmds = ch(&mut app, '{');
     assert!(
@@ -81,7 +81,7 @@ fn stepping_back_shows_the_incident_as_it_stood_and_esc_returns_to_live() {
         "{cmds:?}"
     );
     let st = replayed(&app, 1, Status::Triggered);
-    update(&mut app, Msg::Replayed(id, Ok(st)));
+    update(&mut app, Msg::Replayed(id, Ok(Box::new(st))));
     // At the first state, `[` says so rather than asking again.
     assert!(ch(&mut app, '[').is_empty());
     key(&mut app, KeyCode::Esc);
