@@ -197,6 +197,7 @@ fn an_older_database_is_reindexed_on_upgrade() {
         c.execute_batch(
             "DROP TABLE note_search; DROP TABLE note_search_size; DROP INDEX incidents_open;
              ALTER TABLE incidents DROP COLUMN state; DROP TABLE status_entries;
+             DROP TABLE replay_journal; DROP TABLE replay_snapshots;
              UPDATE incident_search SET notes = 'restarted pgbouncer on db-3';
              PRAGMA user_version = 12;",
         )
@@ -205,6 +206,11 @@ fn an_older_database_is_reindexed_on_upgrade() {
     let s = Store::open(&db).unwrap();
     let found = s.search("pgbouncer", 5).unwrap();
     assert_eq!(found.len(), 1, "the old note is found after the upgrade");
+    // Replay holds it from the upgrade on: its state then, whatever seq.
+    let st = s
+        .state_at(found[0].id, warroom::model::replay::ReplayAt::Seq(1))
+        .unwrap();
+    assert_eq!((st.first_seq, st.seq), (st.last_seq, st.last_seq));
     s.write(None, |tx| {
         let mut d = load_for_write(tx, found[0].id)?;
         note(tx, &mut d, "vacuumed the orders table", &alice)?;
