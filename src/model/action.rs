@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 pub use super::error::DomainError;
 use super::lifecycle::check_transition;
 pub use super::roster::ResponderAction;
-use super::roster::{assign_role, responder};
+use super::roster::responder;
+use super::validate::check_text;
 pub use super::validate::{MAX_TAG, MAX_TAGS};
-pub(crate) use super::validate::{check_optional_text, check_tags, check_text};
 use super::wire::PatchRequest;
-use super::{EventKind, IncidentDetail, Phase, Role, Status, TimelineEvent};
+use super::{EventKind, IncidentDetail, Phase, Status, TimelineEvent};
 
 pub use super::validate::{MAX_RESPONDERS, MAX_SHORT, MAX_TEXT, MAX_TITLE};
 
@@ -147,7 +147,7 @@ pub enum Action {
 
 /// How far a client clock may run ahead of the server's before its
 /// `written_at` is refused as being in the future.
-const CLOCK_SKEW: i64 = 120;
+pub(super) const CLOCK_SKEW: i64 = 120;
 /// Words older than this are not "written offline": a week.
 const MAX_OFFLINE_DAYS: i64 = 7;
 
@@ -284,7 +284,7 @@ fn plan(
                 }])
             }
         }
-        Action::Patch(p) => patch(detail, p, now),
+        Action::Patch(p) => super::patch::patch(detail, p, now),
         Action::Note { text, .. } => {
             check_text("text", &text, MAX_TEXT)?;
             Ok(vec![EventKind::Note { text }])
@@ -412,104 +412,4 @@ fn plan(
             }])
         }
     }
-}
-
-/// The bounds an edit must keep: the server checks them, and the console's
-/// form checks them before sending, so both say the same thing.
-pub fn check_patch(p: &PatchRequest) -> Result<(), DomainError> {
-    if let Some(t) = &p.title {
-        check_text("title", t, MAX_TITLE)?;
-    }
-    if let Some(s) = &p.service {
-        check_text("service", s, MAX_SHORT)?;
-    }
-    if let Some(s) = &p.summary {
-        check_optional_text("summary", s, MAX_TEXT)?;
-    }
-    if let Some(Some(c)) = &p.commander {
-        check_text("commander", c, MAX_SHORT)?;
-    }
-    if let Some(t) = &p.tags {
-        check_tags(t)?;
-    }
-    Ok(())
-}
-
-fn patch(
-    detail: &mut IncidentDetail,
-    p: PatchRequest,
-    now: DateTime<Utc>,
-) -> Result<Vec<EventKind>, DomainError> {
-    check_patch(&p)?;
-    // Impact starts before anyone notices, but not in the future and not a
-    // month before the declaration (a typo, not an outage). Checked before
-    // anything changes: a refused patch changes nothing.
-    if let Some(at) = p.impact_started_at
-        && (at > now + chrono::Duration::seconds(CLOCK_SKEW)
-            || at < detail.incident.declared_at - chrono::Duration::days(30))
-    {
-        return Err(DomainError::Invalid(
-            "`impact_started_at` must be before now and at most 30 days before the declaration"
-                .into(),
-        ));
-    }
-    let inc = &mut detail.incident;
-    let mut events = Vec::new();
-    let mut edited = Vec::new();
-    if let Some(sev) = p.severity
-        && sev != inc.severity
-    {
-        events.push(EventKind::SeverityChanged {
-            from: inc.severity,
-            to: sev,
-        });
-        inc.severity = sev;
-    }
-    if let Some(t) = p.title
-        && t != inc.title
-    {
-        inc.title = t;
-        edited.push("title".to_string());
-    }
-    if let Some(s) = p.summary
-        && s != inc.summary
-    {
-        inc.summary = s;
-        edited.push("summary".to_string());
-    }
-    if let Some(s) = p.service
-        && s != inc.service
-    {
-        inc.service = s;
-        edited.push("service".to_string());
-    }
-    if let Some(t) = p.tags
-        && t != inc.tags
-    {
-        inc.tags = t;
-        edited.push("tags".to_string());
-    }
-    if let Some(at) = p.impact_started_at
-        && Some(at) != inc.impact_started_at
-    {
-        inc.impact_started_at = Some(at);
-        edited.push("impact_started_at".to_string());
-    }
-    if let Some(c) = p.commander
-        && c != inc.commander
-    {
-        match c {
-            Some(handle) => {
-                events.extend(assign_role(detail, &handle, Role::IncidentCommander, now))
-            }
-            None => {
-                detail.incident.commander = None;
-                edited.push("commander".to_string());
-            }
-        }
-    }
-    if !edited.is_empty() {
-        events.push(EventKind::FieldsEdited { fields: edited });
-    }
-    Ok(events)
 }

@@ -18,6 +18,7 @@ mod incident_id;
 mod lifecycle;
 mod milestones;
 pub mod notification;
+mod patch;
 mod permissions;
 mod policy;
 pub mod public;
@@ -37,7 +38,7 @@ pub mod wire;
 
 pub use action::{
     Action, Actor, ActorRole, DomainError, MAX_RESPONDERS, MAX_SHORT, MAX_TAG, MAX_TAGS, MAX_TEXT,
-    MAX_TITLE, REVIEW_OVERDUE_RULE, ResponderAction, apply, check_patch,
+    MAX_TITLE, REVIEW_OVERDUE_RULE, ResponderAction, apply,
 };
 pub use alert_silence::{SilenceChange, SilenceMark, apply_silence};
 pub use checklist::{Checklist, ChecklistItem, Phase};
@@ -50,6 +51,7 @@ pub use incident::{
 };
 pub use lifecycle::{Status, Transition, TransitionError, check_transition};
 pub use milestones::{Durations, Milestones};
+pub use patch::check_patch;
 pub use permissions::{WITHHELD, may_declare, redact_for_role};
 pub use policy::{MAX_CADENCE_MINUTES, PhaseSpan, Policy, parse_utc_offset, phase_spans};
 pub use responder::{Responder, ResponderState, Role};

@@ -230,7 +230,9 @@ mod tests {
         let first = narrative.find("14:01:00").expect("the corrected time");
         let second = narrative.find("14:05:00").expect("the pinned rollback");
         assert!(first < second, "in corrected order:\n{md}");
-        assert!(md.contains("corrected by sam at 2026-03-07 09:00 UTC: time 14:06:00 → 14:01:00 (why: clock skew)"), "{md}");
+        let audit = "corrected by sam at 2026-03-07 09:00 UTC: time 14:06:00 → 14:01:00 \
+                     (why: clock skew)";
+        assert!(md.contains(audit), "{md}");
         assert!(md.contains("\\# not a heading &lt;b&gt;"), "escaped:\n{md}");
         assert!(
             md.contains("### detection") && md.contains("### mitigation"),

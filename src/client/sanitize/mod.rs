@@ -7,6 +7,7 @@
 
 mod model;
 mod state_doc;
+mod timeline;
 
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -21,6 +21,7 @@ crate::sanitize_fields!(FollowUps { followups: text });
 mod actions;
 mod drills;
 mod reads;
+mod replay;
 mod writes;
 
 pub struct WarroomBackend {

@@ -396,23 +396,7 @@ impl ReadBackend for WarroomBackend {
         id: IncidentId,
         at: crate::model::replay::ReplayAt,
     ) -> BoxFuture<'_, Result<crate::model::replay::ReplayState, ClientError>> {
-        use crate::model::replay::ReplayAt;
-        async move {
-            let query = match at {
-                ReplayAt::Seq(n) => format!("seq={n}"),
-                ReplayAt::Time(t) => format!("time={}", urlencode(&t.to_rfc3339())),
-                ReplayAt::Step { from, step } => format!("seq={from}&step={}", step.as_str()),
-            };
-            let path = format!("/incidents/{id}/at?{query}");
-            match self
-                .get::<crate::model::replay::ReplayState>(&path, None, REQUEST_TIMEOUT)
-                .await?
-            {
-                Fetched::Fresh { value, .. } => Ok(value),
-                Fetched::NotModified => Err(ClientError::BadResponse("304 on a replay".into())),
-            }
-        }
-        .boxed()
+        self.read_state_at(id, at).boxed()
     }
 
     fn reviews(

@@ -22,6 +22,7 @@ mod incidents;
 mod pg;
 mod replay;
 mod schema;
+mod schema_pg;
 pub mod search;
 pub(crate) mod sql;
 mod sqlite;

@@ -68,7 +68,7 @@ impl Help {
         let width = area.width.saturating_sub(4).min(150);
         let room = width.saturating_sub(2) as usize;
         let mut lines: Vec<Line> = Vec::new();
-        for b in BINDINGS {
+        for b in BINDINGS.iter() {
             // Keys this backend or token cannot use are greyed, with why.
             let why = refusal(ctx.caps, ctx.selected_incident(), ctx.me, b.act, false);
             let (key_style, help_style) = if why.is_some() {
