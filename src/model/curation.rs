@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::validate::{MAX_SHORT, MAX_TEXT, check_text};
+use super::validate::{MAX_SHORT, check_text};
 use super::{Actor, DomainError, EventKind, IncidentDetail};
 
 /// The tags a team may use when its policy names none: the Howie guide's
@@ -30,11 +30,19 @@ pub const DEFAULT_TAGS: [&str; 7] = [
     "false-start",
 ];
 /// Events one incident may have curated (tagged, pinned or corrected).
-pub const MAX_CURATED: usize = 2_000;
+/// With the limits below the curation stays under about 3 MB in the
+/// worst case (every text full of four-byte characters), beside the state
+/// document it lives in; a review curates tens of events, not thousands.
+pub const MAX_CURATED: usize = 1_000;
 /// Tags on one event.
 pub const MAX_EVENT_TAGS: usize = 8;
 /// Corrections kept for one event (the newest is in force).
-pub const MAX_CORRECTIONS: usize = 20;
+pub const MAX_CORRECTIONS: usize = 10;
+/// Corrections in one incident, all events together.
+pub const MAX_CORRECTIONS_TOTAL: usize = 200;
+/// Characters of corrected words, and of a correction's reason.
+pub const MAX_CORRECTED_TEXT: usize = 2_000;
+pub const MAX_WHY: usize = 500;
 
 /// One correction: what the event should say, by whom, when, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,10 +199,10 @@ pub fn curate(
             if pinned { "pinned" } else { "unpinned" }.to_string()
         }
         CurateAction::Correct { at, text, why, .. } => {
-            check_text("why", &why, MAX_TEXT)?;
+            check_text("why", &why, MAX_WHY)?;
             let text = text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
             if let Some(t) = &text {
-                check_text("text", t, MAX_TEXT)?;
+                check_text("text", t, MAX_CORRECTED_TEXT)?;
             }
             if at.is_none() && text.is_none() {
                 return Err(DomainError::Invalid(
@@ -209,6 +217,12 @@ pub fn curate(
             if entry.corrections.len() >= MAX_CORRECTIONS {
                 return Err(DomainError::Invalid(format!(
                     "event {seq} has {MAX_CORRECTIONS} corrections, the most one may have"
+                )));
+            }
+            let total: usize = curation.values().map(|c| c.corrections.len()).sum();
+            if total >= MAX_CORRECTIONS_TOTAL {
+                return Err(DomainError::Invalid(format!(
+                    "this incident has {MAX_CORRECTIONS_TOTAL} corrections, the most one may have"
                 )));
             }
             let mut what = Vec::new();

@@ -216,3 +216,28 @@ fn the_audit_entry_survives_json_whole() {
     assert_eq!(back.seq, 5);
     assert!(matches!(back.kind, EventKind::Curated { event: 2, .. }));
 }
+
+#[test]
+fn corrections_are_bounded_per_event_and_in_length() {
+    let mut d = incident();
+    let scribe = who("sam", ActorRole::Responder);
+    let fix = |n: usize| CurateAction::Correct {
+        seq: 2,
+        at: None,
+        text: Some(format!("take {n}")),
+        why: "again".into(),
+    };
+    for n in 0..MAX_CORRECTIONS {
+        curate_as(&mut d, fix(n), &scribe).unwrap();
+    }
+    let e = curate_as(&mut d, fix(99), &scribe).unwrap_err().to_string();
+    assert!(e.contains("10 corrections"), "{e}");
+    let long = CurateAction::Correct {
+        seq: 3,
+        at: None,
+        text: Some("x".into()),
+        why: "w".repeat(MAX_WHY + 1),
+    };
+    assert!(curate_as(&mut d, long, &scribe).is_err());
+    assert_eq!(d.state.curation[&2].corrected_text(), Some("take 9"));
+}
