@@ -183,3 +183,85 @@ async fn tags_pins_and_corrections_make_the_postmortem_narrative() {
         .await;
     assert_eq!(after["detail"]["state"]["curation"]["3"]["pinned"], true);
 }
+
+/// A pin past the first 5,000 events (what a postmortem's timeline covers)
+/// still makes the narrative.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pin_past_the_covered_timeline_is_in_the_narrative() {
+    use warroom::model::{Action, Actor, ActorRole, apply};
+    let t = TestServer::start().await;
+    let id = t.declare("Long incident", "SEV2").await;
+    let iid: warroom::model::IncidentId = id.parse().unwrap();
+    common::off_runtime(|| {
+        let alice = Actor {
+            handle: "alice".into(),
+            role: ActorRole::Commander,
+        };
+        for chunk in 0..11 {
+            t.server
+                .store
+                .write(None, |tx| {
+                    let mut d = warroom::server::store::load_for_write(tx, iid)?;
+                    for n in 0..500 {
+                        let known = d.incident.last_seq;
+                        let note = Action::Note {
+                            text: format!("note {}", chunk * 500 + n),
+                            written_at: None,
+                        };
+                        apply(&mut d, note, &alice, chrono::Utc::now())?;
+                        warroom::server::store::save(tx, &d, known, None)?;
+                        d.timeline.clear();
+                    }
+                    Ok((200, String::new()))
+                })
+                .unwrap();
+        }
+    });
+    t.walk(
+        &id,
+        &[
+            "acknowledged",
+            "investigating",
+            "identified",
+            "contained",
+            "resolved",
+        ],
+    )
+    .await;
+    let (s, b) = t
+        .post(
+            &format!("/incidents/{id}/curate"),
+            &t.responder,
+            json!({"action": "pin", "seq": 5_400}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let md = t
+        .req(
+            reqwest::Method::GET,
+            &format!("/incidents/{id}/postmortem"),
+            &t.viewer,
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        md.contains("The first 5000 of"),
+        "the timeline is cut: {}",
+        &md[..2000]
+    );
+    let narrative = md
+        .split("## Narrative")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    assert!(
+        narrative.contains("note 5398") && narrative.contains("(#5400)"),
+        "{narrative}"
+    );
+}

@@ -51,9 +51,13 @@ impl Curated<'_> {
 
 /// The events `pick` selects, in the order they happened as corrected
 /// (then by seq).
-pub fn pick<'a>(events: &'a [TimelineEvent], curation: &'a Curation, p: Pick) -> Vec<Curated<'a>> {
+pub fn pick<'a>(
+    events: impl IntoIterator<Item = &'a TimelineEvent>,
+    curation: &'a Curation,
+    p: Pick,
+) -> Vec<Curated<'a>> {
     let mut out: Vec<Curated> = events
-        .iter()
+        .into_iter()
         .map(|e| Curated {
             event: e,
             curation: curation.get(&e.seq),
@@ -137,15 +141,16 @@ pub fn markdown_item(c: &Curated) -> String {
 }
 
 /// The postmortem's "Narrative" (the pinned events) and "Timelines by
-/// tag" sections.
+/// tag" sections. `events` must hold every curated event (the postmortem
+/// reads those past its first pages by seq).
 pub fn markdown_sections(
     md: &mut String,
-    events: &[TimelineEvent],
+    events: &[&TimelineEvent],
     curation: &Curation,
     tag_order: &[String],
 ) {
     md.push_str("## Narrative\n\n");
-    let pinned = pick(events, curation, Pick::Pinned);
+    let pinned = pick(events.iter().copied(), curation, Pick::Pinned);
     if pinned.is_empty() {
         md.push_str(
             "*No events pinned yet: pin the ones that tell the story (`p` on the console's \
@@ -164,7 +169,7 @@ pub fn markdown_sections(
     md.push_str("## Timelines by tag\n\n");
     for t in tags {
         md.push_str(&format!("### {}\n\n", inline(&t, 0)));
-        for c in pick(events, curation, Pick::Tag(&t)) {
+        for c in pick(events.iter().copied(), curation, Pick::Tag(&t)) {
             md.push_str(&markdown_item(&c));
         }
         md.push('\n');
@@ -225,7 +230,7 @@ mod tests {
         );
         let mut md = String::new();
         let order: Vec<String> = ["detection", "mitigation"].map(String::from).to_vec();
-        markdown_sections(&mut md, &events, &cur, &order);
+        markdown_sections(&mut md, &events.iter().collect::<Vec<_>>(), &cur, &order);
         let narrative = md.split("## Timelines by tag").next().unwrap();
         let first = narrative.find("14:01:00").expect("the corrected time");
         let second = narrative.find("14:05:00").expect("the pinned rollback");
@@ -251,7 +256,7 @@ mod tests {
     #[test]
     fn no_pins_says_how_to_pin() {
         let mut md = String::new();
-        markdown_sections(&mut md, &[ev(1, 0, "x")], &Curation::new(), &[]);
+        markdown_sections(&mut md, &[&ev(1, 0, "x")], &Curation::new(), &[]);
         assert!(md.contains("No events pinned yet"));
         assert!(!md.contains("Timelines by tag"));
     }

@@ -50,6 +50,17 @@ pub async fn postmortem(
             e.to_string(),
         )
     })?;
+    // Pins past the events the document covers still make the narrative.
+    let beyond = pm.curated_seqs_beyond();
+    let pm = if beyond.is_empty() {
+        pm
+    } else {
+        let mut events = blocking(&store, move |s| s.events_by_seq(id, &beyond)).await?;
+        events
+            .iter_mut()
+            .for_each(|e| crate::model::redact_for_role(e, who.0.role));
+        pm.with_curated_beyond(events)
+    };
     if markdown {
         Ok((
             [(

@@ -56,6 +56,10 @@ pub struct Postmortem<'a> {
     /// The policy's timeline tags, in order (for "Timelines by tag").
     #[serde(skip)]
     tag_order: Vec<String>,
+    /// Curated events past the timeline this document covers (a long
+    /// incident's), read by seq: the narrative holds every pin.
+    #[serde(skip)]
+    curated_beyond: Vec<TimelineEvent>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -128,7 +132,26 @@ impl<'a> Postmortem<'a> {
             definitions: crate::model::stats_definitions::postmortem(),
             timeline: &d.timeline,
             tag_order: policy.timeline_tags.clone(),
+            curated_beyond: Vec::new(),
         })
+    }
+
+    /// The curated events past the covered timeline (see
+    /// [`Postmortem::curated_seqs_beyond`]), as read.
+    pub fn with_curated_beyond(mut self, events: Vec<TimelineEvent>) -> Self {
+        self.curated_beyond = events;
+        self
+    }
+
+    /// The seqs of curated events this document's timeline does not hold.
+    pub fn curated_seqs_beyond(&self) -> Vec<u64> {
+        let last = self.timeline.last().map_or(0, |e| e.seq);
+        self.state
+            .curation
+            .keys()
+            .copied()
+            .filter(|s| *s > last)
+            .collect()
     }
 
     /// The document in CommonMark (the durations table is a GFM table, as
@@ -172,12 +195,9 @@ impl<'a> Postmortem<'a> {
         self.summary(&mut md);
         self.severity(&mut md);
         self.durations(&mut md);
-        super::curated::markdown_sections(
-            &mut md,
-            self.timeline,
-            &self.state.curation,
-            &self.tag_order,
-        );
+        let events: Vec<&TimelineEvent> =
+            self.timeline.iter().chain(&self.curated_beyond).collect();
+        super::curated::markdown_sections(&mut md, &events, &self.state.curation, &self.tag_order);
         self.timeline(&mut md);
         self.people(&mut md);
         self.checklist_section(&mut md);

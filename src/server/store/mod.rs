@@ -14,6 +14,7 @@ pub mod action_leases;
 pub mod action_output;
 mod alerts;
 pub mod auth_failures;
+mod curated_events;
 mod deliveries;
 pub mod followups;
 mod idempotency;
