@@ -200,7 +200,7 @@ mod tests {
 
     #[test]
     fn the_narrative_is_the_pins_in_corrected_order_with_their_audit() {
-        let events = vec![
+        let events = [
             ev(1, 0, "declared"),
             ev(2, 5, "rolled back 4.2"),
             ev(3, 6, "# not a heading <b>"),
