@@ -198,6 +198,7 @@ fn an_older_database_is_reindexed_on_upgrade() {
             "DROP TABLE note_search; DROP TABLE note_search_size; DROP INDEX incidents_open;
              ALTER TABLE incidents DROP COLUMN state; DROP TABLE status_entries;
              DROP TABLE replay_journal; DROP TABLE replay_snapshots;
+             DROP INDEX incidents_review_due; ALTER TABLE incidents DROP COLUMN review_due_s;
              UPDATE incident_search SET notes = 'restarted pgbouncer on db-3';
              PRAGMA user_version = 12;",
         )

@@ -223,11 +223,8 @@ pub fn run_once(a: &Automation, now: DateTime<Utc>) -> store::Result<usize> {
 /// target and the IC's hear it (`review_overdue`). Reviews are read from
 /// the list entries of every incident (bounded by the store's pages).
 fn overdue_reviews(a: &Automation, now: DateTime<Utc>) -> store::Result<usize> {
-    let filter = ListFilter {
-        all: true,
-        ..Default::default()
-    };
-    let (_, all) = a.store.list_all(&filter)?;
+    // Only incidents whose open review is due before now: never the table.
+    let all = a.store.open_reviews(Some(now))?;
     let mut fired = 0;
     for inc in &all {
         let Some(r) = &inc.review else { continue };

@@ -16,7 +16,7 @@ use super::auth::Principal;
 use super::blocking;
 use super::error::ApiError;
 use super::query::{flag, known_params};
-use super::store::{self, ListFilter, Sql};
+use super::store::{self, Sql};
 use crate::model::review::{ReviewDeadline, ReviewEntry, due, may_close};
 use crate::model::{
     Action, ActorRole, DomainError, IncidentDetail, Policy, ReviewAction, ReviewFacts, Status,
@@ -103,11 +103,8 @@ async fn list(
     known_params(&q, &["overdue"])?;
     let only_overdue = flag(&q, "overdue")?;
     let now = Utc::now();
-    let filter = ListFilter {
-        all: true,
-        ..Default::default()
-    };
-    let (_, all) = blocking(&app.store, move |s| s.list_all(&filter)).await?;
+    let due_before = only_overdue.then_some(now);
+    let all = blocking(&app.store, move |s| s.open_reviews(due_before)).await?;
     let mut out: Vec<ReviewEntry> = all
         .into_iter()
         .filter_map(|i| {

@@ -76,6 +76,7 @@ pub fn save(
     }
     super::search::index(tx, d, known_seq)?;
     super::replay::record(tx, d, known_seq)?;
+    super::reviews::record(tx, inc)?;
     super::status::record(tx, d, known_seq)
 }
 

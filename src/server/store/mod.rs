@@ -22,6 +22,7 @@ mod incident_writes;
 mod incidents;
 mod pg;
 mod replay;
+mod reviews;
 mod schema;
 mod schema_pg;
 pub mod search;

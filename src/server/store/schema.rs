@@ -254,6 +254,14 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (incident_id, seq)
     ) WITHOUT ROWID;
     "#,
+    // 18: an open review's next due time (unix seconds; the far future
+    // when nothing is due, NULL when there is no open review), so the
+    // reviews list and the overdue automation read only those incidents.
+    r#"
+    ALTER TABLE incidents ADD COLUMN review_due_s INTEGER;
+    CREATE INDEX incidents_review_due ON incidents (review_due_s)
+        WHERE review_due_s IS NOT NULL;
+    "#,
 ];
 
 pub(super) use super::schema_pg::PG_MIGRATIONS;
@@ -270,6 +278,9 @@ pub(super) fn backfill(version: usize, tx: &dyn Sql) -> Result<()> {
     }
     if version == 17 {
         super::replay::backfill(tx)?;
+    }
+    if version == 18 {
+        super::reviews::backfill(tx)?;
     }
     Ok(())
 }

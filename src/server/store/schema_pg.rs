@@ -237,4 +237,10 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
         PRIMARY KEY (incident_id, seq)
     );
     "#,
+    // 18
+    r#"
+    ALTER TABLE incidents ADD COLUMN review_due_s BIGINT;
+    CREATE INDEX incidents_review_due ON incidents (review_due_s)
+        WHERE review_due_s IS NOT NULL;
+    "#,
 ];
