@@ -117,17 +117,8 @@ async fn tags_pins_and_corrections_make_the_postmortem_narrative() {
     // The postmortem's narrative: the pinned event at its corrected time,
     // with who corrected it and why; a timeline per tag.
     let md = t
-        .req(
-            reqwest::Method::GET,
-            &format!("/incidents/{id}/postmortem"),
-            &t.viewer,
-        )
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .get_text(&format!("/incidents/{id}/postmortem"), &t.viewer)
+        .await;
     let narrative = md
         .split("## Narrative")
         .nth(1)
@@ -237,17 +228,8 @@ async fn a_pin_past_the_covered_timeline_is_in_the_narrative() {
         .await;
     assert_eq!(s, 200, "{b}");
     let md = t
-        .req(
-            reqwest::Method::GET,
-            &format!("/incidents/{id}/postmortem"),
-            &t.viewer,
-        )
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .get_text(&format!("/incidents/{id}/postmortem"), &t.viewer)
+        .await;
     assert!(
         md.contains("The first 5000 of"),
         "the timeline is cut: {}",

@@ -232,6 +232,17 @@ impl TestServer {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
+    /// A document (Markdown, text) as `token` reads it.
+    pub async fn get_text(&self, path: &str, token: &str) -> String {
+        self.req(reqwest::Method::GET, path, token)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// `/metrics` as the viewer reads it.
     pub async fn metrics(&self) -> String {
         self.http
