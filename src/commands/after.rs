@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::cli::BackendArgs;
 use crate::config::Config;
-use crate::model::{FollowUpStatus, IncidentId};
+use crate::model::FollowUpStatus;
 use crate::text::{one_line, pad};
 
 use super::backend;
@@ -21,9 +21,7 @@ pub fn postmortem(
     if let Some(path) = &output {
         refuse_to_clobber(path, force, &format!("-o {}", path.display()))?;
     }
-    let id: IncidentId = id
-        .parse()
-        .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))?;
+    let id = super::outcome::incident_id(id)?;
     if !matches!(format, "md" | "json") {
         return Err(CliError::usage(format!(
             "--format {format}: use md or json"

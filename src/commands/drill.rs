@@ -7,7 +7,6 @@ use super::backend::{self, Connected};
 use super::outcome::{CliError, out};
 use crate::cli::{BackendArgs, DrillArgs, DrillCommand};
 use crate::config::Config;
-use crate::model::IncidentId;
 use crate::model::drill::scenario::MAX_FILE_BYTES;
 use crate::model::drill::{MAX_SPEED, Scenario, StartDrill, builtin};
 use crate::server::DbLocation;
@@ -111,9 +110,7 @@ fn list() -> Result<(), CliError> {
 
 fn debrief(id: &str, format: &str, args: BackendArgs) -> Result<(), CliError> {
     format_of(format)?;
-    let id: IncidentId = id
-        .parse()
-        .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))?;
+    let id = super::outcome::incident_id(id)?;
     let config = Config::load_default()?;
     let text = super::one_shot(async {
         let c = backend::resolve_verb(&args, &config, "drill debrief").await?;

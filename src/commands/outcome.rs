@@ -120,6 +120,13 @@ pub fn out(line: impl AsRef<str>) {
     }
 }
 
+/// An incident id from the command line; a bad one is a usage error (exit
+/// 2) naming the form.
+pub fn incident_id(s: &str) -> Result<crate::model::IncidentId, CliError> {
+    s.parse()
+        .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -191,9 +191,7 @@ fn clock_after(
 }
 
 pub fn show(id: &str, args: BackendArgs, json: bool, at: Option<&str>) -> Result<(), CliError> {
-    let id: IncidentId = id
-        .parse()
-        .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))?;
+    let id = super::outcome::incident_id(id)?;
     let when = at.map(parse_when).transpose()?;
     let config = Config::load_default()?;
     super::one_shot(async {

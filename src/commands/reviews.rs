@@ -1,18 +1,13 @@
 //! `warroom review owner|move` and `warroom reviews`.
 
 use super::backend;
-use super::outcome::{CliError, out};
+use super::outcome::{CliError, incident_id as id, out};
 use super::write::{Intent, run};
 use crate::cli::{ReviewCommand, ReviewsArgs};
 use crate::client::WriteOp;
 use crate::config::Config;
-use crate::model::{IncidentId, ReviewAction};
+use crate::model::ReviewAction;
 use crate::text::{one_line, pad};
-
-fn id(s: &str) -> Result<IncidentId, CliError> {
-    s.parse()
-        .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))
-}
 
 pub fn review(c: ReviewCommand) -> Result<(), CliError> {
     let (i, body, write) = match c {

@@ -14,16 +14,11 @@ use crate::model::brief::Brief;
 use crate::model::state_doc::{
     CommandAction, DecideRequest, HypothesisAction, TaskAction, parse_item, resolve_due,
 };
-use crate::model::{CanReport, IncidentId, ResponderAction};
+use crate::model::{CanReport, ResponderAction};
 
 use super::backend;
-use super::outcome::{CliError, out};
+use super::outcome::{CliError, incident_id as id, out};
 use super::write::{Intent, run};
-
-fn id(s: &str) -> Result<IncidentId, CliError> {
-    s.parse()
-        .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))
-}
 
 fn item(s: &str) -> Result<u32, CliError> {
     parse_item(s).map_err(CliError::usage)

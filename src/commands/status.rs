@@ -22,9 +22,7 @@ pub fn public(
     off: bool,
     write: WriteFlags,
 ) -> Result<(), CliError> {
-    let id = id
-        .parse()
-        .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))?;
+    let id = super::outcome::incident_id(id)?;
     let body = PublishRequest {
         public: !off,
         title: if off { None } else { title },

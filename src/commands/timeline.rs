@@ -1,7 +1,7 @@
 //! `warroom timeline tag|pin|correct|show`: the curated timeline.
 
 use super::backend;
-use super::outcome::{CliError, out};
+use super::outcome::{CliError, incident_id as id, out};
 use super::write::{Intent, run as send};
 use crate::cli::TimelineCommand;
 use crate::client::{Fetched, WriteOp};
@@ -10,11 +10,6 @@ use crate::model::IncidentId;
 use crate::model::curation::CurateAction;
 use crate::report::curated::{Pick, audit_lines, pick};
 use crate::text::{one_line, pad};
-
-fn id(s: &str) -> Result<IncidentId, CliError> {
-    s.parse()
-        .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))
-}
 
 pub fn run(c: TimelineCommand) -> Result<(), CliError> {
     let (i, body, write) = match c {

@@ -56,11 +56,6 @@ impl Intent {
     }
 }
 
-fn parse_id(s: &str) -> Result<IncidentId, CliError> {
-    s.parse()
-        .map_err(|e: crate::model::ParseIdError| CliError::usage(e.to_string()))
-}
-
 /// `-` is standard input (a note piped from a script).
 fn text_arg(s: String) -> Result<String, CliError> {
     if s != "-" {
@@ -86,7 +81,7 @@ async fn current(reader: &Reader, id: IncidentId) -> Result<crate::model::Incide
 async fn op_for(intent: Intent, reader: &Reader) -> Result<WriteOp, CliError> {
     Ok(match intent {
         Intent::Ack(id) => WriteOp::Transition {
-            id: parse_id(&id)?,
+            id: super::outcome::incident_id(&id)?,
             body: TransitionRequest {
                 to: Status::Acknowledged,
                 force: false,
@@ -94,11 +89,11 @@ async fn op_for(intent: Intent, reader: &Reader) -> Result<WriteOp, CliError> {
             },
         },
         Intent::Note(id, text) => WriteOp::Note {
-            id: parse_id(&id)?,
+            id: super::outcome::incident_id(&id)?,
             body: TextRequest::new(text_arg(text)?),
         },
         Intent::Update(id, body) => WriteOp::StakeholderUpdate {
-            id: parse_id(&id)?,
+            id: super::outcome::incident_id(&id)?,
             body: TextRequest {
                 text: text_arg(body.text)?,
                 ..body
@@ -110,7 +105,7 @@ async fn op_for(intent: Intent, reader: &Reader) -> Result<WriteOp, CliError> {
                     "--force needs --reason (it is recorded on the timeline)",
                 ));
             }
-            let id = parse_id(&id)?;
+            let id = super::outcome::incident_id(&id)?;
             let inc = current(reader, id).await?;
             let to = inc.status.next().ok_or_else(|| {
                 CliError::new(
@@ -124,7 +119,7 @@ async fn op_for(intent: Intent, reader: &Reader) -> Result<WriteOp, CliError> {
             }
         }
         Intent::Severity(id, severity) => {
-            let id = parse_id(&id)?;
+            let id = super::outcome::incident_id(&id)?;
             let inc = current(reader, id).await?;
             WriteOp::Patch {
                 id,
@@ -136,13 +131,15 @@ async fn op_for(intent: Intent, reader: &Reader) -> Result<WriteOp, CliError> {
             }
         }
         Intent::Declare(body) => WriteOp::Declare { body },
-        Intent::Resolve(id) => WriteOp::Resolve { id: parse_id(&id)? },
+        Intent::Resolve(id) => WriteOp::Resolve {
+            id: super::outcome::incident_id(&id)?,
+        },
         Intent::Silence {
             id,
             minutes,
             comment,
         } => WriteOp::Silence {
-            id: parse_id(&id)?,
+            id: super::outcome::incident_id(&id)?,
             comment,
             minutes,
         },
@@ -177,7 +174,7 @@ pub const MAX_IDS: usize = 500;
 fn expand_ids(given: Vec<String>) -> Result<Vec<String>, CliError> {
     let mut ids: Vec<String> = Vec::new();
     let mut push = |t: &str| -> Result<(), CliError> {
-        let id = parse_id(t)?.to_string();
+        let id = super::outcome::incident_id(t)?.to_string();
         if !ids.contains(&id) {
             ids.push(id);
         }

@@ -48,11 +48,11 @@ pub fn save(
     let inc = &d.incident;
     tx.exec(
         "INSERT INTO incidents (id, status, severity, service, active, rev, alert_group,
-                                incident, responders, checklists, listing, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                                incident, responders, checklists, listing, state, review_due_s)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (id) DO UPDATE SET status = ?2, severity = ?3, service = ?4, active = ?5,
            rev = ?6, alert_group = COALESCE(?7, incidents.alert_group), incident = ?8, responders = ?9,
-           checklists = ?10, listing = ?11, state = ?12",
+           checklists = ?10, listing = ?11, state = ?12, review_due_s = ?13",
         args![
             inc.id,
             inc.status.as_str(),
@@ -66,6 +66,7 @@ pub fn save(
             serde_json::to_string(&d.checklists)?,
             listing(inc)?,
             serde_json::to_string(&d.state)?,
+            super::reviews::due_s(inc),
         ],
     )?;
     for ev in d.timeline.iter().filter(|e| e.seq > known_seq) {
@@ -76,7 +77,6 @@ pub fn save(
     }
     super::search::index(tx, d, known_seq)?;
     super::replay::record(tx, d, known_seq)?;
-    super::reviews::record(tx, inc)?;
     super::status::record(tx, d, known_seq)
 }
 

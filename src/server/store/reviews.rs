@@ -11,7 +11,7 @@ use crate::model::{Incident, ReviewStatus};
 /// Open reviews a read returns at most (`GET /reviews` shows 500).
 pub const MAX_OPEN_REVIEWS: usize = 5_000;
 
-/// The column's value: when the open review's next step is due; the far
+/// The column's value (written by every save, with the row): when the open review's next step is due; the far
 /// future when nothing is due (reviewed, waiting to close); none without
 /// an open review.
 pub(super) fn due_s(i: &Incident) -> Option<i64> {
@@ -22,24 +22,19 @@ pub(super) fn due_s(i: &Incident) -> Option<i64> {
     Some(r.next_due().map_or(i64::MAX, |(_, t)| t.timestamp()))
 }
 
-/// Part of every save: the incident's review column.
-pub(super) fn record(tx: &dyn Sql, i: &Incident) -> Result<()> {
-    tx.exec(
-        "UPDATE incidents SET review_due_s = ?1 WHERE id = ?2",
-        args![due_s(i), i.id],
-    )?;
-    Ok(())
-}
-
-/// Migration 18: the column for incidents that already have a review.
+/// Migration 18: the column for incidents that already have a review
+/// (every save writes it from then on, with the row).
 pub(super) fn backfill(tx: &dyn Sql) -> Result<()> {
     let rows = tx.rows("SELECT id, incident FROM incidents", &[])?;
     for r in rows {
         let Ok(i) = serde_json::from_str::<Incident>(&r.get::<String>("incident")?) else {
             continue;
         };
-        if due_s(&i).is_some() {
-            record(tx, &i)?;
+        if let Some(due) = due_s(&i) {
+            tx.exec(
+                "UPDATE incidents SET review_due_s = ?1 WHERE id = ?2",
+                args![due, i.id],
+            )?;
         }
     }
     Ok(())
